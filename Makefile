@@ -1,0 +1,58 @@
+# Two commands for a fresh clone: `make run` and `make test`. See README.md.
+SHELL := /bin/bash
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PG_URL ?= postgres://parts:parts@127.0.0.1:5432/parts
+REDIS ?= redis://127.0.0.1:6379/0
+# Two cores here: one xdist worker per core.
+XDIST ?= -n 2 --dist loadgroup
+
+.PHONY: run test lint fmt worker beat install bench clean services
+
+$(BIN)/.installed: requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -r requirements-dev.txt
+	touch $@
+
+install: $(BIN)/.installed
+
+# Embedded first look: SQLite, Celery inline. Set DATABASE_URL / REDIS_URL to use the real services.
+run: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_demo --if-empty
+	$(BIN)/python manage.py demo_logins
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+# The whole suite, on PostgreSQL and Redis when they answer on localhost.
+test: install
+	@source scripts/test_env.sh && \
+	  $(BIN)/python manage.py makemigrations --check --dry-run >/dev/null && \
+	  $(BIN)/pytest $(XDIST) $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/mypy inventory suppliers kpis planning config
+
+fmt: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# A Celery worker and beat against Redis (REDIS_URL) and PostgreSQL (DATABASE_URL).
+worker: install
+	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} REDIS_URL=$${REDIS_URL:-$(REDIS)} $(BIN)/celery -A config worker -l info -c 2
+
+beat: install
+	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} REDIS_URL=$${REDIS_URL:-$(REDIS)} $(BIN)/celery -A config beat -l info
+
+services:
+	bash scripts/services.sh
+
+bench: install
+	source scripts/test_env.sh && $(BIN)/python bench/posting.py
+
+clean:
+	rm -rf $(VENV) staticfiles db.sqlite3 .pytest_cache

@@ -1,0 +1,32 @@
+"""Top-level routes: screens per app, the REST API under /api/v1/, schema and docs, admin."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.authtoken.views import obtain_auth_token
+
+from inventory.views import HomeView
+
+api_v1 = [
+    path("", include("inventory.api.urls")),
+    path("", include("suppliers.api.urls")),
+    path("", include("kpis.api.urls")),
+    path("", include("planning.api.urls")),
+    path("auth/token/", obtain_auth_token, name="api-token"),
+]
+
+urlpatterns = [
+    path("", HomeView.as_view(), name="home"),
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("inventory/", include("inventory.urls")),
+    path("suppliers/", include("suppliers.urls")),
+    path("kpis/", include("kpis.urls")),
+    path("planning/", include("planning.urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+]

@@ -1,0 +1,23 @@
+"""Domain errors become readable HTTP answers: 400 for bad input, 403 for scope, 409 for conflicts."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from inventory.exceptions import InventoryError
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, InventoryError):
+        body = {"detail": exc.message, "code": exc.code}
+        if exc.field:
+            body[exc.field] = [exc.message]
+        return Response(body, status=exc.status_code)
+    if isinstance(exc, DjangoValidationError):
+        if hasattr(exc, "message_dict"):
+            body = {field: list(messages) for field, messages in exc.message_dict.items()}
+        else:
+            body = {"detail": " ".join(exc.messages)}
+        return Response(body, status=status.HTTP_400_BAD_REQUEST)
+    return drf_exception_handler(exc, context)

@@ -1,0 +1,254 @@
+"""API shapes. Input serializers validate; output serializers list their fields."""
+
+from decimal import Decimal
+
+from rest_framework import serializers
+
+from inventory.models import (
+    Bin,
+    MovementKind,
+    Part,
+    StockLevel,
+    StockMovement,
+    Unit,
+    Warehouse,
+    WarehouseNeighbour,
+)
+
+QTY = {"max_digits": 14, "decimal_places": 3}
+COST = {"max_digits": 14, "decimal_places": 4}
+
+
+class PartBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Part
+        fields = ["id", "number", "description"]
+
+
+class PartSerializer(serializers.ModelSerializer):
+    superseded_by = PartBriefSerializer(read_only=True)
+    current = serializers.SerializerMethodField(
+        help_text="The part that serves a request for this one (end of the supersession chain)."
+    )
+
+    class Meta:
+        model = Part
+        fields = [
+            "id",
+            "number",
+            "number_normalized",
+            "description",
+            "unit",
+            "category",
+            "list_price",
+            "is_critical",
+            "is_active",
+            "superseded_by",
+            "current",
+        ]
+
+    def get_current(self, part: Part) -> dict:
+        current_map = self.context.get("current_parts") or {}
+        current = current_map.get(part.pk, part)
+        return PartBriefSerializer(current).data
+
+
+class PartWriteSerializer(serializers.Serializer):
+    number = serializers.CharField(max_length=40)
+    description = serializers.CharField(max_length=200)
+    unit = serializers.ChoiceField(choices=Unit.choices, default=Unit.PIECE)
+    category = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
+    list_price = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=Decimal("0"))
+    is_critical = serializers.BooleanField(required=False, default=False)
+
+
+class PartUpdateSerializer(serializers.Serializer):
+    number = serializers.CharField(max_length=40, required=False)
+    description = serializers.CharField(max_length=200, required=False)
+    unit = serializers.ChoiceField(choices=Unit.choices, required=False)
+    category = serializers.CharField(max_length=60, required=False, allow_blank=True)
+    list_price = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=Decimal("0"), required=False)
+    is_critical = serializers.BooleanField(required=False)
+    is_active = serializers.BooleanField(required=False)
+
+
+class SupersedeSerializer(serializers.Serializer):
+    superseded_by = serializers.PrimaryKeyRelatedField(queryset=Part.objects.all(), allow_null=True)
+
+
+class WarehouseAvailabilitySerializer(serializers.Serializer):
+    warehouse = serializers.CharField(source="warehouse.code")
+    warehouse_name = serializers.CharField(source="warehouse.name")
+    echelon = serializers.CharField(source="warehouse.echelon")
+    on_hand = serializers.DecimalField(**QTY)
+    reserved = serializers.DecimalField(**QTY)
+    quarantined = serializers.DecimalField(**QTY)
+    in_transit = serializers.DecimalField(**QTY)
+    available = serializers.DecimalField(**QTY)
+    min_qty = serializers.DecimalField(**QTY)
+    max_qty = serializers.DecimalField(**QTY)
+    bin = serializers.CharField()
+
+
+class StockLookupSerializer(serializers.Serializer):
+    requested = PartBriefSerializer()
+    serving = PartBriefSerializer()
+    chain = PartBriefSerializer(many=True)
+    total_available = serializers.DecimalField(**QTY)
+    rows = WarehouseAvailabilitySerializer(many=True)
+
+
+class NeighbourSerializer(serializers.ModelSerializer):
+    code = serializers.CharField(source="neighbour.code")
+
+    class Meta:
+        model = WarehouseNeighbour
+        fields = ["code", "transfer_lead_time_days"]
+
+
+class WarehouseSerializer(serializers.ModelSerializer):
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    neighbours = NeighbourSerializer(source="neighbour_links", many=True, read_only=True)
+
+    class Meta:
+        model = Warehouse
+        fields = ["id", "code", "name", "echelon", "parent", "is_active", "neighbours"]
+
+
+class BinSerializer(serializers.ModelSerializer):
+    warehouse = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Bin
+        fields = ["id", "warehouse", "code", "is_active"]
+
+
+class StockLevelSerializer(serializers.ModelSerializer):
+    part = PartBriefSerializer(read_only=True)
+    warehouse = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    default_bin = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    available = serializers.DecimalField(**QTY, read_only=True)
+
+    class Meta:
+        model = StockLevel
+        fields = [
+            "id",
+            "part",
+            "warehouse",
+            "default_bin",
+            "on_hand",
+            "reserved",
+            "quarantined",
+            "available",
+            "in_transit",
+            "value",
+            "average_cost",
+            "min_qty",
+            "max_qty",
+            "first_stocked_at",
+            "last_movement_at",
+        ]
+
+
+class StockLimitsSerializer(serializers.Serializer):
+    part = serializers.PrimaryKeyRelatedField(queryset=Part.objects.all())
+    warehouse = serializers.PrimaryKeyRelatedField(queryset=Warehouse.objects.all())
+    min_qty = serializers.DecimalField(**QTY, min_value=Decimal("0"))
+    max_qty = serializers.DecimalField(**QTY, min_value=Decimal("0"))
+
+
+class MovementSerializer(serializers.ModelSerializer):
+    part = PartBriefSerializer(read_only=True)
+    warehouse = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    other_warehouse = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    bin = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    user = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = StockMovement
+        fields = [
+            "id",
+            "kind",
+            "part",
+            "warehouse",
+            "other_warehouse",
+            "bin",
+            "quantity",
+            "unit_cost",
+            "value",
+            "user",
+            "posted_at",
+            "document_type",
+            "document_ref",
+            "reason",
+            "reverses",
+        ]
+
+
+class _PostingSerializer(serializers.Serializer):
+    part = serializers.PrimaryKeyRelatedField(queryset=Part.objects.all())
+    quantity = serializers.DecimalField(**QTY, min_value=Decimal("0.001"))
+    document_ref = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
+
+
+def _check_bin(attrs: dict, warehouse_field: str) -> dict:
+    bin = attrs.get("bin")
+    if bin is not None and bin.warehouse_id != attrs[warehouse_field].pk:
+        raise serializers.ValidationError({"bin": [f"Bin {bin.code} is not in that warehouse."]})
+    return attrs
+
+
+class ReceiptSerializer(_PostingSerializer):
+    warehouse = serializers.PrimaryKeyRelatedField(queryset=Warehouse.objects.all())
+    unit_cost = serializers.DecimalField(**COST, min_value=Decimal("0"))
+    bin = serializers.PrimaryKeyRelatedField(queryset=Bin.objects.all(), required=False, allow_null=True)
+
+    def validate(self, attrs):
+        return _check_bin(attrs, "warehouse")
+
+
+class IssueSerializer(_PostingSerializer):
+    warehouse = serializers.PrimaryKeyRelatedField(queryset=Warehouse.objects.all())
+    bin = serializers.PrimaryKeyRelatedField(queryset=Bin.objects.all(), required=False, allow_null=True)
+
+    def validate(self, attrs):
+        return _check_bin(attrs, "warehouse")
+
+
+class TransferSerializer(_PostingSerializer):
+    from_warehouse = serializers.PrimaryKeyRelatedField(queryset=Warehouse.objects.all())
+    to_warehouse = serializers.PrimaryKeyRelatedField(queryset=Warehouse.objects.all())
+    bin = serializers.PrimaryKeyRelatedField(
+        queryset=Bin.objects.all(), required=False, allow_null=True, help_text="Bin at the destination."
+    )
+
+    def validate(self, attrs):
+        if attrs["from_warehouse"].pk == attrs["to_warehouse"].pk:
+            raise serializers.ValidationError({"to_warehouse": ["Choose a different warehouse to send to."]})
+        return _check_bin(attrs, "to_warehouse")
+
+
+class AdjustmentSerializer(serializers.Serializer):
+    part = serializers.PrimaryKeyRelatedField(queryset=Part.objects.all())
+    warehouse = serializers.PrimaryKeyRelatedField(queryset=Warehouse.objects.all())
+    quantity = serializers.DecimalField(**QTY, help_text="Signed: negative reduces stock.")
+    unit_cost = serializers.DecimalField(**COST, min_value=Decimal("0"), required=False, allow_null=True)
+    reason = serializers.CharField(max_length=200)
+    document_ref = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
+
+    def validate_quantity(self, value):
+        if value == 0:
+            raise serializers.ValidationError("Enter a non-zero quantity (negative to reduce stock).")
+        return value
+
+
+class ReverseSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=200)
+
+
+class TransferResultSerializer(serializers.Serializer):
+    transfer_out = MovementSerializer()
+    transfer_in = MovementSerializer()
+
+
+MOVEMENT_KINDS = [choice for choice, _ in MovementKind.choices]

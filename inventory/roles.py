@@ -1,0 +1,86 @@
+"""Roles are Django groups (created by a migration); this module answers who may do what.
+
+A user's roles and the warehouses they post in are read with one query and
+cached on the user object for the rest of the request.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import Group
+from django.db.models import CharField, Value
+from django.db.models.functions import Cast
+
+
+class Role:
+    CLERK = "clerk"
+    WORKSHOP = "workshop"
+    PURCHASER = "purchaser"
+    PLANNER = "planner"
+    MANAGER = "manager"
+    SUPPLIER = "supplier"
+
+    ALL = (CLERK, WORKSHOP, PURCHASER, PLANNER, MANAGER, SUPPLIER)
+    INTERNAL = (CLERK, WORKSHOP, PURCHASER, PLANNER, MANAGER)
+
+
+# Who may post which kind of stock change. Managers may do everything internal.
+POSTING_ROLES = {
+    "receipt": {Role.CLERK, Role.MANAGER},
+    "issue": {Role.CLERK, Role.MANAGER},
+    "transfer": {Role.CLERK, Role.MANAGER},
+    "adjustment": {Role.MANAGER, Role.PLANNER},
+    "reversal": {Role.MANAGER},
+}
+CATALOGUE_EDITORS = {Role.MANAGER, Role.PLANNER}
+
+
+@dataclass(frozen=True)
+class Access:
+    roles: frozenset[str]
+    warehouse_ids: frozenset[int] = field(default_factory=frozenset)
+    is_superuser: bool = False
+
+    def has_any(self, roles: set[str] | tuple[str, ...] | frozenset[str]) -> bool:
+        return self.is_superuser or bool(self.roles & set(roles))
+
+    @property
+    def is_internal(self) -> bool:
+        return self.has_any(Role.INTERNAL)
+
+    @property
+    def is_supplier_only(self) -> bool:
+        return not self.is_superuser and self.roles == {Role.SUPPLIER}
+
+    def may_post_in(self, warehouse_id: int) -> bool:
+        """Managers post anywhere; everybody else only in their own warehouses."""
+        if self.is_superuser or Role.MANAGER in self.roles:
+            return True
+        return warehouse_id in self.warehouse_ids
+
+
+def user_access(user) -> Access:
+    """Roles and posting warehouses of a user, one query, cached on the user."""
+    cached = getattr(user, "_parts_access", None)
+    if cached is not None:
+        return cached
+    if not getattr(user, "is_authenticated", False):
+        access = Access(roles=frozenset())
+    else:
+        from .models import WarehouseMembership
+
+        roles = Group.objects.filter(user=user.pk).annotate(kind=Value("r")).values_list("kind", "name")
+        warehouses = (
+            WarehouseMembership.objects.filter(user=user.pk)
+            .annotate(kind=Value("w"), ident=Cast("warehouse_id", CharField()))
+            .values_list("kind", "ident")
+        )
+        rows = list(roles.union(warehouses, all=True))
+        access = Access(
+            roles=frozenset(name for kind, name in rows if kind == "r"),
+            warehouse_ids=frozenset(int(ident) for kind, ident in rows if kind == "w"),
+            is_superuser=bool(user.is_superuser),
+        )
+    user._parts_access = access
+    return access

@@ -1,0 +1,232 @@
+"""Reads of the catalogue, the network and stock. Each does its own joins."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import DecimalField, ExpressionWrapper, F, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
+
+from .models import (
+    Part,
+    StockLevel,
+    StockMovement,
+    Warehouse,
+    normalize_part_number,
+)
+
+ZERO = Decimal("0")
+MAX_CHAIN = 50
+
+
+def part_current(part: Part) -> Part:
+    """The part that serves a request for ``part``: the end of its supersession chain."""
+    seen = {part.pk}
+    node = part
+    while node.superseded_by_id is not None and len(seen) < MAX_CHAIN:
+        node = Part.objects.get(pk=node.superseded_by_id)
+        if node.pk in seen:  # cycles are refused on write; never loop on read
+            break
+        seen.add(node.pk)
+    return node
+
+
+def part_chain(part: Part) -> list[Part]:
+    """The part and every newer part after it, oldest first."""
+    chain = [part]
+    node = part
+    while node.superseded_by_id is not None and len(chain) < MAX_CHAIN:
+        node = Part.objects.get(pk=node.superseded_by_id)
+        if node in chain:
+            break
+        chain.append(node)
+    return chain
+
+
+def part_by_number(number: str) -> Part | None:
+    """Find a part by number as typed or scanned (spaces, dashes, case do not matter)."""
+    key = normalize_part_number(number)
+    if not key:
+        return None
+    return Part.objects.select_related("superseded_by").filter(number_normalized=key).first()
+
+
+def part_search(*, query: str = "", include_inactive: bool = False) -> QuerySet[Part]:
+    """Parts whose number starts with the query or whose description contains it."""
+    parts = Part.objects.select_related("superseded_by")
+    if not include_inactive:
+        parts = parts.filter(is_active=True)
+    query = query.strip()
+    if query:
+        key = normalize_part_number(query)
+        condition = Q(description__icontains=query)
+        if key:
+            condition |= Q(number_normalized__startswith=key)
+        parts = parts.filter(condition)
+    return parts.order_by("number_normalized")
+
+
+def stock_level_list(
+    *,
+    warehouse_id: int | None = None,
+    part_id: int | None = None,
+    below_min: bool = False,
+    above_max: bool = False,
+) -> QuerySet[StockLevel]:
+    levels = StockLevel.objects.select_related("part", "warehouse", "default_bin").annotate(
+        available_qty=ExpressionWrapper(
+            F("on_hand") - F("reserved") - F("quarantined"),
+            output_field=DecimalField(max_digits=14, decimal_places=3),
+        )
+    )
+    if warehouse_id:
+        levels = levels.filter(warehouse_id=warehouse_id)
+    if part_id:
+        levels = levels.filter(part_id=part_id)
+    if below_min:
+        levels = levels.filter(min_qty__gt=0, available_qty__lt=F("min_qty"))
+    if above_max:
+        levels = levels.filter(max_qty__gt=0, on_hand__gt=F("max_qty"))
+    return levels.order_by("warehouse__code", "part__number_normalized")
+
+
+def movement_list(
+    *,
+    warehouse_id: int | None = None,
+    part_id: int | None = None,
+    kind: str | None = None,
+) -> QuerySet[StockMovement]:
+    movements = StockMovement.objects.select_related("part", "warehouse", "bin", "user", "other_warehouse")
+    if warehouse_id:
+        movements = movements.filter(warehouse_id=warehouse_id)
+    if part_id:
+        movements = movements.filter(part_id=part_id)
+    if kind:
+        movements = movements.filter(kind=kind)
+    return movements.order_by("-posted_at", "-id")
+
+
+@dataclass(frozen=True)
+class WarehouseAvailability:
+    warehouse: Warehouse
+    on_hand: Decimal
+    reserved: Decimal
+    quarantined: Decimal
+    in_transit: Decimal
+    available: Decimal
+    min_qty: Decimal
+    max_qty: Decimal
+    bin: str
+
+
+@dataclass(frozen=True)
+class StockLookup:
+    """What the lookup screen shows for one typed part number."""
+
+    requested: Part
+    chain: list[Part]
+    serving: Part
+    rows: list[WarehouseAvailability]
+
+    @property
+    def total_available(self) -> Decimal:
+        return sum((row.available for row in self.rows), ZERO)
+
+
+def stock_lookup(*, part: Part) -> StockLookup:
+    """Availability of the part that serves ``part`` in every active warehouse."""
+    chain = part_chain(part)
+    serving = chain[-1]
+    levels = {
+        level.warehouse_id: level
+        for level in StockLevel.objects.filter(part=serving).select_related("default_bin")
+    }
+    rows = []
+    for warehouse in Warehouse.objects.filter(is_active=True).order_by("echelon", "code"):
+        level = levels.get(warehouse.pk)
+        if level is None:
+            rows.append(
+                WarehouseAvailability(warehouse, ZERO, ZERO, ZERO, ZERO, ZERO, ZERO, ZERO, "")
+            )
+            continue
+        rows.append(
+            WarehouseAvailability(
+                warehouse=warehouse,
+                on_hand=level.on_hand,
+                reserved=level.reserved,
+                quarantined=level.quarantined,
+                in_transit=level.in_transit,
+                available=level.available,
+                min_qty=level.min_qty,
+                max_qty=level.max_qty,
+                bin=level.default_bin.code if level.default_bin else "",
+            )
+        )
+    order = {"central": 0, "regional": 1, "store": 2}
+    rows.sort(key=lambda row: (order.get(row.warehouse.echelon, 9), row.warehouse.code))
+    return StockLookup(requested=part, chain=chain, serving=serving, rows=rows)
+
+
+@dataclass(frozen=True)
+class LedgerDifference:
+    part_number: str
+    warehouse_code: str
+    stored_on_hand: Decimal
+    ledger_on_hand: Decimal
+    stored_value: Decimal
+    ledger_value: Decimal
+
+
+def ledger_differences() -> list[LedgerDifference]:
+    """Every stock level whose stored quantity or value differs from the sum of its movements.
+
+    One aggregate query over the ledger, grouped in the database.
+    """
+    sums = {
+        (row["part_id"], row["warehouse_id"]): (row["qty"], row["val"])
+        for row in StockMovement.objects.values("part_id", "warehouse_id").annotate(
+            qty=Coalesce(Sum("quantity"), ZERO), val=Coalesce(Sum("value"), ZERO)
+        )
+    }
+    differences = []
+    seen = set()
+    for level in StockLevel.objects.select_related("part", "warehouse").iterator(chunk_size=5000):
+        key = (level.part_id, level.warehouse_id)
+        seen.add(key)
+        qty, val = sums.get(key, (ZERO, ZERO))
+        if qty != level.on_hand or val != level.value:
+            differences.append(
+                LedgerDifference(level.part.number, level.warehouse.code, level.on_hand, qty, level.value, val)
+            )
+    orphans = set(sums) - seen
+    if orphans:
+        parts = dict(Part.objects.filter(pk__in={p for p, _ in orphans}).values_list("pk", "number"))
+        codes = dict(Warehouse.objects.filter(pk__in={w for _, w in orphans}).values_list("pk", "code"))
+        for part_id, warehouse_id in sorted(orphans):
+            qty, val = sums[(part_id, warehouse_id)]
+            differences.append(
+                LedgerDifference(parts[part_id], codes[warehouse_id], ZERO, qty, ZERO, val)
+            )
+    return differences
+
+
+def parts_current_bulk(parts: list[Part]) -> dict[int, Part]:
+    """Map each part's id to the part serving it, one query per level of chain depth."""
+    current = {part.pk: part for part in parts}
+    pending = {part.pk: part.superseded_by_id for part in parts if part.superseded_by_id}
+    known: dict[int, Part] = {}
+    depth = 0
+    while pending and depth < MAX_CHAIN:
+        depth += 1
+        missing = set(pending.values()) - set(known)
+        if missing:
+            known.update({p.pk: p for p in Part.objects.filter(pk__in=missing)})
+        next_pending = {}
+        for origin, target_id in pending.items():
+            target = known[target_id]
+            current[origin] = target
+            if target.superseded_by_id and target.superseded_by_id != origin:
+                next_pending[origin] = target.superseded_by_id
+        pending = next_pending
+    return current

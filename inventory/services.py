@@ -1,0 +1,801 @@
+"""Every write to the catalogue and to stock.
+
+Stock services post to the append-only ledger and update the stock level in
+the same transaction, under row locks taken by ``locks.lock_stock_levels``.
+They never let available stock (on hand − reserved − quarantined) go below
+zero and raise ``InventoryError`` subclasses instead of returning flags.
+
+Costing is the moving weighted average per part and warehouse: a receipt
+re-averages, everything that leaves stock leaves at the current average, and
+the last unit out takes the remaining value with it so that no rounding
+residue is ever left on an empty level.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from .exceptions import (
+    AlreadyReversed,
+    IdempotencyConflict,
+    InsufficientStock,
+    InvalidQuantity,
+    InventoryError,
+    SupersessionCycle,
+)
+from .locks import lock_stock_levels
+from .models import (
+    INBOUND_KINDS,
+    Bin,
+    MovementKind,
+    Part,
+    StockLevel,
+    StockMovement,
+    Warehouse,
+)
+
+FOUR_PLACES = Decimal("0.0001")
+QTY_PLACES = Decimal("0.001")
+ZERO = Decimal("0")
+
+
+def _money(amount: Decimal) -> Decimal:
+    return amount.quantize(FOUR_PLACES, rounding=ROUND_HALF_UP)
+
+
+def _check_quantity(part: Part, quantity: Decimal, *, field: str = "quantity") -> Decimal:
+    quantity = Decimal(quantity)
+    if not quantity.is_finite() or quantity <= 0:
+        raise InvalidQuantity("The quantity must be greater than zero.", field=field)
+    if quantity != quantity.quantize(QTY_PLACES):
+        raise InvalidQuantity("Quantities have at most three decimal places.", field=field)
+    if part.is_whole_unit and quantity != quantity.to_integral_value():
+        raise InvalidQuantity(
+            f"{part.number} is counted in whole {part.get_unit_display()}s; enter a whole number.",
+            field=field,
+        )
+    return quantity
+
+
+def _check_cost(unit_cost: Decimal) -> Decimal:
+    unit_cost = Decimal(unit_cost)
+    if not unit_cost.is_finite() or unit_cost < 0:
+        raise InventoryError("The unit cost cannot be negative.", field="unit_cost")
+    if unit_cost != unit_cost.quantize(FOUR_PLACES):
+        raise InventoryError("Unit costs have at most four decimal places.", field="unit_cost")
+    return unit_cost
+
+
+def _check_bin(bin: Bin | None, warehouse: Warehouse) -> None:
+    if bin is not None and bin.warehouse_id != warehouse.pk:
+        raise InventoryError(f"Bin {bin.code} is not in warehouse {warehouse.code}.", field="bin")
+
+
+# --- idempotency ----------------------------------------------------------------
+
+
+def _replay(key: str, matches: Callable[[StockMovement], bool]) -> StockMovement | None:
+    existing = StockMovement.objects.filter(idempotency_key=key).first()
+    if existing is None:
+        return None
+    if not matches(existing):
+        raise IdempotencyConflict(
+            "This idempotency key was already used for a different posting; send a new key."
+        )
+    return existing
+
+
+def _idempotent(key: str | None, matches: Callable[[StockMovement], bool], post: Callable[[], Any]) -> Any:
+    """Run ``post`` once per key: a retry returns the first result instead of posting again."""
+    if key:
+        existing = _replay(key, matches)
+        if existing is not None:
+            return existing
+    try:
+        with transaction.atomic():
+            return post()
+    except IntegrityError as error:
+        # A concurrent request with the same key won the race: return its result.
+        if key and "idempotency" in str(error):
+            existing = _replay(key, matches)
+            if existing is not None:
+                return existing
+        raise
+
+
+# --- the posting core -------------------------------------------------------------
+
+
+@dataclass
+class _Line:
+    kind: str
+    level: StockLevel
+    quantity: Decimal  # signed
+    unit_cost: Decimal | None = None  # inbound only; outbound leaves at average
+    value: Decimal | None = None  # fixed value (reversals)
+    from_quarantine: bool = False
+
+
+def _apply(line: _Line, *, now: datetime) -> tuple[Decimal, Decimal]:
+    """Change one locked level; return the movement's (unit_cost, value)."""
+    level = line.level
+    if line.quantity > 0:
+        unit_cost = line.unit_cost if line.unit_cost is not None else level.average_cost
+        value = line.value if line.value is not None else _money(line.quantity * unit_cost)
+        level.on_hand += line.quantity
+        level.value += value
+        level.average_cost = _money(level.value / level.on_hand)
+        if level.first_stocked_at is None and line.kind in INBOUND_KINDS:
+            level.first_stocked_at = now
+    else:
+        taken = -line.quantity
+        if line.from_quarantine:
+            free = level.quarantined
+        else:
+            free = level.on_hand - level.reserved - level.quarantined
+        if taken > free:
+            raise InsufficientStock(
+                part=level.part.number,
+                warehouse=level.warehouse.code,
+                available=max(free, ZERO),
+                requested=taken,
+            )
+        unit_cost = level.average_cost
+        if taken == level.on_hand:
+            value = -level.value
+        elif line.value is not None:
+            value = max(line.value, -level.value)
+        else:
+            value = -min(_money(taken * unit_cost), level.value)
+        level.on_hand -= taken
+        level.value += value
+        if line.from_quarantine:
+            level.quarantined -= taken
+        if line.value is not None and level.on_hand > 0:
+            level.average_cost = _money(level.value / level.on_hand)
+        if taken and value:
+            unit_cost = _money(-value / taken)
+    level.last_movement_at = now
+    return unit_cost, value
+
+
+def _post(
+    *,
+    lines: list[_Line],
+    user,
+    document_type: str,
+    document_ref: str,
+    reason: str = "",
+    bin: Bin | None = None,
+    posted_at: datetime | None = None,
+    idempotency_key: str | None = None,
+    reverses: StockMovement | None = None,
+    other_warehouses: list[Warehouse | None] | None = None,
+) -> list[StockMovement]:
+    now = posted_at or timezone.now()
+    movements = []
+    for index, line in enumerate(lines):
+        unit_cost, value = _apply(line, now=now)
+        movements.append(
+            StockMovement(
+                part=line.level.part,
+                warehouse=line.level.warehouse,
+                bin=bin if index == 0 else None,
+                kind=line.kind,
+                quantity=line.quantity,
+                unit_cost=unit_cost,
+                value=value,
+                user=user,
+                posted_at=now,
+                document_type=document_type,
+                document_ref=document_ref,
+                reason=reason,
+                reverses=reverses if index == 0 else None,
+                other_warehouse=(other_warehouses or [None] * len(lines))[index],
+                idempotency_key=(
+                    idempotency_key if index == 0 or not idempotency_key else f"{idempotency_key}#{index}"
+                ),
+            )
+        )
+    if len(movements) == 1:
+        movements[0].save(force_insert=True)
+    else:
+        StockMovement.objects.bulk_create(movements)
+    for line in lines:
+        line.level.save(
+            update_fields=[
+                "on_hand",
+                "value",
+                "average_cost",
+                "quarantined",
+                "first_stocked_at",
+                "last_movement_at",
+            ]
+        )
+    return movements
+
+
+def _locked(part: Part, warehouse: Warehouse) -> StockLevel:
+    level = lock_stock_levels(pairs=[(part.pk, warehouse.pk)])[(part.pk, warehouse.pk)]
+    level.part = part
+    level.warehouse = warehouse
+    return level
+
+
+def _same(kind: str, part: Part, warehouse: Warehouse, quantity: Decimal) -> Callable[[StockMovement], bool]:
+    return lambda m: (
+        m.kind == kind and m.part_id == part.pk and m.warehouse_id == warehouse.pk and m.quantity == quantity
+    )
+
+
+# --- stock services ------------------------------------------------------------------
+
+
+def stock_receive(
+    *,
+    part: Part,
+    warehouse: Warehouse,
+    quantity: Decimal,
+    unit_cost: Decimal,
+    user,
+    bin: Bin | None = None,
+    document_type: str = "receipt",
+    document_ref: str = "",
+    quarantine: bool = False,
+    posted_at: datetime | None = None,
+    idempotency_key: str | None = None,
+) -> StockMovement:
+    """Put stock in at a cost and re-average the level's cost.
+
+    With ``quarantine`` the quantity is received but frozen: on hand, not available.
+    """
+    quantity = _check_quantity(part, quantity)
+    unit_cost = _check_cost(unit_cost)
+    _check_bin(bin, warehouse)
+
+    def post() -> StockMovement:
+        level = _locked(part, warehouse)
+        if quarantine:
+            level.quarantined += quantity
+        movement = _post(
+            lines=[_Line(MovementKind.RECEIPT, level, quantity, unit_cost=unit_cost)],
+            user=user,
+            document_type=document_type,
+            document_ref=document_ref,
+            bin=bin,
+            posted_at=posted_at,
+            idempotency_key=idempotency_key,
+        )[0]
+        return movement
+
+    return _idempotent(idempotency_key, _same(MovementKind.RECEIPT, part, warehouse, quantity), post)
+
+
+def _take_out(
+    kind: str,
+    *,
+    part: Part,
+    warehouse: Warehouse,
+    quantity: Decimal,
+    user,
+    bin: Bin | None,
+    document_type: str,
+    document_ref: str,
+    reason: str = "",
+    from_quarantine: bool = False,
+    posted_at: datetime | None,
+    idempotency_key: str | None,
+) -> StockMovement:
+    quantity = _check_quantity(part, quantity)
+    _check_bin(bin, warehouse)
+
+    def post() -> StockMovement:
+        level = _locked(part, warehouse)
+        return _post(
+            lines=[_Line(kind, level, -quantity, from_quarantine=from_quarantine)],
+            user=user,
+            document_type=document_type,
+            document_ref=document_ref,
+            reason=reason,
+            bin=bin,
+            posted_at=posted_at,
+            idempotency_key=idempotency_key,
+        )[0]
+
+    return _idempotent(idempotency_key, _same(kind, part, warehouse, -quantity), post)
+
+
+def stock_issue(
+    *,
+    part: Part,
+    warehouse: Warehouse,
+    quantity: Decimal,
+    user,
+    bin: Bin | None = None,
+    document_type: str = "issue",
+    document_ref: str = "",
+    posted_at: datetime | None = None,
+    idempotency_key: str | None = None,
+) -> StockMovement:
+    """Take stock out at average cost; available stock never goes below zero."""
+    return _take_out(
+        MovementKind.ISSUE,
+        part=part,
+        warehouse=warehouse,
+        quantity=quantity,
+        user=user,
+        bin=bin,
+        document_type=document_type,
+        document_ref=document_ref,
+        posted_at=posted_at,
+        idempotency_key=idempotency_key,
+    )
+
+
+def stock_scrap(
+    *,
+    part: Part,
+    warehouse: Warehouse,
+    quantity: Decimal,
+    user,
+    reason: str,
+    from_quarantine: bool = False,
+    document_ref: str = "",
+    posted_at: datetime | None = None,
+    idempotency_key: str | None = None,
+) -> StockMovement:
+    """Write stock off as scrap (damaged, obsolete); the reason is required."""
+    if not reason.strip():
+        raise InventoryError("Say why the stock is scrapped.", field="reason")
+    return _take_out(
+        MovementKind.SCRAP,
+        part=part,
+        warehouse=warehouse,
+        quantity=quantity,
+        user=user,
+        bin=None,
+        document_type="scrap",
+        document_ref=document_ref,
+        reason=reason,
+        from_quarantine=from_quarantine,
+        posted_at=posted_at,
+        idempotency_key=idempotency_key,
+    )
+
+
+def stock_return_to_supplier(
+    *,
+    part: Part,
+    warehouse: Warehouse,
+    quantity: Decimal,
+    user,
+    document_ref: str,
+    reason: str = "",
+    from_quarantine: bool = False,
+    posted_at: datetime | None = None,
+    idempotency_key: str | None = None,
+) -> StockMovement:
+    """Send stock back to the supplier; from quarantine for rejected goods."""
+    return _take_out(
+        MovementKind.RETURN_TO_SUPPLIER,
+        part=part,
+        warehouse=warehouse,
+        quantity=quantity,
+        user=user,
+        bin=None,
+        document_type="return_to_supplier",
+        document_ref=document_ref,
+        reason=reason,
+        from_quarantine=from_quarantine,
+        posted_at=posted_at,
+        idempotency_key=idempotency_key,
+    )
+
+
+def stock_adjust(
+    *,
+    part: Part,
+    warehouse: Warehouse,
+    quantity: Decimal,
+    user,
+    reason: str,
+    unit_cost: Decimal | None = None,
+    kind: str = MovementKind.ADJUSTMENT,
+    document_ref: str = "",
+    posted_at: datetime | None = None,
+    idempotency_key: str | None = None,
+) -> StockMovement:
+    """Correct stock up or down (signed quantity) with a reason.
+
+    A positive adjustment comes in at ``unit_cost`` or, without one, at the
+    current average cost; a negative one leaves at average cost.
+    ``kind`` is ``adjustment`` or ``count_correction`` (counting uses the latter).
+    """
+    if kind not in (MovementKind.ADJUSTMENT, MovementKind.COUNT_CORRECTION):
+        raise InventoryError("Only adjustments and count corrections are posted here.", field="kind")
+    if not reason.strip():
+        raise InventoryError("Say why the stock is adjusted.", field="reason")
+    quantity = Decimal(quantity)
+    if not quantity.is_finite() or quantity == 0:
+        raise InvalidQuantity("The adjustment must be a non-zero quantity (negative to reduce).")
+    _check_quantity(part, abs(quantity))
+    if unit_cost is not None:
+        unit_cost = _check_cost(unit_cost)
+
+    def post() -> StockMovement:
+        level = _locked(part, warehouse)
+        line = _Line(kind, level, quantity, unit_cost=unit_cost if quantity > 0 else None)
+        return _post(
+            lines=[line],
+            user=user,
+            document_type=kind,
+            document_ref=document_ref,
+            reason=reason,
+            posted_at=posted_at,
+            idempotency_key=idempotency_key,
+        )[0]
+
+    return _idempotent(idempotency_key, _same(kind, part, warehouse, quantity), post)
+
+
+def stock_transfer_send(
+    *,
+    part: Part,
+    from_warehouse: Warehouse,
+    to_warehouse: Warehouse,
+    quantity: Decimal,
+    user,
+    document_ref: str = "",
+    posted_at: datetime | None = None,
+    idempotency_key: str | None = None,
+) -> StockMovement:
+    """Post the transfer-out leg; the quantity shows as in transit at the destination."""
+    quantity = _check_quantity(part, quantity)
+    if from_warehouse.pk == to_warehouse.pk:
+        raise InventoryError("A transfer needs two different warehouses.", field="to_warehouse")
+
+    def post() -> StockMovement:
+        levels = lock_stock_levels(pairs=[(part.pk, from_warehouse.pk), (part.pk, to_warehouse.pk)])
+        source = levels[(part.pk, from_warehouse.pk)]
+        source.part, source.warehouse = part, from_warehouse
+        target = levels[(part.pk, to_warehouse.pk)]
+        movement = _post(
+            lines=[_Line(MovementKind.TRANSFER_OUT, source, -quantity)],
+            user=user,
+            document_type="transfer",
+            document_ref=document_ref,
+            posted_at=posted_at,
+            idempotency_key=idempotency_key,
+            other_warehouses=[to_warehouse],
+        )[0]
+        target.in_transit += quantity
+        target.save(update_fields=["in_transit"])
+        return movement
+
+    return _idempotent(
+        idempotency_key, _same(MovementKind.TRANSFER_OUT, part, from_warehouse, -quantity), post
+    )
+
+
+def stock_transfer_receive(
+    *,
+    part: Part,
+    from_warehouse: Warehouse,
+    to_warehouse: Warehouse,
+    quantity: Decimal,
+    unit_cost: Decimal,
+    user,
+    lost_quantity: Decimal = ZERO,
+    bin: Bin | None = None,
+    document_ref: str = "",
+    posted_at: datetime | None = None,
+    idempotency_key: str | None = None,
+) -> StockMovement | None:
+    """Post the transfer-in leg at the cost the stock left with.
+
+    ``lost_quantity`` is what was sent but did not arrive: it leaves the
+    in-transit figure without entering stock (the transfer order records the
+    discrepancy). Returns None when nothing arrived.
+    """
+    lost_quantity = Decimal(lost_quantity)
+    if lost_quantity < 0:
+        raise InvalidQuantity("A missing quantity cannot be negative.", field="lost_quantity")
+    if quantity:
+        quantity = _check_quantity(part, quantity)
+    elif not lost_quantity:
+        raise InvalidQuantity("Receive a quantity or record it as missing.")
+    unit_cost = _check_cost(unit_cost)
+    _check_bin(bin, to_warehouse)
+
+    def post() -> StockMovement | None:
+        level = _locked(part, to_warehouse)
+        if quantity + lost_quantity > level.in_transit:
+            raise InvalidQuantity(
+                f"Only {level.in_transit.normalize():f} of {part.number} is in transit to {to_warehouse.code}."
+            )
+        level.in_transit -= quantity + lost_quantity
+        movement = None
+        if quantity:
+            movement = _post(
+                lines=[_Line(MovementKind.TRANSFER_IN, level, quantity, unit_cost=unit_cost)],
+                user=user,
+                document_type="transfer",
+                document_ref=document_ref,
+                bin=bin,
+                posted_at=posted_at,
+                idempotency_key=idempotency_key,
+                other_warehouses=[from_warehouse],
+            )[0]
+        level.save(update_fields=["in_transit"])
+        return movement
+
+    return _idempotent(
+        idempotency_key if quantity else None,
+        _same(MovementKind.TRANSFER_IN, part, to_warehouse, quantity),
+        post,
+    )
+
+
+def stock_transfer(
+    *,
+    part: Part,
+    from_warehouse: Warehouse,
+    to_warehouse: Warehouse,
+    quantity: Decimal,
+    user,
+    bin: Bin | None = None,
+    document_ref: str = "",
+    posted_at: datetime | None = None,
+    idempotency_key: str | None = None,
+) -> tuple[StockMovement, StockMovement]:
+    """Move stock between two warehouses at once: both legs in one transaction, cost carried over."""
+    quantity = _check_quantity(part, quantity)
+    if from_warehouse.pk == to_warehouse.pk:
+        raise InventoryError("A transfer needs two different warehouses.", field="to_warehouse")
+    _check_bin(bin, to_warehouse)
+
+    def post() -> tuple[StockMovement, StockMovement]:
+        levels = lock_stock_levels(pairs=[(part.pk, from_warehouse.pk), (part.pk, to_warehouse.pk)])
+        source = levels[(part.pk, from_warehouse.pk)]
+        source.part, source.warehouse = part, from_warehouse
+        target = levels[(part.pk, to_warehouse.pk)]
+        target.part, target.warehouse = part, to_warehouse
+        now = posted_at or timezone.now()
+        out = _post(
+            lines=[_Line(MovementKind.TRANSFER_OUT, source, -quantity)],
+            user=user,
+            document_type="transfer",
+            document_ref=document_ref,
+            posted_at=now,
+            idempotency_key=idempotency_key,
+            other_warehouses=[to_warehouse],
+        )[0]
+        # The stock enters at exactly the value it left with.
+        incoming = _post(
+            lines=[_Line(MovementKind.TRANSFER_IN, target, quantity, unit_cost=out.unit_cost, value=-out.value)],
+            user=user,
+            document_type="transfer",
+            document_ref=document_ref,
+            bin=bin,
+            posted_at=now,
+            idempotency_key=f"{idempotency_key}#in" if idempotency_key else None,
+            other_warehouses=[from_warehouse],
+        )[0]
+        StockMovement.objects.filter(pk=out.pk).update(counterpart=incoming)
+        StockMovement.objects.filter(pk=incoming.pk).update(counterpart=out)
+        out.counterpart, incoming.counterpart = incoming, out
+        return out, incoming
+
+    def replay_match(movement: StockMovement) -> bool:
+        return _same(MovementKind.TRANSFER_OUT, part, from_warehouse, -quantity)(movement)
+
+    result = _idempotent(idempotency_key, replay_match, post)
+    if isinstance(result, StockMovement):  # a replay returns the out leg
+        return result, StockMovement.objects.get(pk=result.counterpart_id)
+    return result
+
+
+def stock_movement_reverse(
+    *, movement: StockMovement, user, reason: str, idempotency_key: str | None = None
+) -> StockMovement:
+    """Post the exact opposite of a movement (same quantity and value).
+
+    A movement is reversed at most once; a reversal is not reversed again
+    (post a new movement instead). Reversing a receipt whose stock is gone is
+    refused like any issue of stock that is not there.
+    """
+    if not reason.strip():
+        raise InventoryError("Say why the movement is reversed.", field="reason")
+    if movement.reverses_id is not None:
+        raise AlreadyReversed("A reversal cannot itself be reversed; post a new movement instead.")
+    if movement.kind in (MovementKind.TRANSFER_OUT, MovementKind.TRANSFER_IN):
+        raise InventoryError("A transfer is undone by transferring the stock back, not by a reversal.")
+
+    def post() -> StockMovement:
+        if StockMovement.objects.filter(reverses=movement).exists():
+            raise AlreadyReversed(f"Movement {movement.pk} has already been reversed.")
+        level = _locked(movement.part, movement.warehouse)
+        line = _Line(
+            movement.kind,
+            level,
+            -movement.quantity,
+            unit_cost=movement.unit_cost,
+            value=-movement.value,
+        )
+        return _post(
+            lines=[line],
+            user=user,
+            document_type="reversal",
+            document_ref=str(movement.pk),
+            reason=reason,
+            reverses=movement,
+            idempotency_key=idempotency_key,
+        )[0]
+
+    try:
+        return _idempotent(idempotency_key, lambda m: m.reverses_id == movement.pk, post)
+    except IntegrityError as error:
+        raise AlreadyReversed(f"Movement {movement.pk} has already been reversed.") from error
+
+
+def stock_quarantine(*, part: Part, warehouse: Warehouse, quantity: Decimal) -> StockLevel:
+    """Freeze stock that is on hand: it stays on hand but is no longer available."""
+    quantity = _check_quantity(part, quantity)
+    with transaction.atomic():
+        level = _locked(part, warehouse)
+        if quantity > level.available:
+            raise InsufficientStock(
+                part=part.number, warehouse=warehouse.code, available=level.available, requested=quantity
+            )
+        level.quarantined += quantity
+        level.save(update_fields=["quarantined"])
+        return level
+
+
+def stock_quarantine_release(*, part: Part, warehouse: Warehouse, quantity: Decimal) -> StockLevel:
+    """Make quarantined stock available again (it passed inspection)."""
+    quantity = _check_quantity(part, quantity)
+    with transaction.atomic():
+        level = _locked(part, warehouse)
+        if quantity > level.quarantined:
+            raise InvalidQuantity(
+                f"Only {level.quarantined.normalize():f} of {part.number} is quarantined in {warehouse.code}."
+            )
+        level.quarantined -= quantity
+        level.save(update_fields=["quarantined"])
+        return level
+
+
+def stock_reserve(*, part: Part, warehouse: Warehouse, quantity: Decimal) -> StockLevel:
+    """Hold available stock for a document (a pick in progress)."""
+    quantity = _check_quantity(part, quantity)
+    with transaction.atomic():
+        level = _locked(part, warehouse)
+        if quantity > level.available:
+            raise InsufficientStock(
+                part=part.number, warehouse=warehouse.code, available=level.available, requested=quantity
+            )
+        level.reserved += quantity
+        level.save(update_fields=["reserved"])
+        return level
+
+
+def stock_unreserve(*, part: Part, warehouse: Warehouse, quantity: Decimal) -> StockLevel:
+    """Give back a reservation."""
+    quantity = _check_quantity(part, quantity)
+    with transaction.atomic():
+        level = _locked(part, warehouse)
+        if quantity > level.reserved:
+            raise InvalidQuantity(f"Only {level.reserved.normalize():f} of {part.number} is reserved.")
+        level.reserved -= quantity
+        level.save(update_fields=["reserved"])
+        return level
+
+
+@transaction.atomic
+def stock_level_set_limits(
+    *, part: Part, warehouse: Warehouse, min_qty: Decimal, max_qty: Decimal, default_bin: Bin | None = None
+) -> StockLevel:
+    """Set min and max stock (planning sets them later; a planner may now). Max 0 means no maximum."""
+    min_qty, max_qty = Decimal(min_qty), Decimal(max_qty)
+    if min_qty < 0 or max_qty < 0:
+        raise InvalidQuantity("Minimum and maximum cannot be negative.", field="min_qty")
+    if max_qty and max_qty < min_qty:
+        raise InvalidQuantity("The maximum must be at least the minimum.", field="max_qty")
+    if default_bin is not None:
+        _check_bin(default_bin, warehouse)
+    level = _locked(part, warehouse)
+    level.min_qty, level.max_qty = min_qty, max_qty
+    fields = ["min_qty", "max_qty"]
+    if default_bin is not None:
+        level.default_bin = default_bin
+        fields.append("default_bin")
+    level.save(update_fields=fields)
+    return level
+
+
+# --- catalogue services ----------------------------------------------------------------
+
+
+def _check_supersession(part: Part, new_part: Part | None) -> None:
+    if new_part is None:
+        return
+    if new_part.pk == part.pk:
+        raise SupersessionCycle(f"{part.number} cannot supersede itself.")
+    seen = {part.pk}
+    node: Part | None = new_part
+    while node is not None:
+        if node.pk in seen:
+            raise SupersessionCycle(
+                f"{new_part.number} already leads back to {part.number}; a supersession chain cannot loop."
+            )
+        seen.add(node.pk)
+        node = node.superseded_by
+
+
+@transaction.atomic
+def part_create(
+    *,
+    number: str,
+    description: str,
+    unit: str = "PCS",
+    category: str = "",
+    list_price: Decimal = ZERO,
+    superseded_by: Part | None = None,
+    is_critical: bool = False,
+) -> Part:
+    """Create a part; the normalised number must be new."""
+    part = Part(
+        number=number.strip(),
+        description=description.strip(),
+        unit=unit,
+        category=category.strip(),
+        list_price=Decimal(list_price),
+        is_critical=is_critical,
+    )
+    part.full_clean(exclude=["number_normalized", "superseded_by"])
+    if Part.objects.filter(number_normalized=part.number_normalized or "").exists():
+        raise InventoryError(f"Part number {part.number} already exists.", field="number")
+    part.save()
+    if superseded_by is not None:
+        part_supersede(part=part, new_part=superseded_by)
+    return part
+
+
+@transaction.atomic
+def part_update(*, part: Part, **changes: Any) -> Part:
+    """Change catalogue fields of a part; supersession goes through ``part_supersede``."""
+    allowed = {"number", "description", "unit", "category", "list_price", "is_critical", "is_active"}
+    unknown = set(changes) - allowed
+    if unknown:
+        raise InventoryError(f"Cannot change {', '.join(sorted(unknown))} here.")
+    for name, value in changes.items():
+        setattr(part, name, value)
+    part.full_clean(exclude=["number_normalized", "superseded_by"])
+    from .models import normalize_part_number
+
+    clash = Part.objects.filter(number_normalized=normalize_part_number(part.number)).exclude(pk=part.pk)
+    if clash.exists():
+        raise InventoryError(f"Part number {part.number} already exists.", field="number")
+    part.save()
+    return part
+
+
+@transaction.atomic
+def part_supersede(*, part: Part, new_part: Part | None) -> Part:
+    """Point a part to its replacement (or clear it); chains are allowed, cycles refused."""
+    # Lock the chain's rows so two planners cannot build a loop at the same moment.
+    list(Part.objects.select_for_update().filter(pk__in=[part.pk] + ([new_part.pk] if new_part else [])))
+    if new_part is not None:
+        new_part.refresh_from_db(fields=["superseded_by"])
+    _check_supersession(part, new_part)
+    part.superseded_by = new_part
+    part.save(update_fields=["superseded_by"])
+    return part

@@ -1,0 +1,128 @@
+"""Screens of the inventory app: thin views over selectors and services."""
+
+from __future__ import annotations
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.shortcuts import redirect
+from django.views.generic import ListView, TemplateView
+
+from . import selectors
+from .models import MovementKind, Warehouse
+from .permissions import RoleRequiredMixin
+from .roles import Role, user_access
+
+
+class HomeView(LoginRequiredMixin, TemplateView):
+    """Send each role to the screen it starts its day on."""
+
+    template_name = "inventory/home.html"
+
+    def get(self, request, *args, **kwargs):
+        access = user_access(request.user)
+        if access.is_supplier_only:
+            return redirect("suppliers:portal") if _has_url("suppliers:portal") else super().get(request)
+        return super().get(request, *args, **kwargs)
+
+
+def _has_url(name: str) -> bool:
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        reverse(name)
+    except NoReverseMatch:
+        return False
+    return True
+
+
+class StockLookupView(RoleRequiredMixin, TemplateView):
+    """Type or scan a part number: availability everywhere, supersession shown."""
+
+    template_name = "inventory/stock_lookup.html"
+    required_roles = Role.INTERNAL
+
+    def get_template_names(self):
+        if self.request.htmx:
+            return ["inventory/_stock_lookup_result.html"]
+        return [self.template_name]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        number = self.request.GET.get("number", "").strip()
+        context["number"] = number
+        if number:
+            part = selectors.part_by_number(number)
+            context["lookup"] = selectors.stock_lookup(part=part) if part else None
+            if part is None:
+                context["suggestions"] = list(selectors.part_search(query=number)[:10])
+        return context
+
+
+class StockLevelListView(RoleRequiredMixin, ListView):
+    template_name = "inventory/stocklevel_list.html"
+    required_roles = Role.INTERNAL
+    paginate_by = 50
+    context_object_name = "levels"
+    ordering_fields = {
+        "part": "part__number_normalized",
+        "warehouse": "warehouse__code",
+        "on_hand": "on_hand",
+        "available": "available_qty",
+        "value": "value",
+    }
+
+    def get_queryset(self):
+        params = self.request.GET
+        warehouse = params.get("warehouse")
+        levels = selectors.stock_level_list(
+            warehouse_id=int(warehouse) if warehouse and warehouse.isdigit() else None,
+            below_min=params.get("below_min") == "1",
+            above_max=params.get("above_max") == "1",
+        )
+        query = params.get("q", "").strip()
+        if query:
+            part_ids = selectors.part_search(query=query).values("pk")
+            levels = levels.filter(part_id__in=part_ids)
+        sort = params.get("sort", "")
+        field = self.ordering_fields.get(sort.lstrip("-"))
+        if field:
+            levels = levels.order_by(("-" if sort.startswith("-") else "") + field, "pk")
+        return levels
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["warehouses"] = Warehouse.objects.filter(is_active=True)
+        context["params"] = self.request.GET
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context["query_string"] = query.urlencode()
+        return context
+
+
+class MovementListView(RoleRequiredMixin, ListView):
+    template_name = "inventory/movement_list.html"
+    required_roles = Role.INTERNAL
+    paginate_by = 50
+    context_object_name = "movements"
+
+    def get_queryset(self):
+        params = self.request.GET
+        warehouse = params.get("warehouse")
+        movements = selectors.movement_list(
+            warehouse_id=int(warehouse) if warehouse and warehouse.isdigit() else None,
+            kind=params.get("kind") or None,
+        )
+        number = params.get("part", "").strip()
+        if number:
+            part = selectors.part_by_number(number)
+            movements = movements.filter(part=part) if part else movements.none()
+        return movements
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["warehouses"] = Warehouse.objects.filter(is_active=True)
+        context["kinds"] = MovementKind.choices
+        context["params"] = self.request.GET
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context["query_string"] = query.urlencode()
+        return context

@@ -1,0 +1,100 @@
+"""Shared fixtures: users per role, API clients, service requirements.
+
+Tests marked ``services`` need PostgreSQL (and Redis where they say so). They
+skip when the service is missing, except under REQUIRE_SERVICES=1 (CI), where
+they fail instead.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from django.db import connection
+from rest_framework.test import APIClient
+
+from inventory.roles import Role
+
+from .factories import UserFactory, WarehouseFactory
+
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+
+
+def _missing(what: str) -> None:
+    if REQUIRE_SERVICES:
+        pytest.fail(f"{what} is required (REQUIRE_SERVICES=1) but is not configured")
+    pytest.skip(f"{what} not available")
+
+
+@pytest.fixture
+def postgres(db):
+    """Skip (or fail in CI) unless the database is PostgreSQL."""
+    if connection.vendor != "postgresql":
+        _missing("PostgreSQL")
+
+
+@pytest.fixture
+def postgres_tx(transactional_db):
+    if connection.vendor != "postgresql":
+        _missing("PostgreSQL")
+
+
+@pytest.fixture
+def redis_url():
+    url = os.environ.get("REDIS_URL")
+    if not url:
+        _missing("Redis")
+    return url
+
+
+def pytest_collection_modifyitems(config, items):
+    if REQUIRE_SERVICES and os.environ.get("DATABASE_URL", "").startswith("sqlite"):
+        raise pytest.UsageError("REQUIRE_SERVICES=1 but DATABASE_URL is SQLite")
+
+
+@pytest.fixture
+def warehouse(db):
+    return WarehouseFactory()
+
+
+def _user(role: str | None, warehouses=()):
+    user = UserFactory(roles=[role] if role else [])
+    for wh in warehouses:
+        user.warehouse_memberships.create(warehouse=wh)
+    return user
+
+
+@pytest.fixture
+def make_user(db):
+    """make_user("clerk", warehouses=[wh]) -> a user with that role and warehouse scope."""
+    return _user
+
+
+@pytest.fixture
+def clerk(db, warehouse):
+    return _user(Role.CLERK, [warehouse])
+
+
+@pytest.fixture
+def manager(db):
+    return _user(Role.MANAGER)
+
+
+@pytest.fixture
+def api_client():
+    return APIClient()
+
+
+@pytest.fixture
+def api_as():
+    """api_as(user) -> an APIClient authenticated as that user (token auth)."""
+
+    def make(user):
+        from rest_framework.authtoken.models import Token
+
+        client = APIClient()
+        token, _ = Token.objects.get_or_create(user=user)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        return client
+
+    return make
