@@ -5,7 +5,7 @@ from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Bin, Part, StockLevel, StockMovement, Warehouse, WarehouseMembership, WarehouseNeighbour
-from .services import _check_supersession
+from .services.catalogue import _check_supersession
 
 
 

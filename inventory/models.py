@@ -291,3 +291,51 @@ class StockMovement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.quantity} {self.part_id}@{self.warehouse_id}"
+
+
+class DemandSource(models.TextChoices):
+    WORKSHOP = "workshop", "workshop request"
+    COUNTER = "counter", "counter sale"
+    IMPORT = "import", "imported history"
+
+
+class DemandHit(models.Model):
+    """One demand line (a hit): what was asked for, and what the shelf gave at once.
+
+    Written once per workshop request line or counter sale line (or imported
+    history); the month-end close reads hits, never the documents. ``part`` is
+    the part that served the line (after supersession), ``requested_part`` the
+    number that was asked for.
+    """
+
+    occurred_at = models.DateTimeField(db_index=True)
+    warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="demand_hits")
+    part = models.ForeignKey(Part, on_delete=models.PROTECT, related_name="demand_hits")
+    requested_part = models.ForeignKey(Part, on_delete=models.PROTECT, related_name="+")
+    source = models.CharField(max_length=10, choices=DemandSource.choices)
+    document_ref = models.CharField(max_length=60, blank=True)
+    repair_order_ref = models.CharField(max_length=40, blank=True, db_index=True)
+    quantity_requested = models.DecimalField(**QTY)
+    quantity_supplied = models.DecimalField(**QTY, help_text="Supplied at once from stock (the first pick).")
+    quantity_lost = models.DecimalField(**QTY, default=ZERO, help_text="Cancelled by the requester: lost demand.")
+    unit_price = models.DecimalField(**MONEY, default=ZERO, help_text="Selling price per unit.")
+    sales_value = models.DecimalField(**VALUE, default=ZERO, help_text="Selling value of what was supplied.")
+    cost_value = models.DecimalField(**VALUE, default=ZERO, help_text="Cost of what was supplied (cost of sales).")
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity_requested__gt=0), name="hit_requested_positive"),
+            models.CheckConstraint(
+                condition=Q(quantity_supplied__gte=0) & Q(quantity_supplied__lte=F("quantity_requested")),
+                name="hit_supplied_within_requested",
+            ),
+            models.CheckConstraint(condition=Q(quantity_lost__gte=0), name="hit_lost_not_negative"),
+        ]
+        indexes = [
+            models.Index(fields=["warehouse", "part", "occurred_at"], name="hit_wh_part_time_idx"),
+            models.Index(fields=["part", "occurred_at"], name="hit_part_time_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"hit {self.part_id}@{self.warehouse_id} {self.quantity_requested}/{self.quantity_supplied}"

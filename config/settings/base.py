@@ -94,6 +94,9 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if os.environ.get("TEST_DB_NAME"):
+    # Lets several test runs share one PostgreSQL server without sharing a test database.
+    DATABASES["default"]["TEST"] = {"NAME": os.environ["TEST_DB_NAME"]}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite is only the embedded first-look default; a longer timeout keeps
     # the demo loader and the dev server from tripping over each other.

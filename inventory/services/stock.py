@@ -22,16 +22,15 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from .exceptions import (
+from ..exceptions import (
     AlreadyReversed,
     IdempotencyConflict,
     InsufficientStock,
     InvalidQuantity,
     InventoryError,
-    SupersessionCycle,
 )
-from .locks import lock_stock_levels
-from .models import (
+from ..locks import lock_stock_levels
+from ..models import (
     INBOUND_KINDS,
     Bin,
     MovementKind,
@@ -719,83 +718,3 @@ def stock_level_set_limits(
         fields.append("default_bin")
     level.save(update_fields=fields)
     return level
-
-
-# --- catalogue services ----------------------------------------------------------------
-
-
-def _check_supersession(part: Part, new_part: Part | None) -> None:
-    if new_part is None:
-        return
-    if new_part.pk == part.pk:
-        raise SupersessionCycle(f"{part.number} cannot supersede itself.")
-    seen = {part.pk}
-    node: Part | None = new_part
-    while node is not None:
-        if node.pk in seen:
-            raise SupersessionCycle(
-                f"{new_part.number} already leads back to {part.number}; a supersession chain cannot loop."
-            )
-        seen.add(node.pk)
-        node = node.superseded_by
-
-
-@transaction.atomic
-def part_create(
-    *,
-    number: str,
-    description: str,
-    unit: str = "PCS",
-    category: str = "",
-    list_price: Decimal = ZERO,
-    superseded_by: Part | None = None,
-    is_critical: bool = False,
-) -> Part:
-    """Create a part; the normalised number must be new."""
-    part = Part(
-        number=number.strip(),
-        description=description.strip(),
-        unit=unit,
-        category=category.strip(),
-        list_price=Decimal(list_price),
-        is_critical=is_critical,
-    )
-    part.full_clean(exclude=["number_normalized", "superseded_by"])
-    if Part.objects.filter(number_normalized=part.number_normalized or "").exists():
-        raise InventoryError(f"Part number {part.number} already exists.", field="number")
-    part.save()
-    if superseded_by is not None:
-        part_supersede(part=part, new_part=superseded_by)
-    return part
-
-
-@transaction.atomic
-def part_update(*, part: Part, **changes: Any) -> Part:
-    """Change catalogue fields of a part; supersession goes through ``part_supersede``."""
-    allowed = {"number", "description", "unit", "category", "list_price", "is_critical", "is_active"}
-    unknown = set(changes) - allowed
-    if unknown:
-        raise InventoryError(f"Cannot change {', '.join(sorted(unknown))} here.")
-    for name, value in changes.items():
-        setattr(part, name, value)
-    part.full_clean(exclude=["number_normalized", "superseded_by"])
-    from .models import normalize_part_number
-
-    clash = Part.objects.filter(number_normalized=normalize_part_number(part.number)).exclude(pk=part.pk)
-    if clash.exists():
-        raise InventoryError(f"Part number {part.number} already exists.", field="number")
-    part.save()
-    return part
-
-
-@transaction.atomic
-def part_supersede(*, part: Part, new_part: Part | None) -> Part:
-    """Point a part to its replacement (or clear it); chains are allowed, cycles refused."""
-    # Lock the chain's rows so two planners cannot build a loop at the same moment.
-    list(Part.objects.select_for_update().filter(pk__in=[part.pk] + ([new_part.pk] if new_part else [])))
-    if new_part is not None:
-        new_part.refresh_from_db(fields=["superseded_by"])
-    _check_supersession(part, new_part)
-    part.superseded_by = new_part
-    part.save(update_fields=["superseded_by"])
-    return part
