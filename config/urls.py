@@ -13,6 +13,7 @@ api_v1 = [
     path("", include("suppliers.api.urls")),
     path("", include("kpis.api.urls")),
     path("", include("planning.api.urls")),
+    path("", include("counting.api.urls")),
     path("auth/token/", obtain_auth_token, name="api-token"),
 ]
 
@@ -24,6 +25,7 @@ urlpatterns = [
     path("suppliers/", include("suppliers.urls")),
     path("kpis/", include("kpis.urls")),
     path("planning/", include("planning.urls")),
+    path("counting/", include("counting.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -8,8 +8,6 @@ from .models import Bin, Part, StockLevel, StockMovement, Warehouse, WarehouseMe
 from .services.catalogue import _check_supersession
 
 
-
-
 @admin.register(Part)
 class PartAdmin(SimpleHistoryAdmin):
     list_display = ["number", "description", "unit", "category", "list_price", "superseded_by", "is_critical", "is_active"]

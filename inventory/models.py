@@ -193,6 +193,9 @@ class StockLevel(models.Model):
     reserved = models.DecimalField(**QTY, default=ZERO)
     quarantined = models.DecimalField(**QTY, default=ZERO)
     in_transit = models.DecimalField(**QTY, default=ZERO)
+    backordered = models.DecimalField(
+        **QTY, default=ZERO, help_text="Open backorder quantity waiting for stock here."
+    )
     value = models.DecimalField(**VALUE, default=ZERO)
     average_cost = models.DecimalField(**COST, default=ZERO)
     min_qty = models.DecimalField(**QTY, default=ZERO)
@@ -208,6 +211,7 @@ class StockLevel(models.Model):
             models.CheckConstraint(condition=Q(reserved__gte=0), name="stock_reserved_not_negative"),
             models.CheckConstraint(condition=Q(quarantined__gte=0), name="stock_quarantined_not_negative"),
             models.CheckConstraint(condition=Q(in_transit__gte=0), name="stock_in_transit_not_negative"),
+            models.CheckConstraint(condition=Q(backordered__gte=0), name="stock_backordered_not_negative"),
             models.CheckConstraint(
                 condition=Q(on_hand__gte=F("reserved") + F("quarantined")),
                 name="stock_available_not_negative",
@@ -339,3 +343,20 @@ class DemandHit(models.Model):
 
     def __str__(self) -> str:
         return f"hit {self.part_id}@{self.warehouse_id} {self.quantity_requested}/{self.quantity_supplied}"
+
+
+class Notification(models.Model):
+    """An in-app message to one user (quality hold, backorder filled, ...). Mail is sent besides."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    message = models.CharField(max_length=300)
+    link = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_user_read_idx")]
+
+    def __str__(self) -> str:
+        return self.message

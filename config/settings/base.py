@@ -51,6 +51,9 @@ INSTALLED_APPS = [
     "suppliers",
     "kpis",
     "planning",
+    "counting",
+    "imports",
+    "demo",
 ]
 
 MIDDLEWARE = [

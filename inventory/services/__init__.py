@@ -1,6 +1,7 @@
 """Every write of the inventory app. Import services from here: ``from inventory import services``."""
 
 from .catalogue import _check_supersession, part_create, part_supersede, part_update
+from .notifications import notification_mark_read, notify, users_with_role
 from .stock import (
     stock_adjust,
     stock_issue,
@@ -20,6 +21,8 @@ from .stock import (
 
 __all__ = [
     "_check_supersession",
+    "notification_mark_read",
+    "notify",
     "part_create",
     "part_supersede",
     "part_update",
@@ -37,4 +40,5 @@ __all__ = [
     "stock_transfer_receive",
     "stock_transfer_send",
     "stock_unreserve",
+    "users_with_role",
 ]

@@ -1,0 +1,13 @@
+"""Celery tasks of the inventory app: thin wrappers that call services or send mail."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import send_mail
+
+
+@shared_task(bind=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=8)
+def send_notification_email(self, *, subject: str, body: str, recipients: list[str]) -> int:
+    """Send one notification mail; retried with back-off while the mail server is away."""
+    return send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
