@@ -26,6 +26,7 @@ urlpatterns = [
     path("kpis/", include("kpis.urls")),
     path("planning/", include("planning.urls")),
     path("counting/", include("counting.urls")),
+    path("imports/", include("imports.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
