@@ -10,7 +10,16 @@ from .services.catalogue import _check_supersession
 
 @admin.register(Part)
 class PartAdmin(SimpleHistoryAdmin):
-    list_display = ["number", "description", "unit", "category", "list_price", "superseded_by", "is_critical", "is_active"]
+    list_display = [
+        "number",
+        "description",
+        "unit",
+        "category",
+        "list_price",
+        "superseded_by",
+        "is_critical",
+        "is_active",
+    ]
     list_filter = ["unit", "category", "is_critical", "is_active"]
     search_fields = ["number", "number_normalized", "description"]
     raw_id_fields = ["superseded_by"]
@@ -74,15 +83,34 @@ class WarehouseMembershipAdmin(admin.ModelAdmin):
 
 @admin.register(StockLevel)
 class StockLevelAdmin(ImportExportModelAdmin):
-    list_display = ["part", "warehouse", "on_hand", "reserved", "quarantined", "in_transit", "value", "average_cost", "min_qty", "max_qty"]
+    list_display = [
+        "part",
+        "warehouse",
+        "on_hand",
+        "reserved",
+        "quarantined",
+        "in_transit",
+        "value",
+        "average_cost",
+        "min_qty",
+        "max_qty",
+    ]
     list_filter = ["warehouse"]
     search_fields = ["part__number_normalized", "part__description"]
     list_select_related = ["part", "warehouse"]
     readonly_fields = [
-        "part", "warehouse", "on_hand", "reserved", "quarantined", "in_transit", "value",
-        "average_cost", "first_stocked_at", "last_movement_at",
+        "part",
+        "warehouse",
+        "on_hand",
+        "reserved",
+        "quarantined",
+        "in_transit",
+        "value",
+        "average_cost",
+        "first_stocked_at",
+        "last_movement_at",
     ]
-    fields = readonly_fields + ["default_bin", "min_qty", "max_qty"]
+    fields = [*readonly_fields, "default_bin", "min_qty", "max_qty"]
 
     def has_add_permission(self, request):
         return False
@@ -98,7 +126,18 @@ class StockLevelAdmin(ImportExportModelAdmin):
 class StockMovementAdmin(ImportExportModelAdmin):
     """The ledger: readable and exportable, never editable."""
 
-    list_display = ["posted_at", "kind", "part", "warehouse", "quantity", "unit_cost", "value", "document_type", "document_ref", "user"]
+    list_display = [
+        "posted_at",
+        "kind",
+        "part",
+        "warehouse",
+        "quantity",
+        "unit_cost",
+        "value",
+        "document_type",
+        "document_ref",
+        "user",
+    ]
     list_filter = ["kind", "warehouse"]
     search_fields = ["part__number_normalized", "document_ref"]
     list_select_related = ["part", "warehouse", "user"]

@@ -43,7 +43,5 @@ def _select_locked(pairs: list[tuple[int, int]]) -> dict[tuple[int, int], StockL
     rows = query.select_for_update().order_by("pk")
     wanted = set(pairs)
     return {
-        (level.part_id, level.warehouse_id): level
-        for level in rows
-        if (level.part_id, level.warehouse_id) in wanted
+        (level.part_id, level.warehouse_id): level for level in rows if (level.part_id, level.warehouse_id) in wanted
     }

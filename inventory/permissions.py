@@ -17,9 +17,7 @@ def has_role(user, *roles: str) -> bool:
 def require_warehouse(user, warehouse) -> None:
     """Refuse a posting in a warehouse the user does not work in."""
     if not user_access(user).may_post_in(warehouse.pk):
-        raise WarehouseNotPermitted(
-            f"You post only in your own warehouses; {warehouse.code} is not one of them."
-        )
+        raise WarehouseNotPermitted(f"You post only in your own warehouses; {warehouse.code} is not one of them.")
 
 
 class RolePermission(BasePermission):

@@ -139,16 +139,13 @@ def stock_lookup(*, part: Part) -> StockLookup:
     chain = part_chain(part)
     serving = chain[-1]
     levels = {
-        level.warehouse_id: level
-        for level in StockLevel.objects.filter(part=serving).select_related("default_bin")
+        level.warehouse_id: level for level in StockLevel.objects.filter(part=serving).select_related("default_bin")
     }
     rows = []
     for warehouse in Warehouse.objects.filter(is_active=True).order_by("echelon", "code"):
         level = levels.get(warehouse.pk)
         if level is None:
-            rows.append(
-                WarehouseAvailability(warehouse, ZERO, ZERO, ZERO, ZERO, ZERO, ZERO, ZERO, "")
-            )
+            rows.append(WarehouseAvailability(warehouse, ZERO, ZERO, ZERO, ZERO, ZERO, ZERO, ZERO, ""))
             continue
         rows.append(
             WarehouseAvailability(
@@ -205,9 +202,7 @@ def ledger_differences() -> list[LedgerDifference]:
         codes = dict(Warehouse.objects.filter(pk__in={w for _, w in orphans}).values_list("pk", "code"))
         for part_id, warehouse_id in sorted(orphans):
             qty, val = sums[(part_id, warehouse_id)]
-            differences.append(
-                LedgerDifference(parts[part_id], codes[warehouse_id], ZERO, qty, ZERO, val)
-            )
+            differences.append(LedgerDifference(parts[part_id], codes[warehouse_id], ZERO, qty, ZERO, val))
     return differences
 
 

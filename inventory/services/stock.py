@@ -92,17 +92,26 @@ def _replay(key: str, matches: Callable[[StockMovement], bool]) -> StockMovement
 
 
 def _idempotent(key: str | None, matches: Callable[[StockMovement], bool], post: Callable[[], Any]) -> Any:
-    """Run ``post`` once per key: a retry returns the first result instead of posting again."""
-    if key:
-        existing = _replay(key, matches)
-        if existing is not None:
-            return existing
+    """Run ``post`` once per key: a retry returns the first result instead of posting again.
+
+    The key is not looked up before posting (that would cost every posting a
+    query): the unique constraint on the key refuses a second insert, and only
+    then, or when a retry is refused because stock has moved on since the first
+    attempt, is the first movement read back. The savepoint keeps a caller's
+    own transaction usable after the refused insert.
+    """
     try:
         with transaction.atomic():
             return post()
     except IntegrityError as error:
-        # A concurrent request with the same key won the race: return its result.
+        # A retry, or a concurrent request with the same key that won the race.
         if key and "idempotency" in str(error):
+            existing = _replay(key, matches)
+            if existing is not None:
+                return existing
+        raise
+    except InventoryError:
+        if key:
             existing = _replay(key, matches)
             if existing is not None:
                 return existing
@@ -135,10 +144,7 @@ def _apply(line: _Line, *, now: datetime) -> tuple[Decimal, Decimal]:
             level.first_stocked_at = now
     else:
         taken = -line.quantity
-        if line.from_quarantine:
-            free = level.quarantined
-        else:
-            free = level.on_hand - level.reserved - level.quarantined
+        free = level.quarantined if line.from_quarantine else level.on_hand - level.reserved - level.quarantined
         if taken > free:
             raise InsufficientStock(
                 part=level.part.number,
