@@ -1,2 +1,371 @@
+"""Suppliers, purchase orders, goods receipts, quality rejects and supplier ratings.
 
-# Create your models here.
+Every write goes through ``suppliers.services``; stock itself only ever
+changes through ``inventory.services`` (a goods receipt posts receipts to the
+ledger in the same transaction that updates the order lines).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from inventory.models import COST, QTY, Bin, Part, StockMovement, Warehouse
+
+ZERO = Decimal("0")
+ONE = Decimal("1")
+RATE = {"max_digits": 7, "decimal_places": 4}
+
+
+class Supplier(models.Model):
+    code = models.CharField(max_length=20, unique=True)
+    name = models.CharField(max_length=120)
+    email = models.EmailField(blank=True, help_text="Purchase orders are mailed here.")
+    phone = models.CharField(max_length=40, blank=True)
+    contact_name = models.CharField(max_length=100, blank=True)
+    payment_terms = models.CharField(max_length=60, blank=True, help_text="e.g. 30 days net")
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class SupplierPart(models.Model):
+    """What one supplier sells of a part: its own number, price, lead time, MOQ and pack size."""
+
+    supplier = models.ForeignKey(Supplier, on_delete=models.CASCADE, related_name="supplier_parts")
+    part = models.ForeignKey(Part, on_delete=models.PROTECT, related_name="supplier_parts")
+    supplier_part_number = models.CharField(max_length=40, blank=True)
+    price = models.DecimalField(**COST, help_text="Currency-free unit price.")
+    lead_time_days = models.PositiveSmallIntegerField(default=7)
+    min_order_qty = models.DecimalField(**QTY, default=ONE)
+    pack_size = models.DecimalField(**QTY, default=ONE)
+    is_preferred = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["part_id", "-is_preferred", "price"]
+        constraints = [
+            models.UniqueConstraint(fields=["supplier", "part"], name="unique_supplier_part"),
+            models.CheckConstraint(condition=Q(price__gte=0), name="supplier_part_price_not_negative"),
+            models.CheckConstraint(condition=Q(min_order_qty__gt=0), name="supplier_part_moq_positive"),
+            models.CheckConstraint(condition=Q(pack_size__gt=0), name="supplier_part_pack_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.supplier.code}: {self.part.number} @ {self.price}"
+
+
+class SupplierUser(models.Model):
+    """A portal login: a user in the ``supplier`` role belongs to exactly one supplier."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="supplier_user")
+    supplier = models.ForeignKey(Supplier, on_delete=models.CASCADE, related_name="users")
+
+    class Meta:
+        ordering = ["supplier", "user"]
+
+    def __str__(self) -> str:
+        return f"{self.user} for {self.supplier.code}"
+
+
+class NumberSequence(models.Model):
+    """Per-prefix counter for readable document numbers (PO-2026-000123); bumped under a row lock."""
+
+    prefix = models.CharField(max_length=20, unique=True)
+    last_value = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.prefix}: {self.last_value}"
+
+
+class OrderType(models.TextChoices):
+    STOCK = "stock", "stock order"
+    EMERGENCY = "emergency", "emergency order"
+
+
+class OrderState(models.TextChoices):
+    DRAFT = "draft", "draft"
+    SENT = "sent", "sent"
+    CONFIRMED = "confirmed", "confirmed"
+    PARTIALLY_RECEIVED = "partially_received", "partially received"
+    RECEIVED = "received", "received"
+    CLOSED = "closed", "closed"
+    CANCELLED = "cancelled", "cancelled"
+
+    @classmethod
+    def open_for_receipt(cls) -> tuple[str, ...]:
+        return (cls.SENT, cls.CONFIRMED, cls.PARTIALLY_RECEIVED)
+
+    @classmethod
+    def on_order(cls) -> tuple[str, ...]:
+        """States whose outstanding quantities count as 'on order'."""
+        return (cls.SENT, cls.CONFIRMED, cls.PARTIALLY_RECEIVED)
+
+
+class PurchaseOrder(models.Model):
+    number = models.CharField(max_length=20, unique=True, editable=False)
+    supplier = models.ForeignKey(Supplier, on_delete=models.PROTECT, related_name="purchase_orders")
+    warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="purchase_orders")
+    order_type = models.CharField(max_length=10, choices=OrderType.choices, default=OrderType.STOCK)
+    state = models.CharField(max_length=20, choices=OrderState.choices, default=OrderState.DRAFT, db_index=True)
+    reference = models.CharField(
+        max_length=60, blank=True, help_text="What caused the order (a backorder, a proposal), for tracing."
+    )
+    notes = models.TextField(blank=True)
+    expected_date = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    approved_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    sent_at = models.DateTimeField(null=True, blank=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    received_at = models.DateTimeField(null=True, blank=True, help_text="When the last outstanding quantity arrived.")
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    cancel_reason = models.CharField(max_length=200, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["supplier", "state"], name="po_supplier_state_idx"),
+            models.Index(fields=["warehouse", "state"], name="po_warehouse_state_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def is_draft(self) -> bool:
+        return self.state == OrderState.DRAFT
+
+
+class PurchaseOrderLine(models.Model):
+    order = models.ForeignKey(PurchaseOrder, on_delete=models.CASCADE, related_name="lines")
+    line_no = models.PositiveSmallIntegerField()
+    part = models.ForeignKey(Part, on_delete=models.PROTECT, related_name="purchase_order_lines")
+    supplier_part_number = models.CharField(max_length=40, blank=True)
+    quantity = models.DecimalField(**QTY)
+    price = models.DecimalField(**COST)
+    promised_date = models.DateField(null=True, blank=True)
+    confirmed_quantity = models.DecimalField(
+        **QTY, null=True, blank=True, help_text="What the supplier confirmed it will deliver."
+    )
+    quantity_received = models.DecimalField(**QTY, default=ZERO)
+    quantity_rejected = models.DecimalField(**QTY, default=ZERO, help_text="Returned after a quality reject.")
+    warning = models.CharField(max_length=200, blank=True, help_text="MOQ / pack-size note shown to purchasing.")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order_id", "line_no"]
+        constraints = [
+            models.UniqueConstraint(fields=["order", "line_no"], name="unique_po_line_no"),
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="po_line_quantity_positive"),
+            models.CheckConstraint(condition=Q(price__gte=0), name="po_line_price_not_negative"),
+            models.CheckConstraint(condition=Q(quantity_received__gte=0), name="po_line_received_not_negative"),
+            models.CheckConstraint(
+                condition=Q(quantity_rejected__gte=0) & Q(quantity_rejected__lte=F("quantity_received")),
+                name="po_line_rejected_within_received",
+            ),
+        ]
+        indexes = [models.Index(fields=["part", "order"], name="po_line_part_order_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.order_id}/{self.line_no} {self.part_id} × {self.quantity}"
+
+    @property
+    def value(self) -> Decimal:
+        return self.quantity * self.price
+
+    @property
+    def outstanding(self) -> Decimal:
+        return max(self.quantity - self.quantity_received, ZERO)
+
+    def due_date(self):
+        return self.promised_date or self.order.expected_date
+
+
+class GoodsReceipt(models.Model):
+    """One posting at the goods-in desk: its lines entered stock together, or none did."""
+
+    number = models.CharField(max_length=20, unique=True, editable=False)
+    purchase_order = models.ForeignKey(PurchaseOrder, on_delete=models.PROTECT, related_name="receipts")
+    warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="goods_receipts")
+    delivery_note = models.CharField(max_length=60, blank=True, help_text="The supplier's delivery note number.")
+    arrived_at = models.DateTimeField(help_text="When the goods arrived at the dock.")
+    posted_at = models.DateTimeField(db_index=True, help_text="When the receipt was posted to stock.")
+    posted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    idempotency_key = models.CharField(max_length=100, null=True, blank=True, unique=True)
+
+    class Meta:
+        ordering = ["-posted_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(arrived_at__lte=F("posted_at")), name="receipt_arrived_before_posted"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def posting_delay(self):
+        return self.posted_at - self.arrived_at
+
+
+class HoldState(models.TextChoices):
+    NONE = "none", "not held"
+    HELD = "held", "on quality hold"
+    RELEASED = "released", "released to stock"
+    REJECTED = "rejected", "rejected, returned to supplier"
+
+
+class GoodsReceiptLine(models.Model):
+    receipt = models.ForeignKey(GoodsReceipt, on_delete=models.CASCADE, related_name="lines")
+    po_line = models.ForeignKey(
+        PurchaseOrderLine,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="receipt_lines",
+        help_text="Empty for an unplanned receipt (a part not on the order, received by a manager).",
+    )
+    part = models.ForeignKey(Part, on_delete=models.PROTECT, related_name="+")
+    quantity = models.DecimalField(**QTY)
+    unit_cost = models.DecimalField(**COST)
+    bin = models.ForeignKey(Bin, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    hold_state = models.CharField(max_length=10, choices=HoldState.choices, default=HoldState.NONE, db_index=True)
+    hold_decided_at = models.DateTimeField(null=True, blank=True)
+    hold_decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    hold_note = models.CharField(max_length=200, blank=True)
+    movement = models.ForeignKey(StockMovement, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["receipt_id", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="receipt_line_quantity_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.receipt_id}: {self.part_id} × {self.quantity}"
+
+    @property
+    def on_hold(self) -> bool:
+        return self.hold_state == HoldState.HELD
+
+    @property
+    def is_unplanned(self) -> bool:
+        return self.po_line_id is None
+
+
+class QualityReject(models.Model):
+    """A quality reject recorded against a supplier (feeds the supplier rating)."""
+
+    supplier = models.ForeignKey(Supplier, on_delete=models.PROTECT, related_name="quality_rejects")
+    receipt_line = models.OneToOneField(GoodsReceiptLine, on_delete=models.PROTECT, related_name="quality_reject")
+    part = models.ForeignKey(Part, on_delete=models.PROTECT, related_name="+")
+    quantity = models.DecimalField(**QTY)
+    reason = models.CharField(max_length=200)
+    rejected_at = models.DateTimeField()
+    rejected_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    movement = models.ForeignKey(StockMovement, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-rejected_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"reject {self.supplier_id} {self.part_id} × {self.quantity}"
+
+
+class RatingWeights(models.Model):
+    """The editable weights and grade limits of the supplier score. The newest row is in force."""
+
+    on_time_weight = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal("0.40"))
+    fill_rate_weight = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal("0.30"))
+    quality_weight = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal("0.20"))
+    lead_time_weight = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal("0.10"))
+    grade_a_min = models.DecimalField(**RATE, default=Decimal("0.95"), help_text="Score at least this: grade A.")
+    grade_b_min = models.DecimalField(**RATE, default=Decimal("0.85"))
+    grade_c_min = models.DecimalField(**RATE, default=Decimal("0.70"), help_text="Below this: grade D.")
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name_plural = "rating weights"
+        ordering = ["-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(on_time_weight__gte=0)
+                & Q(fill_rate_weight__gte=0)
+                & Q(quality_weight__gte=0)
+                & Q(lead_time_weight__gte=0),
+                name="rating_weights_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(grade_a_min__gte=F("grade_b_min")) & Q(grade_b_min__gte=F("grade_c_min")),
+                name="rating_grades_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"on time {self.on_time_weight}, fill {self.fill_rate_weight}, "
+            f"quality {self.quality_weight}, lead time {self.lead_time_weight}"
+        )
+
+
+class SupplierRating(models.Model):
+    """One supplier's figures for one month. Rerunning the month replaces its rows."""
+
+    supplier = models.ForeignKey(Supplier, on_delete=models.CASCADE, related_name="ratings")
+    month = models.DateField(help_text="First day of the rated month.")
+    lines_due = models.PositiveIntegerField(default=0)
+    lines_on_time = models.PositiveIntegerField(default=0)
+    on_time_rate = models.DecimalField(**RATE, null=True, blank=True)
+    quantity_ordered = models.DecimalField(**QTY, default=ZERO)
+    quantity_delivered = models.DecimalField(**QTY, default=ZERO)
+    fill_rate = models.DecimalField(**RATE, null=True, blank=True)
+    quantity_received = models.DecimalField(**QTY, default=ZERO)
+    quantity_rejected = models.DecimalField(**QTY, default=ZERO)
+    reject_rate = models.DecimalField(**RATE, null=True, blank=True)
+    lead_time_mean_days = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
+    lead_time_stddev_days = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
+    score = models.DecimalField(**RATE, null=True, blank=True)
+    grade = models.CharField(max_length=1, blank=True)
+    computed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-month", "supplier_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["supplier", "month"], name="unique_supplier_rating_month"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.supplier_id} {self.month:%Y-%m}: {self.grade}"

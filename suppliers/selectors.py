@@ -1,0 +1,245 @@
+"""Reads of the purchasing app: querysets and small dataclasses, with their own joins."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import (
+    Count,
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce, Greatest
+from django.utils import timezone
+
+from inventory.models import Part, StockLevel
+
+from .models import (
+    GoodsReceipt,
+    GoodsReceiptLine,
+    HoldState,
+    OrderState,
+    PurchaseOrder,
+    PurchaseOrderLine,
+    Supplier,
+    SupplierPart,
+    SupplierRating,
+    SupplierUser,
+)
+
+ZERO = Decimal("0")
+_QTY = DecimalField(max_digits=14, decimal_places=3)
+_VALUE = DecimalField(max_digits=20, decimal_places=4)
+
+
+def supplier_part_preferred(part: Part) -> SupplierPart | None:
+    """The supplier part to order from: preferred first, then the cheapest, then the quickest.
+
+    Only active suppliers count. None when nobody sells the part.
+    """
+    return (
+        SupplierPart.objects.filter(part=part, supplier__is_active=True)
+        .select_related("supplier", "part")
+        .order_by("-is_preferred", "price", "lead_time_days", "pk")
+        .first()
+    )
+
+
+def supplier_for_user(user) -> Supplier | None:
+    """The supplier a portal user belongs to (None for internal users)."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    cached = getattr(user, "_parts_supplier", False)
+    if cached is not False:
+        return cached
+    link = SupplierUser.objects.select_related("supplier").filter(user_id=user.pk).first()
+    user._parts_supplier = link.supplier if link else None
+    return user._parts_supplier
+
+
+def supplier_list(*, query: str = "", active_only: bool = False) -> QuerySet[Supplier]:
+    suppliers = Supplier.objects.annotate(
+        part_count=Count("supplier_parts", distinct=True),
+        open_orders=Count("purchase_orders", filter=Q(purchase_orders__state__in=OrderState.on_order()), distinct=True),
+        latest_grade=Subquery(
+            SupplierRating.objects.filter(supplier=OuterRef("pk")).order_by("-month").values("grade")[:1]
+        ),
+    ).order_by("code")
+    if query:
+        suppliers = suppliers.filter(Q(code__icontains=query) | Q(name__icontains=query))
+    if active_only:
+        suppliers = suppliers.filter(is_active=True)
+    return suppliers
+
+
+def _order_value():
+    return Coalesce(
+        Sum(ExpressionWrapper(F("lines__quantity") * F("lines__price"), output_field=_VALUE)),
+        Value(ZERO),
+        output_field=_VALUE,
+    )
+
+
+def purchase_order_list(
+    *,
+    supplier_id: int | None = None,
+    warehouse_id: int | None = None,
+    state: str | None = None,
+    order_type: str | None = None,
+    overdue: bool = False,
+    query: str = "",
+    today=None,
+) -> QuerySet[PurchaseOrder]:
+    """Orders with their value and line count; ``overdue`` = open with a due date in the past."""
+    today = today or timezone.localdate()
+    orders = (
+        PurchaseOrder.objects.select_related("supplier", "warehouse", "created_by")
+        .annotate(value=_order_value(), line_count=Count("lines"))
+        .order_by("-created_at", "-id")
+    )
+    if supplier_id:
+        orders = orders.filter(supplier_id=supplier_id)
+    if warehouse_id:
+        orders = orders.filter(warehouse_id=warehouse_id)
+    if state:
+        orders = orders.filter(state=state)
+    if order_type:
+        orders = orders.filter(order_type=order_type)
+    if query:
+        orders = orders.filter(Q(number__icontains=query) | Q(reference__icontains=query))
+    if overdue:
+        late_line = PurchaseOrderLine.objects.filter(order=OuterRef("pk"), quantity_received__lt=F("quantity")).filter(
+            Q(promised_date__lt=today) | Q(promised_date__isnull=True, order__expected_date__lt=today)
+        )
+        orders = orders.filter(state__in=OrderState.on_order()).filter(Exists(late_line))
+    return orders
+
+
+def purchase_order_detail(pk: int, *, supplier: Supplier | None = None) -> PurchaseOrder:
+    """One order with lines and parts; with ``supplier`` only that supplier's order (else DoesNotExist)."""
+    orders = PurchaseOrder.objects.select_related(
+        "supplier", "warehouse", "created_by", "approved_by", "sent_by", "confirmed_by", "cancelled_by", "closed_by"
+    ).prefetch_related(_lines_prefetch())
+    if supplier is not None:
+        orders = orders.filter(supplier=supplier)
+    return orders.annotate(value=_order_value()).get(pk=pk)
+
+
+def _lines_prefetch():
+    from django.db.models import Prefetch
+
+    return Prefetch("lines", queryset=PurchaseOrderLine.objects.select_related("part").order_by("line_no"))
+
+
+def purchase_order_value(order: PurchaseOrder) -> Decimal:
+    total = order.lines.aggregate(
+        total=Coalesce(Sum(ExpressionWrapper(F("quantity") * F("price"), output_field=_VALUE)), Value(ZERO))
+    )["total"]
+    return Decimal(total)
+
+
+def open_purchase_orders_for_receiving(*, query: str = "", warehouse_ids=None) -> QuerySet[PurchaseOrder]:
+    """Orders that can be received, found by order number, supplier code/name or a part number on them."""
+    from inventory.models import normalize_part_number
+
+    orders = (
+        PurchaseOrder.objects.filter(state__in=OrderState.open_for_receipt())
+        .select_related("supplier", "warehouse")
+        .annotate(
+            open_lines=Count("lines", filter=Q(lines__quantity_received__lt=F("lines__quantity"))),
+        )
+        .order_by("expected_date", "number")
+    )
+    if warehouse_ids is not None:
+        orders = orders.filter(warehouse_id__in=warehouse_ids)
+    query = query.strip()
+    if query:
+        normalized = normalize_part_number(query)
+        on_order = PurchaseOrderLine.objects.filter(order=OuterRef("pk"), part__number_normalized=normalized)
+        orders = orders.filter(
+            Q(number__iexact=query)
+            | Q(number__icontains=query)
+            | Q(supplier__code__iexact=query)
+            | Q(supplier__name__icontains=query)
+            | Exists(on_order)
+        )
+    return orders
+
+
+def on_order_quantity(*, part: Part, warehouse_id: int | None = None) -> Decimal:
+    """Outstanding quantity on sent / confirmed / partially received orders."""
+    lines = PurchaseOrderLine.objects.filter(part=part, order__state__in=OrderState.on_order())
+    if warehouse_id:
+        lines = lines.filter(order__warehouse_id=warehouse_id)
+    total = lines.aggregate(
+        total=Coalesce(
+            Sum(Greatest(F("quantity") - F("quantity_received"), Value(ZERO), output_field=_QTY)),
+            Value(ZERO),
+            output_field=_QTY,
+        )
+    )["total"]
+    return Decimal(total)
+
+
+@dataclass(frozen=True)
+class PartPurchasingInfo:
+    part: Part
+    on_hand: Decimal
+    available: Decimal
+    on_order: Decimal
+    supplier_part: SupplierPart | None
+
+
+def part_purchasing_info(*, part: Part, warehouse_id: int, supplier: Supplier | None = None) -> PartPurchasingInfo:
+    """What the draft editor shows while a number is typed: stock and on order here, the supplier's price."""
+    level = StockLevel.objects.filter(part=part, warehouse_id=warehouse_id).first()
+    supplier_part = None
+    if supplier is not None:
+        supplier_part = SupplierPart.objects.filter(part=part, supplier=supplier).first()
+    return PartPurchasingInfo(
+        part=part,
+        on_hand=level.on_hand if level else ZERO,
+        available=level.available if level else ZERO,
+        on_order=on_order_quantity(part=part, warehouse_id=warehouse_id),
+        supplier_part=supplier_part,
+    )
+
+
+def goods_receipt_list(*, purchase_order_id: int | None = None, warehouse_ids=None) -> QuerySet[GoodsReceipt]:
+    receipts = (
+        GoodsReceipt.objects.select_related("purchase_order", "purchase_order__supplier", "warehouse", "posted_by")
+        .prefetch_related("lines__part", "lines__bin")
+        .order_by("-posted_at", "-id")
+    )
+    if purchase_order_id:
+        receipts = receipts.filter(purchase_order_id=purchase_order_id)
+    if warehouse_ids is not None:
+        receipts = receipts.filter(warehouse_id__in=warehouse_ids)
+    return receipts
+
+
+def quality_hold_list() -> QuerySet[GoodsReceiptLine]:
+    """Receipt lines still on quality hold, oldest first."""
+    return (
+        GoodsReceiptLine.objects.filter(hold_state=HoldState.HELD)
+        .select_related("part", "receipt", "receipt__purchase_order__supplier", "receipt__warehouse")
+        .order_by("receipt__posted_at", "pk")
+    )
+
+
+def supplier_rating_list(*, supplier_id: int | None = None, month=None) -> QuerySet[SupplierRating]:
+    ratings = SupplierRating.objects.select_related("supplier").order_by("-month", "supplier__code")
+    if supplier_id:
+        ratings = ratings.filter(supplier_id=supplier_id)
+    if month:
+        ratings = ratings.filter(month=month)
+    return ratings

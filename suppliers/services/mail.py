@@ -1,0 +1,36 @@
+"""The purchase order mail to the supplier (run by a Celery task after the send commits)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from ..models import PurchaseOrder
+
+
+def purchase_order_email_send(*, order_id: int) -> bool:
+    """Mail the order once; ``emailed_at`` makes a retried task a no-op. Returns whether mail went out."""
+    with transaction.atomic():
+        order = (
+            PurchaseOrder.objects.select_for_update()
+            .select_related("supplier", "warehouse")
+            .filter(pk=order_id, emailed_at__isnull=True)
+            .first()
+        )
+        if order is None or not order.supplier.email:
+            return False
+        lines = list(order.lines.select_related("part").order_by("line_no"))
+        context = {"order": order, "lines": lines, "total": sum((line.value for line in lines), start=0)}
+        message = EmailMessage(
+            subject=f"Purchase order {order.number}",
+            body=render_to_string("suppliers/email/purchase_order.txt", context),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[order.supplier.email],
+        )
+        message.send()
+        order.emailed_at = timezone.now()
+        order.save(update_fields=["emailed_at"])
+    return True

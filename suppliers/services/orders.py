@@ -1,0 +1,437 @@
+"""Purchase orders: creation, draft editing and the state machine.
+
+Every transition is one function here. It locks the order row, checks that
+the user's role may take the step and that the order's state allows it,
+changes the state and records who and when. Quantities and prices change
+only in draft. Refusals raise; nothing returns False.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from inventory.exceptions import InvalidQuantity
+from inventory.models import Part, Warehouse
+from inventory.roles import Role, user_access
+
+from ..exceptions import ApprovalRequired, InvalidTransition, NotAllowed, PurchasingError
+from ..locks import lock_order_lines, lock_purchase_order, next_number
+from ..models import OrderState, OrderType, PurchaseOrder, PurchaseOrderLine, Supplier, SupplierPart
+from ..quantities import check_order_quantity
+
+QTY_PLACES = Decimal("0.001")
+PRICE_PLACES = Decimal("0.0001")
+
+PURCHASING = (Role.PURCHASER, Role.MANAGER)
+# Stock orders are purchasing's; emergency orders may also come from the floor (backorders).
+CREATE_ROLES = {
+    OrderType.STOCK: (Role.PURCHASER, Role.MANAGER, Role.PLANNER),
+    OrderType.EMERGENCY: (Role.PURCHASER, Role.MANAGER, Role.PLANNER, Role.CLERK, Role.WORKSHOP),
+}
+
+# action: (states it may start from, roles that may take it)
+TRANSITIONS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "edit": ((OrderState.DRAFT,), (*PURCHASING, Role.PLANNER)),
+    "approve": ((OrderState.DRAFT,), (Role.MANAGER,)),
+    "send": ((OrderState.DRAFT,), PURCHASING),
+    "confirm": ((OrderState.SENT,), (*PURCHASING, Role.SUPPLIER)),
+    "cancel": ((OrderState.DRAFT, OrderState.SENT, OrderState.CONFIRMED), PURCHASING),
+    "close": ((OrderState.PARTIALLY_RECEIVED, OrderState.RECEIVED), PURCHASING),
+    "receive": (OrderState.open_for_receipt(), (Role.CLERK, Role.MANAGER)),
+}
+
+_VERB = {
+    "edit": "edit",
+    "approve": "approve",
+    "send": "send",
+    "confirm": "confirm",
+    "cancel": "cancel",
+    "close": "close",
+    "receive": "receive against",
+}
+
+
+def approval_threshold() -> Decimal:
+    return Decimal(str(getattr(settings, "PURCHASE_APPROVAL_THRESHOLD", "5000")))
+
+
+def quantity_rule() -> str:
+    return getattr(settings, "PURCHASE_QUANTITY_RULE", "warn")
+
+
+def check_allowed(order: PurchaseOrder, action: str, user) -> None:
+    """Refuse unless ``user`` may take ``action`` on ``order`` in its current state.
+
+    A supplier user may only act on its own supplier's orders; the role check
+    comes before the state check so that nobody learns about orders they may
+    not touch.
+    """
+    states, roles = TRANSITIONS[action]
+    access = user_access(user)
+    if not access.has_any(roles):
+        raise NotAllowed(f"Your role may not {_VERB[action]} purchase orders.")
+    if not access.is_superuser and not access.is_internal:
+        from ..selectors import supplier_for_user
+
+        supplier = supplier_for_user(user)
+        if supplier is None or supplier.pk != order.supplier_id:
+            raise NotAllowed("This purchase order belongs to another supplier.")
+    if order.state not in states:
+        allowed = ", ".join(OrderState(s).label for s in states)
+        raise InvalidTransition(
+            f"{order.number} is {order.get_state_display()}; only a {allowed} order can be {_past(action)}."
+        )
+
+
+def _past(action: str) -> str:
+    return {
+        "edit": "edited",
+        "approve": "approved",
+        "send": "sent",
+        "confirm": "confirmed",
+        "cancel": "cancelled",
+        "close": "closed",
+        "receive": "received",
+    }[action]
+
+
+def _quantity(part: Part, quantity, *, field: str = "quantity") -> Decimal:
+    try:
+        quantity = Decimal(quantity)
+    except (ArithmeticError, TypeError, ValueError):
+        raise InvalidQuantity("Enter the quantity as a number.", field=field) from None
+    if not quantity.is_finite() or quantity <= 0:
+        raise InvalidQuantity(f"The quantity of {part.number} must be greater than zero.", field=field)
+    if quantity != quantity.quantize(QTY_PLACES):
+        raise InvalidQuantity("Quantities have at most three decimal places.", field=field)
+    if part.is_whole_unit and quantity != quantity.to_integral_value():
+        raise InvalidQuantity(f"{part.number} is ordered in whole {part.get_unit_display()}s.", field=field)
+    return quantity
+
+
+def _price(part: Part, price, supplier_part: SupplierPart | None, supplier: Supplier) -> Decimal:
+    if price is None:
+        if supplier_part is None:
+            raise PurchasingError(
+                f"{supplier.code} has no price for {part.number}; enter a price or add the supplier part.",
+                field="price",
+            )
+        return supplier_part.price
+    try:
+        price = Decimal(price)
+    except (ArithmeticError, TypeError, ValueError):
+        raise PurchasingError("Enter the price as a number.", field="price") from None
+    if not price.is_finite() or price < 0:
+        raise PurchasingError(f"The price of {part.number} cannot be negative.", field="price")
+    if price != price.quantize(PRICE_PLACES):
+        raise PurchasingError("Prices have at most four decimal places.", field="price")
+    return price
+
+
+def _line_fields(*, supplier: Supplier, part: Part, quantity, price, supplier_part: SupplierPart | None) -> dict:
+    quantity = _quantity(part, quantity)
+    price = _price(part, price, supplier_part, supplier)
+    check = check_order_quantity(
+        quantity,
+        min_order_qty=supplier_part.min_order_qty if supplier_part else None,
+        pack_size=supplier_part.pack_size if supplier_part else None,
+        rule=quantity_rule(),
+    )
+    return {
+        "part": part,
+        "quantity": check.quantity,
+        "price": price,
+        "warning": check.warning,
+        "supplier_part_number": supplier_part.supplier_part_number if supplier_part else "",
+    }
+
+
+def _supplier_parts(supplier: Supplier, parts: Iterable[Part]) -> dict[int, SupplierPart]:
+    return {sp.part_id: sp for sp in SupplierPart.objects.filter(supplier=supplier, part__in=list(parts))}
+
+
+@transaction.atomic
+def purchase_order_create(
+    *,
+    supplier: Supplier,
+    warehouse: Warehouse,
+    order_type: str,
+    lines: Sequence[tuple[Part, Decimal, Decimal | None]],
+    user,
+    expected_date: date | None = None,
+    created_at: datetime | None = None,
+    reference: str = "",
+    notes: str = "",
+) -> PurchaseOrder:
+    """Create a draft order; a price of None takes the supplier part's price.
+
+    The same part twice is merged into one line. Lines below the supplier's
+    minimum order quantity or off its pack size are rounded up or carry a
+    warning, as ``PURCHASE_QUANTITY_RULE`` says. The number (PO-YYYY-NNNNNN)
+    comes from a locked per-year counter, so numbers are gap-free per year.
+    """
+    if order_type not in OrderType.values:
+        raise PurchasingError(f"Unknown order type {order_type!r}; use stock or emergency.", field="order_type")
+    if not user_access(user).has_any(CREATE_ROLES[order_type]):
+        raise NotAllowed(f"Your role may not create {OrderType(order_type).label}s.")
+    if not supplier.is_active:
+        raise PurchasingError(f"Supplier {supplier.code} is inactive; choose another supplier.", field="supplier")
+    created_at = created_at or timezone.now()
+    supplier_parts = _supplier_parts(supplier, [part for part, *_ in lines])
+    merged: dict[int, dict] = {}
+    for part, quantity, price in lines:
+        if part.pk in merged:
+            merged[part.pk]["quantity"] += _quantity(part, quantity)
+            continue
+        merged[part.pk] = {"part": part, "quantity": _quantity(part, quantity), "price": price}
+    year = timezone.localtime(created_at).year
+    number = f"PO-{year}-{next_number(f'PO-{year}'):06d}"
+    order = PurchaseOrder.objects.create(
+        number=number,
+        supplier=supplier,
+        warehouse=warehouse,
+        order_type=order_type,
+        expected_date=expected_date,
+        created_at=created_at,
+        created_by=user,
+        reference=reference[:60],
+        notes=notes,
+    )
+    PurchaseOrderLine.objects.bulk_create(
+        [
+            PurchaseOrderLine(
+                order=order,
+                line_no=index,
+                **_line_fields(
+                    supplier=supplier,
+                    part=item["part"],
+                    quantity=item["quantity"],
+                    price=item["price"],
+                    supplier_part=supplier_parts.get(item["part"].pk),
+                ),
+            )
+            for index, item in enumerate(merged.values(), start=1)
+        ]
+    )
+    return order
+
+
+def _clear_approval(order: PurchaseOrder) -> None:
+    # Changed lines change the value; the manager approves what is sent, not an earlier version.
+    if order.approved_at is not None:
+        order.approved_at = None
+        order.approved_by = None
+        order.save(update_fields=["approved_at", "approved_by"])
+
+
+@transaction.atomic
+def purchase_order_update(
+    *, order: PurchaseOrder, user, expected_date: date | None = None, notes: str | None = None
+) -> PurchaseOrder:
+    """Change a draft's header (expected date, notes)."""
+    order = lock_purchase_order(order.pk)
+    check_allowed(order, "edit", user)
+    order.expected_date = expected_date
+    fields = ["expected_date"]
+    if notes is not None:
+        order.notes = notes
+        fields.append("notes")
+    order.save(update_fields=fields)
+    return order
+
+
+@transaction.atomic
+def purchase_order_line_add(
+    *, order: PurchaseOrder, part: Part, quantity: Decimal, user, price: Decimal | None = None
+) -> PurchaseOrderLine:
+    """Add a part to a draft (or add to its quantity when it is already there)."""
+    order = lock_purchase_order(order.pk)
+    check_allowed(order, "edit", user)
+    lines = lock_order_lines(order.pk)
+    supplier_part = SupplierPart.objects.filter(supplier=order.supplier, part=part).first()
+    existing = next((line for line in lines.values() if line.part_id == part.pk), None)
+    if existing is not None:
+        total = existing.quantity + _quantity(part, quantity)
+        fields = _line_fields(
+            supplier=order.supplier,
+            part=part,
+            quantity=total,
+            price=existing.price if price is None else price,
+            supplier_part=supplier_part,
+        )
+        for name, value in fields.items():
+            setattr(existing, name, value)
+        existing.save()
+        line = existing
+    else:
+        line = PurchaseOrderLine.objects.create(
+            order=order,
+            line_no=max((line.line_no for line in lines.values()), default=0) + 1,
+            **_line_fields(
+                supplier=order.supplier, part=part, quantity=quantity, price=price, supplier_part=supplier_part
+            ),
+        )
+    _clear_approval(order)
+    return line
+
+
+@transaction.atomic
+def purchase_order_line_update(
+    *,
+    line: PurchaseOrderLine,
+    user,
+    quantity: Decimal | None = None,
+    price: Decimal | None = None,
+    promised_date: date | None = None,
+) -> PurchaseOrderLine:
+    """Change a draft line's quantity, price or promised date."""
+    order = lock_purchase_order(line.order_id)
+    check_allowed(order, "edit", user)
+    line = lock_order_lines(order.pk)[line.pk]
+    supplier_part = SupplierPart.objects.filter(supplier=order.supplier, part=line.part).first()
+    fields = _line_fields(
+        supplier=order.supplier,
+        part=line.part,
+        quantity=line.quantity if quantity is None else quantity,
+        price=line.price if price is None else price,
+        supplier_part=supplier_part,
+    )
+    for name, value in fields.items():
+        setattr(line, name, value)
+    if promised_date is not None:
+        line.promised_date = promised_date
+    line.save()
+    _clear_approval(order)
+    return line
+
+
+@transaction.atomic
+def purchase_order_line_remove(*, line: PurchaseOrderLine, user) -> None:
+    """Take a line off a draft."""
+    order = lock_purchase_order(line.order_id)
+    check_allowed(order, "edit", user)
+    PurchaseOrderLine.objects.filter(pk=line.pk).delete()
+    _clear_approval(order)
+
+
+@transaction.atomic
+def purchase_order_approve(*, order: PurchaseOrder, user, approved_at: datetime | None = None) -> PurchaseOrder:
+    """A manager approves a draft, which lets an order above the value threshold be sent."""
+    order = lock_purchase_order(order.pk)
+    check_allowed(order, "approve", user)
+    if not order.lines.exists():
+        raise PurchasingError(f"{order.number} has no lines to approve.")
+    order.approved_at = approved_at or timezone.now()
+    order.approved_by = user
+    order.save(update_fields=["approved_at", "approved_by"])
+    return order
+
+
+@transaction.atomic
+def purchase_order_send(*, order: PurchaseOrder, user, sent_at: datetime | None = None) -> PurchaseOrder:
+    """Send a draft to the supplier: the PO is mailed after commit (a Celery task).
+
+    An order worth more than ``PURCHASE_APPROVAL_THRESHOLD`` needs a manager's
+    approval first.
+    """
+    from ..selectors import purchase_order_value
+
+    order = lock_purchase_order(order.pk)
+    check_allowed(order, "send", user)
+    if not order.lines.exists():
+        raise PurchasingError(f"{order.number} has no lines; add at least one before sending.")
+    if not order.supplier.is_active:
+        raise PurchasingError(f"Supplier {order.supplier.code} is inactive; the order cannot be sent.")
+    value = purchase_order_value(order)
+    threshold = approval_threshold()
+    if value > threshold and order.approved_at is None:
+        raise ApprovalRequired(
+            f"{order.number} is worth {value:.2f}, above the approval limit of {threshold:.2f}; "
+            "a manager must approve it before it is sent."
+        )
+    order.state = OrderState.SENT
+    order.sent_at = sent_at or timezone.now()
+    order.sent_by = user
+    order.save(update_fields=["state", "sent_at", "sent_by"])
+    if order.supplier.email:
+        from ..tasks import send_purchase_order_email
+
+        order_id = order.pk
+        transaction.on_commit(lambda: send_purchase_order_email.delay(order_id=order_id))
+    return order
+
+
+@transaction.atomic
+def purchase_order_confirm(
+    *,
+    order: PurchaseOrder,
+    user,
+    lines: Sequence[tuple[PurchaseOrderLine, date | None, Decimal | None]] = (),
+    confirmed_at: datetime | None = None,
+) -> PurchaseOrder:
+    """The supplier (or purchasing for it) confirms a sent order, optionally with per-line dates and quantities.
+
+    ``lines`` are (order line, promised date, confirmed quantity); a confirmed
+    quantity above the ordered one is refused, a lower one is recorded (the
+    line stays open for the ordered quantity until purchasing closes it).
+    """
+    order = lock_purchase_order(order.pk)
+    check_allowed(order, "confirm", user)
+    locked = lock_order_lines(order.pk)
+    for line, promised_date, confirmed_quantity in lines:
+        target = locked.get(line.pk)
+        if target is None:
+            raise PurchasingError(f"Line {line.pk} is not on {order.number}.", field="lines")
+        if confirmed_quantity is not None:
+            confirmed_quantity = Decimal(confirmed_quantity)
+            if confirmed_quantity < 0 or confirmed_quantity > target.quantity:
+                raise InvalidQuantity(
+                    f"Line {target.line_no}: confirm between 0 and the ordered {target.quantity.normalize():f}.",
+                    field="confirmed_quantity",
+                )
+            target.confirmed_quantity = confirmed_quantity
+        if promised_date is not None:
+            target.promised_date = promised_date
+        target.save(update_fields=["confirmed_quantity", "promised_date"])
+    order.state = OrderState.CONFIRMED
+    order.confirmed_at = confirmed_at or timezone.now()
+    order.confirmed_by = user
+    order.save(update_fields=["state", "confirmed_at", "confirmed_by"])
+    return order
+
+
+@transaction.atomic
+def purchase_order_cancel(
+    *, order: PurchaseOrder, user, reason: str, cancelled_at: datetime | None = None
+) -> PurchaseOrder:
+    """Cancel an order that has not received anything; the reason is required."""
+    if not (reason or "").strip():
+        raise PurchasingError("Say why the order is cancelled.", field="reason")
+    order = lock_purchase_order(order.pk)
+    check_allowed(order, "cancel", user)
+    if order.lines.filter(quantity_received__gt=0).exists():
+        raise InvalidTransition(f"{order.number} has received goods; close it instead of cancelling.")
+    order.state = OrderState.CANCELLED
+    order.cancelled_at = cancelled_at or timezone.now()
+    order.cancelled_by = user
+    order.cancel_reason = reason.strip()[:200]
+    order.save(update_fields=["state", "cancelled_at", "cancelled_by", "cancel_reason"])
+    return order
+
+
+@transaction.atomic
+def purchase_order_close(*, order: PurchaseOrder, user, closed_at: datetime | None = None) -> PurchaseOrder:
+    """Close a received order, or a partially received one whose rest will not come (short close)."""
+    order = lock_purchase_order(order.pk)
+    check_allowed(order, "close", user)
+    order.state = OrderState.CLOSED
+    order.closed_at = closed_at or timezone.now()
+    order.closed_by = user
+    order.save(update_fields=["state", "closed_at", "closed_by"])
+    return order
