@@ -360,3 +360,288 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.message
+
+
+# --- demand documents: repair orders, workshop requests, counter sales (issue 4) ------------
+
+
+class RepairOrder(models.Model):
+    """A workshop job; workshop requests ask parts for it. Parts sales per repair order read these."""
+
+    number = models.CharField(max_length=40, unique=True)
+    warehouse = models.ForeignKey(
+        Warehouse, on_delete=models.PROTECT, related_name="repair_orders", help_text="The workshop's store."
+    )
+    vehicle_ref = models.CharField(max_length=60, blank=True, help_text="Registration or VIN.")
+    customer_ref = models.CharField(max_length=100, blank=True)
+    opened_at = models.DateTimeField(db_index=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-opened_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closed_at__isnull=True) | Q(closed_at__gte=F("opened_at")),
+                name="repair_order_closed_after_opened",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class RequestState(models.TextChoices):
+    TO_PICK = "to_pick", "to pick"
+    WAITING = "waiting", "waiting for backorders"
+    DONE = "done", "done"
+
+
+class WorkshopRequest(models.Model):
+    """Parts a repair order needs now, asked of one store. Submitted and served in one transaction."""
+
+    repair_order = models.ForeignKey(RepairOrder, on_delete=models.PROTECT, related_name="requests")
+    warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="workshop_requests")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="workshop_requests"
+    )
+    state = models.CharField(max_length=10, choices=RequestState.choices, default=RequestState.TO_PICK)
+    created_at = models.DateTimeField(db_index=True)
+    picked_at = models.DateTimeField(null=True, blank=True)
+    picked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["warehouse", "state", "created_at"], name="wreq_wh_state_idx")]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def number(self) -> str:
+        return f"WR-{self.pk:06d}" if self.pk else "WR-new"
+
+
+class WorkshopRequestLine(models.Model):
+    """One requested part. ``part`` serves the line (after supersession), ``requested_part`` was asked for.
+
+    ``quantity_requested = quantity_supplied + quantity_backordered + quantity_lost`` always: a
+    back-ordered quantity cancelled later moves from backordered to lost. Of the back-ordered
+    quantity ``quantity_filled`` has arrived since; the clerk has handed over ``quantity_picked``
+    of everything supplied.
+    """
+
+    request = models.ForeignKey(WorkshopRequest, on_delete=models.CASCADE, related_name="lines")
+    requested_part = models.ForeignKey(Part, on_delete=models.PROTECT, related_name="+")
+    part = models.ForeignKey(Part, on_delete=models.PROTECT, related_name="workshop_request_lines")
+    quantity_requested = models.DecimalField(**QTY)
+    quantity_supplied = models.DecimalField(**QTY, help_text="Issued at once (the first pick).")
+    quantity_backordered = models.DecimalField(**QTY, default=ZERO)
+    quantity_filled = models.DecimalField(**QTY, default=ZERO, help_text="Back-ordered quantity issued since.")
+    quantity_lost = models.DecimalField(**QTY, default=ZERO, help_text="Cancelled by the requester.")
+    quantity_picked = models.DecimalField(**QTY, default=ZERO, help_text="Handed over to the workshop.")
+    unit_price = models.DecimalField(**MONEY)
+    sales_value = models.DecimalField(**VALUE, default=ZERO)
+    cost_value = models.DecimalField(**VALUE, default=ZERO)
+    hit = models.OneToOneField(DemandHit, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["request_id", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity_requested__gt=0), name="wreq_line_requested_positive"),
+            models.CheckConstraint(
+                condition=Q(
+                    quantity_requested=F("quantity_supplied") + F("quantity_backordered") + F("quantity_lost")
+                ),
+                name="wreq_line_quantities_add_up",
+            ),
+            models.CheckConstraint(
+                condition=Q(quantity_filled__lte=F("quantity_backordered")), name="wreq_line_filled_within_backorder"
+            ),
+            models.CheckConstraint(
+                condition=Q(quantity_picked__lte=F("quantity_supplied") + F("quantity_filled")),
+                name="wreq_line_picked_within_supplied",
+            ),
+            models.CheckConstraint(condition=Q(unit_price__gte=0), name="wreq_line_price_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.part_id} × {self.quantity_requested}"
+
+    @property
+    def quantity_to_pick(self) -> Decimal:
+        return self.quantity_supplied + self.quantity_filled - self.quantity_picked
+
+
+class BackorderState(models.TextChoices):
+    OPEN = "open", "open"
+    FILLED = "filled", "filled"
+    CANCELLED = "cancelled", "cancelled"
+
+
+class Backorder(models.Model):
+    """The part of a request line the shelf could not give at once, waiting for stock.
+
+    Open backorders of a part in a warehouse are filled oldest request first;
+    ``StockLevel.backordered`` is the sum of their open quantities.
+    """
+
+    line = models.OneToOneField(WorkshopRequestLine, on_delete=models.PROTECT, related_name="backorder")
+    warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="backorders")
+    part = models.ForeignKey(Part, on_delete=models.PROTECT, related_name="backorders")
+    requested_at = models.DateTimeField(help_text="When the request was raised: the filling order.")
+    quantity = models.DecimalField(**QTY)
+    quantity_filled = models.DecimalField(**QTY, default=ZERO)
+    quantity_cancelled = models.DecimalField(**QTY, default=ZERO)
+    state = models.CharField(max_length=10, choices=BackorderState.choices, default=BackorderState.OPEN)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    sourcing_note = models.CharField(
+        max_length=200, blank=True, help_text="How the shortage is being covered (transfer or order)."
+    )
+
+    class Meta:
+        ordering = ["requested_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="backorder_quantity_positive"),
+            models.CheckConstraint(
+                condition=Q(quantity__gte=F("quantity_filled") + F("quantity_cancelled")),
+                name="backorder_not_overfilled",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["warehouse", "part", "state", "requested_at"], name="backorder_fill_order_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"backorder {self.part_id}@{self.warehouse_id} {self.open_quantity}"
+
+    @property
+    def open_quantity(self) -> Decimal:
+        return self.quantity - self.quantity_filled - self.quantity_cancelled
+
+
+class CounterSale(models.Model):
+    """A sale over the counter: served from the shelf at once; what is missing is lost demand."""
+
+    warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="counter_sales")
+    sold_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="counter_sales")
+    customer_ref = models.CharField(max_length=100, blank=True)
+    occurred_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def number(self) -> str:
+        return f"CS-{self.pk:06d}" if self.pk else "CS-new"
+
+
+class CounterSaleLine(models.Model):
+    sale = models.ForeignKey(CounterSale, on_delete=models.CASCADE, related_name="lines")
+    requested_part = models.ForeignKey(Part, on_delete=models.PROTECT, related_name="+")
+    part = models.ForeignKey(Part, on_delete=models.PROTECT, related_name="counter_sale_lines")
+    quantity_requested = models.DecimalField(**QTY)
+    quantity_supplied = models.DecimalField(**QTY)
+    unit_price = models.DecimalField(**MONEY)
+    sales_value = models.DecimalField(**VALUE, default=ZERO)
+    cost_value = models.DecimalField(**VALUE, default=ZERO)
+    hit = models.OneToOneField(DemandHit, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["sale_id", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity_requested__gt=0), name="csale_line_requested_positive"),
+            models.CheckConstraint(
+                condition=Q(quantity_supplied__gte=0) & Q(quantity_supplied__lte=F("quantity_requested")),
+                name="csale_line_supplied_within_requested",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.part_id} × {self.quantity_requested}"
+
+
+# --- transfer orders (issue 4) ---------------------------------------------------------------
+
+
+class TransferState(models.TextChoices):
+    REQUESTED = "requested", "requested"
+    SENT = "sent", "picked and sent"
+    PARTIAL = "partial", "partly received"
+    RECEIVED = "received", "received"
+    CANCELLED = "cancelled", "cancelled"
+
+
+class TransferOrder(models.Model):
+    """Stock asked from another warehouse: requested → sent (in transit) → received.
+
+    A receipt may be partial; what never arrives is recorded as lost with a note
+    (the documented discrepancy).
+    """
+
+    from_warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="transfers_out")
+    to_warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="transfers_in")
+    state = models.CharField(max_length=10, choices=TransferState.choices, default=TransferState.REQUESTED)
+    backorder = models.ForeignKey(
+        Backorder, null=True, blank=True, on_delete=models.SET_NULL, related_name="transfers",
+        help_text="The backorder this transfer covers, when raised from a sourcing proposal.",
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(db_index=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    sent_at = models.DateTimeField(null=True, blank=True)
+    received_at = models.DateTimeField(null=True, blank=True)
+    discrepancy_note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(from_warehouse=F("to_warehouse")), name="transfer_two_warehouses"),
+        ]
+        indexes = [
+            models.Index(fields=["from_warehouse", "state"], name="transfer_from_state_idx"),
+            models.Index(fields=["to_warehouse", "state"], name="transfer_to_state_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def number(self) -> str:
+        return f"TO-{self.pk:06d}" if self.pk else "TO-new"
+
+
+class TransferOrderLine(models.Model):
+    transfer = models.ForeignKey(TransferOrder, on_delete=models.CASCADE, related_name="lines")
+    part = models.ForeignKey(Part, on_delete=models.PROTECT, related_name="+")
+    quantity_requested = models.DecimalField(**QTY)
+    quantity_sent = models.DecimalField(**QTY, default=ZERO)
+    quantity_received = models.DecimalField(**QTY, default=ZERO)
+    quantity_lost = models.DecimalField(**QTY, default=ZERO, help_text="Sent but never arrived.")
+    unit_cost = models.DecimalField(**COST, default=ZERO, help_text="The cost the stock left with.")
+    out_movement = models.ForeignKey(
+        StockMovement, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["transfer_id", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity_requested__gt=0), name="transfer_line_requested_positive"),
+            models.CheckConstraint(
+                condition=Q(quantity_sent__gte=F("quantity_received") + F("quantity_lost")),
+                name="transfer_line_not_over_received",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.part_id} × {self.quantity_requested}"
+
+    @property
+    def quantity_outstanding(self) -> Decimal:
+        return self.quantity_sent - self.quantity_received - self.quantity_lost

@@ -1,6 +1,17 @@
 """Every write of the inventory app. Import services from here: ``from inventory import services``."""
 
 from .catalogue import _check_supersession, part_create, part_supersede, part_update
+from .demand import (
+    DemandLine,
+    PriceOverrideNotPermitted,
+    backorder_cancel,
+    backorders_fill,
+    counter_sale_post,
+    repair_order_close,
+    repair_order_open,
+    workshop_request_pick,
+    workshop_request_submit,
+)
 from .notifications import notification_mark_read, notify, users_with_role
 from .stock import (
     stock_adjust,
@@ -18,14 +29,29 @@ from .stock import (
     stock_transfer_send,
     stock_unreserve,
 )
+from .transfers import (
+    backorder_source_by_transfer,
+    transfer_order_cancel,
+    transfer_order_create,
+    transfer_order_receive,
+    transfer_order_send,
+)
 
 __all__ = [
+    "DemandLine",
+    "PriceOverrideNotPermitted",
     "_check_supersession",
+    "backorder_cancel",
+    "backorder_source_by_transfer",
+    "backorders_fill",
+    "counter_sale_post",
     "notification_mark_read",
     "notify",
     "part_create",
     "part_supersede",
     "part_update",
+    "repair_order_close",
+    "repair_order_open",
     "stock_adjust",
     "stock_issue",
     "stock_level_set_limits",
@@ -40,5 +66,11 @@ __all__ = [
     "stock_transfer_receive",
     "stock_transfer_send",
     "stock_unreserve",
+    "transfer_order_cancel",
+    "transfer_order_create",
+    "transfer_order_receive",
+    "transfer_order_send",
     "users_with_role",
+    "workshop_request_pick",
+    "workshop_request_submit",
 ]

@@ -234,6 +234,17 @@ def _locked(part: Part, warehouse: Warehouse) -> StockLevel:
     return level
 
 
+def _fill_backorders(level: StockLevel, user, posted_at: datetime | None) -> None:
+    """After stock came in: open backorders of the level take it, oldest request first.
+
+    Costs nothing when the level has no backorders (``backordered`` is read with the lock).
+    """
+    if level.backordered > 0:
+        from .demand import backorders_fill  # demand builds on stock; imported here to avoid a cycle
+
+        backorders_fill(level=level, user=user, now=posted_at)
+
+
 def _same(kind: str, part: Part, warehouse: Warehouse, quantity: Decimal) -> Callable[[StockMovement], bool]:
     return lambda m: (
         m.kind == kind and m.part_id == part.pk and m.warehouse_id == warehouse.pk and m.quantity == quantity
@@ -278,6 +289,7 @@ def stock_receive(
             posted_at=posted_at,
             idempotency_key=idempotency_key,
         )[0]
+        _fill_backorders(level, user, posted_at)
         return movement
 
     return _idempotent(idempotency_key, _same(MovementKind.RECEIPT, part, warehouse, quantity), post)
@@ -437,7 +449,7 @@ def stock_adjust(
     def post() -> StockMovement:
         level = _locked(part, warehouse)
         line = _Line(kind, level, quantity, unit_cost=unit_cost if quantity > 0 else None)
-        return _post(
+        movement = _post(
             lines=[line],
             user=user,
             document_type=kind,
@@ -446,6 +458,9 @@ def stock_adjust(
             posted_at=posted_at,
             idempotency_key=idempotency_key,
         )[0]
+        if quantity > 0:
+            _fill_backorders(level, user, posted_at)
+        return movement
 
     return _idempotent(idempotency_key, _same(kind, part, warehouse, quantity), post)
 
@@ -539,6 +554,8 @@ def stock_transfer_receive(
                 other_warehouses=[from_warehouse],
             )[0]
         level.save(update_fields=["in_transit"])
+        if movement is not None:
+            _fill_backorders(level, user, posted_at)
         return movement
 
     return _idempotent(
@@ -596,6 +613,7 @@ def stock_transfer(
         StockMovement.objects.filter(pk=out.pk).update(counterpart=incoming)
         StockMovement.objects.filter(pk=incoming.pk).update(counterpart=out)
         out.counterpart, incoming.counterpart = incoming, out
+        _fill_backorders(target, user, posted_at)
         return out, incoming
 
     def replay_match(movement: StockMovement) -> bool:

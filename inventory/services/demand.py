@@ -1,0 +1,489 @@
+"""Demand documents: repair orders, workshop requests, counter sales and backorders.
+
+A submission serves every line at once in one transaction: supersession is
+resolved, what the shelf has is issued (the first pick), the rest becomes a
+backorder (or lost demand when the requester cancels it), and every line
+writes one ``DemandHit`` for the month-end. ``StockLevel.backordered`` is kept
+equal to the open backorder quantity of the level, always under the level's
+row lock. Back-dated timestamps (``occurred_at`` / ``now``) let history be
+loaded through the same code as live demand.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+
+from django.db import transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+
+from ..exceptions import InvalidQuantity, InvalidTransition, InventoryError
+from ..locks import lock_stock_levels
+from ..models import (
+    Backorder,
+    BackorderState,
+    CounterSale,
+    CounterSaleLine,
+    DemandHit,
+    DemandSource,
+    Part,
+    RepairOrder,
+    RequestState,
+    StockLevel,
+    Warehouse,
+    WorkshopRequest,
+    WorkshopRequestLine,
+)
+from ..roles import Role, user_access
+from ..selectors import part_current
+from .notifications import notify
+from .stock import _check_quantity, stock_issue
+
+ZERO = Decimal("0")
+FOUR_PLACES = Decimal("0.0001")
+PRICE_PLACES = Decimal("0.01")
+
+# Who may sell below or above list price (counter staff and managers); the workshop may not.
+PRICE_OVERRIDE_ROLES = frozenset({Role.CLERK, Role.MANAGER})
+
+
+class PriceOverrideNotPermitted(InventoryError):
+    code = "price_override_not_permitted"
+    status_code = 403
+    field = "unit_price"
+
+
+@dataclass(frozen=True)
+class DemandLine:
+    """One line of a submission: the part as asked for and how many.
+
+    ``unit_price`` overrides the list price (permitted users only);
+    ``cancel_shortage`` records what the shelf cannot give as lost demand
+    instead of back-ordering it.
+    """
+
+    part: Part
+    quantity: Decimal
+    unit_price: Decimal | None = None
+    cancel_shortage: bool = False
+
+
+def _as_line(raw: DemandLine | Sequence) -> DemandLine:
+    if isinstance(raw, DemandLine):
+        return raw
+    return DemandLine(*raw)
+
+
+def _money(amount: Decimal) -> Decimal:
+    return amount.quantize(FOUR_PLACES, rounding=ROUND_HALF_UP)
+
+
+def _prepare(lines: Iterable[DemandLine | Sequence], user) -> list[tuple[DemandLine, Part, Decimal, Decimal]]:
+    """Validate lines; return (line, serving part, quantity, unit price) for each."""
+    prepared = []
+    overriding = False
+    for index, raw in enumerate(lines):
+        line = _as_line(raw)
+        quantity = _check_quantity(line.part, line.quantity, field=f"lines[{index}].quantity")
+        serving = part_current(line.part)
+        if line.unit_price is None:
+            price = serving.list_price
+        else:
+            price = Decimal(line.unit_price)
+            if not price.is_finite() or price < 0 or price != price.quantize(PRICE_PLACES):
+                raise InventoryError(
+                    "A selling price is zero or more, with at most two decimals.", field=f"lines[{index}].unit_price"
+                )
+            overriding = overriding or price != serving.list_price
+        prepared.append((line, serving, quantity, price))
+    if not prepared:
+        raise InvalidQuantity("Add at least one line.", field="lines")
+    if overriding and not user_access(user).has_any(PRICE_OVERRIDE_ROLES):
+        raise PriceOverrideNotPermitted("Only counter staff and managers may change the selling price.")
+    return prepared
+
+
+def _first_pick(serving: Part, quantity: Decimal, available: Decimal) -> Decimal:
+    """What the shelf gives at once: all of it, or what is there (whole units for pieces)."""
+    supplied = min(quantity, max(available, ZERO))
+    if serving.is_whole_unit:
+        supplied = supplied.to_integral_value(rounding=ROUND_DOWN)
+    return supplied
+
+
+@transaction.atomic
+def repair_order_open(
+    *,
+    number: str,
+    warehouse: Warehouse,
+    vehicle_ref: str = "",
+    customer_ref: str = "",
+    opened_at: datetime | None = None,
+) -> RepairOrder:
+    """Open a repair order, or return the open one with that number at the same store.
+
+    A number belongs to one store; a closed repair order takes no more requests.
+    """
+    number = (number or "").strip()
+    if not number:
+        raise InventoryError("Enter the repair order number.", field="repair_order")
+    order, created = RepairOrder.objects.get_or_create(
+        number=number,
+        defaults={
+            "warehouse": warehouse,
+            "vehicle_ref": vehicle_ref,
+            "customer_ref": customer_ref,
+            "opened_at": opened_at or timezone.now(),
+        },
+    )
+    if not created and order.warehouse_id != warehouse.pk:
+        raise InventoryError(f"Repair order {number} belongs to another store; check the number.", field="repair_order")
+    if order.closed_at is not None:
+        raise InvalidTransition(f"Repair order {number} is closed; open a new one.", field="repair_order")
+    return order
+
+
+@transaction.atomic
+def repair_order_close(*, repair_order: RepairOrder, closed_at: datetime | None = None) -> RepairOrder:
+    """Close a repair order (the job is done). Its open backorders stay open until filled or cancelled."""
+    order = RepairOrder.objects.select_for_update().get(pk=repair_order.pk)
+    if order.closed_at is not None:
+        raise InvalidTransition(f"Repair order {order.number} is already closed.")
+    order.closed_at = closed_at or timezone.now()
+    if order.closed_at < order.opened_at:
+        raise InventoryError("A repair order cannot close before it opened.", field="closed_at")
+    order.save(update_fields=["closed_at"])
+    return order
+
+
+def workshop_request_submit(
+    *,
+    repair_order: RepairOrder,
+    warehouse: Warehouse,
+    lines: Iterable[DemandLine | Sequence],
+    user,
+    occurred_at: datetime | None = None,
+) -> WorkshopRequest:
+    """Raise a workshop request and serve it at once, all in one transaction.
+
+    ``lines``: ``DemandLine(part, quantity, unit_price=None, cancel_shortage=False)``
+    or plain tuples in that order. For each line the part at the end of the
+    supersession chain is issued (``stock_issue``) up to what is available; the
+    rest becomes a ``Backorder`` filled later in order of request time, or lost
+    demand when ``cancel_shortage`` is set. Every line writes one ``DemandHit``
+    (sales value at the selling price, cost value from the issue movement).
+    ``occurred_at`` back-dates the request, its movements and its hits (history
+    loads). Role and store checks are the caller's (views, API).
+    """
+    now = occurred_at or timezone.now()
+    prepared = _prepare(lines, user)
+    if repair_order.warehouse_id != warehouse.pk:
+        raise InventoryError(f"Repair order {repair_order.number} belongs to another store.", field="repair_order")
+    with transaction.atomic():
+        # Lock every level the request touches at once, in primary-key order: no deadlocks.
+        levels = lock_stock_levels(pairs=[(serving.pk, warehouse.pk) for _, serving, _, _ in prepared])
+        available = {pair: level.available for pair, level in levels.items()}
+        request = WorkshopRequest.objects.create(
+            repair_order=repair_order, warehouse=warehouse, requested_by=user, created_at=now
+        )
+        hits, rows, backordered = [], [], {}
+        for line, serving, quantity, price in prepared:
+            pair = (serving.pk, warehouse.pk)
+            supplied = _first_pick(serving, quantity, available[pair])
+            cost = ZERO
+            if supplied:
+                movement = stock_issue(
+                    part=serving,
+                    warehouse=warehouse,
+                    quantity=supplied,
+                    user=user,
+                    document_type="workshop_request",
+                    document_ref=request.number,
+                    posted_at=now,
+                )
+                available[pair] -= supplied
+                cost = -movement.value
+            shortage = quantity - supplied
+            lost = shortage if line.cancel_shortage else ZERO
+            waiting = shortage - lost
+            if waiting:
+                backordered[pair] = backordered.get(pair, ZERO) + waiting
+            sales = _money(supplied * price)
+            hits.append(
+                DemandHit(
+                    occurred_at=now,
+                    warehouse=warehouse,
+                    part=serving,
+                    requested_part=line.part,
+                    source=DemandSource.WORKSHOP,
+                    document_ref=request.number,
+                    repair_order_ref=repair_order.number,
+                    quantity_requested=quantity,
+                    quantity_supplied=supplied,
+                    quantity_lost=lost,
+                    unit_price=price,
+                    sales_value=sales,
+                    cost_value=cost,
+                )
+            )
+            rows.append(
+                WorkshopRequestLine(
+                    request=request,
+                    requested_part=line.part,
+                    part=serving,
+                    quantity_requested=quantity,
+                    quantity_supplied=supplied,
+                    quantity_backordered=waiting,
+                    quantity_lost=lost,
+                    unit_price=price,
+                    sales_value=sales,
+                    cost_value=cost,
+                )
+            )
+        DemandHit.objects.bulk_create(hits)
+        for row, hit in zip(rows, hits, strict=True):
+            row.hit = hit
+        WorkshopRequestLine.objects.bulk_create(rows)
+        Backorder.objects.bulk_create(
+            [
+                Backorder(
+                    line=row,
+                    warehouse=warehouse,
+                    part=row.part,
+                    requested_at=now,
+                    quantity=row.quantity_backordered,
+                )
+                for row in rows
+                if row.quantity_backordered
+            ]
+        )
+        for pair, quantity in backordered.items():
+            StockLevel.objects.filter(pk=levels[pair].pk).update(backordered=F("backordered") + quantity)
+        request.state = _state_of(rows, has_open_backorders=bool(backordered))
+        if request.state != RequestState.TO_PICK:
+            request.save(update_fields=["state"])
+    return request
+
+
+def _state_of(lines: Iterable[WorkshopRequestLine], *, has_open_backorders: bool) -> str:
+    if any(line.quantity_to_pick > 0 for line in lines):
+        return RequestState.TO_PICK
+    return RequestState.WAITING if has_open_backorders else RequestState.DONE
+
+
+def _refresh_state(request: WorkshopRequest) -> None:
+    lines = list(request.lines.all())
+    has_open = Backorder.objects.filter(line__request=request, state=BackorderState.OPEN).exists()
+    state = _state_of(lines, has_open_backorders=has_open)
+    if state != request.state:
+        request.state = state
+        WorkshopRequest.objects.filter(pk=request.pk).update(state=state)
+
+
+def workshop_request_pick(*, request: WorkshopRequest, user, now: datetime | None = None) -> WorkshopRequest:
+    """The clerk hands over everything issued to the request and not yet handed over.
+
+    Stock left the shelf at submission (or when a backorder was filled); picking
+    records the hand-over, so the pick list shows what is waiting at the counter.
+    """
+    with transaction.atomic():
+        request = WorkshopRequest.objects.select_for_update().get(pk=request.pk)
+        lines = list(request.lines.select_for_update())
+        to_pick = [line for line in lines if line.quantity_to_pick > 0]
+        if not to_pick:
+            raise InvalidTransition(f"Nothing of {request.number} is waiting to be picked.")
+        for line in to_pick:
+            line.quantity_picked = line.quantity_supplied + line.quantity_filled
+        WorkshopRequestLine.objects.bulk_update(to_pick, ["quantity_picked"])
+        request.picked_at = now or timezone.now()
+        request.picked_by = user
+        request.save(update_fields=["picked_at", "picked_by"])
+        _refresh_state(request)
+    return request
+
+
+def counter_sale_post(
+    *,
+    warehouse: Warehouse,
+    lines: Iterable[DemandLine | Sequence],
+    user,
+    customer_ref: str = "",
+    occurred_at: datetime | None = None,
+) -> CounterSale:
+    """Sell over the counter: issue what is on the shelf; what is missing is lost demand.
+
+    ``lines`` as for ``workshop_request_submit`` (``cancel_shortage`` is implied:
+    a counter customer does not wait). Every line writes one ``DemandHit`` with
+    source ``counter``. ``occurred_at`` back-dates the sale (history loads).
+    """
+    now = occurred_at or timezone.now()
+    prepared = _prepare(lines, user)
+    with transaction.atomic():
+        levels = lock_stock_levels(pairs=[(serving.pk, warehouse.pk) for _, serving, _, _ in prepared])
+        available = {pair: level.available for pair, level in levels.items()}
+        sale = CounterSale.objects.create(warehouse=warehouse, sold_by=user, customer_ref=customer_ref, occurred_at=now)
+        hits, rows = [], []
+        for line, serving, quantity, price in prepared:
+            pair = (serving.pk, warehouse.pk)
+            supplied = _first_pick(serving, quantity, available[pair])
+            cost = ZERO
+            if supplied:
+                movement = stock_issue(
+                    part=serving,
+                    warehouse=warehouse,
+                    quantity=supplied,
+                    user=user,
+                    document_type="counter_sale",
+                    document_ref=sale.number,
+                    posted_at=now,
+                )
+                available[pair] -= supplied
+                cost = -movement.value
+            sales = _money(supplied * price)
+            hits.append(
+                DemandHit(
+                    occurred_at=now,
+                    warehouse=warehouse,
+                    part=serving,
+                    requested_part=line.part,
+                    source=DemandSource.COUNTER,
+                    document_ref=sale.number,
+                    quantity_requested=quantity,
+                    quantity_supplied=supplied,
+                    quantity_lost=quantity - supplied,
+                    unit_price=price,
+                    sales_value=sales,
+                    cost_value=cost,
+                )
+            )
+            rows.append(
+                CounterSaleLine(
+                    sale=sale,
+                    requested_part=line.part,
+                    part=serving,
+                    quantity_requested=quantity,
+                    quantity_supplied=supplied,
+                    unit_price=price,
+                    sales_value=sales,
+                    cost_value=cost,
+                )
+            )
+        DemandHit.objects.bulk_create(hits)
+        for row, hit in zip(rows, hits, strict=True):
+            row.hit = hit
+        CounterSaleLine.objects.bulk_create(rows)
+    return sale
+
+
+# --- backorders ----------------------------------------------------------------------------
+
+
+def backorders_fill(*, level: StockLevel, user, now: datetime | None = None) -> list[Backorder]:
+    """Give newly available stock of a level to its open backorders, oldest request first.
+
+    Runs inside the inbound posting's transaction with the level locked (the
+    ``stock`` services call it after a receipt, transfer in or positive
+    adjustment when ``level.backordered > 0``). Each fill is an issue movement
+    for the request; its sales and cost are added to the line and its hit (the
+    hit's ``quantity_supplied`` stays the first pick). The requester is told.
+    """
+    available = level.available
+    if available <= 0 or level.backordered <= 0:
+        return []
+    when = now or timezone.now()
+    waiting = (
+        Backorder.objects.select_for_update(of=("self",))
+        .filter(warehouse_id=level.warehouse_id, part_id=level.part_id, state=BackorderState.OPEN)
+        .select_related("part", "line__request__requested_by", "line__request__repair_order", "line__hit")
+        .order_by("requested_at", "id")
+    )
+    filled: list[Backorder] = []
+    total = ZERO
+    for backorder in waiting:
+        quantity = _first_pick(backorder.part, backorder.open_quantity, available)
+        if quantity <= 0:
+            break
+        line = backorder.line
+        request = line.request
+        movement = stock_issue(
+            part=backorder.part,
+            warehouse=level.warehouse,
+            quantity=quantity,
+            user=user,
+            document_type="workshop_backorder",
+            document_ref=request.number,
+            posted_at=when,
+        )
+        available -= quantity
+        total += quantity
+        backorder.quantity_filled += quantity
+        if backorder.open_quantity == 0:
+            backorder.state = BackorderState.FILLED
+            backorder.closed_at = when
+        backorder.save(update_fields=["quantity_filled", "state", "closed_at"])
+        sales, cost = _money(quantity * line.unit_price), -movement.value
+        WorkshopRequestLine.objects.filter(pk=line.pk).update(
+            quantity_filled=F("quantity_filled") + quantity,
+            sales_value=F("sales_value") + sales,
+            cost_value=F("cost_value") + cost,
+        )
+        if line.hit_id:
+            DemandHit.objects.filter(pk=line.hit_id).update(
+                sales_value=F("sales_value") + sales, cost_value=F("cost_value") + cost
+            )
+        if request.state != RequestState.TO_PICK:
+            request.state = RequestState.TO_PICK
+            WorkshopRequest.objects.filter(pk=request.pk).update(state=RequestState.TO_PICK)
+        message = (
+            f"Backorder filled: {quantity.normalize():f} × {backorder.part.number} for "
+            f"{request.number} (repair order {request.repair_order.number}) is ready at {level.warehouse.code}."
+        )
+        notify(
+            users=[request.requested_by],
+            message=message,
+            link=reverse("inventory:request-detail", args=[request.pk]),
+            # History loads (back-dated postings) leave the in-app note but send no mail.
+            email_subject="Backorder filled" if now is None else None,
+        )
+        filled.append(backorder)
+        if available <= 0:
+            break
+    if total:
+        StockLevel.objects.filter(pk=level.pk).update(backordered=F("backordered") - total)
+        level.backordered -= total
+    return filled
+
+
+def backorder_cancel(*, backorder: Backorder, user, now: datetime | None = None) -> Backorder:
+    """The requester no longer needs the rest: the open quantity becomes lost demand."""
+    with transaction.atomic():
+        level = lock_stock_levels(pairs=[(backorder.part_id, backorder.warehouse_id)])[
+            (backorder.part_id, backorder.warehouse_id)
+        ]
+        backorder = Backorder.objects.select_for_update().select_related("line__request").get(pk=backorder.pk)
+        if backorder.state != BackorderState.OPEN:
+            raise InvalidTransition(f"This backorder is {backorder.get_state_display()}; only open ones are cancelled.")
+        quantity = backorder.open_quantity
+        backorder.quantity_cancelled += quantity
+        backorder.state = BackorderState.CANCELLED
+        backorder.closed_at = now or timezone.now()
+        backorder.save(update_fields=["quantity_cancelled", "state", "closed_at"])
+        line = backorder.line
+        WorkshopRequestLine.objects.filter(pk=line.pk).update(
+            quantity_backordered=F("quantity_backordered") - quantity, quantity_lost=F("quantity_lost") + quantity
+        )
+        if line.hit_id:
+            DemandHit.objects.filter(pk=line.hit_id).update(quantity_lost=F("quantity_lost") + quantity)
+        StockLevel.objects.filter(pk=level.pk).update(backordered=F("backordered") - quantity)
+        _refresh_state(line.request)
+    return backorder
+
+
+def backorder_note_sourcing(*, backorder: Backorder, note: str) -> None:
+    """Record how the shortage is being covered (shown on the backorder list)."""
+    Backorder.objects.filter(pk=backorder.pk).update(sourcing_note=note[:200])
+    backorder.sourcing_note = note[:200]

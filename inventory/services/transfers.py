@@ -1,0 +1,240 @@
+"""Transfer orders between warehouses: requested → picked and sent → received.
+
+Sending posts the transfer-out leg (``stock_transfer_send``): the stock leaves
+the source at its average cost and shows as in transit at the destination.
+Receiving posts the transfer-in leg at exactly the unit cost the stock left
+with, so cost moves with the stock. A receipt may be partial; a quantity that
+never arrives is recorded as lost with a note (the documented discrepancy) and
+leaves the in-transit figure without entering stock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from ..exceptions import InvalidQuantity, InvalidTransition, InventoryError
+from ..models import (
+    Backorder,
+    BackorderState,
+    Part,
+    TransferOrder,
+    TransferOrderLine,
+    TransferState,
+    Warehouse,
+)
+from .demand import backorder_note_sourcing
+from .stock import _check_quantity, stock_transfer_receive, stock_transfer_send
+
+ZERO = Decimal("0")
+
+
+def transfer_order_create(
+    *,
+    from_warehouse: Warehouse,
+    to_warehouse: Warehouse,
+    lines: Iterable[tuple[Part, Decimal] | Sequence],
+    user,
+    backorder: Backorder | None = None,
+    now: datetime | None = None,
+) -> TransferOrder:
+    """Ask another warehouse for stock. ``lines`` are ``(part, quantity)`` pairs."""
+    if from_warehouse.pk == to_warehouse.pk:
+        raise InventoryError("A transfer needs two different warehouses.", field="to_warehouse")
+    checked = []
+    for index, (part, quantity) in enumerate(lines):
+        checked.append((part, _check_quantity(part, quantity, field=f"lines[{index}].quantity")))
+    if not checked:
+        raise InvalidQuantity("Add at least one line.", field="lines")
+    if len({part.pk for part, _ in checked}) != len(checked):
+        raise InventoryError("Each part appears once on a transfer order.", field="lines")
+    with transaction.atomic():
+        transfer = TransferOrder.objects.create(
+            from_warehouse=from_warehouse,
+            to_warehouse=to_warehouse,
+            backorder=backorder,
+            created_by=user,
+            created_at=now or timezone.now(),
+        )
+        TransferOrderLine.objects.bulk_create(
+            [TransferOrderLine(transfer=transfer, part=part, quantity_requested=qty) for part, qty in checked]
+        )
+    return transfer
+
+
+def backorder_source_by_transfer(
+    *, backorder: Backorder, from_warehouse: Warehouse, quantity: Decimal, user, now: datetime | None = None
+) -> TransferOrder:
+    """Accept a transfer proposal: a transfer order for the backorder's part to its warehouse.
+
+    When the stock arrives the transfer-in fills the backorder (oldest first).
+    """
+    if backorder.state != BackorderState.OPEN:
+        raise InvalidTransition(f"This backorder is {backorder.get_state_display()}; nothing to source.")
+    quantity = _check_quantity(backorder.part, quantity)
+    if quantity > backorder.open_quantity:
+        raise InvalidQuantity(
+            f"The backorder waits for {backorder.open_quantity.normalize():f}; transfer at most that."
+        )
+    with transaction.atomic():
+        transfer = transfer_order_create(
+            from_warehouse=from_warehouse,
+            to_warehouse=backorder.warehouse,
+            lines=[(backorder.part, quantity)],
+            user=user,
+            backorder=backorder,
+            now=now,
+        )
+        backorder_note_sourcing(
+            backorder=backorder, note=f"Transfer {transfer.number} from {from_warehouse.code}: {quantity.normalize():f}"
+        )
+    return transfer
+
+
+def _locked_transfer(transfer: TransferOrder) -> TransferOrder:
+    return (
+        TransferOrder.objects.select_for_update(of=("self",))
+        .select_related("from_warehouse", "to_warehouse")
+        .get(pk=transfer.pk)
+    )
+
+
+def transfer_order_send(
+    *,
+    transfer: TransferOrder,
+    user,
+    quantities: Mapping[int, Decimal] | None = None,
+    now: datetime | None = None,
+) -> TransferOrder:
+    """Pick and send: post the transfer-out leg of every line (in transit at the destination).
+
+    ``quantities`` maps line id to the quantity picked (default: as requested);
+    a line picked short sends less, a line at zero is not sent. At least one
+    line must go. Refused as a whole when the source lacks stock for any line.
+    """
+    quantities = quantities or {}
+    with transaction.atomic():
+        transfer = _locked_transfer(transfer)
+        if transfer.state != TransferState.REQUESTED:
+            raise InvalidTransition(
+                f"{transfer.number} is {transfer.get_state_display()}; only requested transfers are sent."
+            )
+        when = now or timezone.now()
+        lines = list(transfer.lines.select_related("part").order_by("pk"))
+        sent_any = False
+        for line in lines:
+            quantity = Decimal(quantities.get(line.pk, line.quantity_requested))
+            if quantity < 0 or quantity > line.quantity_requested:
+                raise InvalidQuantity(
+                    f"Send between 0 and {line.quantity_requested.normalize():f} of {line.part.number}."
+                )
+            if quantity == 0:
+                continue
+            movement = stock_transfer_send(
+                part=line.part,
+                from_warehouse=transfer.from_warehouse,
+                to_warehouse=transfer.to_warehouse,
+                quantity=quantity,
+                user=user,
+                document_ref=transfer.number,
+                posted_at=when,
+            )
+            line.quantity_sent = quantity
+            line.unit_cost = movement.unit_cost
+            line.out_movement = movement
+            sent_any = True
+        if not sent_any:
+            raise InvalidQuantity("Send at least one line, or cancel the transfer.")
+        TransferOrderLine.objects.bulk_update(lines, ["quantity_sent", "unit_cost", "out_movement"])
+        transfer.state = TransferState.SENT
+        transfer.sent_at, transfer.sent_by = when, user
+        transfer.save(update_fields=["state", "sent_at", "sent_by"])
+    return transfer
+
+
+def transfer_order_receive(
+    *,
+    transfer: TransferOrder,
+    user,
+    quantities: Mapping[int, tuple[Decimal, Decimal] | Decimal] | None = None,
+    note: str = "",
+    now: datetime | None = None,
+) -> TransferOrder:
+    """Receive what arrived: the transfer-in leg at the cost the stock left with.
+
+    ``quantities`` maps line id to ``(received, lost)`` (or just ``received``);
+    the default receives everything outstanding. ``lost`` is what will never
+    arrive and needs a ``note``. Lines left outstanding keep the order partly
+    received until a later receipt. A transfer-in on a level with open
+    backorders fills them (oldest request first) in the same transaction.
+    """
+    quantities = quantities or {}
+    with transaction.atomic():
+        transfer = _locked_transfer(transfer)
+        if transfer.state not in (TransferState.SENT, TransferState.PARTIAL):
+            raise InvalidTransition(
+                f"{transfer.number} is {transfer.get_state_display()}; only sent transfers are received."
+            )
+        when = now or timezone.now()
+        lines = list(transfer.lines.select_related("part").order_by("pk"))
+        changed = []
+        for line in lines:
+            outstanding = line.quantity_outstanding
+            raw = quantities.get(line.pk, (outstanding, ZERO))
+            received, lost = (raw, ZERO) if not isinstance(raw, tuple | list) else raw
+            received, lost = Decimal(received), Decimal(lost)
+            if received < 0 or lost < 0:
+                raise InvalidQuantity(f"Quantities for {line.part.number} cannot be negative.")
+            if received + lost > outstanding:
+                raise InvalidQuantity(
+                    f"Only {outstanding.normalize():f} of {line.part.number} is still in transit on {transfer.number}."
+                )
+            if received + lost == 0:
+                continue
+            if lost and not note.strip():
+                raise InventoryError("Say what happened to the missing quantity.", field="note")
+            stock_transfer_receive(
+                part=line.part,
+                from_warehouse=transfer.from_warehouse,
+                to_warehouse=transfer.to_warehouse,
+                quantity=received,
+                unit_cost=line.unit_cost,
+                user=user,
+                lost_quantity=lost,
+                document_ref=transfer.number,
+                posted_at=when,
+            )
+            line.quantity_received += received
+            line.quantity_lost += lost
+            changed.append(line)
+        if not changed:
+            raise InvalidQuantity("Enter what arrived (or what is missing) for at least one line.")
+        TransferOrderLine.objects.bulk_update(changed, ["quantity_received", "quantity_lost"])
+        complete = all(line.quantity_outstanding == 0 for line in lines)
+        transfer.state = TransferState.RECEIVED if complete else TransferState.PARTIAL
+        transfer.received_at = when
+        fields = ["state", "received_at"]
+        if note.strip():
+            transfer.discrepancy_note = "; ".join(filter(None, [transfer.discrepancy_note, note.strip()]))[:300]
+            fields.append("discrepancy_note")
+        transfer.save(update_fields=fields)
+    return transfer
+
+
+def transfer_order_cancel(*, transfer: TransferOrder, user) -> TransferOrder:
+    """Withdraw a transfer request before anything was sent."""
+    with transaction.atomic():
+        transfer = _locked_transfer(transfer)
+        if transfer.state != TransferState.REQUESTED:
+            raise InvalidTransition(
+                f"{transfer.number} is {transfer.get_state_display()}; only requested transfers are cancelled."
+            )
+        transfer.state = TransferState.CANCELLED
+        transfer.save(update_fields=["state"])
+        if transfer.backorder_id:
+            Backorder.objects.filter(pk=transfer.backorder_id).update(sourcing_note="")
+    return transfer
