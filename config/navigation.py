@@ -21,7 +21,7 @@ MENU: list[tuple[str, str, tuple[str, ...]]] = [
     ("Pick list", "inventory:pick-list", (Role.CLERK, Role.MANAGER)),
     ("Backorders", "inventory:backorders", (Role.WORKSHOP, Role.CLERK, Role.PURCHASER, Role.MANAGER)),
     ("Transfers", "inventory:transfers", (Role.CLERK, Role.MANAGER)),
-    ("Counting", "inventory:counts", (Role.CLERK, Role.MANAGER, Role.PLANNER)),
+    ("Counting", "counting:list", (Role.CLERK, Role.MANAGER, Role.PLANNER)),
     ("Dashboard", "kpis:dashboard", (Role.PLANNER, Role.MANAGER)),
     ("Replenishment", "planning:proposals", (Role.PURCHASER, Role.PLANNER, Role.MANAGER)),
     ("Supplier portal", "suppliers:portal", (Role.SUPPLIER,)),

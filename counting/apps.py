@@ -2,5 +2,5 @@ from django.apps import AppConfig
 
 
 class CountingConfig(AppConfig):
-    default_auto_field = 'django.db.models.BigAutoField'
-    name = 'counting'
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "counting"

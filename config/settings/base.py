@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -155,6 +156,11 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Periodic tasks live here, in one place; each says when and why.
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
+# 05:30 every day: build the day's cycle count lists before the clerks start (weekends plan nothing).
+CELERY_BEAT_SCHEDULE["counting-plan-daily"] = {
+    "task": "counting.tasks.plan_counts_daily",
+    "schedule": crontab(hour=5, minute=30),
+}
 
 # --- Mail ---------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -1,0 +1,46 @@
+// Blind count entry: scan a part and press Enter to jump to its quantity;
+// Enter in a quantity goes back to the scan field. No inline scripts (CSP).
+(function () {
+  "use strict";
+  function normalize(value) {
+    return (value || "").replace(/[\s\-./_]+/g, "").toUpperCase();
+  }
+  function ready() {
+    var scan = document.querySelector("[data-count-scan]");
+    var form = document.getElementById("count-form");
+    var message = document.getElementById("scan-msg");
+    if (!scan || !form) { return; }
+    scan.addEventListener("keydown", function (event) {
+      if (event.key !== "Enter") { return; }
+      event.preventDefault();
+      var key = normalize(scan.value);
+      if (!key) { return; }
+      var input = form.querySelector('input[data-part="' + key + '"]');
+      if (input) {
+        message.textContent = "";
+        input.focus();
+        input.select();
+        var row = input.closest("tr");
+        if (row && row.scrollIntoView) { row.scrollIntoView({ block: "center" }); }
+      } else if (document.querySelector('tr[data-part-row="' + key + '"]')) {
+        message.textContent = scan.value + " is already counted here.";
+      } else {
+        message.textContent = scan.value + " is not on this bin's list. Put it aside and tell the manager.";
+      }
+      scan.value = "";
+    });
+    form.addEventListener("keydown", function (event) {
+      var target = event.target;
+      if (event.key === "Enter" && target && target.hasAttribute("data-part")) {
+        event.preventDefault();
+        scan.focus();
+        scan.select();
+      }
+    });
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", ready);
+  } else {
+    ready();
+  }
+})();
