@@ -9,3 +9,28 @@ urlpatterns = [
     path("stock/", views.StockLevelListView.as_view(), name="stock-levels"),
     path("movements/", views.MovementListView.as_view(), name="movements"),
 ]
+
+# Workshop demand, pick list, backorders and transfer orders (issue 4).
+from . import views_demand  # noqa: E402
+
+urlpatterns += [
+    path("requests/new/", views_demand.RequestNewView.as_view(), name="request-new"),
+    path("requests/availability/", views_demand.RequestAvailabilityView.as_view(), name="request-availability"),
+    path("requests/", views_demand.RequestListView.as_view(), name="requests"),
+    path("requests/<int:pk>/", views_demand.RequestDetailView.as_view(), name="request-detail"),
+    path("requests/<int:pk>/pick/", views_demand.RequestPickView.as_view(), name="request-pick"),
+    path("pick-list/", views_demand.PickListView.as_view(), name="pick-list"),
+    path("backorders/", views_demand.BackorderListView.as_view(), name="backorders"),
+    path(
+        "backorders/<int:pk>/transfer/",
+        views_demand.BackorderAcceptTransferView.as_view(),
+        name="backorder-accept-transfer",
+    ),
+    path("backorders/<int:pk>/cancel/", views_demand.BackorderCancelView.as_view(), name="backorder-cancel"),
+    path("transfers/", views_demand.TransferListView.as_view(), name="transfers"),
+    path("transfers/new/", views_demand.TransferCreateView.as_view(), name="transfer-new"),
+    path("transfers/<int:pk>/", views_demand.TransferDetailView.as_view(), name="transfer-detail"),
+    path("transfers/<int:pk>/send/", views_demand.TransferSendView.as_view(), name="transfer-send"),
+    path("transfers/<int:pk>/receive/", views_demand.TransferReceiveView.as_view(), name="transfer-receive"),
+    path("transfers/<int:pk>/cancel/", views_demand.TransferCancelView.as_view(), name="transfer-cancel"),
+]

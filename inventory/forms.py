@@ -1,0 +1,91 @@
+"""Screen forms: they validate input and hand clean values to a service."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+
+from . import selectors
+from .models import Warehouse
+from .services import DemandLine
+
+MAX_LINES = 30
+
+
+class WorkshopRequestForm(forms.Form):
+    """The request header; the lines come as parallel lists (``number``, ``quantity``, ``cancel``)."""
+
+    warehouse = forms.ModelChoiceField(queryset=Warehouse.objects.none(), label="Store")
+    repair_order = forms.CharField(max_length=40, label="Repair order")
+    vehicle_ref = forms.CharField(max_length=60, required=False, label="Vehicle")
+
+    def __init__(self, *args, warehouses=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["warehouse"].queryset = warehouses if warehouses is not None else Warehouse.objects.all()
+        self.lines: list[DemandLine] = []
+        self.line_rows: list[dict] = []
+
+    def clean(self):
+        cleaned = super().clean()
+        numbers = self.data.getlist("number") if hasattr(self.data, "getlist") else []
+        quantities = self.data.getlist("quantity") if hasattr(self.data, "getlist") else []
+        cancelled = set(self.data.getlist("cancel")) if hasattr(self.data, "getlist") else set()
+        errors = []
+        for index, (number, raw_quantity) in enumerate(zip(numbers, quantities, strict=False)):
+            number, raw_quantity = number.strip(), raw_quantity.strip()
+            self.line_rows.append({"number": number, "quantity": raw_quantity, "cancel": str(index) in cancelled})
+            if not number and not raw_quantity:
+                continue
+            part = selectors.part_by_number(number) if number else None
+            if part is None:
+                errors.append(f"Line {index + 1}: no part numbered “{number}”.")
+                continue
+            try:
+                quantity = Decimal(raw_quantity or "1")
+            except InvalidOperation:
+                errors.append(f"Line {index + 1}: the quantity “{raw_quantity}” is not a number.")
+                continue
+            self.lines.append(DemandLine(part, quantity, cancel_shortage=str(index) in cancelled))
+        if len(self.lines) > MAX_LINES:
+            errors.append(f"A request has at most {MAX_LINES} lines.")
+        if not self.lines and not errors:
+            errors.append("Enter at least one part number.")
+        if errors:
+            raise forms.ValidationError(errors)
+        return cleaned
+
+
+class TransferAcceptForm(forms.Form):
+    """One click on a transfer proposal: where from and how many."""
+
+    from_warehouse = forms.ModelChoiceField(queryset=Warehouse.objects.filter(is_active=True))
+    quantity = forms.DecimalField(max_digits=14, decimal_places=3, min_value=Decimal("0.001"))
+
+
+class TransferCreateForm(forms.Form):
+    from_warehouse = forms.ModelChoiceField(queryset=Warehouse.objects.filter(is_active=True), label="From")
+    to_warehouse = forms.ModelChoiceField(queryset=Warehouse.objects.filter(is_active=True), label="To")
+    number = forms.CharField(max_length=40, label="Part number")
+    quantity = forms.DecimalField(max_digits=14, decimal_places=3, min_value=Decimal("0.001"))
+
+    def clean_number(self):
+        part = selectors.part_by_number(self.cleaned_data["number"])
+        if part is None:
+            raise forms.ValidationError("No part with this number.")
+        self.cleaned_data["part"] = part
+        return self.cleaned_data["number"]
+
+
+def line_quantities(data, prefix: str, line_ids) -> dict[int, Decimal]:
+    """Read ``<prefix>-<line id>`` inputs as decimals; blank means the default (left out)."""
+    result = {}
+    for line_id in line_ids:
+        raw = (data.get(f"{prefix}-{line_id}") or "").strip()
+        if raw == "":
+            continue
+        try:
+            result[line_id] = Decimal(raw)
+        except InvalidOperation:
+            raise forms.ValidationError(f"“{raw}” is not a number.") from None
+    return result

@@ -1,0 +1,286 @@
+"""Reads for workshop demand, backorders, transfers and transfer-first sourcing.
+
+Every list selector does its own joins so that a page costs a fixed number of
+queries whatever its length.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Case, F, Prefetch, Q, QuerySet, Sum, When
+
+from .models import (
+    Backorder,
+    BackorderState,
+    Part,
+    RequestState,
+    StockLevel,
+    TransferOrder,
+    TransferOrderLine,
+    TransferState,
+    Warehouse,
+    WarehouseNeighbour,
+    WorkshopRequest,
+    WorkshopRequestLine,
+)
+from .selectors import part_by_number, part_chain
+
+ZERO = Decimal("0")
+OPEN_TRANSFER_STATES = (TransferState.REQUESTED, TransferState.SENT, TransferState.PARTIAL)
+
+
+# --- availability while typing ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlaceAvailability:
+    warehouse: Warehouse
+    available: Decimal
+    lead_time_days: int | None  # None for the store itself
+
+
+@dataclass(frozen=True)
+class RequestAvailability:
+    """What the request screen shows for a typed number: the serving part here and next door."""
+
+    requested: Part
+    serving: Part
+    chain: list[Part]
+    here: PlaceAvailability
+    neighbours: list[PlaceAvailability]
+
+
+def request_availability(*, number: str, warehouse: Warehouse) -> RequestAvailability | None:
+    """Availability of the part serving ``number`` in ``warehouse`` and its neighbours (None: unknown number)."""
+    part = part_by_number(number)
+    if part is None:
+        return None
+    chain = part_chain(part)
+    serving = chain[-1]
+    links = list(WarehouseNeighbour.objects.filter(warehouse=warehouse).select_related("neighbour"))
+    levels = {
+        level.warehouse_id: level.available
+        for level in StockLevel.objects.filter(
+            part=serving, warehouse_id__in=[warehouse.pk, *(link.neighbour_id for link in links)]
+        )
+    }
+    return RequestAvailability(
+        requested=part,
+        serving=serving,
+        chain=chain,
+        here=PlaceAvailability(warehouse, levels.get(warehouse.pk, ZERO), None),
+        neighbours=[
+            PlaceAvailability(link.neighbour, levels.get(link.neighbour_id, ZERO), link.transfer_lead_time_days)
+            for link in links
+        ],
+    )
+
+
+# --- requests, pick list, backorders -----------------------------------------------------------
+
+
+def _lines_prefetch() -> Prefetch:
+    return Prefetch(
+        "lines",
+        queryset=WorkshopRequestLine.objects.select_related("part", "requested_part", "backorder").order_by("pk"),
+    )
+
+
+def workshop_request_list(
+    *, warehouse_ids: Iterable[int] | None = None, state: str | None = None, requested_by=None
+) -> QuerySet[WorkshopRequest]:
+    requests = WorkshopRequest.objects.select_related("repair_order", "warehouse", "requested_by").prefetch_related(
+        _lines_prefetch()
+    )
+    if warehouse_ids is not None:
+        requests = requests.filter(warehouse_id__in=list(warehouse_ids))
+    if state:
+        requests = requests.filter(state=state)
+    if requested_by is not None:
+        requests = requests.filter(requested_by=requested_by)
+    return requests.order_by("-created_at", "-id")
+
+
+def workshop_request_get(*, pk: int) -> WorkshopRequest | None:
+    return (
+        WorkshopRequest.objects.select_related("repair_order", "warehouse", "requested_by", "picked_by")
+        .prefetch_related(_lines_prefetch())
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def pick_list(*, warehouse_ids: Iterable[int] | None = None) -> QuerySet[WorkshopRequest]:
+    """Requests with stock issued and not yet handed over, oldest first (the clerk's queue)."""
+    return workshop_request_list(warehouse_ids=warehouse_ids, state=RequestState.TO_PICK).order_by("created_at", "id")
+
+
+def backorder_list(
+    *,
+    warehouse_ids: Iterable[int] | None = None,
+    state: str | None = BackorderState.OPEN,
+    requested_by=None,
+) -> QuerySet[Backorder]:
+    """Backorders, oldest request first (the order they are filled in)."""
+    backorders = Backorder.objects.select_related(
+        "part",
+        "warehouse__parent",
+        "line__request__repair_order",
+        "line__request__requested_by",
+        "line__requested_part",
+    )
+    if warehouse_ids is not None:
+        backorders = backorders.filter(warehouse_id__in=list(warehouse_ids))
+    if state:
+        backorders = backorders.filter(state=state)
+    if requested_by is not None:
+        backorders = backorders.filter(line__request__requested_by=requested_by)
+    return backorders.order_by("requested_at", "id")
+
+
+def transfer_list(*, warehouse_ids: Iterable[int] | None = None, state: str | None = None) -> QuerySet[TransferOrder]:
+    """Transfer orders touching the warehouses, outgoing or incoming: visible at both ends."""
+    transfers = TransferOrder.objects.select_related(
+        "from_warehouse", "to_warehouse", "created_by", "backorder"
+    ).prefetch_related(Prefetch("lines", queryset=TransferOrderLine.objects.select_related("part").order_by("pk")))
+    if warehouse_ids is not None:
+        ids = list(warehouse_ids)
+        transfers = transfers.filter(Q(from_warehouse_id__in=ids) | Q(to_warehouse_id__in=ids))
+    if state == "open":
+        transfers = transfers.filter(state__in=OPEN_TRANSFER_STATES)
+    elif state:
+        transfers = transfers.filter(state=state)
+    return transfers.order_by("-created_at", "-id")
+
+
+def transfer_get(*, pk: int) -> TransferOrder | None:
+    return transfer_list().filter(pk=pk).first()
+
+
+# --- transfer-first sourcing ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SourcingProposal:
+    """One way to cover a backorder. ``rank`` orders them: neighbours, then the parent, then a supplier."""
+
+    rank: int
+    kind: str  # "neighbour" | "parent" | "emergency_order"
+    quantity: Decimal
+    warehouse: Warehouse | None = None
+    available: Decimal = ZERO
+    surplus: Decimal = ZERO
+    lead_time_days: int | None = None
+    supplier: object | None = None  # filled in by the purchasing side (suppliers.sourcing)
+    price: Decimal | None = None
+
+    @property
+    def label(self) -> str:
+        if self.kind == "neighbour":
+            return f"Transfer from neighbour {self.warehouse.code}"
+        if self.kind == "parent":
+            return f"Transfer from parent {self.warehouse.code}"
+        return f"Emergency order to {self.supplier}"
+
+
+def backorder_uncovered(backorders: list[Backorder]) -> dict[int, Decimal]:
+    """Open quantity of each backorder not yet covered by a transfer order on its way.
+
+    A requested transfer covers what it asks for; a sent one what is still in transit
+    (what arrived has already filled the backorder).
+    """
+    covered = dict(
+        TransferOrderLine.objects.filter(
+            transfer__backorder_id__in=[b.pk for b in backorders], transfer__state__in=OPEN_TRANSFER_STATES
+        )
+        .values_list("transfer__backorder_id")
+        .annotate(
+            total=Sum(
+                Case(
+                    When(transfer__state=TransferState.REQUESTED, then=F("quantity_requested")),
+                    default=F("quantity_sent") - F("quantity_received") - F("quantity_lost"),
+                )
+            )
+        )
+    )
+    return {b.pk: max(b.open_quantity - covered.get(b.pk, ZERO), ZERO) for b in backorders}
+
+
+def transfer_proposals_bulk(backorders: list[Backorder]) -> dict[int, list[SourcingProposal]]:
+    """Transfer proposals for many backorders in three queries.
+
+    A neighbour qualifies with its surplus (available above its own minimum);
+    neighbours come nearest first. The parent then offers what it has
+    available. What is already covered by a transfer on its way is not
+    proposed again.
+    """
+    if not backorders:
+        return {}
+    uncovered = backorder_uncovered(backorders)
+    warehouse_ids = {b.warehouse_id for b in backorders}
+    links: dict[int, list[WarehouseNeighbour]] = {}
+    for link in WarehouseNeighbour.objects.filter(warehouse_id__in=warehouse_ids).select_related("neighbour"):
+        links.setdefault(link.warehouse_id, []).append(link)
+    for group in links.values():
+        group.sort(key=lambda link: (link.transfer_lead_time_days, link.neighbour.code))
+    parents = {b.warehouse_id: b.warehouse.parent for b in backorders}
+    sources = {link.neighbour_id for group in links.values() for link in group} | {
+        parent.pk for parent in parents.values() if parent is not None
+    }
+    levels = {
+        (level.part_id, level.warehouse_id): level
+        for level in StockLevel.objects.filter(part_id__in={b.part_id for b in backorders}, warehouse_id__in=sources)
+    }
+    proposals: dict[int, list[SourcingProposal]] = {}
+    for backorder in backorders:
+        wanted = uncovered[backorder.pk]
+        found: list[SourcingProposal] = []
+        if wanted > 0:
+            for link in links.get(backorder.warehouse_id, []):
+                level = levels.get((backorder.part_id, link.neighbour_id))
+                if level is None:
+                    continue
+                surplus = level.available - level.min_qty
+                quantity = _whole(backorder.part, min(wanted, surplus))
+                if quantity > 0:
+                    found.append(
+                        SourcingProposal(
+                            rank=len(found) + 1,
+                            kind="neighbour",
+                            quantity=quantity,
+                            warehouse=link.neighbour,
+                            available=level.available,
+                            surplus=surplus,
+                            lead_time_days=link.transfer_lead_time_days,
+                        )
+                    )
+            parent = parents[backorder.warehouse_id]
+            level = levels.get((backorder.part_id, parent.pk)) if parent is not None else None
+            if level is not None:
+                quantity = _whole(backorder.part, min(wanted, level.available))
+                if quantity > 0:
+                    found.append(
+                        SourcingProposal(
+                            rank=len(found) + 1,
+                            kind="parent",
+                            quantity=quantity,
+                            warehouse=parent,
+                            available=level.available,
+                            surplus=level.available - level.min_qty,
+                        )
+                    )
+        proposals[backorder.pk] = found
+    return proposals
+
+
+def transfer_proposals(backorder: Backorder) -> list[SourcingProposal]:
+    return transfer_proposals_bulk([backorder])[backorder.pk]
+
+
+def _whole(part: Part, quantity: Decimal) -> Decimal:
+    if quantity <= 0:
+        return ZERO
+    return quantity.to_integral_value(rounding="ROUND_DOWN") if part.is_whole_unit else quantity

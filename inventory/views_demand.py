@@ -1,0 +1,408 @@
+"""Screens for workshop requests, the pick list, backorders and transfer orders.
+
+Thin views: they check role and warehouse, read through ``selectors_demand``
+and write through services; domain errors become messages.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.forms import ValidationError
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import NoReverseMatch, reverse
+from django.views import View
+from django.views.generic import ListView, TemplateView
+
+from . import selectors_demand as sel
+from . import services
+from .exceptions import InventoryError
+from .forms import TransferAcceptForm, TransferCreateForm, WorkshopRequestForm, line_quantities
+from .models import Backorder, BackorderState, TransferState, Warehouse
+from .permissions import RoleRequiredMixin, require_warehouse
+from .roles import Role, user_access
+
+REQUEST_ROLES = (Role.WORKSHOP, Role.CLERK, Role.MANAGER)
+STOCK_ROLES = (Role.CLERK, Role.MANAGER)
+BACKORDER_ROLES = (Role.WORKSHOP, Role.CLERK, Role.PURCHASER, Role.MANAGER)
+SOURCING_URL = "suppliers:backorder-sourcing"  # the purchasing side's screen with all three proposals
+
+
+def warehouse_scope(user) -> list[int] | None:
+    """The warehouses a user's lists show: None (all) for managers, else their own."""
+    access = user_access(user)
+    if access.is_superuser or Role.MANAGER in access.roles:
+        return None
+    return sorted(access.warehouse_ids)
+
+
+def own_warehouses(user):
+    scope = warehouse_scope(user)
+    warehouses = Warehouse.objects.filter(is_active=True)
+    return warehouses if scope is None else warehouses.filter(pk__in=scope)
+
+
+def _only_own_requests(user) -> bool:
+    """The workshop sees its own requests and backorders; staff see their warehouses'."""
+    return not user_access(user).has_any({Role.CLERK, Role.MANAGER, Role.PURCHASER})
+
+
+def _error(request, error: InventoryError | ValidationError) -> None:
+    text = error.message if isinstance(error, InventoryError) else " ".join(error.messages)
+    messages.error(request, text)
+
+
+def _back(request, fallback: str) -> HttpResponseRedirect:
+    target = request.POST.get("next", "")
+    if target.startswith("/") and not target.startswith("//"):
+        return HttpResponseRedirect(target)
+    return redirect(fallback)
+
+
+# --- workshop requests -----------------------------------------------------------------------
+
+
+class RequestNewView(RoleRequiredMixin, TemplateView):
+    """Type part numbers, see availability here and next door as you type, submit."""
+
+    template_name = "inventory/request_new.html"
+    required_roles = REQUEST_ROLES
+    blank_lines = 3
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = kwargs.get("form") or WorkshopRequestForm(warehouses=own_warehouses(self.request.user))
+        context["form"] = form
+        rows = getattr(form, "line_rows", None) or [{"number": "", "quantity": "1"} for _ in range(self.blank_lines)]
+        context["rows"] = rows
+        return context
+
+    def post(self, request, *args, **kwargs):
+        form = WorkshopRequestForm(request.POST, warehouses=own_warehouses(request.user))
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        warehouse = form.cleaned_data["warehouse"]
+        try:
+            require_warehouse(request.user, warehouse)
+            repair_order = services.repair_order_open(
+                number=form.cleaned_data["repair_order"],
+                warehouse=warehouse,
+                vehicle_ref=form.cleaned_data["vehicle_ref"],
+            )
+            workshop_request = services.workshop_request_submit(
+                repair_order=repair_order, warehouse=warehouse, lines=form.lines, user=request.user
+            )
+        except InventoryError as error:
+            form.add_error(None, error.message)
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        messages.success(request, f"{workshop_request.number} submitted.")
+        return redirect("inventory:request-detail", pk=workshop_request.pk)
+
+
+class RequestAvailabilityView(RoleRequiredMixin, TemplateView):
+    """HTMX fragment: availability of one typed number in the store and its neighbours."""
+
+    template_name = "inventory/_avail_line.html"
+    required_roles = REQUEST_ROLES
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        params = self.request.GET
+        number = (params.get("number") or "").strip()
+        warehouse_id = params.get("warehouse", "")
+        warehouse = (
+            own_warehouses(self.request.user).filter(pk=warehouse_id).first() if warehouse_id.isdigit() else None
+        )
+        context["number"] = number
+        context["warehouse"] = warehouse
+        context["availability"] = (
+            sel.request_availability(number=number, warehouse=warehouse) if number and warehouse else None
+        )
+        return context
+
+
+class RequestListView(RoleRequiredMixin, ListView):
+    template_name = "inventory/request_list.html"
+    required_roles = BACKORDER_ROLES
+    paginate_by = 50
+    context_object_name = "requests"
+
+    def get_queryset(self):
+        user = self.request.user
+        return sel.workshop_request_list(
+            warehouse_ids=warehouse_scope(user),
+            state=self.request.GET.get("state") or None,
+            requested_by=user if _only_own_requests(user) else None,
+        )
+
+
+class RequestDetailView(RoleRequiredMixin, TemplateView):
+    """What was supplied at once and what is back-ordered, line by line."""
+
+    template_name = "inventory/request_detail.html"
+    required_roles = BACKORDER_ROLES
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        workshop_request = sel.workshop_request_get(pk=kwargs["pk"])
+        if workshop_request is None:
+            raise Http404("No such request.")
+        user = self.request.user
+        scope = warehouse_scope(user)
+        if (scope is not None and workshop_request.warehouse_id not in scope) or (
+            _only_own_requests(user) and workshop_request.requested_by_id != user.pk
+        ):
+            raise PermissionDenied("This request is not one of yours.")
+        context["req"] = workshop_request
+        context["may_pick"] = user_access(user).has_any(STOCK_ROLES)
+        return context
+
+
+class PickListView(RoleRequiredMixin, ListView):
+    """The clerk's queue: requests with parts issued and not yet handed over, oldest first."""
+
+    template_name = "inventory/picklist.html"
+    required_roles = STOCK_ROLES
+    paginate_by = 50
+    context_object_name = "requests"
+
+    def get_queryset(self):
+        return sel.pick_list(warehouse_ids=warehouse_scope(self.request.user))
+
+
+class RequestPickView(RoleRequiredMixin, View):
+    required_roles = STOCK_ROLES
+
+    def post(self, request, pk: int):
+        workshop_request = sel.workshop_request_get(pk=pk)
+        if workshop_request is None:
+            raise Http404("No such request.")
+        try:
+            require_warehouse(request.user, workshop_request.warehouse)
+            services.workshop_request_pick(request=workshop_request, user=request.user)
+            messages.success(request, f"{workshop_request.number} handed over.")
+        except InventoryError as error:
+            _error(request, error)
+        return _back(request, "inventory:pick-list")
+
+
+# --- backorders -------------------------------------------------------------------------------
+
+
+class BackorderListView(RoleRequiredMixin, ListView):
+    """Open backorders, oldest first, with the transfer proposals and one-click accept."""
+
+    template_name = "inventory/backorder_list.html"
+    required_roles = BACKORDER_ROLES
+    paginate_by = 50
+    context_object_name = "backorders"
+
+    def get_queryset(self):
+        user = self.request.user
+        state = self.request.GET.get("state", BackorderState.OPEN)
+        return sel.backorder_list(
+            warehouse_ids=warehouse_scope(user),
+            state=state if state in BackorderState.values else None,
+            requested_by=user if _only_own_requests(user) else None,
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        page = list(context["backorders"])
+        proposals = sel.transfer_proposals_bulk([b for b in page if b.state == BackorderState.OPEN])
+        has_sourcing = _url_or_none(SOURCING_URL, 0) is not None
+        context["rows"] = [
+            (b, proposals.get(b.pk, []), reverse(SOURCING_URL, args=[b.pk]) if has_sourcing else None) for b in page
+        ]
+        access = user_access(self.request.user)
+        context["may_accept"] = access.has_any(STOCK_ROLES)
+        context["may_cancel"] = access.has_any({Role.WORKSHOP, Role.CLERK, Role.MANAGER})
+        context["state"] = self.request.GET.get("state", BackorderState.OPEN)
+        context["states"] = BackorderState.choices
+        return context
+
+
+def _url_or_none(name: str, *args) -> str | None:
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return None
+
+
+def _open_backorder(pk: int) -> Backorder:
+    return get_object_or_404(Backorder.objects.select_related("part", "warehouse", "line__request"), pk=pk)
+
+
+class BackorderAcceptTransferView(RoleRequiredMixin, View):
+    """Accept a transfer proposal: a transfer order to the backorder's store."""
+
+    required_roles = STOCK_ROLES
+
+    def post(self, request, pk: int):
+        backorder = _open_backorder(pk)
+        form = TransferAcceptForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, "Choose a warehouse and a quantity greater than zero.")
+            return _back(request, "inventory:backorders")
+        try:
+            require_warehouse(request.user, backorder.warehouse)
+            transfer = services.backorder_source_by_transfer(
+                backorder=backorder,
+                from_warehouse=form.cleaned_data["from_warehouse"],
+                quantity=form.cleaned_data["quantity"],
+                user=request.user,
+            )
+        except InventoryError as error:
+            _error(request, error)
+            return _back(request, "inventory:backorders")
+        messages.success(request, f"{transfer.number} requested from {transfer.from_warehouse.code}.")
+        return redirect("inventory:transfer-detail", pk=transfer.pk)
+
+
+class BackorderCancelView(RoleRequiredMixin, View):
+    """The requester (or the store's clerk) no longer needs it: lost demand."""
+
+    required_roles = (Role.WORKSHOP, Role.CLERK, Role.MANAGER)
+
+    def post(self, request, pk: int):
+        backorder = _open_backorder(pk)
+        try:
+            require_warehouse(request.user, backorder.warehouse)
+            if _only_own_requests(request.user) and backorder.line.request.requested_by_id != request.user.pk:
+                raise PermissionDenied("Only the requester cancels a backorder.")
+            services.backorder_cancel(backorder=backorder, user=request.user)
+            messages.success(request, "Backorder cancelled; recorded as lost demand.")
+        except InventoryError as error:
+            _error(request, error)
+        return _back(request, "inventory:backorders")
+
+
+# --- transfers -------------------------------------------------------------------------------------
+
+
+class TransferListView(RoleRequiredMixin, ListView):
+    """Transfers in and out of the user's warehouses: both ends see the same order."""
+
+    template_name = "inventory/transfer_list.html"
+    required_roles = STOCK_ROLES
+    paginate_by = 50
+    context_object_name = "transfers"
+
+    def get_queryset(self):
+        state = self.request.GET.get("state", "open")
+        return sel.transfer_list(warehouse_ids=warehouse_scope(self.request.user), state=state or None)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["state"] = self.request.GET.get("state", "open")
+        context["states"] = [("open", "open"), *TransferState.choices]
+        context["scope"] = warehouse_scope(self.request.user)
+        context["form"] = kwargs.get("form") or TransferCreateForm()
+        return context
+
+
+class TransferCreateView(RoleRequiredMixin, View):
+    required_roles = STOCK_ROLES
+
+    def post(self, request):
+        form = TransferCreateForm(request.POST)
+        if not form.is_valid():
+            for errors in form.errors.values():
+                messages.error(request, " ".join(errors))
+            return redirect("inventory:transfers")
+        data = form.cleaned_data
+        try:
+            require_warehouse(request.user, data["to_warehouse"])
+            transfer = services.transfer_order_create(
+                from_warehouse=data["from_warehouse"],
+                to_warehouse=data["to_warehouse"],
+                lines=[(data["part"], data["quantity"])],
+                user=request.user,
+            )
+        except InventoryError as error:
+            _error(request, error)
+            return redirect("inventory:transfers")
+        messages.success(request, f"{transfer.number} requested.")
+        return redirect("inventory:transfer-detail", pk=transfer.pk)
+
+
+class TransferDetailView(RoleRequiredMixin, TemplateView):
+    """One transfer: the source picks and sends, the destination receives (partly, with a note)."""
+
+    template_name = "inventory/transfer_detail.html"
+    required_roles = STOCK_ROLES
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        transfer = sel.transfer_get(pk=kwargs["pk"])
+        if transfer is None:
+            raise Http404("No such transfer.")
+        access = user_access(self.request.user)
+        if not (access.may_post_in(transfer.from_warehouse_id) or access.may_post_in(transfer.to_warehouse_id)):
+            raise PermissionDenied("This transfer does not touch your warehouses.")
+        context["transfer"] = transfer
+        context["may_send"] = transfer.state == TransferState.REQUESTED and access.may_post_in(
+            transfer.from_warehouse_id
+        )
+        context["may_receive"] = transfer.state in (
+            TransferState.SENT,
+            TransferState.PARTIAL,
+        ) and access.may_post_in(transfer.to_warehouse_id)
+        return context
+
+
+class _TransferAction(RoleRequiredMixin, View):
+    required_roles = STOCK_ROLES
+
+    def post(self, request, pk: int):
+        transfer = sel.transfer_get(pk=pk)
+        if transfer is None:
+            raise Http404("No such transfer.")
+        try:
+            message = self.act(request, transfer)
+            messages.success(request, message)
+        except InventoryError as error:
+            _error(request, error)
+        except ValidationError as error:
+            _error(request, error)
+        return redirect("inventory:transfer-detail", pk=pk)
+
+    def act(self, request, transfer) -> str:
+        raise NotImplementedError
+
+
+class TransferSendView(_TransferAction):
+    def act(self, request, transfer) -> str:
+        require_warehouse(request.user, transfer.from_warehouse)
+        quantities = line_quantities(request.POST, "send", [line.pk for line in transfer.lines.all()])
+        services.transfer_order_send(transfer=transfer, user=request.user, quantities=quantities)
+        return f"{transfer.number} sent: in transit to {transfer.to_warehouse.code}."
+
+
+class TransferReceiveView(_TransferAction):
+    def act(self, request, transfer) -> str:
+        require_warehouse(request.user, transfer.to_warehouse)
+        line_ids = [line.pk for line in transfer.lines.all()]
+        received = line_quantities(request.POST, "received", line_ids)
+        lost = line_quantities(request.POST, "lost", line_ids)
+        quantities = {}
+        for line in transfer.lines.all():
+            if line.pk in received or line.pk in lost:
+                quantities[line.pk] = (
+                    received.get(line.pk, line.quantity_outstanding - lost.get(line.pk, 0)),
+                    lost.get(line.pk, 0),
+                )
+        transfer = services.transfer_order_receive(
+            transfer=transfer, user=request.user, quantities=quantities, note=request.POST.get("note", "")
+        )
+        return f"{transfer.number} {transfer.get_state_display()}."
+
+
+class TransferCancelView(_TransferAction):
+    def act(self, request, transfer) -> str:
+        access = user_access(request.user)
+        if not (access.may_post_in(transfer.from_warehouse_id) or access.may_post_in(transfer.to_warehouse_id)):
+            require_warehouse(request.user, transfer.to_warehouse)
+        services.transfer_order_cancel(transfer=transfer, user=request.user)
+        return f"{transfer.number} cancelled."
