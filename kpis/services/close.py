@@ -1,0 +1,371 @@
+"""The month-end close: demand history, month-end stock, classification, KPI snapshot.
+
+Each step is one set-based SQL statement (INSERT … SELECT … GROUP BY) in its
+own transaction, writing rows tagged with the run. Nothing is visible to
+readers until the last step publishes the run, in the same transaction that
+writes the snapshots and deletes the month's older rows: a crash anywhere
+leaves the previous results, a finished run leaves complete new ones.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+
+from inventory.models import DemandHit, StockLevel, StockMovement
+
+from ..exceptions import CloseAlreadyRunning, CloseNotRunnable, MonthNotOver, MonthOutOfOrder
+from ..models import (
+    ACTIVE_STATES,
+    ClassThresholds,
+    CloseState,
+    DemandMonth,
+    MonthClose,
+    PartClass,
+    Snapshot,
+    StockMonthEnd,
+)
+
+logger = logging.getLogger(__name__)
+
+STEPS = ("demand", "stock", "classes", "kpis")
+STEP_LABELS = {
+    "demand": "demand history",
+    "stock": "month-end stock value",
+    "classes": "classification",
+    "kpis": "KPI snapshot",
+}
+RESULT_MODELS = (DemandMonth, StockMonthEnd, PartClass, Snapshot)
+
+ProgressCallback = Callable[[MonthClose], None]
+
+
+# --- months -------------------------------------------------------------------------
+
+
+def add_months(month: date, count: int) -> date:
+    index = month.year * 12 + month.month - 1 + count
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def month_start(month: date) -> datetime:
+    """The first instant of a month in the business's time zone."""
+    return datetime(month.year, month.month, 1, tzinfo=ZoneInfo(settings.TIME_ZONE))
+
+
+def parse_month(text: str) -> date:
+    """'2026-03' -> date(2026, 3, 1); a clear error otherwise."""
+    try:
+        year, number = (int(piece) for piece in text.strip().split("-"))
+        return date(year, number, 1)
+    except ValueError:
+        raise MonthNotOver(f"'{text}' is not a month; write it as YYYY-MM, e.g. 2026-03.") from None
+
+
+def previous_month(today: date | None = None) -> date:
+    today = today or timezone.localdate()
+    return add_months(date(today.year, today.month, 1), -1)
+
+
+# --- starting a run ---------------------------------------------------------------
+
+
+def _has_data(start: datetime, end: datetime) -> bool:
+    return (
+        StockMovement.objects.filter(posted_at__gte=start, posted_at__lt=end).exists()
+        or DemandHit.objects.filter(occurred_at__gte=start, occurred_at__lt=end).exists()
+    )
+
+
+def _check_order(month: date) -> None:
+    """Months close in order: the months since the last closed one must hold no data."""
+    published = MonthClose.objects.filter(is_published=True)
+    if published.filter(month=month).exists():
+        return  # a rerun of a closed month
+    last = published.filter(month__lt=month).order_by("-month").first()
+    if last is not None:
+        gap_start = add_months(last.month, 1)
+    elif published.exists():
+        gap_start = None  # closes exist, all later: everything before this month must be empty
+    else:
+        return  # the first close: any month may start the series
+    since = month_start(gap_start) if gap_start else None
+    movements = StockMovement.objects.filter(posted_at__lt=month_start(month))
+    hits = DemandHit.objects.filter(occurred_at__lt=month_start(month))
+    if since is not None:
+        movements = movements.filter(posted_at__gte=since)
+        hits = hits.filter(occurred_at__gte=since)
+    first = min(
+        [
+            moment
+            for moment in (
+                movements.order_by("posted_at").values_list("posted_at", flat=True).first(),
+                hits.order_by("occurred_at").values_list("occurred_at", flat=True).first(),
+            )
+            if moment is not None
+        ],
+        default=None,
+    )
+    if first is not None:
+        local = timezone.localtime(first)
+        raise MonthOutOfOrder(
+            f"Close {local:%Y-%m} first: months are closed in order and {local:%Y-%m} holds data but is not closed."
+        )
+
+
+@transaction.atomic
+def month_close_start(*, month: date, user=None) -> MonthClose:
+    """Queue a run for a month that is over, in order, and not already being closed."""
+    month = date(month.year, month.month, 1)
+    if month_start(add_months(month, 1)) > timezone.now():
+        raise MonthNotOver(f"{month:%Y-%m} is not over yet; close it from the first of next month.")
+    _check_order(month)
+    try:
+        with transaction.atomic():
+            run = MonthClose.objects.create(month=month, state=CloseState.QUEUED, requested_by=user)
+    except IntegrityError:
+        raise CloseAlreadyRunning(f"{month:%Y-%m} is being closed already; wait for that run to finish.") from None
+    _discard_unpublished(month, keep_run_id=run.pk)
+    return run
+
+
+def month_close_request(*, month: date, user=None) -> MonthClose:
+    """Queue the close and hand it to Celery once the run row is committed."""
+    with transaction.atomic():
+        run = month_close_start(month=month, user=user)
+        run_id = run.pk
+
+        def enqueue() -> None:
+            from ..tasks import enqueue_close
+
+            enqueue_close(run_id)
+
+        transaction.on_commit(enqueue)
+    return run
+
+
+def _discard_unpublished(month: date, *, keep_run_id: int) -> None:
+    """Rows left by failed runs of the month are never read; clear them before a new run writes."""
+    stale = MonthClose.objects.filter(month=month, is_published=False).exclude(pk=keep_run_id).values("pk")
+    for model in RESULT_MODELS:
+        model.objects.filter(run__in=stale).delete()
+
+
+# --- running -------------------------------------------------------------------------
+
+
+def month_close_step(*, run_id: int, step: str) -> MonthClose:
+    """Run one step of a queued or running close; a failure marks the run failed and re-raises."""
+    if step not in STEPS:
+        raise CloseNotRunnable(f"Unknown close step '{step}'; the steps are {', '.join(STEPS)}.")
+    run = MonthClose.objects.get(pk=run_id)
+    if run.state not in ACTIVE_STATES:
+        raise CloseNotRunnable(f"Run #{run.pk} of {run.month:%Y-%m} is {run.state}; start a new close instead.")
+    index = STEPS.index(step)
+    values = {"state": CloseState.RUNNING, "step": STEP_LABELS[step], "progress": index * 100 // len(STEPS)}
+    if run.started_at is None:
+        values["started_at"] = timezone.now()
+    MonthClose.objects.filter(pk=run.pk).update(**values)
+    try:
+        with transaction.atomic():
+            STEP_FUNCTIONS[step](run)
+    except Exception as error:
+        MonthClose.objects.filter(pk=run.pk).update(
+            state=CloseState.FAILED, finished_at=timezone.now(), error=f"{STEP_LABELS[step]}: {error}"[:2000]
+        )
+        logger.exception("month close %s failed in step %s", run.month, step)
+        raise
+    if step != STEPS[-1]:
+        MonthClose.objects.filter(pk=run.pk).update(progress=(index + 1) * 100 // len(STEPS))
+    run.refresh_from_db()
+    return run
+
+
+def month_close_run(*, month: date, user=None, progress: ProgressCallback | None = None) -> MonthClose:
+    """Close a month here and now, step by step (the management command and tests)."""
+    run = month_close_start(month=month, user=user)
+    for step in STEPS:
+        run = month_close_step(run_id=run.pk, step=step)
+        if progress:
+            progress(run)
+    return run
+
+
+# --- the steps ----------------------------------------------------------------------
+
+
+def _params(run: MonthClose) -> dict:
+    month = run.month
+    return {
+        "run": run.pk,
+        "month": month,
+        "start": month_start(month),
+        "end": month_start(add_months(month, 1)),
+        "window_start": month_start(add_months(month, -11)),
+        "month_ends": [month_start(add_months(month, offset)) for offset in range(-10, 2)],
+        "month_index": month.year * 12 + month.month,
+        "tz": settings.TIME_ZONE,
+    }
+
+
+def _execute(sql: str, params: dict) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount
+
+
+def _step_demand(run: MonthClose) -> None:
+    """Hits and quantities per part, warehouse and month, straight from DemandHit."""
+    _execute(
+        f"""
+        INSERT INTO {DemandMonth._meta.db_table}
+            (run_id, month, warehouse_id, part_id, hits, quantity_requested, quantity_supplied,
+             quantity_lost, sales_value, cost_value)
+        SELECT %(run)s, %(month)s, h.warehouse_id, h.part_id, count(*), sum(h.quantity_requested),
+               sum(h.quantity_supplied), sum(h.quantity_lost), sum(h.sales_value), sum(h.cost_value)
+        FROM {DemandHit._meta.db_table} h
+        WHERE h.occurred_at >= %(start)s AND h.occurred_at < %(end)s
+        GROUP BY h.warehouse_id, h.part_id
+        """,  # noqa: S608 - table names come from model meta, values are parameters
+        _params(run),
+    )
+
+
+def _step_stock(run: MonthClose) -> None:
+    """Month-end quantity and value from the ledger, with the 12-month average value, in one scan.
+
+    A movement counts in every month end after it: ``12 - width_bucket`` is
+    that number among the last 12 month ends, so the average of the 12
+    month-end values is one weighted sum instead of 12 passes.
+    """
+    _execute(
+        f"""
+        INSERT INTO {StockMonthEnd._meta.db_table}
+            (run_id, month, warehouse_id, part_id, quantity, value, average_value_12m, issued_12m,
+             scrap_value, first_stocked_at)
+        SELECT %(run)s, %(month)s, m.warehouse_id, m.part_id, sum(m.quantity), sum(m.value),
+               round(sum(m.value * (12 - width_bucket(m.posted_at, %(month_ends)s::timestamptz[]))) / 12, 4),
+               COALESCE(-sum(m.quantity) FILTER (WHERE m.kind = 'issue' AND m.posted_at >= %(window_start)s), 0),
+               COALESCE(-sum(m.value) FILTER (WHERE m.kind = 'scrap' AND m.posted_at >= %(start)s), 0),
+               min(m.posted_at) FILTER (WHERE m.quantity > 0)
+        FROM {StockMovement._meta.db_table} m
+        WHERE m.posted_at < %(end)s
+        GROUP BY m.warehouse_id, m.part_id
+        """,  # noqa: S608 - table names come from model meta, values are parameters
+        _params(run),
+    )
+
+
+def _step_classes(run: MonthClose) -> None:
+    """Grade every part and warehouse with demand or stock (rules of ``kpis.classification``), in SQL."""
+    thresholds = ClassThresholds.objects.get_or_create(pk=1)[0]
+    previous = (
+        MonthClose.objects.filter(month=add_months(run.month, -1), is_published=True)
+        .values_list("pk", flat=True)
+        .first()
+    )
+    params = _params(run) | {
+        "a": thresholds.a_min_hits,
+        "b": thresholds.b_min_hits,
+        "new_months": thresholds.new_part_months,
+        "x": thresholds.x_max_cv,
+        "y": thresholds.y_max_cv,
+        "reorder_period": thresholds.reorder_period_months,
+        "previous_run": previous,
+    }
+    _execute(
+        f"""
+        WITH monthly AS (
+            SELECT h.warehouse_id, h.part_id, date_trunc('month', h.occurred_at AT TIME ZONE %(tz)s) AS m,
+                   count(*) AS hits, sum(h.quantity_requested) AS q, sum(h.cost_value) AS cost
+            FROM {DemandHit._meta.db_table} h
+            WHERE h.occurred_at >= %(window_start)s AND h.occurred_at < %(end)s
+            GROUP BY 1, 2, 3
+        ), demand AS (
+            SELECT warehouse_id, part_id, sum(hits)::int AS hits, sum(q) AS q, sum(q * q) AS qq, sum(cost) AS cost
+            FROM monthly GROUP BY 1, 2
+        ), pairs AS (
+            SELECT COALESCE(s.warehouse_id, d.warehouse_id) AS warehouse_id,
+                   COALESCE(s.part_id, d.part_id) AS part_id,
+                   COALESCE(d.hits, 0) AS hits, COALESCE(d.q, 0) AS q, COALESCE(d.qq, 0) AS qq,
+                   COALESCE(d.cost, 0) AS cost, COALESCE(s.quantity, 0) AS on_hand,
+                   COALESCE(s.value, 0) AS value, COALESCE(s.average_value_12m, 0) AS average_value,
+                   COALESCE(s.issued_12m, 0) AS issued,
+                   GREATEST(1, %(month_index)s + 1 - (
+                       extract(year FROM s.first_stocked_at AT TIME ZONE %(tz)s) * 12
+                       + extract(month FROM s.first_stocked_at AT TIME ZONE %(tz)s)))::int AS months_stocked
+            FROM (SELECT * FROM {StockMonthEnd._meta.db_table} WHERE run_id = %(run)s) s
+            FULL JOIN demand d ON d.warehouse_id = s.warehouse_id AND d.part_id = s.part_id
+        ), graded AS (
+            SELECT p.*,
+                   CASE
+                       WHEN p.months_stocked < %(new_months)s THEN CASE
+                           WHEN p.hits * 12.0 / p.months_stocked >= %(a)s THEN 'NA'
+                           WHEN p.hits * 12.0 / p.months_stocked >= %(b)s THEN 'NB'
+                           ELSE 'NC' END
+                       WHEN p.hits >= %(a)s THEN 'A'
+                       WHEN p.hits >= %(b)s THEN 'B'
+                       WHEN p.hits >= 1 THEN 'C'
+                       WHEN p.on_hand > 0 THEN 'C0'
+                   END AS abc,
+                   CASE WHEN p.months_stocked < %(new_months)s THEN p.hits * 12.0 / p.months_stocked
+                        ELSE p.hits END AS scaled,
+                   CASE WHEN p.q > 0 THEN sqrt(GREATEST(p.qq / 12 - (p.q / 12) ^ 2, 0)) / (p.q / 12) END AS cv,
+                   GREATEST(COALESCE(sl.on_hand - sl.reserved - sl.quarantined, 0), 0) AS available,
+                   COALESCE(sl.min_qty, 0) AS min_qty, COALESCE(sl.max_qty, 0) AS max_qty,
+                   (p.issued * %(reorder_period)s / 12)::float8 AS lam
+            FROM pairs p
+            LEFT JOIN {StockLevel._meta.db_table} sl ON sl.warehouse_id = p.warehouse_id AND sl.part_id = p.part_id
+        )
+        INSERT INTO {PartClass._meta.db_table}
+            (run_id, month, warehouse_id, part_id, abc_class, previous_class, xyz_class, hits_12m, months_stocked,
+             scaled_hits, demand_cv, quantity_12m, issued_12m, cost_of_sales_12m, on_hand, stock_value,
+             average_value_12m, available, min_qty, max_qty, excess_value, fill_rate)
+        SELECT %(run)s, %(month)s, g.warehouse_id, g.part_id, g.abc, COALESCE(prev.abc_class, ''),
+               CASE WHEN g.cv IS NULL THEN '' WHEN g.cv <= %(x)s THEN 'X' WHEN g.cv <= %(y)s THEN 'Y' ELSE 'Z' END,
+               g.hits, g.months_stocked, round(g.scaled, 3), round(g.cv, 6), g.q, g.issued, g.cost, g.on_hand,
+               g.value, g.average_value, g.available, g.min_qty, g.max_qty,
+               CASE WHEN g.max_qty > 0 AND g.on_hand > g.max_qty
+                    THEN round((g.on_hand - g.max_qty) * g.value / g.on_hand, 4) ELSE 0 END,
+               CASE WHEN g.abc IN ('A', 'B', 'NA', 'NB') THEN round((CASE
+                   WHEN g.lam = 0 THEN 1
+                   WHEN g.lam <= 10 THEN LEAST(1, (
+                       SELECT sum(exp(-g.lam) * power(g.lam, i) / factorial(i)::float8)
+                       FROM generate_series(0, LEAST(floor(g.available), 60)::int) AS i))
+                   ELSE LEAST(1, g.available / (g.lam + 10)::numeric)
+               END)::numeric, 6) END
+        FROM graded g
+        LEFT JOIN {PartClass._meta.db_table} prev
+               ON prev.run_id = %(previous_run)s AND prev.warehouse_id = g.warehouse_id
+              AND prev.part_id = g.part_id
+        WHERE g.abc IS NOT NULL
+        """,  # noqa: S608 - table names come from model meta, values are parameters
+        params,
+    )
+
+
+def _step_kpis(run: MonthClose) -> None:
+    """Snapshot every KPI, then publish the run and drop the month's older rows, in one transaction."""
+    from .snapshot import snapshot_rows
+
+    Snapshot.objects.bulk_create(snapshot_rows(run), batch_size=1000)
+    MonthClose.objects.filter(month=run.month, is_published=True).update(is_published=False)
+    MonthClose.objects.filter(pk=run.pk).update(
+        state=CloseState.DONE, is_published=True, progress=100, step="done", finished_at=timezone.now(), error=""
+    )
+    for model in RESULT_MODELS:
+        model.objects.filter(month=run.month).exclude(run=run).delete()
+
+
+STEP_FUNCTIONS: dict[str, Callable[[MonthClose], None]] = {
+    "demand": _step_demand,
+    "stock": _step_stock,
+    "classes": _step_classes,
+    "kpis": _step_kpis,
+}

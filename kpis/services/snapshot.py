@@ -1,0 +1,349 @@
+"""Step 4 of the close: every KPI per warehouse and for the network, with target and status.
+
+PostgreSQL aggregates (GROUPING SETS give each warehouse and the network in
+one pass); Python only divides a few dozen sums per warehouse with the
+formulas of ``kpis.formulas`` and compares them with the targets.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import connection
+
+from inventory.models import DemandHit
+
+from .. import formulas
+from ..models import Kpi, MonthClose, PartClass, Snapshot, StockMonthEnd, Target
+from ..status import target_status
+from .close import _params, add_months
+
+Scope = int | None  # a warehouse id, or None for the network
+STOCK_CLASSES = ("A", "B", "NA", "NB")
+ALL_CLASSES = ("A", "B", "C", "C0", "NA", "NB", "NC")
+FILL_RATE_CLASSES = ("A", "B", "NA", "NB")
+DAILY_TARGET = Decimal("0.90")  # DOMAIN.md: instant fill rate ≥ 90 % a day, unless a target says otherwise
+
+
+def _rows(sql: str, params: dict) -> list[dict]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [column.name for column in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _table_exists(name: str) -> bool:
+    return name in connection.introspection.table_names()
+
+
+@dataclass
+class Targets:
+    """Targets by (kpi, class, warehouse); a warehouse's own row overrides the default (warehouse empty)."""
+
+    rows: dict[tuple[str, str, int | None], Target]
+
+    @classmethod
+    def load(cls) -> Targets:
+        return cls({(t.kpi, t.class_key, t.warehouse_id): t for t in Target.objects.all()})
+
+    def get(self, kpi: str, class_key: str, scope: Scope) -> Target | None:
+        return self.rows.get((kpi, class_key, scope)) or self.rows.get((kpi, class_key, None))
+
+
+def _ratio(numerator, denominator) -> float | None:
+    if numerator is None or not denominator:
+        return None
+    return float(numerator) / float(denominator)
+
+
+def _class_figures(params: dict) -> dict[Scope, dict[str, dict]]:
+    rows = _rows(
+        f"""
+        SELECT warehouse_id, abc_class, GROUPING(warehouse_id) AS all_warehouses, GROUPING(abc_class) AS all_classes,
+               count(*) AS items, count(*) FILTER (WHERE on_hand > 0) AS stocked, sum(stock_value) AS value,
+               sum(fill_rate * hits_12m) AS fill_weighted,
+               sum(hits_12m) FILTER (WHERE fill_rate IS NOT NULL) AS fill_hits,
+               sum(cost_of_sales_12m) AS cost_12m, sum(average_value_12m) AS average_value,
+               count(*) FILTER (WHERE available <= 0) AS zero_stock,
+               count(*) FILTER (WHERE min_qty > 0 AND available < min_qty) AS below_min,
+               sum(excess_value) AS excess_value
+        FROM {PartClass._meta.db_table}
+        WHERE run_id = %(run)s
+        GROUP BY GROUPING SETS ((warehouse_id, abc_class), (warehouse_id), (abc_class), ())
+        """,  # noqa: S608 - table names come from model meta, values are parameters
+        params,
+    )
+    figures: dict[Scope, dict[str, dict]] = defaultdict(dict)
+    for row in rows:
+        scope = None if row["all_warehouses"] else row["warehouse_id"]
+        figures[scope]["" if row["all_classes"] else row["abc_class"]] = row
+    return figures
+
+
+def _demand_figures(params: dict) -> dict[Scope, dict]:
+    rows = _rows(
+        f"""
+        SELECT warehouse_id, GROUPING(warehouse_id) AS all_warehouses,
+               sum(sales_value) AS sales, count(DISTINCT NULLIF(repair_order_ref, '')) AS repair_orders,
+               avg(LEAST(1, quantity_supplied / quantity_requested)) FILTER (WHERE source = 'workshop') AS first_pick,
+               sum(quantity_requested) AS requested, sum(quantity_supplied) AS supplied
+        FROM {DemandHit._meta.db_table}
+        WHERE occurred_at >= %(start)s AND occurred_at < %(end)s
+        GROUP BY GROUPING SETS ((warehouse_id), ())
+        """,  # noqa: S608 - table names come from model meta, values are parameters
+        params,
+    )
+    return {None if row["all_warehouses"] else row["warehouse_id"]: row for row in rows}
+
+
+def _daily_rates(params: dict) -> dict[Scope, list[float | None]]:
+    rows = _rows(
+        f"""
+        SELECT warehouse_id, GROUPING(warehouse_id) AS all_warehouses,
+               sum(quantity_requested) AS requested, sum(quantity_supplied) AS supplied
+        FROM {DemandHit._meta.db_table}
+        WHERE occurred_at >= %(start)s AND occurred_at < %(end)s
+        GROUP BY GROUPING SETS ((warehouse_id, (occurred_at AT TIME ZONE %(tz)s)::date),
+                                ((occurred_at AT TIME ZONE %(tz)s)::date))
+        """,  # noqa: S608 - table names come from model meta, values are parameters
+        params,
+    )
+    rates: dict[Scope, list[float | None]] = defaultdict(list)
+    for row in rows:
+        scope = None if row["all_warehouses"] else row["warehouse_id"]
+        rates[scope].append(formulas.daily_instant_fill_rate(row["requested"], row["supplied"]))
+    return rates
+
+
+def _scrap_values(params: dict) -> dict[Scope, Decimal]:
+    rows = _rows(
+        f"""
+        SELECT warehouse_id, GROUPING(warehouse_id) AS all_warehouses, sum(scrap_value) AS scrap
+        FROM {StockMonthEnd._meta.db_table} WHERE run_id = %(run)s
+        GROUP BY GROUPING SETS ((warehouse_id), ())
+        """,  # noqa: S608 - table names come from model meta, values are parameters
+        params,
+    )
+    return {None if row["all_warehouses"] else row["warehouse_id"]: row["scrap"] for row in rows}
+
+
+def _emergency_figures(params: dict) -> dict[Scope, dict[str, dict]]:
+    """Order lines of the month's purchase orders (not drafts, not cancelled), split by the part's class."""
+    from suppliers.models import PurchaseOrder, PurchaseOrderLine
+
+    if not _table_exists(PurchaseOrderLine._meta.db_table):
+        return {}
+    rows = _rows(
+        f"""
+        SELECT o.warehouse_id, c.abc_class, GROUPING(o.warehouse_id) AS all_warehouses,
+               GROUPING(c.abc_class) AS all_classes,
+               count(*) AS lines, count(*) FILTER (WHERE o.order_type = 'emergency') AS emergency_lines,
+               sum(l.quantity * l.price) AS value,
+               COALESCE(sum(l.quantity * l.price) FILTER (WHERE o.order_type = 'emergency'), 0) AS emergency_value
+        FROM {PurchaseOrderLine._meta.db_table} l
+        JOIN {PurchaseOrder._meta.db_table} o ON o.id = l.order_id
+        LEFT JOIN {PartClass._meta.db_table} c
+               ON c.run_id = %(run)s AND c.warehouse_id = o.warehouse_id AND c.part_id = l.part_id
+        WHERE o.created_at >= %(start)s AND o.created_at < %(end)s AND o.state NOT IN ('draft', 'cancelled')
+        GROUP BY GROUPING SETS ((o.warehouse_id, c.abc_class), (o.warehouse_id), (c.abc_class), ())
+        """,  # noqa: S608 - table names come from model meta, values are parameters
+        params,
+    )
+    figures: dict[Scope, dict[str, dict]] = defaultdict(dict)
+    for row in rows:
+        scope = None if row["all_warehouses"] else row["warehouse_id"]
+        key = "" if row["all_classes"] else (row["abc_class"] or "-")
+        figures[scope][key] = row
+    return figures
+
+
+def _receipt_figures(params: dict) -> dict[Scope, dict]:
+    """Receipts posted in the month: posted within 2 hours of arrival; lines arrived by their due date."""
+    from suppliers.models import GoodsReceipt, GoodsReceiptLine, PurchaseOrder, PurchaseOrderLine
+
+    if not _table_exists(GoodsReceiptLine._meta.db_table):
+        return {}
+    rows = _rows(
+        f"""
+        SELECT r.warehouse_id, GROUPING(r.warehouse_id) AS all_warehouses,
+               count(DISTINCT r.id) AS receipts,
+               count(DISTINCT r.id) FILTER (WHERE r.posted_at - r.arrived_at <= interval '2 hours') AS prompt,
+               count(gl.id) FILTER (WHERE COALESCE(pl.promised_date, o.expected_date) IS NOT NULL) AS due_lines,
+               count(gl.id) FILTER (
+                   WHERE (r.arrived_at AT TIME ZONE %(tz)s)::date <= COALESCE(pl.promised_date, o.expected_date)
+               ) AS on_time_lines
+        FROM {GoodsReceipt._meta.db_table} r
+        LEFT JOIN {GoodsReceiptLine._meta.db_table} gl ON gl.receipt_id = r.id
+        LEFT JOIN {PurchaseOrderLine._meta.db_table} pl ON pl.id = gl.po_line_id
+        LEFT JOIN {PurchaseOrder._meta.db_table} o ON o.id = pl.order_id
+        WHERE r.posted_at >= %(start)s AND r.posted_at < %(end)s
+        GROUP BY GROUPING SETS ((r.warehouse_id), ())
+        """,  # noqa: S608 - table names come from model meta, values are parameters
+        params,
+    )
+    return {None if row["all_warehouses"] else row["warehouse_id"]: row for row in rows}
+
+
+def _kpi_values(
+    scope: Scope,
+    classes: dict[str, dict],
+    demand: dict | None,
+    daily: list[float | None],
+    scrap: Decimal | None,
+    emergency: dict[str, dict],
+    receipts: dict | None,
+    c_value_last_year: Decimal | None,
+    daily_target: Decimal,
+) -> list[tuple[str, str, float | None]]:
+    """(kpi, class, value) for one scope: the formulas of DOMAIN.md over the aggregated figures."""
+    values: list[tuple[str, str, float | None]] = []
+    overall = classes.get("", {})
+    total_value = overall.get("value") or Decimal(0)
+
+    def class_value(key: str) -> Decimal:
+        return (classes.get(key) or {}).get("value") or Decimal(0)
+
+    # Fill rate: overall over A, B, NA, NB (C excluded), and per class.
+    values.append((Kpi.FILL_RATE, "", _ratio(overall.get("fill_weighted"), overall.get("fill_hits"))))
+    for key in FILL_RATE_CLASSES:
+        row = classes.get(key) or {}
+        values.append((Kpi.FILL_RATE, key, _ratio(row.get("fill_weighted"), row.get("fill_hits"))))
+    # Turnover: 12 months' cost of sales over the average of 12 month-end values.
+    for key in ("", "A", "B"):
+        row = classes.get(key) or {}
+        values.append(
+            (Kpi.TURNOVER, key, formulas.turnover([row.get("cost_12m") or 0], [row.get("average_value") or 0]))
+        )
+    # Dead stock and the C / NC value rules.
+    values.append((Kpi.DEAD_STOCK, "", formulas.dead_stock_ratio(class_value("C0"), total_value)))
+    values.append((Kpi.NC_SHARE_NEW, "", _ratio(class_value("NC"), class_value("NA") + class_value("NB"))))
+    values.append((Kpi.NC_SHARE_ALL, "", formulas.dead_stock_ratio(class_value("NC"), total_value)))
+    growth = None
+    if c_value_last_year:
+        growth = float(class_value("C")) / float(c_value_last_year) - 1
+    values.append((Kpi.C_VALUE_GROWTH, "", growth))
+    # Shares of items and value per class.
+    for key in STOCK_CLASSES:
+        row = classes.get(key) or {}
+        values.append((Kpi.ZERO_STOCK, key, _ratio(row.get("zero_stock"), row.get("items"))))
+        values.append((Kpi.BELOW_MIN, key, _ratio(row.get("below_min"), row.get("items"))))
+        values.append((Kpi.OVER_MAX, key, _ratio(row.get("excess_value"), row.get("value"))))
+    # Class distribution, stocked items, stock value, scrap.
+    for key in ("", *ALL_CLASSES):
+        row = classes.get(key) or {}
+        values.append((Kpi.ITEMS, key, float(row.get("items") or 0)))
+        values.append((Kpi.STOCK_VALUE, key, float(row.get("value") or 0)))
+    values.append((Kpi.STOCKED_ITEMS, "", float(overall.get("stocked") or 0)))
+    values.append((Kpi.SCRAP_RATE, "", _ratio(scrap or 0, total_value)))
+    # Demand of the month: first pick, instant fill, target achievement, sales per repair order.
+    demand = demand or {}
+    first_pick = demand.get("first_pick")
+    values.append((Kpi.FIRST_PICK, "", float(first_pick) if first_pick is not None else None))
+    values.append(
+        (
+            Kpi.INSTANT_FILL,
+            "",
+            formulas.daily_instant_fill_rate(demand.get("requested") or 0, demand.get("supplied") or 0),
+        )
+    )
+    values.append((Kpi.TARGET_ACHIEVEMENT, "", formulas.target_achievement(daily, daily_target)))
+    values.append((Kpi.PARTS_SALES, "", float(demand.get("sales") or 0)))
+    values.append((Kpi.REPAIR_ORDERS, "", float(demand.get("repair_orders") or 0)))
+    values.append(
+        (
+            Kpi.SALES_PER_RO,
+            "",
+            formulas.sales_per_repair_order(demand.get("sales") or 0, demand.get("repair_orders") or 0),
+        )
+    )
+    # Emergency orders, from purchasing.
+    if emergency is not None:
+        lines = emergency.get("") or {}
+        values.append(
+            (
+                Kpi.EMERGENCY_LINES,
+                "",
+                formulas.emergency_order_ratio(lines.get("emergency_lines") or 0, lines.get("lines") or 0),
+            )
+        )
+        values.append(
+            (
+                Kpi.EMERGENCY_VALUE,
+                "",
+                formulas.emergency_order_ratio(lines.get("emergency_value") or 0, lines.get("value") or 0),
+            )
+        )
+        for key in ("A", "B", "C"):
+            row = emergency.get(key) or {}
+            values.append(
+                (
+                    Kpi.EMERGENCY_LINES,
+                    key,
+                    formulas.emergency_order_ratio(row.get("emergency_lines") or 0, row.get("lines") or 0),
+                )
+            )
+        a_lines = (emergency.get("A") or {}).get("emergency_lines") or 0
+        values.append(
+            (Kpi.EMERGENCY_A_SHARE, "", formulas.emergency_order_ratio(a_lines, lines.get("emergency_lines") or 0))
+        )
+    if receipts is not None:
+        receipts = receipts or {}
+        values.append((Kpi.RECEIPT_DELAY, "", _ratio(receipts.get("prompt"), receipts.get("receipts"))))
+        values.append((Kpi.SUPPLIER_ON_TIME, "", _ratio(receipts.get("on_time_lines"), receipts.get("due_lines"))))
+    return values
+
+
+def snapshot_rows(run: MonthClose) -> list[Snapshot]:
+    """Unsaved snapshot rows of every KPI for every warehouse with results and for the network."""
+    params = _params(run)
+    classes = _class_figures(params)
+    demand = _demand_figures(params)
+    daily = _daily_rates(params)
+    scrap = _scrap_values(params)
+    emergency = _emergency_figures(params)
+    has_purchasing = _table_exists("suppliers_purchaseorderline")
+    receipts = _receipt_figures(params)
+    has_receipts = _table_exists("suppliers_goodsreceipt")
+    targets = Targets.load()
+    last_year = {
+        row.warehouse_id: row.value
+        for row in Snapshot.objects.filter(
+            month=add_months(run.month, -12), run__is_published=True, kpi=Kpi.STOCK_VALUE, class_key="C"
+        )
+    }
+    scopes: set[Scope] = {None} | set(classes) | set(demand) | set(scrap)
+    rows = []
+    for scope in sorted(scopes, key=lambda s: (s is not None, s or 0)):
+        daily_goal = targets.get(Kpi.INSTANT_FILL, "", scope)
+        values = _kpi_values(
+            scope,
+            classes.get(scope, {}),
+            demand.get(scope),
+            daily.get(scope, []),
+            scrap.get(scope),
+            emergency.get(scope, {}) if has_purchasing else None,
+            receipts.get(scope, {}) if has_receipts else None,
+            last_year.get(scope),
+            daily_goal.lower if daily_goal and daily_goal.lower is not None else DAILY_TARGET,
+        )
+        for kpi, class_key, value in values:
+            target = targets.get(kpi, class_key, scope)
+            stored = None if value is None else Decimal(str(round(value, 6)))
+            lower = target.lower if target else None
+            upper = target.upper if target else None
+            rows.append(
+                Snapshot(
+                    run=run,
+                    month=run.month,
+                    warehouse_id=scope,
+                    kpi=kpi,
+                    class_key=class_key,
+                    value=stored,
+                    target_lower=lower,
+                    target_upper=upper,
+                    status=target_status(stored, lower, upper, target.near_band if target else Decimal(0)),
+                )
+            )
+    return rows

@@ -1,0 +1,36 @@
+"""Celery tasks of the month-end close: thin wrappers over ``kpis.services``."""
+
+from __future__ import annotations
+
+import logging
+
+from celery import chain, shared_task
+
+from . import services
+from .exceptions import KpiError
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(name="kpis.close_month_step")
+def close_month_step(run_id: int, step: str) -> int:
+    """One step of one run; a failing step marks the run failed and stops the chain."""
+    services.month_close_step(run_id=run_id, step=step)
+    return run_id
+
+
+def enqueue_close(run_id: int) -> None:
+    """The close of a month is one chain: demand → stock → classes → KPIs (publish)."""
+    chain(*(close_month_step.si(run_id, step) for step in services.STEPS)).apply_async()
+
+
+@shared_task(name="kpis.close_previous_month")
+def close_previous_month() -> str:
+    """Beat, on the 1st: close the month that just ended. A refusal is logged, not retried."""
+    month = services.previous_month()
+    try:
+        run = services.month_close_request(month=month)
+    except KpiError as error:
+        logger.warning("month-end close of %s refused: %s", month, error.message)
+        return error.message
+    return f"queued close of {month:%Y-%m} as run #{run.pk}"
