@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC
 from decimal import Decimal
 
 import pytest
@@ -220,10 +221,10 @@ def test_counter_sale_shortage_is_lost_demand(store, part, make_user, receive):
 
 
 def test_back_dated_submission_dates_request_movement_and_hit(store, part, repair_order, workshop_user, receive):
-    from datetime import datetime, timezone
+    from datetime import datetime
 
-    when = datetime(2025, 3, 4, 9, 30, tzinfo=timezone.utc)
-    receive(part, store, 5, posted_at=datetime(2025, 3, 1, tzinfo=timezone.utc))
+    when = datetime(2025, 3, 4, 9, 30, tzinfo=UTC)
+    receive(part, store, 5, posted_at=datetime(2025, 3, 1, tzinfo=UTC))
 
     request = services.workshop_request_submit(
         repair_order=repair_order, warehouse=store, lines=[(part, 1)], user=workshop_user, occurred_at=when
