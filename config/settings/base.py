@@ -161,6 +161,12 @@ CELERY_BEAT_SCHEDULE["counting-plan-daily"] = {
     "task": "counting.tasks.plan_counts_daily",
     "schedule": crontab(hour=5, minute=30),
 }
+# 02:00 on the 1st: close the month that just ended (classes and KPI snapshots), before anyone reads
+# the dashboard; the night leaves late postings of the last day time to arrive.
+CELERY_BEAT_SCHEDULE["kpis-close-previous-month"] = {
+    "task": "kpis.close_previous_month",
+    "schedule": crontab(hour=2, minute=0, day_of_month=1),
+}
 
 # --- Mail ---------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
