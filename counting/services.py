@@ -11,7 +11,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, F, Max, Q, Sum
 from django.utils import timezone
 
 from inventory import services as inventory_services
@@ -186,7 +186,7 @@ def count_plan_build(*, warehouse: Warehouse, day: date) -> PlanResult:
             items.filter(class_code=code)
             .filter(Q(last_counted_at__isnull=True) | Q(last_counted_at__lt=due_before))
             .exclude(part_id__in=busy)
-            .order_by("-last_counted_at__isnull", "last_counted_at", "part__number_normalized")
+            .order_by(F("last_counted_at").asc(nulls_first=True), "part__number_normalized")
             .values_list("part_id", flat=True)[:quota]
         )
         chosen.extend(due)
