@@ -6,13 +6,21 @@ import django_filters
 from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from inventory import selectors, services
-from inventory.models import Bin, MovementKind, Part, StockMovement, Warehouse, WarehouseNeighbour
+from inventory.models import (
+    Bin,
+    MovementKind,
+    Part,
+    StockMovement,
+    Warehouse,
+    WarehouseNeighbour,
+    normalize_part_number,
+)
 from inventory.permissions import IsInternal, require_warehouse, roles_permission
 from inventory.roles import CATALOGUE_EDITORS, POSTING_ROLES, Role
 
@@ -123,6 +131,8 @@ class PartLookup(APIView):
     )
     def get(self, request):
         number = request.query_params.get("number", "")
+        if not normalize_part_number(number):
+            raise ValidationError({"number": ["Give a part number to look up."]})
         part = selectors.part_by_number(number)
         if part is None:
             raise NotFound(f"No part with number {number!r}. Check the number or search by description.")
@@ -191,8 +201,6 @@ def _int_param(params, name: str) -> int | None:
     try:
         return int(raw)
     except ValueError:
-        from rest_framework.exceptions import ValidationError
-
         raise ValidationError({name: ["Give a whole-number id."]}) from None
 
 

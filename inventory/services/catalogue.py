@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from ..exceptions import InventoryError, SupersessionCycle
 from ..models import Part, normalize_part_number
@@ -50,9 +50,14 @@ def part_create(
         is_critical=is_critical,
     )
     part.full_clean(exclude=["number_normalized", "superseded_by"])
-    if Part.objects.filter(number_normalized=part.number_normalized or "").exists():
+    # The lookup key is set on save; compare on it now, so "11-22 333" clashes with "1122333".
+    if Part.objects.filter(number_normalized=normalize_part_number(part.number)).exists():
         raise InventoryError(f"Part number {part.number} already exists.", field="number")
-    part.save()
+    try:
+        with transaction.atomic():
+            part.save()
+    except IntegrityError as error:  # created by someone else a moment ago
+        raise InventoryError(f"Part number {part.number} already exists.", field="number") from error
     if superseded_by is not None:
         part_supersede(part=part, new_part=superseded_by)
     return part
