@@ -154,3 +154,7 @@ class StockMovementAdmin(ImportExportModelAdmin):
 
     def has_import_permission(self, request):
         return False
+
+
+# Demand documents, backorders and transfer orders (issue 4) register themselves here.
+from . import admin_demand  # noqa: E402, F401

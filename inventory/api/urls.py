@@ -19,3 +19,24 @@ urlpatterns = [
     path("stock/transfers/", views.TransferCreate.as_view(), name="api-stock-transfer"),
     path("stock/adjustments/", views.AdjustmentCreate.as_view(), name="api-stock-adjustment"),
 ]
+
+# Workshop demand, backorders and transfer orders (issue 4): one view per state transition.
+from . import demand_views as dv  # noqa: E402
+
+urlpatterns += [
+    path("workshop-requests/", dv.WorkshopRequestListCreate.as_view(), name="api-workshop-request-list"),
+    path("workshop-requests/<int:pk>/", dv.WorkshopRequestDetail.as_view(), name="api-workshop-request-detail"),
+    path("workshop-requests/<int:pk>/pick/", dv.WorkshopRequestPick.as_view(), name="api-workshop-request-pick"),
+    path("pick-list/", dv.PickList.as_view(), name="api-pick-list"),
+    path("availability/", dv.RequestAvailability.as_view(), name="api-request-availability"),
+    path("counter-sales/", dv.CounterSaleCreate.as_view(), name="api-counter-sale"),
+    path("backorders/", dv.BackorderList.as_view(), name="api-backorder-list"),
+    path("backorders/<int:pk>/proposals/", dv.BackorderProposals.as_view(), name="api-backorder-proposals"),
+    path("backorders/<int:pk>/transfer/", dv.BackorderAcceptTransfer.as_view(), name="api-backorder-transfer"),
+    path("backorders/<int:pk>/cancel/", dv.BackorderCancel.as_view(), name="api-backorder-cancel"),
+    path("transfer-orders/", dv.TransferOrderListCreate.as_view(), name="api-transfer-order-list"),
+    path("transfer-orders/<int:pk>/", dv.TransferOrderDetail.as_view(), name="api-transfer-order-detail"),
+    path("transfer-orders/<int:pk>/send/", dv.TransferOrderSend.as_view(), name="api-transfer-order-send"),
+    path("transfer-orders/<int:pk>/receive/", dv.TransferOrderReceive.as_view(), name="api-transfer-order-receive"),
+    path("transfer-orders/<int:pk>/cancel/", dv.TransferOrderCancel.as_view(), name="api-transfer-order-cancel"),
+]

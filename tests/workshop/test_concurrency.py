@@ -1,0 +1,56 @@
+"""Two workshops ask for the last unit at the same moment: one gets it, the other a backorder."""
+
+from __future__ import annotations
+
+import threading
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+
+from inventory import selectors, services
+from inventory.models import Backorder, DemandHit, Echelon, StockLevel
+from inventory.roles import Role
+
+from ..factories import PartFactory, UserFactory, WarehouseFactory
+
+
+@pytest.mark.usefixtures("postgres_tx")
+def test_two_workshops_racing_for_the_last_unit():
+    # given one unit on the shelf and two workshop users with their repair orders
+    central = WarehouseFactory(code="CX", echelon=Echelon.CENTRAL)
+    store = WarehouseFactory(code="SX", echelon=Echelon.STORE, parent=central)
+    part = PartFactory()
+    stocker = UserFactory(roles=[Role.MANAGER])
+    services.stock_receive(part=part, warehouse=store, quantity=Decimal(1), unit_cost=Decimal(5), user=stocker)
+    users = [UserFactory(roles=[Role.WORKSHOP]) for _ in range(2)]
+    orders = [services.repair_order_open(number=f"RO-X{i}", warehouse=store) for i in range(2)]
+    barrier = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def submit(index: int) -> None:
+        try:
+            barrier.wait(timeout=10)
+            services.workshop_request_submit(
+                repair_order=orders[index], warehouse=store, lines=[(part, Decimal(1))], user=users[index]
+            )
+        except BaseException as error:  # reported by the main thread
+            errors.append(error)
+        finally:
+            connection.close()
+
+    # when both submit at once, each on its own connection
+    threads = [threading.Thread(target=submit, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    # then exactly one got the unit and the other waits on a backorder; the ledger agrees
+    assert errors == []
+    supplied = sorted(DemandHit.objects.values_list("quantity_supplied", flat=True))
+    assert supplied == [Decimal(0), Decimal(1)]
+    assert Backorder.objects.count() == 1
+    level = StockLevel.objects.get(part=part, warehouse=store)
+    assert (level.on_hand, level.backordered) == (0, 1)
+    assert selectors.ledger_differences() == []
