@@ -11,3 +11,14 @@ def send_purchase_order_email(*, order_id: int) -> bool:
     from .services.mail import purchase_order_email_send
 
     return purchase_order_email_send(order_id=order_id)
+
+
+@shared_task
+def rate_suppliers_monthly(*, month: str | None = None) -> int:
+    """Rate every supplier for ``month`` (YYYY-MM; default the month just ended). Rerunning replaces it."""
+    from datetime import date
+
+    from .services.rating import previous_month, supplier_rating_compute
+
+    target = date.fromisoformat(f"{month}-01") if month else previous_month()
+    return len(supplier_rating_compute(month=target))

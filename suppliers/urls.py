@@ -1,4 +1,32 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "suppliers"
-urlpatterns: list = []
+
+urlpatterns = [
+    path("", views.SupplierListView.as_view(), name="supplier-list"),
+    path("<int:pk>/", views.SupplierDetailView.as_view(), name="supplier-detail"),
+    path("ratings/", views.RatingListView.as_view(), name="ratings"),
+    path("orders/", views.PurchaseOrderListView.as_view(), name="po-list"),
+    path("orders/new/", views.PurchaseOrderCreateView.as_view(), name="po-new"),
+    path("orders/<int:pk>/", views.PurchaseOrderDetailView.as_view(), name="po-detail"),
+    path("orders/<int:pk>/print/", views.PurchaseOrderPrintView.as_view(), name="po-print"),
+    path("orders/<int:pk>/header/", views.PurchaseOrderHeaderView.as_view(), name="po-header"),
+    path("orders/<int:pk>/part-info/", views.PartInfoView.as_view(), name="po-part-info"),
+    path("orders/<int:pk>/lines/", views.LineAddView.as_view(), name="po-line-add"),
+    path("orders/<int:pk>/lines/<int:line_pk>/", views.LineUpdateView.as_view(), name="po-line-update"),
+    path("orders/<int:pk>/lines/<int:line_pk>/remove/", views.LineRemoveView.as_view(), name="po-line-remove"),
+    path(
+        "orders/<int:pk>/<str:action>/",
+        views.PurchaseOrderActionView.as_view(),
+        name="po-action",
+    ),
+    path("receiving/", views.ReceivingView.as_view(), name="receiving"),
+    path("receipts/<int:pk>/", views.ReceiptDetailView.as_view(), name="receipt-detail"),
+    path("holds/", views.QualityHoldListView.as_view(), name="holds"),
+    path("holds/<int:line_pk>/<str:decision>/", views.QualityHoldDecisionView.as_view(), name="hold-decide"),
+    path("notifications/", views.NotificationListView.as_view(), name="notifications"),
+    path("portal/", views.PortalHomeView.as_view(), name="portal"),
+    path("portal/orders/<int:pk>/", views.PortalOrderView.as_view(), name="portal-order"),
+]

@@ -1,1 +1,672 @@
-# Create your views here.
+"""Screens of purchasing, receiving, quality holds, notifications and the supplier portal.
+
+Thin views: they read through selectors, validate with forms and call
+services; a refused action shows the service's message. Internal screens
+need an internal role (a supplier user gets 403); portal screens need a
+supplier user and only ever query that user's own supplier.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.views import View
+from django.views.generic import DetailView, ListView, TemplateView
+
+from inventory import selectors as inventory_selectors
+from inventory import services as inventory_services
+from inventory.exceptions import InventoryError
+from inventory.models import Bin, Notification, StockLevel
+from inventory.permissions import RoleRequiredMixin
+from inventory.roles import Role, user_access
+
+from . import selectors, services
+from .forms import (
+    CancelForm,
+    LineAddForm,
+    LineUpdateForm,
+    PurchaseOrderCreateForm,
+    PurchaseOrderFilterForm,
+    PurchaseOrderHeaderForm,
+    RejectForm,
+)
+from .models import GoodsReceipt, GoodsReceiptLine, OrderState, PurchaseOrder, PurchaseOrderLine, SupplierPart
+from .services.orders import TRANSITIONS
+
+PURCHASING_READ = (Role.PURCHASER, Role.MANAGER, Role.PLANNER)
+PURCHASING_WRITE = (Role.PURCHASER, Role.MANAGER, Role.PLANNER)
+RECEIVING = (Role.CLERK, Role.MANAGER)
+
+
+def _query_string(request) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+# --- suppliers -----------------------------------------------------------------------
+
+
+class SupplierListView(RoleRequiredMixin, ListView):
+    template_name = "suppliers/supplier_list.html"
+    required_roles = PURCHASING_READ
+    paginate_by = 50
+    context_object_name = "suppliers"
+
+    def get_queryset(self):
+        return selectors.supplier_list(query=self.request.GET.get("q", "").strip())
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {
+            "q": self.request.GET.get("q", ""),
+            "query_string": _query_string(self.request),
+        }
+
+
+class SupplierDetailView(RoleRequiredMixin, DetailView):
+    template_name = "suppliers/supplier_detail.html"
+    required_roles = PURCHASING_READ
+    context_object_name = "supplier"
+
+    def get_queryset(self):
+        return selectors.supplier_list()
+
+    def get_context_data(self, **kwargs):
+        supplier = self.object
+        return super().get_context_data(**kwargs) | {
+            "supplier_parts": SupplierPart.objects.filter(supplier=supplier).select_related("part")[:200],
+            "ratings": selectors.supplier_rating_list(supplier_id=supplier.pk)[:24],
+            "open_orders": selectors.purchase_order_list(supplier_id=supplier.pk).filter(
+                state__in=OrderState.on_order()
+            )[:50],
+        }
+
+
+class RatingListView(RoleRequiredMixin, ListView):
+    """Rating history of every supplier, newest month first."""
+
+    template_name = "suppliers/rating_list.html"
+    required_roles = PURCHASING_READ
+    paginate_by = 100
+    context_object_name = "ratings"
+
+    def get_queryset(self):
+        supplier = self.request.GET.get("supplier", "")
+        return selectors.supplier_rating_list(supplier_id=int(supplier) if supplier.isdigit() else None)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {"query_string": _query_string(self.request)}
+
+
+# --- purchase orders -----------------------------------------------------------------
+
+
+class PurchaseOrderListView(RoleRequiredMixin, ListView):
+    template_name = "suppliers/purchaseorder_list.html"
+    required_roles = PURCHASING_READ
+    paginate_by = 50
+    context_object_name = "orders"
+
+    def get_queryset(self):
+        self.filter_form = PurchaseOrderFilterForm(self.request.GET or None)
+        data = self.filter_form.cleaned_data if self.filter_form.is_valid() else {}
+        supplier = data.get("supplier")
+        return selectors.purchase_order_list(
+            supplier_id=supplier.pk if supplier else None,
+            state=data.get("state") or None,
+            order_type=data.get("order_type") or None,
+            overdue=bool(data.get("overdue")),
+            query=data.get("q") or "",
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {
+            "filter_form": self.filter_form,
+            "query_string": _query_string(self.request),
+            "today": timezone.localdate(),
+        }
+
+
+class PurchaseOrderCreateView(RoleRequiredMixin, TemplateView):
+    template_name = "suppliers/purchaseorder_new.html"
+    required_roles = PURCHASING_WRITE
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {"form": kwargs.get("form") or PurchaseOrderCreateForm()}
+
+    def post(self, request):
+        form = PurchaseOrderCreateForm(request.POST)
+        if form.is_valid():
+            try:
+                order = services.purchase_order_create(lines=[], user=request.user, **form.cleaned_data)
+            except InventoryError as error:
+                messages.error(request, error.message)
+            else:
+                messages.success(request, f"Draft {order.number} created; add its lines.")
+                return redirect("suppliers:po-detail", pk=order.pk)
+        return self.render_to_response(self.get_context_data(form=form))
+
+
+def _allowed_actions(order: PurchaseOrder, user) -> set[str]:
+    access = user_access(user)
+    return {
+        action
+        for action, (states, roles) in TRANSITIONS.items()
+        if order.state in states and access.has_any(roles) and action != "receive"
+    }
+
+
+class PurchaseOrderDetailView(RoleRequiredMixin, TemplateView):
+    """The order and, while it is a draft, its editor: add lines by part number, change, remove."""
+
+    template_name = "suppliers/purchaseorder_detail.html"
+    required_roles = PURCHASING_READ
+
+    def get_context_data(self, **kwargs):
+        try:
+            order = selectors.purchase_order_detail(self.kwargs["pk"])
+        except PurchaseOrder.DoesNotExist:
+            raise Http404("No such purchase order.") from None
+        actions = _allowed_actions(order, self.request.user)
+        return super().get_context_data(**kwargs) | {
+            "order": order,
+            "lines": list(order.lines.all()),
+            "actions": actions,
+            "can_edit": "edit" in actions,
+            "add_form": kwargs.get("add_form") or LineAddForm(),
+            "header_form": PurchaseOrderHeaderForm(
+                initial={"expected_date": order.expected_date, "notes": order.notes}
+            ),
+            "receipts": GoodsReceipt.objects.filter(purchase_order=order).select_related("posted_by"),
+            "threshold": services.orders.approval_threshold(),
+        }
+
+
+class PurchaseOrderPrintView(PurchaseOrderDetailView):
+    template_name = "suppliers/purchaseorder_print.html"
+
+
+def _order_or_404(pk: int) -> PurchaseOrder:
+    return get_object_or_404(PurchaseOrder.objects.select_related("supplier", "warehouse"), pk=pk)
+
+
+class PurchaseOrderActionView(RoleRequiredMixin, View):
+    """POST one transition: approve, send, confirm, cancel (with reason) or close."""
+
+    required_roles = PURCHASING_WRITE
+
+    def post(self, request, pk: int, action: str):
+        order = _order_or_404(pk)
+        try:
+            if action == "approve":
+                services.purchase_order_approve(order=order, user=request.user)
+                done = "approved"
+            elif action == "send":
+                services.purchase_order_send(order=order, user=request.user)
+                done = "sent to the supplier"
+            elif action == "confirm":
+                services.purchase_order_confirm(order=order, user=request.user)
+                done = "confirmed"
+            elif action == "cancel":
+                form = CancelForm(request.POST)
+                if not form.is_valid():
+                    messages.error(request, "Say why the order is cancelled.")
+                    return redirect("suppliers:po-detail", pk=pk)
+                services.purchase_order_cancel(order=order, user=request.user, reason=form.cleaned_data["reason"])
+                done = "cancelled"
+            elif action == "close":
+                services.purchase_order_close(order=order, user=request.user)
+                done = "closed"
+            else:
+                raise Http404("Unknown action.")
+        except InventoryError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, f"{order.number} {done}.")
+        return redirect("suppliers:po-detail", pk=pk)
+
+
+class PurchaseOrderHeaderView(RoleRequiredMixin, View):
+    required_roles = PURCHASING_WRITE
+
+    def post(self, request, pk: int):
+        order = _order_or_404(pk)
+        form = PurchaseOrderHeaderForm(request.POST)
+        if form.is_valid():
+            try:
+                services.purchase_order_update(order=order, user=request.user, **form.cleaned_data)
+                messages.success(request, "Order details saved.")
+            except InventoryError as error:
+                messages.error(request, error.message)
+        return redirect("suppliers:po-detail", pk=pk)
+
+
+class LineAddView(RoleRequiredMixin, View):
+    required_roles = PURCHASING_WRITE
+
+    def post(self, request, pk: int):
+        order = _order_or_404(pk)
+        form = LineAddForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, "Enter a part number and a quantity.")
+            return redirect("suppliers:po-detail", pk=pk)
+        part = inventory_selectors.part_by_number(form.cleaned_data["number"])
+        if part is None:
+            messages.error(request, f"No part with number {form.cleaned_data['number']!r}.")
+            return redirect("suppliers:po-detail", pk=pk)
+        current = inventory_selectors.part_current(part)
+        try:
+            line = services.purchase_order_line_add(
+                order=order,
+                part=current,
+                quantity=form.cleaned_data["quantity"],
+                price=form.cleaned_data["price"],
+                user=request.user,
+            )
+        except InventoryError as error:
+            messages.error(request, error.message)
+        else:
+            note = f" ({part.number} is superseded by {current.number})" if current.pk != part.pk else ""
+            messages.success(request, f"Line {line.line_no}: {current.number} × {line.quantity.normalize():f}{note}.")
+            if line.warning:
+                messages.warning(request, line.warning)
+        return redirect("suppliers:po-detail", pk=pk)
+
+
+class LineUpdateView(RoleRequiredMixin, View):
+    required_roles = PURCHASING_WRITE
+
+    def post(self, request, pk: int, line_pk: int):
+        line = get_object_or_404(PurchaseOrderLine, pk=line_pk, order_id=pk)
+        form = LineUpdateForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, "Enter a quantity and a price.")
+            return redirect("suppliers:po-detail", pk=pk)
+        try:
+            line = services.purchase_order_line_update(line=line, user=request.user, **form.cleaned_data)
+        except InventoryError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, f"Line {line.line_no} saved.")
+            if line.warning:
+                messages.warning(request, line.warning)
+        return redirect("suppliers:po-detail", pk=pk)
+
+
+class LineRemoveView(RoleRequiredMixin, View):
+    required_roles = PURCHASING_WRITE
+
+    def post(self, request, pk: int, line_pk: int):
+        line = get_object_or_404(PurchaseOrderLine, pk=line_pk, order_id=pk)
+        try:
+            services.purchase_order_line_remove(line=line, user=request.user)
+        except InventoryError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, f"Line {line.line_no} removed.")
+        return redirect("suppliers:po-detail", pk=pk)
+
+
+class PartInfoView(RoleRequiredMixin, TemplateView):
+    """HTMX fragment for the draft editor: the typed part's stock and on-order at the order's warehouse."""
+
+    template_name = "suppliers/_part_info.html"
+    required_roles = PURCHASING_READ
+
+    def get_context_data(self, **kwargs):
+        order = _order_or_404(self.kwargs["pk"])
+        number = self.request.GET.get("number", "").strip()
+        context = super().get_context_data(**kwargs) | {"number": number, "order": order}
+        if number:
+            part = inventory_selectors.part_by_number(number)
+            if part is None:
+                context["suggestions"] = list(inventory_selectors.part_search(query=number)[:8])
+            else:
+                current = inventory_selectors.part_current(part)
+                context["asked"] = part
+                context["info"] = selectors.part_purchasing_info(
+                    part=current, warehouse_id=order.warehouse_id, supplier=order.supplier
+                )
+        return context
+
+
+# --- receiving -------------------------------------------------------------------------
+
+
+def _receiving_scope(user):
+    access = user_access(user)
+    if access.is_superuser or Role.MANAGER in access.roles:
+        return None
+    return access.warehouse_ids
+
+
+class ReceivingView(RoleRequiredMixin, TemplateView):
+    """The clerk's goods-in screen: find an open order, scan to a line, enter quantity and bin, post."""
+
+    template_name = "suppliers/receiving.html"
+    required_roles = RECEIVING
+
+    def _order(self, pk) -> PurchaseOrder:
+        scope = _receiving_scope(self.request.user)
+        orders = PurchaseOrder.objects.select_related("supplier", "warehouse")
+        if scope is not None:
+            orders = orders.filter(warehouse_id__in=scope)
+        order = orders.filter(pk=pk).first()
+        if order is None:
+            raise Http404("No such purchase order in your warehouses.")
+        return order
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        request = self.request
+        query = request.GET.get("q", "").strip()
+        order_id = str(kwargs.get("order_id") or request.GET.get("order", ""))
+        context["q"] = query
+        context["is_manager"] = user_access(request.user).has_any({Role.MANAGER})
+        if order_id.isdigit():
+            order = self._order(int(order_id))
+            context["order"] = order
+            context["lines"] = self._lines(order)
+            context["bins"] = list(Bin.objects.filter(warehouse_id=order.warehouse_id, is_active=True).order_by("code"))
+            context["key"] = kwargs.get("key") or uuid.uuid4().hex
+            context["values"] = kwargs.get("values") or {}
+            context["now"] = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+            context["receipts"] = GoodsReceipt.objects.filter(purchase_order=order).select_related("posted_by")[:10]
+        elif query or "q" in request.GET:
+            context["orders"] = list(
+                selectors.open_purchase_orders_for_receiving(query=query, warehouse_ids=_receiving_scope(request.user))[
+                    :50
+                ]
+            )
+        return context
+
+    def _lines(self, order: PurchaseOrder):
+        lines = list(PurchaseOrderLine.objects.filter(order=order).select_related("part").order_by("line_no"))
+        defaults = dict(
+            StockLevel.objects.filter(
+                warehouse_id=order.warehouse_id, part_id__in=[line.part_id for line in lines]
+            ).values_list("part_id", "default_bin__code")
+        )
+        for line in lines:
+            line.default_bin_code = defaults.get(line.part_id) or ""
+        return lines
+
+    def get(self, request, *args, **kwargs):
+        query = request.GET.get("q", "").strip()
+        if query and "order" not in request.GET:
+            # One exact hit (a scanned order number) opens the order straight away.
+            found = list(
+                selectors.open_purchase_orders_for_receiving(query=query, warehouse_ids=_receiving_scope(request.user))[
+                    :2
+                ]
+            )
+            if len(found) == 1:
+                return redirect(f"{reverse('suppliers:receiving')}?order={found[0].pk}")
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request):
+        order_id = request.POST.get("order", "")
+        if not order_id.isdigit():
+            raise Http404("No order given.")
+        order = self._order(int(order_id))
+        key = request.POST.get("key", "")[:100]
+        try:
+            lines, arrived_at = self._parse(request, order)
+            receipt = services.goods_receipt_post(
+                order=order,
+                lines=lines,
+                user=request.user,
+                arrived_at=arrived_at,
+                idempotency_key=key or None,
+                delivery_note=request.POST.get("delivery_note", "").strip(),
+            )
+        except InventoryError as error:
+            messages.error(request, error.message)
+            context = self.get_context_data(key=key, values=request.POST, order_id=order.pk)
+            return self.render_to_response(context, status=409 if error.status_code == 409 else 400)
+        count = receipt.lines.count()
+        held = receipt.lines.filter(hold_state="held").count()
+        text = f"{receipt.number} posted: {count} line{'s' if count != 1 else ''} received"
+        if held:
+            text += f", {held} on quality hold (purchasing has been told)"
+        messages.success(request, text + ".")
+        order.refresh_from_db()
+        if order.state in OrderState.open_for_receipt():
+            return redirect(f"{reverse('suppliers:receiving')}?order={order.pk}")
+        return redirect("suppliers:receiving")
+
+    def _parse(self, request, order):
+        post = request.POST
+        bins = {b.code.upper(): b for b in Bin.objects.filter(warehouse_id=order.warehouse_id)}
+        lines = []
+        for line in PurchaseOrderLine.objects.filter(order=order).select_related("part"):
+            raw = post.get(f"qty-{line.pk}", "").strip()
+            if not raw:
+                continue
+            quantity = _decimal(raw, f"Line {line.line_no} ({line.part.number}): enter the quantity as a number.")
+            if quantity == 0:
+                continue
+            bin = self._bin(bins, post.get(f"bin-{line.pk}", ""), order)
+            lines.append(
+                services.ReceiptLineInput(
+                    po_line=line, quantity=quantity, bin=bin, hold=post.get(f"hold-{line.pk}") == "on"
+                )
+            )
+        extra_number = post.get("extra_part", "").strip()
+        if extra_number:
+            part = inventory_selectors.part_by_number(extra_number)
+            if part is None:
+                raise InventoryError(f"No part with number {extra_number!r}.", field="extra_part")
+            quantity = _decimal(post.get("extra_qty", ""), "Enter the unplanned quantity as a number.")
+            cost = post.get("extra_cost", "").strip()
+            lines.append(
+                services.ReceiptLineInput(
+                    part=part,
+                    quantity=quantity,
+                    bin=self._bin(bins, post.get("extra_bin", ""), order),
+                    hold=post.get("extra_hold") == "on",
+                    unit_cost=_decimal(cost, "Enter the unit cost as a number.") if cost else None,
+                )
+            )
+        arrived_at = None
+        raw_arrival = post.get("arrived_at", "").strip()
+        if raw_arrival:
+            try:
+                arrived_at = timezone.make_aware(datetime.fromisoformat(raw_arrival))
+            except ValueError:
+                raise InventoryError("Enter the arrival time as date and time.", field="arrived_at") from None
+            arrived_at = min(arrived_at, timezone.now())
+        return lines, arrived_at
+
+    @staticmethod
+    def _bin(bins, code: str, order):
+        code = code.strip().upper()
+        if not code:
+            return None
+        if code not in bins:
+            raise InventoryError(f"There is no bin {code} in {order.warehouse.code}.", field="bin")
+        return bins[code]
+
+
+def _decimal(raw: str, message: str) -> Decimal:
+    try:
+        value = Decimal(raw.strip().replace(",", "."))
+    except (InvalidOperation, ValueError):
+        raise InventoryError(message, field="quantity") from None
+    if not value.is_finite():
+        raise InventoryError(message, field="quantity")
+    return value
+
+
+class ReceiptDetailView(RoleRequiredMixin, DetailView):
+    template_name = "suppliers/receipt_detail.html"
+    required_roles = (*RECEIVING, Role.PURCHASER, Role.PLANNER)
+    context_object_name = "receipt"
+
+    def get_queryset(self):
+        return GoodsReceipt.objects.select_related(
+            "purchase_order__supplier", "warehouse", "posted_by"
+        ).prefetch_related(
+            Prefetch(
+                "lines", queryset=GoodsReceiptLine.objects.select_related("part", "bin", "po_line", "hold_decided_by")
+            )
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {
+            "may_decide": user_access(self.request.user).has_any(set(services.receiving.QUALITY_ROLES))
+        }
+
+
+class QualityHoldListView(RoleRequiredMixin, ListView):
+    template_name = "suppliers/hold_list.html"
+    required_roles = (Role.PURCHASER, Role.MANAGER, Role.CLERK)
+    paginate_by = 50
+    context_object_name = "held_lines"
+
+    def get_queryset(self):
+        return selectors.quality_hold_list()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {
+            "query_string": "",
+            "may_decide": user_access(self.request.user).has_any(set(services.receiving.QUALITY_ROLES)),
+        }
+
+
+class QualityHoldDecisionView(RoleRequiredMixin, View):
+    required_roles = (Role.PURCHASER, Role.MANAGER)
+
+    def post(self, request, line_pk: int, decision: str):
+        line = get_object_or_404(GoodsReceiptLine.objects.select_related("receipt", "part"), pk=line_pk)
+        try:
+            if decision == "release":
+                services.goods_receipt_line_release(line=line, user=request.user, note=request.POST.get("note", ""))
+                messages.success(request, f"{line.part.number} × {line.quantity.normalize():f} released to stock.")
+            elif decision == "reject":
+                form = RejectForm(request.POST)
+                if not form.is_valid():
+                    raise InventoryError("Say why the goods are rejected.", field="reason")
+                services.goods_receipt_line_reject(line=line, user=request.user, reason=form.cleaned_data["reason"])
+                messages.success(
+                    request,
+                    f"{line.part.number} × {line.quantity.normalize():f} rejected and returned to the supplier.",
+                )
+            else:
+                raise Http404("Unknown decision.")
+        except InventoryError as error:
+            messages.error(request, error.message)
+        return HttpResponseRedirect(
+            request.POST.get("next") or reverse("suppliers:receipt-detail", args=[line.receipt_id])
+        )
+
+
+# --- notifications ------------------------------------------------------------------
+
+
+class NotificationListView(RoleRequiredMixin, ListView):
+    """The user's in-app notifications (quality holds and others), unread first."""
+
+    template_name = "suppliers/notification_list.html"
+    required_roles = Role.INTERNAL
+    paginate_by = 50
+    context_object_name = "notifications"
+
+    def get_queryset(self):
+        return Notification.objects.filter(user=self.request.user).order_by("read_at", "-created_at", "-id")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {
+            "query_string": "",
+            "unread": Notification.objects.filter(user=self.request.user, read_at__isnull=True).count(),
+        }
+
+    def post(self, request):
+        ids = [int(i) for i in request.POST.getlist("id") if i.isdigit()]
+        count = inventory_services.notification_mark_read(user=request.user, notification_ids=ids if ids else None)
+        messages.success(request, f"{count} notification{'s' if count != 1 else ''} marked read.")
+        return redirect("suppliers:notifications")
+
+
+# --- supplier portal -------------------------------------------------------------------
+
+
+class PortalMixin:
+    """Only a supplier user, and only its own supplier's data: every query filters by ``self.supplier``."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect(f"{reverse('login')}?next={request.path}")
+        supplier = selectors.supplier_for_user(request.user)
+        if supplier is None or Role.SUPPLIER not in user_access(request.user).roles:
+            raise PermissionDenied("The supplier portal is for supplier users.")
+        self.supplier = supplier
+        return super().dispatch(request, *args, **kwargs)
+
+
+class PortalHomeView(PortalMixin, TemplateView):
+    template_name = "suppliers/portal_home.html"
+
+    def get_context_data(self, **kwargs):
+        orders = (
+            selectors.purchase_order_list(supplier_id=self.supplier.pk)
+            .filter(state__in=(*OrderState.on_order(),))
+            .order_by("expected_date", "number")
+        )
+        return super().get_context_data(**kwargs) | {
+            "supplier": self.supplier,
+            "orders": orders[:200],
+            "ratings": selectors.supplier_rating_list(supplier_id=self.supplier.pk)[:24],
+        }
+
+
+class PortalOrderView(PortalMixin, TemplateView):
+    template_name = "suppliers/portal_order.html"
+
+    def _order(self):
+        try:
+            return selectors.purchase_order_detail(self.kwargs["pk"], supplier=self.supplier)
+        except PurchaseOrder.DoesNotExist:
+            raise Http404("No such purchase order.") from None
+
+    def get_context_data(self, **kwargs):
+        order = self._order()
+        return super().get_context_data(**kwargs) | {
+            "supplier": self.supplier,
+            "order": order,
+            "lines": list(order.lines.all()),
+            "can_confirm": order.state == OrderState.SENT,
+        }
+
+    def post(self, request, pk: int):
+        order = self._order()
+        lines = []
+        try:
+            for line in order.lines.all():
+                raw_date = request.POST.get(f"date-{line.pk}", "").strip()
+                raw_qty = request.POST.get(f"qty-{line.pk}", "").strip()
+                promised = None
+                if raw_date:
+                    try:
+                        promised = datetime.strptime(raw_date, "%Y-%m-%d").date()  # noqa: DTZ007 - a date
+                    except ValueError:
+                        raise InventoryError(f"Line {line.line_no}: enter the date as YYYY-MM-DD.") from None
+                quantity = (
+                    _decimal(raw_qty, f"Line {line.line_no}: enter the quantity as a number.") if raw_qty else None
+                )
+                lines.append((line, promised, quantity))
+            services.purchase_order_confirm(order=order, user=request.user, lines=lines)
+        except InventoryError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, f"{order.number} confirmed. Thank you.")
+        return redirect("suppliers:portal-order", pk=order.pk)

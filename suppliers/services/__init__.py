@@ -12,8 +12,19 @@ from .orders import (
     purchase_order_send,
     purchase_order_update,
 )
+from .rating import rating_weights_current, supplier_rating_compute
+from .receiving import (
+    ReceiptLineInput,
+    goods_receipt_line_reject,
+    goods_receipt_line_release,
+    goods_receipt_post,
+)
 
 __all__ = [
+    "ReceiptLineInput",
+    "goods_receipt_line_reject",
+    "goods_receipt_line_release",
+    "goods_receipt_post",
     "purchase_order_approve",
     "purchase_order_cancel",
     "purchase_order_close",
@@ -24,4 +35,6 @@ __all__ = [
     "purchase_order_line_update",
     "purchase_order_send",
     "purchase_order_update",
+    "rating_weights_current",
+    "supplier_rating_compute",
 ]

@@ -83,7 +83,8 @@ def check_allowed(order: PurchaseOrder, action: str, user) -> None:
         if supplier is None or supplier.pk != order.supplier_id:
             raise NotAllowed("This purchase order belongs to another supplier.")
     if order.state not in states:
-        allowed = ", ".join(OrderState(s).label for s in states)
+        labels = [OrderState(s).label for s in states]
+        allowed = labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " or " + labels[-1]
         raise InvalidTransition(
             f"{order.number} is {order.get_state_display()}; only a {allowed} order can be {_past(action)}."
         )

@@ -1,0 +1,324 @@
+"""Goods receipts against purchase orders, and quality holds.
+
+A receipt is one document whose lines all go through
+``inventory.services.stock_receive`` inside the same transaction that adds
+to the order lines' received quantities and moves the order's state: stock,
+moving average cost, received quantities and state change together or not
+at all. The order row is locked first, so two clerks posting against one
+order queue, and the over-receipt check sees the other's quantities.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+
+from inventory import services as stock
+from inventory.models import Bin, Part
+from inventory.permissions import require_warehouse
+from inventory.roles import Role, user_access
+
+from ..exceptions import IdempotencyConflict, NotAllowed, OverReceipt, PartNotOnOrder, PurchasingError
+from ..locks import lock_order_lines, lock_purchase_order, next_number
+from ..models import (
+    GoodsReceipt,
+    GoodsReceiptLine,
+    HoldState,
+    OrderState,
+    PurchaseOrder,
+    PurchaseOrderLine,
+    QualityReject,
+    SupplierPart,
+)
+from .orders import _price, _quantity, check_allowed
+
+QUALITY_ROLES = (Role.PURCHASER, Role.MANAGER)
+UNPLANNED_ROLES = (Role.MANAGER,)
+
+
+@dataclass(frozen=True)
+class ReceiptLineInput:
+    """One line to receive: an order line, or (managers only) a part that is not on the order."""
+
+    quantity: Decimal
+    po_line: PurchaseOrderLine | None = None
+    part: Part | None = None
+    bin: Bin | None = None
+    hold: bool = False
+    unit_cost: Decimal | None = None
+
+
+def over_receipt_tolerance() -> Decimal:
+    return Decimal(str(getattr(settings, "INVENTORY_OVER_RECEIPT_TOLERANCE", 0) or 0))
+
+
+def _as_input(line) -> ReceiptLineInput:
+    if isinstance(line, ReceiptLineInput):
+        return line
+    po_line, quantity, bin, hold = line
+    return ReceiptLineInput(quantity=quantity, po_line=po_line, bin=bin, hold=bool(hold))
+
+
+def _existing(key: str | None, order: PurchaseOrder) -> GoodsReceipt | None:
+    if not key:
+        return None
+    receipt = GoodsReceipt.objects.filter(idempotency_key=key).first()
+    if receipt is not None and receipt.purchase_order_id != order.pk:
+        raise IdempotencyConflict("This receipt key was already used for another order; reload the page.")
+    return receipt
+
+
+def _fmt(value: Decimal) -> str:
+    return f"{value.normalize():f}"
+
+
+def goods_receipt_post(
+    *,
+    order: PurchaseOrder,
+    lines: Sequence[ReceiptLineInput | tuple],
+    user,
+    arrived_at: datetime | None = None,
+    posted_at: datetime | None = None,
+    idempotency_key: str | None = None,
+    delivery_note: str = "",
+) -> GoodsReceipt:
+    """Post one goods receipt against an order; a repeat with the same key returns the first receipt.
+
+    ``lines`` are ``ReceiptLineInput`` or (order line, quantity, bin, hold)
+    tuples. A line on hold enters stock quarantined and purchasing is told at
+    once. More than ordered × (1 + ``INVENTORY_OVER_RECEIPT_TOLERANCE``) on a
+    line is refused naming the line; a part not on the order is refused
+    unless a manager receives it as unplanned. ``arrived_at`` (default: the
+    posting time) records when the goods came, so the posting delay shows.
+    """
+    idempotency_key = (idempotency_key or "").strip()[:100] or None
+    existing = _existing(idempotency_key, order)
+    if existing is not None:
+        return existing
+    try:
+        return _post(
+            order=order,
+            lines=[_as_input(line) for line in lines],
+            user=user,
+            arrived_at=arrived_at,
+            posted_at=posted_at,
+            idempotency_key=idempotency_key,
+            delivery_note=delivery_note,
+        )
+    except IntegrityError as error:
+        # The same key raced in on another order; the first posting stands.
+        if idempotency_key and "idempotency" in str(error):
+            existing = _existing(idempotency_key, order)
+            if existing is not None:
+                return existing
+        raise
+
+
+@transaction.atomic
+def _post(
+    *,
+    order: PurchaseOrder,
+    lines: list[ReceiptLineInput],
+    user,
+    arrived_at: datetime | None,
+    posted_at: datetime | None,
+    idempotency_key: str | None,
+    delivery_note: str,
+) -> GoodsReceipt:
+    order = lock_purchase_order(order.pk)
+    check_allowed(order, "receive", user)
+    require_warehouse(user, order.warehouse)
+    existing = _existing(idempotency_key, order)  # a retry that waited for our lock
+    if existing is not None:
+        return existing
+    if not lines:
+        raise PurchasingError("Enter a quantity on at least one line.", field="lines")
+    posted_at = posted_at or timezone.now()
+    arrived_at = arrived_at or posted_at
+    if arrived_at > posted_at:
+        raise PurchasingError("The goods cannot arrive after the receipt is posted.", field="arrived_at")
+
+    order_lines = lock_order_lines(order.pk)
+    by_part = {line.part_id: line for line in order_lines.values()}
+    planned: list[tuple[ReceiptLineInput, PurchaseOrderLine | None, Part, Decimal, Decimal]] = []
+    adding: dict[int, Decimal] = defaultdict(Decimal)
+    access = user_access(user)
+    for item in lines:
+        po_line = item.po_line
+        if po_line is not None:
+            po_line = order_lines.get(po_line.pk)
+            if po_line is None:
+                raise PartNotOnOrder(f"Line {item.po_line.pk} is not a line of {order.number}.", field="lines")
+        elif item.part is not None:
+            po_line = by_part.get(item.part.pk)
+        else:
+            raise PurchasingError("Each receipt line needs an order line or a part.", field="lines")
+        part = po_line.part if po_line is not None else item.part
+        quantity = _quantity(part, item.quantity)
+        if po_line is None:
+            if not access.has_any(UNPLANNED_ROLES):
+                raise PartNotOnOrder(
+                    f"{part.number} is not on {order.number}; only a manager can receive it as an unplanned receipt."
+                )
+            supplier_part = SupplierPart.objects.filter(supplier=order.supplier, part=part).first()
+            unit_cost = _price(part, item.unit_cost, supplier_part, order.supplier)
+        else:
+            unit_cost = po_line.price
+            adding[po_line.pk] += quantity
+        planned.append((item, po_line, part, quantity, unit_cost))
+
+    tolerance = over_receipt_tolerance()
+    for line_id, quantity in adding.items():
+        line = order_lines[line_id]
+        total = line.quantity_received + quantity
+        limit = line.quantity * (1 + tolerance)
+        if total > limit:
+            raise OverReceipt(
+                f"Line {line.line_no} ({line.part.number}): {_fmt(total)} would be received against "
+                f"{_fmt(line.quantity)} ordered ({_fmt(line.quantity_received)} already received); "
+                f"the most allowed is {_fmt(limit)}."
+            )
+
+    year = timezone.localtime(posted_at).year
+    receipt = GoodsReceipt.objects.create(
+        number=f"GR-{year}-{next_number(f'GR-{year}'):06d}",
+        purchase_order=order,
+        warehouse=order.warehouse,
+        delivery_note=delivery_note[:60],
+        arrived_at=arrived_at,
+        posted_at=posted_at,
+        posted_by=user,
+        idempotency_key=idempotency_key,
+    )
+    receipt_lines = []
+    for item, po_line, part, quantity, unit_cost in planned:
+        movement = stock.stock_receive(
+            part=part,
+            warehouse=order.warehouse,
+            quantity=quantity,
+            unit_cost=unit_cost,
+            user=user,
+            bin=item.bin,
+            document_type="goods_receipt",
+            document_ref=receipt.number,
+            quarantine=item.hold,
+            posted_at=posted_at,
+        )
+        receipt_lines.append(
+            GoodsReceiptLine(
+                receipt=receipt,
+                po_line=po_line,
+                part=part,
+                quantity=quantity,
+                unit_cost=unit_cost,
+                bin=item.bin,
+                hold_state=HoldState.HELD if item.hold else HoldState.NONE,
+                movement=movement,
+            )
+        )
+    GoodsReceiptLine.objects.bulk_create(receipt_lines)
+    for line_id, quantity in adding.items():
+        order_lines[line_id].quantity_received += quantity
+    PurchaseOrderLine.objects.bulk_update([order_lines[i] for i in adding], ["quantity_received"])
+
+    if all(line.quantity_received >= line.quantity for line in order_lines.values()):
+        order.state = OrderState.RECEIVED
+        order.received_at = arrived_at
+    elif any(line.quantity_received > 0 for line in order_lines.values()):
+        order.state = OrderState.PARTIALLY_RECEIVED
+    order.save(update_fields=["state", "received_at"])
+
+    held = [line for line in receipt_lines if line.hold_state == HoldState.HELD]
+    if held:
+        parts = ", ".join(f"{line.part.number} × {_fmt(line.quantity)}" for line in held)
+        stock.notify(
+            users=stock.users_with_role(Role.PURCHASER),
+            message=f"Quality hold on {receipt.number} ({order.number}, {order.supplier.code}): {parts}.",
+            link=reverse("suppliers:receipt-detail", args=[receipt.pk]),
+            email_subject=f"Quality hold on {receipt.number} from {order.supplier.code}",
+        )
+    return receipt
+
+
+def _locked_held_line(line: GoodsReceiptLine, user) -> GoodsReceiptLine:
+    if not user_access(user).has_any(QUALITY_ROLES):
+        raise NotAllowed("Only purchasing or a manager decides on a quality hold.")
+    line = (
+        GoodsReceiptLine.objects.select_for_update()
+        .select_related("part", "receipt__warehouse", "receipt__purchase_order__supplier")
+        .get(pk=line.pk)
+    )
+    if line.hold_state != HoldState.HELD:
+        raise PurchasingError(
+            f"{line.part.number} on {line.receipt.number} is {line.get_hold_state_display()}, not on hold."
+        )
+    return line
+
+
+@transaction.atomic
+def goods_receipt_line_release(
+    *, line: GoodsReceiptLine, user, note: str = "", released_at: datetime | None = None
+) -> GoodsReceiptLine:
+    """The held goods passed inspection: the quarantined quantity becomes available."""
+    line = _locked_held_line(line, user)
+    stock.stock_quarantine_release(part=line.part, warehouse=line.receipt.warehouse, quantity=line.quantity)
+    line.hold_state = HoldState.RELEASED
+    line.hold_decided_at = released_at or timezone.now()
+    line.hold_decided_by = user
+    line.hold_note = note[:200]
+    line.save(update_fields=["hold_state", "hold_decided_at", "hold_decided_by", "hold_note"])
+    return line
+
+
+@transaction.atomic
+def goods_receipt_line_reject(
+    *, line: GoodsReceiptLine, user, reason: str, rejected_at: datetime | None = None
+) -> QualityReject:
+    """The held goods failed: return them to the supplier from quarantine and record the reject against it.
+
+    The order line keeps its received quantity (the supplier did deliver);
+    ``quantity_rejected`` records the reject and the rating counts it.
+    """
+    if not (reason or "").strip():
+        raise PurchasingError("Say why the goods are rejected.", field="reason")
+    line = _locked_held_line(line, user)
+    rejected_at = rejected_at or timezone.now()
+    receipt = line.receipt
+    movement = stock.stock_return_to_supplier(
+        part=line.part,
+        warehouse=receipt.warehouse,
+        quantity=line.quantity,
+        user=user,
+        document_ref=receipt.number,
+        reason=reason.strip(),
+        from_quarantine=True,
+        posted_at=max(rejected_at, receipt.posted_at),
+    )
+    if line.po_line_id:
+        PurchaseOrderLine.objects.filter(pk=line.po_line_id).update(
+            quantity_rejected=F("quantity_rejected") + line.quantity
+        )
+    line.hold_state = HoldState.REJECTED
+    line.hold_decided_at = rejected_at
+    line.hold_decided_by = user
+    line.hold_note = reason.strip()[:200]
+    line.save(update_fields=["hold_state", "hold_decided_at", "hold_decided_by", "hold_note"])
+    return QualityReject.objects.create(
+        supplier=receipt.purchase_order.supplier,
+        receipt_line=line,
+        part=line.part,
+        quantity=line.quantity,
+        reason=reason.strip()[:200],
+        rejected_at=rejected_at,
+        rejected_by=user,
+        movement=movement,
+    )
