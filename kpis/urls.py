@@ -1,4 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "kpis"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.DashboardView.as_view(), name="dashboard"),
+    path("drill/<str:kpi>/", views.DrillDownView.as_view(), name="drilldown"),
+    path("class-changes/", views.ClassChangesView.as_view(), name="class-changes"),
+    path("close/", views.CloseRequestView.as_view(), name="close"),
+    path("close/<int:pk>/", views.CloseProgressView.as_view(), name="close-progress"),
+]

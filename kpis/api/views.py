@@ -1,0 +1,150 @@
+"""REST endpoints of the month-end: snapshots, classes, targets and close runs."""
+
+from __future__ import annotations
+
+from django.db.models import F
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, status
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from inventory.permissions import roles_permission
+from inventory.roles import Role
+
+from .. import selectors, services
+from ..exceptions import KpiError
+from ..models import PartClass, Snapshot, Target
+from . import serializers as s
+
+READ = (Role.PLANNER, Role.MANAGER)
+MONTH = OpenApiParameter("month", str, description="YYYY-MM")
+WAREHOUSE = OpenApiParameter("warehouse", str, description="Warehouse code, or 'network' for the whole network")
+
+
+def _month(request):
+    text = request.query_params.get("month")
+    if not text:
+        return None
+    try:
+        return services.parse_month(text)
+    except KpiError as error:
+        raise ValidationError({"month": [error.message]}) from None
+
+
+class SnapshotList(generics.ListAPIView):
+    """KPI snapshots of published closes, with target and status."""
+
+    permission_classes = [roles_permission(*READ)]
+    serializer_class = s.SnapshotSerializer
+    filter_backends: list = []
+
+    def get_queryset(self):
+        params = self.request.query_params
+        rows = Snapshot.objects.filter(run__is_published=True).select_related("warehouse")
+        month = _month(self.request)
+        if month:
+            rows = rows.filter(month=month)
+        warehouse = params.get("warehouse")
+        if warehouse == "network":
+            rows = rows.filter(warehouse__isnull=True)
+        elif warehouse:
+            rows = rows.filter(warehouse__code=warehouse)
+        if params.get("kpi"):
+            rows = rows.filter(kpi=params["kpi"])
+        if "class" in params:
+            rows = rows.filter(class_key=params["class"])
+        return rows.order_by("-month", F("warehouse__code").asc(nulls_first=True), "kpi", "class_key")
+
+    @extend_schema(
+        parameters=[
+            MONTH,
+            WAREHOUSE,
+            OpenApiParameter("kpi", str),
+            OpenApiParameter("class", str, description="Class key; empty for the KPI over all classes"),
+        ]
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+class PartClassList(generics.ListAPIView):
+    """Classes per part and warehouse and month; ``changed=true`` lists only class changes."""
+
+    permission_classes = [roles_permission(*READ)]
+    serializer_class = s.PartClassSerializer
+    filter_backends: list = []
+
+    def get_queryset(self):
+        params = self.request.query_params
+        rows = PartClass.objects.filter(run__is_published=True).select_related("part", "warehouse")
+        month = _month(self.request)
+        if month:
+            rows = rows.filter(month=month)
+        if params.get("warehouse"):
+            rows = rows.filter(warehouse__code=params["warehouse"])
+        if params.get("part"):
+            from inventory.models import normalize_part_number
+
+            rows = rows.filter(part__number_normalized=normalize_part_number(params["part"]))
+        if params.get("class"):
+            rows = rows.filter(abc_class=params["class"])
+        if params.get("changed") == "true":
+            rows = rows.exclude(previous_class=F("abc_class"))
+        return rows.order_by("-month", "warehouse__code", "part__number_normalized")
+
+    @extend_schema(
+        parameters=[
+            MONTH,
+            OpenApiParameter("warehouse", str, description="Warehouse code"),
+            OpenApiParameter("part", str, description="Part number"),
+            OpenApiParameter("class", str),
+            OpenApiParameter("changed", bool, description="Only parts whose class changed"),
+        ]
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+class TargetListSet(generics.ListAPIView):
+    """Targets (planners and managers read; managers set). POST creates or replaces one band."""
+
+    permission_classes = [roles_permission(Role.MANAGER, read=READ)]
+    serializer_class = s.TargetSerializer
+    filter_backends: list = []
+
+    def get_queryset(self):
+        return Target.objects.select_related("warehouse").order_by("kpi", "class_key", "warehouse__code")
+
+    @extend_schema(request=s.TargetWriteSerializer, responses={200: s.TargetSerializer})
+    def post(self, request):
+        data = s.TargetWriteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        target = services.target_set(**data.validated_data)
+        return Response(s.TargetSerializer(target).data)
+
+
+class MonthCloseListCreate(generics.ListAPIView):
+    """Close runs, newest first. POST (managers) queues the close of a month; poll the run for progress."""
+
+    permission_classes = [roles_permission(Role.MANAGER, read=READ)]
+    serializer_class = s.MonthCloseSerializer
+    filter_backends: list = []
+
+    def get_queryset(self):
+        return selectors.close_runs()
+
+    @extend_schema(request=s.MonthCloseRequestSerializer, responses={202: s.MonthCloseSerializer})
+    def post(self, request):
+        data = s.MonthCloseRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        run = services.month_close_request(month=services.parse_month(data.validated_data["month"]), user=request.user)
+        run.refresh_from_db()
+        return Response(s.MonthCloseSerializer(run).data, status=status.HTTP_202_ACCEPTED)
+
+
+class MonthCloseDetail(generics.RetrieveAPIView):
+    permission_classes = [roles_permission(Role.MANAGER, read=READ)]
+    serializer_class = s.MonthCloseSerializer
+
+    def get_queryset(self):
+        return selectors.close_runs()

@@ -1,0 +1,27 @@
+"""python manage.py close_month YYYY-MM: run the month-end close here, printing each step."""
+
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand, CommandError
+
+from kpis import services
+from kpis.exceptions import KpiError
+from kpis.models import MonthClose
+
+
+class Command(BaseCommand):
+    help = "Close a month (demand history, month-end stock, classification, KPI snapshot) in this process."
+
+    def add_arguments(self, parser):
+        parser.add_argument("month", help="The month to close, as YYYY-MM.")
+
+    def handle(self, *args, month: str, **options):
+        def progress(run: MonthClose) -> None:
+            self.stdout.write(f"{run.progress:3d} %  {run.step}")
+
+        try:
+            run = services.month_close_run(month=services.parse_month(month), progress=progress)
+        except KpiError as error:
+            raise CommandError(error.message) from None
+        elapsed = (run.finished_at - run.started_at).total_seconds()
+        self.stdout.write(self.style.SUCCESS(f"Closed {run.month:%Y-%m} (run #{run.pk}) in {elapsed:.1f} s."))

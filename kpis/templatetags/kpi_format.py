@@ -1,0 +1,52 @@
+"""Show KPI values the way a parts manager reads them: shares in %, money with 2 decimals."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import template
+
+from ..models import Kpi
+from ..selectors import kpi_kind
+
+register = template.Library()
+
+
+def _format(kpi: str, value: Decimal | float | None) -> str:
+    if value is None:
+        return "–"
+    kind = kpi_kind(kpi)
+    number = float(value)
+    if kind == "share":
+        return f"{number * 100:.1f} %"
+    if kind == "count":
+        return f"{number:,.0f}"
+    return f"{number:,.2f}"
+
+
+@register.filter
+def kpi_value(snapshot) -> str:
+    return _format(snapshot.kpi, snapshot.value) if snapshot is not None else "–"
+
+
+@register.filter
+def kpi_target(snapshot) -> str:
+    """'≥ 92.0 %', '≤ 10.0 %', '3.00 – 4.00', or empty without a target."""
+    lower, upper = snapshot.target_lower, snapshot.target_upper
+    if lower is not None and upper is not None:
+        return f"{_format(snapshot.kpi, lower)} – {_format(snapshot.kpi, upper)}"
+    if lower is not None:
+        return f"≥ {_format(snapshot.kpi, lower)}"
+    if upper is not None:
+        return f"≤ {_format(snapshot.kpi, upper)}"
+    return ""
+
+
+@register.filter
+def kpi_label(kpi: str) -> str:
+    return Kpi(kpi).label
+
+
+@register.filter
+def percent(value: float | None) -> str:
+    return "–" if value is None else f"{value * 100:.1f} %"
