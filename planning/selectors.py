@@ -1,0 +1,282 @@
+"""Reads of the planning app: settings, sourcing choices, review lists, forecasts per part and per supplier."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.apps import apps
+from django.db import connection
+from django.db.models import OuterRef, QuerySet, Subquery, Sum
+from django.utils import timezone
+
+from inventory.models import Part, StockLevel, Warehouse
+from suppliers.models import Supplier, SupplierPart, SupplierRating
+
+from .models import (
+    Forecast,
+    KnownDemand,
+    PlanningSettings,
+    ProposalState,
+    ReplenishmentProposal,
+    StockingParameter,
+    VmiProposal,
+)
+from .months import add_months, month_start
+
+ZERO = Decimal("0")
+HORIZON = 12
+
+
+def planning_settings_current() -> PlanningSettings:
+    """The settings in force (the newest row); the defaults are stored the first time they are asked for."""
+    current = PlanningSettings.objects.order_by("-id").first()
+    return current or PlanningSettings.objects.create()
+
+
+# --- sourcing ----------------------------------------------------------------------------------
+
+
+def supplier_ranking_key(*, score: Decimal | None, price: Decimal, lead_time_days: int, is_preferred: bool, code: str):
+    """Best first: highest rating score (unrated last), then lowest price, then shortest lead time;
+    on a tie the preferred supplier wins."""
+    return (score is None, -(score or ZERO), price, lead_time_days, not is_preferred, code)
+
+
+def best_supplier_parts(part_ids) -> dict[int, SupplierPart]:
+    """The supplier part to order each part from, ranked by ``supplier_ranking_key``; active suppliers only."""
+    latest_score = Subquery(
+        SupplierRating.objects.filter(supplier=OuterRef("supplier_id"), score__isnull=False)
+        .order_by("-month")
+        .values("score")[:1]
+    )
+    rows = (
+        SupplierPart.objects.filter(part_id__in=list(part_ids), supplier__is_active=True)
+        .select_related("supplier")
+        .annotate(score=latest_score)
+    )
+    best: dict[int, SupplierPart] = {}
+    for sp in rows:
+        key = supplier_ranking_key(
+            score=sp.score,
+            price=sp.price,
+            lead_time_days=sp.lead_time_days,
+            is_preferred=sp.is_preferred,
+            code=sp.supplier.code,
+        )
+        current = best.get(sp.part_id)
+        if current is None or key < current._rank:
+            sp._rank = key
+            best[sp.part_id] = sp
+    return best
+
+
+def latest_classes(*, warehouse_ids=None) -> dict[tuple[int, int], str]:
+    """The newest month-end class per (part, warehouse), read from the month-end tables by name.
+
+    Planning does not import ``kpis`` (nothing does); when the month-end app
+    is absent or has not run, every part gets the default service level.
+    """
+    try:
+        model = apps.get_model("kpis", "PartClass")
+    except LookupError:
+        return {}
+    table = model._meta.db_table
+    where, params = "", []
+    if warehouse_ids is not None:
+        where, params = "WHERE warehouse_id = ANY(%s)", [list(warehouse_ids)]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT DISTINCT ON (part_id, warehouse_id) part_id, warehouse_id, abc_class FROM {table} {where} "  # noqa: S608 - table name from the model
+            "ORDER BY part_id, warehouse_id, month DESC, run_id DESC",
+            params,
+        )
+        return {(p, w): c for p, w, c in cursor.fetchall()}
+
+
+# --- review screen -----------------------------------------------------------------------------
+
+
+def proposal_list(
+    *, supplier_id: int | None = None, warehouse_id: int | None = None, class_code: str = "", state: str = "open"
+) -> QuerySet[ReplenishmentProposal]:
+    proposals = ReplenishmentProposal.objects.select_related("part", "warehouse", "from_warehouse", "supplier")
+    if state:
+        proposals = proposals.filter(state=state)
+    if supplier_id:
+        proposals = proposals.filter(supplier_id=supplier_id)
+    if warehouse_id:
+        proposals = proposals.filter(warehouse_id=warehouse_id)
+    if class_code:
+        proposals = proposals.filter(class_code=class_code)
+    return proposals.order_by("warehouse__code", "part__number_normalized", "id")
+
+
+def proposal_filter_choices() -> dict:
+    open_rows = ReplenishmentProposal.objects.filter(state=ProposalState.OPEN)
+    return {
+        "suppliers": Supplier.objects.filter(pk__in=open_rows.values("supplier_id")).order_by("code"),
+        "warehouses": Warehouse.objects.filter(pk__in=open_rows.values("warehouse_id")).order_by("code"),
+        "classes": sorted(c for c in open_rows.values_list("class_code", flat=True).distinct() if c),
+    }
+
+
+# --- forecasts ---------------------------------------------------------------------------------
+
+
+@dataclass
+class MonthFigure:
+    month: date
+    statistical: Decimal
+    known: Decimal
+
+    @property
+    def total(self) -> Decimal:
+        return self.statistical + self.known
+
+
+@dataclass
+class PartForecast:
+    part: Part
+    warehouse: Warehouse
+    forecast: Forecast | None
+    parameter: StockingParameter | None
+    level: StockLevel | None
+    months: list[MonthFigure] = field(default_factory=list)
+    known: list[KnownDemand] = field(default_factory=list)
+
+    @property
+    def total(self) -> Decimal:
+        return sum((m.total for m in self.months), ZERO)
+
+
+def _first_month(today: date | None = None) -> date:
+    return month_start(today or timezone.localdate())
+
+
+def part_forecasts(*, part: Part, today: date | None = None) -> list[PartForecast]:
+    """The part's forecast in every warehouse that has one (or known demand), month by month."""
+    first = _first_month(today)
+    months = [add_months(first, i) for i in range(HORIZON)]
+    forecasts = {f.warehouse_id: f for f in Forecast.objects.filter(part=part)}
+    params = {p.warehouse_id: p for p in StockingParameter.objects.filter(part=part)}
+    levels = {lv.warehouse_id: lv for lv in StockLevel.objects.filter(part=part)}
+    known_rows = list(
+        KnownDemand.objects.filter(part=part, month__gte=first, month__lte=months[-1]).select_related("created_by")
+    )
+    known_by = defaultdict(list)
+    for row in known_rows:
+        known_by[row.warehouse_id].append(row)
+    warehouse_ids = set(forecasts) | set(known_by)
+    result = []
+    for warehouse in Warehouse.objects.filter(pk__in=warehouse_ids).order_by("code"):
+        fc = forecasts.get(warehouse.pk)
+        rate = fc.per_month if fc else ZERO
+        known_month = defaultdict(lambda: ZERO)
+        for row in known_by[warehouse.pk]:
+            known_month[row.month] += row.quantity
+        result.append(
+            PartForecast(
+                part=part,
+                warehouse=warehouse,
+                forecast=fc,
+                parameter=params.get(warehouse.pk),
+                level=levels.get(warehouse.pk),
+                months=[MonthFigure(m, rate, known_month[m]) for m in months],
+                known=known_by[warehouse.pk],
+            )
+        )
+    return result
+
+
+@dataclass
+class SupplierForecastRow:
+    part: Part
+    supplier_part_number: str
+    months: list[Decimal]
+
+    @property
+    def total(self) -> Decimal:
+        return sum(self.months, ZERO)
+
+
+def supplier_forecast(*, supplier: Supplier, today: date | None = None) -> tuple[list[date], list[SupplierForecastRow]]:
+    """Forecast demand of the supplier's own parts, summed over warehouses, for the next 12 months.
+
+    Only parts the supplier sells (its supplier parts) appear. Two queries
+    plus one for the known demand, whatever the number of parts.
+    """
+    first = _first_month(today)
+    months = [add_months(first, i) for i in range(HORIZON)]
+    sps = list(
+        SupplierPart.objects.filter(supplier=supplier).select_related("part").order_by("part__number_normalized")
+    )
+    part_ids = [sp.part_id for sp in sps]
+    rates = dict(
+        Forecast.objects.filter(part_id__in=part_ids)
+        .values("part_id")
+        .annotate(rate=Sum("per_month"))
+        .values_list("part_id", "rate")
+    )
+    known = defaultdict(lambda: ZERO)
+    for part_id, month, quantity in (
+        KnownDemand.objects.filter(part_id__in=part_ids, month__gte=first, month__lte=months[-1])
+        .values("part_id", "month")
+        .annotate(q=Sum("quantity"))
+        .values_list("part_id", "month", "q")
+    ):
+        known[(part_id, month)] += quantity
+    rows = []
+    for sp in sps:
+        rate = rates.get(sp.part_id) or ZERO
+        figures = [(rate + known[(sp.part_id, m)]).quantize(Decimal("0.01")) for m in months]
+        rows.append(SupplierForecastRow(part=sp.part, supplier_part_number=sp.supplier_part_number, months=figures))
+    return months, rows
+
+
+# --- vendor-managed inventory ------------------------------------------------------------------
+
+
+@dataclass
+class VmiPosition:
+    parameter: StockingParameter
+    level: StockLevel | None
+    forecast_per_month: Decimal
+
+    @property
+    def projected(self) -> Decimal:
+        lv = self.level
+        if lv is None:
+            return ZERO
+        return lv.on_hand + lv.in_transit - lv.reserved - lv.backordered
+
+
+def vmi_positions(*, supplier: Supplier) -> list[VmiPosition]:
+    """Stock position of the supplier's VMI parts (parts it sells, flagged VMI), per warehouse."""
+    part_ids = SupplierPart.objects.filter(supplier=supplier).values("part_id")
+    params = list(
+        StockingParameter.objects.filter(is_vmi=True, part_id__in=part_ids)
+        .select_related("part", "warehouse")
+        .order_by("warehouse__code", "part__number_normalized")
+    )
+    levels = {
+        (lv.part_id, lv.warehouse_id): lv
+        for lv in StockLevel.objects.filter(
+            part_id__in=[p.part_id for p in params], warehouse_id__in={p.warehouse_id for p in params}
+        )
+    }
+    return [
+        VmiPosition(parameter=p, level=levels.get((p.part_id, p.warehouse_id)), forecast_per_month=p.forecast_per_month)
+        for p in params
+    ]
+
+
+def vmi_proposal_list(*, supplier: Supplier | None = None, state: str = "") -> QuerySet[VmiProposal]:
+    rows = VmiProposal.objects.select_related("supplier", "part", "warehouse", "purchase_order")
+    if supplier is not None:
+        rows = rows.filter(supplier=supplier)
+    if state:
+        rows = rows.filter(state=state)
+    return rows

@@ -1,0 +1,31 @@
+"""Every write of the planning app. Import services from here: ``from planning import services``."""
+
+from .forecast import forecast_error_record, forecast_run, known_demand_add, known_demand_remove
+from .parameters import (
+    limits_apply,
+    parameter_flags_set,
+    parameter_override_clear,
+    parameter_override_set,
+    parameters_compute,
+)
+from .replenishment import proposals_approve, proposals_build, proposals_reject, replenishment_run
+from .vmi import vmi_accept, vmi_propose, vmi_reject
+
+__all__ = [
+    "forecast_error_record",
+    "forecast_run",
+    "known_demand_add",
+    "known_demand_remove",
+    "limits_apply",
+    "parameter_flags_set",
+    "parameter_override_clear",
+    "parameter_override_set",
+    "parameters_compute",
+    "proposals_approve",
+    "proposals_build",
+    "proposals_reject",
+    "replenishment_run",
+    "vmi_accept",
+    "vmi_propose",
+    "vmi_reject",
+]

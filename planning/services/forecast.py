@@ -1,0 +1,226 @@
+"""The forecast run: demand history in one query, every series forecast at once, rows written by COPY."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from decimal import Decimal
+
+import numpy as np
+from django.db import connection, transaction
+from django.utils import timezone
+
+from inventory.models import DemandHit, Part, StockLevel, Warehouse
+
+from .. import forecasting
+from ..exceptions import PlanningError, PlanningNotAllowed
+from ..models import Forecast, ForecastError, KnownDemand, MethodChoice
+from ..months import add_months, month_index, month_start
+from ..selectors import planning_settings_current
+
+ZERO = Decimal("0")
+_WH_BITS = 24  # pair key = part_id << 24 | warehouse_id
+
+
+@dataclass(frozen=True)
+class ForecastRunResult:
+    series: int
+    first_month: date
+    error_month: date
+    error_rows: int
+
+
+def _aware(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def _ids(values) -> np.ndarray:
+    return np.fromiter(values, dtype=np.int64)
+
+
+def demand_history(*, first_month: date, months: int, warehouse_ids=None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(part_ids, warehouse_ids, y) for every stocked or demanded pair; y is (series, months) of quantity
+    requested per month (lost demand included: it was demand), oldest first, ending the month before
+    ``first_month``."""
+    start = add_months(first_month, -months)
+    tz = timezone.get_current_timezone_name()
+    hits = DemandHit._meta.db_table
+    levels = StockLevel._meta.db_table
+    scope_hits = scope_levels = ""
+    params: list = [tz, tz, _aware(start), _aware(first_month)]
+    if warehouse_ids is not None:
+        scope_hits = "AND warehouse_id = ANY(%s)"
+        scope_levels = "WHERE warehouse_id = ANY(%s)"
+        params.append(list(warehouse_ids))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT part_id, warehouse_id, "  # noqa: S608 - table names from the models
+            f"(EXTRACT(YEAR FROM occurred_at AT TIME ZONE %s)::int * 12 "
+            f"+ EXTRACT(MONTH FROM occurred_at AT TIME ZONE %s)::int) AS m, SUM(quantity_requested) "
+            f"FROM {hits} WHERE occurred_at >= %s AND occurred_at < %s {scope_hits} GROUP BY 1, 2, 3",
+            params,
+        )
+        hit_rows = cursor.fetchall()
+        cursor.execute(
+            f"SELECT part_id, warehouse_id FROM {levels} {scope_levels}",  # noqa: S608
+            params[4:],
+        )
+        level_rows = cursor.fetchall()
+    hit_part = _ids(r[0] for r in hit_rows)
+    hit_wh = _ids(r[1] for r in hit_rows)
+    hit_month = _ids(r[2] for r in hit_rows) - month_index(start)
+    hit_qty = np.fromiter((float(r[3]) for r in hit_rows), dtype=np.float64, count=len(hit_rows))
+    level_keys = (_ids(r[0] for r in level_rows) << _WH_BITS) | _ids(r[1] for r in level_rows)
+    hit_keys = (hit_part << _WH_BITS) | hit_wh
+    keys = np.union1d(level_keys, hit_keys)
+    y = np.zeros((keys.size, months))
+    np.add.at(y, (np.searchsorted(keys, hit_keys), hit_month), hit_qty)
+    return keys >> _WH_BITS, keys & ((1 << _WH_BITS) - 1), y
+
+
+def _num(value: float, places: int = 4) -> Decimal | None:
+    if value is None or not math.isfinite(value):
+        return None
+    return round(Decimal(repr(float(value))), places)
+
+
+def forecast_error_record(*, month: date) -> int:
+    """Compare the forecasts made before ``month`` with the demand that came in it, per warehouse.
+
+    Only forecasts whose first month is not after ``month`` count, so a
+    forecast is never scored against history it was fitted on. Rerunning
+    replaces the month's rows. Returns the number of warehouses recorded.
+    """
+    month = month_start(month)
+    tz = timezone.get_current_timezone_name()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            WITH f AS (
+                SELECT f.part_id, f.warehouse_id, f.per_month + COALESCE(k.qty, 0) AS fc
+                FROM {Forecast._meta.db_table} f
+                LEFT JOIN (SELECT part_id, warehouse_id, SUM(quantity) qty FROM {KnownDemand._meta.db_table}
+                           WHERE month = %(m)s GROUP BY 1, 2) k USING (part_id, warehouse_id)
+                WHERE f.first_month <= %(m)s
+            ), a AS (
+                SELECT part_id, warehouse_id, SUM(quantity_requested) AS qty FROM {DemandHit._meta.db_table}
+                WHERE occurred_at >= %(start)s AND occurred_at < %(end)s GROUP BY 1, 2
+            )
+            SELECT f.warehouse_id, COUNT(*), COUNT(*) FILTER (WHERE a.qty > 0), SUM(f.fc), COALESCE(SUM(a.qty), 0),
+                   AVG(ABS(f.fc - a.qty) / a.qty) FILTER (WHERE a.qty > 0),
+                   (SUM(f.fc) - COALESCE(SUM(a.qty), 0)) / NULLIF(SUM(a.qty), 0)
+            FROM f LEFT JOIN a USING (part_id, warehouse_id)
+            GROUP BY f.warehouse_id
+            """,  # noqa: S608 - table names from the models
+            {"m": month, "start": _aware(month), "end": _aware(add_months(month, 1)), "tz": tz},
+        )
+        rows = cursor.fetchall()
+    now = timezone.now()
+    with transaction.atomic():
+        ForecastError.objects.filter(month=month).delete()
+        ForecastError.objects.bulk_create(
+            [
+                ForecastError(
+                    warehouse_id=wh,
+                    month=month,
+                    series=n,
+                    series_with_demand=n_demand,
+                    forecast_total=round(Decimal(fc_total), 4),
+                    actual_total=round(Decimal(actual), 4),
+                    mape=None if mape is None else round(Decimal(mape), 4),
+                    bias=None if bias is None else round(Decimal(bias), 4),
+                    computed_at=now,
+                )
+                for wh, n, n_demand, fc_total, actual, mape, bias in rows
+            ]
+        )
+    return len(rows)
+
+
+def forecast_run(*, today: date | None = None, warehouse_ids=None) -> ForecastRunResult:
+    """Forecast every part-warehouse from its demand history; replaces the stored forecasts in scope.
+
+    First records last month's forecast error (against the forecasts about
+    to be replaced), then forecasts all series at once (numpy) and writes
+    them with COPY.
+    """
+    cfg = planning_settings_current()
+    first = month_start(today or timezone.localdate())
+    error_rows = forecast_error_record(month=add_months(first, -1))
+    months = cfg.history_months
+    part_ids, wh_ids, y = demand_history(first_month=first, months=months, warehouse_ids=warehouse_ids)
+    choice = forecasting.BY_HOLDOUT if cfg.method_choice == MethodChoice.HOLDOUT else forecasting.BY_PATTERN
+    result = forecasting.forecast_all(y, choice=choice) if len(y) else None
+    now = timezone.now()
+    table = Forecast._meta.db_table
+    columns = (
+        "part_id, warehouse_id, first_month, per_month, std_per_month, method, pattern, adi, cv2, "
+        "holdout_mae, holdout_mape, holdout_bias, history_months, computed_at"
+    )
+    with transaction.atomic(), connection.cursor() as cursor:
+        if warehouse_ids is None:
+            cursor.execute(f"DELETE FROM {table}")  # noqa: S608
+        else:
+            cursor.execute(f"DELETE FROM {table} WHERE warehouse_id = ANY(%s)", [list(warehouse_ids)])  # noqa: S608
+        if result is not None:
+            rate = np.round(result.rate, 4)
+            std = np.round(result.std, 4)
+            adi = np.where(np.isfinite(result.adi), np.round(result.adi, 4), np.nan)
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for i in range(len(rate)):
+                    copy.write_row(
+                        (
+                            int(part_ids[i]),
+                            int(wh_ids[i]),
+                            first,
+                            float(rate[i]),
+                            float(std[i]),
+                            result.method[i],
+                            result.pattern[i],
+                            None if np.isnan(adi[i]) else float(adi[i]),
+                            round(float(result.cv2[i]), 4),
+                            _num(result.mae[i]),
+                            _num(result.mape[i]),
+                            _num(result.bias[i]),
+                            months,
+                            now,
+                        )
+                    )
+    return ForecastRunResult(series=len(y), first_month=first, error_month=add_months(first, -1), error_rows=error_rows)
+
+
+# --- known future demand -----------------------------------------------------------------------
+
+
+def _require_planner(user) -> None:
+    from inventory.permissions import has_role
+    from inventory.roles import Role
+
+    if not has_role(user, Role.PLANNER, Role.MANAGER):
+        raise PlanningNotAllowed("Only planners and managers change forecasts and stocking parameters.")
+
+
+@transaction.atomic
+def known_demand_add(
+    *, part: Part, warehouse: Warehouse, month: date, quantity: Decimal, reason: str, user
+) -> KnownDemand:
+    """Add demand a planner knows is coming; it is added to the forecast for that month."""
+    _require_planner(user)
+    quantity = Decimal(quantity)
+    if quantity <= 0:
+        raise PlanningError("Known demand must be more than zero.", field="quantity")
+    if not (reason or "").strip():
+        raise PlanningError("Say what the demand is for (a campaign, a service contract).", field="reason")
+    month = month_start(month)
+    if month < month_start(timezone.localdate()):
+        raise PlanningError("Known demand is for this month or a later one.", field="month")
+    return KnownDemand.objects.create(
+        part=part, warehouse=warehouse, month=month, quantity=quantity, reason=reason.strip(), created_by=user
+    )
+
+
+@transaction.atomic
+def known_demand_remove(*, known: KnownDemand, user) -> None:
+    _require_planner(user)
+    known.delete()

@@ -1,0 +1,412 @@
+"""The replenishment run and the approval of its proposals.
+
+For every planned part-warehouse, projected stock = on hand + on order + in
+transit − reserved − backorders. Below the reorder point (the min, which is
+the reorder point rounded up to a whole unit) the shortfall up to the max is
+covered in this order: a neighbour's surplus above its own maximum (nearest
+first), the parent's stock above its own minimum, then a supplier order to
+the best supplier, rounded to its pack size and minimum order quantity.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from inventory.models import (
+    Part,
+    StockLevel,
+    TransferOrder,
+    TransferOrderLine,
+    TransferState,
+    Warehouse,
+    WarehouseNeighbour,
+)
+from inventory.permissions import has_role
+from inventory.roles import Role
+from inventory.services.transfers import transfer_order_create
+from suppliers import services as supplier_services
+from suppliers.models import OrderState, OrderType, PurchaseOrder, PurchaseOrderLine
+
+from ..exceptions import PlanningError, PlanningNotAllowed, ProposalNotOpen
+from ..models import (
+    ProposalSource,
+    ProposalState,
+    ReplenishmentProposal,
+    ReplenishmentRun,
+    RunState,
+    StockingParameter,
+)
+from ..selectors import best_supplier_parts
+from .forecast import forecast_run
+from .parameters import parameters_compute
+
+logger = logging.getLogger(__name__)
+
+ZERO = Decimal("0")
+APPROVERS = (Role.PURCHASER, Role.MANAGER, Role.PLANNER)
+# Draft orders count as on order for planning: an approved proposal becomes a
+# draft order, and the next night must not propose the same quantity again.
+PLANNING_ON_ORDER_STATES = (OrderState.DRAFT, *OrderState.on_order())
+
+
+def _fmt(value: Decimal) -> str:
+    value = Decimal(value)
+    return f"{value.quantize(Decimal('0.01')).normalize():f}"
+
+
+def _round_to_pack(quantity: Decimal, pack: Decimal, moq: Decimal) -> Decimal:
+    quantity = max(quantity, moq)
+    if pack > 0:
+        quantity = (quantity / pack).to_integral_value(rounding=ROUND_CEILING) * pack
+    return quantity
+
+
+@dataclass
+class Position:
+    part_id: int
+    warehouse_id: int
+    class_code: str
+    forecast_per_month: Decimal
+    method: str
+    pattern: str
+    safety_stock: Decimal
+    reorder_point: Decimal
+    eoq: Decimal
+    min_qty: Decimal
+    max_qty: Decimal
+    order_on_demand: bool
+    on_hand: Decimal
+    reserved: Decimal
+    in_transit: Decimal
+    backordered: Decimal
+    on_order: Decimal
+
+    @property
+    def projected(self) -> Decimal:
+        return self.on_hand + self.on_order + self.in_transit - self.reserved - self.backordered
+
+
+def positions(*, warehouse_ids=None, today: date | None = None) -> list[Position]:
+    """Every planned part-warehouse (not VMI) with its effective parameters and stock position, one query."""
+    today = today or timezone.localdate()
+    active = "(p.override_reason <> '' AND (p.override_expires_on IS NULL OR p.override_expires_on >= %(today)s))"
+
+    def eff(name: str) -> str:
+        return f"CASE WHEN {active} AND p.override_{name} IS NOT NULL THEN p.override_{name} ELSE p.{name} END"
+
+    where = "WHERE NOT p.is_vmi"
+    params: dict = {"today": today, "states": list(PLANNING_ON_ORDER_STATES), "requested": TransferState.REQUESTED}
+    if warehouse_ids is not None:
+        where += " AND p.warehouse_id = ANY(%(wh)s)"
+        params["wh"] = list(warehouse_ids)
+    sql = f"""
+        SELECT p.part_id, p.warehouse_id, p.class_code, p.forecast_per_month, COALESCE(f.method, ''),
+               COALESCE(f.pattern, ''), {eff("safety_stock")}, {eff("reorder_point")}, {eff("eoq")},
+               {eff("min_qty")}, {eff("max_qty")}, p.order_on_demand,
+               COALESCE(l.on_hand, 0), COALESCE(l.reserved, 0), COALESCE(l.in_transit, 0),
+               COALESCE(l.backordered, 0), COALESCE(po.qty, 0) + COALESCE(tr.qty, 0)
+        FROM {StockingParameter._meta.db_table} p
+        LEFT JOIN planning_forecast f USING (part_id, warehouse_id)
+        LEFT JOIN {StockLevel._meta.db_table} l USING (part_id, warehouse_id)
+        LEFT JOIN (
+            SELECT pol.part_id, po.warehouse_id, SUM(GREATEST(pol.quantity - pol.quantity_received, 0)) AS qty
+            FROM {PurchaseOrderLine._meta.db_table} pol JOIN {PurchaseOrder._meta.db_table} po ON po.id = pol.order_id
+            WHERE po.state = ANY(%(states)s) GROUP BY 1, 2
+        ) po USING (part_id, warehouse_id)
+        LEFT JOIN (
+            SELECT tl.part_id, t.to_warehouse_id AS warehouse_id, SUM(tl.quantity_requested) AS qty
+            FROM {TransferOrderLine._meta.db_table} tl JOIN {TransferOrder._meta.db_table} t ON t.id = tl.transfer_id
+            WHERE t.state = %(requested)s GROUP BY 1, 2
+        ) tr USING (part_id, warehouse_id)
+        {where}
+        ORDER BY p.warehouse_id, p.part_id
+    """  # noqa: S608 - table names from the models
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [Position(*row) for row in cursor.fetchall()]
+
+
+def _needs_cover(pos: Position) -> bool:
+    if pos.order_on_demand:
+        return pos.projected < 0
+    return pos.projected < pos.min_qty
+
+
+def _target(pos: Position) -> Decimal:
+    if pos.order_on_demand:
+        return ZERO
+    return max(pos.max_qty, pos.min_qty)
+
+
+@dataclass
+class _Spare:
+    """Stock a warehouse can give away, shrinking as this run hands it out."""
+
+    left: dict[tuple[int, int], Decimal] = field(default_factory=dict)
+
+    def take(self, key: tuple[int, int], wanted: Decimal) -> Decimal:
+        have = self.left.get(key, ZERO)
+        given = min(have, wanted)
+        if given > 0:
+            self.left[key] = have - given
+        return max(given, ZERO)
+
+
+def _whole(part_whole: bool, quantity: Decimal) -> Decimal:
+    return quantity.to_integral_value(rounding=ROUND_FLOOR) if part_whole else quantity
+
+
+def proposals_build(*, run: ReplenishmentRun, warehouse_ids=None, today: date | None = None) -> int:
+    """Write the run's proposals; the open proposals of earlier runs in scope are superseded."""
+    needy = [pos for pos in positions(warehouse_ids=warehouse_ids, today=today) if _needs_cover(pos)]
+    part_ids = {pos.part_id for pos in needy}
+    warehouses = Warehouse.objects.in_bulk()
+    neighbours = defaultdict(list)
+    for link in WarehouseNeighbour.objects.order_by("transfer_lead_time_days", "neighbour__code"):
+        neighbours[link.warehouse_id].append(link.neighbour_id)
+    surplus, spare_at_parent = _Spare(), _Spare()
+    for lv in StockLevel.objects.filter(part_id__in=part_ids):
+        free = lv.on_hand - lv.reserved - lv.quarantined - lv.backordered
+        surplus.left[(lv.part_id, lv.warehouse_id)] = (
+            max(free - lv.max_qty, ZERO) if lv.max_qty > 0 else max(free, ZERO)
+        )
+        spare_at_parent.left[(lv.part_id, lv.warehouse_id)] = max(free - lv.min_qty, ZERO)
+    whole = set(Part.objects.filter(pk__in=part_ids, unit__in=["PCS", "SET"]).values_list("pk", flat=True))
+    suppliers = best_supplier_parts(part_ids)
+
+    rows: list[ReplenishmentProposal] = []
+    for pos in needy:
+        need = _target(pos) - pos.projected
+        why = (
+            f"Projected {_fmt(pos.projected)} (on hand {_fmt(pos.on_hand)} + on order {_fmt(pos.on_order)} "
+            f"+ in transit {_fmt(pos.in_transit)} − reserved {_fmt(pos.reserved)} − backordered "
+            f"{_fmt(pos.backordered)}) "
+        )
+        if pos.order_on_demand:
+            why += "is below zero (order on demand)"
+        else:
+            why += f"is below the reorder point {_fmt(pos.reorder_point)}; order up to max {_fmt(_target(pos))}"
+        base = {
+            "run": run,
+            "part_id": pos.part_id,
+            "warehouse_id": pos.warehouse_id,
+            "class_code": pos.class_code,
+            "forecast_per_month": pos.forecast_per_month,
+            "method": pos.method,
+            "pattern": pos.pattern,
+            "safety_stock": pos.safety_stock,
+            "reorder_point": pos.reorder_point,
+            "eoq": pos.eoq,
+            "min_qty": pos.min_qty,
+            "max_qty": pos.max_qty,
+            "on_hand": pos.on_hand,
+            "on_order": pos.on_order,
+            "in_transit": pos.in_transit,
+            "reserved": pos.reserved,
+            "backordered": pos.backordered,
+            "projected": pos.projected,
+        }
+        is_whole = pos.part_id in whole
+        for neighbour_id in neighbours.get(pos.warehouse_id, []):
+            if need <= 0:
+                break
+            given = _whole(is_whole, surplus.take((pos.part_id, neighbour_id), need))
+            if given > 0:
+                need -= given
+                rows.append(
+                    ReplenishmentProposal(
+                        **base,
+                        source=ProposalSource.NEIGHBOUR,
+                        from_warehouse_id=neighbour_id,
+                        suggested_quantity=given,
+                        quantity=given,
+                        reason=f"{why}; {warehouses[neighbour_id].code} has stock above its maximum.",
+                    )
+                )
+        parent_id = warehouses[pos.warehouse_id].parent_id
+        if need > 0 and parent_id:
+            given = _whole(is_whole, spare_at_parent.take((pos.part_id, parent_id), need))
+            if given > 0:
+                need -= given
+                rows.append(
+                    ReplenishmentProposal(
+                        **base,
+                        source=ProposalSource.PARENT,
+                        from_warehouse_id=parent_id,
+                        suggested_quantity=given,
+                        quantity=given,
+                        reason=f"{why}; the parent {warehouses[parent_id].code} has stock above its minimum.",
+                    )
+                )
+        if need > 0:
+            sp = suppliers.get(pos.part_id)
+            if sp is None:
+                logger.warning("No active supplier sells part %s; shortfall %s not proposed", pos.part_id, need)
+                continue
+            quantity = _round_to_pack(need, sp.pack_size, sp.min_order_qty)
+            rounding = f" (rounded from {_fmt(need)} to pack {_fmt(sp.pack_size)}, MOQ {_fmt(sp.min_order_qty)})"
+            rows.append(
+                ReplenishmentProposal(
+                    **base,
+                    source=ProposalSource.SUPPLIER,
+                    supplier_id=sp.supplier_id,
+                    unit_price=sp.price,
+                    suggested_quantity=quantity,
+                    quantity=quantity,
+                    reason=(
+                        f"{why}; order from {sp.supplier.code} (best by rating, price, lead time)"
+                        + (rounding if quantity != need else "")
+                        + "."
+                    )[:300],
+                )
+            )
+    with transaction.atomic():
+        old = ReplenishmentProposal.objects.filter(state=ProposalState.OPEN).exclude(run=run)
+        if warehouse_ids is not None:
+            old = old.filter(warehouse_id__in=list(warehouse_ids))
+        old.update(state=ProposalState.SUPERSEDED)
+        for row in rows:
+            row.reason = row.reason[:300]
+        ReplenishmentProposal.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
+
+
+def replenishment_run(
+    *, run: ReplenishmentRun | None = None, user=None, today: date | None = None, warehouse_ids=None
+) -> ReplenishmentRun:
+    """Forecast, compute parameters and propose cover, recording progress and failure on the run.
+
+    Each step commits on its own: a failure in a later step keeps the
+    earlier steps' results and leaves the run marked failed with the error.
+    """
+    run = run or ReplenishmentRun.objects.create(requested_by=user)
+    run.state, run.started_at, run.error = RunState.RUNNING, timezone.now(), ""
+    run.save(update_fields=["state", "started_at", "error"])
+    try:
+        run.step = "forecast"
+        run.save(update_fields=["step"])
+        result = forecast_run(today=today, warehouse_ids=warehouse_ids)
+        run.series, run.step = result.series, "parameters"
+        run.save(update_fields=["series", "step"])
+        parameters_compute(warehouse_ids=warehouse_ids, today=today)
+        run.step = "proposals"
+        run.save(update_fields=["step"])
+        run.proposals = proposals_build(run=run, warehouse_ids=warehouse_ids, today=today)
+    except Exception as exc:
+        run.state, run.error, run.finished_at = RunState.FAILED, str(exc)[:2000], timezone.now()
+        run.save(update_fields=["state", "error", "finished_at"])
+        raise
+    run.state, run.step, run.finished_at = RunState.DONE, "", timezone.now()
+    run.save(update_fields=["state", "step", "proposals", "finished_at"])
+    return run
+
+
+# --- approval ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ApprovalResult:
+    transfer_orders: list[TransferOrder]
+    purchase_orders: list[PurchaseOrder]
+
+
+def _locked_open(ids: list[int]) -> list[ReplenishmentProposal]:
+    proposals = list(
+        ReplenishmentProposal.objects.select_for_update(of=("self",))
+        .filter(pk__in=ids)
+        .select_related("part", "warehouse", "from_warehouse", "supplier")
+        .order_by("pk")
+    )
+    if len(proposals) != len(set(ids)):
+        raise PlanningError("Some of these proposals do not exist.", field="proposals")
+    closed = [p for p in proposals if p.state != ProposalState.OPEN]
+    if closed:
+        raise ProposalNotOpen(
+            f"{len(closed)} of the proposals are already {closed[0].get_state_display()}; reload the list."
+        )
+    return proposals
+
+
+@transaction.atomic
+def proposals_approve(*, items: list[tuple[int, Decimal | None]], user) -> ApprovalResult:
+    """Approve proposals in bulk, with edited quantities: transfers become transfer orders (one per
+    source and destination), supplier lines draft purchase orders grouped by supplier and warehouse.
+
+    All or nothing: a refused proposal leaves every proposal and document as it was.
+    """
+    if not has_role(user, *APPROVERS):
+        raise PlanningNotAllowed("Only purchasing, planners and managers approve replenishment proposals.")
+    if not items:
+        raise PlanningError("Select at least one proposal.", field="proposals")
+    quantities = {}
+    for pk, quantity in items:
+        if quantity is not None:
+            quantity = Decimal(quantity)
+            if quantity <= 0:
+                raise PlanningError("An approved quantity must be more than zero.", field="quantity")
+        quantities[int(pk)] = quantity
+    proposals = _locked_open(list(quantities))
+    transfers: dict[tuple[int, int], list[ReplenishmentProposal]] = defaultdict(list)
+    orders: dict[tuple[int, int], list[ReplenishmentProposal]] = defaultdict(list)
+    for proposal in proposals:
+        if quantities[proposal.pk] is not None:
+            proposal.quantity = quantities[proposal.pk]
+        if proposal.source == ProposalSource.SUPPLIER:
+            orders[(proposal.supplier_id, proposal.warehouse_id)].append(proposal)
+        else:
+            transfers[(proposal.from_warehouse_id, proposal.warehouse_id)].append(proposal)
+    now = timezone.now()
+    made_transfers, made_orders = [], []
+    for group in transfers.values():
+        merged: dict[int, list] = {}
+        for p in group:
+            merged.setdefault(p.part_id, [p.part, ZERO])[1] += p.quantity
+        transfer = transfer_order_create(
+            from_warehouse=group[0].from_warehouse,
+            to_warehouse=group[0].warehouse,
+            lines=[tuple(v) for v in merged.values()],
+            user=user,
+            now=now,
+        )
+        made_transfers.append(transfer)
+        for p in group:
+            p.transfer_order = transfer
+    for group in orders.values():
+        order = supplier_services.purchase_order_create(
+            supplier=group[0].supplier,
+            warehouse=group[0].warehouse,
+            order_type=OrderType.STOCK,
+            lines=[(p.part, p.quantity, p.unit_price) for p in group],
+            user=user,
+            reference=f"Replenishment run #{group[0].run_id}",
+        )
+        made_orders.append(order)
+        for p in group:
+            p.purchase_order = order
+    for p in proposals:
+        p.state, p.decided_by, p.decided_at = ProposalState.APPROVED, user, now
+    ReplenishmentProposal.objects.bulk_update(
+        proposals, ["quantity", "state", "decided_by", "decided_at", "transfer_order", "purchase_order"]
+    )
+    return ApprovalResult(transfer_orders=made_transfers, purchase_orders=made_orders)
+
+
+@transaction.atomic
+def proposals_reject(*, ids: list[int], user) -> int:
+    if not has_role(user, *APPROVERS):
+        raise PlanningNotAllowed("Only purchasing, planners and managers reject replenishment proposals.")
+    if not ids:
+        raise PlanningError("Select at least one proposal.", field="proposals")
+    proposals = _locked_open([int(i) for i in ids])
+    now = timezone.now()
+    for p in proposals:
+        p.state, p.decided_by, p.decided_at = ProposalState.REJECTED, user, now
+    ReplenishmentProposal.objects.bulk_update(proposals, ["state", "decided_by", "decided_at"])
+    return len(proposals)

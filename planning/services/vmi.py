@@ -1,0 +1,78 @@
+"""Vendor-managed inventory: a supplier proposes replenishment for its VMI parts; purchasing decides."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from inventory.models import Part, Warehouse
+from inventory.permissions import has_role
+from inventory.roles import Role
+from suppliers import services as supplier_services
+from suppliers.models import OrderType, SupplierPart
+from suppliers.selectors import supplier_for_user
+
+from ..exceptions import PlanningError, PlanningNotAllowed, ProposalNotOpen
+from ..models import StockingParameter, VmiProposal, VmiState
+
+DECIDERS = (Role.PURCHASER, Role.MANAGER)
+
+
+@transaction.atomic
+def vmi_propose(*, part: Part, warehouse: Warehouse, quantity: Decimal, user, note: str = "") -> VmiProposal:
+    """A supplier user proposes a quantity for one of its own VMI parts in a warehouse."""
+    supplier = supplier_for_user(user)
+    if supplier is None or not has_role(user, Role.SUPPLIER):
+        raise PlanningNotAllowed("Only a supplier's portal users propose VMI replenishment.")
+    if not SupplierPart.objects.filter(supplier=supplier, part=part).exists():
+        raise PlanningNotAllowed(f"{part.number} is not one of your parts.")
+    if not StockingParameter.objects.filter(part=part, warehouse=warehouse, is_vmi=True).exists():
+        raise PlanningError(f"{part.number} is not vendor-managed in {warehouse.code}.", field="part")
+    quantity = Decimal(quantity)
+    if quantity <= 0:
+        raise PlanningError("Propose a quantity above zero.", field="quantity")
+    return VmiProposal.objects.create(
+        supplier=supplier, part=part, warehouse=warehouse, quantity=quantity, note=note.strip()[:200], proposed_by=user
+    )
+
+
+def _locked(proposal: VmiProposal) -> VmiProposal:
+    locked = VmiProposal.objects.select_for_update().select_related("supplier", "part", "warehouse").get(pk=proposal.pk)
+    if locked.state != VmiState.PROPOSED:
+        raise ProposalNotOpen(f"This VMI proposal is already {locked.get_state_display()}.")
+    return locked
+
+
+@transaction.atomic
+def vmi_accept(*, proposal: VmiProposal, user, quantity: Decimal | None = None) -> VmiProposal:
+    """Accept the supplier's quantity, or a changed one: a draft purchase order to the supplier."""
+    if not has_role(user, *DECIDERS):
+        raise PlanningNotAllowed("Only purchasing and managers accept VMI proposals.")
+    proposal = _locked(proposal)
+    quantity = proposal.quantity if quantity is None else Decimal(quantity)
+    if quantity <= 0:
+        raise PlanningError("The accepted quantity must be more than zero.", field="quantity")
+    order = supplier_services.purchase_order_create(
+        supplier=proposal.supplier,
+        warehouse=proposal.warehouse,
+        order_type=OrderType.STOCK,
+        lines=[(proposal.part, quantity, None)],
+        user=user,
+        reference=f"VMI proposal #{proposal.pk}",
+    )
+    proposal.state, proposal.accepted_quantity, proposal.purchase_order = VmiState.ACCEPTED, quantity, order
+    proposal.decided_by, proposal.decided_at = user, timezone.now()
+    proposal.save()
+    return proposal
+
+
+@transaction.atomic
+def vmi_reject(*, proposal: VmiProposal, user) -> VmiProposal:
+    if not has_role(user, *DECIDERS):
+        raise PlanningNotAllowed("Only purchasing and managers reject VMI proposals.")
+    proposal = _locked(proposal)
+    proposal.state, proposal.decided_by, proposal.decided_at = VmiState.REJECTED, user, timezone.now()
+    proposal.save()
+    return proposal
