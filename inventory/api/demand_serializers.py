@@ -29,6 +29,8 @@ class PartNumberField(serializers.CharField):
 
     def to_internal_value(self, data):
         number = super().to_internal_value(data)
+        if len(number) > 40:
+            raise serializers.ValidationError("A part number has at most 40 characters.")
         part = selectors.part_by_number(number)
         if part is None:
             raise serializers.ValidationError(f"No part numbered {number!r}.")
@@ -36,7 +38,7 @@ class PartNumberField(serializers.CharField):
 
 
 class DemandLineInSerializer(serializers.Serializer):
-    part = PartNumberField(max_length=40, help_text="Part number as typed; supersession is resolved.")
+    part = PartNumberField(help_text="Part number as typed; supersession is resolved.")
     quantity = serializers.DecimalField(**POSITIVE_QTY)
     unit_price = serializers.DecimalField(
         max_digits=12,
@@ -190,7 +192,7 @@ class AcceptTransferSerializer(serializers.Serializer):
 
 
 class TransferLineInSerializer(serializers.Serializer):
-    part = PartNumberField(max_length=40)
+    part = PartNumberField(help_text="Part number as typed.")
     quantity = serializers.DecimalField(**POSITIVE_QTY)
 
 
