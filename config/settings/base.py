@@ -223,3 +223,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# --- Planning -------------------------------------------------------------------
+# 03:30 every night: forecast, stocking parameters and replenishment proposals, after the month-end
+# close (02:00 on the 1st) so the new classes count, and ready before purchasing starts the day.
+CELERY_BEAT_SCHEDULE["planning-replenishment-nightly"] = {
+    "task": "planning.replenishment_nightly",
+    "schedule": crontab(hour=3, minute=30),
+}
