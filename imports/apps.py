@@ -2,5 +2,5 @@ from django.apps import AppConfig
 
 
 class ImportsConfig(AppConfig):
-    default_auto_field = 'django.db.models.BigAutoField'
-    name = 'imports'
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "imports"

@@ -1,2 +1,9 @@
+from django.urls import path
+
+from . import views
+
 app_name = "imports"
-urlpatterns: list = []
+
+urlpatterns = [
+    path("export/<slug:name>.<str:file_format>", views.ExportView.as_view(), name="export"),
+]

@@ -1,0 +1,693 @@
+"""One resource per import kind: its columns (declared as django-import-export fields, which also
+give the downloadable template), how a row is checked, and how a chunk of rows is applied.
+
+Resources are called by ``imports.services.import_file`` inside one transaction
+that is rolled back when any row is bad or the run is a dry run. They work a
+chunk at a time: one query fetches what the chunk refers to, then rows are
+compared with what is stored so that importing the same file again changes
+nothing. Stock is changed only through ``inventory.services``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from decimal import Decimal, InvalidOperation
+from typing import Any, ClassVar
+
+from django.utils import timezone
+from import_export import fields as ie_fields
+from import_export import resources as ie_resources
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from inventory import services as inventory_services
+from inventory.exceptions import InventoryError
+from inventory.models import Bin, DemandHit, DemandSource, Part, StockLevel, Unit, Warehouse, normalize_part_number
+from inventory.selectors import parts_current_bulk
+
+from .models import ImportKind
+
+ZERO = Decimal("0")
+TRUE = {"1", "true", "yes", "y", "x", "ja", "wahr"}
+FALSE = {"", "0", "false", "no", "n", "nein", "falsch"}
+
+
+# --- the report --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    row: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"row {self.row}" + (f", column {self.column}" if self.column else "")
+        return f"{where}: {self.message}"
+
+
+@dataclass
+class ImportReport:
+    """What an import did or would do. ``errors`` lists every bad row; any error means nothing was imported."""
+
+    kind: str
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[RowProblem] = field(default_factory=list)
+    dry_run: bool = True
+    imported: bool = False
+
+    def error(self, row: int, column: str, message: str) -> None:
+        self.errors.append(RowProblem(row, column, message))
+
+    @property
+    def bad_rows(self) -> int:
+        return len({problem.row for problem in self.errors})
+
+    def summary(self) -> str:
+        verb = "would be" if self.dry_run else "were"
+        if self.errors:
+            return (
+                f"{self.rows} rows read; {self.bad_rows} bad rows ({len(self.errors)} problems): nothing was imported."
+            )
+        return f"{self.rows} rows: {self.created} {verb} created, {self.updated} updated, {self.unchanged} unchanged."
+
+
+# --- checking cells ------------------------------------------------------------------
+
+
+class RowCheck:
+    """Reads the cells of one row, recording each problem with its column instead of stopping at the first."""
+
+    def __init__(self, report: ImportReport, row: int, values: dict[str, Any]) -> None:
+        self.report, self.row, self.values, self.failed = report, row, values, False
+
+    def fail(self, column: str, message: str) -> None:
+        self.failed = True
+        self.report.error(self.row, column, message)
+
+    def raw(self, column: str) -> Any:
+        value = self.values.get(column)
+        return value.strip() if isinstance(value, str) else value
+
+    def text(self, column: str, *, required: bool = False, max_length: int = 200) -> str:
+        value = self.raw(column)
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)  # a spreadsheet turns number-like codes into numbers
+        text = "" if value is None else str(value).strip()
+        if required and not text:
+            self.fail(column, "A value is required.")
+        elif len(text) > max_length:
+            self.fail(column, f"At most {max_length} characters ({len(text)} given).")
+        return text
+
+    def decimal(
+        self, column: str, *, places: int, default: Decimal | None = None, minimum: Decimal | None = ZERO
+    ) -> Decimal | None:
+        value = self.raw(column)
+        if value is None or value == "":
+            if default is None:
+                self.fail(column, "A number is required.")
+            return default
+        try:
+            number = Decimal(str(value).replace(",", ".")) if not isinstance(value, Decimal) else value
+        except InvalidOperation:
+            self.fail(column, f"“{value}” is not a number.")
+            return None
+        if not number.is_finite():
+            self.fail(column, f"“{value}” is not a number.")
+            return None
+        if number != number.quantize(Decimal(1).scaleb(-places)):
+            self.fail(column, f"At most {places} decimal places ({value} given).")
+            return None
+        if minimum is not None and number < minimum:
+            self.fail(column, f"Cannot be below {minimum} ({value} given).")
+            return None
+        return number.quantize(Decimal(1).scaleb(-places))
+
+    def integer(self, column: str, *, default: int, minimum: int = 0, maximum: int = 32767) -> int | None:
+        number = self.decimal(column, places=0, default=Decimal(default), minimum=Decimal(minimum))
+        if number is None:
+            return None
+        if number > maximum:
+            self.fail(column, f"Cannot be above {maximum}.")
+            return None
+        return int(number)
+
+    def boolean(self, column: str, *, default: bool = False) -> bool:
+        value = self.raw(column)
+        if value is None:
+            return default
+        if isinstance(value, bool):
+            return value
+        text = str(value).strip().lower()
+        if text in TRUE:
+            return True
+        if text in FALSE:
+            return default if text == "" else False
+        self.fail(column, f"“{value}” is not yes or no.")
+        return default
+
+    def moment(self, column: str) -> datetime | None:
+        value = self.raw(column)
+        if isinstance(value, datetime):
+            moment = value
+        elif isinstance(value, date):
+            moment = datetime.combine(value, time(12, 0))
+        else:
+            text = str(value or "").strip()
+            if not text:
+                self.fail(column, "A date is required (YYYY-MM-DD or YYYY-MM-DD HH:MM).")
+                return None
+            try:
+                moment = datetime.fromisoformat(text)
+            except ValueError:
+                self.fail(column, f"“{text}” is not a date (YYYY-MM-DD or YYYY-MM-DD HH:MM).")
+                return None
+            if len(text) == 10:
+                moment = moment.replace(hour=12)
+        if timezone.is_naive(moment):
+            moment = timezone.make_aware(moment)
+        if moment > timezone.now():
+            self.fail(column, "The date is in the future.")
+            return None
+        return moment
+
+
+def _column_of(error: InventoryError, columns: dict[str, str], fallback: str) -> str:
+    return columns.get(error.field or "", fallback)
+
+
+# --- the resources -------------------------------------------------------------------
+
+
+class ImportResource(ie_resources.Resource):
+    """Base of every import kind. Subclasses declare their columns as fields and implement ``process``."""
+
+    kind: ClassVar[str]
+    required: ClassVar[tuple[str, ...]] = ()
+    natural_key: ClassVar[str] = ""
+
+    def __init__(self, *, user=None, report: ImportReport | None = None, header=(), label: str = "") -> None:
+        super().__init__()
+        self.user = user
+        self.report = report or ImportReport(kind=self.kind)
+        self.header = set(header)
+        self.label = label[:60]
+
+    @classmethod
+    def column_names(cls) -> list[str]:
+        return [f.column_name for f in cls().get_import_fields()]
+
+    def template(self):
+        """An empty dataset with the column headers: the file to fill in."""
+        return self.export(queryset=[])
+
+    def process(self, chunk: list[tuple[int, dict[str, Any]]]) -> None:
+        raise NotImplementedError
+
+    def finish(self) -> None:
+        """Work that needs every row first (supersessions may point forward in the file)."""
+
+    # helpers shared by the stock kinds
+    _warehouses: dict[str, Warehouse] | None = None
+
+    def warehouse(self, check: RowCheck, column: str = "warehouse") -> Warehouse | None:
+        if self._warehouses is None:
+            self._warehouses = {w.code.upper(): w for w in Warehouse.objects.all()}
+        code = check.text(column, required=True, max_length=12)
+        if not code:
+            return None
+        found = self._warehouses.get(code.upper())
+        if found is None:
+            check.fail(column, f"No warehouse {code}.")
+        return found
+
+    _bins: dict[int, dict[str, Bin]] | None = None
+
+    def bin_of(self, check: RowCheck, warehouse: Warehouse | None, column: str = "bin") -> Bin | None:
+        code = check.text(column, max_length=20)
+        if not code or warehouse is None:
+            return None
+        if self._bins is None:
+            self._bins = {}
+        if warehouse.pk not in self._bins:
+            self._bins[warehouse.pk] = {b.code.upper(): b for b in Bin.objects.filter(warehouse=warehouse)}
+        found = self._bins[warehouse.pk].get(code.upper())
+        if found is None:
+            check.fail(column, f"No bin {code} in {warehouse.code}.")
+        return found
+
+    def parts_for(self, chunk, column: str = "part_number") -> dict[str, Part]:
+        numbers = {normalize_part_number(str(values.get(column) or "")) for _, values in chunk}
+        numbers.discard("")
+        return {p.number_normalized: p for p in Part.objects.filter(number_normalized__in=numbers)}
+
+    def part(self, check: RowCheck, parts: dict[str, Part], column: str = "part_number") -> Part | None:
+        number = check.text(column, required=True, max_length=40)
+        if not number:
+            return None
+        found = parts.get(normalize_part_number(number))
+        if found is None:
+            check.fail(column, f"No part {number} in the catalogue.")
+        return found
+
+
+def _field(name: str) -> ie_fields.Field:
+    return ie_fields.Field(attribute=name, column_name=name)
+
+
+class PartResource(ImportResource):
+    """Parts by part number (normalised); ``superseded_by`` names the newer part (empty clears it)."""
+
+    kind = ImportKind.PARTS
+    required = ("number", "description")
+    natural_key = "number"
+    number = _field("number")
+    description = _field("description")
+    unit = _field("unit")
+    category = _field("category")
+    list_price = _field("list_price")
+    is_critical = _field("is_critical")
+    superseded_by = _field("superseded_by")
+
+    class Meta:
+        fields = ("number", "description", "unit", "category", "list_price", "is_critical", "superseded_by")
+
+    UNITS: ClassVar[dict[str, str]] = {
+        **{value.lower(): value for value in Unit.values},
+        **{label.lower(): value for value, label in Unit.choices},
+        "pc": "PCS",
+        "pcs.": "PCS",
+        "l": "L",
+    }
+    FIELDS = ("number", "description", "unit", "category", "list_price", "is_critical")
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.seen: dict[str, int] = {}
+        self.links: list[tuple[int, str, str]] = []
+        self.unchanged_keys: set[str] = set()
+
+    def process(self, chunk) -> None:
+        parsed = []
+        for row, values in chunk:
+            check = RowCheck(self.report, row, values)
+            number = check.text("number", required=True, max_length=40)
+            key = normalize_part_number(number)
+            if number and not key:
+                check.fail("number", "A part number needs at least one letter or digit.")
+            elif key in self.seen:
+                check.fail("number", f"{number} appears twice in the file (also row {self.seen[key]}).")
+            description = check.text("description", required=True, max_length=200)
+            unit_text = check.text("unit", max_length=20)
+            unit = self.UNITS.get(unit_text.lower(), None) if unit_text else Unit.PIECE.value
+            if unit is None:
+                check.fail("unit", f"“{unit_text}” is not a unit; use one of {', '.join(Unit.values)}.")
+            category = check.text("category", max_length=60)
+            list_price = check.decimal("list_price", places=2, default=ZERO)
+            is_critical = check.boolean("is_critical")
+            if key:
+                self.seen.setdefault(key, row)
+            if check.failed:
+                continue
+            fields = {
+                "number": number,
+                "description": description,
+                "unit": unit,
+                "category": category,
+                "list_price": list_price,
+                "is_critical": is_critical,
+            }
+            if "superseded_by" in self.header:
+                self.links.append((row, key, check.text("superseded_by", max_length=40)))
+            parsed.append((key, fields))
+        existing = Part.objects.filter(number_normalized__in=[key for key, _ in parsed]).in_bulk(
+            field_name="number_normalized"
+        )
+        to_create, to_update = [], []
+        for key, fields in parsed:
+            part = existing.get(key)
+            if part is None:
+                to_create.append(Part(number_normalized=key, **fields))
+            elif any(getattr(part, name) != value for name, value in fields.items()):
+                for name, value in fields.items():
+                    setattr(part, name, value)
+                to_update.append(part)
+            else:
+                self.unchanged_keys.add(key)
+        if to_create:
+            bulk_create_with_history(to_create, Part, batch_size=1000, default_user=self.user)
+        if to_update:
+            bulk_update_with_history(to_update, Part, list(self.FIELDS), batch_size=1000, default_user=self.user)
+        self.report.created += len(to_create)
+        self.report.updated += len(to_update)
+        self.report.unchanged += len(parsed) - len(to_create) - len(to_update)
+
+    def finish(self) -> None:
+        """Set supersessions once every part of the file exists; chains are fine, loops are refused per row."""
+        if not self.links or self.report.errors:
+            return
+        wanted = {key for _, key, _ in self.links} | {normalize_part_number(t) for _, _, t in self.links}
+        wanted.discard("")
+        ids: dict[str, int] = {}
+        keys = list(wanted)
+        for start in range(0, len(keys), 20000):
+            ids.update(
+                Part.objects.filter(number_normalized__in=keys[start : start + 20000]).values_list(
+                    "number_normalized", "pk"
+                )
+            )
+        graph = dict(Part.objects.filter(superseded_by__isnull=False).values_list("pk", "superseded_by_id"))
+        changes: dict[int, tuple[int, str, int | None]] = {}
+        for row, key, target in self.links:
+            source = ids[key]
+            target_key = normalize_part_number(target)
+            if target and target_key not in ids:
+                self.report.error(row, "superseded_by", f"No part {target} in the catalogue or in this file.")
+                continue
+            new = ids.get(target_key) if target_key else None
+            if new == source:
+                self.report.error(row, "superseded_by", "A part cannot supersede itself.")
+                continue
+            if graph.get(source) != new:
+                changes[source] = (row, key, new)
+                if new is None:
+                    graph.pop(source, None)
+                else:
+                    graph[source] = new
+        for source, (row, _key, new) in changes.items():
+            node, steps = new, 0
+            while node is not None and steps <= len(graph):
+                if node == source:
+                    self.report.error(
+                        row, "superseded_by", "This supersession would make a loop: the chain leads back to this part."
+                    )
+                    break
+                node, steps = graph.get(node), steps + 1
+        if self.report.errors or not changes:
+            return
+        parts = list(Part.objects.filter(pk__in=list(changes)))
+        for part in parts:
+            part.superseded_by_id = changes[part.pk][2]
+            if part.number_normalized in self.unchanged_keys:
+                self.report.unchanged -= 1
+                self.report.updated += 1
+        bulk_update_with_history(parts, Part, ["superseded_by"], batch_size=1000, default_user=self.user)
+
+
+class OpeningStockResource(ImportResource):
+    """Opening balances per part and warehouse, posted as receipts or adjustments in the ledger."""
+
+    kind = ImportKind.OPENING_STOCK
+    required = ("part_number", "warehouse", "quantity", "unit_cost")
+    natural_key = "part_number + warehouse"
+    part_number = _field("part_number")
+    warehouse_code = ie_fields.Field(attribute="warehouse", column_name="warehouse")
+    quantity = _field("quantity")
+    unit_cost = _field("unit_cost")
+    bin = _field("bin")
+
+    class Meta:
+        fields = ("part_number", "warehouse_code", "quantity", "unit_cost", "bin")
+
+    COLUMNS: ClassVar[dict[str, str]] = {"quantity": "quantity", "unit_cost": "unit_cost", "bin": "bin"}
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.seen: dict[tuple[int, int], int] = {}
+
+    def process(self, chunk) -> None:
+        parts = self.parts_for(chunk)
+        rows = []
+        for row, values in chunk:
+            check = RowCheck(self.report, row, values)
+            part = self.part(check, parts)
+            warehouse = self.warehouse(check)
+            quantity = check.decimal("quantity", places=3)
+            unit_cost = check.decimal("unit_cost", places=4)
+            bin = self.bin_of(check, warehouse)
+            if part and warehouse:
+                key = (part.pk, warehouse.pk)
+                if key in self.seen:
+                    check.fail(
+                        "part_number", f"{part.number} in {warehouse.code} appears twice (also row {self.seen[key]})."
+                    )
+                self.seen.setdefault(key, row)
+            if not check.failed:
+                rows.append((row, part, warehouse, quantity, unit_cost, bin))
+        levels = {
+            (level.part_id, level.warehouse_id): level
+            for level in StockLevel.objects.filter(
+                part_id__in={r[1].pk for r in rows}, warehouse_id__in={r[2].pk for r in rows}
+            )
+        }
+        for row, part, warehouse, quantity, unit_cost, bin in rows:
+            level = levels.get((part.pk, warehouse.pk))
+            on_hand = level.on_hand if level else ZERO
+            delta = quantity - on_hand
+            try:
+                if delta == 0:
+                    outcome = "unchanged"
+                elif on_hand == 0:
+                    inventory_services.stock_receive(
+                        part=part,
+                        warehouse=warehouse,
+                        quantity=quantity,
+                        unit_cost=unit_cost,
+                        user=self.user,
+                        bin=bin,
+                        document_type="opening_balance",
+                        document_ref=self.label,
+                    )
+                    outcome = "created"
+                else:
+                    inventory_services.stock_adjust(
+                        part=part,
+                        warehouse=warehouse,
+                        quantity=delta,
+                        user=self.user,
+                        reason="Opening balance import",
+                        unit_cost=unit_cost if delta > 0 else None,
+                        document_ref=self.label,
+                    )
+                    outcome = "updated"
+                if bin is not None and (level is None or level.default_bin_id != bin.pk):
+                    current = StockLevel.objects.get(part=part, warehouse=warehouse)
+                    inventory_services.stock_level_set_limits(
+                        part=part,
+                        warehouse=warehouse,
+                        min_qty=current.min_qty,
+                        max_qty=current.max_qty,
+                        default_bin=bin,
+                    )
+                    outcome = "updated" if outcome == "unchanged" else outcome
+            except InventoryError as error:
+                self.report.error(row, _column_of(error, self.COLUMNS, "quantity"), error.message)
+                continue
+            setattr(self.report, outcome, getattr(self.report, outcome) + 1)
+
+
+class StockParametersResource(ImportResource):
+    """Minimum and maximum stock per part and warehouse (0 as maximum means none), optionally the default bin."""
+
+    kind = ImportKind.STOCK_PARAMETERS
+    required = ("part_number", "warehouse", "min_qty", "max_qty")
+    natural_key = "part_number + warehouse"
+    part_number = _field("part_number")
+    warehouse_code = ie_fields.Field(attribute="warehouse", column_name="warehouse")
+    min_qty = _field("min_qty")
+    max_qty = _field("max_qty")
+    bin = _field("bin")
+
+    class Meta:
+        fields = ("part_number", "warehouse_code", "min_qty", "max_qty", "bin")
+
+    COLUMNS: ClassVar[dict[str, str]] = {"min_qty": "min_qty", "max_qty": "max_qty", "bin": "bin"}
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.seen: dict[tuple[int, int], int] = {}
+
+    def process(self, chunk) -> None:
+        parts = self.parts_for(chunk)
+        rows = []
+        for row, values in chunk:
+            check = RowCheck(self.report, row, values)
+            part = self.part(check, parts)
+            warehouse = self.warehouse(check)
+            min_qty = check.decimal("min_qty", places=3)
+            max_qty = check.decimal("max_qty", places=3)
+            bin = self.bin_of(check, warehouse)
+            if min_qty is not None and max_qty is not None and max_qty and max_qty < min_qty:
+                check.fail("max_qty", f"The maximum ({max_qty}) is below the minimum ({min_qty}); 0 means no maximum.")
+            if part and warehouse:
+                key = (part.pk, warehouse.pk)
+                if key in self.seen:
+                    check.fail(
+                        "part_number", f"{part.number} in {warehouse.code} appears twice (also row {self.seen[key]})."
+                    )
+                self.seen.setdefault(key, row)
+            if not check.failed:
+                rows.append((row, part, warehouse, min_qty, max_qty, bin))
+        levels = {
+            (level.part_id, level.warehouse_id): level
+            for level in StockLevel.objects.filter(
+                part_id__in={r[1].pk for r in rows}, warehouse_id__in={r[2].pk for r in rows}
+            )
+        }
+        for row, part, warehouse, min_qty, max_qty, bin in rows:
+            level = levels.get((part.pk, warehouse.pk))
+            if (
+                level is not None
+                and (level.min_qty, level.max_qty) == (min_qty, max_qty)
+                and (bin is None or level.default_bin_id == bin.pk)
+            ):
+                self.report.unchanged += 1
+                continue
+            try:
+                inventory_services.stock_level_set_limits(
+                    part=part, warehouse=warehouse, min_qty=min_qty, max_qty=max_qty, default_bin=bin
+                )
+            except InventoryError as error:
+                self.report.error(row, _column_of(error, self.COLUMNS, "min_qty"), error.message)
+                continue
+            if level is None:
+                self.report.created += 1
+            else:
+                self.report.updated += 1
+
+
+class DemandHistoryResource(ImportResource):
+    """Demand lines from a previous system, as hits with source "import".
+
+    The natural key is warehouse + document_ref + part number: a line seen
+    again is compared and updated, never duplicated. The hit is booked on the
+    part that serves the number today (after supersession).
+    """
+
+    kind = ImportKind.DEMAND_HISTORY
+    required = ("occurred_at", "warehouse", "part_number", "quantity_requested", "document_ref")
+    natural_key = "warehouse + document_ref + part_number"
+    occurred_at = _field("occurred_at")
+    warehouse_code = ie_fields.Field(attribute="warehouse", column_name="warehouse")
+    part_number = _field("part_number")
+    quantity_requested = _field("quantity_requested")
+    quantity_supplied = _field("quantity_supplied")
+    quantity_lost = _field("quantity_lost")
+    unit_price = _field("unit_price")
+    unit_cost = _field("unit_cost")
+    document_ref = _field("document_ref")
+    repair_order_ref = _field("repair_order_ref")
+
+    class Meta:
+        fields = (
+            "occurred_at",
+            "warehouse_code",
+            "part_number",
+            "quantity_requested",
+            "quantity_supplied",
+            "quantity_lost",
+            "unit_price",
+            "unit_cost",
+            "document_ref",
+            "repair_order_ref",
+        )
+
+    COMPARED = (
+        "occurred_at",
+        "part_id",
+        "quantity_requested",
+        "quantity_supplied",
+        "quantity_lost",
+        "unit_price",
+        "sales_value",
+        "cost_value",
+        "repair_order_ref",
+    )
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.seen: dict[tuple[int, str, int], int] = {}
+
+    def process(self, chunk) -> None:
+        parts = self.parts_for(chunk)
+        rows = []
+        for row, values in chunk:
+            check = RowCheck(self.report, row, values)
+            occurred_at = check.moment("occurred_at")
+            warehouse = self.warehouse(check)
+            part = self.part(check, parts)
+            requested = check.decimal("quantity_requested", places=3)
+            if requested is not None and requested <= 0:
+                check.fail("quantity_requested", "The requested quantity must be greater than zero.")
+            supplied = check.decimal("quantity_supplied", places=3, default=requested if requested else ZERO)
+            lost = check.decimal("quantity_lost", places=3, default=ZERO)
+            unit_price = check.decimal("unit_price", places=2, default=ZERO)
+            unit_cost = check.decimal("unit_cost", places=4, default=ZERO)
+            document_ref = check.text("document_ref", required=True, max_length=60)
+            repair_order_ref = check.text("repair_order_ref", max_length=40)
+            if requested and supplied is not None and supplied > requested:
+                check.fail("quantity_supplied", f"More supplied ({supplied}) than requested ({requested}).")
+            if part and warehouse and document_ref:
+                key = (warehouse.pk, document_ref, part.pk)
+                if key in self.seen:
+                    check.fail(
+                        "document_ref", f"{document_ref} / {part.number} appears twice (also row {self.seen[key]})."
+                    )
+                self.seen.setdefault(key, row)
+            if check.failed:
+                continue
+            rows.append(
+                {
+                    "occurred_at": occurred_at,
+                    "warehouse": warehouse,
+                    "requested_part": part,
+                    "quantity_requested": requested,
+                    "quantity_supplied": supplied,
+                    "quantity_lost": lost,
+                    "unit_price": unit_price,
+                    "sales_value": (supplied * unit_price).quantize(Decimal("0.0001")),
+                    "cost_value": (supplied * unit_cost).quantize(Decimal("0.0001")),
+                    "document_ref": document_ref,
+                    "repair_order_ref": repair_order_ref,
+                }
+            )
+        if not rows:
+            return
+        serving = parts_current_bulk(list({r["requested_part"].pk: r["requested_part"] for r in rows}.values()))
+        existing = {
+            (hit.warehouse_id, hit.document_ref, hit.requested_part_id): hit
+            for hit in DemandHit.objects.filter(
+                source=DemandSource.IMPORT,
+                warehouse_id__in={r["warehouse"].pk for r in rows},
+                document_ref__in={r["document_ref"] for r in rows},
+            )
+        }
+        to_create, to_update = [], []
+        for values in rows:
+            values["part_id"] = serving[values["requested_part"].pk].pk
+            hit = existing.get((values["warehouse"].pk, values["document_ref"], values["requested_part"].pk))
+            if hit is None:
+                to_create.append(DemandHit(source=DemandSource.IMPORT, **values))
+            elif any(getattr(hit, name) != values[name] for name in self.COMPARED):
+                for name in self.COMPARED:
+                    setattr(hit, name, values[name])
+                to_update.append(hit)
+        DemandHit.objects.bulk_create(to_create, batch_size=2000)
+        DemandHit.objects.bulk_update(to_update, list(self.COMPARED), batch_size=2000)
+        self.report.created += len(to_create)
+        self.report.updated += len(to_update)
+        self.report.unchanged += len(rows) - len(to_create) - len(to_update)
+
+
+RESOURCES: dict[str, type[ImportResource]] = {
+    ImportKind.PARTS: PartResource,
+    ImportKind.OPENING_STOCK: OpeningStockResource,
+    ImportKind.DEMAND_HISTORY: DemandHistoryResource,
+    ImportKind.STOCK_PARAMETERS: StockParametersResource,
+}
+
+__all__ = ["RESOURCES", "ImportReport", "ImportResource", "RowProblem"]
