@@ -1,0 +1,302 @@
+"""Refusals of the close (order, parallel runs, months not over), the command, beat and the API."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+
+from kpis import services, tasks
+from kpis.exceptions import CloseAlreadyRunning, MonthNotOver, MonthOutOfOrder
+from kpis.models import MonthClose, PartClass, Snapshot, Target
+
+from .handmade import MARCH, build_handmade_month
+
+pytestmark = pytest.mark.usefixtures("postgres")
+
+
+@pytest.fixture
+def month():
+    return build_handmade_month()
+
+
+def test_a_month_not_over_is_refused(month):
+    with pytest.raises(MonthNotOver, match="is not over yet"):
+        services.month_close_start(month=date(2099, 1, 1))
+    assert MonthClose.objects.count() == 0
+
+
+def test_months_are_closed_in_order(month):
+    # given March closed
+    services.month_close_run(month=MARCH)
+
+    # and a hit in April, which is not closed
+    from inventory.models import DemandHit
+
+    from .handmade import at, hit
+
+    hit(month["parts"]["A1"], month["cen"], at(2026, 4, 10), 1, 1)
+
+    # when May is asked for, then it is refused
+    with pytest.raises(MonthOutOfOrder, match="Close 2026-04 first"):
+        services.month_close_start(month=date(2026, 5, 1))
+
+    # and nothing was queued
+    assert MonthClose.objects.count() == 1
+    assert DemandHit.objects.filter(occurred_at__gte=at(2026, 4, 1)).count() == 1
+
+
+def test_a_month_after_an_empty_gap_may_be_closed(month):
+    services.month_close_run(month=MARCH)
+    # April and May hold no data: June follows March directly
+    run = services.month_close_run(month=date(2026, 6, 1))
+    assert (run.state, run.is_published) == ("done", True)
+
+
+def test_the_first_close_may_be_any_month_and_earlier_months_with_data_are_then_refused(month):
+    services.month_close_run(month=MARCH)
+    with pytest.raises(MonthOutOfOrder, match="Close 2024-12 first"):
+        services.month_close_start(month=date(2026, 2, 1))
+
+
+def test_closing_a_month_twice_in_parallel_is_refused(month):
+    # given a queued close of March
+    first = services.month_close_start(month=MARCH)
+
+    # when another close of March is asked for
+    with pytest.raises(CloseAlreadyRunning, match="2026-03 is being closed already"):
+        services.month_close_start(month=MARCH)
+
+    # then only the first run exists, untouched
+    assert list(MonthClose.objects.values_list("pk", "state")) == [(first.pk, "queued")]
+
+
+def test_command_closes_a_month_printing_progress(month):
+    out = StringIO()
+    call_command("close_month", "2026-03", stdout=out)
+    lines = out.getvalue().splitlines()
+    assert lines[:4] == [
+        " 25 %  demand history",
+        " 50 %  month-end stock value",
+        " 75 %  classification",
+        "100 %  done",
+    ]
+    assert lines[4].startswith("Closed 2026-03 (run #")
+    assert MonthClose.objects.get().is_published
+
+
+def test_command_refuses_a_badly_written_month(month):
+    with pytest.raises(CommandError, match="write it as YYYY-MM"):
+        call_command("close_month", "March")
+    assert MonthClose.objects.count() == 0
+
+
+def test_beat_task_queues_the_previous_month(month, django_capture_on_commit_callbacks, monkeypatch):
+    # given today is 1 April 2026
+    monkeypatch.setattr(services.close, "previous_month", lambda today=None: MARCH)
+    monkeypatch.setattr("kpis.services.previous_month", lambda today=None: MARCH)
+
+    # when beat fires (Celery runs inline in tests once the run is committed)
+    with django_capture_on_commit_callbacks(execute=True):
+        message = tasks.close_previous_month()
+
+    # then March is closed and published
+    run = MonthClose.objects.get()
+    assert message == f"queued close of 2026-03 as run #{run.pk}"
+    assert (run.state, run.is_published, run.progress) == ("done", True, 100)
+    assert PartClass.objects.filter(run=run).count() == 7
+
+
+def test_a_warehouse_target_overrides_the_default(month):
+    # given a looser dead-stock target for the central warehouse only
+    Target.objects.create(kpi="dead_stock", class_key="", warehouse=month["cen"], upper=Decimal("0.60"))
+
+    run = services.month_close_run(month=MARCH)
+
+    cen = Snapshot.objects.get(run=run, warehouse=month["cen"], kpi="dead_stock", class_key="")
+    network = Snapshot.objects.get(run=run, warehouse=None, kpi="dead_stock", class_key="")
+    assert (cen.status, cen.target_upper) == ("met", Decimal("0.600000"))
+    assert (network.status, network.target_upper) == ("missed", Decimal("0.100000"))
+
+
+def test_fill_rate_in_sql_matches_the_poisson_formula(month):
+    # the SQL sum of Poisson terms against scipy for stock 0..25 and λ up to 10, and the λ > 10 rule
+    from kpis import formulas
+
+    cases = [(stock, lam) for stock in (0, 1, 3, 7, 12, 25) for lam in (0.1, 0.9, 2.5, 6.0, 10.0)]
+    with connection.cursor() as cursor:
+        for stock, lam in cases:
+            cursor.execute(
+                "SELECT sum(exp(-%s::float8) * power(%s::float8, i) / factorial(i)::float8) "
+                "FROM generate_series(0, LEAST(%s, 60)) AS i",
+                [lam, lam, stock],
+            )
+            assert cursor.fetchone()[0] == pytest.approx(formulas.poisson_fill_rate(stock, lam), abs=1e-9)
+
+
+def test_emergency_order_ratio_from_purchase_order_lines(month):
+    if "suppliers_purchaseorderline" not in connection.introspection.table_names():
+        pytest.skip("purchasing is not migrated in this tree")
+    from suppliers.models import PurchaseOrder, PurchaseOrderLine, Supplier
+
+    from .handmade import at
+
+    supplier = Supplier.objects.create(code="S1", name="Supplier one")
+    parts = month["parts"]
+
+    def order(number, order_type, lines, state="sent"):
+        po = PurchaseOrder.objects.create(
+            number=number,
+            supplier=supplier,
+            warehouse=month["cen"],
+            order_type=order_type,
+            state=state,
+            created_at=at(2026, 3, 10),
+            created_by=month["user"],
+        )
+        for line_no, (name, quantity, price) in enumerate(lines, start=1):
+            PurchaseOrderLine.objects.create(
+                order=po, line_no=line_no, part=parts[name], quantity=Decimal(quantity), price=Decimal(price)
+            )
+
+    # given in March: a stock order (A1 10 @ 10, B1 4 @ 5), an emergency order (A1 1 @ 10, C1 1 @ 20),
+    # and a cancelled emergency order, which does not count
+    order("PO-1", "stock", [("A1", 10, 10), ("B1", 4, 5)])
+    order("PO-2", "emergency", [("A1", 1, 10), ("C1", 1, 20)])
+    order("PO-3", "emergency", [("D1", 1, 40)], state="cancelled")
+
+    run = services.month_close_run(month=MARCH)
+
+    cen = {(row.kpi, row.class_key): row for row in Snapshot.objects.filter(run=run, warehouse=month["cen"])}
+    # 2 of 4 lines; value 30 of 150; A: 1 of 2 lines; B 0 of 1; C 1 of 1; A lines among emergency 1 of 2
+    assert float(cen[("emergency_lines", "")].value) == 0.5
+    assert float(cen[("emergency_value", "")].value) == pytest.approx(30 / 150)
+    assert float(cen[("emergency_lines", "A")].value) == 0.5
+    assert float(cen[("emergency_lines", "B")].value) == 0
+    assert float(cen[("emergency_lines", "C")].value) == 1
+    assert float(cen[("emergency_a_share", "")].value) == 0.5
+    assert (cen[("emergency_lines", "")].status, cen[("emergency_lines", "C")].status) == ("missed", "met")
+
+
+# --- API -------------------------------------------------------------------------------
+
+
+def test_api_lists_snapshots_of_a_warehouse_with_a_query_bound(month, api_as, make_user, django_assert_max_num_queries):
+    services.month_close_run(month=MARCH)
+    client = api_as(make_user("planner"))
+
+    with django_assert_max_num_queries(6):
+        response = client.get("/api/v1/kpis/snapshots/", {"month": "2026-03", "warehouse": "CEN", "kpi": "dead_stock"})
+
+    assert response.status_code == 200
+    assert response.json()["results"] == [
+        {
+            "month": "2026-03",
+            "warehouse": "CEN",
+            "kpi": "dead_stock",
+            "class_key": "",
+            "value": "0.531915",
+            "target_lower": None,
+            "target_upper": "0.100000",
+            "status": "missed",
+        }
+    ]
+
+
+def test_api_lists_network_snapshots(month, api_as, make_user):
+    services.month_close_run(month=MARCH)
+    response = api_as(make_user("manager")).get(
+        "/api/v1/kpis/snapshots/", {"warehouse": "network", "kpi": "repair_orders"}
+    )
+    assert [(row["warehouse"], row["value"]) for row in response.json()["results"]] == [(None, "4.000000")]
+
+
+def test_api_lists_classes_and_class_changes(month, api_as, make_user, django_assert_max_num_queries):
+    services.month_close_run(month=MARCH)
+    client = api_as(make_user("planner"))
+
+    with django_assert_max_num_queries(6):
+        response = client.get("/api/v1/kpis/classes/", {"month": "2026-03", "warehouse": "CEN"})
+
+    assert [(row["part"], row["abc_class"], row["xyz_class"]) for row in response.json()["results"]] == [
+        ("A1", "A", "X"),
+        ("B1", "B", "Z"),
+        ("C1", "C", "Z"),
+        ("D1", "C0", ""),
+        ("N1", "NA", "Z"),
+        ("N2", "NC", ""),
+    ]
+    services.month_close_run(month=date(2026, 4, 1))
+    changed = client.get("/api/v1/kpis/classes/", {"month": "2026-04", "changed": "true"}).json()["results"]
+    assert [(row["part"], row["previous_class"], row["abc_class"]) for row in changed] == [
+        ("A1", "A", "B"),
+        ("N1", "NA", "NB"),
+    ]
+
+
+def test_api_refuses_other_roles(month, api_as, make_user):
+    client = api_as(make_user("clerk"))
+    assert client.get("/api/v1/kpis/snapshots/").status_code == 403
+    assert client.get("/api/v1/kpis/classes/").status_code == 403
+    assert client.get("/api/v1/kpis/targets/").status_code == 403
+    assert client.post("/api/v1/kpis/close-runs/", {"month": "2026-03"}).status_code == 403
+    assert MonthClose.objects.count() == 0
+
+
+def test_api_manager_sets_a_warehouse_target(month, api_as, make_user):
+    client = api_as(make_user("manager"))
+    response = client.post(
+        "/api/v1/kpis/targets/",
+        {"kpi": "fill_rate", "class_key": "A", "warehouse": "ST1", "lower": "0.97", "near_band": "0.02"},
+    )
+    assert response.status_code == 200
+    assert response.json() == {
+        "id": response.json()["id"],
+        "kpi": "fill_rate",
+        "class_key": "A",
+        "warehouse": "ST1",
+        "lower": "0.970000",
+        "upper": None,
+        "near_band": "0.020000",
+    }
+    assert Target.objects.filter(kpi="fill_rate", class_key="A").count() == 2
+
+
+def test_api_refuses_a_target_with_lower_above_upper(month, api_as, make_user):
+    client = api_as(make_user("manager"))
+    before = list(Target.objects.values_list("kpi", "class_key", "lower", "upper"))
+    response = client.post("/api/v1/kpis/targets/", {"kpi": "turnover", "lower": "5", "upper": "4"})
+    assert response.status_code == 400
+    assert response.json()["detail"] == "The lower bound 5.000000 is above the upper bound 4.000000."
+    assert list(Target.objects.values_list("kpi", "class_key", "lower", "upper")) == before
+
+
+def test_api_planner_may_read_targets_but_not_set_them(month, api_as, make_user, django_assert_max_num_queries):
+    client = api_as(make_user("planner"))
+    with django_assert_max_num_queries(5):
+        response = client.get("/api/v1/kpis/targets/")
+    assert response.json()["count"] == 28  # the defaults of DOMAIN.md
+    assert client.post("/api/v1/kpis/targets/", {"kpi": "turnover", "lower": "1"}).status_code == 403
+
+
+def test_api_manager_queues_a_close_and_reads_the_run(month, api_as, make_user, django_capture_on_commit_callbacks):
+    client = api_as(make_user("manager"))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/api/v1/kpis/close-runs/", {"month": "2026-03"})
+    assert response.status_code == 202
+    run_id = response.json()["id"]
+    assert response.json()["state"] == "queued"
+    detail = client.get(f"/api/v1/kpis/close-runs/{run_id}/").json()
+    assert (detail["state"], detail["progress"], detail["is_published"]) == ("done", 100, True)
+
+
+def test_api_refuses_a_second_close_of_the_same_month(month, api_as, make_user):
+    services.month_close_start(month=MARCH)
+    response = api_as(make_user("manager")).post("/api/v1/kpis/close-runs/", {"month": "2026-03"})
+    assert response.status_code == 409
+    assert response.json()["detail"] == "2026-03 is being closed already; wait for that run to finish."
+    assert MonthClose.objects.count() == 1
