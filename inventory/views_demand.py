@@ -30,9 +30,9 @@ SOURCING_URL = "suppliers:backorder-sourcing"  # the purchasing side's screen wi
 
 
 def warehouse_scope(user) -> list[int] | None:
-    """The warehouses a user's lists show: None (all) for managers, else their own."""
+    """The warehouses a user's lists show: None (all) for managers and purchasers (who buy for all), else their own."""
     access = user_access(user)
-    if access.is_superuser or Role.MANAGER in access.roles:
+    if access.is_superuser or access.roles & {Role.MANAGER, Role.PURCHASER}:
         return None
     return sorted(access.warehouse_ids)
 

@@ -30,3 +30,15 @@ urlpatterns = [
     path("portal/", views.PortalHomeView.as_view(), name="portal"),
     path("portal/orders/<int:pk>/", views.PortalOrderView.as_view(), name="portal-order"),
 ]
+
+# Backorder sourcing, transfer first (issue 4): the emergency-order side lives here.
+from . import views_sourcing  # noqa: E402
+
+urlpatterns += [
+    path("backorders/<int:pk>/sourcing/", views_sourcing.BackorderSourcingView.as_view(), name="backorder-sourcing"),
+    path(
+        "backorders/<int:pk>/emergency-order/",
+        views_sourcing.BackorderEmergencyOrderView.as_view(),
+        name="backorder-emergency-order",
+    ),
+]

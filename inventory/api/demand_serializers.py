@@ -177,7 +177,7 @@ class BackorderSerializer(serializers.ModelSerializer):
 
 class ProposalSerializer(serializers.Serializer):
     rank = serializers.IntegerField()
-    kind = serializers.ChoiceField(choices=["neighbour", "parent", "emergency_order"])
+    kind = serializers.CharField(help_text="neighbour, parent or emergency_order (the order to take them in).")
     label = serializers.CharField()
     quantity = serializers.DecimalField(max_digits=14, decimal_places=3)
     warehouse = serializers.CharField(source="warehouse.code", allow_null=True, default=None)
