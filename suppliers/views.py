@@ -375,7 +375,7 @@ class ReceivingView(RoleRequiredMixin, TemplateView):
         if order_id.isdigit():
             order = self._order(int(order_id))
             context["order"] = order
-            context["lines"] = self._lines(order)
+            context["lines"] = self._lines(order, kwargs.get("values") or {})
             context["bins"] = list(Bin.objects.filter(warehouse_id=order.warehouse_id, is_active=True).order_by("code"))
             context["key"] = kwargs.get("key") or uuid.uuid4().hex
             context["values"] = kwargs.get("values") or {}
@@ -389,7 +389,7 @@ class ReceivingView(RoleRequiredMixin, TemplateView):
             )
         return context
 
-    def _lines(self, order: PurchaseOrder):
+    def _lines(self, order: PurchaseOrder, values):
         lines = list(PurchaseOrderLine.objects.filter(order=order).select_related("part").order_by("line_no"))
         defaults = dict(
             StockLevel.objects.filter(
@@ -397,7 +397,10 @@ class ReceivingView(RoleRequiredMixin, TemplateView):
             ).values_list("part_id", "default_bin__code")
         )
         for line in lines:
-            line.default_bin_code = defaults.get(line.part_id) or ""
+            # After a refused posting the clerk's entries come back as typed.
+            line.entered_qty = values.get(f"qty-{line.pk}", "")
+            line.entered_bin = values.get(f"bin-{line.pk}", defaults.get(line.part_id) or "")
+            line.entered_hold = values.get(f"hold-{line.pk}") == "on"
         return lines
 
     def get(self, request, *args, **kwargs):

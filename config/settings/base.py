@@ -231,3 +231,17 @@ CELERY_BEAT_SCHEDULE["planning-replenishment-nightly"] = {
     "task": "planning.replenishment_nightly",
     "schedule": crontab(hour=3, minute=30),
 }
+
+# --- Purchasing and receiving (suppliers app) -----------------------------------
+# Orders worth more than this (sum of quantity × price) need a manager's approval before sending.
+PURCHASE_APPROVAL_THRESHOLD = os.environ.get("PURCHASE_APPROVAL_THRESHOLD", "5000")
+# Lines below the supplier's minimum order quantity or off its pack size: "warn" keeps the
+# quantity and shows a warning on the line; "round" rounds it up and says so on the line.
+PURCHASE_QUANTITY_RULE = os.environ.get("PURCHASE_QUANTITY_RULE", "warn")
+# 04:00 on the 2nd of each month: rate every supplier for the month just ended (on-time delivery,
+# fill rate, quality rejects, lead time). The 2nd leaves a day for late postings of month-end receipts.
+CELERY_BEAT_SCHEDULE["suppliers-rate-monthly"] = {
+    "task": "suppliers.tasks.rate_suppliers_monthly",
+    "schedule": crontab(day_of_month=2, hour=4, minute=0),
+}
+SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {})["PurchaseOrderStateEnum"] = "suppliers.models.OrderState"

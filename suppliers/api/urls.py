@@ -1,6 +1,35 @@
 from django.urls import path
 
-urlpatterns: list = []
+from . import views
+
+urlpatterns = [
+    path("suppliers/", views.SupplierList.as_view(), name="api-supplier-list"),
+    path("suppliers/<int:pk>/", views.SupplierDetail.as_view(), name="api-supplier-detail"),
+    path("supplier-parts/", views.SupplierPartList.as_view(), name="api-supplier-part-list"),
+    path("supplier-parts/<int:pk>/", views.SupplierPartDetail.as_view(), name="api-supplier-part-detail"),
+    path("supplier-ratings/", views.SupplierRatingList.as_view(), name="api-supplier-rating-list"),
+    path("purchase-orders/", views.PurchaseOrderList.as_view(), name="api-po-list"),
+    path("purchase-orders/<int:pk>/", views.PurchaseOrderDetail.as_view(), name="api-po-detail"),
+    path("purchase-orders/<int:pk>/lines/", views.PurchaseOrderLineAdd.as_view(), name="api-po-line-add"),
+    path("purchase-orders/<int:pk>/approve/", views.PurchaseOrderApprove.as_view(), name="api-po-approve"),
+    path("purchase-orders/<int:pk>/send/", views.PurchaseOrderSend.as_view(), name="api-po-send"),
+    path("purchase-orders/<int:pk>/confirm/", views.PurchaseOrderConfirm.as_view(), name="api-po-confirm"),
+    path("purchase-orders/<int:pk>/cancel/", views.PurchaseOrderCancel.as_view(), name="api-po-cancel"),
+    path("purchase-orders/<int:pk>/close/", views.PurchaseOrderClose.as_view(), name="api-po-close"),
+    path("purchase-order-lines/<int:pk>/", views.PurchaseOrderLineDetail.as_view(), name="api-po-line-detail"),
+    path("goods-receipts/", views.GoodsReceiptList.as_view(), name="api-goods-receipt-list"),
+    path("goods-receipts/<int:pk>/", views.GoodsReceiptDetail.as_view(), name="api-goods-receipt-detail"),
+    path(
+        "goods-receipt-lines/<int:pk>/release/",
+        views.GoodsReceiptLineRelease.as_view(),
+        name="api-goods-receipt-line-release",
+    ),
+    path(
+        "goods-receipt-lines/<int:pk>/reject/",
+        views.GoodsReceiptLineReject.as_view(),
+        name="api-goods-receipt-line-reject",
+    ),
+]
 
 # Backorder sourcing, transfer first (issue 4): all proposals and the emergency order.
 from . import sourcing_views  # noqa: E402

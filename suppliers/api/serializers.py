@@ -1,0 +1,251 @@
+"""API shapes of purchasing. Input serializers validate; output serializers list their fields."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from rest_framework import serializers
+
+from inventory.api.serializers import PartBriefSerializer
+from inventory.models import Bin, Part, Warehouse
+
+from ..models import (
+    GoodsReceipt,
+    GoodsReceiptLine,
+    OrderType,
+    PurchaseOrder,
+    PurchaseOrderLine,
+    Supplier,
+    SupplierPart,
+    SupplierRating,
+)
+
+QTY = {"max_digits": 14, "decimal_places": 3}
+COST = {"max_digits": 14, "decimal_places": 4}
+
+
+class SupplierSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Supplier
+        fields = ["id", "code", "name", "email", "phone", "contact_name", "payment_terms", "is_active"]
+
+
+class SupplierPartSerializer(serializers.ModelSerializer):
+    supplier_code = serializers.CharField(source="supplier.code", read_only=True)
+    part_number = serializers.CharField(source="part.number", read_only=True)
+
+    class Meta:
+        model = SupplierPart
+        fields = [
+            "id",
+            "supplier",
+            "supplier_code",
+            "part",
+            "part_number",
+            "supplier_part_number",
+            "price",
+            "lead_time_days",
+            "min_order_qty",
+            "pack_size",
+            "is_preferred",
+        ]
+
+
+class PurchaseOrderLineSerializer(serializers.ModelSerializer):
+    part = PartBriefSerializer(read_only=True)
+    value = serializers.DecimalField(max_digits=20, decimal_places=4, read_only=True)
+    outstanding = serializers.DecimalField(**QTY, read_only=True)
+
+    class Meta:
+        model = PurchaseOrderLine
+        fields = [
+            "id",
+            "line_no",
+            "part",
+            "supplier_part_number",
+            "quantity",
+            "price",
+            "value",
+            "promised_date",
+            "confirmed_quantity",
+            "quantity_received",
+            "quantity_rejected",
+            "outstanding",
+            "warning",
+        ]
+
+
+class PurchaseOrderSerializer(serializers.ModelSerializer):
+    supplier = SupplierSerializer(read_only=True)
+    warehouse = serializers.CharField(source="warehouse.code", read_only=True)
+    value = serializers.DecimalField(max_digits=20, decimal_places=4, read_only=True)
+    lines = PurchaseOrderLineSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = PurchaseOrder
+        fields = [
+            "id",
+            "number",
+            "supplier",
+            "warehouse",
+            "order_type",
+            "state",
+            "reference",
+            "expected_date",
+            "created_at",
+            "sent_at",
+            "confirmed_at",
+            "approved_at",
+            "received_at",
+            "closed_at",
+            "cancelled_at",
+            "cancel_reason",
+            "value",
+            "lines",
+        ]
+
+
+class PurchaseOrderListSerializer(serializers.ModelSerializer):
+    supplier = serializers.CharField(source="supplier.code", read_only=True)
+    warehouse = serializers.CharField(source="warehouse.code", read_only=True)
+    value = serializers.DecimalField(max_digits=20, decimal_places=4, read_only=True)
+    line_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = PurchaseOrder
+        fields = [
+            "id",
+            "number",
+            "supplier",
+            "warehouse",
+            "order_type",
+            "state",
+            "expected_date",
+            "created_at",
+            "sent_at",
+            "value",
+            "line_count",
+        ]
+
+
+class OrderLineInputSerializer(serializers.Serializer):
+    part = serializers.PrimaryKeyRelatedField(queryset=Part.objects.all())
+    quantity = serializers.DecimalField(**QTY, min_value=Decimal("0.001"))
+    price = serializers.DecimalField(**COST, min_value=Decimal("0"), required=False, allow_null=True, default=None)
+
+
+class PurchaseOrderCreateSerializer(serializers.Serializer):
+    supplier = serializers.PrimaryKeyRelatedField(queryset=Supplier.objects.all())
+    warehouse = serializers.PrimaryKeyRelatedField(queryset=Warehouse.objects.all())
+    order_type = serializers.ChoiceField(choices=OrderType.choices, default=OrderType.STOCK)
+    expected_date = serializers.DateField(required=False, allow_null=True, default=None)
+    reference = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
+    notes = serializers.CharField(required=False, allow_blank=True, default="")
+    lines = OrderLineInputSerializer(many=True)
+
+
+class LineUpdateSerializer(serializers.Serializer):
+    quantity = serializers.DecimalField(**QTY, min_value=Decimal("0.001"), required=False)
+    price = serializers.DecimalField(**COST, min_value=Decimal("0"), required=False)
+    promised_date = serializers.DateField(required=False)
+
+
+class CancelSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=200)
+
+
+class ConfirmLineSerializer(serializers.Serializer):
+    line = serializers.IntegerField(help_text="Order line id")
+    promised_date = serializers.DateField(required=False, allow_null=True, default=None)
+    confirmed_quantity = serializers.DecimalField(**QTY, required=False, allow_null=True, default=None)
+
+
+class ConfirmSerializer(serializers.Serializer):
+    lines = ConfirmLineSerializer(many=True, required=False, default=list)
+
+
+class ReceiptLineInputSerializer(serializers.Serializer):
+    po_line = serializers.IntegerField(required=False, allow_null=True, default=None, help_text="Order line id")
+    part = serializers.PrimaryKeyRelatedField(
+        queryset=Part.objects.all(),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="For an unplanned receipt (managers): a part not on the order.",
+    )
+    quantity = serializers.DecimalField(**QTY)
+    bin = serializers.PrimaryKeyRelatedField(queryset=Bin.objects.all(), required=False, allow_null=True, default=None)
+    hold = serializers.BooleanField(required=False, default=False)
+    unit_cost = serializers.DecimalField(**COST, required=False, allow_null=True, default=None)
+
+
+class GoodsReceiptCreateSerializer(serializers.Serializer):
+    purchase_order = serializers.IntegerField()
+    arrived_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    delivery_note = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
+    idempotency_key = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    lines = ReceiptLineInputSerializer(many=True)
+
+
+class GoodsReceiptLineSerializer(serializers.ModelSerializer):
+    part = PartBriefSerializer(read_only=True)
+    bin = serializers.CharField(source="bin.code", read_only=True, default=None)
+
+    class Meta:
+        model = GoodsReceiptLine
+        fields = ["id", "po_line", "part", "quantity", "unit_cost", "bin", "hold_state", "hold_decided_at", "hold_note"]
+
+
+class GoodsReceiptSerializer(serializers.ModelSerializer):
+    purchase_order = serializers.CharField(source="purchase_order.number", read_only=True)
+    warehouse = serializers.CharField(source="warehouse.code", read_only=True)
+    posted_by = serializers.CharField(source="posted_by.username", read_only=True)
+    lines = GoodsReceiptLineSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = GoodsReceipt
+        fields = [
+            "id",
+            "number",
+            "purchase_order",
+            "warehouse",
+            "delivery_note",
+            "arrived_at",
+            "posted_at",
+            "posted_by",
+            "lines",
+        ]
+
+
+class RejectSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=200)
+
+
+class ReleaseSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class SupplierRatingSerializer(serializers.ModelSerializer):
+    supplier = serializers.CharField(source="supplier.code", read_only=True)
+
+    class Meta:
+        model = SupplierRating
+        fields = [
+            "id",
+            "supplier",
+            "month",
+            "lines_due",
+            "lines_on_time",
+            "on_time_rate",
+            "quantity_ordered",
+            "quantity_delivered",
+            "fill_rate",
+            "quantity_received",
+            "quantity_rejected",
+            "reject_rate",
+            "lead_time_mean_days",
+            "lead_time_stddev_days",
+            "score",
+            "grade",
+            "computed_at",
+        ]
