@@ -1,0 +1,132 @@
+"""Query budgets: list endpoints and screens do not grow with their rows; a posting is at most 8 statements.
+
+The lists are loaded with a dozen parts in several warehouses, each with
+movements, superseded parts, neighbours and bins, so an N+1 would show as
+dozens of queries. The bounds count every statement Django sends,
+including the session or token lookup and the user's roles.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from inventory import services
+from inventory.models import Echelon
+from inventory.roles import Role
+
+from ..factories import BinFactory, NeighbourFactory, PartFactory, WarehouseFactory
+
+pytestmark = pytest.mark.services
+
+POSTING_BUDGET = 8
+
+
+@pytest.fixture
+def busy_network(postgres, make_user):
+    """Four warehouses, twelve parts in supersession chains of three, stock and movements in two warehouses."""
+    central = WarehouseFactory(code="CEN", echelon=Echelon.CENTRAL)
+    stores = [WarehouseFactory(code=f"S{i}", echelon=Echelon.STORE, parent=central) for i in range(3)]
+    for store in stores:
+        NeighbourFactory(warehouse=store, neighbour=central)
+        BinFactory(warehouse=store)
+        BinFactory(warehouse=store)
+    manager = make_user(Role.MANAGER)
+    parts, previous = [], None
+    for index in range(12):
+        part = PartFactory(number=f"Q-{index:03d}")
+        if previous is not None and index % 3:
+            services.part_supersede(part=previous, new_part=part)
+        parts.append(part)
+        previous = part
+        for warehouse in (central, stores[0]):
+            services.stock_receive(
+                part=part, warehouse=warehouse, quantity=Decimal(3), unit_cost=Decimal(2), user=manager
+            )
+            services.stock_issue(part=part, warehouse=warehouse, quantity=Decimal(1), user=manager)
+            services.stock_level_set_limits(part=part, warehouse=warehouse, min_qty=Decimal(4), max_qty=Decimal(9))
+    return {"manager": manager, "central": central, "parts": parts}
+
+
+@pytest.mark.parametrize(
+    ("url", "budget", "rows"),
+    [
+        ("/api/v1/parts/", 4, 12),  # token+access, count, page, current parts of the chains (per depth)
+        ("/api/v1/warehouses/", 4, 4),  # token+access, count, page, neighbours
+        ("/api/v1/bins/", 3, 6),
+        ("/api/v1/stock-levels/", 3, 24),
+        ("/api/v1/stock-levels/?below_min=true", 3, 24),
+        ("/api/v1/movements/", 3, 48),
+        ("/api/v1/movements/?kind=issue", 3, 24),
+    ],
+)
+def test_list_endpoint_query_budget(busy_network, api_as, django_assert_max_num_queries, url, budget, rows):
+    client = api_as(busy_network["manager"])
+
+    with django_assert_max_num_queries(budget):
+        response = client.get(url)
+
+    assert response.status_code == 200
+    assert response.json()["count"] == rows
+
+
+def test_part_lookup_endpoint_query_budget(busy_network, api_as, django_assert_max_num_queries):
+    client = api_as(busy_network["manager"])
+    start_of_chain = busy_network["parts"][0]
+
+    # token+access, the part, one query per supersession link (two), its levels, the warehouses
+    with django_assert_max_num_queries(6):
+        response = client.get("/api/v1/parts/lookup/", {"number": start_of_chain.number})
+
+    assert response.status_code == 200
+    assert [p["number"] for p in response.json()["chain"]] == ["Q-000", "Q-001", "Q-002"]
+    assert len(response.json()["rows"]) == 4
+
+
+@pytest.mark.parametrize(
+    ("url", "budget"),
+    [
+        ("/inventory/stock/", 6),  # session, user, access, count, page, warehouses for the filter
+        ("/inventory/stock/?below_min=1&sort=-value", 6),
+        ("/inventory/movements/", 6),
+        ("/inventory/movements/?part=Q-001&kind=issue", 7),  # plus the part lookup
+        ("/inventory/lookup/?number=q 000", 8),  # session, user, access, part, two chain links, levels, warehouses
+    ],
+)
+def test_list_screen_query_budget(busy_network, client, django_assert_max_num_queries, url, budget):
+    client.force_login(busy_network["manager"])
+
+    with django_assert_max_num_queries(budget):
+        response = client.get(url)
+
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("kind", ["receipt", "issue"])
+@pytest.mark.parametrize("idempotency_key", [None, "retry-safe-1"])
+def test_one_posting_through_the_api_takes_at_most_eight_statements(
+    postgres_tx, make_user, api_as, kind, idempotency_key
+):
+    # Given a clerk with a token and a part already stocked in their store (the level exists)
+    store = WarehouseFactory()
+    clerk = make_user(Role.CLERK, warehouses=[store])
+    part = PartFactory()
+    services.stock_receive(part=part, warehouse=store, quantity=Decimal(5), unit_cost=Decimal(2), user=clerk)
+    client = api_as(clerk)
+    body = {"part": part.pk, "warehouse": store.pk, "quantity": "1"}
+    if kind == "receipt":
+        body["unit_cost"] = "3"
+    headers = {"HTTP_IDEMPOTENCY_KEY": idempotency_key} if idempotency_key else {}
+
+    # When one posting is sent (outside any test transaction: BEGIN and COMMIT are counted too)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(f"/api/v1/stock/{kind}s/", body, **headers)
+
+    # Then it posted in at most eight statements
+    assert response.status_code == 201, response.content
+    statements = [query["sql"] for query in queries.captured_queries]
+    assert len(statements) <= POSTING_BUDGET, "\n".join(statements)
+    assert statements[-1] == "COMMIT"
