@@ -1,0 +1,1 @@
+"""Turn the generated demo (``demo.profiles``) into data, through the services wherever they exist."""

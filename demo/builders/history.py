@@ -1,0 +1,618 @@
+# ruff: noqa: S311 -- seeded pseudo-random numbers for demo data, not for secrets
+"""Twenty-four months of a dealer's stock history, posted day by day through the services.
+
+A small simulation decides what happens; the services post it, back-dated:
+
+- demand documents from ``demo.profiles.generate_demand`` become workshop
+  requests for repair orders and counter sales (``inventory.services.demand``):
+  the first pick, backorders, lost demand and one hit per line;
+- each warehouse reviews its stock on fixed weekdays and orders up to its
+  maximum, one stock purchase order per supplier (``suppliers.services``);
+  goods receipts record arrival and posting time (mostly within two hours)
+  and fill open backorders, oldest request first;
+- a workshop shortfall is sourced by a transfer order from a neighbour with
+  surplus, else from the parent warehouse, else by an emergency order to the
+  preferred supplier; slow movers a store does not stock are ordered this way;
+- a few receipt lines go on quality hold and are released or rejected; some
+  stock of superseded numbers is scrapped.
+
+The simulation keeps a mirror of available stock and open backorders to
+decide quantities, but every change of stock goes through the services, so
+the ledger and the levels stay the single truth (``verify_ledger`` proves it).
+One transaction per week.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import ROUND_CEILING, Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from inventory import services
+from inventory.models import Backorder, BackorderState, Bin, Part, RepairOrder, Warehouse
+from inventory.services import demand as demand_services
+from inventory.services import transfers as transfer_services
+from suppliers import services as purchasing
+from suppliers.models import GoodsReceiptLine, HoldState, OrderType, PurchaseOrder, Supplier
+from suppliers.services.orders import approval_threshold
+
+from ..logins import CLERK_OF, WORKSHOP_OF
+from ..profiles import (
+    COUNTER,
+    DEAD,
+    FAST,
+    MEDIUM,
+    NEIGHBOURS,
+    NETWORK,
+    NEW,
+    SUPPLIERS,
+    WAREHOUSE_BY_CODE,
+    Catalogue,
+    DemandDocument,
+    Family,
+    StockPolicy,
+    stock_policy,
+)
+
+ZERO = Decimal("0")
+QUARANTINE_CATEGORIES = {"Body", "Lighting", "Electrics", "Suspension", "Air conditioning", "Exhaust"}
+SUPPLIER_BY_CODE = {s.code: s for s in SUPPLIERS}
+REVIEW_DAYS = 3.5  # average days between two reviews of a warehouse
+PRICE_DRIFT_PER_YEAR = 0.03  # purchase prices rose over the two years
+
+
+@dataclass
+class Delivery:
+    """Goods on their way to a warehouse: some lines of a purchase order, or a transfer order."""
+
+    kind: str  # stock, emergency, transfer
+    warehouse: str
+    lines: list[tuple[int, Decimal]]  # part index, quantity
+    order: PurchaseOrder | None = None
+    transfer: object | None = None
+    from_warehouse: str = ""
+    arrived: int = 0  # minute the goods arrived (receipts are posted a little later)
+
+
+@dataclass
+class Stats:
+    counts: Counter = field(default_factory=Counter)
+    requested: Decimal = ZERO
+    supplied: Decimal = ZERO
+    first_pick_sum: float = 0.0
+    workshop_lines: int = 0
+
+    def first_pick(self) -> float | None:
+        return self.first_pick_sum / self.workshop_lines if self.workshop_lines else None
+
+
+class HistoryBuilder:
+    def __init__(
+        self,
+        *,
+        catalogue: Catalogue,
+        documents: list[DemandDocument],
+        parts: list[Part],
+        warehouses: dict[str, Warehouse],
+        bins: dict[str, list[Bin]],
+        users: dict[str, object],
+        suppliers: dict[str, Supplier],
+        seed: int,
+        write: Callable[[str], None],
+    ) -> None:
+        self.catalogue = catalogue
+        self.parts = parts
+        self.warehouses = warehouses
+        self.bins = bins
+        self.users = users
+        self.suppliers = suppliers
+        self.write = write
+        self.rng = random.Random(f"{seed}-history")
+        self.family_of = {p.index: catalogue.families[p.family] for p in catalogue.parts}
+        self.documents_by_day: dict[date, list[DemandDocument]] = defaultdict(list)
+        for document in documents:
+            self.documents_by_day[document.day].append(document)
+        self.threshold = approval_threshold()
+        self.index_of = {part.pk: index for index, part in enumerate(parts)}
+
+        # The mirror: what the services hold, kept in step to decide quantities without reading back.
+        self.stock: dict[tuple[int, str], Decimal] = defaultdict(Decimal)
+        self.frozen: dict[tuple[int, str], Decimal] = defaultdict(Decimal)
+        self.on_order: dict[tuple[int, str], Decimal] = defaultdict(Decimal)
+        self.waiting: dict[tuple[int, str], Decimal] = defaultdict(Decimal)  # open backorders
+        self.policy: dict[tuple[int, str], StockPolicy] = {}
+        self.stocked: dict[str, set[int]] = {w.code: set() for w in NETWORK}
+        self.arrivals: dict[date, list[tuple[int, Delivery]]] = defaultdict(list)
+        self.tasks: dict[date, list[tuple[int, Callable[[datetime], None]]]] = defaultdict(list)
+        self.neighbours: dict[str, list[tuple[str, int]]] = defaultdict(list)
+        for first, second, days in NEIGHBOURS:
+            self.neighbours[first].append((second, days))
+            self.neighbours[second].append((first, days))
+        self.repair_orders: list[RepairOrder] = []
+        self.month = Stats()
+        self.total = Stats()
+
+    # --- helpers --------------------------------------------------------------------------
+
+    def at(self, day: date, minute: int) -> datetime:
+        minute = max(0, min(minute, 23 * 60 + 59))
+        return timezone.make_aware(datetime.combine(day, time(minute // 60, minute % 60)))
+
+    def clerk(self, code: str):
+        return self.users[CLERK_OF[code]]
+
+    def bin_for(self, part_index: int, code: str) -> Bin:
+        rows = self.bins[code]
+        return rows[(part_index * 7919) % len(rows)]
+
+    def unit_cost(self, part_index: int, day: date) -> Decimal:
+        """The preferred supplier's price, a little lower in the past (prices rose)."""
+        price = self.catalogue.parts[part_index].preferred_offer.price
+        years_before = (self.catalogue.today - day).days / 365
+        factor = Decimal(str(round(1 - PRICE_DRIFT_PER_YEAR * years_before, 4)))
+        return (price * factor).quantize(Decimal("0.0001"))
+
+    def lead_time(self, part_index: int) -> int:
+        return self.catalogue.parts[part_index].preferred_offer.lead_time_days
+
+    def available(self, key: tuple[int, str]) -> Decimal:
+        return self.stock[key] - self.frozen[key]
+
+    def round_to_pack(self, part_index: int, quantity: Decimal, *, moq: bool) -> Decimal:
+        offer = self.catalogue.parts[part_index].preferred_offer
+        packs = (quantity / offer.pack_size).to_integral_value(rounding=ROUND_CEILING)
+        quantity = max(packs, Decimal(1)) * offer.pack_size
+        if moq:
+            quantity = max(quantity, offer.min_order_quantity)
+        return quantity
+
+    def start_stocking(self, part_index: int, code: str) -> StockPolicy:
+        policy = stock_policy(
+            family=self.family_of[part_index],
+            warehouse=code,
+            lead_time_days=self.lead_time(part_index),
+            review_days=REVIEW_DAYS,
+            pack_size=self.catalogue.parts[part_index].preferred_offer.pack_size,
+        )
+        self.policy[(part_index, code)] = policy
+        if policy.max_qty > 0:
+            self.stocked[code].add(part_index)
+        return policy
+
+    def count(self, what: str, n: int = 1) -> None:
+        self.month.counts[what] += n
+        self.total.counts[what] += n
+
+    def inbound(self, key: tuple[int, str], quantity: Decimal, *, held: bool = False) -> None:
+        """Stock came in: the services give it to open backorders first (oldest first)."""
+        self.stock[key] += quantity
+        if held:
+            self.frozen[key] += quantity
+        if self.waiting[key] > 0 and self.available(key) > 0:
+            filled = min(self.waiting[key], self.available(key))
+            if self.catalogue.parts[key[0]].unit != "L":
+                filled = filled.to_integral_value(rounding="ROUND_DOWN")
+            self.stock[key] -= filled
+            self.waiting[key] -= filled
+            self.count("backorder fills", 1)
+
+    # --- purchasing ---------------------------------------------------------------------------
+
+    def purchase(
+        self, code: str, supplier: str, lines: list[tuple[int, Decimal]], *, kind: str, day: date, minute: int
+    ) -> None:
+        """Create, (approve,) send a purchase order, and schedule its delivery."""
+        profile = SUPPLIER_BY_CODE[supplier]
+        purchaser, manager = self.users["purchaser"], self.users["manager"]
+        express = kind == "emergency" and all(self.family_of[p].demand_class in (FAST, MEDIUM, NEW) for p, _ in lines)
+        lead = 1 + (self.rng.random() < 0.4) if express else max(self.lead_time(p) for p, _ in lines)
+        created = self.at(day, minute)
+        order = purchasing.purchase_order_create(
+            supplier=self.suppliers[supplier],
+            warehouse=self.warehouses[code],
+            order_type=OrderType.EMERGENCY if kind == "emergency" else OrderType.STOCK,
+            lines=[(self.parts[p], q, None) for p, q in lines],
+            user=purchaser,
+            expected_date=day + timedelta(days=lead),
+            created_at=created,
+        )
+        value = sum((q * self.catalogue.parts[p].preferred_offer.price for p, q in lines), ZERO)
+        if value > self.threshold:
+            purchasing.purchase_order_approve(order=order, user=manager, approved_at=created + timedelta(minutes=20))
+            self.count("approvals")
+        purchasing.purchase_order_send(order=order, user=purchaser, sent_at=created + timedelta(minutes=30))
+        self.count(f"{kind} orders")
+        self.count(f"{kind} order lines", len(lines))
+        for part_index, quantity in lines:
+            self.on_order[(part_index, code)] += quantity
+        if not express and self.rng.random() > profile.on_time:
+            lead += self.rng.randint(1, 6)  # late delivery: the rating will show it
+        arrives = day + timedelta(days=lead)
+        # One delivery in twenty comes in two parts: the last line a few days after the rest.
+        if len(lines) > 1 and self.rng.random() < 0.05:
+            self.deliver(Delivery(kind, code, lines[:-1], order=order), arrives)
+            self.deliver(
+                Delivery(kind, code, lines[-1:], order=order), arrives + timedelta(days=self.rng.randint(2, 5))
+            )
+        else:
+            self.deliver(Delivery(kind, code, lines, order=order), arrives)
+
+    def deliver(self, delivery: Delivery, arrives: date) -> None:
+        if arrives >= self.catalogue.today:
+            return  # still on order today: the receiving screen has something to do
+        delivery.arrived = self.rng.randint(7 * 60, 10 * 60)
+        late = self.rng.random() >= 0.88
+        delay = self.rng.randint(130, 420) if late else self.rng.randint(10, 115)
+        self.arrivals[arrives].append((delivery.arrived + delay, delivery))
+
+    def receive_goods(self, delivery: Delivery, day: date, minute: int) -> None:
+        order = delivery.order
+        code = delivery.warehouse
+        po_lines = {line.part_id: line for line in order.lines.all()}
+        inputs, held = [], []
+        for part_index, quantity in delivery.lines:
+            hold = self.catalogue.parts[part_index].category in QUARANTINE_CATEGORIES and self.rng.random() < 0.015
+            inputs.append(
+                purchasing.ReceiptLineInput(
+                    quantity=quantity,
+                    po_line=po_lines[self.parts[part_index].pk],
+                    bin=self.bin_for(part_index, code),
+                    hold=hold,
+                )
+            )
+            if hold:
+                held.append(part_index)
+        receipt = purchasing.goods_receipt_post(
+            order=order,
+            lines=inputs,
+            user=self.clerk(code),
+            arrived_at=self.at(day, delivery.arrived),
+            posted_at=self.at(day, minute),
+            delivery_note=f"DN{order.pk:07d}",
+        )
+        self.count("goods receipts")
+        self.count("receipt lines", len(inputs))
+        for part_index, quantity in delivery.lines:
+            key = (part_index, code)
+            self.on_order[key] -= quantity
+            self.inbound(key, quantity, held=part_index in held)
+        if held:
+            self.count("quality holds", len(held))
+            decide = day + timedelta(days=self.rng.randint(1, 4))
+            for line in GoodsReceiptLine.objects.filter(receipt=receipt, hold_state=HoldState.HELD):
+                release = self.rng.random() < 0.6
+                self.tasks[decide].append(
+                    (11 * 60, lambda when, line=line, release=release: self.quality_decision(line, release, when))
+                )
+
+    def quality_decision(self, line: GoodsReceiptLine, release: bool, when: datetime) -> None:
+        part_index = self.index_of[line.part_id]
+        key = (part_index, line.receipt.warehouse.code)
+        if release:
+            purchasing.goods_receipt_line_release(
+                line=line, user=self.users["purchaser"], note="Inspected: fine.", released_at=when
+            )
+            self.count("quality releases")
+        else:
+            purchasing.goods_receipt_line_reject(
+                line=line, user=self.users["purchaser"], reason="Damaged in transit.", rejected_at=when
+            )
+            self.stock[key] -= line.quantity
+            self.count("quality rejects")
+        self.frozen[key] -= line.quantity
+
+    # --- transfers ----------------------------------------------------------------------------
+
+    def transfer_for(
+        self, backorder: Backorder, key: tuple[int, str], source: str, quantity: Decimal, lead: int, at: datetime
+    ) -> None:
+        part_index, code = key
+        transfer = transfer_services.backorder_source_by_transfer(
+            backorder=backorder,
+            from_warehouse=self.warehouses[source],
+            quantity=quantity,
+            user=self.clerk(code),
+            now=at,
+        )
+        transfer_services.transfer_order_send(
+            transfer=transfer, user=self.clerk(source), now=at + timedelta(minutes=50)
+        )
+        self.stock[(part_index, source)] -= quantity
+        self.on_order[key] += quantity
+        self.count("transfers")
+        delivery = Delivery("transfer", code, [(part_index, quantity)], transfer=transfer, from_warehouse=source)
+        arrives = at.date() + timedelta(days=lead)
+        if arrives < self.catalogue.today:
+            self.arrivals[arrives].append((self.rng.randint(8 * 60, 11 * 60), delivery))
+
+    def receive_transfer(self, delivery: Delivery, day: date, minute: int) -> None:
+        transfer_services.transfer_order_receive(
+            transfer=delivery.transfer, user=self.clerk(delivery.warehouse), now=self.at(day, minute)
+        )
+        for part_index, quantity in delivery.lines:
+            key = (part_index, delivery.warehouse)
+            self.on_order[key] -= quantity
+            self.inbound(key, quantity)
+
+    def arrive(self, delivery: Delivery, day: date, minute: int) -> None:
+        if delivery.kind == "transfer":
+            self.receive_transfer(delivery, day, minute)
+        else:
+            self.receive_goods(delivery, day, minute)
+
+    # --- demand -------------------------------------------------------------------------------
+
+    def demand(self, document: DemandDocument) -> None:
+        at = self.at(document.day, document.minute)
+        code = document.warehouse
+        warehouse = self.warehouses[code]
+        lines, shortages = [], []
+        for line in document.lines:
+            key = (line.served, code)
+            supplied = min(line.quantity, max(self.available(key), ZERO))
+            if self.catalogue.parts[line.served].unit != "L":
+                supplied = supplied.to_integral_value(rounding="ROUND_DOWN")
+            short = line.quantity - supplied
+            cancel = document.source == COUNTER or (short > 0 and self.rng.random() < 0.08)
+            lines.append(
+                demand_services.DemandLine(
+                    part=self.parts[line.requested], quantity=line.quantity, cancel_shortage=cancel
+                )
+            )
+            self.stock[key] -= supplied
+            if short > 0 and not cancel:
+                self.waiting[key] += short
+                shortages.append(key)
+            for stats in (self.month, self.total):
+                stats.requested += line.quantity
+                stats.supplied += supplied
+                if document.source != COUNTER:
+                    stats.workshop_lines += 1
+                    stats.first_pick_sum += float(min(Decimal(1), supplied / line.quantity))
+        if document.source == COUNTER:
+            demand_services.counter_sale_post(warehouse=warehouse, lines=lines, user=self.clerk(code), occurred_at=at)
+            self.count("counter sales")
+        else:
+            repair_order = demand_services.repair_order_open(
+                number=document.repair_order_ref, warehouse=warehouse, opened_at=at
+            )
+            self.repair_orders.append(repair_order)
+            request = demand_services.workshop_request_submit(
+                repair_order=repair_order,
+                warehouse=warehouse,
+                lines=lines,
+                user=self.users[WORKSHOP_OF[code]],
+                occurred_at=at,
+            )
+            self.count("workshop requests")
+            for key in dict.fromkeys(shortages):
+                self.source_shortage(request, key, at)
+        self.count("demand hits", len(lines))
+
+    def source_shortage(self, request, key: tuple[int, str], at: datetime) -> None:
+        """Transfer from a neighbour with surplus, else from the parent, else an emergency order."""
+        part_index, code = key
+        need = self.waiting[key] - self.on_order[key]
+        if need <= 0:
+            return
+        family = self.family_of[part_index]
+        if family.demand_class in (FAST, MEDIUM, NEW):
+            candidates = list(self.neighbours[code])
+            parent = WAREHOUSE_BY_CODE[code].parent
+            if parent:
+                candidates.append((parent, 1 if WAREHOUSE_BY_CODE[code].echelon == "store" else 2))
+            for source, lead in candidates:
+                source_key = (part_index, source)
+                reserve = self.policy.get(source_key, StockPolicy(ZERO, ZERO)).min_qty
+                if self.available(source_key) - reserve >= need:
+                    backorder = Backorder.objects.filter(
+                        line__request=request, part=self.parts[part_index], state=BackorderState.OPEN
+                    ).first()
+                    if backorder is not None and backorder.open_quantity >= need:
+                        self.transfer_for(backorder, key, source, need, lead, at)
+                        return
+        quantity = self.round_to_pack(part_index, need, moq=False)
+        supplier = self.catalogue.parts[part_index].preferred_offer.supplier
+        self.purchase(
+            code,
+            supplier,
+            [(part_index, quantity)],
+            kind="emergency",
+            day=at.date(),
+            minute=at.hour * 60 + at.minute + 20,
+        )
+
+    def close_repair_orders(self, day: date) -> None:
+        closed_at = self.at(day, 18 * 60)
+        for repair_order in self.repair_orders:
+            demand_services.repair_order_close(
+                repair_order=repair_order, closed_at=max(closed_at, repair_order.opened_at)
+            )
+        self.repair_orders = []
+
+    # --- replenishment --------------------------------------------------------------------------
+
+    def review(self, code: str, day: date) -> None:
+        """Order up to max for every stocked part whose position fell to its min: one PO per supplier."""
+        by_supplier: dict[str, list[tuple[int, Decimal]]] = defaultdict(list)
+        for part_index in sorted(self.stocked[code]):
+            key = (part_index, code)
+            policy = self.policy[key]
+            position = self.stock[key] + self.on_order[key] - self.waiting[key]
+            if position > policy.min_qty:
+                continue
+            quantity = self.round_to_pack(part_index, policy.max_qty - position, moq=True)
+            by_supplier[self.catalogue.parts[part_index].preferred_offer.supplier].append((part_index, quantity))
+        for supplier, lines in sorted(by_supplier.items()):
+            self.purchase(code, supplier, lines, kind="stock", day=day, minute=16 * 60)
+
+    def stock_new_part(self, part_index: int, code: str, day: date) -> None:
+        """First stock of a part in a warehouse: ordered a lead time ago, received this morning."""
+        policy = self.start_stocking(part_index, code)
+        if policy.max_qty <= 0:
+            return
+        quantity = self.round_to_pack(part_index, policy.max_qty, moq=True)
+        supplier = self.catalogue.parts[part_index].preferred_offer.supplier
+        ordered = max(day - timedelta(days=self.lead_time(part_index)), self.catalogue.start)
+        order = purchasing.purchase_order_create(
+            supplier=self.suppliers[supplier],
+            warehouse=self.warehouses[code],
+            order_type=OrderType.STOCK,
+            lines=[(self.parts[part_index], quantity, None)],
+            user=self.users["purchaser"],
+            expected_date=day,
+            created_at=self.at(ordered, 10 * 60),
+        )
+        if quantity * self.catalogue.parts[part_index].preferred_offer.price > self.threshold:
+            purchasing.purchase_order_approve(
+                order=order, user=self.users["manager"], approved_at=self.at(ordered, 10 * 60 + 20)
+            )
+        purchasing.purchase_order_send(
+            order=order, user=self.users["purchaser"], sent_at=self.at(ordered, 10 * 60 + 30)
+        )
+        self.count("stock orders")
+        self.count("stock order lines")
+        self.on_order[(part_index, code)] += quantity
+        self.receive_goods(Delivery("stock", code, [(part_index, quantity)], order=order, arrived=7 * 60), day, 8 * 60)
+
+    def switch(self, family: Family, position: int, day: date) -> None:
+        """A newer number takes over: stocked from today; open backorders of the old one stay its own."""
+        old, new = family.members[position], family.members[position + 1]
+        services.part_supersede(part=self.parts[old], new_part=self.parts[new])
+        self.count("supersessions")
+        for code in family.warehouses:
+            self.stocked[code].discard(old)
+            self.stock_new_part(new, code, day)
+            old_key = (old, code)
+            if self.available(old_key) > 0 and self.rng.random() < 0.35:
+                scrap_day = day + timedelta(days=self.rng.randint(60, 150))
+                if scrap_day < self.catalogue.today:
+                    self.tasks[scrap_day].append((15 * 60, lambda when, k=old_key: self.scrap_obsolete(k, when)))
+
+    def scrap_obsolete(self, key: tuple[int, str], when: datetime) -> None:
+        quantity = self.available(key)
+        if quantity <= 0:
+            return
+        services.stock_scrap(
+            part=self.parts[key[0]],
+            warehouse=self.warehouses[key[1]],
+            quantity=quantity,
+            user=self.clerk(key[1]),
+            reason="Superseded number, obsolete stock written off.",
+            posted_at=when,
+        )
+        self.stock[key] -= quantity
+        self.count("scraps")
+
+    # --- the run --------------------------------------------------------------------------
+
+    def opening_stock(self) -> None:
+        """What the shelves held on the first day of history (an opening balance, not a purchase)."""
+        start = self.catalogue.start
+        for family in self.catalogue.families:
+            if family.demand_class == NEW and family.starts_on and family.starts_on > start + timedelta(days=6):
+                day = family.starts_on - timedelta(days=self.rng.randint(2, 6))
+                for code in family.warehouses:
+                    self.tasks[day].append(
+                        (6 * 60, lambda when, p=family.members[0], c=code: self.stock_new_part(p, c, when.date()))
+                    )
+                continue
+            part_index = family.serving(start)
+            for code in family.warehouses:
+                policy = self.start_stocking(part_index, code)
+                if family.demand_class == DEAD and family.ends_on is None:
+                    self.stocked[code].discard(part_index)  # bought once for a campaign, never again
+                    quantity = max(family.quantities) * self.rng.randint(1, 3)
+                elif policy.max_qty > 0:
+                    low = int(policy.min_qty) + 1
+                    quantity = Decimal(self.rng.randint(min(low, int(policy.max_qty)), int(policy.max_qty)))
+                else:
+                    continue
+                if family.demand_class == DEAD and family.ends_on is not None:
+                    self.tasks[family.ends_on].append(
+                        (23 * 60, lambda when, p=part_index, c=code: self.stocked[c].discard(p))
+                    )
+                services.stock_receive(
+                    part=self.parts[part_index],
+                    warehouse=self.warehouses[code],
+                    quantity=quantity,
+                    unit_cost=self.unit_cost(part_index, start),
+                    user=self.clerk(code),
+                    bin=self.bin_for(part_index, code),
+                    document_type="opening_balance",
+                    document_ref=f"OB-{start:%Y%m%d}",
+                    posted_at=self.at(start, 6 * 60),
+                )
+                self.stock[(part_index, code)] += quantity
+                self.count("opening balances")
+            for position, switch_day in enumerate(family.switch_days):
+                self.tasks[switch_day].append(
+                    (5 * 60, lambda when, f=family, p=position: self.switch(f, p, when.date()))
+                )
+
+    def run_day(self, day: date) -> None:
+        events: list[tuple[int, int, Callable[[], None]]] = []
+        for minute, task in self.tasks.pop(day, []):
+            events.append((minute, 0, lambda t=task, m=minute: t(self.at(day, m))))
+        for minute, delivery in self.arrivals.pop(day, []):
+            events.append((minute, 1, lambda d=delivery, m=minute: self.arrive(d, day, m)))
+        for document in self.documents_by_day.pop(day, []):
+            events.append((document.minute, 2, lambda d=document: self.demand(d)))
+        events.sort(key=lambda event: (event[0], event[1]))
+        for _, _, run in events:
+            run()
+        self.close_repair_orders(day)
+        for profile in NETWORK:
+            if day.weekday() in profile.review_weekdays:
+                self.review(profile.code, day)
+
+    def run(self) -> Stats:
+        """Post the history; one transaction per week (a month-end also ends one)."""
+        start, today = self.catalogue.start, self.catalogue.today
+        with transaction.atomic():
+            self.opening_stock()
+        day = start
+        while day < today:
+            with transaction.atomic():
+                while day < today:
+                    self.run_day(day)
+                    tomorrow = day + timedelta(days=1)
+                    if tomorrow.month != day.month or tomorrow == today:
+                        self.report_month(day)
+                    day = tomorrow
+                    if day.weekday() == 0 or day.day == 1:
+                        break
+        return self.total
+
+    def report_month(self, day: date) -> None:
+        counts, first_pick = self.month.counts, self.month.first_pick()
+        self.write(
+            f"  {day:%Y-%m}: {counts['demand hits']:>6,} hits, first pick "
+            f"{'-' if first_pick is None else f'{first_pick:.1%}'}, "
+            f"{counts['goods receipts']:>5,} receipts, {counts['stock order lines']:>5,} stock / "
+            f"{counts['emergency order lines']:>4,} emergency order lines, {counts['transfers']:>3,} transfers"
+        )
+        self.month = Stats()
+
+    def finish(self) -> int:
+        """Set the current min/max and default bin of every stocked part, as the planner left them."""
+        count = 0
+        with transaction.atomic():
+            for code, indices in self.stocked.items():
+                for part_index in sorted(indices):
+                    policy = self.policy[(part_index, code)]
+                    services.stock_level_set_limits(
+                        part=self.parts[part_index],
+                        warehouse=self.warehouses[code],
+                        min_qty=policy.min_qty,
+                        max_qty=policy.max_qty,
+                        default_bin=self.bin_for(part_index, code),
+                    )
+                    count += 1
+        return count

@@ -1,0 +1,49 @@
+"""One demo user per role, with memberships of the warehouses they post in."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group
+
+from inventory.models import Warehouse, WarehouseMembership
+
+from ..logins import DEMO_LOGINS
+
+
+def build_users(warehouses: dict[str, Warehouse]) -> dict[str, object]:
+    """Create (or reuse) every demo login; returns users by username."""
+    user_model = get_user_model()
+    users = {}
+    # Hashing is slow on purpose; users sharing a demo password share one hash.
+    hashes = {password: make_password(password) for password in {login.password for login in DEMO_LOGINS}}
+    for login in DEMO_LOGINS:
+        first, _, last = login.name.partition(" ")
+        user = user_model.objects.filter(username=login.username).first()
+        if user is None:
+            user = user_model.objects.create(
+                username=login.username,
+                password=hashes[login.password],
+                email="",  # filled in after the history: no mail for the past
+                first_name=first,
+                last_name=last,
+            )
+        if login.role == "admin":
+            user.is_staff = user.is_superuser = True
+            user.save(update_fields=["is_staff", "is_superuser"])
+        else:
+            user.groups.add(Group.objects.get_or_create(name=login.role)[0])
+            if login.role in ("manager", "planner"):
+                user.is_staff = True  # admin access for master data and targets
+                user.save(update_fields=["is_staff"])
+        for code in login.warehouses:
+            WarehouseMembership.objects.get_or_create(user=user, warehouse=warehouses[code])
+        users[login.username] = user
+    return users
+
+
+def users_publish_emails(users: dict[str, object]) -> None:
+    """Give the demo users their addresses once the history is in (notifications mail them from now on)."""
+    for username, user in users.items():
+        user.email = f"{username}@demo.example"
+        user.save(update_fields=["email"])

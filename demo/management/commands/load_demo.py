@@ -1,0 +1,119 @@
+"""Load the demo dealer: network, parts, users and 24 months of history through the services."""
+
+from __future__ import annotations
+
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from demo.builders.catalogue import build_parts
+from demo.builders.history import HistoryBuilder
+from demo.builders.network import build_network
+from demo.builders.suppliers import build_suppliers, suppliers_publish_contacts
+from demo.builders.users import build_users, users_publish_emails
+from demo.profiles import generate_catalogue, generate_demand
+from inventory.models import Part, Warehouse
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the demo data set: 6 warehouses, about 2,000 parts, a user per role and "
+        "24 months of receipts, issues and demand hits up to yesterday. Deterministic for a seed."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--seed", type=int, default=2026, help="Random seed (default 2026).")
+        parser.add_argument("--months", type=int, default=24, help="Months of history before today (default 24).")
+        parser.add_argument("--parts", type=int, default=2000, help="Number of parts (default 2000).")
+        parser.add_argument(
+            "--if-empty", action="store_true", help="Do nothing when parts already exist (used by `make run`)."
+        )
+
+    def handle(self, *args, seed: int, months: int, parts: int, if_empty: bool, **options):
+        if Part.objects.exists() or Warehouse.objects.exists():
+            if if_empty:
+                self.stdout.write("Demo data not loaded: the database already holds parts or warehouses.")
+                return
+            raise CommandError(
+                "The database already holds parts or warehouses; load the demo into an empty database "
+                "(or pass --if-empty to skip quietly)."
+            )
+        if not 1 <= months <= 60:
+            raise CommandError("--months must be between 1 and 60.")
+        if parts < 10:
+            raise CommandError("--parts must be at least 10.")
+
+        started = time.monotonic()
+        today = timezone.localdate()
+        write = self.stdout.write
+        write(f"Generating {parts:,} parts and {months} months of demand (seed {seed}, today {today})…")
+        catalogue = generate_catalogue(seed=seed, parts=parts, today=today, months=months)
+        documents = generate_demand(catalogue)
+        lines = sum(len(d.lines) for d in documents)
+        write(f"  {len(documents):,} demand documents with {lines:,} lines from {catalogue.start} to yesterday")
+
+        with transaction.atomic():
+            warehouses, bins = build_network()
+            users = build_users(warehouses)
+            bin_count = sum(len(b) for b in bins.values())
+            write(f"Network: {len(warehouses)} warehouses, {bin_count:,} bins; {len(users)} users")
+            part_rows = build_parts(catalogue, progress=write)
+        write(f"Catalogue: {len(part_rows):,} parts")
+
+        with transaction.atomic():
+            suppliers = build_suppliers(catalogue, part_rows, users["supplier"])
+        offers = sum(len(p.offers) for p in catalogue.parts)
+        write(f"Suppliers: {len(suppliers)} with {offers:,} supplier parts")
+
+        write("Posting the history through the services, one transaction per week:")
+        history = HistoryBuilder(
+            catalogue=catalogue,
+            documents=documents,
+            parts=part_rows,
+            warehouses=warehouses,
+            bins=bins,
+            users=users,
+            suppliers=suppliers,
+            seed=seed,
+            write=write,
+        )
+        stats = history.run()
+        limits = history.finish()
+        with transaction.atomic():
+            suppliers_publish_contacts(suppliers)
+            users_publish_emails(users)
+
+        elapsed = time.monotonic() - started
+        counts = stats.counts
+        first_pick = stats.first_pick()
+        fill = stats.supplied / stats.requested if stats.requested else 0
+        orders = counts["stock order lines"] + counts["emergency order lines"]
+        emergency = counts["emergency order lines"] / orders if orders else 0
+        summary = [
+            ("parts", f"{len(part_rows):,} ({counts['supersessions']} superseded during the history)"),
+            ("stocked part-warehouse pairs (min/max set)", f"{limits:,}"),
+            ("demand hits", f"{counts['demand hits']:,}"),
+            ("workshop requests / counter sales", f"{counts['workshop requests']:,} / {counts['counter sales']:,}"),
+            ("first-pick availability (workshop lines)", "-" if first_pick is None else f"{first_pick:.1%}"),
+            ("instant fill rate (quantity)", f"{fill:.1%}"),
+            ("purchase orders stock / emergency", f"{counts['stock orders']:,} / {counts['emergency orders']:,}"),
+            (
+                "order lines stock / emergency",
+                f"{counts['stock order lines']:,} / {counts['emergency order lines']:,} ({emergency:.0%} emergency)",
+            ),
+            ("goods receipts (lines)", f"{counts['goods receipts']:,} ({counts['receipt lines']:,})"),
+            ("transfers between warehouses", f"{counts['transfers']:,}"),
+            (
+                "quality holds (released / rejected)",
+                f"{counts['quality holds']} ({counts['quality releases']} / {counts['quality rejects']})",
+            ),
+            ("scrapped obsolete lots", f"{counts['scraps']}"),
+            ("time", f"{elapsed:.0f} s"),
+        ]
+        write(self.style.SUCCESS("Demo data loaded."))
+        width = max(len(label) for label, _ in summary)
+        for label, value in summary:
+            write(f"  {label:<{width}}  {value}")
+        write("Logins: python manage.py demo_logins")
