@@ -522,7 +522,11 @@ class StockParametersResource(ImportResource):
             max_qty = check.decimal("max_qty", places=3)
             bin = self.bin_of(check, warehouse)
             if min_qty is not None and max_qty is not None and max_qty and max_qty < min_qty:
-                check.fail("max_qty", f"The maximum ({max_qty}) is below the minimum ({min_qty}); 0 means no maximum.")
+                check.fail(
+                    "max_qty",
+                    f"The maximum ({max_qty.normalize():f}) is below the minimum ({min_qty.normalize():f}); "
+                    "0 means no maximum.",
+                )
             if part and warehouse:
                 key = (part.pk, warehouse.pk)
                 if key in self.seen:
@@ -630,7 +634,10 @@ class DemandHistoryResource(ImportResource):
             document_ref = check.text("document_ref", required=True, max_length=60)
             repair_order_ref = check.text("repair_order_ref", max_length=40)
             if requested and supplied is not None and supplied > requested:
-                check.fail("quantity_supplied", f"More supplied ({supplied}) than requested ({requested}).")
+                check.fail(
+                    "quantity_supplied",
+                    f"More supplied ({supplied.normalize():f}) than requested ({requested.normalize():f}).",
+                )
             if part and warehouse and document_ref:
                 key = (warehouse.pk, document_ref, part.pk)
                 if key in self.seen:
