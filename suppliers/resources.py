@@ -1,0 +1,112 @@
+"""Supplier price list import (CSV / XLSX) through django-import-export in the admin.
+
+One row per supplier and part: supplier code, part number (as printed;
+spaces, dashes and case do not matter), the supplier's own number, price,
+lead time, MOQ, pack size, preferred. An existing (supplier, part) row is
+updated, a new one created. A row with an unknown supplier or part, or a bad
+number, is reported with its line; with ``IMPORT_EXPORT_USE_TRANSACTIONS``
+nothing at all is imported while any row fails.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from import_export import fields, resources, widgets
+
+from inventory.selectors import part_by_number
+
+from .models import Supplier, SupplierPart
+
+
+class SupplierCodeWidget(widgets.ForeignKeyWidget):
+    def __init__(self):
+        super().__init__(Supplier, field="code")
+
+    def clean(self, value, row=None, **kwargs):
+        code = (value or "").strip()
+        if not code:
+            raise ValueError("The supplier code is missing.")
+        supplier = Supplier.objects.filter(code__iexact=code).first()
+        if supplier is None:
+            raise ValueError(f"No supplier with code {code!r}.")
+        return supplier
+
+
+class PartNumberWidget(widgets.ForeignKeyWidget):
+    def __init__(self):
+        from inventory.models import Part
+
+        super().__init__(Part, field="number")
+
+    def clean(self, value, row=None, **kwargs):
+        number = str(value or "").strip()
+        if not number:
+            raise ValueError("The part number is missing.")
+        part = part_by_number(number)
+        if part is None:
+            raise ValueError(f"No part with number {number!r}; create the part first.")
+        return part
+
+
+class PositiveDecimalWidget(widgets.DecimalWidget):
+    def __init__(self, *, allow_zero: bool, places: int):
+        super().__init__()
+        self.allow_zero = allow_zero
+        self.places = places
+
+    def clean(self, value, row=None, **kwargs):
+        if value in (None, ""):
+            raise ValueError("A value is required.")
+        try:
+            number = Decimal(str(value).strip().replace(",", "."))
+        except InvalidOperation:
+            raise ValueError(f"{value!r} is not a number.") from None
+        if not number.is_finite() or number < 0 or (number == 0 and not self.allow_zero):
+            raise ValueError(f"{value!r} must be {'zero or more' if self.allow_zero else 'greater than zero'}.")
+        quantum = Decimal(1).scaleb(-self.places)
+        if number != number.quantize(quantum):
+            raise ValueError(f"{value!r} has more than {self.places} decimal places.")
+        return number
+
+
+class SupplierPartResource(resources.ModelResource):
+    supplier = fields.Field(attribute="supplier", column_name="supplier", widget=SupplierCodeWidget())
+    part = fields.Field(attribute="part", column_name="part_number", widget=PartNumberWidget())
+    price = fields.Field(
+        attribute="price", column_name="price", widget=PositiveDecimalWidget(allow_zero=True, places=4)
+    )
+    min_order_qty = fields.Field(
+        attribute="min_order_qty", column_name="min_order_qty", widget=PositiveDecimalWidget(allow_zero=False, places=3)
+    )
+    pack_size = fields.Field(
+        attribute="pack_size", column_name="pack_size", widget=PositiveDecimalWidget(allow_zero=False, places=3)
+    )
+
+    class Meta:
+        model = SupplierPart
+        import_id_fields = ["supplier", "part"]
+        fields = [
+            "supplier",
+            "part",
+            "supplier_part_number",
+            "price",
+            "lead_time_days",
+            "min_order_qty",
+            "pack_size",
+            "is_preferred",
+        ]
+        export_order = fields
+        skip_unchanged = True
+        report_skipped = True
+        use_transactions = True
+        clean_model_instances = True
+
+    def get_queryset(self):
+        return SupplierPart.objects.select_related("supplier", "part")
+
+    def dehydrate_supplier(self, supplier_part):
+        return supplier_part.supplier.code
+
+    def dehydrate_part(self, supplier_part):
+        return supplier_part.part.number
