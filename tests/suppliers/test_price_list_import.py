@@ -36,11 +36,12 @@ def _csv(text: str) -> tablib.Dataset:
 
 
 def test_good_csv_creates_and_updates(catalogue):
-    acme, filter_part, pad, existing = catalogue
+    acme, filter_part, _pad, existing = catalogue
     data = _csv(HEADER + "acme,of 100,A-1,4.25,5,10,5,1\nACME,BP200,A-2,8.50,7,1,1,0\n")
 
     preview = SupplierPartResource().import_data(data, dry_run=True)
-    assert not preview.has_errors() and not preview.has_validation_errors()
+    assert not preview.has_errors()
+    assert not preview.has_validation_errors()
     assert SupplierPart.objects.count() == 1  # a dry run changes nothing
 
     result = SupplierPartResource().import_data(data, dry_run=False)
@@ -63,7 +64,8 @@ def test_one_bad_row_imports_nothing_and_names_the_row(catalogue):
     result = SupplierPartResource().import_data(data, dry_run=False, raise_errors=False)
 
     # row 2 fails on its key (unknown part), row 3 on validation (negative price)
-    assert result.has_errors() and result.has_validation_errors()
+    assert result.has_errors()
+    assert result.has_validation_errors()
     assert [(number, str(errors[0].error)) for number, errors in result.row_errors()] == [
         (2, "No part with number 'NOPE-1'; create the part first.")
     ]
@@ -75,7 +77,7 @@ def test_one_bad_row_imports_nothing_and_names_the_row(catalogue):
 
 
 def test_xlsx_import_through_the_admin_preview_and_confirm(client, catalogue):
-    acme, filter_part, *_ = catalogue
+    _acme, filter_part, *_ = catalogue
     admin = UserFactory(is_staff=True, is_superuser=True)
     client.force_login(admin)
     book = openpyxl.Workbook()
