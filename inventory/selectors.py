@@ -180,8 +180,13 @@ def ledger_differences() -> list[LedgerDifference]:
 
     One aggregate query over the ledger, grouped in the database.
     """
+    # SQLite sums decimals as floats; rounding to the columns' places removes that noise
+    # (PostgreSQL sums numerics exactly, so there it changes nothing).
     sums = {
-        (row["part_id"], row["warehouse_id"]): (row["qty"], row["val"])
+        (row["part_id"], row["warehouse_id"]): (
+            Decimal(row["qty"]).quantize(Decimal("0.001")),
+            Decimal(row["val"]).quantize(Decimal("0.0001")),
+        )
         for row in StockMovement.objects.values("part_id", "warehouse_id").annotate(
             qty=Coalesce(Sum("quantity"), ZERO), val=Coalesce(Sum("value"), ZERO)
         )
