@@ -690,11 +690,108 @@ class DemandHistoryResource(ImportResource):
         self.report.unchanged += len(rows) - len(to_create) - len(to_update)
 
 
+class SupplierPartResource(ImportResource):
+    """Supplier price lists: one row per supplier and part (the natural key), the same columns as the
+    purchasing admin's price list import so one file serves both."""
+
+    kind = ImportKind.SUPPLIER_PARTS
+    required = ("supplier", "part_number", "price")
+    natural_key = "supplier + part_number"
+    supplier = _field("supplier")
+    part_number = _field("part_number")
+    supplier_part_number = _field("supplier_part_number")
+    price = _field("price")
+    lead_time_days = _field("lead_time_days")
+    min_order_qty = _field("min_order_qty")
+    pack_size = _field("pack_size")
+    is_preferred = _field("is_preferred")
+
+    class Meta:
+        fields = (
+            "supplier",
+            "part_number",
+            "supplier_part_number",
+            "price",
+            "lead_time_days",
+            "min_order_qty",
+            "pack_size",
+            "is_preferred",
+        )
+
+    FIELDS = ("supplier_part_number", "price", "lead_time_days", "min_order_qty", "pack_size", "is_preferred")
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        from suppliers.models import Supplier
+
+        self.suppliers = {s.code.upper(): s for s in Supplier.objects.all()}
+        self.seen: dict[tuple[int, int], int] = {}
+
+    def process(self, chunk) -> None:
+        from suppliers.models import SupplierPart
+
+        parts = self.parts_for(chunk)
+        rows = []
+        for row, values in chunk:
+            check = RowCheck(self.report, row, values)
+            code = check.text("supplier", required=True, max_length=20)
+            supplier = self.suppliers.get(code.upper()) if code else None
+            if code and supplier is None:
+                check.fail("supplier", f"No supplier {code}.")
+            part = self.part(check, parts)
+            fields = {
+                "supplier_part_number": check.text("supplier_part_number", max_length=40),
+                "price": check.decimal("price", places=4),
+                "lead_time_days": check.integer("lead_time_days", default=7),
+                "min_order_qty": check.decimal("min_order_qty", places=3, default=Decimal(1)),
+                "pack_size": check.decimal("pack_size", places=3, default=Decimal(1)),
+                "is_preferred": check.boolean("is_preferred"),
+            }
+            for column in ("min_order_qty", "pack_size"):
+                if fields[column] is not None and fields[column] <= 0:
+                    check.fail(column, "Must be greater than zero.")
+            if supplier and part:
+                key = (supplier.pk, part.pk)
+                if key in self.seen:
+                    check.fail(
+                        "part_number", f"{part.number} of {supplier.code} appears twice (also row {self.seen[key]})."
+                    )
+                self.seen.setdefault(key, row)
+            if not check.failed:
+                rows.append((supplier, part, fields))
+        existing = {
+            (sp.supplier_id, sp.part_id): sp
+            for sp in SupplierPart.objects.filter(
+                supplier_id__in={r[0].pk for r in rows}, part_id__in={r[1].pk for r in rows}
+            )
+        }
+        to_create, to_update = [], []
+        for supplier, part, fields in rows:
+            current = existing.get((supplier.pk, part.pk))
+            if current is None:
+                to_create.append(SupplierPart(supplier=supplier, part=part, **fields))
+            elif any(getattr(current, name) != value for name, value in fields.items()):
+                for name, value in fields.items():
+                    setattr(current, name, value)
+                current.updated_at = timezone.now()
+                to_update.append(current)
+        if to_create:
+            bulk_create_with_history(to_create, SupplierPart, batch_size=1000, default_user=self.user)
+        if to_update:
+            bulk_update_with_history(
+                to_update, SupplierPart, list(self.FIELDS), batch_size=1000, default_user=self.user
+            )
+        self.report.created += len(to_create)
+        self.report.updated += len(to_update)
+        self.report.unchanged += len(rows) - len(to_create) - len(to_update)
+
+
 RESOURCES: dict[str, type[ImportResource]] = {
     ImportKind.PARTS: PartResource,
     ImportKind.OPENING_STOCK: OpeningStockResource,
     ImportKind.DEMAND_HISTORY: DemandHistoryResource,
     ImportKind.STOCK_PARAMETERS: StockParametersResource,
+    ImportKind.SUPPLIER_PARTS: SupplierPartResource,
 }
 
 __all__ = ["RESOURCES", "ImportReport", "ImportResource", "RowProblem"]
