@@ -11,3 +11,14 @@ from django.core.mail import send_mail
 def send_notification_email(self, *, subject: str, body: str, recipients: list[str]) -> int:
     """Send one notification mail; retried with back-off while the mail server is away."""
     return send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+
+
+@shared_task
+def ledger_verify_task() -> int:
+    """Recompute every stock level from the ledger; return how many disagree (0 is healthy).
+
+    The same check as ``manage.py verify_ledger``, for a nightly beat entry or an on-demand run.
+    """
+    from .selectors import ledger_differences
+
+    return len(ledger_differences())

@@ -3,13 +3,14 @@
 import os
 
 from .base import *  # noqa: F403
+from .base import env_bool
 
-SECRET_KEY = os.environ.get("SECRET_KEY") or "test-only-insecure-key"  # noqa: S105
+SECRET_KEY = os.environ.get("SECRET_KEY") or "test-only-insecure-key"
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-# Tests run Celery tasks inline unless a test starts a real worker itself.
-CELERY_TASK_ALWAYS_EAGER = True
+# Tests run Celery tasks inline; the worker a test starts itself sets CELERY_TASK_ALWAYS_EAGER=0.
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

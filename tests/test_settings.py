@@ -1,0 +1,108 @@
+"""Settings come from the environment: production passes ``check --deploy``; nothing set means embedded.
+
+Each case runs in a subprocess with a clean environment, because settings are
+read once per process.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+PRINT_SETTINGS = """
+import json, django
+django.setup()
+from django.conf import settings
+print(json.dumps({
+    "engine": settings.DATABASES["default"]["ENGINE"],
+    "name": str(settings.DATABASES["default"]["NAME"]),
+    "eager": settings.CELERY_TASK_ALWAYS_EAGER,
+    "broker": settings.CELERY_BROKER_URL,
+    "cache": settings.CACHES["default"]["BACKEND"],
+    "debug": settings.DEBUG,
+}))
+"""
+
+
+def _clean_env(**values: str) -> dict[str, str]:
+    """Only PATH and HOME from outside (no DATABASE_URL, REDIS_URL, DJANGO_ENV, ...), plus ``values``."""
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": os.environ.get("HOME", "/tmp")}
+    env["DJANGO_SETTINGS_MODULE"] = "config.settings"
+    env.update(values)
+    return env
+
+
+def _run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, *args], cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=120, check=False
+    )
+
+
+def _production_env(**overrides: str) -> dict[str, str]:
+    return _clean_env(
+        DJANGO_ENV="production",
+        SECRET_KEY=secrets.token_urlsafe(64),
+        DATABASE_URL="postgres://parts:secret@db.internal:5432/parts",
+        ALLOWED_HOSTS="parts.example.com",
+        **overrides,
+    )
+
+
+def test_production_settings_pass_check_deploy_without_warnings():
+    result = _run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], _production_env())
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
+    assert "WARNING" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("missing", "message"),
+    [
+        ("SECRET_KEY", "Set SECRET_KEY to a random string of at least 50 characters."),
+        ("DATABASE_URL", "Set DATABASE_URL (PostgreSQL) in production."),
+    ],
+)
+def test_production_refuses_to_start_without_its_secrets(missing, message):
+    env = _production_env()
+    del env[missing]
+
+    result = _run(["manage.py", "check"], env)
+
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_nothing_set_means_sqlite_and_inline_celery():
+    result = _run(["-c", PRINT_SETTINGS], _clean_env())
+
+    assert result.returncode == 0, result.stderr
+    settings = json.loads(result.stdout)
+    assert settings["engine"] == "django.db.backends.sqlite3"
+    assert settings["name"] == str(BASE_DIR / "db.sqlite3")
+    assert settings["eager"] is True
+    assert settings["broker"] == "memory://"
+    assert settings["cache"] == "django.core.cache.backends.locmem.LocMemCache"
+    assert settings["debug"] is True
+
+
+def test_database_and_redis_urls_switch_to_the_real_services():
+    env = _clean_env(DATABASE_URL="postgres://u:p@127.0.0.1:5432/parts", REDIS_URL="redis://127.0.0.1:6379/3")
+
+    result = _run(["-c", PRINT_SETTINGS], env)
+
+    assert result.returncode == 0, result.stderr
+    settings = json.loads(result.stdout)
+    assert settings["engine"] == "django.db.backends.postgresql"
+    assert settings["name"] == "parts"
+    assert settings["eager"] is False
+    assert settings["broker"] == "redis://127.0.0.1:6379/3"
+    assert settings["cache"] == "django.core.cache.backends.redis.RedisCache"
