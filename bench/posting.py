@@ -66,7 +66,7 @@ def setup_django(url: str) -> None:
 
 def workload(n: int, parts: int) -> list[tuple[int, Decimal, Decimal]]:
     """(part index, quantity, unit cost) for every receipt, the same for both sides."""
-    rng = random.Random(42)  # noqa: S311 - a reproducible workload, not security
+    rng = random.Random(42)
     return [(i % parts, Decimal(rng.randint(1, 20)), Decimal(rng.randint(100, 99_999)) / 100) for i in range(n)]
 
 
