@@ -69,7 +69,7 @@ class PurchaseOrderLineInline(admin.TabularInline):
     model = PurchaseOrderLine
     extra = 0
     can_delete = False
-    fields = [
+    fields = (
         "line_no",
         "part",
         "supplier_part_number",
@@ -80,7 +80,7 @@ class PurchaseOrderLineInline(admin.TabularInline):
         "quantity_received",
         "quantity_rejected",
         "warning",
-    ]
+    )
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
@@ -126,7 +126,16 @@ class GoodsReceiptLineInline(admin.TabularInline):
     model = GoodsReceiptLine
     extra = 0
     can_delete = False
-    fields = ["po_line", "part", "quantity", "unit_cost", "bin", "hold_state", "hold_decided_at", "hold_decided_by"]
+    fields = (
+        "po_line",
+        "part",
+        "quantity",
+        "unit_cost",
+        "bin",
+        "hold_state",
+        "hold_decided_at",
+        "hold_decided_by",
+    )
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):

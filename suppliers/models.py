@@ -8,6 +8,7 @@ ledger in the same transaction that updates the order lines).
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -15,11 +16,14 @@ from django.db.models import F, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from inventory.models import COST, QTY, Bin, Part, StockMovement, Warehouse
+from inventory.models import Bin, Part, StockMovement, Warehouse
 
 ZERO = Decimal("0")
 ONE = Decimal("1")
-RATE = {"max_digits": 7, "decimal_places": 4}
+# Same precision as the inventory ledger (quantities 3 places, prices 4), typed for mypy.
+QTY: dict[str, Any] = {"max_digits": 14, "decimal_places": 3}
+COST: dict[str, Any] = {"max_digits": 14, "decimal_places": 4}
+RATE: dict[str, Any] = {"max_digits": 7, "decimal_places": 4}
 
 
 class Supplier(models.Model):

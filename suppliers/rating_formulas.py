@@ -7,7 +7,6 @@ reject rate, and its weight is left out rather than counted as perfect).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -27,9 +26,9 @@ def mean_and_spread(values: Sequence[Decimal | int]) -> tuple[Decimal | None, De
     if not values:
         return None, None
     numbers = [Decimal(v) for v in values]
-    mean = sum(numbers) / len(numbers)
-    variance = sum((v - mean) ** 2 for v in numbers) / len(numbers)
-    spread = Decimal(math.sqrt(variance))
+    mean = sum(numbers, Decimal(0)) / len(numbers)
+    variance = sum(((v - mean) ** 2 for v in numbers), Decimal(0)) / len(numbers)
+    spread = variance.sqrt()
     return mean.quantize(TWO, rounding=ROUND_HALF_UP), spread.quantize(TWO, rounding=ROUND_HALF_UP)
 
 

@@ -58,12 +58,13 @@ def supplier_for_user(user) -> Supplier | None:
     """The supplier a portal user belongs to (None for internal users)."""
     if not getattr(user, "is_authenticated", False):
         return None
-    cached = getattr(user, "_parts_supplier", False)
-    if cached is not False:
+    if hasattr(user, "_parts_supplier"):
+        cached: Supplier | None = user._parts_supplier
         return cached
     link = SupplierUser.objects.select_related("supplier").filter(user_id=user.pk).first()
-    user._parts_supplier = link.supplier if link else None
-    return user._parts_supplier
+    supplier = link.supplier if link else None
+    user._parts_supplier = supplier
+    return supplier
 
 
 def supplier_list(*, query: str = "", active_only: bool = False) -> QuerySet[Supplier]:

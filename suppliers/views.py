@@ -398,9 +398,9 @@ class ReceivingView(RoleRequiredMixin, TemplateView):
         )
         for line in lines:
             # After a refused posting the clerk's entries come back as typed.
-            line.entered_qty = values.get(f"qty-{line.pk}", "")
-            line.entered_bin = values.get(f"bin-{line.pk}", defaults.get(line.part_id) or "")
-            line.entered_hold = values.get(f"hold-{line.pk}") == "on"
+            line.entered_qty = values.get(f"qty-{line.pk}", "")  # type: ignore[attr-defined]
+            line.entered_bin = values.get(f"bin-{line.pk}", defaults.get(line.part_id) or "")  # type: ignore[attr-defined]
+            line.entered_hold = values.get(f"hold-{line.pk}") == "on"  # type: ignore[attr-defined]
         return lines
 
     def get(self, request, *args, **kwargs):

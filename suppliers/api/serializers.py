@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from rest_framework import serializers
 
@@ -20,8 +21,8 @@ from ..models import (
     SupplierRating,
 )
 
-QTY = {"max_digits": 14, "decimal_places": 3}
-COST = {"max_digits": 14, "decimal_places": 4}
+QTY: dict[str, Any] = {"max_digits": 14, "decimal_places": 3}
+COST: dict[str, Any] = {"max_digits": 14, "decimal_places": 4}
 
 
 class SupplierSerializer(serializers.ModelSerializer):

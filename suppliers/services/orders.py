@@ -30,7 +30,7 @@ PRICE_PLACES = Decimal("0.0001")
 
 PURCHASING = (Role.PURCHASER, Role.MANAGER)
 # Stock orders are purchasing's; emergency orders may also come from the floor (backorders).
-CREATE_ROLES = {
+CREATE_ROLES: dict[str, tuple[str, ...]] = {
     OrderType.STOCK: (Role.PURCHASER, Role.MANAGER, Role.PLANNER),
     OrderType.EMERGENCY: (Role.PURCHASER, Role.MANAGER, Role.PLANNER, Role.CLERK, Role.WORKSHOP),
 }

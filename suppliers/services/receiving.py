@@ -153,16 +153,17 @@ def _post(
     adding: dict[int, Decimal] = defaultdict(Decimal)
     access = user_access(user)
     for item in lines:
-        po_line = item.po_line
-        if po_line is not None:
-            po_line = order_lines.get(po_line.pk)
+        po_line: PurchaseOrderLine | None
+        if item.po_line is not None:
+            po_line = order_lines.get(item.po_line.pk)
             if po_line is None:
                 raise PartNotOnOrder(f"Line {item.po_line.pk} is not a line of {order.number}.", field="lines")
+            part = po_line.part
         elif item.part is not None:
             po_line = by_part.get(item.part.pk)
+            part = po_line.part if po_line is not None else item.part
         else:
             raise PurchasingError("Each receipt line needs an order line or a part.", field="lines")
-        part = po_line.part if po_line is not None else item.part
         quantity = _quantity(part, item.quantity)
         if po_line is None:
             if not access.has_any(UNPLANNED_ROLES):

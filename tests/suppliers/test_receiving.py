@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 
+import inventory.tasks  # noqa: F401 - registers the mail task, as the worker's autodiscovery does
 from inventory.exceptions import WarehouseNotPermitted
 from inventory.models import Notification, StockLevel, StockMovement
 from inventory.roles import Role
