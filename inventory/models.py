@@ -645,3 +645,31 @@ class TransferOrderLine(models.Model):
     @property
     def quantity_outstanding(self) -> Decimal:
         return self.quantity_sent - self.quantity_received - self.quantity_lost
+
+
+class OutboxMessage(models.Model):
+    """A Celery task to run after a commit, written in the same transaction as the change behind it.
+
+    If the broker is down at commit time the row stays pending and the
+    periodic ``outbox_flush`` task dispatches it once the broker is back:
+    side effects (mail, follow-up work) are never lost and never block a posting.
+    Tasks dispatched through the outbox must be idempotent (they may run twice).
+    """
+
+    task_name = models.CharField(max_length=200)
+    kwargs = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    dispatched_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [
+            models.Index(
+                fields=["created_at"], name="outbox_pending_idx", condition=Q(dispatched_at__isnull=True)
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task_name} ({'dispatched' if self.dispatched_at else 'pending'})"

@@ -22,3 +22,11 @@ def ledger_verify_task() -> int:
     from .selectors import ledger_differences
 
     return len(ledger_differences())
+
+
+@shared_task
+def outbox_flush_task() -> int:
+    """Dispatch side effects whose first dispatch failed (broker was down); every minute from beat."""
+    from .services.outbox import outbox_flush
+
+    return outbox_flush()

@@ -156,6 +156,15 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Periodic tasks live here, in one place; each says when and why.
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
+# Every minute: dispatch side effects (mail, follow-up tasks) whose dispatch failed at commit
+# because the broker was down; nothing queued through the outbox is lost.
+CELERY_BEAT_SCHEDULE["inventory-outbox-flush"] = {
+    "task": "inventory.tasks.outbox_flush_task",
+    "schedule": 60.0,
+}
+# Fail fast when Redis is away: the outbox keeps the message and the flush retries it.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
+CELERY_TASK_PUBLISH_RETRY = False
 # 05:30 every day: build the day's cycle count lists before the clerks start (weekends plan nothing).
 CELERY_BEAT_SCHEDULE["counting-plan-daily"] = {
     "task": "counting.tasks.plan_counts_daily",

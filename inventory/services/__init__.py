@@ -13,6 +13,7 @@ from .demand import (
     workshop_request_pick,
     workshop_request_submit,
 )
+from .outbox import outbox_dispatch, outbox_enqueue, outbox_flush
 from .notifications import notification_mark_read, notify, users_with_role
 from .stock import (
     stock_adjust,
@@ -48,6 +49,9 @@ __all__ = [
     "backorders_fill",
     "counter_sale_post",
     "notification_mark_read",
+    "outbox_dispatch",
+    "outbox_enqueue",
+    "outbox_flush",
     "notify",
     "part_create",
     "part_supersede",

@@ -5,17 +5,18 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
 from django.utils import timezone
 
 from ..models import Notification
+from .outbox import outbox_enqueue
 
 
 def notify(*, users: Iterable, message: str, link: str = "", email_subject: str | None = None) -> list[Notification]:
     """Tell users something now; when ``email_subject`` is given, mail them after commit.
 
-    The mail is a Celery task queued with ``on_commit``, so a rolled-back
-    posting never sends mail and a slow mail server never slows a posting.
+    The mail goes through the outbox: queued after commit, so a rolled-back
+    posting never sends mail, a slow mail server never slows a posting, and a
+    broker outage only delays it.
     """
     recipients = [user for user in users if user is not None]
     notes = Notification.objects.bulk_create(
@@ -24,10 +25,9 @@ def notify(*, users: Iterable, message: str, link: str = "", email_subject: str 
     if email_subject:
         emails = sorted({user.email for user in recipients if user.email})
         if emails:
-            from ..tasks import send_notification_email
-
-            transaction.on_commit(
-                lambda: send_notification_email.delay(subject=email_subject, body=message, recipients=emails)
+            outbox_enqueue(
+                task_name="inventory.tasks.send_notification_email",
+                kwargs={"subject": email_subject, "body": message, "recipients": emails},
             )
     return notes
 
