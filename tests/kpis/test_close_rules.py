@@ -300,3 +300,44 @@ def test_api_refuses_a_second_close_of_the_same_month(month, api_as, make_user):
     assert response.status_code == 409
     assert response.json()["detail"] == "2026-03 is being closed already; wait for that run to finish."
     assert MonthClose.objects.count() == 1
+
+
+def test_two_closes_started_at_once_in_threads_leave_one_run(postgres_tx):
+    # given a month with data, and two requests arriving together on separate connections
+    import threading
+
+    from django.db import connections
+
+    build_handmade_month()
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def start() -> None:
+        try:
+            barrier.wait()
+            services.month_close_start(month=MARCH)
+            outcomes.append("queued")
+        except CloseAlreadyRunning:
+            outcomes.append("refused")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=start) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    # then one is queued, the other refused, and one run exists
+    assert sorted(outcomes) == ["queued", "refused"]
+    assert MonthClose.objects.filter(month=MARCH).count() == 1
+
+
+def test_admin_pages_of_the_month_end_open(month, client, django_user_model):
+    services.month_close_run(month=MARCH)
+    admin = django_user_model.objects.create_superuser("root", "root@example.com", "pw-for-tests-1")
+    client.force_login(admin)
+    for name in ("target", "classthresholds", "monthclose", "snapshot", "partclass"):
+        assert client.get(f"/admin/kpis/{name}/").status_code == 200, name
+    target = Target.objects.get(kpi="dead_stock", class_key="", warehouse=None)
+    assert client.get(f"/admin/kpis/target/{target.pk}/change/").status_code == 200
