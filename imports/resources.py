@@ -324,20 +324,26 @@ class PartResource(ImportResource):
             if "superseded_by" in self.header:
                 self.links.append((row, key, check.text("superseded_by", max_length=40)))
             parsed.append((key, fields))
-        existing = Part.objects.filter(number_normalized__in=[key for key, _ in parsed]).in_bulk(
-            field_name="number_normalized"
-        )
-        to_create, to_update = [], []
+        # Compare plain tuples first: building model instances only for changed rows keeps a re-import cheap.
+        stored = {
+            row[0]: row[1:]
+            for row in Part.objects.filter(number_normalized__in=[key for key, _ in parsed]).values_list(
+                "number_normalized", "pk", *self.FIELDS
+            )
+        }
+        to_create, changed = [], {}
         for key, fields in parsed:
-            part = existing.get(key)
-            if part is None:
+            current = stored.get(key)
+            if current is None:
                 to_create.append(Part(number_normalized=key, **fields))
-            elif any(getattr(part, name) != value for name, value in fields.items()):
-                for name, value in fields.items():
-                    setattr(part, name, value)
-                to_update.append(part)
+            elif tuple(current[1:]) != tuple(fields[name] for name in self.FIELDS):
+                changed[current[0]] = fields
             else:
                 self.unchanged_keys.add(key)
+        to_update = list(Part.objects.filter(pk__in=list(changed))) if changed else []
+        for part in to_update:
+            for name, value in changed[part.pk].items():
+                setattr(part, name, value)
         if to_create:
             bulk_create_with_history(to_create, Part, batch_size=1000, default_user=self.user)
         if to_update:
