@@ -1,1 +1,320 @@
-# Create your views here.
+"""Screens of the planning app: thin views over selectors and services.
+
+Internal screens: proposal review (purchasing), forecast per part (planning),
+VMI review (purchasing). Supplier screens (portal): the forecast of the
+supplier's own parts with CSV / XLSX download, and its VMI parts' stock
+position with a form to propose quantities. A supplier user only ever sees
+its own supplier's parts: every query is scoped by ``supplier_for_user``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.views import View
+from django.views.generic import TemplateView
+
+from inventory.exceptions import InventoryError
+from inventory.models import Part, Warehouse
+from inventory.permissions import RoleRequiredMixin
+from inventory.roles import Role
+from inventory.selectors import part_by_number
+from suppliers.selectors import supplier_for_user
+
+from . import selectors, services
+from .models import OVERRIDABLE, ReplenishmentRun, StockingParameter, VmiProposal, VmiState
+
+REVIEWERS = (Role.PURCHASER, Role.PLANNER, Role.MANAGER)
+PLANNERS = (Role.PLANNER, Role.MANAGER)
+
+
+def _decimal(raw: str) -> Decimal | None:
+    raw = (raw or "").strip().replace(",", ".")
+    if not raw:
+        return None
+    try:
+        return Decimal(raw)
+    except InvalidOperation:
+        raise InventoryError(f"{raw!r} is not a number.") from None
+
+
+def _int_or_none(raw) -> int | None:
+    try:
+        return int(raw)
+    except (TypeError, ValueError):
+        return None
+
+
+class ProposalReviewView(RoleRequiredMixin, TemplateView):
+    """Purchasing's one screen: open proposals with why, filters, editable quantities, bulk approve."""
+
+    template_name = "planning/proposal_list.html"
+    required_roles = REVIEWERS
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        params = self.request.GET
+        supplier_id = _int_or_none(params.get("supplier"))
+        warehouse_id = _int_or_none(params.get("warehouse"))
+        class_code = params.get("class", "").strip().upper()[:2]
+        context["proposals"] = list(
+            selectors.proposal_list(supplier_id=supplier_id, warehouse_id=warehouse_id, class_code=class_code)[:500]
+        )
+        context["choices"] = selectors.proposal_filter_choices()
+        context["params"] = {"supplier": supplier_id, "warehouse": warehouse_id, "class": class_code}
+        context["last_run"] = ReplenishmentRun.objects.order_by("-created_at", "-id").first()
+        return context
+
+    def post(self, request, *args, **kwargs):
+        ids = [i for i in (_int_or_none(v) for v in request.POST.getlist("selected")) if i is not None]
+        action = request.POST.get("action", "approve")
+        try:
+            if action == "reject":
+                count = services.proposals_reject(ids=ids, user=request.user)
+                messages.success(request, f"{count} proposals rejected.")
+            else:
+                items = [(pk, _decimal(request.POST.get(f"qty-{pk}", ""))) for pk in ids]
+                result = services.proposals_approve(items=items, user=request.user)
+                made = [t.number for t in result.transfer_orders] + [o.number for o in result.purchase_orders]
+                messages.success(request, f"{len(ids)} proposals approved: {', '.join(made)}.")
+        except InventoryError as error:
+            messages.error(request, error.message)
+        return redirect(f"{reverse('planning:proposals')}?{request.GET.urlencode()}")
+
+
+class RunNowView(RoleRequiredMixin, View):
+    """Queue a replenishment run now (it runs on a worker; inline without a broker)."""
+
+    required_roles = (*PLANNERS, Role.PURCHASER)
+
+    def post(self, request):
+        from .tasks import replenishment_run_task
+
+        run = ReplenishmentRun.objects.create(requested_by=request.user)
+        transaction.on_commit(lambda: replenishment_run_task.delay(run.pk))
+        messages.info(request, f"Replenishment run #{run.pk} queued.")
+        return redirect("planning:proposals")
+
+
+class ForecastView(RoleRequiredMixin, TemplateView):
+    """A part's forecast per warehouse: method, pattern, error, 12 months, known demand, parameters."""
+
+    template_name = "planning/forecast_detail.html"
+    required_roles = Role.INTERNAL
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        number = self.request.GET.get("number", "").strip()
+        part = part_by_number(number) if number else None
+        context.update(number=number, part=part, overridable=OVERRIDABLE)
+        if part is not None:
+            context["rows"] = selectors.part_forecasts(part=part)
+            context["warehouses"] = Warehouse.objects.filter(is_active=True).order_by("code")
+            context["may_edit"] = _may(self.request.user, PLANNERS)
+        return context
+
+
+def _may(user, roles) -> bool:
+    from inventory.permissions import has_role
+
+    return has_role(user, *roles)
+
+
+class OverrideView(RoleRequiredMixin, View):
+    """Planner sets or clears an override (with reason and optional expiry) or the flags."""
+
+    required_roles = PLANNERS
+
+    def post(self, request):
+        part = get_object_or_404(Part, pk=_int_or_none(request.POST.get("part")))
+        warehouse = get_object_or_404(Warehouse, pk=_int_or_none(request.POST.get("warehouse")))
+        try:
+            if request.POST.get("action") == "clear":
+                param = StockingParameter.objects.get(part=part, warehouse=warehouse)
+                services.parameter_override_clear(parameter=param, user=request.user)
+                messages.success(request, "Override cleared: the computed figures apply.")
+            elif request.POST.get("action") == "flags":
+                services.parameter_flags_set(
+                    part=part,
+                    warehouse=warehouse,
+                    user=request.user,
+                    order_on_demand=request.POST.get("order_on_demand") == "1",
+                    is_vmi=request.POST.get("is_vmi") == "1",
+                )
+                messages.success(request, "Flags saved.")
+            else:
+                values = {n: _decimal(request.POST.get(n, "")) for n in OVERRIDABLE if request.POST.get(n, "").strip()}
+                expires = request.POST.get("expires_on", "").strip()
+                services.parameter_override_set(
+                    part=part,
+                    warehouse=warehouse,
+                    values=values,
+                    reason=request.POST.get("reason", ""),
+                    expires_on=date.fromisoformat(expires) if expires else None,
+                    user=request.user,
+                )
+                messages.success(request, f"Override saved for {part.number} in {warehouse.code}.")
+        except StockingParameter.DoesNotExist:
+            messages.error(request, "There is no override to clear.")
+        except ValueError:
+            messages.error(request, "The expiry is not a date (YYYY-MM-DD).")
+        except InventoryError as error:
+            messages.error(request, error.message)
+        return redirect(f"{reverse('planning:forecast')}?number={part.number}")
+
+
+class KnownDemandView(RoleRequiredMixin, View):
+    required_roles = PLANNERS
+
+    def post(self, request):
+        part = get_object_or_404(Part, pk=_int_or_none(request.POST.get("part")))
+        warehouse = get_object_or_404(Warehouse, pk=_int_or_none(request.POST.get("warehouse")))
+        try:
+            month = date.fromisoformat(request.POST.get("month", "") + "-01")
+            services.known_demand_add(
+                part=part,
+                warehouse=warehouse,
+                month=month,
+                quantity=_decimal(request.POST.get("quantity", "")) or Decimal(0),
+                reason=request.POST.get("reason", ""),
+                user=request.user,
+            )
+            messages.success(request, "Known demand added to the forecast.")
+        except ValueError:
+            messages.error(request, "Give the month as YYYY-MM.")
+        except InventoryError as error:
+            messages.error(request, error.message)
+        return redirect(f"{reverse('planning:forecast')}?number={part.number}")
+
+
+# --- VMI review (purchasing) -------------------------------------------------------------------
+
+
+class VmiReviewView(RoleRequiredMixin, TemplateView):
+    template_name = "planning/vmi_review.html"
+    required_roles = (Role.PURCHASER, Role.MANAGER)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["proposals"] = list(selectors.vmi_proposal_list(state=VmiState.PROPOSED)[:300])
+        context["decided"] = list(selectors.vmi_proposal_list().exclude(state=VmiState.PROPOSED)[:50])
+        return context
+
+    def post(self, request):
+        proposal = get_object_or_404(VmiProposal, pk=_int_or_none(request.POST.get("proposal")))
+        try:
+            if request.POST.get("action") == "reject":
+                services.vmi_reject(proposal=proposal, user=request.user)
+                messages.success(request, "VMI proposal rejected.")
+            else:
+                done = services.vmi_accept(
+                    proposal=proposal, user=request.user, quantity=_decimal(request.POST.get("quantity", ""))
+                )
+                messages.success(request, f"Accepted: draft order {done.purchase_order.number}.")
+        except InventoryError as error:
+            messages.error(request, error.message)
+        return redirect("planning:vmi-review")
+
+
+# --- supplier portal ---------------------------------------------------------------------------
+
+
+class SupplierRequiredMixin(RoleRequiredMixin):
+    """Supplier role and a supplier link; ``self.supplier`` is the user's own supplier."""
+
+    required_roles = (Role.SUPPLIER,)
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.supplier = supplier_for_user(request.user)
+            if self.supplier is None:
+                raise PermissionDenied("This login is not linked to a supplier.")
+        return super().dispatch(request, *args, **kwargs)
+
+
+class SupplierForecastView(SupplierRequiredMixin, TemplateView):
+    template_name = "planning/supplier_forecast.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        months, rows = selectors.supplier_forecast(supplier=self.supplier)
+        context.update(
+            supplier=self.supplier,
+            months=months,
+            rows=rows,
+            month_totals=[sum((r.months[i] for r in rows), Decimal(0)) for i in range(len(months))],
+            grand_total=sum((r.total for r in rows), Decimal(0)),
+        )
+        return context
+
+
+class SupplierForecastDownloadView(SupplierRequiredMixin, View):
+    def get(self, request):
+        months, rows = selectors.supplier_forecast(supplier=self.supplier)
+        header = ["part", "your part number", "description"] + [m.strftime("%Y-%m") for m in months] + ["total"]
+        table = [
+            [r.part.number, r.supplier_part_number, r.part.description]
+            + [float(v) for v in r.months]
+            + [float(r.total)]
+            for r in rows
+        ]
+        name = f"forecast-{self.supplier.code}-{months[0]:%Y-%m}"
+        if request.GET.get("format") == "xlsx":
+            from openpyxl import Workbook
+
+            book = Workbook()
+            sheet = book.active
+            sheet.title = "Forecast"
+            sheet.append(header)
+            for line in table:
+                sheet.append(line)
+            out = io.BytesIO()
+            book.save(out)
+            response = HttpResponse(
+                out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            )
+            response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+            return response
+        text = io.StringIO()
+        writer = csv.writer(text)
+        writer.writerow(header)
+        writer.writerows(table)
+        response = HttpResponse(text.getvalue(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        return response
+
+
+class SupplierVmiView(SupplierRequiredMixin, TemplateView):
+    template_name = "planning/supplier_vmi.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["supplier"] = self.supplier
+        context["positions"] = selectors.vmi_positions(supplier=self.supplier)
+        context["proposals"] = list(selectors.vmi_proposal_list(supplier=self.supplier)[:100])
+        return context
+
+    def post(self, request):
+        part = get_object_or_404(Part, pk=_int_or_none(request.POST.get("part")))
+        warehouse = get_object_or_404(Warehouse, pk=_int_or_none(request.POST.get("warehouse")))
+        try:
+            services.vmi_propose(
+                part=part,
+                warehouse=warehouse,
+                quantity=_decimal(request.POST.get("quantity", "")) or Decimal(0),
+                note=request.POST.get("note", ""),
+                user=request.user,
+            )
+            messages.success(request, f"Proposal for {part.number} sent to purchasing.")
+        except InventoryError as error:
+            messages.error(request, error.message)
+        return redirect("planning:supplier-vmi")

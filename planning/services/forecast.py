@@ -14,9 +14,10 @@ from django.utils import timezone
 from inventory.models import DemandHit, Part, StockLevel, Warehouse
 
 from .. import forecasting
+from ..copyio import copy_in, copy_out
 from ..exceptions import PlanningError, PlanningNotAllowed
 from ..models import Forecast, ForecastError, KnownDemand, MethodChoice
-from ..months import add_months, month_index, month_start
+from ..months import add_months, month_start
 from ..selectors import planning_settings_current
 
 ZERO = Decimal("0")
@@ -44,34 +45,26 @@ def demand_history(*, first_month: date, months: int, warehouse_ids=None) -> tup
     requested per month (lost demand included: it was demand), oldest first, ending the month before
     ``first_month``."""
     start = add_months(first_month, -months)
-    tz = timezone.get_current_timezone_name()
     hits = DemandHit._meta.db_table
     levels = StockLevel._meta.db_table
     scope_hits = scope_levels = ""
-    params: list = [tz, tz, _aware(start), _aware(first_month)]
+    params: list = [None, None, _aware(start), _aware(first_month)]
     if warehouse_ids is not None:
         scope_hits = "AND warehouse_id = ANY(%s)"
         scope_levels = "WHERE warehouse_id = ANY(%s)"
         params.append(list(warehouse_ids))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT part_id, warehouse_id, "  # noqa: S608 - table names from the models
-            f"(EXTRACT(YEAR FROM occurred_at AT TIME ZONE %s)::int * 12 "
-            f"+ EXTRACT(MONTH FROM occurred_at AT TIME ZONE %s)::int) AS m, SUM(quantity_requested) "
-            f"FROM {hits} WHERE occurred_at >= %s AND occurred_at < %s {scope_hits} GROUP BY 1, 2, 3",
-            params,
-        )
-        hit_rows = cursor.fetchall()
-        cursor.execute(
-            f"SELECT part_id, warehouse_id FROM {levels} {scope_levels}",  # noqa: S608
-            params[4:],
-        )
-        level_rows = cursor.fetchall()
-    hit_part = _ids(r[0] for r in hit_rows)
-    hit_wh = _ids(r[1] for r in hit_rows)
-    hit_month = _ids(r[2] for r in hit_rows) - month_index(start)
-    hit_qty = np.fromiter((float(r[3]) for r in hit_rows), dtype=np.float64, count=len(hit_rows))
-    level_keys = (_ids(r[0] for r in level_rows) << _WH_BITS) | _ids(r[1] for r in level_rows)
+    # Raw lines, grouped by numpy: cheaper than a GROUP BY that sorts a million rows on disk.
+    history = copy_out(
+        f"SELECT part_id, warehouse_id, floor(EXTRACT(EPOCH FROM occurred_at))::bigint, quantity_requested "  # noqa: S608
+        f"FROM {hits} WHERE occurred_at >= %s AND occurred_at < %s {scope_hits}",
+        params[2:],
+        columns=4,
+    )
+    bounds = np.array([_aware(add_months(start, i)).timestamp() for i in range(months + 1)])
+    level_rows = copy_out(f"SELECT part_id, warehouse_id FROM {levels} {scope_levels}", params[4:] or None, columns=2)  # noqa: S608
+    hit_part, hit_wh = history[:, 0].astype(np.int64), history[:, 1].astype(np.int64)
+    hit_month, hit_qty = np.searchsorted(bounds, history[:, 2], side="right") - 1, history[:, 3]
+    level_keys = (level_rows[:, 0].astype(np.int64) << _WH_BITS) | level_rows[:, 1].astype(np.int64)
     hit_keys = (hit_part << _WH_BITS) | hit_wh
     keys = np.union1d(level_keys, hit_keys)
     y = np.zeros((keys.size, months))
@@ -79,10 +72,10 @@ def demand_history(*, first_month: date, months: int, warehouse_ids=None) -> tup
     return keys >> _WH_BITS, keys & ((1 << _WH_BITS) - 1), y
 
 
-def _num(value: float, places: int = 4) -> Decimal | None:
-    if value is None or not math.isfinite(value):
-        return None
-    return round(Decimal(repr(float(value))), places)
+def _nums(values: np.ndarray) -> list[float | None]:
+    """Rounded to 4 places; NaN and infinity (no holdout, no demand) become NULL."""
+    rounded = np.round(values, 4)
+    return [v if math.isfinite(v) else None for v in rounded.tolist()]
 
 
 def forecast_error_record(*, month: date) -> int:
@@ -167,26 +160,24 @@ def forecast_run(*, today: date | None = None, warehouse_ids=None) -> ForecastRu
             rate = np.round(result.rate, 4)
             std = np.round(result.std, 4)
             adi = np.where(np.isfinite(result.adi), np.round(result.adi, 4), np.nan)
-            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for i in range(len(rate)):
-                    copy.write_row(
-                        (
-                            int(part_ids[i]),
-                            int(wh_ids[i]),
-                            first,
-                            float(rate[i]),
-                            float(std[i]),
-                            result.method[i],
-                            result.pattern[i],
-                            None if np.isnan(adi[i]) else float(adi[i]),
-                            round(float(result.cv2[i]), 4),
-                            _num(result.mae[i]),
-                            _num(result.mape[i]),
-                            _num(result.bias[i]),
-                            months,
-                            now,
-                        )
-                    )
+            rows = zip(
+                part_ids.tolist(),
+                wh_ids.tolist(),
+                [first] * len(rate),
+                rate.tolist(),
+                std.tolist(),
+                result.method.tolist(),
+                result.pattern.tolist(),
+                [None if np.isnan(v) else v for v in adi.tolist()],
+                np.round(result.cv2, 4).tolist(),
+                _nums(result.mae),
+                _nums(result.mape),
+                _nums(result.bias),
+                [months] * len(rate),
+                [now.isoformat()] * len(rate),
+                strict=True,
+            )
+            copy_in(table, columns.split(", "), rows)
     return ForecastRunResult(series=len(y), first_month=first, error_month=add_months(first, -1), error_rows=error_rows)
 
 

@@ -17,14 +17,19 @@ from django.utils import timezone
 
 from inventory import services as inventory_services
 from inventory.models import Part, StockLevel, Warehouse
+from inventory.services.limits import stock_level_set_limits_bulk
 
 from .. import policy
+from ..copyio import copy_in, copy_out
 from ..exceptions import PlanningError
 from ..models import OVERRIDABLE, Forecast, StockingParameter
 from ..selectors import best_supplier_parts, latest_classes, planning_settings_current
 from .forecast import _require_planner
 
 ZERO = Decimal("0")
+# Up to this many changed levels go through stock_level_set_limits one by one;
+# a nightly run over the network uses the set-based bulk service instead.
+SINGLE_WRITE_LIMIT = 200
 
 
 @dataclass(frozen=True)
@@ -44,31 +49,32 @@ def parameters_compute(*, warehouse_ids=None, today: date | None = None) -> Para
     columns are replaced. Then the effective min / max go to the levels.
     """
     cfg = planning_settings_current()
-    forecasts = Forecast.objects.all()
+    where, params_sql = "", None
     if warehouse_ids is not None:
-        forecasts = forecasts.filter(warehouse_id__in=list(warehouse_ids))
-    rows = list(forecasts.values_list("part_id", "warehouse_id", "per_month", "std_per_month"))
-    if not rows:
+        where, params_sql = "WHERE warehouse_id = ANY(%s)", [list(warehouse_ids)]
+    data = copy_out(
+        f"SELECT part_id, warehouse_id, per_month, std_per_month FROM {Forecast._meta.db_table} {where}",  # noqa: S608
+        params_sql,
+        columns=4,
+    )
+    if not len(data):
         return ParametersResult(0, 0)
-    part_ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
-    wh_ids = np.fromiter((r[1] for r in rows), dtype=np.int64, count=len(rows))
-    rate = np.fromiter((float(r[2]) for r in rows), dtype=np.float64, count=len(rows))
-    std = np.fromiter((float(r[3]) for r in rows), dtype=np.float64, count=len(rows))
-
+    part_ids, wh_ids = data[:, 0].astype(np.int64), data[:, 1].astype(np.int64)
+    rate, std = data[:, 2], data[:, 3]
     unique_parts = np.unique(part_ids).tolist()
     suppliers = best_supplier_parts(unique_parts)
     critical_ids = set(Part.objects.filter(pk__in=unique_parts, is_critical=True).values_list("pk", flat=True))
     classes = latest_classes(warehouse_ids=warehouse_ids)
-    costs = {
-        (p, w): float(c)
-        for p, w, c in StockLevel.objects.filter(part_id__in=unique_parts).values_list(
-            "part_id", "warehouse_id", "average_cost"
-        )
-    }
+    level_costs = copy_out(
+        f"SELECT part_id, warehouse_id, average_cost FROM {StockLevel._meta.db_table} {where}",  # noqa: S608
+        params_sql,
+        columns=3,
+    )
+    costs = {(int(p), int(w)): c for p, w, c in level_costs.tolist()}
     on_demand = set(StockingParameter.objects.filter(order_on_demand=True).values_list("part_id", "warehouse_id"))
     level_by_class: dict[str, float] = {}
 
-    n = len(rows)
+    n = len(data)
     lead = np.empty(n)
     pack = np.ones(n)
     moq = np.ones(n)
@@ -118,25 +124,26 @@ def parameters_compute(*, warehouse_ids=None, today: date | None = None) -> Para
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("DROP TABLE IF EXISTS planning_param_in")
         cursor.execute(
-            f"CREATE TEMP TABLE planning_param_in ON COMMIT DROP AS SELECT {columns} FROM {table} WITH NO DATA"
+            f"CREATE TEMP TABLE planning_param_in ON COMMIT DROP AS SELECT {columns} FROM {table} WITH NO DATA"  # noqa: S608
         )
-        with cursor.cursor.copy(f"COPY planning_param_in ({columns}) FROM STDIN") as copy:
-            for i in range(n):
-                copy.write_row(
-                    (
-                        int(part_ids[i]),
-                        int(wh_ids[i]),
-                        class_codes[i],
-                        round(float(sl[i]), 4),
-                        round(float(lead[i])),
-                        round(float(rate[i]), 4),
-                        _q(params.safety_stock[i]),
-                        _q(params.reorder_point[i]),
-                        _q(params.eoq[i]),
-                        _q(params.min_qty[i]),
-                        _q(params.max_qty[i]),
-                    )
-                )
+        copy_in(
+            "planning_param_in",
+            columns.split(", "),
+            zip(
+                part_ids.tolist(),
+                wh_ids.tolist(),
+                class_codes,
+                np.round(sl, 4).tolist(),
+                np.round(lead).astype(int).tolist(),
+                np.round(rate, 4).tolist(),
+                np.round(params.safety_stock, 3).tolist(),
+                np.round(params.reorder_point, 3).tolist(),
+                np.round(params.eoq, 3).tolist(),
+                np.round(params.min_qty, 3).tolist(),
+                np.round(params.max_qty, 3).tolist(),
+                strict=True,
+            ),
+        )
         cursor.execute(
             f"""
             INSERT INTO {table} ({columns}, order_on_demand, is_vmi, override_reason, computed_at)
@@ -186,14 +193,18 @@ def limits_apply(*, warehouse_ids=None, pairs=None, today: date | None = None) -
         ]
     if not changed:
         return 0
-    parts = Part.objects.in_bulk({p for p, *_ in changed})
-    warehouses = Warehouse.objects.in_bulk({w for _, w, *_ in changed})
-    for start in range(0, len(changed), 1000):
+    if len(changed) <= SINGLE_WRITE_LIMIT:
+        # A planner's change: the per-level service, with its checks and history.
+        parts = Part.objects.in_bulk({p for p, *_ in changed})
+        warehouses = Warehouse.objects.in_bulk({w for _, w, *_ in changed})
         with transaction.atomic():
-            for p, w, mn, mx in changed[start : start + 1000]:
+            for p, w, mn, mx in changed:
                 inventory_services.stock_level_set_limits(
                     part=parts[p], warehouse=warehouses[w], min_qty=mn, max_qty=mx
                 )
+    else:
+        for start in range(0, len(changed), 20000):
+            stock_level_set_limits_bulk(limits=changed[start : start + 20000])
     return len(changed)
 
 

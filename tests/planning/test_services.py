@@ -176,7 +176,8 @@ def test_override_is_in_force_until_it_expires_then_the_computed_figures_return(
 
     level = StockLevel.objects.get(part=part, warehouse=wh)
     assert (level.min_qty, level.max_qty) == (Decimal(10), Decimal(40))
-    assert param.is_overridden("min_qty") and not param.is_overridden("eoq")
+    assert param.is_overridden("min_qty")
+    assert not param.is_overridden("eoq")
     assert param.effective("min_qty") == Decimal(10)
 
     # when the nightly computation runs after the expiry day
@@ -236,7 +237,7 @@ def _param(part, wh, mn, mx):
 
 
 def _sourcing_case():
-    central, regional, s1, s2 = _network()
+    _central, regional, s1, s2 = _network()
     part = PartFactory()
     _receive(part, s1, 2)
     _receive(part, s2, 9)
@@ -254,7 +255,7 @@ def _sourcing_case():
 
 def test_sourcing_order_neighbour_surplus_then_parent_then_best_supplier_rounded():
     # given S1 projected 2 below its reorder point 10, max 20: 18 short
-    part, s1, s2, regional, cheap = _sourcing_case()
+    _part, _s1, s2, regional, cheap = _sourcing_case()
     run = ReplenishmentRun.objects.create()
 
     count = services.proposals_build(run=run)
@@ -303,7 +304,7 @@ def test_preferred_supplier_wins_a_tie_and_lead_time_breaks_equal_prices():
 
 
 def test_a_new_run_supersedes_open_proposals():
-    part, s1, *_ = _sourcing_case()
+    _part, _s1, *_ = _sourcing_case()
     first = ReplenishmentRun.objects.create()
     services.proposals_build(run=first)
     second = ReplenishmentRun.objects.create()

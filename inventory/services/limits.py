@@ -1,0 +1,51 @@
+"""Set min / max on many stock levels at once (the nightly planning run writes 100,000 of them).
+
+``stock_level_set_limits`` locks and saves one level per call, which is right
+for a planner's single change but takes minutes for a whole network. This is
+the same rule, set-based: missing levels are created, the levels are locked
+in primary-key order (as every posting locks them), and one UPDATE writes
+the new figures. Only min_qty and max_qty change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+
+from django.db import connection, transaction
+
+from ..exceptions import InvalidQuantity
+from ..models import StockLevel
+
+
+@transaction.atomic
+def stock_level_set_limits_bulk(*, limits: Sequence[tuple[int, int, Decimal, Decimal]]) -> int:
+    """``limits`` are (part_id, warehouse_id, min_qty, max_qty); max 0 means no maximum. Returns rows written."""
+    if not limits:
+        return 0
+    for part_id, _warehouse_id, min_qty, max_qty in limits:
+        if min_qty < 0 or max_qty < 0:
+            raise InvalidQuantity(f"Minimum and maximum cannot be negative (part {part_id}).", field="min_qty")
+        if max_qty and max_qty < min_qty:
+            raise InvalidQuantity(f"The maximum must be at least the minimum (part {part_id}).", field="max_qty")
+    StockLevel.objects.bulk_create(
+        [StockLevel(part_id=p, warehouse_id=w) for p, w, _, _ in limits], ignore_conflicts=True, batch_size=5000
+    )
+    table = StockLevel._meta.db_table
+    parts = [p for p, _, _, _ in limits]
+    warehouses = [w for _, w, _, _ in limits]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            WITH wanted AS (
+                SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::numeric[], %s::numeric[]) AS t(p, w, mn, mx)
+            ), locked AS (
+                SELECT l.id, wanted.mn, wanted.mx FROM {table} l
+                JOIN wanted ON l.part_id = wanted.p AND l.warehouse_id = wanted.w
+                ORDER BY l.id FOR UPDATE OF l
+            )
+            UPDATE {table} SET min_qty = locked.mn, max_qty = locked.mx FROM locked WHERE {table}.id = locked.id
+            """,  # noqa: S608 - table name from the model
+            [parts, warehouses, [mn for _, _, mn, _ in limits], [mx for _, _, _, mx in limits]],
+        )
+        return cursor.rowcount
