@@ -180,3 +180,12 @@ def test_supplier_user_confirms_own_order_by_api(api_as, two_suppliers):
     assert response.json()["lines"][0]["confirmed_quantity"] == "9.000"
     # and cannot cancel it (a purchasing step)
     assert api.post(f"/api/v1/purchase-orders/{own.pk}/cancel/", {"reason": "x"}).status_code == 403
+
+
+def test_portal_home_query_bound(client, make_order, two_suppliers, django_assert_max_num_queries):
+    for _ in range(5):
+        make_order(state="sent", supplier=two_suppliers["a"], lines=[(1, "1.00"), (2, "1.00")])
+    client.force_login(two_suppliers["user"])
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("suppliers:portal"))
+    assert len(response.context["orders"]) == 7

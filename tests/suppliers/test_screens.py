@@ -179,3 +179,16 @@ def test_manager_receives_unplanned_part_from_screen(client, make_order, make_us
         Decimal("3.5000"),
         None,
     )
+
+
+def test_holds_and_notifications_lists_query_bound(client, make_order, clerk, purchaser, django_assert_max_num_queries):
+    for _ in range(4):
+        order = make_order(state="sent", lines=[(5, "1.00")])
+        services.goods_receipt_post(order=order, lines=[(order.lines.get(), Decimal(2), None, True)], user=clerk)
+    client.force_login(purchaser)
+    with django_assert_max_num_queries(8):
+        holds = client.get(reverse("suppliers:holds"))
+    assert len(holds.context["held_lines"]) == 4
+    with django_assert_max_num_queries(8):
+        notes = client.get(reverse("suppliers:notifications"))
+    assert len(notes.context["notifications"]) == 4
