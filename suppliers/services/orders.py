@@ -19,6 +19,7 @@ from django.utils import timezone
 from inventory.exceptions import InvalidQuantity
 from inventory.models import Part, Warehouse
 from inventory.roles import Role, user_access
+from inventory.services.outbox import outbox_enqueue
 
 from ..exceptions import ApprovalRequired, InvalidTransition, NotAllowed, PurchasingError
 from ..locks import lock_order_lines, lock_purchase_order, next_number
@@ -361,10 +362,8 @@ def purchase_order_send(*, order: PurchaseOrder, user, sent_at: datetime | None 
     order.sent_by = user
     order.save(update_fields=["state", "sent_at", "sent_by"])
     if order.supplier.email:
-        from ..tasks import send_purchase_order_email
-
-        order_id = order.pk
-        transaction.on_commit(lambda: send_purchase_order_email.delay(order_id=order_id))
+        # Through the outbox: a broker outage delays the mail, never loses it or fails the send.
+        outbox_enqueue(task_name="suppliers.tasks.send_purchase_order_email", kwargs={"order_id": order.pk})
     return order
 
 
