@@ -49,12 +49,12 @@ class WarehouseProfile:
 
 
 NETWORK: tuple[WarehouseProfile, ...] = (
-    WarehouseProfile("CEN", "Central warehouse Kassel", "central", None, 0.2, 0.0, "ABCDEFGH", 20, 5, (0, 3)),
-    WarehouseProfile("REG-N", "Regional warehouse North, Hamburg", "regional", "CEN", 0.35, 0.0, "ABCD", 12, 5, (0, 3)),
-    WarehouseProfile("REG-S", "Regional warehouse South, Munich", "regional", "CEN", 0.35, 0.0, "ABCD", 12, 5, (1, 4)),
-    WarehouseProfile("ST-HAM", "Workshop store Hamburg-Altona", "store", "REG-N", 1.0, 0.8, "ABC", 10, 5, (0, 2, 4)),
-    WarehouseProfile("ST-BRE", "Workshop store Bremen", "store", "REG-N", 1.0, 0.8, "ABC", 10, 5, (0, 2, 4)),
-    WarehouseProfile("ST-MUC", "Workshop store Munich-Pasing", "store", "REG-S", 1.0, 0.8, "ABC", 10, 5, (0, 2, 4)),
+    WarehouseProfile("CEN", "Central warehouse Kassel", "central", None, 0.2, 0.0, "ABCDEFGH", 20, 5, (2,)),
+    WarehouseProfile("REG-N", "Regional warehouse North, Hamburg", "regional", "CEN", 0.35, 0.0, "ABCD", 12, 5, (1,)),
+    WarehouseProfile("REG-S", "Regional warehouse South, Munich", "regional", "CEN", 0.35, 0.0, "ABCD", 12, 5, (3,)),
+    WarehouseProfile("ST-HAM", "Workshop store Hamburg-Altona", "store", "REG-N", 1.0, 0.8, "ABC", 10, 5, (0, 3)),
+    WarehouseProfile("ST-BRE", "Workshop store Bremen", "store", "REG-N", 1.0, 0.8, "ABC", 10, 5, (0, 3)),
+    WarehouseProfile("ST-MUC", "Workshop store Munich-Pasing", "store", "REG-S", 1.0, 0.8, "ABC", 10, 5, (0, 3)),
 )
 STORES = tuple(w.code for w in NETWORK if w.echelon == "store")
 
@@ -328,7 +328,7 @@ def _offers(rng: random.Random, part_number: str, category: Category, list_price
     oem = SUPPLIERS[0]
     candidates = [oem, *rng.sample(specialists, k=min(len(specialists), rng.choice((0, 1, 1, 2))))]
     # Specialists are cheaper but slower; the manufacturer is preferred for most parts.
-    preferred = 0 if rng.random() < 0.6 or len(candidates) == 1 else rng.randrange(1, len(candidates))
+    preferred = 0 if rng.random() < 0.8 or len(candidates) == 1 else rng.randrange(1, len(candidates))
     whole = category.unit != "L"
     offers = []
     for position, supplier in enumerate(candidates):
@@ -356,9 +356,9 @@ def _offers(rng: random.Random, part_number: str, category: Category, list_price
 
 def _monthly_hits(rng: random.Random, demand_class: str) -> float:
     if demand_class == FAST:
-        return min(max(math.exp(math.log(1.5) + rng.gauss(0, 0.5)), 1.05), 12.0)
+        return min(max(math.exp(math.log(1.2) + rng.gauss(0, 0.5)), 1.05), 12.0)
     if demand_class == MEDIUM:
-        return rng.uniform(0.38, 0.9)
+        return rng.uniform(0.35, 0.8)
     if demand_class == SLOW:
         return rng.uniform(0.07, 0.24)
     if demand_class == DEAD:
@@ -370,7 +370,7 @@ def _monthly_hits(rng: random.Random, demand_class: str) -> float:
 def _warehouses(rng: random.Random, demand_class: str) -> tuple[str, ...]:
     chance = {
         FAST: {"store": 1.0, "regional": 1.0, "central": 1.0},
-        MEDIUM: {"store": 1.0, "regional": 0.7, "central": 0.5},
+        MEDIUM: {"store": 0.75, "regional": 0.6, "central": 0.4},
         SLOW: {"store": 0.55, "regional": 0.35, "central": 0.3},
         DEAD: {"store": 0.3, "regional": 0.25, "central": 0.4},
         NEW: {"store": 0.6, "regional": 0.3, "central": 0.2},

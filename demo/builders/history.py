@@ -57,14 +57,18 @@ from ..profiles import (
     DemandDocument,
     Family,
     StockPolicy,
+    add_months,
     stock_policy,
 )
+from .hits import HitDraft, demand_hits_record
 
 ZERO = Decimal("0")
 QUARANTINE_CATEGORIES = {"Body", "Lighting", "Electrics", "Suspension", "Air conditioning", "Exhaust"}
 SUPPLIER_BY_CODE = {s.code: s for s in SUPPLIERS}
-REVIEW_DAYS = 3.5  # average days between two reviews of a warehouse
 PRICE_DRIFT_PER_YEAR = 0.03  # purchase prices rose over the two years
+# The dealer has run its workshop on this system for the last three months; older demand
+# was imported from the previous dealer system as issues and hits (no request documents).
+DOCUMENT_MONTHS = 3
 
 
 @dataclass
@@ -135,6 +139,11 @@ class HistoryBuilder:
             self.neighbours[first].append((second, days))
             self.neighbours[second].append((first, days))
         self.repair_orders: list[RepairOrder] = []
+        self.emergencies: dict[tuple[str, str], list[tuple[int, Decimal]]] = defaultdict(list)
+        self.documents_from = add_months(catalogue.today.replace(day=1), -(DOCUMENT_MONTHS - 1))
+        # Imported (pre-system) backorders are the loader's own: filled by plain issues on arrival.
+        self.imported_waiting: dict[tuple[int, str], list[list]] = defaultdict(list)
+        self.hits: list[HitDraft] = []
         self.month = Stats()
         self.total = Stats()
 
@@ -177,7 +186,7 @@ class HistoryBuilder:
             family=self.family_of[part_index],
             warehouse=code,
             lead_time_days=self.lead_time(part_index),
-            review_days=REVIEW_DAYS,
+            review_days=7 / len(WAREHOUSE_BY_CODE[code].review_weekdays),
             pack_size=self.catalogue.parts[part_index].preferred_offer.pack_size,
         )
         self.policy[(part_index, code)] = policy
@@ -189,25 +198,63 @@ class HistoryBuilder:
         self.month.counts[what] += n
         self.total.counts[what] += n
 
-    def inbound(self, key: tuple[int, str], quantity: Decimal, *, held: bool = False) -> None:
-        """Stock came in: the services give it to open backorders first (oldest first)."""
+    def inbound(self, key: tuple[int, str], quantity: Decimal, at: datetime, *, held: bool = False) -> None:
+        """Stock came in: the services give it to open backorders first (oldest first), then imported ones."""
         self.stock[key] += quantity
         if held:
             self.frozen[key] += quantity
+        whole = self.catalogue.parts[key[0]].unit != "L"
         if self.waiting[key] > 0 and self.available(key) > 0:
             filled = min(self.waiting[key], self.available(key))
-            if self.catalogue.parts[key[0]].unit != "L":
+            if whole:
                 filled = filled.to_integral_value(rounding="ROUND_DOWN")
             self.stock[key] -= filled
             self.waiting[key] -= filled
-            self.count("backorder fills", 1)
+            self.count("backorder fills")
+        queue = self.imported_waiting.get(key)
+        while queue and self.available(key) > 0:
+            ref, open_quantity = queue[0]
+            take = min(open_quantity, self.available(key))
+            self.issue(key, take, document_type="workshop_backorder", ref=ref, at=at + timedelta(minutes=5))
+            self.count("backorder fills")
+            queue[0][1] -= take
+            if queue[0][1] <= 0:
+                queue.pop(0)
+
+    def issue(self, key: tuple[int, str], quantity: Decimal, *, document_type: str, ref: str, at: datetime) -> Decimal:
+        part_index, code = key
+        movement = services.stock_issue(
+            part=self.parts[part_index],
+            warehouse=self.warehouses[code],
+            quantity=quantity,
+            user=self.clerk(code),
+            document_type=document_type,
+            document_ref=ref,
+            posted_at=at,
+        )
+        self.stock[key] -= quantity
+        return -movement.value
+
+    def open_backorders(self, key: tuple[int, str]) -> Decimal:
+        return self.waiting[key] + sum((entry[1] for entry in self.imported_waiting.get(key, ())), ZERO)
 
     # --- purchasing ---------------------------------------------------------------------------
 
     def purchase(
-        self, code: str, supplier: str, lines: list[tuple[int, Decimal]], *, kind: str, day: date, minute: int
+        self,
+        code: str,
+        supplier: str,
+        lines: list[tuple[int, Decimal]],
+        *,
+        kind: str,
+        day: date,
+        minute: int,
+        reserved: bool = False,
     ) -> None:
-        """Create, (approve,) send a purchase order, and schedule its delivery."""
+        """Create, (approve,) send a purchase order, and schedule its delivery.
+
+        ``reserved``: the quantities already count as on order (emergencies collected during the day).
+        """
         profile = SUPPLIER_BY_CODE[supplier]
         purchaser, manager = self.users["purchaser"], self.users["manager"]
         express = kind == "emergency" and all(self.family_of[p].demand_class in (FAST, MEDIUM, NEW) for p, _ in lines)
@@ -229,8 +276,9 @@ class HistoryBuilder:
         purchasing.purchase_order_send(order=order, user=purchaser, sent_at=created + timedelta(minutes=30))
         self.count(f"{kind} orders")
         self.count(f"{kind} order lines", len(lines))
-        for part_index, quantity in lines:
-            self.on_order[(part_index, code)] += quantity
+        if not reserved:
+            for part_index, quantity in lines:
+                self.on_order[(part_index, code)] += quantity
         if not express and self.rng.random() > profile.on_time:
             lead += self.rng.randint(1, 6)  # late delivery: the rating will show it
         arrives = day + timedelta(days=lead)
@@ -281,7 +329,7 @@ class HistoryBuilder:
         for part_index, quantity in delivery.lines:
             key = (part_index, code)
             self.on_order[key] -= quantity
-            self.inbound(key, quantity, held=part_index in held)
+            self.inbound(key, quantity, self.at(day, minute), held=part_index in held)
         if held:
             self.count("quality holds", len(held))
             decide = day + timedelta(days=self.rng.randint(1, 4))
@@ -310,16 +358,31 @@ class HistoryBuilder:
     # --- transfers ----------------------------------------------------------------------------
 
     def transfer_for(
-        self, backorder: Backorder, key: tuple[int, str], source: str, quantity: Decimal, lead: int, at: datetime
+        self, request, key: tuple[int, str], source: str, quantity: Decimal, lead: int, at: datetime
     ) -> None:
+        """A transfer order for a shortage, sent at once; the transfer-in fills the backorder."""
         part_index, code = key
-        transfer = transfer_services.backorder_source_by_transfer(
-            backorder=backorder,
-            from_warehouse=self.warehouses[source],
-            quantity=quantity,
-            user=self.clerk(code),
-            now=at,
-        )
+        backorder = None
+        if request is not None:
+            backorder = Backorder.objects.filter(
+                line__request=request, part=self.parts[part_index], state=BackorderState.OPEN
+            ).first()
+        if backorder is not None and backorder.open_quantity >= quantity:
+            transfer = transfer_services.backorder_source_by_transfer(
+                backorder=backorder,
+                from_warehouse=self.warehouses[source],
+                quantity=quantity,
+                user=self.clerk(code),
+                now=at,
+            )
+        else:
+            transfer = transfer_services.transfer_order_create(
+                from_warehouse=self.warehouses[source],
+                to_warehouse=self.warehouses[code],
+                lines=[(self.parts[part_index], quantity)],
+                user=self.clerk(code),
+                now=at,
+            )
         transfer_services.transfer_order_send(
             transfer=transfer, user=self.clerk(source), now=at + timedelta(minutes=50)
         )
@@ -338,7 +401,7 @@ class HistoryBuilder:
         for part_index, quantity in delivery.lines:
             key = (part_index, delivery.warehouse)
             self.on_order[key] -= quantity
-            self.inbound(key, quantity)
+            self.inbound(key, quantity, self.at(day, minute))
 
     def arrive(self, delivery: Delivery, day: date, minute: int) -> None:
         if delivery.kind == "transfer":
@@ -349,17 +412,40 @@ class HistoryBuilder:
     # --- demand -------------------------------------------------------------------------------
 
     def demand(self, document: DemandDocument) -> None:
+        if document.day >= self.documents_from:
+            self.demand_documents(document)
+        else:
+            self.demand_imported(document)
+        self.count("demand hits", len(document.lines))
+        if document.source == COUNTER:
+            self.count("counter sales")
+        else:
+            self.count("workshop requests")
+
+    def first_pick(self, document: DemandDocument, line, key: tuple[int, str]) -> tuple[Decimal, Decimal, bool]:
+        """What the shelf gives at once, what is short, and whether the shortage is cancelled (lost)."""
+        supplied = min(line.quantity, max(self.available(key), ZERO))
+        if self.catalogue.parts[line.served].unit != "L":
+            supplied = supplied.to_integral_value(rounding="ROUND_DOWN")
+        short = line.quantity - supplied
+        cancel = document.source == COUNTER or (short > 0 and self.rng.random() < 0.08)
+        for stats in (self.month, self.total):
+            stats.requested += line.quantity
+            stats.supplied += supplied
+            if document.source != COUNTER:
+                stats.workshop_lines += 1
+                stats.first_pick_sum += float(min(Decimal(1), supplied / line.quantity))
+        return supplied, short, cancel
+
+    def demand_documents(self, document: DemandDocument) -> None:
+        """A workshop request for a repair order, or a counter sale, through the demand services."""
         at = self.at(document.day, document.minute)
         code = document.warehouse
         warehouse = self.warehouses[code]
         lines, shortages = [], []
         for line in document.lines:
             key = (line.served, code)
-            supplied = min(line.quantity, max(self.available(key), ZERO))
-            if self.catalogue.parts[line.served].unit != "L":
-                supplied = supplied.to_integral_value(rounding="ROUND_DOWN")
-            short = line.quantity - supplied
-            cancel = document.source == COUNTER or (short > 0 and self.rng.random() < 0.08)
+            supplied, short, cancel = self.first_pick(document, line, key)
             lines.append(
                 demand_services.DemandLine(
                     part=self.parts[line.requested], quantity=line.quantity, cancel_shortage=cancel
@@ -369,40 +455,64 @@ class HistoryBuilder:
             if short > 0 and not cancel:
                 self.waiting[key] += short
                 shortages.append(key)
-            for stats in (self.month, self.total):
-                stats.requested += line.quantity
-                stats.supplied += supplied
-                if document.source != COUNTER:
-                    stats.workshop_lines += 1
-                    stats.first_pick_sum += float(min(Decimal(1), supplied / line.quantity))
         if document.source == COUNTER:
             demand_services.counter_sale_post(warehouse=warehouse, lines=lines, user=self.clerk(code), occurred_at=at)
-            self.count("counter sales")
-        else:
-            repair_order = demand_services.repair_order_open(
-                number=document.repair_order_ref, warehouse=warehouse, opened_at=at
+            return
+        repair_order = demand_services.repair_order_open(
+            number=document.repair_order_ref, warehouse=warehouse, opened_at=at
+        )
+        self.repair_orders.append(repair_order)
+        request = demand_services.workshop_request_submit(
+            repair_order=repair_order,
+            warehouse=warehouse,
+            lines=lines,
+            user=self.users[WORKSHOP_OF[code]],
+            occurred_at=at,
+        )
+        for key in dict.fromkeys(shortages):
+            self.source_shortage(request, key, at)
+
+    def demand_imported(self, document: DemandDocument) -> None:
+        """Older history: the same first pick as plain issues, and the hit the services would write."""
+        at = self.at(document.day, document.minute)
+        code = document.warehouse
+        shortages = []
+        for line in document.lines:
+            key = (line.served, code)
+            supplied, short, cancel = self.first_pick(document, line, key)
+            cost = ZERO
+            if supplied > 0:
+                document_type = "counter_sale" if document.source == COUNTER else "workshop_request"
+                cost = self.issue(key, supplied, document_type=document_type, ref=document.document_ref, at=at)
+            lost = short if cancel else ZERO
+            if short > 0 and not cancel:
+                self.imported_waiting[key].append([document.document_ref, short])
+                shortages.append(key)
+            self.hits.append(
+                HitDraft(
+                    occurred_at=at,
+                    warehouse=self.warehouses[code],
+                    part=self.parts[line.served],
+                    requested_part=self.parts[line.requested],
+                    source=document.source,
+                    document_ref=document.document_ref,
+                    repair_order_ref=document.repair_order_ref,
+                    quantity_requested=line.quantity,
+                    quantity_supplied=supplied,
+                    quantity_lost=lost,
+                    cost_value=cost,
+                )
             )
-            self.repair_orders.append(repair_order)
-            request = demand_services.workshop_request_submit(
-                repair_order=repair_order,
-                warehouse=warehouse,
-                lines=lines,
-                user=self.users[WORKSHOP_OF[code]],
-                occurred_at=at,
-            )
-            self.count("workshop requests")
-            for key in dict.fromkeys(shortages):
-                self.source_shortage(request, key, at)
-        self.count("demand hits", len(lines))
+        for key in dict.fromkeys(shortages):
+            self.source_shortage(None, key, at)
 
     def source_shortage(self, request, key: tuple[int, str], at: datetime) -> None:
         """Transfer from a neighbour with surplus, else from the parent, else an emergency order."""
         part_index, code = key
-        need = self.waiting[key] - self.on_order[key]
+        need = self.open_backorders(key) - self.on_order[key]
         if need <= 0:
             return
-        family = self.family_of[part_index]
-        if family.demand_class in (FAST, MEDIUM, NEW):
+        if self.family_of[part_index].demand_class in (FAST, MEDIUM, NEW):
             candidates = list(self.neighbours[code])
             parent = WAREHOUSE_BY_CODE[code].parent
             if parent:
@@ -411,22 +521,18 @@ class HistoryBuilder:
                 source_key = (part_index, source)
                 reserve = self.policy.get(source_key, StockPolicy(ZERO, ZERO)).min_qty
                 if self.available(source_key) - reserve >= need:
-                    backorder = Backorder.objects.filter(
-                        line__request=request, part=self.parts[part_index], state=BackorderState.OPEN
-                    ).first()
-                    if backorder is not None and backorder.open_quantity >= need:
-                        self.transfer_for(backorder, key, source, need, lead, at)
-                        return
+                    self.transfer_for(request, key, source, need, lead, at)
+                    return
+        # The day's emergency order to the preferred supplier (one per warehouse and supplier, sent at 15:00).
         quantity = self.round_to_pack(part_index, need, moq=False)
         supplier = self.catalogue.parts[part_index].preferred_offer.supplier
-        self.purchase(
-            code,
-            supplier,
-            [(part_index, quantity)],
-            kind="emergency",
-            day=at.date(),
-            minute=at.hour * 60 + at.minute + 20,
-        )
+        self.on_order[key] += quantity
+        self.emergencies[(code, supplier)].append((part_index, quantity))
+
+    def send_emergency_orders(self, day: date) -> None:
+        for (code, supplier), lines in sorted(self.emergencies.items()):
+            self.purchase(code, supplier, lines, kind="emergency", day=day, minute=15 * 60, reserved=True)
+        self.emergencies.clear()
 
     def close_repair_orders(self, day: date) -> None:
         closed_at = self.at(day, 18 * 60)
@@ -444,7 +550,7 @@ class HistoryBuilder:
         for part_index in sorted(self.stocked[code]):
             key = (part_index, code)
             policy = self.policy[key]
-            position = self.stock[key] + self.on_order[key] - self.waiting[key]
+            position = self.stock[key] + self.on_order[key] - self.open_backorders(key)
             if position > policy.min_qty:
                 continue
             quantity = self.round_to_pack(part_index, policy.max_qty - position, moq=True)
@@ -452,43 +558,26 @@ class HistoryBuilder:
         for supplier, lines in sorted(by_supplier.items()):
             self.purchase(code, supplier, lines, kind="stock", day=day, minute=16 * 60)
 
-    def stock_new_part(self, part_index: int, code: str, day: date) -> None:
-        """First stock of a part in a warehouse: ordered a lead time ago, received this morning."""
-        policy = self.start_stocking(part_index, code)
-        if policy.max_qty <= 0:
-            return
-        quantity = self.round_to_pack(part_index, policy.max_qty, moq=True)
-        supplier = self.catalogue.parts[part_index].preferred_offer.supplier
-        ordered = max(day - timedelta(days=self.lead_time(part_index)), self.catalogue.start)
-        order = purchasing.purchase_order_create(
-            supplier=self.suppliers[supplier],
-            warehouse=self.warehouses[code],
-            order_type=OrderType.STOCK,
-            lines=[(self.parts[part_index], quantity, None)],
-            user=self.users["purchaser"],
-            expected_date=day,
-            created_at=self.at(ordered, 10 * 60),
-        )
-        if quantity * self.catalogue.parts[part_index].preferred_offer.price > self.threshold:
-            purchasing.purchase_order_approve(
-                order=order, user=self.users["manager"], approved_at=self.at(ordered, 10 * 60 + 20)
-            )
-        purchasing.purchase_order_send(
-            order=order, user=self.users["purchaser"], sent_at=self.at(ordered, 10 * 60 + 30)
-        )
-        self.count("stock orders")
-        self.count("stock order lines")
-        self.on_order[(part_index, code)] += quantity
-        self.receive_goods(Delivery("stock", code, [(part_index, quantity)], order=order, arrived=7 * 60), day, 8 * 60)
+    def list_part(self, part_index: int, code: str) -> None:
+        """A part enters a warehouse's range: the next review orders its first stock."""
+        self.start_stocking(part_index, code)
+
+    def list_ahead(self, part_index: int, codes: tuple[str, ...], day: date) -> None:
+        """Range a part early enough that its first delivery is on the shelf by ``day``."""
+        ahead = day - timedelta(days=self.lead_time(part_index) + 8)
+        for code in codes:
+            if ahead <= self.catalogue.start:
+                self.list_part(part_index, code)
+            else:
+                self.tasks[ahead].append((6 * 60, lambda when, p=part_index, c=code: self.list_part(p, c)))
 
     def switch(self, family: Family, position: int, day: date) -> None:
-        """A newer number takes over: stocked from today; open backorders of the old one stay its own."""
+        """A newer number takes over (its first stock came in days ago); the old one is no longer ordered."""
         old, new = family.members[position], family.members[position + 1]
         services.part_supersede(part=self.parts[old], new_part=self.parts[new])
         self.count("supersessions")
         for code in family.warehouses:
             self.stocked[code].discard(old)
-            self.stock_new_part(new, code, day)
             old_key = (old, code)
             if self.available(old_key) > 0 and self.rng.random() < 0.35:
                 scrap_day = day + timedelta(days=self.rng.randint(60, 150))
@@ -517,11 +606,7 @@ class HistoryBuilder:
         start = self.catalogue.start
         for family in self.catalogue.families:
             if family.demand_class == NEW and family.starts_on and family.starts_on > start + timedelta(days=6):
-                day = family.starts_on - timedelta(days=self.rng.randint(2, 6))
-                for code in family.warehouses:
-                    self.tasks[day].append(
-                        (6 * 60, lambda when, p=family.members[0], c=code: self.stock_new_part(p, c, when.date()))
-                    )
+                self.list_ahead(family.members[0], family.warehouses, family.starts_on)
                 continue
             part_index = family.serving(start)
             for code in family.warehouses:
@@ -552,6 +637,7 @@ class HistoryBuilder:
                 self.stock[(part_index, code)] += quantity
                 self.count("opening balances")
             for position, switch_day in enumerate(family.switch_days):
+                self.list_ahead(family.members[position + 1], family.warehouses, switch_day)
                 self.tasks[switch_day].append(
                     (5 * 60, lambda when, f=family, p=position: self.switch(f, p, when.date()))
                 )
@@ -568,6 +654,10 @@ class HistoryBuilder:
         for _, _, run in events:
             run()
         self.close_repair_orders(day)
+        self.send_emergency_orders(day)
+        if self.hits:
+            demand_hits_record(self.hits)
+            self.hits = []
         for profile in NETWORK:
             if day.weekday() in profile.review_weekdays:
                 self.review(profile.code, day)
