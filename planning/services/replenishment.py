@@ -93,7 +93,7 @@ class Position:
         return self.on_hand + self.on_order + self.in_transit - self.reserved - self.backordered
 
 
-def positions(*, warehouse_ids=None, today: date | None = None) -> list[Position]:
+def positions(*, warehouse_ids=None, today: date | None = None, needy_only: bool = False) -> list[Position]:
     """Every planned part-warehouse (not VMI) with its effective parameters and stock position, one query."""
     today = today or timezone.localdate()
     active = "(p.override_reason <> '' AND (p.override_expires_on IS NULL OR p.override_expires_on >= %(today)s))"
@@ -128,6 +128,17 @@ def positions(*, warehouse_ids=None, today: date | None = None) -> list[Position
         {where}
         ORDER BY p.warehouse_id, p.part_id
     """  # noqa: S608 - table names from the models
+    if needy_only:
+        # The same test as _needs_cover, in SQL, so that only the few short rows come back.
+        projected = (
+            "COALESCE(l.on_hand, 0) + COALESCE(po.qty, 0) + COALESCE(tr.qty, 0) + COALESCE(l.in_transit, 0) "
+            "- COALESCE(l.reserved, 0) - COALESCE(l.backordered, 0)"
+        )
+        sql = sql.replace(
+            "ORDER BY p.warehouse_id",
+            f"AND (({projected}) < {eff('min_qty')} OR (p.order_on_demand AND ({projected}) < 0)) "
+            "ORDER BY p.warehouse_id",
+        )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [Position(*row) for row in cursor.fetchall()]
@@ -165,7 +176,7 @@ def _whole(part_whole: bool, quantity: Decimal) -> Decimal:
 
 def proposals_build(*, run: ReplenishmentRun, warehouse_ids=None, today: date | None = None) -> int:
     """Write the run's proposals; the open proposals of earlier runs in scope are superseded."""
-    needy = [pos for pos in positions(warehouse_ids=warehouse_ids, today=today) if _needs_cover(pos)]
+    needy = [pos for pos in positions(warehouse_ids=warehouse_ids, today=today, needy_only=True) if _needs_cover(pos)]
     part_ids = {pos.part_id for pos in needy}
     warehouses = Warehouse.objects.in_bulk()
     neighbours = defaultdict(list)
