@@ -51,7 +51,12 @@ def test_good_file_creates_parts_with_a_supersession_chain(planner):
         ("OLD-1", "Oil filter old", "PCS", Decimal("9.50"), False, "NEW-1"),
     ]
     assert Part.objects.get(number="OLD-1").number_normalized == "OLD1"
-    assert Part.history.filter(number="OLD-1").count() >= 1
+    new_1 = Part.objects.get(number="NEW-1")
+    history = Part.history.filter(number="OLD-1").order_by("history_id")
+    assert list(history.values_list("history_type", "superseded_by_id", "history_user_id")) == [
+        ("+", None, planner.pk),
+        ("~", new_1.pk, planner.pk),
+    ]
 
 
 def test_reimporting_the_same_file_changes_nothing(planner):
