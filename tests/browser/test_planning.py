@@ -1,0 +1,51 @@
+from decimal import Decimal
+
+from django.urls import reverse
+
+from inventory.roles import Role
+from planning import services
+from planning.models import ReplenishmentRun, StockingParameter
+from suppliers.models import OrderState, PurchaseOrder
+
+from ..factories import PartFactory, UserFactory, WarehouseFactory
+from ..planning.conftest import make_supplier, make_supplier_part
+
+
+def test_purchaser_approves_proposals_and_a_draft_po_appears_for_the_supplier(page, login):
+    # given two parts below their reorder point in a store, both sold by ACME
+    store = WarehouseFactory(code="ST1", name="Store one")
+    acme = make_supplier("ACME", name="Acme Parts")
+    parts = [PartFactory(number="FLT-100"), PartFactory(number="FLT-200")]
+    for part in parts:
+        make_supplier_part(acme, part, price="7.50")
+        StockingParameter.objects.create(
+            part=part, warehouse=store, service_level=Decimal("0.9"), lead_time_days=7, reorder_point=4,
+            min_qty=4, max_qty=10, class_code="A",
+        )  # fmt: skip
+    services.proposals_build(run=ReplenishmentRun.objects.create())
+    purchaser = UserFactory(roles=[Role.PURCHASER])
+    login(page, purchaser)
+
+    # when the purchaser filters by supplier, raises one quantity and approves both
+    page.goto("/planning/proposals/")
+    page.select_option("select[name=supplier]", label="ACME Acme Parts")
+    page.click("form.filters button[type=submit]")
+    page.wait_for_selector("tr[data-part='FLT-100']")
+    page.check("tr[data-part='FLT-100'] input[name=selected]")
+    page.check("tr[data-part='FLT-200'] input[name=selected]")
+    page.fill("tr[data-part='FLT-200'] input[name^=qty-]", "12")
+    page.click("button[value=approve]")
+
+    # then the screen says which draft order was made, and the order is there for ACME
+    page.wait_for_selector(".msg.success")
+    order = PurchaseOrder.objects.get()
+    assert order.number in page.inner_text(".msg.success")
+    assert page.locator("tr[data-proposal]").count() == 0
+    assert (order.supplier_id, order.warehouse_id, order.state) == (acme.pk, store.pk, OrderState.DRAFT)
+    assert sorted((ln.part.number, ln.quantity) for ln in order.lines.all()) == [
+        ("FLT-100", Decimal(10)),
+        ("FLT-200", Decimal(12)),
+    ]
+    page.goto(reverse("suppliers:po-detail", args=[order.pk]))
+    assert "ACME" in page.inner_text("body")
+    assert order.number in page.inner_text("body")
