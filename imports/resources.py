@@ -278,6 +278,21 @@ def _history_rows(model, pks: list[int], *, history_type: str, user) -> None:
         cursor.execute(sql, [timezone.now(), history_type, getattr(user, "pk", None), "import", list(pks)])
 
 
+def _copy_insert(model, objs: list) -> None:
+    """Insert new rows with PostgreSQL COPY: several times faster than ``bulk_create`` for 100,000 rows.
+
+    Values go as Python objects (psycopg adapts them); field defaults and
+    ``auto_now_add`` are applied first, as ``save`` would. The rows' ids are not
+    set on ``objs``: callers look them up by their natural key.
+    """
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    table = connection.ops.quote_name(model._meta.db_table)
+    with connection.cursor() as cursor, cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+        for obj in objs:
+            copy.write_row([f.pre_save(obj, True) for f in fields])
+
+
 def _field(name: str) -> ie_fields.Field:
     return ie_fields.Field(attribute=name, column_name=name)
 
@@ -367,7 +382,15 @@ class PartResource(ImportResource):
         for part in to_update:
             for name, value in changed[part.pk].items():
                 setattr(part, name, value)
-        if to_create:
+        if to_create and connection.vendor == "postgresql":
+            _copy_insert(Part, to_create)
+            created_ids = list(
+                Part.objects.filter(number_normalized__in=[p.number_normalized for p in to_create]).values_list(
+                    "pk", flat=True
+                )
+            )
+            _history_rows(Part, created_ids, history_type="+", user=self.user)
+        elif to_create:
             Part.objects.bulk_create(to_create, batch_size=2000)
             _history_rows(Part, [part.pk for part in to_create], history_type="+", user=self.user)
         if to_update:
@@ -420,14 +443,18 @@ class PartResource(ImportResource):
                 node, steps = graph.get(node), steps + 1
         if self.report.errors or not changes:
             return
-        parts = list(Part.objects.filter(pk__in=list(changes)))
-        for part in parts:
-            part.superseded_by_id = changes[part.pk][2]
-            if part.number_normalized in self.unchanged_keys:
-                self.report.unchanged -= 1
-                self.report.updated += 1
-        Part.objects.bulk_update(parts, ["superseded_by"], batch_size=2000)
-        _history_rows(Part, [part.pk for part in parts], history_type="~", user=self.user)
+        # a row whose only change is its supersession is an update after all
+        moved = len({changes[source][1] for source in changes} & self.unchanged_keys)
+        self.report.unchanged -= moved
+        self.report.updated += moved
+        sources = list(changes)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {connection.ops.quote_name(Part._meta.db_table)} AS p "  # noqa: S608 - name from model meta
+                "SET superseded_by_id = v.new FROM unnest(%s::bigint[], %s::bigint[]) AS v(id, new) WHERE p.id = v.id",
+                [sources, [changes[source][2] for source in sources]],
+            )
+        _history_rows(Part, sources, history_type="~", user=self.user)
 
 
 class OpeningStockResource(ImportResource):

@@ -85,6 +85,24 @@ def test_a_changed_row_updates_by_number_as_typed_differently(planner):
     assert (part.description, part.list_price, part.number) == ("New text", Decimal("6.00"), "ab 100")
 
 
+def test_a_row_changing_only_its_supersession_counts_as_updated(planner):
+    old = PartFactory(number="OLD-7", description="Old", category="X", list_price=Decimal("1.00"))
+    new = PartFactory(number="NEW-7", description="New", category="X", list_price=Decimal("1.00"))
+    content = csv_bytes(
+        HEADER, [["OLD-7", "Old", "PCS", "X", "1.00", "no", "NEW-7"], ["NEW-7", "New", "PCS", "X", "1.00", "no", ""]]
+    )
+
+    report = run("parts", content, planner)
+
+    assert (report.created, report.updated, report.unchanged) == (0, 1, 1)
+    old.refresh_from_db()
+    assert old.superseded_by == new
+    assert list(Part.history.filter(id=old.pk).values_list("history_type", flat=True).order_by("history_id")) == [
+        "+",
+        "~",
+    ]
+
+
 def test_a_file_with_bad_rows_imports_nothing_and_names_each_row_and_column(planner):
     existing = PartFactory(number="KEEP-1", description="Kept as is")
     content = csv_bytes(
