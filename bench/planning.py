@@ -55,7 +55,8 @@ def fresh_database() -> None:
 
 
 SEED = """
-INSERT INTO inventory_warehouse (code, name, echelon, parent_id, is_active) VALUES ('CEN', 'Central', 'central', NULL, true);
+INSERT INTO inventory_warehouse (code, name, echelon, parent_id, is_active)
+    VALUES ('CEN', 'Central', 'central', NULL, true);
 INSERT INTO inventory_warehouse (code, name, echelon, parent_id, is_active)
     SELECT 'REG', 'Regional', 'regional', id, true FROM inventory_warehouse WHERE code = 'CEN';
 INSERT INTO inventory_warehouse (code, name, echelon, parent_id, is_active)
@@ -72,7 +73,8 @@ INSERT INTO suppliers_supplier (code, name, email, phone, contact_name, payment_
     SELECT 'SUP' || g, 'Supplier ' || g, '', '', '', '', true, now() FROM generate_series(1, 3) g;
 INSERT INTO suppliers_supplierpart (supplier_id, part_id, supplier_part_number, price, lead_time_days,
                                     min_order_qty, pack_size, is_preferred, updated_at)
-    SELECT s.id, p.id, '', 8 + p.id %% 37, 7 + p.id %% 21, 1 + (p.id %% 3) * 2, CASE WHEN p.id %% 4 = 0 THEN 5 ELSE 1 END,
+    SELECT s.id, p.id, '', 8 + p.id %% 37, 7 + p.id %% 21, 1 + (p.id %% 3) * 2,
+           CASE WHEN p.id %% 4 = 0 THEN 5 ELSE 1 END,
            p.id %% 2 = 0, now()
     FROM inventory_part p JOIN suppliers_supplier s ON s.code = 'SUP' || (1 + p.id %% 3);
 INSERT INTO inventory_stocklevel (part_id, warehouse_id, on_hand, reserved, quarantined, in_transit, backordered,

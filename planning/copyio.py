@@ -7,6 +7,7 @@ the forecasting; one text value parsed by numpy costs a fraction.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import date, datetime
 
 import numpy as np
 from django.db import connection
@@ -31,11 +32,17 @@ def copy_out(sql: str, params: Sequence | dict | None = None, *, columns: int) -
 def _text(value) -> str:
     if value is None:
         return "\\N"
+    if isinstance(value, str):
+        return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    if isinstance(value, datetime | date):
+        return value.isoformat()
     return str(value)
 
 
 def copy_in(table: str, columns: Sequence[str], rows: Iterable[Sequence]) -> None:
-    """COPY rows (already plain values: int, float, str without tabs or newlines, date, None) into a table."""
+    """COPY rows of plain values (int, float, Decimal, str, date, datetime, None) into a table."""
+    if not columns:
+        return
     text = "".join("\t".join(_text(v) for v in row) + "\n" for row in rows)
     with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
         copy.write(text)
