@@ -16,6 +16,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, ClassVar
 
 from django.db import connection
+from django.db.models import BooleanField, Q
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from import_export import fields as ie_fields
 from import_export import resources as ie_resources
@@ -256,6 +258,18 @@ class ImportResource(ie_resources.Resource):
         return found
 
 
+def _postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _any(column: str, values: list) -> RawSQL:
+    """``column = ANY(%s)`` with one array parameter: cheaper than an IN list of thousands on PostgreSQL."""
+    if not _postgres():
+        return Q(**{f"{column}__in": values})  # type: ignore[return-value]
+    sql = f"{connection.ops.quote_name(column)} = ANY(%s)"  # the column name is ours; values are a parameter
+    return RawSQL(sql, [list(values)], output_field=BooleanField())  # noqa: S611
+
+
 def _history_rows(model, pks: list[int], *, history_type: str, user) -> None:
     """Write django-simple-history rows for ``pks`` set-based, copied from the table in one statement.
 
@@ -278,19 +292,32 @@ def _history_rows(model, pks: list[int], *, history_type: str, user) -> None:
         cursor.execute(sql, [timezone.now(), history_type, getattr(user, "pk", None), "import", list(pks)])
 
 
-def _copy_insert(model, objs: list) -> None:
-    """Insert new rows with PostgreSQL COPY: several times faster than ``bulk_create`` for 100,000 rows.
+def _copy_insert(model, rows: list[dict[str, Any]]) -> list[int]:
+    """Insert rows (values by field attname) with PostgreSQL COPY and return their new ids, in order.
 
-    Values go as Python objects (psycopg adapts them); field defaults and
-    ``auto_now_add`` are applied first, as ``save`` would. The rows' ids are not
-    set on ``objs``: callers look them up by their natural key.
+    Several times faster than ``bulk_create`` for 100,000 rows. Ids are taken
+    from the table's sequence first, so no lookup is needed afterwards; fields a
+    row does not name get their model default (``auto_now_add`` gets now).
     """
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    now = timezone.now()
+    defaults = {
+        f.attname: now if getattr(f, "auto_now_add", False) or getattr(f, "auto_now", False) else f.get_default()
+        for f in fields
+    }
     table = connection.ops.quote_name(model._meta.db_table)
-    with connection.cursor() as cursor, cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-        for obj in objs:
-            copy.write_row([f.pre_save(obj, True) for f in fields])
+    pk_column = model._meta.pk.column
+    columns = ", ".join(connection.ops.quote_name(c) for c in [pk_column, *(f.column for f in fields)])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [model._meta.db_table, pk_column, len(rows)],
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+        with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            for ident, row in zip(ids, rows, strict=True):
+                copy.write_row([ident, *(row.get(f.attname, defaults[f.attname]) for f in fields)])
+    return ids
 
 
 def _field(name: str) -> ie_fields.Field:
@@ -363,9 +390,10 @@ class PartResource(ImportResource):
                 self.links.append((row, key, check.text("superseded_by", max_length=40)))
             parsed.append((key, fields))
         # Compare plain tuples first: building model instances only for changed rows keeps a re-import cheap.
+        keys = [key for key, _ in parsed]
         stored = {
             row[0]: row[1:]
-            for row in Part.objects.filter(number_normalized__in=[key for key, _ in parsed]).values_list(
+            for row in Part.objects.filter(_any("number_normalized", keys)).values_list(
                 "number_normalized", "pk", *self.FIELDS
             )
         }
@@ -373,7 +401,7 @@ class PartResource(ImportResource):
         for key, fields in parsed:
             current = stored.get(key)
             if current is None:
-                to_create.append(Part(number_normalized=key, **fields))
+                to_create.append({"number_normalized": key, **fields})
             elif tuple(current[1:]) != tuple(fields[name] for name in self.FIELDS):
                 changed[current[0]] = fields
             else:
@@ -382,20 +410,16 @@ class PartResource(ImportResource):
         for part in to_update:
             for name, value in changed[part.pk].items():
                 setattr(part, name, value)
-        if to_create and connection.vendor == "postgresql":
-            _copy_insert(Part, to_create)
-            created_ids = list(
-                Part.objects.filter(number_normalized__in=[p.number_normalized for p in to_create]).values_list(
-                    "pk", flat=True
-                )
-            )
-            _history_rows(Part, created_ids, history_type="+", user=self.user)
-        elif to_create:
-            Part.objects.bulk_create(to_create, batch_size=2000)
-            _history_rows(Part, [part.pk for part in to_create], history_type="+", user=self.user)
-        if to_update:
-            Part.objects.bulk_update(to_update, list(self.FIELDS), batch_size=2000)
-            _history_rows(Part, [part.pk for part in to_update], history_type="~", user=self.user)
+        if _postgres():
+            if to_create:
+                _history_rows(Part, _copy_insert(Part, to_create), history_type="+", user=self.user)
+            if to_update:
+                Part.objects.bulk_update(to_update, list(self.FIELDS), batch_size=2000)
+                _history_rows(Part, [part.pk for part in to_update], history_type="~", user=self.user)
+        else:  # the embedded SQLite first look: the plain ORM path
+            bulk_create_with_history([Part(**row) for row in to_create], Part, default_user=self.user)
+            if to_update:
+                bulk_update_with_history(to_update, Part, list(self.FIELDS), default_user=self.user)
         self.report.created += len(to_create)
         self.report.updated += len(to_update)
         self.report.unchanged += len(parsed) - len(to_create) - len(to_update)
@@ -448,6 +472,12 @@ class PartResource(ImportResource):
         self.report.unchanged -= moved
         self.report.updated += moved
         sources = list(changes)
+        if not _postgres():
+            parts = list(Part.objects.filter(pk__in=sources))
+            for part in parts:
+                part.superseded_by_id = changes[part.pk][2]
+            bulk_update_with_history(parts, Part, ["superseded_by"], default_user=self.user)
+            return
         with connection.cursor() as cursor:
             cursor.execute(
                 f"UPDATE {connection.ops.quote_name(Part._meta.db_table)} AS p "  # noqa: S608 - name from model meta
