@@ -43,6 +43,7 @@ def copy_in(table: str, columns: Sequence[str], rows: Iterable[Sequence]) -> Non
     """COPY rows of plain values (int, float, Decimal, str, date, datetime, None) into a table."""
     if not columns:
         return
-    text = "".join("\t".join(_text(v) for v in row) + "\n" for row in rows)
+    plain = (int, float)
+    text = "".join("\t".join(str(v) if v.__class__ in plain else _text(v) for v in row) + "\n" for row in rows)
     with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
         copy.write(text)

@@ -20,8 +20,10 @@ QTY = {"max_digits": 14, "decimal_places": 3}
 class ReplenishmentProposalSerializer(serializers.ModelSerializer):
     part_number = serializers.CharField(source="part.number", read_only=True)
     warehouse_code = serializers.CharField(source="warehouse.code", read_only=True)
-    from_warehouse_code = serializers.CharField(source="from_warehouse.code", read_only=True, default=None)
-    supplier_code = serializers.CharField(source="supplier.code", read_only=True, default=None)
+    from_warehouse_code = serializers.CharField(
+        source="from_warehouse.code", read_only=True, default=None, allow_null=True
+    )
+    supplier_code = serializers.CharField(source="supplier.code", read_only=True, default=None, allow_null=True)
 
     state = serializers.CharField(read_only=True, help_text="open, approved, rejected or superseded")
 
@@ -166,7 +168,9 @@ class VmiProposalSerializer(serializers.ModelSerializer):
     part_number = serializers.CharField(source="part.number", read_only=True)
     warehouse_code = serializers.CharField(source="warehouse.code", read_only=True)
     supplier_code = serializers.CharField(source="supplier.code", read_only=True)
-    purchase_order_number = serializers.CharField(source="purchase_order.number", read_only=True, default=None)
+    purchase_order_number = serializers.CharField(
+        source="purchase_order.number", read_only=True, default=None, allow_null=True
+    )
     state = serializers.CharField(read_only=True, help_text="proposed, accepted or rejected")
 
     class Meta:
