@@ -17,9 +17,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from ..exceptions import (
@@ -214,17 +215,29 @@ def _post(
     else:
         StockMovement.objects.bulk_create(movements)
     for line in lines:
-        line.level.save(
-            update_fields=[
-                "on_hand",
-                "value",
-                "average_cost",
-                "quarantined",
-                "first_stocked_at",
-                "last_movement_at",
-            ]
-        )
+        _save_posted(line.level)
     return movements
+
+
+# What a posting changes on a level; written with one prepared UPDATE.
+_POSTED_FIELDS = ("on_hand", "value", "average_cost", "quarantined", "first_stocked_at", "last_movement_at")
+
+
+@lru_cache(maxsize=1)
+def _posted_update() -> tuple[str, list]:
+    quote = connection.ops.quote_name
+    fields = [StockLevel._meta.get_field(name) for name in _POSTED_FIELDS]
+    assignments = ", ".join(f"{quote(field.column)} = %s" for field in fields)
+    table, pk = quote(StockLevel._meta.db_table), quote(StockLevel._meta.pk.column)
+    return f"UPDATE {table} SET {assignments} WHERE {pk} = %s", fields  # noqa: S608 - identifiers from the model
+
+
+def _save_posted(level: StockLevel) -> None:
+    """``level.save(update_fields=_POSTED_FIELDS)`` without compiling a query on every posting."""
+    sql, fields = _posted_update()
+    params = [field.get_db_prep_save(getattr(level, field.attname), connection) for field in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, level.pk])
 
 
 def _locked(part: Part, warehouse: Warehouse) -> StockLevel:

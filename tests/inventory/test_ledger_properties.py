@@ -12,7 +12,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.db import transaction
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from inventory import services
@@ -126,9 +126,12 @@ def _post(op: tuple, *, parts, warehouses, user, movements: list[StockMovement])
 
 def _assert_levels_sound() -> None:
     assert ledger_differences() == []
-    movement_counts: dict[tuple[int, int], int] = {}
-    for part_id, warehouse_id in StockMovement.objects.values_list("part_id", "warehouse_id"):
-        movement_counts[(part_id, warehouse_id)] = movement_counts.get((part_id, warehouse_id), 0) + 1
+    inbound: dict[tuple[int, int], Decimal] = {}
+    counts: dict[tuple[int, int], int] = {}
+    for part_id, warehouse_id, quantity in StockMovement.objects.values_list("part_id", "warehouse_id", "quantity"):
+        key = (part_id, warehouse_id)
+        inbound[key] = inbound.get(key, Decimal(0)) + max(quantity, Decimal(0))
+        counts[key] = counts.get(key, 0) + 1
     for level in StockLevel.objects.all():
         assert level.on_hand >= 0
         assert level.reserved >= 0
@@ -138,8 +141,11 @@ def _assert_levels_sound() -> None:
         if level.on_hand == 0:
             assert level.value == 0, "the last unit out takes the remaining value with it"
             continue
-        # Each re-average rounds to 4 places; each issue at average cost rounds its value once.
-        tolerance = HALF_UNIT * level.on_hand + HALF_UNIT * movement_counts.get((level.part_id, level.warehouse_id), 0)
+        # Re-averaging rounds the cost to 4 places: off by at most half a unit per unit then on hand
+        # (never more than came in), an error that stays as stock leaves at that average; each
+        # movement out rounds its value once more. A wrong cost would be off by far more.
+        key = (level.part_id, level.warehouse_id)
+        tolerance = HALF_UNIT * (inbound[key] + counts[key])
         assert abs(level.value - level.average_cost * level.on_hand) <= tolerance
 
 
@@ -152,6 +158,8 @@ def test_random_postings_keep_every_level_equal_to_its_ledger(postgres):
 
     @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(operations=st.lists(operation, min_size=5, max_size=30))
+    # Found by hypothesis: 20 on hand re-averaged to 3.6667 (from 3.66665), then 4 out, leaves value 0.001 off.
+    @example(operations=[("receive", 0, 0, Decimal(10), Decimal(0), False), ("issue", 0, 0, Decimal(4))])
     def run(operations):
         with transaction.atomic():
             # Opening stock in two of the three warehouses, so that most operations have something to move.
