@@ -290,17 +290,11 @@ def proposals_build(*, run: ReplenishmentRun, warehouse_ids=None, today: date | 
             [*rows[0].keys(), "from_warehouse_id", "supplier_id", "unit_price", "state", "created_at"] if rows else []
         )
         columns = list(dict.fromkeys(columns))
-        copy_in(
-            ReplenishmentProposal._meta.db_table,
-            columns,
-            (
-                [
-                    {**row, "state": ProposalState.OPEN.value, "created_at": now, "reason": row["reason"][:300]}.get(c)
-                    for c in columns
-                ]
-                for row in rows
-            ),
-        )
+        fixed = {"state": ProposalState.OPEN.value, "created_at": now}
+        for row in rows:
+            row.update(fixed)
+            row["reason"] = row["reason"][:300]
+        copy_in(ReplenishmentProposal._meta.db_table, columns, ([row.get(c) for c in columns] for row in rows))
     return len(rows)
 
 
