@@ -42,7 +42,7 @@ class BlindCountLineSerializer(serializers.ModelSerializer):
     part_number = serializers.CharField(source="part.number", read_only=True)
     description = serializers.CharField(source="part.description", read_only=True)
     unit = serializers.CharField(source="part.unit", read_only=True)
-    bin = serializers.CharField(source="bin.code", read_only=True, default=None)
+    bin = serializers.CharField(source="bin.code", read_only=True, default=None, allow_null=True)
     status = serializers.CharField(
         read_only=True, help_text="pending, started, recount, to_approve, matched, approved or rejected"
     )
@@ -58,10 +58,12 @@ class VarianceLineSerializer(serializers.ModelSerializer):
     count_list = serializers.IntegerField(source="count_list_id", read_only=True)
     warehouse = serializers.CharField(source="count_list.warehouse.code", read_only=True)
     part_number = serializers.CharField(source="part.number", read_only=True)
-    bin = serializers.CharField(source="bin.code", read_only=True, default=None)
+    bin = serializers.CharField(source="bin.code", read_only=True, default=None, allow_null=True)
     expected_qty = serializers.DecimalField(**QTY, read_only=True)
     counted_by = serializers.CharField(source="counted_by.username", read_only=True)
-    first_counted_by = serializers.CharField(source="first_counted_by.username", read_only=True, default=None)
+    first_counted_by = serializers.CharField(
+        source="first_counted_by.username", read_only=True, default=None, allow_null=True
+    )
     status = serializers.CharField(
         read_only=True, help_text="pending, started, recount, to_approve, matched, approved or rejected"
     )

@@ -26,7 +26,7 @@ class PartBriefSerializer(serializers.ModelSerializer):
 
 
 class PartSerializer(serializers.ModelSerializer):
-    superseded_by = PartBriefSerializer(read_only=True)
+    superseded_by = PartBriefSerializer(read_only=True, allow_null=True)
     current = serializers.SerializerMethodField(
         help_text="The part that serves a request for this one (end of the supersession chain)."
     )
@@ -107,7 +107,7 @@ class NeighbourSerializer(serializers.ModelSerializer):
 
 
 class WarehouseSerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     neighbours = NeighbourSerializer(source="neighbour_links", many=True, read_only=True)
 
     class Meta:
@@ -126,7 +126,7 @@ class BinSerializer(serializers.ModelSerializer):
 class StockLevelSerializer(serializers.ModelSerializer):
     part = PartBriefSerializer(read_only=True)
     warehouse = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    default_bin = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    default_bin = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     available = serializers.DecimalField(**QTY, read_only=True)
 
     class Meta:
@@ -160,8 +160,8 @@ class StockLimitsSerializer(serializers.Serializer):
 class MovementSerializer(serializers.ModelSerializer):
     part = PartBriefSerializer(read_only=True)
     warehouse = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    other_warehouse = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    bin = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    other_warehouse = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    bin = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     user = serializers.SlugRelatedField(slug_field="username", read_only=True)
 
     class Meta:

@@ -11,7 +11,9 @@ from ..models import Kpi, MonthClose, PartClass, Snapshot, Target
 
 
 class SnapshotSerializer(serializers.ModelSerializer):
-    warehouse = serializers.SlugRelatedField(slug_field="code", read_only=True, help_text="Empty: the network.")
+    warehouse = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True, help_text="Empty: the network."
+    )
     month = serializers.DateField(format="%Y-%m")
     class_key = serializers.CharField(read_only=True, help_text="A, B, C, C0, NA, NB, NC; empty: all classes.")
 
@@ -55,7 +57,9 @@ class PartClassSerializer(serializers.ModelSerializer):
 
 
 class TargetSerializer(serializers.ModelSerializer):
-    warehouse = serializers.SlugRelatedField(slug_field="code", read_only=True, help_text="Empty: every warehouse.")
+    warehouse = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True, help_text="Empty: every warehouse."
+    )
     class_key = serializers.CharField(read_only=True, help_text="Empty: the KPI over all classes.")
 
     class Meta:
@@ -76,7 +80,7 @@ class TargetWriteSerializer(serializers.Serializer):
 
 class MonthCloseSerializer(serializers.ModelSerializer):
     month = serializers.DateField(format="%Y-%m")
-    requested_by = serializers.CharField(source="requested_by.username", default=None, read_only=True)
+    requested_by = serializers.CharField(source="requested_by.username", default=None, read_only=True, allow_null=True)
 
     class Meta:
         model = MonthClose

@@ -190,7 +190,7 @@ class GoodsReceiptCreateSerializer(serializers.Serializer):
 
 class GoodsReceiptLineSerializer(serializers.ModelSerializer):
     part = PartBriefSerializer(read_only=True)
-    bin = serializers.CharField(source="bin.code", read_only=True, default=None)
+    bin = serializers.CharField(source="bin.code", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = GoodsReceiptLine

@@ -17,6 +17,7 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from inventory.api.pagination import StandardPagination
 from inventory.permissions import roles_permission
 from inventory.roles import Role, user_access
 
@@ -131,6 +132,8 @@ class PurchaseOrderList(APIView):
     """List orders (filters: supplier, warehouse, state, order_type, overdue, q) or create a draft."""
 
     permission_classes = [roles_permission(*Role.INTERNAL, read=ORDER_READ)]
+    # Declared so the schema shows the page envelope (count/next/previous/results) the GET answers with.
+    pagination_class = StandardPagination
 
     @extend_schema(
         parameters=[
@@ -146,8 +149,6 @@ class PurchaseOrderList(APIView):
         responses={200: s.PurchaseOrderListSerializer(many=True)},
     )
     def get(self, request):
-        from inventory.api.pagination import StandardPagination
-
         params = request.query_params
         scope = _supplier_scope(request)
         orders = selectors.purchase_order_list(
@@ -158,7 +159,7 @@ class PurchaseOrderList(APIView):
             overdue=params.get("overdue") == "true",
             query=params.get("q", ""),
         )
-        paginator = StandardPagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(orders, request, view=self)
         return paginator.get_paginated_response(s.PurchaseOrderListSerializer(page, many=True).data)
 
@@ -298,19 +299,19 @@ class GoodsReceiptList(APIView):
     """List receipts (filter: purchase_order) or post one. Posting is idempotent by key."""
 
     permission_classes = [roles_permission(Role.CLERK, Role.MANAGER, read=RECEIPT_READ)]
+    # Declared so the schema shows the page envelope (count/next/previous/results) the GET answers with.
+    pagination_class = StandardPagination
 
     @extend_schema(
         parameters=[OpenApiParameter("purchase_order", int), OpenApiParameter("page", int)],
         responses={200: s.GoodsReceiptSerializer(many=True)},
     )
     def get(self, request):
-        from inventory.api.pagination import StandardPagination
-
         receipts = _receipts().order_by("-posted_at", "-id")
         order_id = _int(request.query_params, "purchase_order")
         if order_id:
             receipts = receipts.filter(purchase_order_id=order_id)
-        paginator = StandardPagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(receipts, request, view=self)
         return paginator.get_paginated_response(s.GoodsReceiptSerializer(page, many=True).data)
 
