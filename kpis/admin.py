@@ -49,6 +49,9 @@ class MonthCloseAdmin(ReadOnlyAdmin):
     list_filter = ["state", "is_published"]
     list_select_related = ["requested_by"]
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # a run's result rows hang on it; the close replaces months itself
+
 
 @admin.register(Snapshot)
 class SnapshotAdmin(ReadOnlyAdmin):

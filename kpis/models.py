@@ -193,10 +193,22 @@ class MonthClose(models.Model):
 
 
 class MonthResult(models.Model):
-    run = models.ForeignKey(MonthClose, on_delete=models.CASCADE, related_name="+")
+    """Rows derived in bulk from the ledger and hits, whose parts and warehouses are already checked there.
+
+    No single-column indexes and no database foreign keys: each would cost a
+    lookup per inserted row (100,000s per close); the unique (run, warehouse,
+    part) index serves reads by run. Runs are never deleted (the admin
+    refuses it); the close deletes a month's superseded rows itself.
+    """
+
+    run = models.ForeignKey(
+        MonthClose, on_delete=models.DO_NOTHING, related_name="+", db_index=False, db_constraint=False
+    )
     month = models.DateField()
-    warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="+")
-    part = models.ForeignKey(Part, on_delete=models.PROTECT, related_name="+")
+    warehouse = models.ForeignKey(
+        Warehouse, on_delete=models.DO_NOTHING, related_name="+", db_index=False, db_constraint=False
+    )
+    part = models.ForeignKey(Part, on_delete=models.DO_NOTHING, related_name="+", db_index=False, db_constraint=False)
 
     class Meta:
         abstract = True

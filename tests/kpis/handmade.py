@@ -24,6 +24,7 @@ the counter sale has none.
 
 from __future__ import annotations
 
+import importlib
 from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -58,7 +59,15 @@ def hit(part, warehouse, when, requested, supplied, *, sales=0, cost=0, ro="", s
     )
 
 
+def ensure_default_targets() -> None:
+    """Transactional tests (threads, the live server) flush tables, data migrations included: load them again."""
+    from django.apps import apps
+
+    importlib.import_module("kpis.migrations.0002_default_targets").load(apps, None)
+
+
 def build_handmade_month():
+    ensure_default_targets()
     user = UserFactory(roles=[Role.MANAGER])
     cen = WarehouseFactory(code="CEN", name="Central")
     st1 = WarehouseFactory(code="ST1", name="Store one", echelon="store", parent=cen)

@@ -124,18 +124,19 @@ def test_a_warehouse_target_overrides_the_default(month):
 
 
 def test_fill_rate_in_sql_matches_the_poisson_formula(month):
-    # the SQL sum of Poisson terms against scipy for stock 0..25 and λ up to 10, and the λ > 10 rule
+    # the close's SQL Poisson sum against scipy, for stock 0..45 and λ up to 10
     from kpis import formulas
+    from kpis.services.close import LN_FACTORIALS, POISSON_CDF_SQL, POISSON_TERMS
 
-    cases = [(stock, lam) for stock in (0, 1, 3, 7, 12, 25) for lam in (0.1, 0.9, 2.5, 6.0, 10.0)]
+    expression = POISSON_CDF_SQL.format(lam="%(lam)s::float8", available="%(stock)s::numeric", terms=POISSON_TERMS)
+    cases = [(stock, lam) for stock in (0, 1, 3, 7, 12, 25, 39, 40, 45) for lam in (0, 0.1, 0.9, 2.5, 6.0, 10.0)]
     with connection.cursor() as cursor:
         for stock, lam in cases:
-            cursor.execute(
-                "SELECT sum(exp(-%s::float8) * power(%s::float8, i) / factorial(i)::float8) "
-                "FROM generate_series(0, LEAST(%s, 60)) AS i",
-                [lam, lam, stock],
+            cursor.execute(f"SELECT {expression}", {"lam": lam, "stock": stock, "ln_factorials": LN_FACTORIALS})
+            assert cursor.fetchone()[0] == pytest.approx(formulas.poisson_fill_rate(stock, lam), abs=1e-9), (
+                stock,
+                lam,
             )
-            assert cursor.fetchone()[0] == pytest.approx(formulas.poisson_fill_rate(stock, lam), abs=1e-9)
 
 
 def test_emergency_order_ratio_from_purchase_order_lines(month):
