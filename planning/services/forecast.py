@@ -36,10 +36,6 @@ def _aware(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def _ids(values) -> np.ndarray:
-    return np.fromiter(values, dtype=np.int64)
-
-
 def demand_history(*, first_month: date, months: int, warehouse_ids=None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(part_ids, warehouse_ids, y) for every stocked or demanded pair; y is (series, months) of quantity
     requested per month (lost demand included: it was demand), oldest first, ending the month before
