@@ -32,7 +32,6 @@ class TargetAdmin(admin.ModelAdmin):
     list_editable = ["lower", "upper", "near_band"]
     list_filter = ["kpi", "class_key", "warehouse"]
     list_select_related = ["warehouse"]
-    autocomplete_fields: list[str] = []
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

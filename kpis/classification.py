@@ -85,8 +85,7 @@ def abc_class(
     """
     if hits_12m < 0:
         raise ValueError("Hits cannot be negative.")
-    is_new = months_since_first_stocked is not None and months_since_first_stocked < thresholds.new_part_months
-    if is_new:
+    if months_since_first_stocked is not None and months_since_first_stocked < thresholds.new_part_months:
         scaled = scaled_hits(hits_12m, months_since_first_stocked)
         if scaled >= thresholds.a_min_hits:
             return AbcClass.NA

@@ -85,7 +85,7 @@ def snapshots(*, month: date, warehouse_id: int | None) -> QuerySet[Snapshot]:
 
 
 def cards(*, month: date, warehouse_id: int | None) -> list[Snapshot]:
-    order = {kpi: index for index, kpi in enumerate(CARD_KPIS)}
+    order: dict[str, int] = {kpi.value: index for index, kpi in enumerate(CARD_KPIS)}
     rows = [row for row in snapshots(month=month, warehouse_id=warehouse_id) if row.kpi in order]
     return sorted(rows, key=lambda row: (order[row.kpi], CLASS_ORDER.index(row.class_key) + 1 if row.class_key else 0))
 
@@ -203,12 +203,14 @@ def drilldown(
 ) -> tuple[Drill, QuerySet]:
     """The parts behind one KPI of one month, sorted by a whitelisted column."""
     drill = DRILLS[kpi]
+    rows: QuerySet
     if drill.source == "demand":
         rows = DemandMonth.objects.filter(month=month, **PUBLISHED, quantity_supplied__lt=F("quantity_requested"))
         rows = rows.annotate(shortfall=F("quantity_requested") - F("quantity_supplied"))
         sorts = DEMAND_SORTS
     else:
-        rows = PartClass.objects.filter(month=month, **PUBLISHED)
+        class_rows: QuerySet[PartClass] = PartClass.objects.filter(month=month, **PUBLISHED)
+        rows = class_rows
         classes = (class_key,) if class_key else drill.classes
         if classes:
             rows = rows.filter(abc_class__in=classes)

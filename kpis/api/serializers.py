@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from rest_framework import serializers
 
 from inventory.models import Warehouse
@@ -11,7 +13,7 @@ from ..models import Kpi, MonthClose, PartClass, Snapshot, Target
 
 
 class SnapshotSerializer(serializers.ModelSerializer):
-    warehouse = serializers.SlugRelatedField(
+    warehouse: serializers.SlugRelatedField[Warehouse] = serializers.SlugRelatedField(
         slug_field="code", read_only=True, allow_null=True, help_text="Empty: the network."
     )
     month = serializers.DateField(format="%Y-%m")
@@ -57,7 +59,7 @@ class PartClassSerializer(serializers.ModelSerializer):
 
 
 class TargetSerializer(serializers.ModelSerializer):
-    warehouse = serializers.SlugRelatedField(
+    warehouse: serializers.SlugRelatedField[Warehouse] = serializers.SlugRelatedField(
         slug_field="code", read_only=True, allow_null=True, help_text="Empty: every warehouse."
     )
     class_key = serializers.CharField(read_only=True, help_text="Empty: the KPI over all classes.")
@@ -70,12 +72,12 @@ class TargetSerializer(serializers.ModelSerializer):
 class TargetWriteSerializer(serializers.Serializer):
     kpi = serializers.ChoiceField(choices=Kpi.choices)
     class_key = serializers.ChoiceField(choices=AbcClass.CHOICES, allow_blank=True, required=False, default="")
-    warehouse = serializers.SlugRelatedField(
+    warehouse: serializers.SlugRelatedField[Warehouse] = serializers.SlugRelatedField(
         slug_field="code", queryset=Warehouse.objects.all(), required=False, allow_null=True, default=None
     )
     lower = serializers.DecimalField(max_digits=20, decimal_places=6, allow_null=True, required=False, default=None)
     upper = serializers.DecimalField(max_digits=20, decimal_places=6, allow_null=True, required=False, default=None)
-    near_band = serializers.DecimalField(max_digits=20, decimal_places=6, required=False, default=0)
+    near_band = serializers.DecimalField(max_digits=20, decimal_places=6, required=False, default=Decimal(0))
 
 
 class MonthCloseSerializer(serializers.ModelSerializer):

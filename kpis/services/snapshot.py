@@ -192,7 +192,7 @@ def _kpi_values(
     demand: dict | None,
     daily: list[float | None],
     scrap: Decimal | None,
-    emergency: dict[str, dict],
+    emergency: dict[str, dict] | None,
     receipts: dict | None,
     c_value_last_year: Decimal | None,
     daily_target: Decimal,

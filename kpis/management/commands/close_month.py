@@ -23,5 +23,5 @@ class Command(BaseCommand):
             run = services.month_close_run(month=services.parse_month(month), progress=progress)
         except KpiError as error:
             raise CommandError(error.message) from None
-        elapsed = (run.finished_at - run.started_at).total_seconds()
+        elapsed = (run.finished_at - run.started_at).total_seconds() if run.finished_at and run.started_at else 0.0
         self.stdout.write(self.style.SUCCESS(f"Closed {run.month:%Y-%m} (run #{run.pk}) in {elapsed:.1f} s."))
