@@ -12,8 +12,10 @@ transaction per receipt:
 * raw: psycopg, an upsert of the level with the same moving-average arithmetic
   in SQL and an insert of the movement row.
 
-It then checks that both sides produced the same levels and that the service
-ledger verifies, and prints both rates; the last line is the ratio service ÷ raw.
+The two sides take turns, a chunk of receipts each, so that load from
+elsewhere on the machine falls on both alike. It then checks that both sides
+produced the same levels and that the service ledger verifies, and prints
+both rates; the last line is the ratio service ÷ raw.
 """
 
 from __future__ import annotations
@@ -104,10 +106,11 @@ def _insert_sql(model, explicit: dict[str, str]) -> tuple[str, list[str], list[o
     return f"INSERT INTO {model._meta.db_table} ({', '.join(columns)}) VALUES ({', '.join(values)})", columns, constants
 
 
-def run_raw(url: str, work, *, part_ids, warehouse_id, user_id) -> float:
-    """The same receipts through psycopg: upsert the level with the moving average, insert the movement."""
-    import psycopg
+def raw_poster(conn, *, part_ids, warehouse_id, user_id):
+    """The same receipts through psycopg: upsert the level with the moving average, insert the movement.
 
+    Returns a function that posts a chunk of the work and returns the seconds it took.
+    """
     from inventory.models import StockLevel, StockMovement
 
     level_insert, _, level_defaults = _insert_sql(
@@ -154,7 +157,7 @@ def run_raw(url: str, work, *, part_ids, warehouse_id, user_id) -> float:
     level_constants = {f"d{i}": value for i, value in enumerate(level_defaults)}
     movement_constants = {f"m{i}": value for i, value in enumerate(movement_defaults)}
 
-    with psycopg.connect(_psycopg_url(url)) as conn:
+    def post(work) -> float:
         start = time.perf_counter()
         for index, quantity, cost in work:
             params = {
@@ -170,11 +173,14 @@ def run_raw(url: str, work, *, part_ids, warehouse_id, user_id) -> float:
                 conn.execute(movement_sql, params | movement_constants)
         return time.perf_counter() - start
 
+    return post
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=2000, help="receipts per side (default 2000)")
     parser.add_argument("--parts", type=int, default=500, help="distinct parts (default 500)")
+    parser.add_argument("--chunk", type=int, default=100, help="receipts per turn of each side (default 100)")
     args = parser.parse_args()
 
     url = os.environ.get("DATABASE_URL", "")
@@ -199,8 +205,16 @@ def main() -> None:
     )
     work = workload(args.n, args.parts)
 
-    service_seconds = run_service(work, parts=parts, warehouse=service_wh, user=user)
-    raw_seconds = run_raw(bench_url, work, part_ids=[p.pk for p in parts], warehouse_id=raw_wh.pk, user_id=user.pk)
+    # The sides take turns, a chunk each, so that load from elsewhere on the machine falls on both alike.
+    import psycopg
+
+    service_seconds = raw_seconds = 0.0
+    with psycopg.connect(_psycopg_url(bench_url)) as conn:
+        post_raw = raw_poster(conn, part_ids=[p.pk for p in parts], warehouse_id=raw_wh.pk, user_id=user.pk)
+        for start in range(0, args.n, args.chunk):
+            chunk = work[start : start + args.chunk]
+            service_seconds += run_service(chunk, parts=parts, warehouse=service_wh, user=user)
+            raw_seconds += post_raw(chunk)
 
     def levels(warehouse):
         return {
@@ -214,7 +228,7 @@ def main() -> None:
     differences = ledger_differences()
     service_rate = args.n / service_seconds
     raw_rate = args.n / raw_seconds
-    print(f"PostgreSQL, {args.n} receipts over {args.parts} parts, one transaction each")
+    print(f"PostgreSQL, {args.n} receipts over {args.parts} parts, one transaction each, in turns of {args.chunk}")
     print(f"service layer: {service_seconds:7.2f} s  {service_rate:8.0f} receipts/s")
     print(f"raw SQL:       {raw_seconds:7.2f} s  {raw_rate:8.0f} receipts/s")
     print(f"levels agree: {'yes' if agree else 'NO'}; service ledger differences: {len(differences)}")

@@ -211,7 +211,7 @@ def _post(
             )
         )
     if len(movements) == 1:
-        movements[0].save(force_insert=True)
+        _insert_movement(movements[0])
     else:
         StockMovement.objects.bulk_create(movements)
     for line in lines:
@@ -230,6 +230,28 @@ def _posted_update() -> tuple[str, list]:
     assignments = ", ".join(f"{quote(field.column)} = %s" for field in fields)
     table, pk = quote(StockLevel._meta.db_table), quote(StockLevel._meta.pk.column)
     return f"UPDATE {table} SET {assignments} WHERE {pk} = %s", fields  # noqa: S608 - identifiers from the model
+
+
+@lru_cache(maxsize=1)
+def _movement_insert() -> tuple[str, list]:
+    quote = connection.ops.quote_name
+    meta = StockMovement._meta
+    fields = [field for field in meta.concrete_fields if not field.primary_key]
+    columns = ", ".join(quote(field.column) for field in fields)
+    values = ", ".join(["%s"] * len(fields))
+    table, pk = quote(meta.db_table), quote(meta.pk.column)
+    return f"INSERT INTO {table} ({columns}) VALUES ({values}) RETURNING {pk}", fields  # noqa: S608
+
+
+def _insert_movement(movement: StockMovement) -> None:
+    """``movement.save(force_insert=True)``: every concrete column, from SQL built once from the model."""
+    sql, fields = _movement_insert()
+    params = [field.get_db_prep_save(field.pre_save(movement, add=True), connection) for field in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        movement.pk = cursor.fetchone()[0]
+    movement._state.adding = False
+    movement._state.db = connection.alias
 
 
 def _save_posted(level: StockLevel) -> None:
