@@ -12,10 +12,11 @@ from openpyxl import load_workbook
 from inventory.models import StockLevel
 from planning import services
 from planning.models import Forecast, ReplenishmentProposal, ReplenishmentRun, StockingParameter, VmiProposal
+from planning.tasks import replenishment_nightly
 from suppliers.models import OrderState, PurchaseOrder, Supplier
 
 from ..factories import PartFactory, WarehouseFactory
-from .conftest import make_supplier, make_supplier_part, supplier_user
+from .conftest import hit, make_supplier, make_supplier_part, supplier_user
 
 pytestmark = pytest.mark.usefixtures("postgres")
 
@@ -311,3 +312,29 @@ def test_api_forecast_list_is_bounded(api_as, planner, django_assert_max_num_que
 
     assert response.json()["count"] == 5
     assert date.fromisoformat(response.json()["results"][0]["first_month"]).day == 1
+
+
+def test_run_now_queues_a_run_that_runs_after_commit(client, planner, django_capture_on_commit_callbacks):
+    part, wh = PartFactory(), WarehouseFactory()
+    make_supplier_part(make_supplier(), part, price="5")
+    for month in range(1, 11):
+        hit(part, wh, date(timezone.localdate().year - 1, month, 10), 4)
+    client.force_login(planner)
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = client.post("/planning/run/")
+
+    run = ReplenishmentRun.objects.get()
+    assert response.status_code == 302
+    assert len(callbacks) == 1
+    assert (run.state, run.requested_by_id, run.series, run.proposals) == ("done", planner.pk, 1, 1)
+
+
+def test_nightly_task_runs_the_whole_network():
+    wh = WarehouseFactory()
+    _forecast(PartFactory(), wh, "1")
+
+    run_id = replenishment_nightly()
+
+    run = ReplenishmentRun.objects.get(pk=run_id)
+    assert (run.state, run.requested_by_id) == ("done", None)
