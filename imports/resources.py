@@ -564,12 +564,12 @@ class OpeningStockResource(ImportResource):
                     )
                     outcome = "updated"
                 if bin is not None and (level is None or level.default_bin_id != bin.pk):
-                    current = StockLevel.objects.get(part=part, warehouse=warehouse)
+                    # keep the level's limits (a new level has none); only the default bin changes
                     inventory_services.stock_level_set_limits(
                         part=part,
                         warehouse=warehouse,
-                        min_qty=current.min_qty,
-                        max_qty=current.max_qty,
+                        min_qty=level.min_qty if level else ZERO,
+                        max_qty=level.max_qty if level else ZERO,
                         default_bin=bin,
                     )
                     outcome = "updated" if outcome == "unchanged" else outcome
