@@ -371,8 +371,8 @@ def _warehouses(rng: random.Random, demand_class: str) -> tuple[str, ...]:
     chance = {
         FAST: {"store": 1.0, "regional": 1.0, "central": 1.0},
         MEDIUM: {"store": 0.75, "regional": 0.6, "central": 0.4},
-        SLOW: {"store": 0.55, "regional": 0.35, "central": 0.3},
-        DEAD: {"store": 0.3, "regional": 0.25, "central": 0.4},
+        SLOW: {"store": 0.55, "regional": 0.2, "central": 0.15},
+        DEAD: {"store": 0.25, "regional": 0.2, "central": 0.3},
         NEW: {"store": 0.6, "regional": 0.3, "central": 0.2},
     }[demand_class]
     chosen = tuple(w.code for w in NETWORK if rng.random() < chance[w.echelon])
@@ -486,8 +486,8 @@ def generate_catalogue(*, seed: int, parts: int, today: date, months: int) -> Ca
             ends_on = start + timedelta(days=rng.randint(30, days - 380))
         service = {FAST: 0.88, MEDIUM: 0.8, SLOW: 0.6, DEAD: 0.5, NEW: 0.75}[demand_class]
         warehouses = _warehouses(rng, demand_class)
-        # A third of the slow movers are not kept on the shelf of a store: ordered on demand.
-        on_demand = tuple(w for w in warehouses if demand_class == SLOW and rng.random() < 0.33)
+        # Half of the slow movers are not kept on the shelf of a warehouse: ordered on demand.
+        on_demand = tuple(w for w in warehouses if demand_class == SLOW and rng.random() < 0.5)
         families.append(
             Family(
                 index=f,

@@ -613,7 +613,7 @@ class HistoryBuilder:
                 policy = self.start_stocking(part_index, code)
                 if family.demand_class == DEAD and family.ends_on is None:
                     self.stocked[code].discard(part_index)  # bought once for a campaign, never again
-                    quantity = max(family.quantities) * self.rng.randint(1, 3)
+                    quantity = max(family.quantities) * self.rng.randint(1, 2)
                 elif policy.max_qty > 0:
                     low = int(policy.min_qty) + 1
                     quantity = Decimal(self.rng.randint(min(low, int(policy.max_qty)), int(policy.max_qty)))
