@@ -171,6 +171,7 @@ class MonthClose(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(null=True, blank=True, help_text="Last progress of a step.")
     finished_at = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True)
 

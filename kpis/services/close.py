@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -56,6 +56,10 @@ STEP_LABELS = {
     "kpis": "KPI snapshot",
 }
 RESULT_MODELS = (DemandMonth, StockMonthEnd, PartClass, Snapshot)
+# The rows each step writes: a step that runs again (a redelivered task) first drops its own rows.
+STEP_MODELS = {"demand": DemandMonth, "stock": StockMonthEnd, "classes": PartClass, "kpis": Snapshot}
+# An active run with no progress for this long is taken to be abandoned (its worker died).
+STALE_AFTER_MINUTES = int(getattr(settings, "KPIS_CLOSE_STALE_MINUTES", 30))
 
 ProgressCallback = Callable[[MonthClose], None]
 
@@ -134,17 +138,44 @@ def _check_order(month: date) -> None:
 
 
 @transaction.atomic
+def month_close_takeover(*, month: date, user=None, stale_only: bool = False) -> int:
+    """Mark the month's active runs failed (their worker was lost), so that a new run may start.
+
+    With ``stale_only`` only runs with no progress for ``STALE_AFTER_MINUTES``
+    are taken over. The abandoned run's rows are never published, and each
+    step drops its own rows before writing, so the new run's results equal
+    an undisturbed run's. Returns how many runs were taken over.
+    """
+    month = date(month.year, month.month, 1)
+    active = MonthClose.objects.filter(month=month, state__in=ACTIVE_STATES)
+    if stale_only:
+        active = active.filter(updated_at__lt=timezone.now() - timedelta(minutes=STALE_AFTER_MINUTES))
+    who = f" by {user}" if user else ""
+    return active.update(
+        state=CloseState.FAILED,
+        finished_at=timezone.now(),
+        error=f"Abandoned: no worker finished this run; taken over{who}.",
+    )
+
+
 def month_close_start(*, month: date, user=None) -> MonthClose:
-    """Queue a run for a month that is over, in order, and not already being closed."""
+    """Queue a run for a month that is over, in order, and not already being closed.
+
+    A run left active by a dead worker for ``STALE_AFTER_MINUTES`` is taken over.
+    """
     month = date(month.year, month.month, 1)
     if month_start(add_months(month, 1)) > timezone.now():
         raise MonthNotOver(f"{month:%Y-%m} is not over yet; close it from the first of next month.")
     _check_order(month)
+    month_close_takeover(month=month, user=user, stale_only=True)
     try:
         with transaction.atomic():
             run = MonthClose.objects.create(month=month, state=CloseState.QUEUED, requested_by=user)
     except IntegrityError:
-        raise CloseAlreadyRunning(f"{month:%Y-%m} is being closed already; wait for that run to finish.") from None
+        raise CloseAlreadyRunning(
+            f"{month:%Y-%m} is being closed already; wait for that run to finish "
+            f"(a run stuck for {STALE_AFTER_MINUTES} minutes is taken over, or use close_month --takeover)."
+        ) from None
     _discard_unpublished(month, keep_run_id=run.pk)
     return run
 
@@ -182,13 +213,19 @@ def month_close_step(*, run_id: int, step: str) -> MonthClose:
     if run.state not in ACTIVE_STATES:
         raise CloseNotRunnable(f"Run #{run.pk} of {run.month:%Y-%m} is {run.state}; start a new close instead.")
     index = STEPS.index(step)
-    values = {"state": CloseState.RUNNING, "step": STEP_LABELS[step], "progress": index * 100 // len(STEPS)}
+    values = {
+        "state": CloseState.RUNNING,
+        "step": STEP_LABELS[step],
+        "progress": index * 100 // len(STEPS),
+        "updated_at": timezone.now(),
+    }
     if run.started_at is None:
         values["started_at"] = timezone.now()
     MonthClose.objects.filter(pk=run.pk).update(**values)
     try:
         with transaction.atomic():
             _tune_session()
+            STEP_MODELS[step].objects.filter(run_id=run.pk).delete()  # a redelivered step starts clean
             STEP_FUNCTIONS[step](run)
     except Exception as error:
         MonthClose.objects.filter(pk=run.pk).update(

@@ -14,11 +14,19 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("month", help="The month to close, as YYYY-MM.")
+        parser.add_argument(
+            "--takeover",
+            action="store_true",
+            help="Mark a run of this month that is still active (its worker died) as failed, then close anew.",
+        )
 
-    def handle(self, *args, month: str, **options):
+    def handle(self, *args, month: str, takeover: bool = False, **options):
         def progress(run: MonthClose) -> None:
             self.stdout.write(f"{run.progress:3d} %  {run.step}")
 
+        if takeover:
+            taken = services.month_close_takeover(month=services.parse_month(month))
+            self.stdout.write(f"took over {taken} abandoned run(s)")
         try:
             run = services.month_close_run(month=services.parse_month(month), progress=progress)
         except KpiError as error:
