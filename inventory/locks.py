@@ -55,6 +55,11 @@ def _select_locked(pairs: list[tuple[int, int]]) -> dict[tuple[int, int], StockL
     return levels
 
 
+def quote(name: str | None) -> str:
+    """A column or table name from model metadata, quoted for the connection's SQL."""
+    return connection.ops.quote_name(str(name))
+
+
 @lru_cache(maxsize=64)
 def _select_sql(count: int) -> tuple[str, list[str], list[tuple]]:
     """``SELECT … FOR UPDATE`` of ``count`` (part, warehouse) pairs in id order, with the column converters.
@@ -63,7 +68,6 @@ def _select_sql(count: int) -> tuple[str, list[str], list[tuple]]:
     are included) and reused: compiling a queryset on every posting cost more
     CPU than the rest of the posting together (see bench/posting.py).
     """
-    quote = connection.ops.quote_name
     meta = StockLevel._meta
     fields = meta.concrete_fields
     part = quote(meta.get_field("part").column)

@@ -30,7 +30,7 @@ from ..exceptions import (
     InvalidQuantity,
     InventoryError,
 )
-from ..locks import lock_stock_levels
+from ..locks import lock_stock_levels, quote
 from ..models import (
     INBOUND_KINDS,
     Bin,
@@ -225,8 +225,7 @@ _POSTED_FIELDS = ("on_hand", "value", "average_cost", "quarantined", "first_stoc
 
 @lru_cache(maxsize=1)
 def _posted_update() -> tuple[str, list]:
-    quote = connection.ops.quote_name
-    fields = [StockLevel._meta.get_field(name) for name in _POSTED_FIELDS]
+    fields = [field for field in StockLevel._meta.concrete_fields if field.name in _POSTED_FIELDS]
     assignments = ", ".join(f"{quote(field.column)} = %s" for field in fields)
     table, pk = quote(StockLevel._meta.db_table), quote(StockLevel._meta.pk.column)
     return f"UPDATE {table} SET {assignments} WHERE {pk} = %s", fields  # noqa: S608 - identifiers from the model
@@ -234,7 +233,6 @@ def _posted_update() -> tuple[str, list]:
 
 @lru_cache(maxsize=1)
 def _movement_insert() -> tuple[str, list]:
-    quote = connection.ops.quote_name
     meta = StockMovement._meta
     fields = [field for field in meta.concrete_fields if not field.primary_key]
     columns = ", ".join(quote(field.column) for field in fields)
