@@ -26,6 +26,8 @@ MENU: list[tuple[str, str, tuple[str, ...]]] = [
     ("Counting", "counting:list", (Role.CLERK, Role.MANAGER, Role.PLANNER)),
     ("Dashboard", "kpis:dashboard", (Role.PLANNER, Role.MANAGER)),
     ("Replenishment", "planning:proposals", (Role.PURCHASER, Role.PLANNER, Role.MANAGER)),
+    ("Forecasts", "planning:forecast", (Role.PLANNER, Role.PURCHASER, Role.MANAGER)),
+    ("VMI", "planning:vmi-review", (Role.PURCHASER, Role.MANAGER)),
     ("Supplier portal", "suppliers:portal", (Role.SUPPLIER,)),
     ("Admin", "admin:index", (Role.MANAGER,)),
 ]

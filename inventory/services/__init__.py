@@ -13,6 +13,7 @@ from .demand import (
     workshop_request_pick,
     workshop_request_submit,
 )
+from .limits import stock_level_set_limits_bulk
 from .outbox import outbox_dispatch, outbox_enqueue, outbox_flush
 from .notifications import notification_mark_read, notify, users_with_role
 from .stock import (
@@ -61,6 +62,7 @@ __all__ = [
     "stock_adjust",
     "stock_issue",
     "stock_level_set_limits",
+    "stock_level_set_limits_bulk",
     "stock_movement_reverse",
     "stock_quarantine",
     "stock_quarantine_release",
