@@ -8,7 +8,7 @@ REDIS ?= redis://127.0.0.1:6379/0
 # Two cores here: one xdist worker per core.
 XDIST ?= -n 2 --dist loadgroup
 
-.PHONY: run test lint fmt worker beat install bench clean services
+.PHONY: run test lint fmt worker beat install bench clean services fuzz
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -50,6 +50,12 @@ beat: install
 
 services:
 	bash scripts/services.sh
+
+# The API fuzzer (tests/fuzz) with many examples per operation and role; `make test` runs a few.
+FUZZ_EXAMPLES ?= 100
+fuzz: install
+	@source scripts/test_env.sh && \
+	  FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest tests/fuzz $(XDIST) $(PYTEST_ARGS)
 
 bench: install
 	source scripts/test_env.sh && $(BIN)/python bench/posting.py

@@ -15,6 +15,7 @@ from django.db.models import Count, F, Max, Q, Sum
 from django.utils import timezone
 
 from inventory import services as inventory_services
+from inventory.bounds import MAX_QUANTITY, too_large
 from inventory.exceptions import InvalidQuantity
 from inventory.models import Bin, DemandHit, MovementKind, Part, StockLevel, StockMovement, Warehouse
 from inventory.permissions import has_role, require_warehouse
@@ -323,6 +324,8 @@ def _check_count_quantity(part: Part, quantity: Decimal) -> Decimal:
     quantity = Decimal(quantity)
     if not quantity.is_finite() or quantity < 0:
         raise InvalidQuantity("The counted quantity cannot be negative.")
+    if too_large(quantity, MAX_QUANTITY):
+        raise InvalidQuantity(f"The counted quantity is too large (at most {MAX_QUANTITY:,}).")
     if quantity != quantity.quantize(QTY_PLACES):
         raise InvalidQuantity("Quantities have at most three decimal places.")
     if part.is_whole_unit and quantity != quantity.to_integral_value():

@@ -24,6 +24,7 @@ from import_export import resources as ie_resources
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from inventory import services as inventory_services
+from inventory.bounds import MAX_COST, MAX_PRICE, MAX_QUANTITY, too_large
 from inventory.exceptions import InventoryError
 from inventory.models import Bin, DemandHit, DemandSource, Part, StockLevel, Unit, Warehouse, normalize_part_number
 from inventory.selectors import parts_current_bulk
@@ -31,6 +32,8 @@ from inventory.selectors import parts_current_bulk
 from .models import ImportKind
 
 ZERO = Decimal("0")
+# Decimal places -> the largest value the column holds (prices numeric(12, 2), quantities (14, 3), costs (14, 4)).
+LIMITS = {0: MAX_QUANTITY, 2: MAX_PRICE, 3: MAX_QUANTITY, 4: MAX_COST}
 TRUE = {"1", "true", "yes", "y", "x", "ja", "wahr"}
 FALSE = {"", "0", "false", "no", "n", "nein", "falsch"}
 
@@ -121,6 +124,9 @@ class RowCheck:
             return None
         if not number.is_finite():
             self.fail(column, f"“{value}” is not a number.")
+            return None
+        if too_large(number, LIMITS.get(places, MAX_QUANTITY)):
+            self.fail(column, f"Too large: at most {LIMITS.get(places, MAX_QUANTITY):,} ({str(value)[:20]} given).")
             return None
         if number != number.quantize(Decimal(1).scaleb(-places)):
             self.fail(column, f"At most {places} decimal places ({value} given).")

@@ -7,6 +7,7 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 
 from . import selectors
+from .bounds import MAX_QUANTITY, too_large
 from .models import Warehouse
 from .services import DemandLine
 
@@ -37,14 +38,20 @@ class WorkshopRequestForm(forms.Form):
             self.line_rows.append({"number": number, "quantity": raw_quantity, "cancel": str(index) in cancelled})
             if not number and not raw_quantity:
                 continue
+            if "\x00" in number + raw_quantity:
+                errors.append(f"Line {index + 1}: remove the NUL character.")
+                continue
             part = selectors.part_by_number(number) if number else None
             if part is None:
-                errors.append(f"Line {index + 1}: no part numbered “{number}”.")
+                errors.append(f"Line {index + 1}: no part numbered “{number[:40]}”.")
                 continue
             try:
                 quantity = Decimal(raw_quantity or "1")
             except InvalidOperation:
-                errors.append(f"Line {index + 1}: the quantity “{raw_quantity}” is not a number.")
+                errors.append(f"Line {index + 1}: the quantity “{raw_quantity[:20]}” is not a number.")
+                continue
+            if not quantity.is_finite() or quantity <= 0 or too_large(quantity, MAX_QUANTITY):
+                errors.append(f"Line {index + 1}: enter a quantity between 0 and {MAX_QUANTITY:,}.")
                 continue
             self.lines.append(DemandLine(part, quantity, cancel_shortage=str(index) in cancelled))
         if len(self.lines) > MAX_LINES:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.forms import ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
@@ -85,14 +86,16 @@ class RequestNewView(RoleRequiredMixin, TemplateView):
         warehouse = form.cleaned_data["warehouse"]
         try:
             require_warehouse(request.user, warehouse)
-            repair_order = services.repair_order_open(
-                number=form.cleaned_data["repair_order"],
-                warehouse=warehouse,
-                vehicle_ref=form.cleaned_data["vehicle_ref"],
-            )
-            workshop_request = services.workshop_request_submit(
-                repair_order=repair_order, warehouse=warehouse, lines=form.lines, user=request.user
-            )
+            # One transaction: a refused request leaves no repair order behind either.
+            with transaction.atomic():
+                repair_order = services.repair_order_open(
+                    number=form.cleaned_data["repair_order"],
+                    warehouse=warehouse,
+                    vehicle_ref=form.cleaned_data["vehicle_ref"],
+                )
+                workshop_request = services.workshop_request_submit(
+                    repair_order=repair_order, warehouse=warehouse, lines=form.lines, user=request.user
+                )
         except InventoryError as error:
             form.add_error(None, error.message)
             return self.render_to_response(self.get_context_data(form=form), status=400)

@@ -24,6 +24,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from inventory import selectors as inventory_selectors
 from inventory import services as inventory_services
+from inventory.bounds import MAX_COST, MAX_QUANTITY, too_large
 from inventory.exceptions import InventoryError
 from inventory.models import Bin, Notification, StockLevel
 from inventory.permissions import RoleRequiredMixin
@@ -423,6 +424,7 @@ class ReceivingView(RoleRequiredMixin, TemplateView):
         order = self._order(int(order_id))
         key = request.POST.get("key", "")[:100]
         try:
+            _check_texts(request.POST)
             lines, arrived_at = self._parse(request, order)
             receipt = services.goods_receipt_post(
                 order=order,
@@ -477,7 +479,7 @@ class ReceivingView(RoleRequiredMixin, TemplateView):
                     quantity=quantity,
                     bin=self._bin(bins, post.get("extra_bin", ""), order),
                     hold=post.get("extra_hold") == "on",
-                    unit_cost=_decimal(cost, "Enter the unit cost as a number.") if cost else None,
+                    unit_cost=_decimal(cost, "Enter the unit cost as a number.", MAX_COST) if cost else None,
                 )
             )
         arrived_at = None
@@ -500,13 +502,29 @@ class ReceivingView(RoleRequiredMixin, TemplateView):
         return bins[code]
 
 
-def _decimal(raw: str, message: str) -> Decimal:
+# Typed texts on the goods-in screen and the most their columns hold.
+RECEIPT_TEXTS = {"delivery_note": ("delivery note", 60), "key": ("posting key", 100), "extra_part": ("part number", 40)}
+
+
+def _check_texts(post) -> None:
+    """Refuse what PostgreSQL cannot store (NUL characters) and texts longer than their columns."""
+    for name, value in post.items():
+        if "\x00" in value:
+            raise InventoryError("The form contains a NUL character; type the values again.", field=name)
+    for name, (label, limit) in RECEIPT_TEXTS.items():
+        if len(post.get(name, "").strip()) > limit:
+            raise InventoryError(f"The {label} has at most {limit} characters.", field=name)
+
+
+def _decimal(raw: str, message: str, limit: Decimal = MAX_QUANTITY) -> Decimal:
     try:
         value = Decimal(raw.strip().replace(",", "."))
     except (InvalidOperation, ValueError):
         raise InventoryError(message, field="quantity") from None
     if not value.is_finite():
         raise InventoryError(message, field="quantity")
+    if too_large(value, limit):
+        raise InventoryError(f"{message} {raw.strip()[:20]} is too large (at most {limit:,}).", field="quantity")
     return value
 
 

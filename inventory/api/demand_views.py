@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db import transaction
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import NotFound
@@ -53,18 +54,20 @@ class WorkshopRequestListCreate(generics.ListAPIView):
         data.is_valid(raise_exception=True)
         values = data.validated_data
         require_warehouse(request.user, values["warehouse"])
-        repair_order = services.repair_order_open(
-            number=values["repair_order"],
-            warehouse=values["warehouse"],
-            vehicle_ref=values["vehicle_ref"],
-            customer_ref=values["customer_ref"],
-        )
-        created = services.workshop_request_submit(
-            repair_order=repair_order,
-            warehouse=values["warehouse"],
-            lines=[services.DemandLine(**line) for line in values["lines"]],
-            user=request.user,
-        )
+        # One transaction: a refused request leaves no repair order behind either.
+        with transaction.atomic():
+            repair_order = services.repair_order_open(
+                number=values["repair_order"],
+                warehouse=values["warehouse"],
+                vehicle_ref=values["vehicle_ref"],
+                customer_ref=values["customer_ref"],
+            )
+            created = services.workshop_request_submit(
+                repair_order=repair_order,
+                warehouse=values["warehouse"],
+                lines=[services.DemandLine(**line) for line in values["lines"]],
+                user=request.user,
+            )
         return Response(
             s.WorkshopRequestSerializer(sel.workshop_request_get(pk=created.pk)).data, status=status.HTTP_201_CREATED
         )

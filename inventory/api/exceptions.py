@@ -1,6 +1,7 @@
 """Domain errors become readable HTTP answers: 400 for bad input, 403 for scope, 409 for conflicts."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -20,4 +21,12 @@ def exception_handler(exc, context):
         else:
             body = {"detail": " ".join(exc.messages)}
         return Response(body, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, DataError):
+        # The last line of defence: a value the serializers let through but a column cannot hold
+        # (a sum that overflows numeric(18, 4), a text longer than its column). The service's
+        # transaction has already rolled back, so nothing was written; answer 400, not 500.
+        return Response(
+            {"detail": "A value is too large or too long to be stored; nothing was saved.", "code": "out_of_range"},
+            status=status.HTTP_400_BAD_REQUEST,
+        )
     return drf_exception_handler(exc, context)

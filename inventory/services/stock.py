@@ -23,6 +23,7 @@ from typing import Any
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from ..bounds import MAX_COST, MAX_QUANTITY, too_large
 from ..exceptions import (
     AlreadyReversed,
     IdempotencyConflict,
@@ -54,6 +55,8 @@ def _check_quantity(part: Part, quantity: Decimal, *, field: str = "quantity") -
     quantity = Decimal(quantity)
     if not quantity.is_finite() or quantity <= 0:
         raise InvalidQuantity("The quantity must be greater than zero.", field=field)
+    if too_large(quantity, MAX_QUANTITY):
+        raise InvalidQuantity(f"The quantity is too large (at most {MAX_QUANTITY:,}).", field=field)
     if quantity != quantity.quantize(QTY_PLACES):
         raise InvalidQuantity("Quantities have at most three decimal places.", field=field)
     if part.is_whole_unit and quantity != quantity.to_integral_value():
@@ -68,6 +71,8 @@ def _check_cost(unit_cost: Decimal) -> Decimal:
     unit_cost = Decimal(unit_cost)
     if not unit_cost.is_finite() or unit_cost < 0:
         raise InventoryError("The unit cost cannot be negative.", field="unit_cost")
+    if too_large(unit_cost, MAX_COST):
+        raise InventoryError(f"The unit cost is too large (at most {MAX_COST:,}).", field="unit_cost")
     if unit_cost != unit_cost.quantize(FOUR_PLACES):
         raise InventoryError("Unit costs have at most four decimal places.", field="unit_cost")
     return unit_cost

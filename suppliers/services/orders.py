@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from inventory.bounds import MAX_COST, MAX_QUANTITY, too_large
 from inventory.exceptions import InvalidQuantity
 from inventory.models import Part, Warehouse
 from inventory.roles import Role, user_access
@@ -110,6 +111,8 @@ def _quantity(part: Part, quantity, *, field: str = "quantity") -> Decimal:
         raise InvalidQuantity("Enter the quantity as a number.", field=field) from None
     if not quantity.is_finite() or quantity <= 0:
         raise InvalidQuantity(f"The quantity of {part.number} must be greater than zero.", field=field)
+    if too_large(quantity, MAX_QUANTITY):
+        raise InvalidQuantity(f"The quantity of {part.number} is too large (at most {MAX_QUANTITY:,}).", field=field)
     if quantity != quantity.quantize(QTY_PLACES):
         raise InvalidQuantity("Quantities have at most three decimal places.", field=field)
     if part.is_whole_unit and quantity != quantity.to_integral_value():
@@ -131,6 +134,8 @@ def _price(part: Part, price, supplier_part: SupplierPart | None, supplier: Supp
         raise PurchasingError("Enter the price as a number.", field="price") from None
     if not price.is_finite() or price < 0:
         raise PurchasingError(f"The price of {part.number} cannot be negative.", field="price")
+    if too_large(price, MAX_COST):
+        raise PurchasingError(f"The price of {part.number} is too large (at most {MAX_COST:,}).", field="price")
     if price != price.quantize(PRICE_PLACES):
         raise PurchasingError("Prices have at most four decimal places.", field="price")
     return price
