@@ -33,3 +33,6 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
 ]
+
+# Unmatched URLs under /api/ answer JSON like every other API error (see inventory/api/exceptions.py).
+handler404 = "inventory.api.exceptions.page_not_found"

@@ -672,3 +672,65 @@ def test_api_list_filters_with_malformed_values_never_fail_with_500(api_as, shop
     }
 
     assert all(code in (200, 400, 404) for code in answers.values()), answers
+
+
+def test_api_receipt_whose_value_overflows_the_ledger_is_refused_with_400_and_nothing_written(api_as, shop):
+    # Given: quantity and cost each within their columns, but their product beyond numeric(18, 4)
+    api = api_as(shop["manager"])
+    before = state()
+
+    # When: the receipt is posted
+    response = api.post(
+        "/api/v1/stock/receipts/",
+        {"part": shop["part"].pk, "warehouse": shop["store"].pk, "quantity": "99999999999", "unit_cost": "9999999999"},
+        format="json",
+    )
+
+    # Then: a 400 that says so (the database refused it; the service's transaction rolled back)
+    assert response.status_code == 400
+    assert response.json() == {
+        "detail": "A value is too large or too long to be stored; nothing was saved.",
+        "code": "out_of_range",
+    }
+    assert state() == before
+    assert ledger_differences() == []
+
+
+@pytest.mark.parametrize("path", ["/api/v1/parts/1.5/", "/api/v1/parts/-3/", "/api/v1/purchase-orders/%00/send/"])
+def test_api_urls_that_match_no_route_answer_json_404(api_as, shop, path):
+    api = api_as(shop["manager"])
+
+    response = api.get(path)
+
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"detail": "Not found."}
+
+
+@pytest.mark.parametrize(("year", "field"), [("-17440", "year"), ("99999", "year"), ("0", "year"), ("2026", None)])
+def test_api_count_accuracy_refuses_a_year_out_of_range(api_as, shop, year, field):
+    api = api_as(shop["manager"])
+
+    response = api.get(f"/api/v1/count-accuracy/?year={year}&month=1")
+
+    if field is None:
+        assert response.status_code == 200
+    else:
+        assert response.status_code == 400
+        assert response.json() == {"year": ["A year is 1900 to 2999."]}
+
+
+@pytest.mark.parametrize(
+    ("field", "value"), [("min_order_qty", "0"), ("pack_size", "0"), ("pack_size", "-1"), ("price", "-0.01")]
+)
+def test_api_supplier_part_refuses_values_its_check_constraints_forbid(api_as, shop, field, value):
+    # A zero MOQ or pack size used to reach the database check constraint: a 500.
+    api = api_as(shop["purchaser"])
+    supplier_part = SupplierPart.objects.get(supplier=shop["supplier"], part=shop["part"])
+    before = state()
+
+    response = api.patch(f"/api/v1/supplier-parts/{supplier_part.pk}/", {field: value}, format="json")
+
+    assert response.status_code == 400
+    assert list(response.json()) == [field]
+    assert state() == before

@@ -189,6 +189,8 @@ class CountAccuracy(APIView):
             raise ValidationError({"detail": "year, month and warehouse are whole numbers."}) from error
         if not 1 <= month <= 12:
             raise ValidationError({"month": ["A month is 1 to 12."]})
+        if not 1900 <= year <= 2999:
+            raise ValidationError({"year": ["A year is 1900 to 2999."]})
         result = selectors.accuracy_for_month(warehouse, year, month)
         body = {**result.__dict__, "accuracy": result.accuracy}
         return Response(s.AccuracySerializer(body).data)

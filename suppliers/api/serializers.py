@@ -34,6 +34,10 @@ class SupplierSerializer(serializers.ModelSerializer):
 class SupplierPartSerializer(serializers.ModelSerializer):
     supplier_code = serializers.CharField(source="supplier.code", read_only=True)
     part_number = serializers.CharField(source="part.number", read_only=True)
+    # The model's check constraints, as validation: a zero MOQ or pack size was a 500 (IntegrityError).
+    price = serializers.DecimalField(**COST, min_value=Decimal("0"))
+    min_order_qty = serializers.DecimalField(**QTY, min_value=Decimal("0.001"), required=False)
+    pack_size = serializers.DecimalField(**QTY, min_value=Decimal("0.001"), required=False)
 
     class Meta:
         model = SupplierPart

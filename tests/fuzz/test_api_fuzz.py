@@ -21,6 +21,7 @@ from django.apps import apps
 from django.db import transaction
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
+from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 
 from config.wsgi import application
@@ -36,9 +37,12 @@ CHECKS = [
     schemathesis.checks.content_type_conformance,
     schemathesis.checks.response_schema_conformance,
 ]
-# Input that breaks the schema (wrong types, out-of-range numbers, over-long strings) must be refused.
-NEGATIVE_CHECKS = [*CHECKS, schemathesis.checks.negative_data_rejection]
-MODES = {GenerationMode.POSITIVE: CHECKS, GenerationMode.NEGATIVE: NEGATIVE_CHECKS}
+# Negative mode sends input that breaks the schema (wrong types, out-of-range numbers, over-long
+# strings, ids like 1.5 or -3 in paths): the answer must still be a documented 4xx, never a 5xx.
+# Schemathesis' negative_data_rejection check is not used: DRF deliberately ignores an unknown
+# filter value or a bad page_size (falls back to 50), which that check reports as "accepted".
+# Malformed values in bodies are asserted one by one in tests/test_hostile_input.py.
+MODES = {GenerationMode.POSITIVE: CHECKS, GenerationMode.NEGATIVE: CHECKS}
 
 # First path segment(s) after /api/v1/ -> the model whose ids a {id} there names.
 PATH_MODELS = {
@@ -176,6 +180,9 @@ def test_every_operation_as_role_keeps_to_the_schema_and_the_ledger(role, world,
         for mode in MODES:
             try:
                 _fuzz_operation(operation, token, world.part_numbers, mode)
+            except Unsatisfiable:
+                assert mode is GenerationMode.NEGATIVE, f"{operation.path}: no valid input can be generated"
+                continue  # nothing to break: the operation takes no parameters and no body
             except (Exception, BaseExceptionGroup) as error:
                 failures.append(f"{mode.value} {operation.method.upper()} {operation.path}: {str(error)[:1500]}")
 
