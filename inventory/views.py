@@ -8,6 +8,7 @@ from django.views.generic import ListView, TemplateView
 
 from . import selectors
 from .models import MovementKind, Warehouse
+from .pagination import IdPagePaginator
 from .permissions import RoleRequiredMixin
 from .roles import Role, user_access
 
@@ -61,6 +62,7 @@ class StockLevelListView(RoleRequiredMixin, ListView):
     template_name = "inventory/stocklevel_list.html"
     required_roles = Role.INTERNAL
     paginate_by = 50
+    paginator_class = IdPagePaginator
     context_object_name = "levels"
     ordering_fields = {
         "part": "part__number_normalized",

@@ -25,6 +25,7 @@ from inventory.permissions import IsInternal, require_warehouse, roles_permissio
 from inventory.roles import CATALOGUE_EDITORS, POSTING_ROLES, Role
 
 from . import serializers as s
+from .pagination import LargeTablePagination
 
 IDEMPOTENCY_HEADER = OpenApiParameter(
     name="Idempotency-Key",
@@ -171,6 +172,7 @@ class StockLevelList(generics.ListAPIView):
 
     permission_classes = [IsInternal]
     serializer_class = s.StockLevelSerializer
+    pagination_class = LargeTablePagination
     ordering_fields = ["on_hand", "value", "part__number_normalized", "warehouse__code"]
 
     @extend_schema(

@@ -57,8 +57,8 @@ def busy_network(postgres, make_user):
         ("/api/v1/parts/", 4, 12),  # token+access, count, page, current parts of the chains (per depth)
         ("/api/v1/warehouses/", 4, 4),  # token+access, count, page, neighbours
         ("/api/v1/bins/", 3, 6),
-        ("/api/v1/stock-levels/", 3, 24),
-        ("/api/v1/stock-levels/?below_min=true", 3, 24),
+        ("/api/v1/stock-levels/", 4, 24),  # count, page ids, page rows (inventory.pagination)
+        ("/api/v1/stock-levels/?below_min=true", 4, 24),
         ("/api/v1/movements/", 3, 48),
         ("/api/v1/movements/?kind=issue", 3, 24),
     ],
@@ -89,8 +89,8 @@ def test_part_lookup_endpoint_query_budget(busy_network, api_as, django_assert_m
 @pytest.mark.parametrize(
     ("url", "budget"),
     [
-        ("/inventory/stock/", 6),  # session, user, access, count, page, warehouses for the filter
-        ("/inventory/stock/?below_min=1&sort=-value", 6),
+        ("/inventory/stock/", 7),  # session, user, access, count, page ids, page rows, warehouses
+        ("/inventory/stock/?below_min=1&sort=-value", 7),
         ("/inventory/movements/", 6),
         ("/inventory/movements/?part=Q-001&kind=issue", 7),  # plus the part lookup
         ("/inventory/lookup/?number=q 000", 8),  # session, user, access, part, two chain links, levels, warehouses
