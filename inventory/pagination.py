@@ -9,11 +9,33 @@ page from the ordered base table alone (an index-only scan on
 
 from __future__ import annotations
 
+import hashlib
+
+from django.core.cache import cache
 from django.core.paginator import Page, Paginator
+from django.utils.functional import cached_property
+
+# Counting half a million rows on every page view buys nothing: above this many rows the
+# count is remembered for COUNT_TTL seconds (rows appear here only on a part's first receipt).
+EXACT_COUNT_BELOW = 10_000
+COUNT_TTL = 60
 
 
 class IdPagePaginator(Paginator):
     """A Django paginator that slices ids first, then loads only the page's rows."""
+
+    @cached_property
+    def count(self) -> int:
+        query = self.object_list.query
+        sql, params = query.sql_with_params()
+        key = "pagecount:" + hashlib.sha256(f"{sql}|{params}".encode()).hexdigest()
+        remembered = cache.get(key)
+        if remembered is not None:
+            return remembered
+        total = self.object_list.count()
+        if total >= EXACT_COUNT_BELOW:
+            cache.set(key, total, COUNT_TTL)
+        return total
 
     def page(self, number) -> Page:
         number = self.validate_number(number)
