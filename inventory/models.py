@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -16,10 +17,10 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
-QTY = {"max_digits": 14, "decimal_places": 3}
-COST = {"max_digits": 14, "decimal_places": 4}
-VALUE = {"max_digits": 18, "decimal_places": 4}
-MONEY = {"max_digits": 12, "decimal_places": 2}
+QTY: dict[str, Any] = {"max_digits": 14, "decimal_places": 3}
+COST: dict[str, Any] = {"max_digits": 14, "decimal_places": 4}
+VALUE: dict[str, Any] = {"max_digits": 18, "decimal_places": 4}
+MONEY: dict[str, Any] = {"max_digits": 12, "decimal_places": 2}
 
 ZERO = Decimal("0")
 
@@ -68,9 +69,7 @@ class Part(models.Model):
         ordering = ["number_normalized"]
         constraints = [
             models.CheckConstraint(condition=Q(list_price__gte=0), name="part_list_price_not_negative"),
-            models.CheckConstraint(
-                condition=~Q(superseded_by=F("pk")), name="part_not_superseded_by_itself"
-            ),
+            models.CheckConstraint(condition=~Q(superseded_by=F("pk")), name="part_not_superseded_by_itself"),
         ]
         indexes = [models.Index(fields=["description"], name="part_description_idx")]
 
@@ -104,9 +103,7 @@ class Warehouse(models.Model):
     code = models.CharField(max_length=12, unique=True)
     name = models.CharField(max_length=100)
     echelon = models.CharField(max_length=10, choices=Echelon.choices)
-    parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
-    )
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
     is_active = models.BooleanField(default=True)
     history = HistoricalRecords()
 
@@ -193,9 +190,7 @@ class StockLevel(models.Model):
     reserved = models.DecimalField(**QTY, default=ZERO)
     quarantined = models.DecimalField(**QTY, default=ZERO)
     in_transit = models.DecimalField(**QTY, default=ZERO)
-    backordered = models.DecimalField(
-        **QTY, default=ZERO, help_text="Open backorder quantity waiting for stock here."
-    )
+    backordered = models.DecimalField(**QTY, default=ZERO, help_text="Open backorder quantity waiting for stock here.")
     value = models.DecimalField(**VALUE, default=ZERO)
     average_cost = models.DecimalField(**COST, default=ZERO)
     min_qty = models.DecimalField(**QTY, default=ZERO)
@@ -267,15 +262,21 @@ class StockMovement(models.Model):
     document_type = models.CharField(max_length=40, blank=True)
     document_ref = models.CharField(max_length=60, blank=True, db_index=True)
     reason = models.CharField(max_length=200, blank=True)
-    reverses = models.OneToOneField(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by"
-    )
+    reverses = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by")
     other_warehouse = models.ForeignKey(
-        Warehouse, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        Warehouse,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         help_text="For transfers: the warehouse at the other end.",
     )
     counterpart = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         help_text="The other leg of a transfer.",
     )
     idempotency_key = models.CharField(max_length=100, null=True, blank=True)
@@ -451,9 +452,7 @@ class WorkshopRequestLine(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(quantity_requested__gt=0), name="wreq_line_requested_positive"),
             models.CheckConstraint(
-                condition=Q(
-                    quantity_requested=F("quantity_supplied") + F("quantity_backordered") + F("quantity_lost")
-                ),
+                condition=Q(quantity_requested=F("quantity_supplied") + F("quantity_backordered") + F("quantity_lost")),
                 name="wreq_line_quantities_add_up",
             ),
             models.CheckConstraint(
@@ -587,7 +586,11 @@ class TransferOrder(models.Model):
     to_warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="transfers_in")
     state = models.CharField(max_length=10, choices=TransferState.choices, default=TransferState.REQUESTED)
     backorder = models.ForeignKey(
-        Backorder, null=True, blank=True, on_delete=models.SET_NULL, related_name="transfers",
+        Backorder,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="transfers",
         help_text="The backorder this transfer covers, when raised from a sourcing proposal.",
     )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -625,9 +628,7 @@ class TransferOrderLine(models.Model):
     quantity_received = models.DecimalField(**QTY, default=ZERO)
     quantity_lost = models.DecimalField(**QTY, default=ZERO, help_text="Sent but never arrived.")
     unit_cost = models.DecimalField(**COST, default=ZERO, help_text="The cost the stock left with.")
-    out_movement = models.ForeignKey(
-        StockMovement, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    out_movement = models.ForeignKey(StockMovement, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
         ordering = ["transfer_id", "id"]
@@ -666,9 +667,7 @@ class OutboxMessage(models.Model):
     class Meta:
         ordering = ["id"]
         indexes = [
-            models.Index(
-                fields=["created_at"], name="outbox_pending_idx", condition=Q(dispatched_at__isnull=True)
-            )
+            models.Index(fields=["created_at"], name="outbox_pending_idx", condition=Q(dispatched_at__isnull=True))
         ]
 
     def __str__(self) -> str:

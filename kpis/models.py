@@ -9,6 +9,7 @@ published runs, see either the previous results or the complete new ones.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -18,7 +19,7 @@ from inventory.models import QTY, VALUE, Part, Warehouse
 
 from .classification import AbcClass, XyzClass
 
-RATE = {"max_digits": 20, "decimal_places": 6}
+RATE: dict[str, Any] = {"max_digits": 20, "decimal_places": 6}
 ZERO = Decimal("0")
 
 

@@ -9,6 +9,7 @@ services when a proposal is approved.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -20,8 +21,8 @@ from inventory.models import COST, QTY, Part, TransferOrder, Warehouse
 from suppliers.models import PurchaseOrder, Supplier
 
 ZERO = Decimal("0")
-RATE = {"max_digits": 7, "decimal_places": 4}
-STAT = {"max_digits": 14, "decimal_places": 4}
+RATE: dict[str, Any] = {"max_digits": 7, "decimal_places": 4}
+STAT: dict[str, Any] = {"max_digits": 14, "decimal_places": 4}
 
 
 class MethodChoice(models.TextChoices):

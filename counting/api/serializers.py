@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rest_framework import serializers
 
 from counting.models import CountLine, CountList
 
-QTY = {"max_digits": 14, "decimal_places": 3}
+QTY: dict[str, Any] = {"max_digits": 14, "decimal_places": 3}
 
 
 class CountListSerializer(serializers.ModelSerializer):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from rest_framework import serializers
 
@@ -20,8 +21,8 @@ from inventory.models import (
 
 from .serializers import PartBriefSerializer
 
-POSITIVE_QTY = {"max_digits": 14, "decimal_places": 3, "min_value": Decimal("0.001")}
-QTY = {"max_digits": 14, "decimal_places": 3, "min_value": Decimal("0")}
+POSITIVE_QTY: dict[str, Any] = {"max_digits": 14, "decimal_places": 3, "min_value": Decimal("0.001")}
+QTY: dict[str, Any] = {"max_digits": 14, "decimal_places": 3, "min_value": Decimal("0")}
 
 
 class PartNumberField(serializers.CharField):

@@ -1,6 +1,7 @@
 """API shapes. Input serializers validate; output serializers list their fields."""
 
 from decimal import Decimal
+from typing import Any
 
 from rest_framework import serializers
 
@@ -15,8 +16,8 @@ from inventory.models import (
     WarehouseNeighbour,
 )
 
-QTY = {"max_digits": 14, "decimal_places": 3}
-COST = {"max_digits": 14, "decimal_places": 4}
+QTY: dict[str, Any] = {"max_digits": 14, "decimal_places": 3}
+COST: dict[str, Any] = {"max_digits": 14, "decimal_places": 4}
 
 
 class PartBriefSerializer(serializers.ModelSerializer):

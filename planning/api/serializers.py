@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rest_framework import serializers
 
 from ..models import (
@@ -14,7 +16,7 @@ from ..models import (
     VmiProposal,
 )
 
-QTY = {"max_digits": 14, "decimal_places": 3}
+QTY: dict[str, Any] = {"max_digits": 14, "decimal_places": 3}
 
 
 class ReplenishmentProposalSerializer(serializers.ModelSerializer):
