@@ -7,6 +7,7 @@ use PostgreSQL and Redis (tests, CI, benchmarks and production do).
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from celery.schedules import crontab
@@ -244,7 +245,7 @@ REST_FRAMEWORK = {
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 
-SPECTACULAR_SETTINGS = {
+SPECTACULAR_SETTINGS: dict[str, Any] = {
     "TITLE": "Parts inventory API",
     "DESCRIPTION": "Catalogue, warehouses, stock levels and the stock ledger of a multi-warehouse parts business.",
     "VERSION": "1.0.0",
