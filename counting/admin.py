@@ -34,7 +34,7 @@ class CountLineInline(admin.TabularInline):
     model = CountLine
     extra = 0
     can_delete = False
-    fields = ["sequence", "part", "bin", "status", "counted_qty", "variance_qty", "variance_value", "reason"]
+    fields = ("sequence", "part", "bin", "status", "counted_qty", "variance_qty", "variance_value", "reason")
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):

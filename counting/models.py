@@ -79,9 +79,8 @@ class CountPolicy(models.Model):
         return {int(day) for day in self.working_weekdays.split(",") if day.strip().isdigit()}
 
     def interval_for(self, class_code: str) -> int:
-        return {ABCClass.A: self.interval_a_days, ABCClass.B: self.interval_b_days}.get(
-            class_code, self.interval_c_days
-        )
+        intervals: dict[str, int] = {ABCClass.A: self.interval_a_days, ABCClass.B: self.interval_b_days}
+        return intervals.get(class_code, self.interval_c_days)
 
 
 class CountPlanItem(models.Model):

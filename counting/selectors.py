@@ -78,7 +78,8 @@ def count_list_bins(*, count_list: CountList) -> list[BinProgress]:
 
 def count_lines_for_bin(*, count_list: CountList, bin_id: int | None) -> QuerySet[CountLine]:
     """Lines of one bin in walking order. The screen shows no system quantity from these."""
-    return count_list.lines.filter(bin_id=bin_id).select_related("part", "counted_by").order_by("sequence", "id")
+    lines = count_list.lines.filter(bin__isnull=True) if bin_id is None else count_list.lines.filter(bin_id=bin_id)
+    return lines.select_related("part", "counted_by").order_by("sequence", "id")
 
 
 def variance_lines(*, warehouse_ids: set[int] | None = None) -> QuerySet[CountLine]:

@@ -212,7 +212,12 @@ def _add_lines(count_list: CountList, part_ids: list[int]) -> int:
     )
     bin_codes = dict(Bin.objects.filter(pk__in={b for b in bins.values() if b}).values_list("pk", "code"))
     numbers = dict(Part.objects.filter(pk__in=part_ids).values_list("pk", "number_normalized"))
-    ordered = sorted(set(part_ids), key=lambda p: (bin_codes.get(bins.get(p), NO_BIN), numbers.get(p, "")))
+
+    def route_key(part_id: int) -> tuple[str, str]:
+        bin_id = bins.get(part_id)
+        return (bin_codes.get(bin_id, NO_BIN) if bin_id is not None else NO_BIN, numbers.get(part_id, ""))
+
+    ordered = sorted(set(part_ids), key=route_key)
     CountLine.objects.bulk_create(
         [
             CountLine(count_list=count_list, part_id=part_id, bin_id=bins.get(part_id), sequence=index)
@@ -294,12 +299,12 @@ def count_lines_start(*, count_list: CountList, user, bin: Bin | None = None, al
     require_warehouse(user, count_list.warehouse)
     if count_list.status != CountListStatus.OPEN:
         raise CountTransitionError("This count is closed.")
-    lines = CountLine.objects.select_for_update().filter(
+    open_lines = CountLine.objects.select_for_update().filter(
         count_list=count_list, status__in=[CountLineStatus.PENDING, CountLineStatus.RECOUNT]
     )
     if not all_bins:
-        lines = lines.filter(bin=bin)
-    lines = [line for line in lines.order_by("pk") if _needs_snapshot(line)]
+        open_lines = open_lines.filter(bin=bin)
+    lines = [line for line in open_lines.order_by("pk") if _needs_snapshot(line)]
     if not lines:
         return 0
     snapshots = _snapshots(count_list.warehouse_id, [line.part_id for line in lines])
@@ -316,8 +321,11 @@ def count_lines_start(*, count_list: CountList, user, bin: Bin | None = None, al
 def _needs_snapshot(line: CountLine) -> bool:
     if line.status == CountLineStatus.PENDING:
         return True
-    # A recount takes its own snapshot: the one before the first count is stale.
-    return line.status == CountLineStatus.RECOUNT and (line.started_at is None or line.started_at <= line.counted_at)
+    # A recount takes its own snapshot: the one before the first count is stale
+    # (a recount line without a first-count time cannot tell, so it takes a fresh one too).
+    return line.status == CountLineStatus.RECOUNT and (
+        line.started_at is None or line.counted_at is None or line.started_at <= line.counted_at
+    )
 
 
 def _check_count_quantity(part: Part, quantity: Decimal) -> Decimal:
@@ -361,6 +369,8 @@ def count_line_enter(*, line: CountLine, quantity: Decimal, user, note: str = ""
         or ZERO
     )
     unit_cost = level.average_cost if level is not None else ZERO
+    if line.snapshot_qty is None:
+        raise CountingError(f"{line.part.number} has no snapshot of the system quantity; start counting its bin again.")
     variance = quantity - (line.snapshot_qty + moved)
     value = (variance * unit_cost).quantize(FOUR_PLACES, rounding=ROUND_HALF_UP)
     if recount:
@@ -418,6 +428,8 @@ def _decide(line: CountLine, user, reason: str) -> CountLine:
 def count_line_approve(*, line: CountLine, user, reason: str) -> CountLine:
     """Approve a variance: post it as a count correction in the same transaction, with the reason."""
     line = _decide(line, user, reason)
+    # A line waiting for approval always has its variance (constraint count_counted_line_has_quantities).
+    assert line.variance_qty is not None
     positive = line.variance_qty > 0
     line.movement = inventory_services.stock_adjust(
         part=line.part,

@@ -62,7 +62,8 @@ class IdempotencyConflict(InventoryError):
 class WarehouseNotPermitted(InventoryError):
     code = "warehouse_not_permitted"
     status_code = 403
-    field = "warehouse"
+    # Optional so that refusals that are not about a warehouse (counting) can leave it unset.
+    field: str | None = "warehouse"
 
 
 class InvalidTransition(InventoryError):
