@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, NotRequired, TypedDict, TypeVar
 
 from django.db import connection
 from django.db.models import BooleanField, Q
@@ -30,6 +30,9 @@ from inventory.models import Bin, DemandHit, DemandSource, Part, StockLevel, Uni
 from inventory.selectors import parts_current_bulk
 
 from .models import ImportKind
+
+if TYPE_CHECKING:
+    from suppliers.models import Supplier
 
 ZERO = Decimal("0")
 # Decimal places -> the largest value the column holds (prices numeric(12, 2), quantities (14, 3), costs (14, 4)).
@@ -183,6 +186,16 @@ class RowCheck:
             self.fail(column, "The date is in the future.")
             return None
         return moment
+
+
+_T = TypeVar("_T")
+
+
+def _checked(value: _T | None) -> _T:
+    """A cell of a row that passed its checks: RowCheck records a problem for every None it returns."""
+    if value is None:
+        raise RuntimeError("A row passed its checks with a required cell missing; RowCheck must record a problem.")
+    return value
 
 
 def _column_of(error: InventoryError, columns: dict[str, str], fallback: str) -> str:
@@ -516,7 +529,7 @@ class OpeningStockResource(ImportResource):
 
     def process(self, chunk) -> None:
         parts = self.parts_for(chunk)
-        rows = []
+        rows: list[tuple[int, Part, Warehouse, Decimal, Decimal, Bin | None]] = []
         for row, values in chunk:
             check = RowCheck(self.report, row, values)
             part = self.part(check, parts)
@@ -531,8 +544,9 @@ class OpeningStockResource(ImportResource):
                         "part_number", f"{part.number} in {warehouse.code} appears twice (also row {self.seen[key]})."
                     )
                 self.seen.setdefault(key, row)
-            if not check.failed:
-                rows.append((row, part, warehouse, quantity, unit_cost, bin))
+            if check.failed:
+                continue
+            rows.append((row, _checked(part), _checked(warehouse), _checked(quantity), _checked(unit_cost), bin))
         levels = {
             (level.part_id, level.warehouse_id): level
             for level in StockLevel.objects.filter(
@@ -608,7 +622,7 @@ class StockParametersResource(ImportResource):
 
     def process(self, chunk) -> None:
         parts = self.parts_for(chunk)
-        rows = []
+        rows: list[tuple[int, Part, Warehouse, Decimal, Decimal, Bin | None]] = []
         for row, values in chunk:
             check = RowCheck(self.report, row, values)
             part = self.part(check, parts)
@@ -629,8 +643,9 @@ class StockParametersResource(ImportResource):
                         "part_number", f"{part.number} in {warehouse.code} appears twice (also row {self.seen[key]})."
                     )
                 self.seen.setdefault(key, row)
-            if not check.failed:
-                rows.append((row, part, warehouse, min_qty, max_qty, bin))
+            if check.failed:
+                continue
+            rows.append((row, _checked(part), _checked(warehouse), _checked(min_qty), _checked(max_qty), bin))
         levels = {
             (level.part_id, level.warehouse_id): level
             for level in StockLevel.objects.filter(
@@ -657,6 +672,37 @@ class StockParametersResource(ImportResource):
                 self.report.created += 1
             else:
                 self.report.updated += 1
+
+
+# The hit fields an imported demand line is compared on (see DemandHistoryResource.COMPARED).
+_DemandCompared = Literal[
+    "occurred_at",
+    "part_id",
+    "quantity_requested",
+    "quantity_supplied",
+    "quantity_lost",
+    "unit_price",
+    "sales_value",
+    "cost_value",
+    "repair_order_ref",
+]
+
+
+class _DemandValues(TypedDict):
+    """The DemandHit fields of one imported demand line; ``part_id`` (the serving part) is added per chunk."""
+
+    occurred_at: datetime
+    warehouse: Warehouse
+    requested_part: Part
+    part_id: NotRequired[int]
+    quantity_requested: Decimal
+    quantity_supplied: Decimal
+    quantity_lost: Decimal
+    unit_price: Decimal
+    sales_value: Decimal
+    cost_value: Decimal
+    document_ref: str
+    repair_order_ref: str
 
 
 class DemandHistoryResource(ImportResource):
@@ -695,7 +741,7 @@ class DemandHistoryResource(ImportResource):
             "repair_order_ref",
         )
 
-    COMPARED = (
+    COMPARED: ClassVar[tuple[_DemandCompared, ...]] = (
         "occurred_at",
         "part_id",
         "quantity_requested",
@@ -713,7 +759,7 @@ class DemandHistoryResource(ImportResource):
 
     def process(self, chunk) -> None:
         parts = self.parts_for(chunk)
-        rows = []
+        rows: list[_DemandValues] = []
         for row, values in chunk:
             check = RowCheck(self.report, row, values)
             occurred_at = check.moment("occurred_at")
@@ -742,14 +788,15 @@ class DemandHistoryResource(ImportResource):
                 self.seen.setdefault(key, row)
             if check.failed:
                 continue
+            supplied, unit_price, unit_cost = _checked(supplied), _checked(unit_price), _checked(unit_cost)
             rows.append(
                 {
-                    "occurred_at": occurred_at,
-                    "warehouse": warehouse,
-                    "requested_part": part,
-                    "quantity_requested": requested,
+                    "occurred_at": _checked(occurred_at),
+                    "warehouse": _checked(warehouse),
+                    "requested_part": _checked(part),
+                    "quantity_requested": _checked(requested),
                     "quantity_supplied": supplied,
-                    "quantity_lost": lost,
+                    "quantity_lost": _checked(lost),
                     "unit_price": unit_price,
                     "sales_value": (supplied * unit_price).quantize(Decimal("0.0001")),
                     "cost_value": (supplied * unit_cost).quantize(Decimal("0.0001")),
@@ -826,7 +873,7 @@ class SupplierPartResource(ImportResource):
         from suppliers.models import SupplierPart
 
         parts = self.parts_for(chunk)
-        rows = []
+        rows: list[tuple[Supplier, Part, dict[str, Any]]] = []
         for row, values in chunk:
             check = RowCheck(self.report, row, values)
             code = check.text("supplier", required=True, max_length=20)
@@ -834,16 +881,21 @@ class SupplierPartResource(ImportResource):
             if code and supplier is None:
                 check.fail("supplier", f"No supplier {code}.")
             part = self.part(check, parts)
-            fields = {
-                "supplier_part_number": check.text("supplier_part_number", max_length=40),
-                "price": check.decimal("price", places=4),
-                "lead_time_days": check.integer("lead_time_days", default=7),
-                "min_order_qty": check.decimal("min_order_qty", places=3, default=Decimal(1)),
-                "pack_size": check.decimal("pack_size", places=3, default=Decimal(1)),
+            supplier_part_number = check.text("supplier_part_number", max_length=40)
+            price = check.decimal("price", places=4)
+            lead_time_days = check.integer("lead_time_days", default=7)
+            min_order_qty = check.decimal("min_order_qty", places=3, default=Decimal(1))
+            pack_size = check.decimal("pack_size", places=3, default=Decimal(1))
+            fields: dict[str, Any] = {
+                "supplier_part_number": supplier_part_number,
+                "price": price,
+                "lead_time_days": lead_time_days,
+                "min_order_qty": min_order_qty,
+                "pack_size": pack_size,
                 "is_preferred": check.boolean("is_preferred"),
             }
-            for column in ("min_order_qty", "pack_size"):
-                if fields[column] is not None and fields[column] <= 0:
+            for column, quantity in (("min_order_qty", min_order_qty), ("pack_size", pack_size)):
+                if quantity is not None and quantity <= 0:
                     check.fail(column, "Must be greater than zero.")
             if supplier and part:
                 key = (supplier.pk, part.pk)
@@ -852,8 +904,9 @@ class SupplierPartResource(ImportResource):
                         "part_number", f"{part.number} of {supplier.code} appears twice (also row {self.seen[key]})."
                     )
                 self.seen.setdefault(key, row)
-            if not check.failed:
-                rows.append((supplier, part, fields))
+            if check.failed:
+                continue
+            rows.append((_checked(supplier), _checked(part), fields))
         existing = {
             (sp.supplier_id, sp.part_id): sp
             for sp in SupplierPart.objects.filter(
