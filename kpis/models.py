@@ -99,6 +99,10 @@ class Kpi(models.TextChoices):
     SCRAP_RATE = "scrap_rate", "scrap rate"
     SUPPLIER_ON_TIME = "supplier_on_time", "supplier on-time delivery"
     RECEIPT_DELAY = "receipt_delay", "receipts posted within 2 hours"
+    RECORD_ACCURACY = "record_accuracy", "inventory record accuracy"
+    COUNT_VARIANCE = "count_variance", "count variance value (absolute)"
+    FORECAST_MAPE = "forecast_mape", "demand forecast error (MAPE)"
+    FORECAST_BIAS = "forecast_bias", "demand forecast bias"
 
 
 class Status(models.TextChoices):

@@ -33,10 +33,14 @@ CARD_KPIS = [
     Kpi.SCRAP_RATE,
     Kpi.SUPPLIER_ON_TIME,
     Kpi.RECEIPT_DELAY,
+    Kpi.RECORD_ACCURACY,
+    Kpi.COUNT_VARIANCE,
+    Kpi.FORECAST_MAPE,
+    Kpi.FORECAST_BIAS,
     Kpi.STOCKED_ITEMS,
 ]
 # KPIs that are money or counts; the rest are shares (shown as %) or turnover (a plain number).
-MONEY_KPIS = {Kpi.SALES_PER_RO, Kpi.PARTS_SALES, Kpi.STOCK_VALUE}
+MONEY_KPIS = {Kpi.SALES_PER_RO, Kpi.PARTS_SALES, Kpi.STOCK_VALUE, Kpi.COUNT_VARIANCE}
 COUNT_KPIS = {Kpi.STOCKED_ITEMS, Kpi.ITEMS, Kpi.REPAIR_ORDERS}
 PLAIN_KPIS = {Kpi.TURNOVER}
 TREND_KPIS = [

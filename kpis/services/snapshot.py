@@ -186,6 +186,47 @@ def _receipt_figures(params: dict) -> dict[Scope, dict]:
     return {None if row["all_warehouses"] else row["warehouse_id"]: row for row in rows}
 
 
+def _accuracy_figures(run: MonthClose) -> dict[Scope, tuple[float | None, float]]:
+    """(record accuracy, absolute variance value) per warehouse and for the network, from counting."""
+    from counting.selectors import accuracy_by_warehouse, accuracy_for_month
+
+    figures: dict[Scope, tuple[float | None, float]] = {}
+    network = accuracy_for_month(None, run.month.year, run.month.month)
+    if not network.lines_counted:
+        return figures
+    figures[None] = (
+        _ratio(network.lines_without_variance, network.lines_counted),
+        float(network.variance_value_abs or 0),
+    )
+    for warehouse, accuracy in accuracy_by_warehouse(run.month.year, run.month.month):
+        figures[warehouse.pk] = (
+            _ratio(accuracy.lines_without_variance, accuracy.lines_counted),
+            float(accuracy.variance_value_abs or 0),
+        )
+    return figures
+
+
+def _forecast_figures(run: MonthClose) -> dict[Scope, tuple[float | None, float | None]]:
+    """(MAPE, bias) of the forecast made for this month, per warehouse, and actual-weighted for the network."""
+    from planning.models import ForecastError
+
+    figures: dict[Scope, tuple[float | None, float | None]] = {}
+    weighted_mape = weight = deviation = actual = Decimal(0)
+    for row in ForecastError.objects.filter(month=run.month):
+        figures[row.warehouse_id] = (
+            float(row.mape) if row.mape is not None else None,
+            float(row.bias) if row.bias is not None else None,
+        )
+        if row.mape is not None:
+            weighted_mape += row.mape * row.actual_total
+            weight += row.actual_total
+        deviation += row.forecast_total - row.actual_total
+        actual += row.actual_total
+    if figures:
+        figures[None] = (_ratio(weighted_mape, weight), _ratio(deviation, actual))
+    return figures
+
+
 def _kpi_values(
     scope: Scope,
     classes: dict[str, dict],
@@ -306,6 +347,8 @@ def snapshot_rows(run: MonthClose) -> list[Snapshot]:
     has_purchasing = _table_exists("suppliers_purchaseorderline")
     receipts = _receipt_figures(params)
     has_receipts = _table_exists("suppliers_goodsreceipt")
+    accuracy = _accuracy_figures(run)
+    forecast = _forecast_figures(run)
     targets = Targets.load()
     last_year = {
         row.warehouse_id: row.value
@@ -328,6 +371,12 @@ def snapshot_rows(run: MonthClose) -> list[Snapshot]:
             last_year.get(scope),
             daily_goal.lower if daily_goal and daily_goal.lower is not None else DAILY_TARGET,
         )
+        if scope in accuracy:
+            values.append((Kpi.RECORD_ACCURACY, "", accuracy[scope][0]))
+            values.append((Kpi.COUNT_VARIANCE, "", accuracy[scope][1]))
+        if scope in forecast:
+            values.append((Kpi.FORECAST_MAPE, "", forecast[scope][0]))
+            values.append((Kpi.FORECAST_BIAS, "", forecast[scope][1]))
         for kpi, class_key, value in values:
             target = targets.get(kpi, class_key, scope)
             stored = None if value is None else Decimal(str(round(value, 6)))

@@ -22,7 +22,9 @@ def _published_rows():
     run = MonthClose.objects.get(month=MARCH, is_published=True)
     demand = sorted(DemandMonth.objects.filter(run_id=run.pk).values_list("warehouse_id", "part_id", "hits"))
     stock = sorted(StockMonthEnd.objects.filter(run_id=run.pk).values_list("warehouse_id", "part_id", "value"))
-    classes = sorted(PartClass.objects.filter(run_id=run.pk).values_list("warehouse_id", "part_id", "abc_class", "xyz_class"))
+    classes = sorted(
+        PartClass.objects.filter(run_id=run.pk).values_list("warehouse_id", "part_id", "abc_class", "xyz_class")
+    )
     snapshots = sorted(
         Snapshot.objects.filter(run_id=run.pk).values_list("warehouse_id", "kpi", "class_key", "value", "status"),
         key=repr,  # network rows have no warehouse (None)
