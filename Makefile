@@ -8,7 +8,7 @@ REDIS ?= redis://127.0.0.1:6379/0
 # Two cores here: one xdist worker per core.
 XDIST ?= -n 2 --dist loadgroup
 
-.PHONY: run test lint fmt worker beat install bench clean services fuzz
+.PHONY: run test lint fmt worker beat install bench clean services fuzz faults
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -59,6 +59,10 @@ fuzz: install
 
 bench: install
 	source scripts/test_env.sh && $(BIN)/python bench/posting.py
+
+# PostgreSQL restarted under load (restarts the local cluster: not part of `make test`); see docs/reliability.md.
+faults: install
+	source scripts/test_env.sh && $(BIN)/python bench/faults.py $(FAULTS_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3 .pytest_cache
