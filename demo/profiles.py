@@ -671,7 +671,7 @@ def generate_demand(catalogue: Catalogue) -> list[DemandDocument]:
 
     sequence: dict[tuple[str, int], int] = defaultdict(int)
     result = []
-    for day, minute, code, source, lines in documents:
+    for day, minute, code, source, document_lines in documents:
         year = day.year % 100
         if source == WORKSHOP:
             sequence[("RO", year)] += 1
@@ -680,7 +680,7 @@ def generate_demand(catalogue: Catalogue) -> list[DemandDocument]:
         else:
             sequence[("CS", year)] += 1
             document_ref, repair_order_ref = f"CS-{year:02d}-{sequence[('CS', year)]:06d}", ""
-        result.append(DemandDocument(day, minute, code, source, document_ref, repair_order_ref, lines))
+        result.append(DemandDocument(day, minute, code, source, document_ref, repair_order_ref, document_lines))
     return result
 
 

@@ -30,12 +30,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_CEILING, Decimal
+from functools import partial
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
 
 from inventory import services
-from inventory.models import Backorder, BackorderState, Bin, Part, RepairOrder, Warehouse
+from inventory.models import Backorder, BackorderState, Bin, Part, RepairOrder, TransferOrder, Warehouse
 from inventory.services import demand as demand_services
 from inventory.services import transfers as transfer_services
 from suppliers import services as purchasing
@@ -60,6 +62,9 @@ from ..profiles import (
     add_months,
     stock_policy,
 )
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 from .hits import HitDraft, demand_hits_record
 
 ZERO = Decimal("0")
@@ -79,7 +84,7 @@ class Delivery:
     warehouse: str
     lines: list[tuple[int, Decimal]]  # part index, quantity
     order: PurchaseOrder | None = None
-    transfer: object | None = None
+    transfer: TransferOrder | None = None
     from_warehouse: str = ""
     arrived: int = 0  # minute the goods arrived (receipts are posted a little later)
 
@@ -96,6 +101,15 @@ class Stats:
         return self.first_pick_sum / self.workshop_lines if self.workshop_lines else None
 
 
+def _at_any_time(action: Callable[[], object]) -> Callable[[datetime], None]:
+    """A scheduled task that does not need the moment it runs at."""
+
+    def run(when: datetime) -> None:
+        action()
+
+    return run
+
+
 class HistoryBuilder:
     def __init__(
         self,
@@ -105,7 +119,7 @@ class HistoryBuilder:
         parts: list[Part],
         warehouses: dict[str, Warehouse],
         bins: dict[str, list[Bin]],
-        users: dict[str, object],
+        users: dict[str, User],
         suppliers: dict[str, Supplier],
         seed: int,
         write: Callable[[str], None],
@@ -302,6 +316,8 @@ class HistoryBuilder:
     def receive_goods(self, delivery: Delivery, day: date, minute: int) -> None:
         order = delivery.order
         code = delivery.warehouse
+        if order is None:
+            raise RuntimeError(f"A {delivery.kind} delivery to {code} has no purchase order to receive against.")
         po_lines = {line.part_id: line for line in order.lines.all()}
         inputs, held = [], []
         for part_index, quantity in delivery.lines:
@@ -335,9 +351,7 @@ class HistoryBuilder:
             decide = day + timedelta(days=self.rng.randint(1, 4))
             for line in GoodsReceiptLine.objects.filter(receipt=receipt, hold_state=HoldState.HELD):
                 release = self.rng.random() < 0.6
-                self.tasks[decide].append(
-                    (11 * 60, lambda when, line=line, release=release: self.quality_decision(line, release, when))
-                )
+                self.tasks[decide].append((11 * 60, partial(self.quality_decision, line, release)))
 
     def quality_decision(self, line: GoodsReceiptLine, release: bool, when: datetime) -> None:
         part_index = self.index_of[line.part_id]
@@ -395,6 +409,8 @@ class HistoryBuilder:
             self.arrivals[arrives].append((self.rng.randint(8 * 60, 11 * 60), delivery))
 
     def receive_transfer(self, delivery: Delivery, day: date, minute: int) -> None:
+        if delivery.transfer is None:
+            raise RuntimeError(f"A transfer delivery to {delivery.warehouse} has no transfer order to receive.")
         transfer_services.transfer_order_receive(
             transfer=delivery.transfer, user=self.clerk(delivery.warehouse), now=self.at(day, minute)
         )
@@ -569,7 +585,7 @@ class HistoryBuilder:
             if ahead <= self.catalogue.start:
                 self.list_part(part_index, code)
             else:
-                self.tasks[ahead].append((6 * 60, lambda when, p=part_index, c=code: self.list_part(p, c)))
+                self.tasks[ahead].append((6 * 60, _at_any_time(partial(self.list_part, part_index, code))))
 
     def switch(self, family: Family, position: int, day: date) -> None:
         """A newer number takes over (its first stock came in days ago); the old one is no longer ordered."""
@@ -582,7 +598,7 @@ class HistoryBuilder:
             if self.available(old_key) > 0 and self.rng.random() < 0.35:
                 scrap_day = day + timedelta(days=self.rng.randint(60, 150))
                 if scrap_day < self.catalogue.today:
-                    self.tasks[scrap_day].append((15 * 60, lambda when, k=old_key: self.scrap_obsolete(k, when)))
+                    self.tasks[scrap_day].append((15 * 60, partial(self.scrap_obsolete, old_key)))
 
     def scrap_obsolete(self, key: tuple[int, str], when: datetime) -> None:
         quantity = self.available(key)
@@ -621,7 +637,7 @@ class HistoryBuilder:
                     continue
                 if family.demand_class == DEAD and family.ends_on is not None:
                     self.tasks[family.ends_on].append(
-                        (23 * 60, lambda when, p=part_index, c=code: self.stocked[c].discard(p))
+                        (23 * 60, _at_any_time(partial(self.stocked[code].discard, part_index)))
                     )
                 services.stock_receive(
                     part=self.parts[part_index],
@@ -638,18 +654,19 @@ class HistoryBuilder:
                 self.count("opening balances")
             for position, switch_day in enumerate(family.switch_days):
                 self.list_ahead(family.members[position + 1], family.warehouses, switch_day)
-                self.tasks[switch_day].append(
-                    (5 * 60, lambda when, f=family, p=position: self.switch(f, p, when.date()))
-                )
+                self.tasks[switch_day].append((5 * 60, partial(self._switch_at, family, position)))
+
+    def _switch_at(self, family: Family, position: int, when: datetime) -> None:
+        self.switch(family, position, when.date())
 
     def run_day(self, day: date) -> None:
         events: list[tuple[int, int, Callable[[], None]]] = []
         for minute, task in self.tasks.pop(day, []):
-            events.append((minute, 0, lambda t=task, m=minute: t(self.at(day, m))))
+            events.append((minute, 0, partial(task, self.at(day, minute))))
         for minute, delivery in self.arrivals.pop(day, []):
-            events.append((minute, 1, lambda d=delivery, m=minute: self.arrive(d, day, m)))
+            events.append((minute, 1, partial(self.arrive, delivery, day, minute)))
         for document in self.documents_by_day.pop(day, []):
-            events.append((document.minute, 2, lambda d=document: self.demand(d)))
+            events.append((document.minute, 2, partial(self.demand, document)))
         events.sort(key=lambda event: (event[0], event[1]))
         for _, _, run in events:
             run()

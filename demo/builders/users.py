@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, User
 
 from inventory.models import Warehouse, WarehouseMembership
 
 from ..logins import DEMO_LOGINS
 
 
-def build_users(warehouses: dict[str, Warehouse]) -> dict[str, object]:
+def build_users(warehouses: dict[str, Warehouse]) -> dict[str, User]:
     """Create (or reuse) every demo login; returns users by username."""
     user_model = get_user_model()
-    users = {}
+    users: dict[str, User] = {}
     # Hashing is slow on purpose; users sharing a demo password share one hash.
     hashes = {password: make_password(password) for password in {login.password for login in DEMO_LOGINS}}
     for login in DEMO_LOGINS:
@@ -42,7 +42,7 @@ def build_users(warehouses: dict[str, Warehouse]) -> dict[str, object]:
     return users
 
 
-def users_publish_emails(users: dict[str, object]) -> None:
+def users_publish_emails(users: dict[str, User]) -> None:
     """Give the demo users their addresses once the history is in (notifications mail them from now on)."""
     for username, user in users.items():
         user.email = f"{username}@demo.example"
