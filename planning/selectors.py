@@ -39,7 +39,12 @@ def planning_settings_current() -> PlanningSettings:
 # --- sourcing ----------------------------------------------------------------------------------
 
 
-def supplier_ranking_key(*, score: Decimal | None, price: Decimal, lead_time_days: int, is_preferred: bool, code: str):
+RankingKey = tuple[bool, Decimal, Decimal, int, bool, str]
+
+
+def supplier_ranking_key(
+    *, score: Decimal | None, price: Decimal, lead_time_days: int, is_preferred: bool, code: str
+) -> RankingKey:
     """Best first: highest rating score (unrated last), then lowest price, then shortest lead time;
     on a tie the preferred supplier wins."""
     return (score is None, -(score or ZERO), price, lead_time_days, not is_preferred, code)
@@ -58,6 +63,7 @@ def best_supplier_parts(part_ids) -> dict[int, SupplierPart]:
         .annotate(score=latest_score)
     )
     best: dict[int, SupplierPart] = {}
+    best_key: dict[int, RankingKey] = {}
     for sp in rows:
         key = supplier_ranking_key(
             score=sp.score,
@@ -66,9 +72,9 @@ def best_supplier_parts(part_ids) -> dict[int, SupplierPart]:
             is_preferred=sp.is_preferred,
             code=sp.supplier.code,
         )
-        current = best.get(sp.part_id)
-        if current is None or key < current._rank:
-            sp._rank = key
+        current = best_key.get(sp.part_id)
+        if current is None or key < current:
+            best_key[sp.part_id] = key
             best[sp.part_id] = sp
     return best
 
@@ -174,7 +180,7 @@ def part_forecasts(*, part: Part, today: date | None = None) -> list[PartForecas
     for warehouse in Warehouse.objects.filter(pk__in=warehouse_ids).order_by("code"):
         fc = forecasts.get(warehouse.pk)
         rate = fc.per_month if fc else ZERO
-        known_month = defaultdict(lambda: ZERO)
+        known_month: defaultdict[date, Decimal] = defaultdict(lambda: ZERO)
         for row in known_by[warehouse.pk]:
             known_month[row.month] += row.quantity
         result.append(
@@ -220,7 +226,7 @@ def supplier_forecast(*, supplier: Supplier, today: date | None = None) -> tuple
         .annotate(rate=Sum("per_month"))
         .values_list("part_id", "rate")
     )
-    known = defaultdict(lambda: ZERO)
+    known: defaultdict[tuple[int, date], Decimal] = defaultdict(lambda: ZERO)
     for part_id, month, quantity in (
         KnownDemand.objects.filter(part_id__in=part_ids, month__gte=first, month__lte=months[-1])
         .values("part_id", "month")

@@ -176,7 +176,8 @@ def _effective_limits_sql(where: str) -> str:
 def limits_apply(*, warehouse_ids=None, pairs=None, today: date | None = None) -> int:
     """Write each level's effective min / max where it differs; returns how many levels changed."""
     today = today or timezone.localdate()
-    where, params = "WHERE true", {"today": today}
+    where = "WHERE true"
+    params: dict[str, date | list[int]] = {"today": today}
     if warehouse_ids is not None:
         where += " AND p.warehouse_id = ANY(%(wh)s)"
         params["wh"] = list(warehouse_ids)

@@ -32,7 +32,7 @@ from inventory.permissions import has_role
 from inventory.roles import Role
 from inventory.services.transfers import transfer_order_create
 from suppliers import services as supplier_services
-from suppliers.models import OrderState, OrderType, PurchaseOrder, PurchaseOrderLine
+from suppliers.models import OrderState, OrderType, PurchaseOrder, PurchaseOrderLine, Supplier
 
 from ..copyio import copy_in
 from ..exceptions import PlanningError, PlanningNotAllowed, ProposalNotOpen
@@ -337,6 +337,26 @@ class ApprovalResult:
     purchase_orders: list[PurchaseOrder]
 
 
+def _proposal_supplier(proposal: ReplenishmentProposal) -> Supplier:
+    if proposal.supplier is None:
+        raise PlanningError(
+            f"The proposal for {proposal.part.number} in {proposal.warehouse.code} has no supplier; "
+            "run the replenishment again.",
+            field="proposals",
+        )
+    return proposal.supplier
+
+
+def _proposal_source(proposal: ReplenishmentProposal) -> Warehouse:
+    if proposal.from_warehouse is None:
+        raise PlanningError(
+            f"The transfer proposal for {proposal.part.number} in {proposal.warehouse.code} has no source "
+            "warehouse; run the replenishment again.",
+            field="proposals",
+        )
+    return proposal.from_warehouse
+
+
 def _locked_open(ids: list[int]) -> list[ReplenishmentProposal]:
     proposals = list(
         ReplenishmentProposal.objects.select_for_update(of=("self",))
@@ -365,7 +385,7 @@ def proposals_approve(*, items: list[tuple[int, Decimal | None]], user) -> Appro
         raise PlanningNotAllowed("Only purchasing, planners and managers approve replenishment proposals.")
     if not items:
         raise PlanningError("Select at least one proposal.", field="proposals")
-    quantities = {}
+    quantities: dict[int, Decimal | None] = {}
     for pk, quantity in items:
         if quantity is not None:
             quantity = Decimal(quantity)
@@ -376,12 +396,13 @@ def proposals_approve(*, items: list[tuple[int, Decimal | None]], user) -> Appro
     transfers: dict[tuple[int, int], list[ReplenishmentProposal]] = defaultdict(list)
     orders: dict[tuple[int, int], list[ReplenishmentProposal]] = defaultdict(list)
     for proposal in proposals:
-        if quantities[proposal.pk] is not None:
-            proposal.quantity = quantities[proposal.pk]
+        approved = quantities[proposal.pk]
+        if approved is not None:
+            proposal.quantity = approved
         if proposal.source == ProposalSource.SUPPLIER:
-            orders[(proposal.supplier_id, proposal.warehouse_id)].append(proposal)
+            orders[(_proposal_supplier(proposal).pk, proposal.warehouse_id)].append(proposal)
         else:
-            transfers[(proposal.from_warehouse_id, proposal.warehouse_id)].append(proposal)
+            transfers[(_proposal_source(proposal).pk, proposal.warehouse_id)].append(proposal)
     now = timezone.now()
     made_transfers, made_orders = [], []
     for group in transfers.values():
@@ -389,7 +410,7 @@ def proposals_approve(*, items: list[tuple[int, Decimal | None]], user) -> Appro
         for p in group:
             merged.setdefault(p.part_id, [p.part, ZERO])[1] += p.quantity
         transfer = transfer_order_create(
-            from_warehouse=group[0].from_warehouse,
+            from_warehouse=_proposal_source(group[0]),
             to_warehouse=group[0].warehouse,
             lines=[tuple(v) for v in merged.values()],
             user=user,
@@ -400,7 +421,7 @@ def proposals_approve(*, items: list[tuple[int, Decimal | None]], user) -> Appro
             p.transfer_order = transfer
     for group in orders.values():
         order = supplier_services.purchase_order_create(
-            supplier=group[0].supplier,
+            supplier=_proposal_supplier(group[0]),
             warehouse=group[0].warehouse,
             order_type=OrderType.STOCK,
             lines=[(p.part, p.quantity, p.unit_price) for p in group],
