@@ -3,7 +3,8 @@
 The exception handler (``inventory.api.exceptions``) turns validation errors
 into 400, a missing or bad token into 401, a role or warehouse outside the
 user's scope into 403, an unknown id, number or page into 404 and a domain
-conflict (wrong state, not enough stock) into 409. Views document their
+conflict (wrong state, not enough stock) into 409, and DRF answers a body in
+a media type the view cannot parse with 415. Views document their
 success answers; this drf-spectacular postprocessing hook adds the error
 answers an operation can give, so that clients (and the schema fuzzer) know
 every status code the API sends.
@@ -40,6 +41,7 @@ ERRORS = {
     "403": ("The user's role or warehouse scope does not allow this.", "ErrorResponse"),
     "404": ("No such object (or not visible to this user), number or page.", "ErrorResponse"),
     "409": ("The request conflicts with the current state (state machine, stock, duplicate).", "ErrorResponse"),
+    "415": ("The request body's media type is not one the operation accepts.", "ErrorResponse"),
 }
 
 
@@ -63,11 +65,13 @@ def _codes(method: str, operation: dict, needs_login: bool) -> list[str]:
         codes.append("404")
     if needs_login and method in UNSAFE:
         codes.append("409")
+    if "requestBody" in operation:
+        codes.append("415")
     return codes
 
 
 def add_error_responses(result, generator, request, public):
-    """Postprocessing hook: document 400/401/403/404/409 where the operation can answer them."""
+    """Postprocessing hook: document 400/401/403/404/409/415 where the operation can answer them."""
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
     schemas.setdefault("ErrorResponse", ERROR_SCHEMA)
     schemas.setdefault("ValidationErrorResponse", VALIDATION_ERROR_SCHEMA)
