@@ -149,7 +149,7 @@ class Target(models.Model):
         ]
 
     def __str__(self) -> str:
-        where = self.warehouse.code if self.warehouse_id else "all"
+        where = self.warehouse.code if self.warehouse is not None else "all"
         return f"{self.get_kpi_display()} {self.class_key or 'overall'} @ {where}"
 
 

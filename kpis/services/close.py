@@ -57,7 +57,12 @@ STEP_LABELS = {
 }
 RESULT_MODELS = (DemandMonth, StockMonthEnd, PartClass, Snapshot)
 # The rows each step writes: a step that runs again (a redelivered task) first drops its own rows.
-STEP_MODELS = {"demand": DemandMonth, "stock": StockMonthEnd, "classes": PartClass, "kpis": Snapshot}
+STEP_MODELS: dict[str, type[DemandMonth | StockMonthEnd | PartClass | Snapshot]] = {
+    "demand": DemandMonth,
+    "stock": StockMonthEnd,
+    "classes": PartClass,
+    "kpis": Snapshot,
+}
 # An active run with no progress for this long is taken to be abandoned (its worker died).
 STALE_AFTER_MINUTES = int(getattr(settings, "KPIS_CLOSE_STALE_MINUTES", 30))
 
