@@ -55,6 +55,14 @@ def test_small_load_posts_a_consistent_history_a_month_end_can_read(postgres):
     # then the ledger verifies and nothing was mailed for the back-dated past
     assert "Demo data loaded." in output
     assert ledger_differences() == []
+    # every finished month of the history is closed, so the dashboard has its months
+    from kpis.models import MonthClose
+
+    today = timezone.localdate()
+    closed = list(MonthClose.objects.filter(is_published=True).order_by("month").values_list("month", flat=True))
+    assert len(closed) >= 6
+    assert closed[-1] == (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+    assert "Closing the history's months for the dashboard:" in output
     call_command("verify_ledger", stdout=io.StringIO())
     assert mail.outbox == []
     assert not StockLevel.objects.filter(Q(on_hand__lt=0) | Q(on_hand__lt=F("reserved") + F("quarantined"))).exists()

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import time
+from datetime import date
+from io import StringIO
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
@@ -24,6 +27,25 @@ class Command(BaseCommand):
         "24 months of receipts, issues and demand hits up to yesterday. Deterministic for a seed."
     )
 
+    def _close_months(self, start, today) -> None:
+        """Close every finished month of the history, oldest first, so the dashboard has 24 months.
+
+        Through the ``close_month`` command: nothing imports ``kpis``. The close is
+        set-based PostgreSQL SQL; on the embedded SQLite it is skipped with a note.
+        """
+        if connection.vendor != "postgresql":
+            self.stdout.write(
+                "Month-end close skipped: it needs PostgreSQL (set DATABASE_URL, or `make services` and `make run`)."
+            )
+            return
+        month = date(start.year, start.month, 1)
+        last = date(today.year, today.month, 1)
+        self.stdout.write("Closing the history's months for the dashboard:")
+        while month < last:
+            call_command("close_month", f"{month:%Y-%m}", stdout=StringIO())
+            self.stdout.write(f"  closed {month:%Y-%m}")
+            month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+
     def add_arguments(self, parser):
         parser.add_argument("--seed", type=int, default=2026, help="Random seed (default 2026).")
         parser.add_argument("--months", type=int, default=24, help="Months of history before today (default 24).")
@@ -31,8 +53,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--if-empty", action="store_true", help="Do nothing when parts already exist (used by `make run`)."
         )
+        parser.add_argument(
+            "--no-close",
+            action="store_true",
+            help="Do not run the month-end close over the history (it runs on PostgreSQL by default).",
+        )
 
-    def handle(self, *args, seed: int, months: int, parts: int, if_empty: bool, **options):
+    def handle(self, *args, seed: int, months: int, parts: int, if_empty: bool, no_close: bool = False, **options):
         if Part.objects.exists() or Warehouse.objects.exists():
             if if_empty:
                 self.stdout.write("Demo data not loaded: the database already holds parts or warehouses.")
@@ -116,6 +143,8 @@ class Command(BaseCommand):
             ("scrapped obsolete lots", f"{counts['scraps']}"),
             ("time", f"{elapsed:.0f} s"),
         ]
+        if not no_close:
+            self._close_months(catalogue.start, today)
         write(self.style.SUCCESS("Demo data loaded."))
         width = max(len(label) for label, _ in summary)
         for label, value in summary:
