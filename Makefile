@@ -18,12 +18,15 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt
 
 install: $(BIN)/.installed
 
-# Embedded first look: SQLite, Celery inline. Set DATABASE_URL / REDIS_URL to use the real services.
+# First look: PostgreSQL when it answers on localhost, else embedded SQLite; Celery tasks inline.
+# DEMO_PARTS=500 loads a smaller demo faster.
+DEMO_PARTS ?= 2000
 run: install
-	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py load_demo --if-empty
-	$(BIN)/python manage.py demo_logins
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	@source scripts/run_env.sh && \
+	  $(BIN)/python manage.py migrate --noinput && \
+	  $(BIN)/python manage.py load_demo --if-empty --parts $(DEMO_PARTS) && \
+	  $(BIN)/python manage.py demo_logins && \
+	  $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 # The whole suite, on PostgreSQL and Redis when they answer on localhost.
 test: install
