@@ -56,7 +56,7 @@ class RepairOrderAdmin(admin.ModelAdmin):
 
 class WorkshopRequestLineInline(ReadOnlyInline):
     model = WorkshopRequestLine
-    fields = [
+    fields = (
         "requested_part",
         "part",
         "quantity_requested",
@@ -68,7 +68,7 @@ class WorkshopRequestLineInline(ReadOnlyInline):
         "unit_price",
         "sales_value",
         "cost_value",
-    ]
+    )
     readonly_fields = fields
 
 
@@ -103,7 +103,7 @@ class BackorderAdmin(ReadOnlyAdmin):
 
 class CounterSaleLineInline(ReadOnlyInline):
     model = CounterSaleLine
-    fields = [
+    fields = (
         "requested_part",
         "part",
         "quantity_requested",
@@ -111,7 +111,7 @@ class CounterSaleLineInline(ReadOnlyInline):
         "unit_price",
         "sales_value",
         "cost_value",
-    ]
+    )
     readonly_fields = fields
 
 
@@ -126,7 +126,7 @@ class CounterSaleAdmin(ReadOnlyAdmin):
 
 class TransferOrderLineInline(ReadOnlyInline):
     model = TransferOrderLine
-    fields = ["part", "quantity_requested", "quantity_sent", "quantity_received", "quantity_lost", "unit_cost"]
+    fields = ("part", "quantity_requested", "quantity_sent", "quantity_received", "quantity_lost", "unit_cost")
     readonly_fields = fields
 
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 
 from . import selectors
 from .bounds import MAX_QUANTITY, too_large
@@ -21,9 +23,11 @@ class WorkshopRequestForm(forms.Form):
     repair_order = forms.CharField(max_length=40, label="Repair order")
     vehicle_ref = forms.CharField(max_length=60, required=False, label="Vehicle")
 
-    def __init__(self, *args, warehouses=None, **kwargs):
+    def __init__(self, *args: Any, warehouses: QuerySet[Warehouse] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["warehouse"].queryset = warehouses if warehouses is not None else Warehouse.objects.all()
+        warehouse_field = self.fields["warehouse"]
+        assert isinstance(warehouse_field, forms.ModelChoiceField)  # declared above
+        warehouse_field.queryset = warehouses if warehouses is not None else Warehouse.objects.all()
         self.lines: list[DemandLine] = []
         self.line_rows: list[dict] = []
 

@@ -10,9 +10,11 @@ page from the ordered base table alone (an index-only scan on
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
 # Counting half a million rows on every page view buys nothing: above this many rows the
@@ -23,6 +25,9 @@ COUNT_TTL = 60
 
 class IdPagePaginator(Paginator):
     """A Django paginator that slices ids first, then loads only the page's rows."""
+
+    # Only ever given querysets (list views and API list endpoints): both steps need .values_list / .query.
+    object_list: QuerySet[Any]
 
     @cached_property
     def count(self) -> int:
@@ -46,4 +51,5 @@ class IdPagePaginator(Paginator):
         queryset = self.object_list
         ids = list(queryset.values_list("pk", flat=True)[bottom:top])
         rows = {row.pk: row for row in queryset.order_by().filter(pk__in=ids)}
-        return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)
+        # django-stubs leave out Paginator._get_page, Django's documented hook for building the page.
+        return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)  # type: ignore[attr-defined]

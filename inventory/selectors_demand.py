@@ -179,10 +179,10 @@ class SourcingProposal:
 
     @property
     def label(self) -> str:
-        if self.kind == "neighbour":
-            return f"Transfer from neighbour {self.warehouse.code}"
-        if self.kind == "parent":
-            return f"Transfer from parent {self.warehouse.code}"
+        if self.kind in ("neighbour", "parent"):
+            if self.warehouse is None:
+                raise ValueError(f"A {self.kind} sourcing proposal needs the warehouse to transfer from.")
+            return f"Transfer from {self.kind} {self.warehouse.code}"
         return f"Emergency order to {self.supplier}"
 
 

@@ -6,6 +6,8 @@ and write through services; domain errors become messages.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -389,12 +391,12 @@ class TransferReceiveView(_TransferAction):
         line_ids = [line.pk for line in transfer.lines.all()]
         received = line_quantities(request.POST, "received", line_ids)
         lost = line_quantities(request.POST, "lost", line_ids)
-        quantities = {}
+        quantities: dict[int, tuple[Decimal, Decimal]] = {}
         for line in transfer.lines.all():
             if line.pk in received or line.pk in lost:
                 quantities[line.pk] = (
-                    received.get(line.pk, line.quantity_outstanding - lost.get(line.pk, 0)),
-                    lost.get(line.pk, 0),
+                    received.get(line.pk, line.quantity_outstanding - lost.get(line.pk, Decimal(0))),
+                    lost.get(line.pk, Decimal(0)),
                 )
         transfer = services.transfer_order_receive(
             transfer=transfer, user=request.user, quantities=quantities, note=request.POST.get("note", "")

@@ -179,7 +179,8 @@ class BackorderSerializer(serializers.ModelSerializer):
 class ProposalSerializer(serializers.Serializer):
     rank = serializers.IntegerField()
     kind = serializers.CharField(help_text="neighbour, parent or emergency_order (the order to take them in).")
-    label = serializers.CharField()
+    # DRF's metaclass moves declared fields off the class, so this API field does not replace Field.label.
+    label = serializers.CharField()  # type: ignore[assignment]
     quantity = serializers.DecimalField(max_digits=14, decimal_places=3)
     warehouse = serializers.CharField(source="warehouse.code", allow_null=True, default=None)
     warehouse_id = serializers.IntegerField(source="warehouse.pk", allow_null=True, default=None)

@@ -1,7 +1,7 @@
 """API shapes. Input serializers validate; output serializers list their fields."""
 
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rest_framework import serializers
 
@@ -15,6 +15,9 @@ from inventory.models import (
     Warehouse,
     WarehouseNeighbour,
 )
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 QTY: dict[str, Any] = {"max_digits": 14, "decimal_places": 3}
 COST: dict[str, Any] = {"max_digits": 14, "decimal_places": 4}
@@ -108,7 +111,10 @@ class NeighbourSerializer(serializers.ModelSerializer):
 
 
 class WarehouseSerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    # DRF's metaclass moves declared fields off the class, so this API field does not replace Field.parent.
+    parent: "serializers.SlugRelatedField[Warehouse]" = serializers.SlugRelatedField(  # type: ignore[assignment]
+        slug_field="code", read_only=True, allow_null=True
+    )
     neighbours = NeighbourSerializer(source="neighbour_links", many=True, read_only=True)
 
     class Meta:
@@ -117,7 +123,9 @@ class WarehouseSerializer(serializers.ModelSerializer):
 
 
 class BinSerializer(serializers.ModelSerializer):
-    warehouse = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    warehouse: "serializers.SlugRelatedField[Warehouse]" = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
 
     class Meta:
         model = Bin
@@ -126,8 +134,12 @@ class BinSerializer(serializers.ModelSerializer):
 
 class StockLevelSerializer(serializers.ModelSerializer):
     part = PartBriefSerializer(read_only=True)
-    warehouse = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    default_bin = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    warehouse: "serializers.SlugRelatedField[Warehouse]" = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
+    default_bin: "serializers.SlugRelatedField[Bin]" = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True
+    )
     available = serializers.DecimalField(**QTY, read_only=True)
 
     class Meta:
@@ -160,10 +172,16 @@ class StockLimitsSerializer(serializers.Serializer):
 
 class MovementSerializer(serializers.ModelSerializer):
     part = PartBriefSerializer(read_only=True)
-    warehouse = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    other_warehouse = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
-    bin = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
-    user = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    warehouse: "serializers.SlugRelatedField[Warehouse]" = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
+    other_warehouse: "serializers.SlugRelatedField[Warehouse]" = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True
+    )
+    bin: "serializers.SlugRelatedField[Bin]" = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True
+    )
+    user: "serializers.SlugRelatedField[User]" = serializers.SlugRelatedField(slug_field="username", read_only=True)
 
     class Meta:
         model = StockMovement

@@ -190,7 +190,8 @@ def workshop_request_submit(
         request = WorkshopRequest.objects.create(
             repair_order=repair_order, warehouse=warehouse, requested_by=user, created_at=now
         )
-        hits, rows, backordered = [], [], {}
+        hits, rows = [], []
+        backordered: dict[tuple[int, int], Decimal] = {}
         for line, serving, quantity, price in prepared:
             pair = (serving.pk, warehouse.pk)
             supplied = _first_pick(serving, quantity, available[pair])

@@ -34,9 +34,10 @@ def stock_level_set_limits_bulk(*, limits: Sequence[tuple[int, int, Decimal, Dec
     # Missing levels first, set-based (an ORM bulk_create of 60,000 objects alone takes seconds):
     # every other column gets its model default.
     others = [f for f in StockLevel._meta.concrete_fields if not f.primary_key and f.name not in ("part", "warehouse")]
+    columns = [f.column for f in others if f.column is not None]  # every concrete field has its column
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (part_id, warehouse_id, {', '.join(f.column for f in others)}) "  # noqa: S608
+            f"INSERT INTO {table} (part_id, warehouse_id, {', '.join(columns)}) "  # noqa: S608
             f"SELECT p, w, {', '.join(['%s'] * len(others))} FROM unnest(%s::bigint[], %s::bigint[]) AS t(p, w) "
             "ON CONFLICT (part_id, warehouse_id) DO NOTHING",
             [f.get_default() for f in others] + [parts, warehouses],

@@ -91,9 +91,7 @@ def _replay(key: str, matches: Callable[[StockMovement], bool]) -> StockMovement
     if existing is None:
         return None
     if not matches(existing):
-        raise IdempotencyConflict(
-            "This idempotency key was already used for a different posting; send a new key."
-        )
+        raise IdempotencyConflict("This idempotency key was already used for a different posting; send a new key.")
     return existing
 
 
@@ -537,9 +535,7 @@ def stock_transfer_send(
         target.save(update_fields=["in_transit"])
         return movement
 
-    return _idempotent(
-        idempotency_key, _same(MovementKind.TRANSFER_OUT, part, from_warehouse, -quantity), post
-    )
+    return _idempotent(idempotency_key, _same(MovementKind.TRANSFER_OUT, part, from_warehouse, -quantity), post)
 
 
 def stock_transfer_receive(
@@ -659,6 +655,10 @@ def stock_transfer(
 
     result = _idempotent(idempotency_key, replay_match, post)
     if isinstance(result, StockMovement):  # a replay returns the out leg
+        if result.counterpart_id is None:
+            raise InventoryError(
+                f"Transfer movement {result.pk} has no receiving leg; it cannot be replayed. Ask an administrator."
+            )
         return result, StockMovement.objects.get(pk=result.counterpart_id)
     return result
 
