@@ -14,8 +14,8 @@ from .demand import (
     workshop_request_submit,
 )
 from .limits import stock_level_set_limits_bulk
-from .outbox import outbox_dispatch, outbox_enqueue, outbox_flush
 from .notifications import notification_mark_read, notify, users_with_role
+from .outbox import outbox_dispatch, outbox_enqueue, outbox_flush
 from .stock import (
     stock_adjust,
     stock_issue,
@@ -50,10 +50,10 @@ __all__ = [
     "backorders_fill",
     "counter_sale_post",
     "notification_mark_read",
+    "notify",
     "outbox_dispatch",
     "outbox_enqueue",
     "outbox_flush",
-    "notify",
     "part_create",
     "part_supersede",
     "part_update",
