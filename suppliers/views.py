@@ -524,7 +524,7 @@ def _decimal(raw: str, message: str, limit: Decimal = MAX_QUANTITY) -> Decimal:
     if not value.is_finite():
         raise InventoryError(message, field="quantity")
     if too_large(value, limit):
-        raise InventoryError(f"{message} {raw.strip()[:20]} is too large (at most {limit:,}).", field="quantity")
+        raise InventoryError(f"{message.rstrip('.')} up to {limit:,}.", field="quantity")
     return value
 
 

@@ -172,6 +172,27 @@ def test_receipt_screen_refuses_a_malformed_quantity_and_posts_nothing(client, s
 
 
 @pytest.mark.parametrize(
+    ("quantity", "message"),
+    [
+        ("1e30", "Line 1 (HF-1): enter the quantity as a number up to 99,999,999,999.999."),
+        ("NaN", "Line 1 (HF-1): enter the quantity as a number."),
+        ("12 kg", "Line 1 (HF-1): enter the quantity as a number."),
+        ("-5", "The quantity of HF-1 must be greater than zero."),
+        ("2.5", "HF-1 is ordered in whole pieces."),
+    ],
+)
+def test_receipt_screen_says_what_is_wrong_with_the_quantity(client, shop, quantity, message):
+    client.force_login(shop["clerk"])
+    line = shop["order_line"]
+
+    response = client.post(
+        reverse("suppliers:receiving"), {"order": shop["order"].pk, "key": "hostile-3", f"qty-{line.pk}": quantity}
+    )
+
+    assert _messages(response) == [message]
+
+
+@pytest.mark.parametrize(
     ("field", "value"),
     [
         ("delivery_note", LONG),
@@ -236,6 +257,27 @@ def test_workshop_request_screen_refuses_a_malformed_quantity_and_writes_nothing
     assert response.status_code == 400
     assert response.context["form"].errors
     assert state() == before
+
+
+@pytest.mark.parametrize(
+    ("quantity", "error"),
+    [
+        ("1e30", "Line 1: enter a quantity between 0 and 99,999,999,999.999."),
+        ("-5", "Line 1: enter a quantity between 0 and 99,999,999,999.999."),
+        ("NaN", "Line 1: enter a quantity between 0 and 99,999,999,999.999."),
+        ("12 kg", "Line 1: the quantity “12 kg” is not a number."),
+        ("2.5", "HF-1 is counted in whole pieces; enter a whole number."),
+    ],
+)
+def test_workshop_request_screen_says_what_is_wrong_with_the_quantity(client, shop, quantity, error):
+    client.force_login(shop["workshop"])
+
+    response = client.post(
+        reverse("inventory:request-new"),
+        {"warehouse": shop["store"].pk, "repair_order": "RO-H4", "number": ["HF-1"], "quantity": [quantity]},
+    )
+
+    assert response.context["form"].non_field_errors() == [error]
 
 
 @pytest.mark.parametrize(
@@ -311,6 +353,29 @@ def test_count_screen_refuses_a_malformed_count_and_records_nothing(client, shop
     errors = [message for message in _messages(response) if message.startswith("HF-1: ")]
     assert len(errors) == 1
     assert state() == before
+
+
+@pytest.mark.parametrize(
+    ("quantity", "message"),
+    [
+        ("1e30", "HF-1: The counted quantity is too large (at most 99,999,999,999.999)."),
+        ("-5", "HF-1: The counted quantity cannot be negative."),
+        ("2.5", "HF-1: HF-1 is counted in whole pieces; enter a whole number."),
+        ("12 kg", "HF-1: “12 kg” is not a number."),
+    ],
+)
+def test_count_screen_says_what_is_wrong_with_the_count(client, shop, quantity, message):
+    client.force_login(shop["clerk"])
+    line = shop["count_line"]
+    bin_key = str(line.bin_id) if line.bin_id else "none"
+
+    response = client.post(
+        reverse("counting:bin", kwargs={"pk": shop["count_list"].pk, "bin_key": bin_key}),
+        {f"qty-{line.pk}": quantity},
+        follow=True,
+    )
+
+    assert _messages(response) == [message]
 
 
 @pytest.mark.parametrize("bin_key", ["999999999", "99999999999999999999999", "-1", "x" * 2000])
