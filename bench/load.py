@@ -29,7 +29,6 @@ import sys
 import threading
 import time
 from pathlib import Path
-from urllib.parse import urlparse
 
 import psycopg
 
@@ -235,9 +234,20 @@ def main() -> int:
     numbers = [f"B-{i:07d}" for i in range(1, 20001)]
 
     server = subprocess.Popen(
-        [GUNICORN, "config.wsgi:application", "--bind", f"127.0.0.1:{PORT}", "--workers", str(args.workers),
-         "--worker-class", "sync", "--log-level", "warning"],
-        cwd=ROOT, env=app_env(),
+        [
+            GUNICORN,
+            "config.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{PORT}",
+            "--workers",
+            str(args.workers),
+            "--worker-class",
+            "sync",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=app_env(),
     )
     try:
         _wait_for_server()
@@ -260,15 +270,34 @@ def main() -> int:
             run_phase("stock posts (receipt/issue)", 1, args.seconds, token, post),
             run_phase("stock posts (receipt/issue)", 4, args.seconds, token, post),
             run_phase("mixed lookups and posts", 4, args.seconds, token, mixed),
-            run_phase("stock level list, page 1", 1, args.seconds / 3, token,
-                      lambda rng: ("GET", "/api/v1/stock-levels/?page_size=50", None, {200})),
-            run_phase("stock level list, deep pages", 1, args.seconds / 3, token,
-                      lambda rng: ("GET", f"/api/v1/stock-levels/?page_size=50&page={rng.randint(4000, 9999)}",
-                                   None, {200})),
-            run_phase("part search by number prefix", 1, args.seconds / 3, token,
-                      lambda rng: ("GET", f"/api/v1/parts/?q=B-{rng.randint(10, 99)}", None, {200})),
-            run_phase("part search by text", 1, args.seconds / 3, token,
-                      lambda rng: ("GET", f"/api/v1/parts/?q=type%20{rng.randint(1000, 9999)}", None, {200})),
+            run_phase(
+                "stock level list, page 1",
+                1,
+                args.seconds / 3,
+                token,
+                lambda rng: ("GET", "/api/v1/stock-levels/?page_size=50", None, {200}),
+            ),
+            run_phase(
+                "stock level list, deep pages",
+                1,
+                args.seconds / 3,
+                token,
+                lambda rng: ("GET", f"/api/v1/stock-levels/?page_size=50&page={rng.randint(4000, 9999)}", None, {200}),
+            ),
+            run_phase(
+                "part search by number prefix",
+                1,
+                args.seconds / 3,
+                token,
+                lambda rng: ("GET", f"/api/v1/parts/?q=B-{rng.randint(10, 99)}", None, {200}),
+            ),
+            run_phase(
+                "part search by text",
+                1,
+                args.seconds / 3,
+                token,
+                lambda rng: ("GET", f"/api/v1/parts/?q=type%20{rng.randint(1000, 9999)}", None, {200}),
+            ),
         ]
     finally:
         server.terminate()

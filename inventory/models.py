@@ -76,17 +76,17 @@ class Part(models.Model):
     def __str__(self) -> str:
         return f"{self.number} {self.description}"
 
+    def save(self, *args, **kwargs) -> None:
+        # The lookup key is derived data, kept in step with the number.
+        self.number_normalized = normalize_part_number(self.number)
+        super().save(*args, **kwargs)
+
     def clean(self) -> None:
         self.number = (self.number or "").strip()
         if not normalize_part_number(self.number):
             raise ValidationError({"number": "A part number needs at least one letter or digit."})
         if self.list_price is not None and self.list_price < 0:
             raise ValidationError({"list_price": "The list price cannot be negative."})
-
-    def save(self, *args, **kwargs) -> None:
-        # The lookup key is derived data, kept in step with the number.
-        self.number_normalized = normalize_part_number(self.number)
-        super().save(*args, **kwargs)
 
     @property
     def is_whole_unit(self) -> bool:

@@ -6,9 +6,9 @@ from .base import *  # noqa: F403
 from .base import env_bool
 
 DEBUG = env_bool("DEBUG", True)
-SECRET_KEY = os.environ.get("SECRET_KEY") or "dev-only-insecure-key-change-me"  # noqa: S105
+SECRET_KEY = os.environ.get("SECRET_KEY") or "dev-only-insecure-key-change-me"
 if DEBUG:
-    STORAGES = {  # noqa: F405
+    STORAGES = {
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }

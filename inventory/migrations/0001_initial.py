@@ -10,7 +10,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -19,286 +18,571 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Bin',
+            name="Bin",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=20)),
-                ('is_active', models.BooleanField(default=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.CharField(max_length=20)),
+                ("is_active", models.BooleanField(default=True)),
             ],
             options={
-                'ordering': ['warehouse', 'code'],
+                "ordering": ["warehouse", "code"],
             },
         ),
         migrations.CreateModel(
-            name='Part',
+            name="Part",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(help_text='Part number as printed.', max_length=40)),
-                ('number_normalized', models.CharField(editable=False, max_length=40, unique=True)),
-                ('description', models.CharField(max_length=200)),
-                ('unit', models.CharField(choices=[('PCS', 'piece'), ('SET', 'set'), ('L', 'litre'), ('M', 'metre'), ('KG', 'kilogram')], default='PCS', max_length=3)),
-                ('category', models.CharField(blank=True, db_index=True, max_length=60)),
-                ('list_price', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=12)),
-                ('is_critical', models.BooleanField(default=False, help_text='Keeps a safety buffer.')),
-                ('is_active', models.BooleanField(default=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('superseded_by', models.ForeignKey(blank=True, help_text='The newer part that replaces this one; requests are served from it.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='supersedes', to='inventory.part')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("number", models.CharField(help_text="Part number as printed.", max_length=40)),
+                ("number_normalized", models.CharField(editable=False, max_length=40, unique=True)),
+                ("description", models.CharField(max_length=200)),
+                (
+                    "unit",
+                    models.CharField(
+                        choices=[("PCS", "piece"), ("SET", "set"), ("L", "litre"), ("M", "metre"), ("KG", "kilogram")],
+                        default="PCS",
+                        max_length=3,
+                    ),
+                ),
+                ("category", models.CharField(blank=True, db_index=True, max_length=60)),
+                ("list_price", models.DecimalField(decimal_places=2, default=Decimal("0"), max_digits=12)),
+                ("is_critical", models.BooleanField(default=False, help_text="Keeps a safety buffer.")),
+                ("is_active", models.BooleanField(default=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "superseded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The newer part that replaces this one; requests are served from it.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="supersedes",
+                        to="inventory.part",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['number_normalized'],
+                "ordering": ["number_normalized"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalPart',
+            name="HistoricalPart",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('number', models.CharField(help_text='Part number as printed.', max_length=40)),
-                ('description', models.CharField(max_length=200)),
-                ('unit', models.CharField(choices=[('PCS', 'piece'), ('SET', 'set'), ('L', 'litre'), ('M', 'metre'), ('KG', 'kilogram')], default='PCS', max_length=3)),
-                ('category', models.CharField(blank=True, db_index=True, max_length=60)),
-                ('list_price', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=12)),
-                ('is_critical', models.BooleanField(default=False, help_text='Keeps a safety buffer.')),
-                ('is_active', models.BooleanField(default=True)),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('superseded_by', models.ForeignKey(blank=True, db_constraint=False, help_text='The newer part that replaces this one; requests are served from it.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='inventory.part')),
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                ("number", models.CharField(help_text="Part number as printed.", max_length=40)),
+                ("description", models.CharField(max_length=200)),
+                (
+                    "unit",
+                    models.CharField(
+                        choices=[("PCS", "piece"), ("SET", "set"), ("L", "litre"), ("M", "metre"), ("KG", "kilogram")],
+                        default="PCS",
+                        max_length=3,
+                    ),
+                ),
+                ("category", models.CharField(blank=True, db_index=True, max_length=60)),
+                ("list_price", models.DecimalField(decimal_places=2, default=Decimal("0"), max_digits=12)),
+                ("is_critical", models.BooleanField(default=False, help_text="Keeps a safety buffer.")),
+                ("is_active", models.BooleanField(default=True)),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "superseded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text="The newer part that replaces this one; requests are served from it.",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="inventory.part",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical part',
-                'verbose_name_plural': 'historical parts',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='Warehouse',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=12, unique=True)),
-                ('name', models.CharField(max_length=100)),
-                ('echelon', models.CharField(choices=[('central', 'central warehouse'), ('regional', 'regional warehouse'), ('store', 'workshop store')], max_length=10)),
-                ('is_active', models.BooleanField(default=True)),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='inventory.warehouse')),
-            ],
-            options={
-                'ordering': ['code'],
-            },
-        ),
-        migrations.CreateModel(
-            name='StockMovement',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('receipt', 'receipt'), ('issue', 'issue'), ('transfer_out', 'transfer out'), ('transfer_in', 'transfer in'), ('adjustment', 'adjustment'), ('count_correction', 'count correction'), ('return_to_supplier', 'return to supplier'), ('scrap', 'scrap')], max_length=20)),
-                ('quantity', models.DecimalField(decimal_places=3, help_text='Signed: positive in, negative out.', max_digits=14)),
-                ('unit_cost', models.DecimalField(decimal_places=4, max_digits=14)),
-                ('value', models.DecimalField(decimal_places=4, help_text='Signed value at cost.', max_digits=18)),
-                ('posted_at', models.DateTimeField(db_index=True)),
-                ('document_type', models.CharField(blank=True, max_length=40)),
-                ('document_ref', models.CharField(blank=True, db_index=True, max_length=60)),
-                ('reason', models.CharField(blank=True, max_length=200)),
-                ('idempotency_key', models.CharField(blank=True, max_length=100, null=True)),
-                ('bin', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='movements', to='inventory.bin')),
-                ('counterpart', models.ForeignKey(blank=True, help_text='The other leg of a transfer.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='inventory.stockmovement')),
-                ('part', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='movements', to='inventory.part')),
-                ('reverses', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='reversed_by', to='inventory.stockmovement')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='stock_movements', to=settings.AUTH_USER_MODEL)),
-                ('other_warehouse', models.ForeignKey(blank=True, help_text='For transfers: the warehouse at the other end.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='inventory.warehouse')),
-                ('warehouse', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='movements', to='inventory.warehouse')),
-            ],
-            options={
-                'ordering': ['-posted_at', '-id'],
-            },
-        ),
-        migrations.CreateModel(
-            name='StockLevel',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('on_hand', models.DecimalField(decimal_places=3, default=Decimal('0'), max_digits=14)),
-                ('reserved', models.DecimalField(decimal_places=3, default=Decimal('0'), max_digits=14)),
-                ('quarantined', models.DecimalField(decimal_places=3, default=Decimal('0'), max_digits=14)),
-                ('in_transit', models.DecimalField(decimal_places=3, default=Decimal('0'), max_digits=14)),
-                ('value', models.DecimalField(decimal_places=4, default=Decimal('0'), max_digits=18)),
-                ('average_cost', models.DecimalField(decimal_places=4, default=Decimal('0'), max_digits=14)),
-                ('min_qty', models.DecimalField(decimal_places=3, default=Decimal('0'), max_digits=14)),
-                ('max_qty', models.DecimalField(decimal_places=3, default=Decimal('0'), max_digits=14)),
-                ('first_stocked_at', models.DateTimeField(blank=True, null=True)),
-                ('last_movement_at', models.DateTimeField(blank=True, null=True)),
-                ('default_bin', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='inventory.bin')),
-                ('part', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='stock_levels', to='inventory.part')),
-                ('warehouse', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='stock_levels', to='inventory.warehouse')),
-            ],
-            options={
-                'ordering': ['part_id', 'warehouse_id'],
-            },
-        ),
-        migrations.CreateModel(
-            name='HistoricalWarehouseNeighbour',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('transfer_lead_time_days', models.PositiveSmallIntegerField(default=1)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('neighbour', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='inventory.warehouse')),
-                ('warehouse', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='inventory.warehouse')),
-            ],
-            options={
-                'verbose_name': 'historical warehouse neighbour',
-                'verbose_name_plural': 'historical warehouse neighbours',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical part",
+                "verbose_name_plural": "historical parts",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalWarehouse',
+            name="Warehouse",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('code', models.CharField(db_index=True, max_length=12)),
-                ('name', models.CharField(max_length=100)),
-                ('echelon', models.CharField(choices=[('central', 'central warehouse'), ('regional', 'regional warehouse'), ('store', 'workshop store')], max_length=10)),
-                ('is_active', models.BooleanField(default=True)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('parent', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='inventory.warehouse')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.CharField(max_length=12, unique=True)),
+                ("name", models.CharField(max_length=100)),
+                (
+                    "echelon",
+                    models.CharField(
+                        choices=[
+                            ("central", "central warehouse"),
+                            ("regional", "regional warehouse"),
+                            ("store", "workshop store"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True)),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="inventory.warehouse",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical warehouse',
-                'verbose_name_plural': 'historical warehouses',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "ordering": ["code"],
+            },
+        ),
+        migrations.CreateModel(
+            name="StockMovement",
+            fields=[
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("receipt", "receipt"),
+                            ("issue", "issue"),
+                            ("transfer_out", "transfer out"),
+                            ("transfer_in", "transfer in"),
+                            ("adjustment", "adjustment"),
+                            ("count_correction", "count correction"),
+                            ("return_to_supplier", "return to supplier"),
+                            ("scrap", "scrap"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "quantity",
+                    models.DecimalField(
+                        decimal_places=3, help_text="Signed: positive in, negative out.", max_digits=14
+                    ),
+                ),
+                ("unit_cost", models.DecimalField(decimal_places=4, max_digits=14)),
+                ("value", models.DecimalField(decimal_places=4, help_text="Signed value at cost.", max_digits=18)),
+                ("posted_at", models.DateTimeField(db_index=True)),
+                ("document_type", models.CharField(blank=True, max_length=40)),
+                ("document_ref", models.CharField(blank=True, db_index=True, max_length=60)),
+                ("reason", models.CharField(blank=True, max_length=200)),
+                ("idempotency_key", models.CharField(blank=True, max_length=100, null=True)),
+                (
+                    "bin",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="movements",
+                        to="inventory.bin",
+                    ),
+                ),
+                (
+                    "counterpart",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The other leg of a transfer.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="inventory.stockmovement",
+                    ),
+                ),
+                (
+                    "part",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="movements", to="inventory.part"
+                    ),
+                ),
+                (
+                    "reverses",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reversed_by",
+                        to="inventory.stockmovement",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="stock_movements",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "other_warehouse",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="For transfers: the warehouse at the other end.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="inventory.warehouse",
+                    ),
+                ),
+                (
+                    "warehouse",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="movements", to="inventory.warehouse"
+                    ),
+                ),
+            ],
+            options={
+                "ordering": ["-posted_at", "-id"],
+            },
+        ),
+        migrations.CreateModel(
+            name="StockLevel",
+            fields=[
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("on_hand", models.DecimalField(decimal_places=3, default=Decimal("0"), max_digits=14)),
+                ("reserved", models.DecimalField(decimal_places=3, default=Decimal("0"), max_digits=14)),
+                ("quarantined", models.DecimalField(decimal_places=3, default=Decimal("0"), max_digits=14)),
+                ("in_transit", models.DecimalField(decimal_places=3, default=Decimal("0"), max_digits=14)),
+                ("value", models.DecimalField(decimal_places=4, default=Decimal("0"), max_digits=18)),
+                ("average_cost", models.DecimalField(decimal_places=4, default=Decimal("0"), max_digits=14)),
+                ("min_qty", models.DecimalField(decimal_places=3, default=Decimal("0"), max_digits=14)),
+                ("max_qty", models.DecimalField(decimal_places=3, default=Decimal("0"), max_digits=14)),
+                ("first_stocked_at", models.DateTimeField(blank=True, null=True)),
+                ("last_movement_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "default_bin",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="inventory.bin",
+                    ),
+                ),
+                (
+                    "part",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="stock_levels", to="inventory.part"
+                    ),
+                ),
+                (
+                    "warehouse",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="stock_levels",
+                        to="inventory.warehouse",
+                    ),
+                ),
+            ],
+            options={
+                "ordering": ["part_id", "warehouse_id"],
+            },
+        ),
+        migrations.CreateModel(
+            name="HistoricalWarehouseNeighbour",
+            fields=[
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                ("transfer_lead_time_days", models.PositiveSmallIntegerField(default=1)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "neighbour",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="inventory.warehouse",
+                    ),
+                ),
+                (
+                    "warehouse",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="inventory.warehouse",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "historical warehouse neighbour",
+                "verbose_name_plural": "historical warehouse neighbours",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="HistoricalWarehouse",
+            fields=[
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                ("code", models.CharField(db_index=True, max_length=12)),
+                ("name", models.CharField(max_length=100)),
+                (
+                    "echelon",
+                    models.CharField(
+                        choices=[
+                            ("central", "central warehouse"),
+                            ("regional", "regional warehouse"),
+                            ("store", "workshop store"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="inventory.warehouse",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "historical warehouse",
+                "verbose_name_plural": "historical warehouses",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.AddField(
-            model_name='bin',
-            name='warehouse',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='bins', to='inventory.warehouse'),
+            model_name="bin",
+            name="warehouse",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="bins", to="inventory.warehouse"
+            ),
         ),
         migrations.CreateModel(
-            name='WarehouseMembership',
+            name="WarehouseMembership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='warehouse_memberships', to=settings.AUTH_USER_MODEL)),
-                ('warehouse', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='inventory.warehouse')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="warehouse_memberships",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "warehouse",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="inventory.warehouse",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='WarehouseNeighbour',
+            name="WarehouseNeighbour",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('transfer_lead_time_days', models.PositiveSmallIntegerField(default=1)),
-                ('neighbour', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='inventory.warehouse')),
-                ('warehouse', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='neighbour_links', to='inventory.warehouse')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("transfer_lead_time_days", models.PositiveSmallIntegerField(default=1)),
+                (
+                    "neighbour",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="inventory.warehouse"
+                    ),
+                ),
+                (
+                    "warehouse",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="neighbour_links",
+                        to="inventory.warehouse",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['warehouse', 'transfer_lead_time_days'],
+                "ordering": ["warehouse", "transfer_lead_time_days"],
             },
         ),
         migrations.AddIndex(
-            model_name='part',
-            index=models.Index(fields=['description'], name='part_description_idx'),
+            model_name="part",
+            index=models.Index(fields=["description"], name="part_description_idx"),
         ),
         migrations.AddConstraint(
-            model_name='part',
-            constraint=models.CheckConstraint(condition=models.Q(('list_price__gte', 0)), name='part_list_price_not_negative'),
+            model_name="part",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("list_price__gte", 0)), name="part_list_price_not_negative"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='part',
-            constraint=models.CheckConstraint(condition=models.Q(('superseded_by', models.F('pk')), _negated=True), name='part_not_superseded_by_itself'),
+            model_name="part",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("superseded_by", models.F("pk")), _negated=True),
+                name="part_not_superseded_by_itself",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='warehouse',
-            constraint=models.CheckConstraint(condition=models.Q(('parent', models.F('pk')), _negated=True), name='warehouse_not_own_parent'),
+            model_name="warehouse",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("parent", models.F("pk")), _negated=True), name="warehouse_not_own_parent"
+            ),
         ),
         migrations.AddIndex(
-            model_name='stockmovement',
-            index=models.Index(fields=['part', 'warehouse', 'posted_at'], name='movement_part_wh_time_idx'),
+            model_name="stockmovement",
+            index=models.Index(fields=["part", "warehouse", "posted_at"], name="movement_part_wh_time_idx"),
         ),
         migrations.AddIndex(
-            model_name='stockmovement',
-            index=models.Index(fields=['warehouse', 'posted_at'], name='movement_wh_time_idx'),
+            model_name="stockmovement",
+            index=models.Index(fields=["warehouse", "posted_at"], name="movement_wh_time_idx"),
         ),
         migrations.AddIndex(
-            model_name='stockmovement',
-            index=models.Index(fields=['kind', 'posted_at'], name='movement_kind_time_idx'),
+            model_name="stockmovement",
+            index=models.Index(fields=["kind", "posted_at"], name="movement_kind_time_idx"),
         ),
         migrations.AddConstraint(
-            model_name='stockmovement',
-            constraint=models.UniqueConstraint(fields=('idempotency_key',), name='unique_movement_idempotency_key'),
+            model_name="stockmovement",
+            constraint=models.UniqueConstraint(fields=("idempotency_key",), name="unique_movement_idempotency_key"),
         ),
         migrations.AddConstraint(
-            model_name='stockmovement',
-            constraint=models.CheckConstraint(condition=models.Q(('quantity', 0), _negated=True), name='movement_quantity_not_zero'),
+            model_name="stockmovement",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("quantity", 0), _negated=True), name="movement_quantity_not_zero"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='stockmovement',
-            constraint=models.CheckConstraint(condition=models.Q(('unit_cost__gte', 0)), name='movement_unit_cost_not_negative'),
+            model_name="stockmovement",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("unit_cost__gte", 0)), name="movement_unit_cost_not_negative"
+            ),
         ),
         migrations.AddIndex(
-            model_name='stocklevel',
-            index=models.Index(fields=['warehouse', 'part'], name='stocklevel_wh_part_idx'),
+            model_name="stocklevel",
+            index=models.Index(fields=["warehouse", "part"], name="stocklevel_wh_part_idx"),
         ),
         migrations.AddConstraint(
-            model_name='stocklevel',
-            constraint=models.UniqueConstraint(fields=('part', 'warehouse'), name='unique_stock_level'),
+            model_name="stocklevel",
+            constraint=models.UniqueConstraint(fields=("part", "warehouse"), name="unique_stock_level"),
         ),
         migrations.AddConstraint(
-            model_name='stocklevel',
-            constraint=models.CheckConstraint(condition=models.Q(('on_hand__gte', 0)), name='stock_on_hand_not_negative'),
+            model_name="stocklevel",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("on_hand__gte", 0)), name="stock_on_hand_not_negative"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='stocklevel',
-            constraint=models.CheckConstraint(condition=models.Q(('reserved__gte', 0)), name='stock_reserved_not_negative'),
+            model_name="stocklevel",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("reserved__gte", 0)), name="stock_reserved_not_negative"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='stocklevel',
-            constraint=models.CheckConstraint(condition=models.Q(('quarantined__gte', 0)), name='stock_quarantined_not_negative'),
+            model_name="stocklevel",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("quarantined__gte", 0)), name="stock_quarantined_not_negative"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='stocklevel',
-            constraint=models.CheckConstraint(condition=models.Q(('in_transit__gte', 0)), name='stock_in_transit_not_negative'),
+            model_name="stocklevel",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("in_transit__gte", 0)), name="stock_in_transit_not_negative"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='stocklevel',
-            constraint=models.CheckConstraint(condition=models.Q(('on_hand__gte', django.db.models.expressions.CombinedExpression(models.F('reserved'), '+', models.F('quarantined')))), name='stock_available_not_negative'),
+            model_name="stocklevel",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "on_hand__gte",
+                        django.db.models.expressions.CombinedExpression(
+                            models.F("reserved"), "+", models.F("quarantined")
+                        ),
+                    )
+                ),
+                name="stock_available_not_negative",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='stocklevel',
-            constraint=models.CheckConstraint(condition=models.Q(('value__gte', 0)), name='stock_value_not_negative'),
+            model_name="stocklevel",
+            constraint=models.CheckConstraint(condition=models.Q(("value__gte", 0)), name="stock_value_not_negative"),
         ),
         migrations.AddConstraint(
-            model_name='stocklevel',
-            constraint=models.CheckConstraint(condition=models.Q(('min_qty__gte', 0)), name='stock_min_not_negative'),
+            model_name="stocklevel",
+            constraint=models.CheckConstraint(condition=models.Q(("min_qty__gte", 0)), name="stock_min_not_negative"),
         ),
         migrations.AddConstraint(
-            model_name='stocklevel',
-            constraint=models.CheckConstraint(condition=models.Q(('max_qty', 0), ('max_qty__gte', models.F('min_qty')), _connector='OR'), name='stock_max_not_below_min'),
+            model_name="stocklevel",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("max_qty", 0), ("max_qty__gte", models.F("min_qty")), _connector="OR"),
+                name="stock_max_not_below_min",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='bin',
-            constraint=models.UniqueConstraint(fields=('warehouse', 'code'), name='unique_bin_code'),
+            model_name="bin",
+            constraint=models.UniqueConstraint(fields=("warehouse", "code"), name="unique_bin_code"),
         ),
         migrations.AddConstraint(
-            model_name='warehousemembership',
-            constraint=models.UniqueConstraint(fields=('user', 'warehouse'), name='unique_membership'),
+            model_name="warehousemembership",
+            constraint=models.UniqueConstraint(fields=("user", "warehouse"), name="unique_membership"),
         ),
         migrations.AddConstraint(
-            model_name='warehouseneighbour',
-            constraint=models.UniqueConstraint(fields=('warehouse', 'neighbour'), name='unique_warehouse_neighbour'),
+            model_name="warehouseneighbour",
+            constraint=models.UniqueConstraint(fields=("warehouse", "neighbour"), name="unique_warehouse_neighbour"),
         ),
         migrations.AddConstraint(
-            model_name='warehouseneighbour',
-            constraint=models.CheckConstraint(condition=models.Q(('warehouse', models.F('neighbour')), _negated=True), name='neighbour_not_self'),
+            model_name="warehouseneighbour",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("warehouse", models.F("neighbour")), _negated=True), name="neighbour_not_self"
+            ),
         ),
     ]

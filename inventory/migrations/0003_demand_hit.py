@@ -7,34 +7,108 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('inventory', '0002_roles'),
+        ("inventory", "0002_roles"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DemandHit',
+            name="DemandHit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('occurred_at', models.DateTimeField(db_index=True)),
-                ('source', models.CharField(choices=[('workshop', 'workshop request'), ('counter', 'counter sale'), ('import', 'imported history')], max_length=10)),
-                ('document_ref', models.CharField(blank=True, max_length=60)),
-                ('repair_order_ref', models.CharField(blank=True, db_index=True, max_length=40)),
-                ('quantity_requested', models.DecimalField(decimal_places=3, max_digits=14)),
-                ('quantity_supplied', models.DecimalField(decimal_places=3, help_text='Supplied at once from stock (the first pick).', max_digits=14)),
-                ('quantity_lost', models.DecimalField(decimal_places=3, default=Decimal('0'), help_text='Cancelled by the requester: lost demand.', max_digits=14)),
-                ('unit_price', models.DecimalField(decimal_places=2, default=Decimal('0'), help_text='Selling price per unit.', max_digits=12)),
-                ('sales_value', models.DecimalField(decimal_places=4, default=Decimal('0'), help_text='Selling value of what was supplied.', max_digits=18)),
-                ('cost_value', models.DecimalField(decimal_places=4, default=Decimal('0'), help_text='Cost of what was supplied (cost of sales).', max_digits=18)),
-                ('part', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='demand_hits', to='inventory.part')),
-                ('requested_part', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='inventory.part')),
-                ('warehouse', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='demand_hits', to='inventory.warehouse')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("occurred_at", models.DateTimeField(db_index=True)),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("workshop", "workshop request"),
+                            ("counter", "counter sale"),
+                            ("import", "imported history"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("document_ref", models.CharField(blank=True, max_length=60)),
+                ("repair_order_ref", models.CharField(blank=True, db_index=True, max_length=40)),
+                ("quantity_requested", models.DecimalField(decimal_places=3, max_digits=14)),
+                (
+                    "quantity_supplied",
+                    models.DecimalField(
+                        decimal_places=3, help_text="Supplied at once from stock (the first pick).", max_digits=14
+                    ),
+                ),
+                (
+                    "quantity_lost",
+                    models.DecimalField(
+                        decimal_places=3,
+                        default=Decimal("0"),
+                        help_text="Cancelled by the requester: lost demand.",
+                        max_digits=14,
+                    ),
+                ),
+                (
+                    "unit_price",
+                    models.DecimalField(
+                        decimal_places=2, default=Decimal("0"), help_text="Selling price per unit.", max_digits=12
+                    ),
+                ),
+                (
+                    "sales_value",
+                    models.DecimalField(
+                        decimal_places=4,
+                        default=Decimal("0"),
+                        help_text="Selling value of what was supplied.",
+                        max_digits=18,
+                    ),
+                ),
+                (
+                    "cost_value",
+                    models.DecimalField(
+                        decimal_places=4,
+                        default=Decimal("0"),
+                        help_text="Cost of what was supplied (cost of sales).",
+                        max_digits=18,
+                    ),
+                ),
+                (
+                    "part",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="demand_hits", to="inventory.part"
+                    ),
+                ),
+                (
+                    "requested_part",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="inventory.part"
+                    ),
+                ),
+                (
+                    "warehouse",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="demand_hits",
+                        to="inventory.warehouse",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-occurred_at', '-id'],
-                'indexes': [models.Index(fields=['warehouse', 'part', 'occurred_at'], name='hit_wh_part_time_idx'), models.Index(fields=['part', 'occurred_at'], name='hit_part_time_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('quantity_requested__gt', 0)), name='hit_requested_positive'), models.CheckConstraint(condition=models.Q(('quantity_supplied__gte', 0), ('quantity_supplied__lte', models.F('quantity_requested'))), name='hit_supplied_within_requested'), models.CheckConstraint(condition=models.Q(('quantity_lost__gte', 0)), name='hit_lost_not_negative')],
+                "ordering": ["-occurred_at", "-id"],
+                "indexes": [
+                    models.Index(fields=["warehouse", "part", "occurred_at"], name="hit_wh_part_time_idx"),
+                    models.Index(fields=["part", "occurred_at"], name="hit_part_time_idx"),
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("quantity_requested__gt", 0)), name="hit_requested_positive"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("quantity_supplied__gte", 0), ("quantity_supplied__lte", models.F("quantity_requested"))
+                        ),
+                        name="hit_supplied_within_requested",
+                    ),
+                    models.CheckConstraint(condition=models.Q(("quantity_lost__gte", 0)), name="hit_lost_not_negative"),
+                ],
             },
         ),
     ]

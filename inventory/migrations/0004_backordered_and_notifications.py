@@ -8,42 +8,50 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('inventory', '0003_demand_hit'),
+        ("inventory", "0003_demand_hit"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Notification',
+            name="Notification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('message', models.CharField(max_length=300)),
-                ('link', models.CharField(blank=True, max_length=200)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('read_at', models.DateTimeField(blank=True, null=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("message", models.CharField(max_length=300)),
+                ("link", models.CharField(blank=True, max_length=200)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("read_at", models.DateTimeField(blank=True, null=True)),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.AddField(
-            model_name='stocklevel',
-            name='backordered',
-            field=models.DecimalField(decimal_places=3, default=Decimal('0'), help_text='Open backorder quantity waiting for stock here.', max_digits=14),
+            model_name="stocklevel",
+            name="backordered",
+            field=models.DecimalField(
+                decimal_places=3,
+                default=Decimal("0"),
+                help_text="Open backorder quantity waiting for stock here.",
+                max_digits=14,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='stocklevel',
-            constraint=models.CheckConstraint(condition=models.Q(('backordered__gte', 0)), name='stock_backordered_not_negative'),
+            model_name="stocklevel",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("backordered__gte", 0)), name="stock_backordered_not_negative"
+            ),
         ),
         migrations.AddField(
-            model_name='notification',
-            name='user',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to=settings.AUTH_USER_MODEL),
+            model_name="notification",
+            name="user",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="notifications", to=settings.AUTH_USER_MODEL
+            ),
         ),
         migrations.AddIndex(
-            model_name='notification',
-            index=models.Index(fields=['user', 'read_at'], name='notification_user_read_idx'),
+            model_name="notification",
+            index=models.Index(fields=["user", "read_at"], name="notification_user_read_idx"),
         ),
     ]

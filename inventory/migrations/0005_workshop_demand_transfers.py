@@ -9,215 +9,525 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('inventory', '0004_backordered_and_notifications'),
+        ("inventory", "0004_backordered_and_notifications"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Backorder',
+            name="Backorder",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('requested_at', models.DateTimeField(help_text='When the request was raised: the filling order.')),
-                ('quantity', models.DecimalField(decimal_places=3, max_digits=14)),
-                ('quantity_filled', models.DecimalField(decimal_places=3, default=Decimal('0'), max_digits=14)),
-                ('quantity_cancelled', models.DecimalField(decimal_places=3, default=Decimal('0'), max_digits=14)),
-                ('state', models.CharField(choices=[('open', 'open'), ('filled', 'filled'), ('cancelled', 'cancelled')], default='open', max_length=10)),
-                ('closed_at', models.DateTimeField(blank=True, null=True)),
-                ('sourcing_note', models.CharField(blank=True, help_text='How the shortage is being covered (transfer or order).', max_length=200)),
-                ('part', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='backorders', to='inventory.part')),
-                ('warehouse', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='backorders', to='inventory.warehouse')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("requested_at", models.DateTimeField(help_text="When the request was raised: the filling order.")),
+                ("quantity", models.DecimalField(decimal_places=3, max_digits=14)),
+                ("quantity_filled", models.DecimalField(decimal_places=3, default=Decimal("0"), max_digits=14)),
+                ("quantity_cancelled", models.DecimalField(decimal_places=3, default=Decimal("0"), max_digits=14)),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("open", "open"), ("filled", "filled"), ("cancelled", "cancelled")],
+                        default="open",
+                        max_length=10,
+                    ),
+                ),
+                ("closed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "sourcing_note",
+                    models.CharField(
+                        blank=True, help_text="How the shortage is being covered (transfer or order).", max_length=200
+                    ),
+                ),
+                (
+                    "part",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="backorders", to="inventory.part"
+                    ),
+                ),
+                (
+                    "warehouse",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="backorders", to="inventory.warehouse"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['requested_at', 'id'],
+                "ordering": ["requested_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='CounterSale',
+            name="CounterSale",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('customer_ref', models.CharField(blank=True, max_length=100)),
-                ('occurred_at', models.DateTimeField(db_index=True)),
-                ('sold_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='counter_sales', to=settings.AUTH_USER_MODEL)),
-                ('warehouse', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='counter_sales', to='inventory.warehouse')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("customer_ref", models.CharField(blank=True, max_length=100)),
+                ("occurred_at", models.DateTimeField(db_index=True)),
+                (
+                    "sold_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="counter_sales",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "warehouse",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="counter_sales",
+                        to="inventory.warehouse",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-occurred_at', '-id'],
+                "ordering": ["-occurred_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='RepairOrder',
+            name="RepairOrder",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(max_length=40, unique=True)),
-                ('vehicle_ref', models.CharField(blank=True, help_text='Registration or VIN.', max_length=60)),
-                ('customer_ref', models.CharField(blank=True, max_length=100)),
-                ('opened_at', models.DateTimeField(db_index=True)),
-                ('closed_at', models.DateTimeField(blank=True, null=True)),
-                ('warehouse', models.ForeignKey(help_text="The workshop's store.", on_delete=django.db.models.deletion.PROTECT, related_name='repair_orders', to='inventory.warehouse')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("number", models.CharField(max_length=40, unique=True)),
+                ("vehicle_ref", models.CharField(blank=True, help_text="Registration or VIN.", max_length=60)),
+                ("customer_ref", models.CharField(blank=True, max_length=100)),
+                ("opened_at", models.DateTimeField(db_index=True)),
+                ("closed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "warehouse",
+                    models.ForeignKey(
+                        help_text="The workshop's store.",
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="repair_orders",
+                        to="inventory.warehouse",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-opened_at', '-id'],
+                "ordering": ["-opened_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='TransferOrder',
+            name="TransferOrder",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('state', models.CharField(choices=[('requested', 'requested'), ('sent', 'picked and sent'), ('partial', 'partly received'), ('received', 'received'), ('cancelled', 'cancelled')], default='requested', max_length=10)),
-                ('created_at', models.DateTimeField(db_index=True)),
-                ('sent_at', models.DateTimeField(blank=True, null=True)),
-                ('received_at', models.DateTimeField(blank=True, null=True)),
-                ('discrepancy_note', models.CharField(blank=True, max_length=300)),
-                ('backorder', models.ForeignKey(blank=True, help_text='The backorder this transfer covers, when raised from a sourcing proposal.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='transfers', to='inventory.backorder')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('from_warehouse', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='transfers_out', to='inventory.warehouse')),
-                ('sent_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('to_warehouse', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='transfers_in', to='inventory.warehouse')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("requested", "requested"),
+                            ("sent", "picked and sent"),
+                            ("partial", "partly received"),
+                            ("received", "received"),
+                            ("cancelled", "cancelled"),
+                        ],
+                        default="requested",
+                        max_length=10,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(db_index=True)),
+                ("sent_at", models.DateTimeField(blank=True, null=True)),
+                ("received_at", models.DateTimeField(blank=True, null=True)),
+                ("discrepancy_note", models.CharField(blank=True, max_length=300)),
+                (
+                    "backorder",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The backorder this transfer covers, when raised from a sourcing proposal.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="transfers",
+                        to="inventory.backorder",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "from_warehouse",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="transfers_out",
+                        to="inventory.warehouse",
+                    ),
+                ),
+                (
+                    "sent_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "to_warehouse",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="transfers_in",
+                        to="inventory.warehouse",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='TransferOrderLine',
+            name="TransferOrderLine",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('quantity_requested', models.DecimalField(decimal_places=3, max_digits=14)),
-                ('quantity_sent', models.DecimalField(decimal_places=3, default=Decimal('0'), max_digits=14)),
-                ('quantity_received', models.DecimalField(decimal_places=3, default=Decimal('0'), max_digits=14)),
-                ('quantity_lost', models.DecimalField(decimal_places=3, default=Decimal('0'), help_text='Sent but never arrived.', max_digits=14)),
-                ('unit_cost', models.DecimalField(decimal_places=4, default=Decimal('0'), help_text='The cost the stock left with.', max_digits=14)),
-                ('out_movement', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='inventory.stockmovement')),
-                ('part', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='inventory.part')),
-                ('transfer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lines', to='inventory.transferorder')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("quantity_requested", models.DecimalField(decimal_places=3, max_digits=14)),
+                ("quantity_sent", models.DecimalField(decimal_places=3, default=Decimal("0"), max_digits=14)),
+                ("quantity_received", models.DecimalField(decimal_places=3, default=Decimal("0"), max_digits=14)),
+                (
+                    "quantity_lost",
+                    models.DecimalField(
+                        decimal_places=3, default=Decimal("0"), help_text="Sent but never arrived.", max_digits=14
+                    ),
+                ),
+                (
+                    "unit_cost",
+                    models.DecimalField(
+                        decimal_places=4, default=Decimal("0"), help_text="The cost the stock left with.", max_digits=14
+                    ),
+                ),
+                (
+                    "out_movement",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="inventory.stockmovement",
+                    ),
+                ),
+                (
+                    "part",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="inventory.part"
+                    ),
+                ),
+                (
+                    "transfer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="lines", to="inventory.transferorder"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['transfer_id', 'id'],
+                "ordering": ["transfer_id", "id"],
             },
         ),
         migrations.CreateModel(
-            name='WorkshopRequest',
+            name="WorkshopRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('state', models.CharField(choices=[('to_pick', 'to pick'), ('waiting', 'waiting for backorders'), ('done', 'done')], default='to_pick', max_length=10)),
-                ('created_at', models.DateTimeField(db_index=True)),
-                ('picked_at', models.DateTimeField(blank=True, null=True)),
-                ('picked_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('repair_order', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='requests', to='inventory.repairorder')),
-                ('requested_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='workshop_requests', to=settings.AUTH_USER_MODEL)),
-                ('warehouse', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='workshop_requests', to='inventory.warehouse')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("to_pick", "to pick"), ("waiting", "waiting for backorders"), ("done", "done")],
+                        default="to_pick",
+                        max_length=10,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(db_index=True)),
+                ("picked_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "picked_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "repair_order",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="requests", to="inventory.repairorder"
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="workshop_requests",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "warehouse",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="workshop_requests",
+                        to="inventory.warehouse",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='WorkshopRequestLine',
+            name="WorkshopRequestLine",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('quantity_requested', models.DecimalField(decimal_places=3, max_digits=14)),
-                ('quantity_supplied', models.DecimalField(decimal_places=3, help_text='Issued at once (the first pick).', max_digits=14)),
-                ('quantity_backordered', models.DecimalField(decimal_places=3, default=Decimal('0'), max_digits=14)),
-                ('quantity_filled', models.DecimalField(decimal_places=3, default=Decimal('0'), help_text='Back-ordered quantity issued since.', max_digits=14)),
-                ('quantity_lost', models.DecimalField(decimal_places=3, default=Decimal('0'), help_text='Cancelled by the requester.', max_digits=14)),
-                ('quantity_picked', models.DecimalField(decimal_places=3, default=Decimal('0'), help_text='Handed over to the workshop.', max_digits=14)),
-                ('unit_price', models.DecimalField(decimal_places=2, max_digits=12)),
-                ('sales_value', models.DecimalField(decimal_places=4, default=Decimal('0'), max_digits=18)),
-                ('cost_value', models.DecimalField(decimal_places=4, default=Decimal('0'), max_digits=18)),
-                ('hit', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='inventory.demandhit')),
-                ('part', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='workshop_request_lines', to='inventory.part')),
-                ('request', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lines', to='inventory.workshoprequest')),
-                ('requested_part', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='inventory.part')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("quantity_requested", models.DecimalField(decimal_places=3, max_digits=14)),
+                (
+                    "quantity_supplied",
+                    models.DecimalField(decimal_places=3, help_text="Issued at once (the first pick).", max_digits=14),
+                ),
+                ("quantity_backordered", models.DecimalField(decimal_places=3, default=Decimal("0"), max_digits=14)),
+                (
+                    "quantity_filled",
+                    models.DecimalField(
+                        decimal_places=3,
+                        default=Decimal("0"),
+                        help_text="Back-ordered quantity issued since.",
+                        max_digits=14,
+                    ),
+                ),
+                (
+                    "quantity_lost",
+                    models.DecimalField(
+                        decimal_places=3, default=Decimal("0"), help_text="Cancelled by the requester.", max_digits=14
+                    ),
+                ),
+                (
+                    "quantity_picked",
+                    models.DecimalField(
+                        decimal_places=3, default=Decimal("0"), help_text="Handed over to the workshop.", max_digits=14
+                    ),
+                ),
+                ("unit_price", models.DecimalField(decimal_places=2, max_digits=12)),
+                ("sales_value", models.DecimalField(decimal_places=4, default=Decimal("0"), max_digits=18)),
+                ("cost_value", models.DecimalField(decimal_places=4, default=Decimal("0"), max_digits=18)),
+                (
+                    "hit",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="inventory.demandhit",
+                    ),
+                ),
+                (
+                    "part",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="workshop_request_lines",
+                        to="inventory.part",
+                    ),
+                ),
+                (
+                    "request",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="lines",
+                        to="inventory.workshoprequest",
+                    ),
+                ),
+                (
+                    "requested_part",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="inventory.part"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['request_id', 'id'],
+                "ordering": ["request_id", "id"],
             },
         ),
         migrations.AddField(
-            model_name='backorder',
-            name='line',
-            field=models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='backorder', to='inventory.workshoprequestline'),
+            model_name="backorder",
+            name="line",
+            field=models.OneToOneField(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="backorder",
+                to="inventory.workshoprequestline",
+            ),
         ),
         migrations.CreateModel(
-            name='CounterSaleLine',
+            name="CounterSaleLine",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('quantity_requested', models.DecimalField(decimal_places=3, max_digits=14)),
-                ('quantity_supplied', models.DecimalField(decimal_places=3, max_digits=14)),
-                ('unit_price', models.DecimalField(decimal_places=2, max_digits=12)),
-                ('sales_value', models.DecimalField(decimal_places=4, default=Decimal('0'), max_digits=18)),
-                ('cost_value', models.DecimalField(decimal_places=4, default=Decimal('0'), max_digits=18)),
-                ('hit', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='inventory.demandhit')),
-                ('part', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='counter_sale_lines', to='inventory.part')),
-                ('requested_part', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='inventory.part')),
-                ('sale', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lines', to='inventory.countersale')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("quantity_requested", models.DecimalField(decimal_places=3, max_digits=14)),
+                ("quantity_supplied", models.DecimalField(decimal_places=3, max_digits=14)),
+                ("unit_price", models.DecimalField(decimal_places=2, max_digits=12)),
+                ("sales_value", models.DecimalField(decimal_places=4, default=Decimal("0"), max_digits=18)),
+                ("cost_value", models.DecimalField(decimal_places=4, default=Decimal("0"), max_digits=18)),
+                (
+                    "hit",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="inventory.demandhit",
+                    ),
+                ),
+                (
+                    "part",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="counter_sale_lines",
+                        to="inventory.part",
+                    ),
+                ),
+                (
+                    "requested_part",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="inventory.part"
+                    ),
+                ),
+                (
+                    "sale",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="lines", to="inventory.countersale"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['sale_id', 'id'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('quantity_requested__gt', 0)), name='csale_line_requested_positive'), models.CheckConstraint(condition=models.Q(('quantity_supplied__gte', 0), ('quantity_supplied__lte', models.F('quantity_requested'))), name='csale_line_supplied_within_requested')],
+                "ordering": ["sale_id", "id"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("quantity_requested__gt", 0)), name="csale_line_requested_positive"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("quantity_supplied__gte", 0), ("quantity_supplied__lte", models.F("quantity_requested"))
+                        ),
+                        name="csale_line_supplied_within_requested",
+                    ),
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='repairorder',
-            constraint=models.CheckConstraint(condition=models.Q(('closed_at__isnull', True), ('closed_at__gte', models.F('opened_at')), _connector='OR'), name='repair_order_closed_after_opened'),
+            model_name="repairorder",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("closed_at__isnull", True), ("closed_at__gte", models.F("opened_at")), _connector="OR"
+                ),
+                name="repair_order_closed_after_opened",
+            ),
         ),
         migrations.AddIndex(
-            model_name='transferorder',
-            index=models.Index(fields=['from_warehouse', 'state'], name='transfer_from_state_idx'),
+            model_name="transferorder",
+            index=models.Index(fields=["from_warehouse", "state"], name="transfer_from_state_idx"),
         ),
         migrations.AddIndex(
-            model_name='transferorder',
-            index=models.Index(fields=['to_warehouse', 'state'], name='transfer_to_state_idx'),
+            model_name="transferorder",
+            index=models.Index(fields=["to_warehouse", "state"], name="transfer_to_state_idx"),
         ),
         migrations.AddConstraint(
-            model_name='transferorder',
-            constraint=models.CheckConstraint(condition=models.Q(('from_warehouse', models.F('to_warehouse')), _negated=True), name='transfer_two_warehouses'),
+            model_name="transferorder",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("from_warehouse", models.F("to_warehouse")), _negated=True),
+                name="transfer_two_warehouses",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='transferorderline',
-            constraint=models.CheckConstraint(condition=models.Q(('quantity_requested__gt', 0)), name='transfer_line_requested_positive'),
+            model_name="transferorderline",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("quantity_requested__gt", 0)), name="transfer_line_requested_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='transferorderline',
-            constraint=models.CheckConstraint(condition=models.Q(('quantity_sent__gte', django.db.models.expressions.CombinedExpression(models.F('quantity_received'), '+', models.F('quantity_lost')))), name='transfer_line_not_over_received'),
+            model_name="transferorderline",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "quantity_sent__gte",
+                        django.db.models.expressions.CombinedExpression(
+                            models.F("quantity_received"), "+", models.F("quantity_lost")
+                        ),
+                    )
+                ),
+                name="transfer_line_not_over_received",
+            ),
         ),
         migrations.AddIndex(
-            model_name='workshoprequest',
-            index=models.Index(fields=['warehouse', 'state', 'created_at'], name='wreq_wh_state_idx'),
+            model_name="workshoprequest",
+            index=models.Index(fields=["warehouse", "state", "created_at"], name="wreq_wh_state_idx"),
         ),
         migrations.AddConstraint(
-            model_name='workshoprequestline',
-            constraint=models.CheckConstraint(condition=models.Q(('quantity_requested__gt', 0)), name='wreq_line_requested_positive'),
+            model_name="workshoprequestline",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("quantity_requested__gt", 0)), name="wreq_line_requested_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='workshoprequestline',
-            constraint=models.CheckConstraint(condition=models.Q(('quantity_requested', django.db.models.expressions.CombinedExpression(django.db.models.expressions.CombinedExpression(models.F('quantity_supplied'), '+', models.F('quantity_backordered')), '+', models.F('quantity_lost')))), name='wreq_line_quantities_add_up'),
+            model_name="workshoprequestline",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "quantity_requested",
+                        django.db.models.expressions.CombinedExpression(
+                            django.db.models.expressions.CombinedExpression(
+                                models.F("quantity_supplied"), "+", models.F("quantity_backordered")
+                            ),
+                            "+",
+                            models.F("quantity_lost"),
+                        ),
+                    )
+                ),
+                name="wreq_line_quantities_add_up",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='workshoprequestline',
-            constraint=models.CheckConstraint(condition=models.Q(('quantity_filled__lte', models.F('quantity_backordered'))), name='wreq_line_filled_within_backorder'),
+            model_name="workshoprequestline",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("quantity_filled__lte", models.F("quantity_backordered"))),
+                name="wreq_line_filled_within_backorder",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='workshoprequestline',
-            constraint=models.CheckConstraint(condition=models.Q(('quantity_picked__lte', django.db.models.expressions.CombinedExpression(models.F('quantity_supplied'), '+', models.F('quantity_filled')))), name='wreq_line_picked_within_supplied'),
+            model_name="workshoprequestline",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "quantity_picked__lte",
+                        django.db.models.expressions.CombinedExpression(
+                            models.F("quantity_supplied"), "+", models.F("quantity_filled")
+                        ),
+                    )
+                ),
+                name="wreq_line_picked_within_supplied",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='workshoprequestline',
-            constraint=models.CheckConstraint(condition=models.Q(('unit_price__gte', 0)), name='wreq_line_price_not_negative'),
+            model_name="workshoprequestline",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("unit_price__gte", 0)), name="wreq_line_price_not_negative"
+            ),
         ),
         migrations.AddIndex(
-            model_name='backorder',
-            index=models.Index(fields=['warehouse', 'part', 'state', 'requested_at'], name='backorder_fill_order_idx'),
+            model_name="backorder",
+            index=models.Index(fields=["warehouse", "part", "state", "requested_at"], name="backorder_fill_order_idx"),
         ),
         migrations.AddConstraint(
-            model_name='backorder',
-            constraint=models.CheckConstraint(condition=models.Q(('quantity__gt', 0)), name='backorder_quantity_positive'),
+            model_name="backorder",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("quantity__gt", 0)), name="backorder_quantity_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='backorder',
-            constraint=models.CheckConstraint(condition=models.Q(('quantity__gte', django.db.models.expressions.CombinedExpression(models.F('quantity_filled'), '+', models.F('quantity_cancelled')))), name='backorder_not_overfilled'),
+            model_name="backorder",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "quantity__gte",
+                        django.db.models.expressions.CombinedExpression(
+                            models.F("quantity_filled"), "+", models.F("quantity_cancelled")
+                        ),
+                    )
+                ),
+                name="backorder_not_overfilled",
+            ),
         ),
     ]
