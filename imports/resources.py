@@ -15,7 +15,7 @@ from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, NotRequired, TypedDict, TypeVar
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import BooleanField, Q
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
@@ -527,6 +527,33 @@ class OpeningStockResource(ImportResource):
         super().__init__(**kwargs)
         self.seen: dict[tuple[int, int], int] = {}
 
+    def receive_new_in_bulk(self, rows, levels):
+        """Balances for parts with no stock yet go in as one bulk receipt per chunk.
+
+        Returns the rows still to post one by one: changed balances, and, if the
+        bulk receipt refuses anything, every row (so the refusal lands on its row).
+        """
+        fresh = [
+            r
+            for r in rows
+            if (levels.get((r[1].pk, r[2].pk)) is None or levels[(r[1].pk, r[2].pk)].on_hand == 0) and r[3] > 0
+        ]
+        if not fresh:
+            return rows
+        try:
+            with transaction.atomic():
+                inventory_services.stock_receive_bulk(
+                    lines=[(part, warehouse, quantity, cost, bin) for _, part, warehouse, quantity, cost, bin in fresh],
+                    user=self.user,
+                    document_type="opening_balance",
+                    document_ref=self.label,
+                )
+        except InventoryError:
+            return rows
+        self.report.created += len(fresh)
+        posted = {id(r) for r in fresh}
+        return [r for r in rows if id(r) not in posted]
+
     def process(self, chunk) -> None:
         parts = self.parts_for(chunk)
         rows: list[tuple[int, Part, Warehouse, Decimal, Decimal, Bin | None]] = []
@@ -553,6 +580,7 @@ class OpeningStockResource(ImportResource):
                 part_id__in={r[1].pk for r in rows}, warehouse_id__in={r[2].pk for r in rows}
             )
         }
+        rows = self.receive_new_in_bulk(rows, levels)
         for row, part, warehouse, quantity, unit_cost, bin in rows:
             level = levels.get((part.pk, warehouse.pk))
             on_hand = level.on_hand if level else ZERO
