@@ -760,58 +760,50 @@ def stock_movement_reverse(
         raise AlreadyReversed(f"Movement {movement.pk} has already been reversed.") from error
 
 
-def stock_quarantine(*, part: Part, warehouse: Warehouse, quantity: Decimal) -> StockLevel:
-    """Freeze stock that is on hand: it stays on hand but is no longer available."""
+def _hold(part: Part, warehouse: Warehouse, quantity: Decimal, *, bucket: str, held: bool) -> StockLevel:
+    """Move stock between available and a held bucket (``quarantined`` or ``reserved``) of one level.
+
+    Holding takes only available stock; giving back takes only what the bucket holds.
+    """
     quantity = _check_quantity(part, quantity)
     with transaction.atomic():
         level = _locked(part, warehouse)
-        if quantity > level.available:
+        current = getattr(level, bucket)
+        if held and quantity > level.available:
             raise InsufficientStock(
                 part=part.number, warehouse=warehouse.code, available=level.available, requested=quantity
             )
-        level.quarantined += quantity
-        level.save(update_fields=["quarantined"])
+        if not held and quantity > current:
+            raise InvalidQuantity(_HOLD_SHORT[bucket].format(qty=current.normalize(), part=part, warehouse=warehouse))
+        setattr(level, bucket, current + quantity if held else current - quantity)
+        level.save(update_fields=[bucket])
         return level
+
+
+_HOLD_SHORT = {
+    "quarantined": "Only {qty:f} of {part.number} is quarantined in {warehouse.code}.",
+    "reserved": "Only {qty:f} of {part.number} is reserved.",
+}
+
+
+def stock_quarantine(*, part: Part, warehouse: Warehouse, quantity: Decimal) -> StockLevel:
+    """Freeze stock that is on hand: it stays on hand but is no longer available."""
+    return _hold(part, warehouse, quantity, bucket="quarantined", held=True)
 
 
 def stock_quarantine_release(*, part: Part, warehouse: Warehouse, quantity: Decimal) -> StockLevel:
     """Make quarantined stock available again (it passed inspection)."""
-    quantity = _check_quantity(part, quantity)
-    with transaction.atomic():
-        level = _locked(part, warehouse)
-        if quantity > level.quarantined:
-            raise InvalidQuantity(
-                f"Only {level.quarantined.normalize():f} of {part.number} is quarantined in {warehouse.code}."
-            )
-        level.quarantined -= quantity
-        level.save(update_fields=["quarantined"])
-        return level
+    return _hold(part, warehouse, quantity, bucket="quarantined", held=False)
 
 
 def stock_reserve(*, part: Part, warehouse: Warehouse, quantity: Decimal) -> StockLevel:
     """Hold available stock for a document (a pick in progress)."""
-    quantity = _check_quantity(part, quantity)
-    with transaction.atomic():
-        level = _locked(part, warehouse)
-        if quantity > level.available:
-            raise InsufficientStock(
-                part=part.number, warehouse=warehouse.code, available=level.available, requested=quantity
-            )
-        level.reserved += quantity
-        level.save(update_fields=["reserved"])
-        return level
+    return _hold(part, warehouse, quantity, bucket="reserved", held=True)
 
 
 def stock_unreserve(*, part: Part, warehouse: Warehouse, quantity: Decimal) -> StockLevel:
     """Give back a reservation."""
-    quantity = _check_quantity(part, quantity)
-    with transaction.atomic():
-        level = _locked(part, warehouse)
-        if quantity > level.reserved:
-            raise InvalidQuantity(f"Only {level.reserved.normalize():f} of {part.number} is reserved.")
-        level.reserved -= quantity
-        level.save(update_fields=["reserved"])
-        return level
+    return _hold(part, warehouse, quantity, bucket="reserved", held=False)
 
 
 @transaction.atomic
