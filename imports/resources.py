@@ -26,7 +26,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from inventory import services as inventory_services
 from inventory.bounds import MAX_COST, MAX_PRICE, MAX_QUANTITY, too_large
 from inventory.exceptions import InventoryError
-from inventory.models import Bin, DemandHit, DemandSource, Part, StockLevel, Unit, Warehouse, normalize_part_number
+from inventory.models import Bin, DemandHit, DemandSource, Part, Unit, Warehouse, normalize_part_number
 from inventory.selectors import parts_current_bulk
 
 from .models import ImportKind
@@ -527,33 +527,6 @@ class OpeningStockResource(ImportResource):
         super().__init__(**kwargs)
         self.seen: dict[tuple[int, int], int] = {}
 
-    def receive_new_in_bulk(self, rows, levels):
-        """Balances for parts with no stock yet go in as one bulk receipt per chunk.
-
-        Returns the rows still to post one by one: changed balances, and, if the
-        bulk receipt refuses anything, every row (so the refusal lands on its row).
-        """
-        fresh = [
-            r
-            for r in rows
-            if (levels.get((r[1].pk, r[2].pk)) is None or levels[(r[1].pk, r[2].pk)].on_hand == 0) and r[3] > 0
-        ]
-        if not fresh:
-            return rows
-        try:
-            with transaction.atomic():
-                inventory_services.stock_receive_bulk(
-                    lines=[(part, warehouse, quantity, cost, bin) for _, part, warehouse, quantity, cost, bin in fresh],
-                    user=self.user,
-                    document_type="opening_balance",
-                    document_ref=self.label,
-                )
-        except InventoryError:
-            return rows
-        self.report.created += len(fresh)
-        posted = {id(r) for r in fresh}
-        return [r for r in rows if id(r) not in posted]
-
     def process(self, chunk) -> None:
         parts = self.parts_for(chunk)
         rows: list[tuple[int, Part, Warehouse, Decimal, Decimal, Bin | None]] = []
@@ -574,57 +547,36 @@ class OpeningStockResource(ImportResource):
             if check.failed:
                 continue
             rows.append((row, _checked(part), _checked(warehouse), _checked(quantity), _checked(unit_cost), bin))
-        levels = {
-            (level.part_id, level.warehouse_id): level
-            for level in StockLevel.objects.filter(
-                part_id__in={r[1].pk for r in rows}, warehouse_id__in={r[2].pk for r in rows}
-            )
-        }
-        rows = self.receive_new_in_bulk(rows, levels)
-        for row, part, warehouse, quantity, unit_cost, bin in rows:
-            level = levels.get((part.pk, warehouse.pk))
-            on_hand = level.on_hand if level else ZERO
-            delta = quantity - on_hand
+        _apply_in_bulk(self.report, rows, self.post, columns=self.COLUMNS, fallback="quantity")
+
+    def post(self, rows) -> list[inventory_services.Outcome]:
+        return inventory_services.stock_opening_balances_bulk(
+            balances=[row[1:] for row in rows], user=self.user, document_ref=self.label
+        )
+
+
+def _apply_in_bulk(report: ImportReport, rows: list, post, *, columns: dict[str, str], fallback: str) -> None:
+    """Apply a chunk's checked rows with one call of a bulk service, counting its outcome per row.
+
+    When the service refuses the chunk, the rows go through it again one at a
+    time (each in its own savepoint) so that every refusal lands on its row;
+    the file is then refused as a whole anyway.
+    """
+    if not rows:
+        return
+    try:
+        with transaction.atomic():
+            outcomes = post(rows)
+    except InventoryError:
+        outcomes = []
+        for one in rows:
             try:
-                if delta == 0:
-                    outcome = "unchanged"
-                elif on_hand == 0:
-                    inventory_services.stock_receive(
-                        part=part,
-                        warehouse=warehouse,
-                        quantity=quantity,
-                        unit_cost=unit_cost,
-                        user=self.user,
-                        bin=bin,
-                        document_type="opening_balance",
-                        document_ref=self.label,
-                    )
-                    outcome = "created"
-                else:
-                    inventory_services.stock_adjust(
-                        part=part,
-                        warehouse=warehouse,
-                        quantity=delta,
-                        user=self.user,
-                        reason="Opening balance import",
-                        unit_cost=unit_cost if delta > 0 else None,
-                        document_ref=self.label,
-                    )
-                    outcome = "updated"
-                if bin is not None and (level is None or level.default_bin_id != bin.pk):
-                    # keep the level's limits (a new level has none); only the default bin changes
-                    inventory_services.stock_level_set_limits(
-                        part=part,
-                        warehouse=warehouse,
-                        min_qty=level.min_qty if level else ZERO,
-                        max_qty=level.max_qty if level else ZERO,
-                        default_bin=bin,
-                    )
-                    outcome = "updated" if outcome == "unchanged" else outcome
+                with transaction.atomic():
+                    outcomes += post([one])
             except InventoryError as error:
-                self.report.error(row, _column_of(error, self.COLUMNS, "quantity"), error.message)
-                continue
-            setattr(self.report, outcome, getattr(self.report, outcome) + 1)
+                report.error(one[0], _column_of(error, columns, fallback), error.message)
+    for outcome in outcomes:
+        setattr(report, outcome.value, getattr(report, outcome.value) + 1)
 
 
 class StockParametersResource(ImportResource):
@@ -674,32 +626,11 @@ class StockParametersResource(ImportResource):
             if check.failed:
                 continue
             rows.append((row, _checked(part), _checked(warehouse), _checked(min_qty), _checked(max_qty), bin))
-        levels = {
-            (level.part_id, level.warehouse_id): level
-            for level in StockLevel.objects.filter(
-                part_id__in={r[1].pk for r in rows}, warehouse_id__in={r[2].pk for r in rows}
-            )
-        }
-        for row, part, warehouse, min_qty, max_qty, bin in rows:
-            level = levels.get((part.pk, warehouse.pk))
-            if (
-                level is not None
-                and (level.min_qty, level.max_qty) == (min_qty, max_qty)
-                and (bin is None or level.default_bin_id == bin.pk)
-            ):
-                self.report.unchanged += 1
-                continue
-            try:
-                inventory_services.stock_level_set_limits(
-                    part=part, warehouse=warehouse, min_qty=min_qty, max_qty=max_qty, default_bin=bin
-                )
-            except InventoryError as error:
-                self.report.error(row, _column_of(error, self.COLUMNS, "min_qty"), error.message)
-                continue
-            if level is None:
-                self.report.created += 1
-            else:
-                self.report.updated += 1
+        _apply_in_bulk(self.report, rows, self.post, columns=self.COLUMNS, fallback="min_qty")
+
+    @staticmethod
+    def post(rows) -> list[inventory_services.Outcome]:
+        return inventory_services.stock_level_set_parameters_bulk(parameters=[row[1:] for row in rows])
 
 
 # The hit fields an imported demand line is compared on (see DemandHistoryResource.COMPARED).

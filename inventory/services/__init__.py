@@ -1,5 +1,6 @@
 """Every write of the inventory app. Import services from here: ``from inventory import services``."""
 
+from .bulk import Outcome, stock_level_set_parameters_bulk, stock_opening_balances_bulk, stock_receive_bulk
 from .catalogue import _check_supersession, part_create, part_supersede, part_update
 from .demand import (
     DemandLine,
@@ -24,7 +25,6 @@ from .stock import (
     stock_quarantine,
     stock_quarantine_release,
     stock_receive,
-    stock_receive_bulk,
     stock_reserve,
     stock_return_to_supplier,
     stock_scrap,
@@ -43,6 +43,7 @@ from .transfers import (
 
 __all__ = [
     "DemandLine",
+    "Outcome",
     "PriceOverrideNotPermitted",
     "_check_supersession",
     "backorder_cancel",
@@ -64,7 +65,9 @@ __all__ = [
     "stock_issue",
     "stock_level_set_limits",
     "stock_level_set_limits_bulk",
+    "stock_level_set_parameters_bulk",
     "stock_movement_reverse",
+    "stock_opening_balances_bulk",
     "stock_quarantine",
     "stock_quarantine_release",
     "stock_receive",
