@@ -331,60 +331,6 @@ def stock_receive(
     return _idempotent(idempotency_key, _same(MovementKind.RECEIPT, part, warehouse, quantity), post)
 
 
-def stock_receive_bulk(
-    *,
-    lines: list[tuple[Part, Warehouse, Decimal, Decimal, Bin | None]],
-    user,
-    document_type: str = "receipt",
-    document_ref: str = "",
-    posted_at: datetime | None = None,
-) -> list[StockMovement]:
-    """Receive many (part, warehouse, quantity, unit cost, bin) lines in one transaction.
-
-    The same ledger rules as ``stock_receive`` (each line re-averages its level's
-    cost, in the order given), but all levels are locked at once in key order
-    and the movements and levels are written in bulk: for opening balances and
-    other large loads. A given bin also becomes the level's default bin when it
-    has none. Any refused line refuses them all.
-    """
-    checked = []
-    for part, warehouse, quantity, unit_cost, bin in lines:
-        _check_bin(bin, warehouse)
-        checked.append((part, warehouse, _check_quantity(part, quantity), _check_cost(unit_cost), bin))
-    if not checked:
-        return []
-    now = posted_at or timezone.now()
-    with transaction.atomic():
-        levels = lock_stock_levels(pairs=[(part.pk, warehouse.pk) for part, warehouse, *_ in checked])
-        movements = []
-        for part, warehouse, quantity, unit_cost, bin in checked:
-            level = levels[(part.pk, warehouse.pk)]
-            level.part, level.warehouse = part, warehouse
-            if bin is not None and level.default_bin_id is None:
-                level.default_bin = bin
-            cost, value = _apply(_Line(MovementKind.RECEIPT, level, quantity, unit_cost=unit_cost), now=now)
-            movements.append(
-                StockMovement(
-                    part=part,
-                    warehouse=warehouse,
-                    bin=bin,
-                    kind=MovementKind.RECEIPT,
-                    quantity=quantity,
-                    unit_cost=cost,
-                    value=value,
-                    user=user,
-                    posted_at=now,
-                    document_type=document_type,
-                    document_ref=document_ref,
-                )
-            )
-        StockMovement.objects.bulk_create(movements, batch_size=1000)
-        StockLevel.objects.bulk_update(list(levels.values()), [*_POSTED_FIELDS, "default_bin"], batch_size=1000)
-        for level in levels.values():
-            _fill_backorders(level, user, posted_at)
-    return movements
-
-
 def _take_out(
     kind: str,
     *,
