@@ -768,7 +768,9 @@ class DemandHistoryResource(ImportResource):
         serving = parts_current_bulk(list({r["requested_part"].pk: r["requested_part"] for r in rows}.values()))
         existing = {
             (hit.warehouse_id, hit.document_ref, hit.requested_part_id): hit
+            # requested_part is part of the key and indexed: without it each chunk read every hit of the warehouse
             for hit in DemandHit.objects.filter(
+                _any("requested_part_id", list({r["requested_part"].pk for r in rows})),
                 source=DemandSource.IMPORT,
                 warehouse_id__in={r["warehouse"].pk for r in rows},
                 document_ref__in={r["document_ref"] for r in rows},
