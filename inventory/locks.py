@@ -16,6 +16,9 @@ from django.db import connection
 from django.db.transaction import TransactionManagementError
 
 from .models import StockLevel
+from .rows import columns, instance, quote
+
+__all__ = ["lock_stock_levels", "quote"]
 
 
 def lock_stock_levels(*, pairs: Iterable[tuple[int, int]]) -> dict[tuple[int, int], StockLevel]:
@@ -39,49 +42,30 @@ def lock_stock_levels(*, pairs: Iterable[tuple[int, int]]) -> dict[tuple[int, in
 def _select_locked(pairs: list[tuple[int, int]]) -> dict[tuple[int, int], StockLevel]:
     if connection.get_autocommit():
         raise TransactionManagementError("Stock levels are locked inside transaction.atomic only.")
-    sql, attnames, converters = _select_sql(len(pairs))
     with connection.cursor() as cursor:
-        cursor.execute(sql, [ident for pair in pairs for ident in pair])
+        cursor.execute(_select_sql(len(pairs)), [ident for pair in pairs for ident in pair])
         rows = cursor.fetchall()
     levels = {}
     for row in rows:
-        if converters:  # none on PostgreSQL; SQLite hands decimals back as floats
-            row = list(row)
-            for index, functions, column in converters:
-                for convert in functions:
-                    row[index] = convert(row[index], column, connection)
-        level = StockLevel.from_db(connection.alias, attnames, row)
+        level = instance(StockLevel, row)
         levels[(level.part_id, level.warehouse_id)] = level
     return levels
 
 
-def quote(name: str | None) -> str:
-    """A column or table name from model metadata, quoted for the connection's SQL."""
-    return connection.ops.quote_name(str(name))
-
-
 @lru_cache(maxsize=64)
-def _select_sql(count: int) -> tuple[str, list[str], list[tuple]]:
-    """``SELECT … FOR UPDATE`` of ``count`` (part, warehouse) pairs in id order, with the column converters.
+def _select_sql(count: int) -> str:
+    """``SELECT … FOR UPDATE`` of ``count`` (part, warehouse) pairs in id order.
 
     Built once per pair count from the model's own columns (fields added later
     are included) and reused: compiling a queryset on every posting cost more
     CPU than the rest of the posting together (see bench/posting.py).
     """
     meta = StockLevel._meta
-    fields = meta.concrete_fields
     part = quote(meta.get_field("part").column)
     warehouse = quote(meta.get_field("warehouse").column)
     where = " OR ".join([f"({part} = %s AND {warehouse} = %s)"] * count)
     lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
-    columns = ", ".join(quote(field.column) for field in fields)
+    select, _attnames, _converters = columns(StockLevel)
     table, pk = quote(meta.db_table), quote(meta.pk.column)
     # Identifiers come from the model's metadata; the ids are parameters.
-    sql = f"SELECT {columns} FROM {table} WHERE {where} ORDER BY {pk}{lock}"  # noqa: S608
-    converters = []
-    for index, field in enumerate(fields):
-        column = field.get_col(meta.db_table)
-        functions = connection.ops.get_db_converters(column) + field.get_db_converters(connection)
-        if functions:
-            converters.append((index, functions, column))
-    return sql, [field.attname for field in fields], converters
+    return f"SELECT {select} FROM {table} WHERE {where} ORDER BY {pk}{lock}"  # noqa: S608

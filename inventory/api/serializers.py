@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING, Any
 
 from rest_framework import serializers
 
+from inventory.api.fields import FieldsBuiltOnce, ModelIdField
 from inventory.models import (
     Bin,
     MovementKind,
@@ -23,13 +24,13 @@ QTY: dict[str, Any] = {"max_digits": 14, "decimal_places": 3}
 COST: dict[str, Any] = {"max_digits": 14, "decimal_places": 4}
 
 
-class PartBriefSerializer(serializers.ModelSerializer):
+class PartBriefSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     class Meta:
         model = Part
         fields = ["id", "number", "description"]
 
 
-class PartSerializer(serializers.ModelSerializer):
+class PartSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     superseded_by = PartBriefSerializer(read_only=True, allow_null=True)
     current = serializers.SerializerMethodField(
         help_text="The part that serves a request for this one (end of the supersession chain)."
@@ -110,7 +111,7 @@ class NeighbourSerializer(serializers.ModelSerializer):
         fields = ["code", "transfer_lead_time_days"]
 
 
-class WarehouseSerializer(serializers.ModelSerializer):
+class WarehouseSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     # DRF's metaclass moves declared fields off the class, so this API field does not replace Field.parent.
     parent: "serializers.SlugRelatedField[Warehouse]" = serializers.SlugRelatedField(  # type: ignore[assignment]
         slug_field="code", read_only=True, allow_null=True
@@ -122,7 +123,7 @@ class WarehouseSerializer(serializers.ModelSerializer):
         fields = ["id", "code", "name", "echelon", "parent", "is_active", "neighbours"]
 
 
-class BinSerializer(serializers.ModelSerializer):
+class BinSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     warehouse: "serializers.SlugRelatedField[Warehouse]" = serializers.SlugRelatedField(
         slug_field="code", read_only=True
     )
@@ -132,7 +133,7 @@ class BinSerializer(serializers.ModelSerializer):
         fields = ["id", "warehouse", "code", "is_active"]
 
 
-class StockLevelSerializer(serializers.ModelSerializer):
+class StockLevelSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     part = PartBriefSerializer(read_only=True)
     warehouse: "serializers.SlugRelatedField[Warehouse]" = serializers.SlugRelatedField(
         slug_field="code", read_only=True
@@ -170,7 +171,7 @@ class StockLimitsSerializer(serializers.Serializer):
     max_qty = serializers.DecimalField(**QTY, min_value=Decimal("0"))
 
 
-class MovementSerializer(serializers.ModelSerializer):
+class MovementSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     part = PartBriefSerializer(read_only=True)
     warehouse: "serializers.SlugRelatedField[Warehouse]" = serializers.SlugRelatedField(
         slug_field="code", read_only=True
@@ -205,7 +206,7 @@ class MovementSerializer(serializers.ModelSerializer):
 
 
 class _PostingSerializer(serializers.Serializer):
-    part = serializers.PrimaryKeyRelatedField(queryset=Part.objects.all())
+    part = ModelIdField(Part)
     quantity = serializers.DecimalField(**QTY, min_value=Decimal("0.001"))
     document_ref = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
 
@@ -218,28 +219,26 @@ def _check_bin(attrs: dict, warehouse_field: str) -> dict:
 
 
 class ReceiptSerializer(_PostingSerializer):
-    warehouse = serializers.PrimaryKeyRelatedField(queryset=Warehouse.objects.all())
+    warehouse = ModelIdField(Warehouse)
     unit_cost = serializers.DecimalField(**COST, min_value=Decimal("0"))
-    bin = serializers.PrimaryKeyRelatedField(queryset=Bin.objects.all(), required=False, allow_null=True)
+    bin = ModelIdField(Bin, required=False, allow_null=True)
 
     def validate(self, attrs):
         return _check_bin(attrs, "warehouse")
 
 
 class IssueSerializer(_PostingSerializer):
-    warehouse = serializers.PrimaryKeyRelatedField(queryset=Warehouse.objects.all())
-    bin = serializers.PrimaryKeyRelatedField(queryset=Bin.objects.all(), required=False, allow_null=True)
+    warehouse = ModelIdField(Warehouse)
+    bin = ModelIdField(Bin, required=False, allow_null=True)
 
     def validate(self, attrs):
         return _check_bin(attrs, "warehouse")
 
 
 class TransferSerializer(_PostingSerializer):
-    from_warehouse = serializers.PrimaryKeyRelatedField(queryset=Warehouse.objects.all())
-    to_warehouse = serializers.PrimaryKeyRelatedField(queryset=Warehouse.objects.all())
-    bin = serializers.PrimaryKeyRelatedField(
-        queryset=Bin.objects.all(), required=False, allow_null=True, help_text="Bin at the destination."
-    )
+    from_warehouse = ModelIdField(Warehouse)
+    to_warehouse = ModelIdField(Warehouse)
+    bin = ModelIdField(Bin, required=False, allow_null=True, help_text="Bin at the destination.")
 
     def validate(self, attrs):
         if attrs["from_warehouse"].pk == attrs["to_warehouse"].pk:
@@ -248,8 +247,8 @@ class TransferSerializer(_PostingSerializer):
 
 
 class AdjustmentSerializer(serializers.Serializer):
-    part = serializers.PrimaryKeyRelatedField(queryset=Part.objects.all())
-    warehouse = serializers.PrimaryKeyRelatedField(queryset=Warehouse.objects.all())
+    part = ModelIdField(Part)
+    warehouse = ModelIdField(Warehouse)
     quantity = serializers.DecimalField(**QTY, help_text="Signed: negative reduces stock.")
     unit_cost = serializers.DecimalField(**COST, min_value=Decimal("0"), required=False, allow_null=True)
     reason = serializers.CharField(max_length=200)
