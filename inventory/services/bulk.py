@@ -85,7 +85,11 @@ def _lock_levels(
             .values_list("part_id", "warehouse_id")
             .iterator()
         )
-        locked = lock_stock_levels(pairs=[pair for pair in wanted if pair in existing or pair in set(missing_ok)])
+        creatable = set(missing_ok)
+        kept = [pair for pair in wanted if pair in existing or pair in creatable]
+        locked: dict[tuple[int, int], StockLevel] = {}
+        for start in range(0, len(kept), 200):  # SQLite refuses an OR of thousands of conditions
+            locked.update(lock_stock_levels(pairs=kept[start : start + 200]))
         return locked, {pair for pair in missing_ok if pair not in existing}
     meta = StockLevel._meta
     table = _q(meta.db_table)
