@@ -281,6 +281,19 @@ def _tune_session() -> None:
         cursor.execute("SELECT set_config('jit', 'off', true), set_config('work_mem', %s, true)", [CLOSE_WORK_MEM])
 
 
+def _sorted_aggregates() -> None:
+    """GROUP BY on a sort for the rest of this step's transaction, not in a hash table.
+
+    A hash table keeps every group's numeric sums alive at once: for 100,000
+    pairs (or 360,000 pair-months) with several sums each that is hundreds of
+    megabytes, slow to build and spilled to disk at ``work_mem``. Sorted, the
+    groups come one after another and reuse one set of sums: the planner's
+    cost model does not see that difference.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('enable_hashagg', 'off', true)")
+
+
 def _analyze(model) -> None:
     """Fresh statistics for the rows a step just wrote, so the next step plans its joins on real counts."""
     with connection.cursor() as cursor:
@@ -315,8 +328,10 @@ def _step_stock(run: MonthClose) -> None:
 
     A movement counts in every month end after it: ``12 - width_bucket`` is
     that number among the last 12 month ends, so the average of the 12
-    month-end values is one weighted sum instead of 12 passes.
+    month-end values is one weighted sum instead of 12 passes. The GROUP BY
+    runs on a sort (``_sorted_aggregates``).
     """
+    _sorted_aggregates()
     _execute(
         f"""
         INSERT INTO {StockMonthEnd._meta.db_table}
@@ -336,8 +351,19 @@ def _step_stock(run: MonthClose) -> None:
     _analyze(StockMonthEnd)
 
 
+# The 12 months of the classification window, numbered 1 to 12 by ``width_bucket`` over their 13 bounds.
+WINDOW_MONTHS = 12
+
+
 def _step_classes(run: MonthClose) -> None:
-    """Grade every part and warehouse with demand or stock (rules of ``kpis.classification``), in SQL."""
+    """Grade every part and warehouse with demand or stock (rules of ``kpis.classification``), in SQL.
+
+    The 12-month demand is read once and rolled up twice, per pair and month
+    (the month numbered by ``width_bucket``, not truncated in the time zone
+    row by row) and then per pair. Both GROUP BYs run on one sort: hashing
+    360,000 groups of numeric sums builds a table of hundreds of megabytes
+    (spilled to disk at ``work_mem``), where sorted groups reuse one state.
+    """
     thresholds = ClassThresholds.objects.get_or_create(pk=1)[0]
     previous = (
         MonthClose.objects.filter(month=add_months(run.month, -1), is_published=True)
@@ -353,12 +379,14 @@ def _step_classes(run: MonthClose) -> None:
         "reorder_period": thresholds.reorder_period_months,
         "previous_run": previous,
         "ln_factorials": LN_FACTORIALS,
+        "window_month_starts": [month_start(add_months(run.month, offset)) for offset in range(1 - WINDOW_MONTHS, 2)],
     }
     poisson = POISSON_CDF_SQL.format(lam="g.lam", available="g.available", terms=POISSON_TERMS)
+    _sorted_aggregates()
     _execute(
         f"""
         WITH monthly AS (
-            SELECT h.warehouse_id, h.part_id, date_trunc('month', h.occurred_at AT TIME ZONE %(tz)s) AS m,
+            SELECT h.warehouse_id, h.part_id, width_bucket(h.occurred_at, %(window_month_starts)s::timestamptz[]),
                    count(*) AS hits, sum(h.quantity_requested) AS q, sum(h.cost_value) AS cost
             FROM {DemandHit._meta.db_table} h
             WHERE h.occurred_at >= %(window_start)s AND h.occurred_at < %(end)s
