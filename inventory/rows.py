@@ -70,3 +70,33 @@ def by_pk(model: type[M], pk: Any) -> M | None:
         cursor.execute(_by_pk_sql(model), [pk])
         row = cursor.fetchone()
     return None if row is None else instance(model, row)
+
+
+@lru_cache(maxsize=64)
+def _by_pks_sql(models: tuple[type[Model], ...]) -> str:
+    selects, joins = [], []
+    for index, model in enumerate(models):
+        meta, alias = model._meta, f"r{index}"
+        select, _attnames, _converters = columns(model, alias=alias)
+        selects.append(select)
+        joins.append(f"LEFT JOIN {quote(meta.db_table)} {alias} ON {alias}.{quote(meta.pk.column)} = %s")
+    # Identifiers come from the models' metadata; the keys are parameters.
+    return f"SELECT {', '.join(selects)} FROM (SELECT 1) AS one {' '.join(joins)}"  # noqa: S608
+
+
+def by_pks(wanted: Sequence[tuple[type[Model], Any]]) -> list[Model | None]:
+    """Rows of several models, one per (model, pk), in one statement; None where there is no such row."""
+    if not wanted:
+        return []
+    models = tuple(model for model, _pk in wanted)
+    with connection.cursor() as cursor:
+        cursor.execute(_by_pks_sql(models), [pk for _model, pk in wanted])
+        row = cursor.fetchone()
+    found: list[Model | None] = []
+    offset = 0
+    for model in models:
+        _select, attnames, _converters = columns(model)
+        pk_index = attnames.index(model._meta.pk.attname)
+        found.append(None if row[offset + pk_index] is None else instance(model, row, offset))
+        offset += len(attnames)
+    return found

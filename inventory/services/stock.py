@@ -213,6 +213,9 @@ def _post(
                 ),
             )
         )
+    if len(movements) == 1 and connection.vendor == "postgresql":
+        _insert_movement(movements[0], posted=lines[0].level)
+        return movements
     if len(movements) == 1:
         _insert_movement(movements[0])
     else:
@@ -244,10 +247,25 @@ def _movement_insert() -> tuple[str, list]:
     return f"INSERT INTO {table} ({columns}) VALUES ({values}) RETURNING {pk}", fields  # noqa: S608
 
 
-def _insert_movement(movement: StockMovement) -> None:
-    """``movement.save(force_insert=True)``: every concrete column, from SQL built once from the model."""
+@lru_cache(maxsize=1)
+def _movement_insert_and_level_update() -> str:
+    """The movement's INSERT and its level's UPDATE in one statement (one round trip; PostgreSQL)."""
+    insert, _fields = _movement_insert()
+    update, _fields = _posted_update()
+    pk = quote(StockMovement._meta.pk.column)
+    return f"WITH moved AS ({insert}), posted AS ({update}) SELECT {pk} FROM moved"  # noqa: S608
+
+
+def _insert_movement(movement: StockMovement, *, posted: StockLevel | None = None) -> None:
+    """``movement.save(force_insert=True)``: every concrete column, from SQL built once from the model.
+
+    With ``posted``, that level's posted fields are written in the same statement.
+    """
     sql, fields = _movement_insert()
     params = [field.get_db_prep_save(field.pre_save(movement, add=True), connection) for field in fields]
+    if posted is not None:
+        sql = _movement_insert_and_level_update()
+        params += _posted_params(posted)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         movement.pk = cursor.fetchone()[0]
@@ -257,10 +275,15 @@ def _insert_movement(movement: StockMovement) -> None:
 
 def _save_posted(level: StockLevel) -> None:
     """``level.save(update_fields=_POSTED_FIELDS)`` without compiling a query on every posting."""
-    sql, fields = _posted_update()
-    params = [field.get_db_prep_save(getattr(level, field.attname), connection) for field in fields]
+    sql, _fields = _posted_update()
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, level.pk])
+        cursor.execute(sql, _posted_params(level))
+
+
+def _posted_params(level: StockLevel) -> list:
+    """The parameters of ``_posted_update()`` for ``level``: its posted fields, then its id."""
+    _sql, fields = _posted_update()
+    return [*(field.get_db_prep_save(getattr(level, field.attname), connection) for field in fields), level.pk]
 
 
 def _locked(part: Part, warehouse: Warehouse) -> StockLevel:

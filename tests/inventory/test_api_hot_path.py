@@ -115,3 +115,31 @@ def test_unknown_token_and_inactive_user_are_401(make_user, store, part):
     assert answer.status_code == 401
     assert answer.json()["detail"] == "Invalid token."
     assert StockMovement.objects.count() == 0
+
+
+def test_the_ids_of_a_posting_are_read_in_one_statement(store, part, django_assert_num_queries):
+    bin = BinFactory(warehouse=store)
+    serializer = ReceiptSerializer(
+        data={"part": part.pk, "warehouse": store.pk, "bin": bin.pk, "quantity": "1", "unit_cost": "1"}
+    )
+    with django_assert_num_queries(1):
+        assert serializer.is_valid(), serializer.errors
+    assert (serializer.validated_data["part"], serializer.validated_data["bin"]) == (part, bin)
+
+
+def test_one_unknown_id_among_several_is_refused_on_its_own_field(store, part):
+    errors = _errors({"part": part.pk, "warehouse": 999_999_999, "bin": "x", "quantity": "1", "unit_cost": "1"})
+    assert set(errors) == {"warehouse", "bin"}
+    assert [str(e) for e in errors["warehouse"]] == ['Invalid pk "999999999" - object does not exist.']
+    other_bin = BinFactory(warehouse=WarehouseFactory(code="HP3"))
+    errors = _errors({"part": part.pk, "warehouse": store.pk, "bin": other_bin.pk, "quantity": "1", "unit_cost": "1"})
+    assert errors["bin"] == [f"Bin {other_bin.code} is not in that warehouse."]
+
+
+def test_rows_by_pks_reads_each_model_or_none(store, part):
+    from inventory.models import Part, Warehouse
+    from inventory.rows import by_pks
+
+    assert by_pks([(Part, part.pk), (Warehouse, store.pk)]) == [part, store]
+    assert by_pks([(Part, part.pk), (Warehouse, 999_999_999), (Part, 999_999_998)]) == [part, None, None]
+    assert by_pks([]) == []

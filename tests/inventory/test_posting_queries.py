@@ -1,4 +1,4 @@
-"""Query budgets: list endpoints and screens do not grow with their rows; a posting is at most 8 statements.
+"""Query budgets: list endpoints and screens do not grow with their rows; a posting is at most 6 statements.
 
 The lists are loaded with a dozen parts in several warehouses, each with
 movements, superseded parts, neighbours and bins, so an N+1 would show as
@@ -22,7 +22,7 @@ from ..factories import BinFactory, NeighbourFactory, PartFactory, WarehouseFact
 
 pytestmark = pytest.mark.services
 
-POSTING_BUDGET = 8
+POSTING_BUDGET = 6
 
 
 @pytest.fixture
@@ -107,7 +107,7 @@ def test_list_screen_query_budget(busy_network, client, django_assert_max_num_qu
 
 @pytest.mark.parametrize("kind", ["receipt", "issue"])
 @pytest.mark.parametrize("idempotency_key", [None, "retry-safe-1"])
-def test_one_posting_through_the_api_takes_at_most_eight_statements(
+def test_one_posting_through_the_api_takes_at_most_six_statements(
     postgres_tx, make_user, api_as, kind, idempotency_key
 ):
     # Given a clerk with a token and a part already stocked in their store (the level exists)
@@ -125,7 +125,7 @@ def test_one_posting_through_the_api_takes_at_most_eight_statements(
     with CaptureQueriesContext(connection) as queries:
         response = client.post(f"/api/v1/stock/{kind}s/", body, **headers)
 
-    # Then it posted in at most eight statements
+    # Then it posted in at most six statements
     assert response.status_code == 201, response.content
     statements = [query["sql"] for query in queries.captured_queries]
     assert len(statements) <= POSTING_BUDGET, "\n".join(statements)
