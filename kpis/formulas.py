@@ -12,8 +12,6 @@ import math
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
-from scipy.stats import poisson
-
 Number = int | float | Decimal
 
 # Above this mean demand per reorder period the dealer method stops using
@@ -60,6 +58,10 @@ def poisson_fill_rate(available: Number, mean_demand: Number) -> float:
     mean = _number(mean_demand, "mean_demand")
     if mean == 0:
         return 1.0
+    # Imported here: scipy.stats takes about a second to import, and the month-end close (which
+    # imports this module for its ratios, the fill rate being SQL there) never needs it.
+    from scipy.stats import poisson
+
     return float(poisson.cdf(math.floor(stock), mean))
 
 
