@@ -294,10 +294,16 @@ def _sorted_aggregates() -> None:
         cursor.execute("SELECT set_config('enable_hashagg', 'off', true)")
 
 
-def _analyze(model) -> None:
-    """Fresh statistics for the rows a step just wrote, so the next step plans its joins on real counts."""
+def _analyze(model, *columns: str) -> None:
+    """Fresh statistics for the rows a step just wrote, so the next step plans its joins on real counts.
+
+    Only the columns the next steps filter, join and group on: the row count
+    comes with any ANALYZE, and the other columns' statistics cost three times
+    as long for plans that do not use them.
+    """
+    names = ", ".join(connection.ops.quote_name(model._meta.get_field(name).column) for name in columns)
     with connection.cursor() as cursor:
-        cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+        cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)} ({names})")
 
 
 def _execute(sql: str, params: dict) -> int:
@@ -348,7 +354,7 @@ def _step_stock(run: MonthClose) -> None:
         """,  # noqa: S608 - table names come from model meta, values are parameters
         _params(run),
     )
-    _analyze(StockMonthEnd)
+    _analyze(StockMonthEnd, "run", "warehouse", "part")
 
 
 # The 12 months of the classification window, numbered 1 to 12 by ``width_bucket`` over their 13 bounds.
@@ -449,7 +455,7 @@ def _step_classes(run: MonthClose) -> None:
         """,  # noqa: S608 - table names come from model meta, values are parameters
         params,
     )
-    _analyze(PartClass)
+    _analyze(PartClass, "run", "warehouse", "part", "abc_class")
 
 
 def _step_kpis(run: MonthClose) -> None:
