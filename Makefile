@@ -46,7 +46,7 @@ fmt: install
 
 # A Celery worker and beat against Redis (REDIS_URL) and PostgreSQL (DATABASE_URL).
 worker: install
-	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} REDIS_URL=$${REDIS_URL:-$(REDIS)} $(BIN)/celery -A config worker -l info -c 2
+	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} REDIS_URL=$${REDIS_URL:-$(REDIS)} $(BIN)/celery -A config worker -l info -Q celery,batch -c 2
 
 beat: install
 	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} REDIS_URL=$${REDIS_URL:-$(REDIS)} $(BIN)/celery -A config beat -l info

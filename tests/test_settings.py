@@ -106,3 +106,20 @@ def test_database_and_redis_urls_switch_to_the_real_services():
     assert settings["eager"] is False
     assert settings["broker"] == "redis://127.0.0.1:6379/3"
     assert settings["cache"] == "django.core.cache.backends.redis.RedisCache"
+
+
+def test_long_runs_go_to_the_batch_queue_and_every_shipped_worker_serves_both_queues():
+    from pathlib import Path
+
+    from config.celery import app
+
+    router = app.amqp.router
+    for task in ("kpis.close_month_step", "kpis.close_previous_month", "planning.replenishment_nightly"):
+        assert router.route({}, task)["queue"].name == "batch", task
+    assert router.route({}, "counting.tasks.plan_counts_daily")["queue"].name == "batch"
+    assert router.route({}, "inventory.tasks.outbox_flush_task")["queue"].name == "celery"
+    root = Path(__file__).resolve().parent.parent
+    for path in ("Makefile", "Procfile", "deploy/systemd/parts-worker.service"):
+        worker_lines = [line for line in (root / path).read_text().splitlines() if "celery -A config worker" in line]
+        assert worker_lines, path
+        assert all("-Q celery,batch" in line for line in worker_lines), path

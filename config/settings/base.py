@@ -192,6 +192,15 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Two queues: "celery" (the default) for the short side effects of postings (mails, notifications,
+# outbox flush) and "batch" for the long runs (month-end close, planning, count lists), so that a
+# month-end close never delays a notification. One worker may serve both (-Q celery,batch, as
+# `make worker` and the shipped units do); past one machine, give "batch" workers of its own.
+CELERY_TASK_ROUTES = {
+    "kpis.*": {"queue": "batch"},
+    "planning.*": {"queue": "batch"},
+    "counting.tasks.*": {"queue": "batch"},
+}
 # Periodic tasks live here, in one place; each says when and why.
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
 # Every minute: dispatch side effects (mail, follow-up tasks) whose dispatch failed at commit
