@@ -558,23 +558,24 @@ class OpeningStockResource(ImportResource):
 def _apply_in_bulk(report: ImportReport, rows: list, post, *, columns: dict[str, str], fallback: str) -> None:
     """Apply a chunk's checked rows with one call of a bulk service, counting its outcome per row.
 
-    When the service refuses the chunk, the rows go through it again one at a
-    time (each in its own savepoint) so that every refusal lands on its row;
-    the file is then refused as a whole anyway.
+    When the service refuses the chunk, each half is tried again (each in its own
+    savepoint), down to the single rows it refuses: every refusal lands on its row
+    for a few dozen calls per bad row instead of one call per row of the chunk.
+    The file is then refused as a whole anyway.
     """
     if not rows:
         return
     try:
         with transaction.atomic():
             outcomes = post(rows)
-    except InventoryError:
-        outcomes = []
-        for one in rows:
-            try:
-                with transaction.atomic():
-                    outcomes += post([one])
-            except InventoryError as error:
-                report.error(one[0], _column_of(error, columns, fallback), error.message)
+    except InventoryError as error:
+        if len(rows) == 1:
+            report.error(rows[0][0], _column_of(error, columns, fallback), error.message)
+            return
+        middle = len(rows) // 2
+        _apply_in_bulk(report, rows[:middle], post, columns=columns, fallback=fallback)
+        _apply_in_bulk(report, rows[middle:], post, columns=columns, fallback=fallback)
+        return
     for outcome in outcomes:
         setattr(report, outcome.value, getattr(report, outcome.value) + 1)
 

@@ -233,3 +233,19 @@ def test_a_stocking_parameters_file_in_chunks_reimports_as_unchanged(world):
     assert (again.created, again.updated, again.unchanged) == (0, 0, 5)
     assert _snapshot() == after_first
     assert StockMovement.objects.count() == 0
+
+
+def test_every_row_the_posting_refuses_is_named_even_several_in_one_chunk(world):
+    # given a file of 8 piece parts (one chunk) where rows 3 and 8 have fractions
+    for i in range(6, 12):
+        PartFactory(number=f"P-{i}")
+    rows = [[f"P-{i}", "CEN", "1.5" if i in (1, 6) else "2", "1", ""] for i in range(8)]
+
+    # when it is imported
+    report = _import("opening_stock", csv_bytes(STOCK, rows), world["user"], chunk_size=2000)
+
+    # then both rows are named, in file order, and nothing was posted
+    assert [(row, column) for row, column, _message in problems(report)] == [(3, "quantity"), (8, "quantity")]
+    assert "whole number" in problems(report)[0][2]
+    assert StockMovement.objects.count() == 0
+    assert not StockLevel.objects.filter(on_hand__gt=0).exists()
