@@ -9,6 +9,7 @@ leaves the previous results, a finished run leaves complete new ones.
 
 from __future__ import annotations
 
+import json
 import logging
 import math
 from collections.abc import Callable
@@ -329,31 +330,108 @@ def _step_demand(run: MonthClose) -> None:
     )
 
 
+# A level whose month-end stock is rolled back costs one index probe for its first movement: about as
+# much as aggregating two ledger rows (bench: 100,000 probes 0.3 s, 1,000,000 rows sorted and summed 1.4 s).
+PROBE_ROWS = 2
+
+STOCK_FROM_LEDGER_SQL = """
+    INSERT INTO {month_end}
+        (run_id, month, warehouse_id, part_id, quantity, value, average_value_12m, issued_12m,
+         scrap_value, first_stocked_at)
+    SELECT %(run)s, %(month)s, m.warehouse_id, m.part_id, sum(m.quantity), sum(m.value),
+           round(sum(m.value * (12 - width_bucket(m.posted_at, %(month_ends)s::timestamptz[]))) / 12, 4),
+           COALESCE(-sum(m.quantity) FILTER (WHERE m.kind = 'issue' AND m.posted_at >= %(window_start)s), 0),
+           COALESCE(-sum(m.value) FILTER (WHERE m.kind = 'scrap' AND m.posted_at >= %(start)s), 0),
+           min(m.posted_at) FILTER (WHERE m.quantity > 0)
+    FROM {movement} m
+    WHERE m.posted_at < %(end)s
+    GROUP BY m.warehouse_id, m.part_id
+"""
+
+STOCK_FROM_LEVELS_SQL = """
+    INSERT INTO {month_end}
+        (run_id, month, warehouse_id, part_id, quantity, value, average_value_12m, issued_12m,
+         scrap_value, first_stocked_at)
+    SELECT %(run)s, %(month)s, sl.warehouse_id, sl.part_id,
+           sl.on_hand - COALESCE(r.quantity_after, 0), sl.value - COALESCE(r.value_after, 0),
+           round((12 * sl.value - COALESCE(r.value_weighted, 0)) / 12, 4),
+           COALESCE(r.issued, 0), COALESCE(r.scrapped, 0),
+           CASE WHEN f.quantity > 0 THEN f.posted_at ELSE (
+               SELECT min(m.posted_at) FROM {movement} m
+               WHERE m.part_id = sl.part_id AND m.warehouse_id = sl.warehouse_id
+                 AND m.quantity > 0 AND m.posted_at < %(end)s
+           ) END
+    FROM {level} sl
+    JOIN LATERAL (
+        SELECT m.posted_at, m.quantity FROM {movement} m
+        WHERE m.part_id = sl.part_id AND m.warehouse_id = sl.warehouse_id
+        ORDER BY m.posted_at LIMIT 1
+    ) f ON f.posted_at < %(end)s
+    LEFT JOIN (
+        SELECT m.warehouse_id, m.part_id,
+               sum(m.quantity) FILTER (WHERE m.posted_at >= %(end)s) AS quantity_after,
+               sum(m.value) FILTER (WHERE m.posted_at >= %(end)s) AS value_after,
+               sum(m.value * width_bucket(m.posted_at, %(month_ends)s::timestamptz[])) AS value_weighted,
+               -sum(m.quantity) FILTER (WHERE m.kind = 'issue' AND m.posted_at < %(end)s) AS issued,
+               -sum(m.value) FILTER (
+                   WHERE m.kind = 'scrap' AND m.posted_at >= %(start)s AND m.posted_at < %(end)s) AS scrapped
+        FROM {movement} m
+        WHERE m.posted_at >= %(window_start)s
+        GROUP BY m.warehouse_id, m.part_id
+    ) r ON r.warehouse_id = sl.warehouse_id AND r.part_id = sl.part_id
+"""
+
+
+def _estimated_rows(sql: str, params: dict) -> float:
+    """The planner's estimate of a query's rows (from the table statistics; nothing is read)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+        plan = cursor.fetchone()[0]
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    return float(plan[0]["Plan"]["Plan Rows"])
+
+
+def _stock_from_levels(params: dict) -> bool:
+    """Whether rolling today's levels back reads less of the ledger than summing it up to the month end.
+
+    Summing reads every movement before the month end; rolling back reads the
+    movements since the window start (the 12 months, for the average and the
+    issues, and everything after the month end) plus one probe per level.
+    """
+    movement, level = StockMovement._meta.db_table, StockLevel._meta.db_table
+    forward = _estimated_rows(f"SELECT 1 FROM {movement} WHERE posted_at < %(end)s", params)  # noqa: S608
+    backward = _estimated_rows(f"SELECT 1 FROM {movement} WHERE posted_at >= %(window_start)s", params)  # noqa: S608
+    levels = _estimated_rows(f"SELECT 1 FROM {level}", params)  # noqa: S608
+    return backward + PROBE_ROWS * levels < forward
+
+
 def _step_stock(run: MonthClose) -> None:
-    """Month-end quantity and value from the ledger, with the 12-month average value, in one scan.
+    """Month-end quantity and value per pair with the 12-month average value, issues and scrap, in one scan.
 
     A movement counts in every month end after it: ``12 - width_bucket`` is
     that number among the last 12 month ends, so the average of the 12
-    month-end values is one weighted sum instead of 12 passes. The GROUP BY
-    runs on a sort (``_sorted_aggregates``).
+    month-end values is one weighted sum instead of 12 passes.
+
+    Two ways to the same figures, whichever reads fewer movements: sum the
+    ledger up to the month end, or roll today's stock levels back by the
+    movements posted since (a level is the sum of its ledger, DOMAIN.md), which
+    for a recent month reads only the last 12 months. Rolled back, the average
+    is ``(12 × value today − Σ value × width_bucket) / 12`` over the movements
+    since the first of the 12 month ends, and a pair counts when its first
+    movement is before the month end; its first receipt is that movement (or,
+    if that was not a receipt, the earliest one before the month end). The
+    GROUP BY runs on a sort (``_sorted_aggregates``).
     """
-    _sorted_aggregates()
-    _execute(
-        f"""
-        INSERT INTO {StockMonthEnd._meta.db_table}
-            (run_id, month, warehouse_id, part_id, quantity, value, average_value_12m, issued_12m,
-             scrap_value, first_stocked_at)
-        SELECT %(run)s, %(month)s, m.warehouse_id, m.part_id, sum(m.quantity), sum(m.value),
-               round(sum(m.value * (12 - width_bucket(m.posted_at, %(month_ends)s::timestamptz[]))) / 12, 4),
-               COALESCE(-sum(m.quantity) FILTER (WHERE m.kind = 'issue' AND m.posted_at >= %(window_start)s), 0),
-               COALESCE(-sum(m.value) FILTER (WHERE m.kind = 'scrap' AND m.posted_at >= %(start)s), 0),
-               min(m.posted_at) FILTER (WHERE m.quantity > 0)
-        FROM {StockMovement._meta.db_table} m
-        WHERE m.posted_at < %(end)s
-        GROUP BY m.warehouse_id, m.part_id
-        """,  # noqa: S608 - table names come from model meta, values are parameters
-        _params(run),
+    params = _params(run)
+    template = STOCK_FROM_LEVELS_SQL if _stock_from_levels(params) else STOCK_FROM_LEDGER_SQL
+    sql = template.format(
+        month_end=StockMonthEnd._meta.db_table,
+        movement=StockMovement._meta.db_table,
+        level=StockLevel._meta.db_table,
     )
+    _sorted_aggregates()
+    _execute(sql, params)
     _analyze(StockMonthEnd, "run", "warehouse", "part")
 
 

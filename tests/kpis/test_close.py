@@ -22,6 +22,15 @@ def month():
     return build_handmade_month()
 
 
+@pytest.fixture(autouse=True, params=["ledger", "levels"])
+def stock_source(request, monkeypatch):
+    """Every test of this module runs with the month-end stock summed from the ledger and rolled back from levels."""
+    from kpis.services import close
+
+    monkeypatch.setattr(close, "_stock_from_levels", lambda params: request.param == "levels")
+    return request.param
+
+
 def classes(run):
     return {
         (row.warehouse.code, row.part.number): row
@@ -75,6 +84,31 @@ def test_close_takes_month_end_stock_from_the_ledger(month):
         user=month["user"],
         posted_at=at(2026, 4, 2),
     )
+    # and an April issue, a pair first stocked in April, and one whose first movement is an issue back-dated
+    # before its receipt
+    inventory_services.stock_issue(
+        part=month["parts"]["A1"],
+        warehouse=month["cen"],
+        quantity=Decimal(2),
+        user=month["user"],
+        posted_at=at(2026, 4, 3),
+    )
+    for name, received_at in (("B1", at(2026, 4, 2)), ("C1", at(2026, 3, 5))):
+        inventory_services.stock_receive(
+            part=month["parts"][name],
+            warehouse=month["st1"],
+            quantity=Decimal(3),
+            unit_cost=Decimal(7),
+            user=month["user"],
+            posted_at=received_at,
+        )
+    inventory_services.stock_issue(
+        part=month["parts"]["C1"],
+        warehouse=month["st1"],
+        quantity=Decimal(1),
+        user=month["user"],
+        posted_at=at(2026, 3, 1),
+    )
 
     # when March is closed
     run = services.month_close_run(month=MARCH)
@@ -88,7 +122,12 @@ def test_close_takes_month_end_stock_from_the_ledger(month):
     # B1: six months at 50, then 45, 40, 35, 30, 25, 25: 500 / 12
     assert stock[("CEN", "B1")].average_value_12m == Decimal("41.6667")
     assert stock[("CEN", "A1")].issued_12m == Decimal("24.000")
+    assert stock[("CEN", "A1")].first_stocked_at == at(2025, 1, 15)
     assert stock[("ST1", "A1")].quantity == Decimal("0.000")
+    # a pair with no movement before the month end has no month-end row; a back-dated issue is not a first receipt
+    assert ("ST1", "B1") not in stock
+    assert (stock[("ST1", "C1")].quantity, stock[("ST1", "C1")].value) == (Decimal("2.000"), Decimal("14.0000"))
+    assert stock[("ST1", "C1")].first_stocked_at == at(2026, 3, 5)
 
 
 def test_close_records_march_demand_history(month):
