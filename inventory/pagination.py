@@ -10,7 +10,8 @@ Deep pages still had to step over every row before them in the index (80 ms
 at row 400,000). When the list is ordered by a unique key of its table (the
 stock list's part and warehouse), the paginator also remembers the key of
 every ``ANCHOR_EVERY``-th row (one index scan, kept as long as the count) and
-starts a deep page at the nearest remembered key: ``WHERE (key) >= (anchor)``,
+starts a deep page at the nearest remembered key: ``WHERE (key) >= (anchor)``
+(``<=`` for a descending order such as the ledger's newest first),
 then skips at most ``ANCHOR_EVERY`` rows. Like the remembered count, the
 anchors may be up to ``COUNT_TTL`` seconds old; a row added meanwhile shifts
 later pages by that row, as a plain ``OFFSET`` would between two page views.
@@ -74,12 +75,13 @@ class IdPagePaginator(Paginator):
 
     def _page_ids(self, bottom: int, top: int) -> list:
         queryset = self.object_list
-        key_fields = _unique_ordering(queryset) if connection.vendor == "postgresql" else None
+        ordering = _unique_ordering(queryset) if connection.vendor == "postgresql" else None
         anchors = []
-        if key_fields and bottom >= ANCHOR_EVERY and self.count >= EXACT_COUNT_BELOW:
-            anchors = self._anchors(key_fields)
-        if not anchors or not key_fields:
+        if ordering and bottom >= ANCHOR_EVERY and self.count >= EXACT_COUNT_BELOW:
+            anchors = self._anchors(*ordering)
+        if not anchors or not ordering:
             return list(queryset.values_list("pk", flat=True)[bottom:top])
+        key_fields, descending = ordering
         index = min(bottom // ANCHOR_EVERY, len(anchors) - 1)
         skip = bottom - index * ANCHOR_EVERY
         meta = queryset.model._meta
@@ -87,19 +89,21 @@ class IdPagePaginator(Paginator):
         columns = ", ".join(f"{table}.{quote(meta.get_field(name).column)}" for name in key_fields)
         marks = ", ".join(["%s"] * len(key_fields))
         # A row comparison, so that PostgreSQL starts the index scan at the anchor.
-        after = RawSQL(f"({columns}) >= ({marks})", list(anchors[index]), output_field=BooleanField())  # noqa: S611
+        compare = "<=" if descending else ">="
+        after = RawSQL(f"({columns}) {compare} ({marks})", list(anchors[index]), output_field=BooleanField())  # noqa: S611
         return list(queryset.filter(after).values_list("pk", flat=True)[skip : skip + (top - bottom)])
 
-    def _anchors(self, key_fields: list[str]) -> list[tuple]:
+    def _anchors(self, key_fields: list[str], descending: bool) -> list[tuple]:
         """The ordering key of rows 0, ANCHOR_EVERY, 2 × ANCHOR_EVERY, … (remembered like the count)."""
-        key = self._cache_key(f"pageanchors:{ANCHOR_EVERY}:")
+        key = self._cache_key(f"pageanchors:{ANCHOR_EVERY}:{descending}:")
         anchors = cache.get(key)
         if anchors is None:
             sql, params = self.object_list.values_list(*key_fields).query.sql_with_params()
             names = ", ".join(f"k{i}" for i in range(len(key_fields)))
+            order = ", ".join(f"k{i} DESC" if descending else f"k{i}" for i in range(len(key_fields)))
             # Identifiers are generated here; the inner query is the paginated queryset's own SQL.
             outer = (
-                f"SELECT {names} FROM (SELECT {names}, row_number() OVER (ORDER BY {names}) - 1 AS n "  # noqa: S608
+                f"SELECT {names} FROM (SELECT {names}, row_number() OVER (ORDER BY {order}) - 1 AS n "  # noqa: S608
                 f"FROM ({sql}) AS page_keys ({names})) AS numbered WHERE n %% {ANCHOR_EVERY} = 0 ORDER BY n"
             )
             with connection.cursor() as cursor:
@@ -109,10 +113,15 @@ class IdPagePaginator(Paginator):
         return anchors
 
 
-def _unique_ordering(queryset: QuerySet[Any]) -> list[str] | None:
-    """The queryset's ordering fields when they are ascending local columns forming a unique key, else None."""
-    order = [name for name in queryset.query.order_by if isinstance(name, str) and name.isidentifier()]
-    if not order or len(order) != len(queryset.query.order_by):
+def _unique_ordering(queryset: QuerySet[Any]) -> tuple[list[str], bool] | None:
+    """(attnames, descending) of the queryset's ordering when it is local columns forming a unique key,
+    all in one direction; else None."""
+    raw = list(queryset.query.order_by)
+    if not raw or not all(isinstance(name, str) for name in raw):
+        return None
+    descending = raw[0].startswith("-")
+    order = [name.removeprefix("-") for name in raw if name.startswith("-") == descending]
+    if len(order) != len(raw) or not all(name.isidentifier() for name in order):
         return None
     meta = queryset.model._meta
     try:
@@ -126,4 +135,4 @@ def _unique_ordering(queryset: QuerySet[Any]) -> list[str] | None:
     unique_sets += [set(c.fields) for c in meta.constraints if isinstance(c, UniqueConstraint) and not c.condition]
     if not any(unique <= names for unique in unique_sets):
         return None
-    return [field.attname for field in fields]
+    return [field.attname for field in fields], descending

@@ -104,6 +104,7 @@ class MovementListView(RoleRequiredMixin, ListView):
     template_name = "inventory/movement_list.html"
     required_roles = Role.INTERNAL
     paginate_by = 50
+    paginator_class = IdPagePaginator  # the ledger grows without end: ids first, remembered count, seek
     context_object_name = "movements"
 
     def get_queryset(self):

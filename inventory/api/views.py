@@ -235,6 +235,7 @@ class MovementList(generics.ListAPIView):
 
     permission_classes = [IsInternal]
     serializer_class = s.MovementSerializer
+    pagination_class = LargeTablePagination
     filterset_class = MovementFilter
     ordering_fields = ["posted_at", "quantity", "value"]
 

@@ -80,7 +80,8 @@ def test_ordering_that_is_not_a_unique_key_uses_offset(levels):
     queryset = selectors.stock_level_list().order_by("warehouse_id")  # not unique: no anchors
     assert pagination._unique_ordering(queryset) is None
     assert pagination._unique_ordering(selectors.stock_level_list().order_by("-on_hand", "id")) is None
-    assert pagination._unique_ordering(selectors.stock_level_list().order_by("on_hand", "id")) == ["on_hand", "id"]
+    by_quantity = selectors.stock_level_list().order_by("on_hand", "id")
+    assert pagination._unique_ordering(by_quantity) == (["on_hand", "id"], False)
     paginator = IdPagePaginator(queryset, 5)
     with CaptureQueriesContext(connection) as queries:
         paginator.page(paginator.num_pages)
@@ -92,3 +93,38 @@ def test_last_page_and_beyond_the_last_anchor(levels):
     total = queryset.count()
     paginator = IdPagePaginator(queryset, 1)
     assert [row.pk for row in paginator.page(total)] == list(queryset.values_list("pk", flat=True))[-1:]
+
+
+def test_the_ledger_newest_first_seeks_backwards(levels, django_user_model):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from inventory.models import StockMovement
+
+    user = django_user_model.objects.create(username="seek-ledger")
+    level = StockLevel.objects.select_related("part", "warehouse").first()
+    start = timezone.now()
+    StockMovement.objects.bulk_create(
+        [
+            StockMovement(
+                part=level.part,
+                warehouse=level.warehouse,
+                kind="receipt",
+                quantity=1,
+                unit_cost=1,
+                value=1,
+                user=user,
+                # several movements share a moment: the id breaks the tie, as in the ledger's order
+                posted_at=start - timedelta(minutes=i // 3),
+            )
+            for i in range(80)
+        ]
+    )
+    movements = selectors.movement_list()
+    assert pagination._unique_ordering(movements) == (["posted_at", "id"], True)
+    assert _pages(movements, 6) == _offset_pages(movements, 6)
+    paginator = IdPagePaginator(movements, 6)
+    with CaptureQueriesContext(connection) as queries:
+        paginator.page(paginator.num_pages)
+    assert ") <= (" in " ".join(q["sql"] for q in queries.captured_queries)
