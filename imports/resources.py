@@ -339,6 +339,31 @@ def _copy_insert(model, rows: list[dict[str, Any]]) -> list[int]:
     return ids
 
 
+def _update_rows(model, changes: dict[int, dict[str, Any]], names: list[str]) -> None:
+    """Write the fields ``names`` (names or attnames) of rows by id with one ``UPDATE … FROM unnest(…)``.
+
+    ``bulk_update`` builds a ``CASE`` per row for every field, which grows
+    quadratically with the batch: re-importing 20,000 changed parts or demand
+    lines took half a minute that way.
+    """
+    if not changes:
+        return
+    by_name = {f.name: f for f in model._meta.concrete_fields} | {f.attname: f for f in model._meta.concrete_fields}
+    fields = [by_name[name] for name in names]
+    columns = [connection.ops.quote_name(f.column) for f in fields]
+    arrays = ", ".join(f"%s::{f.db_type(connection)}[]" for f in fields)
+    sql = (
+        f"UPDATE {connection.ops.quote_name(model._meta.db_table)} AS t "  # noqa: S608 - names from model meta
+        f"SET {', '.join(f'{c} = v.{c}' for c in columns)} "
+        f"FROM unnest(%s::bigint[], {arrays}) AS v(id, {', '.join(columns)}) "
+        f"WHERE t.{connection.ops.quote_name(model._meta.pk.column)} = v.id"
+    )
+    ids = list(changes)
+    params = [ids, *([changes[pk][name] for pk in ids] for name in names)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
 def _field(name: str) -> ie_fields.Field:
     return ie_fields.Field(attribute=name, column_name=name)
 
@@ -425,23 +450,23 @@ class PartResource(ImportResource):
                 changed[current[0]] = fields
             else:
                 self.unchanged_keys.add(key)
-        to_update = list(Part.objects.filter(pk__in=list(changed))) if changed else []
-        for part in to_update:
-            for name, value in changed[part.pk].items():
-                setattr(part, name, value)
         if _postgres():
             if to_create:
                 _history_rows(Part, _copy_insert(Part, to_create), history_type="+", user=self.user)
-            if to_update:
-                Part.objects.bulk_update(to_update, list(self.FIELDS), batch_size=2000)
-                _history_rows(Part, [part.pk for part in to_update], history_type="~", user=self.user)
+            if changed:
+                _update_rows(Part, changed, list(self.FIELDS))
+                _history_rows(Part, list(changed), history_type="~", user=self.user)
         else:  # the embedded SQLite first look: the plain ORM path
             bulk_create_with_history([Part(**row) for row in to_create], Part, default_user=self.user)
+            to_update = list(Part.objects.filter(pk__in=list(changed))) if changed else []
+            for part in to_update:
+                for name, value in changed[part.pk].items():
+                    setattr(part, name, value)
             if to_update:
                 bulk_update_with_history(to_update, Part, list(self.FIELDS), default_user=self.user)
         self.report.created += len(to_create)
-        self.report.updated += len(to_update)
-        self.report.unchanged += len(parsed) - len(to_create) - len(to_update)
+        self.report.updated += len(changed)
+        self.report.unchanged += len(parsed) - len(to_create) - len(changed)
 
     def finish(self) -> None:
         """Set supersessions once every part of the file exists; chains are fine, loops are refused per row."""
@@ -777,18 +802,40 @@ class DemandHistoryResource(ImportResource):
                 document_ref__in={r["document_ref"] for r in rows},
             )
         }
-        to_create, to_update = [], []
+        to_create: list[_DemandValues] = []
+        to_update: dict[int, dict[str, Any]] = {}
         for values in rows:
             values["part_id"] = serving[values["requested_part"].pk].pk
             hit = existing.get((values["warehouse"].pk, values["document_ref"], values["requested_part"].pk))
             if hit is None:
-                to_create.append(DemandHit(source=DemandSource.IMPORT, **values))
+                to_create.append(values)
             elif any(getattr(hit, name) != values[name] for name in self.COMPARED):
-                for name in self.COMPARED:
-                    setattr(hit, name, values[name])
-                to_update.append(hit)
-        DemandHit.objects.bulk_create(to_create, batch_size=2000)
-        DemandHit.objects.bulk_update(to_update, list(self.COMPARED), batch_size=2000)
+                to_update[hit.pk] = {name: values[name] for name in self.COMPARED}
+        if _postgres():
+            _copy_insert(
+                DemandHit,
+                [
+                    {
+                        **{
+                            name: value for name, value in values.items() if name not in ("warehouse", "requested_part")
+                        },
+                        "warehouse_id": values["warehouse"].pk,
+                        "requested_part_id": values["requested_part"].pk,
+                        "source": DemandSource.IMPORT.value,
+                    }
+                    for values in to_create
+                ],
+            )
+            _update_rows(DemandHit, to_update, list(self.COMPARED))
+        else:
+            DemandHit.objects.bulk_create(
+                [DemandHit(source=DemandSource.IMPORT, **values) for values in to_create], batch_size=500
+            )
+            hits = list(DemandHit.objects.filter(pk__in=list(to_update)))
+            for hit in hits:
+                for name, value in to_update[hit.pk].items():
+                    setattr(hit, name, value)
+            DemandHit.objects.bulk_update(hits, list(self.COMPARED), batch_size=500)
         self.report.created += len(to_create)
         self.report.updated += len(to_update)
         self.report.unchanged += len(rows) - len(to_create) - len(to_update)
