@@ -116,8 +116,8 @@ class IdPagePaginator(Paginator):
 def _unique_ordering(queryset: QuerySet[Any]) -> tuple[list[str], bool] | None:
     """(attnames, descending) of the queryset's ordering when it is local columns forming a unique key,
     all in one direction; else None."""
-    raw = list(queryset.query.order_by)
-    if not raw or not all(isinstance(name, str) for name in raw):
+    raw = [name for name in queryset.query.order_by if isinstance(name, str)]
+    if not raw or len(raw) != len(queryset.query.order_by):
         return None
     descending = raw[0].startswith("-")
     order = [name.removeprefix("-") for name in raw if name.startswith("-") == descending]
