@@ -490,7 +490,7 @@ def _step_classes(run: MonthClose) -> None:
                        + extract(month FROM s.first_stocked_at AT TIME ZONE %(tz)s)))::int AS months_stocked
             FROM (SELECT * FROM {StockMonthEnd._meta.db_table} WHERE run_id = %(run)s) s
             FULL JOIN demand d ON d.warehouse_id = s.warehouse_id AND d.part_id = s.part_id
-        ), graded AS (
+        ), graded AS MATERIALIZED (
             SELECT p.*,
                    CASE
                        WHEN p.months_stocked < %(new_months)s THEN CASE
