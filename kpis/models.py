@@ -254,7 +254,7 @@ class StockMonthEnd(MonthResult):
     class Meta:
         ordering = ["month", "warehouse_id", "part_id"]
         constraints = [models.UniqueConstraint(fields=["run", "warehouse", "part"], name="unique_stock_month_end")]
-        indexes = [models.Index(fields=["month", "warehouse", "part"], name="stockmonthend_month_idx")]
+        # No index by month: month-end rows are read by run only (classification, scrap KPI, superseded runs).
 
 
 class PartClass(MonthResult):

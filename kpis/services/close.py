@@ -545,8 +545,9 @@ def _step_kpis(run: MonthClose) -> None:
     MonthClose.objects.filter(pk=run.pk).update(
         state=CloseState.DONE, is_published=True, progress=100, step="done", finished_at=timezone.now(), error=""
     )
+    superseded = MonthClose.objects.filter(month=run.month).exclude(pk=run.pk).values("pk")
     for model in RESULT_MODELS:
-        model.objects.filter(month=run.month).exclude(run=run).delete()
+        model.objects.filter(run__in=superseded).delete()  # by the unique (run, …) index
 
 
 STEP_FUNCTIONS: dict[str, Callable[[MonthClose], None]] = {
