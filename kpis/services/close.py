@@ -447,6 +447,9 @@ def _step_classes(run: MonthClose) -> None:
     row by row) and then per pair. Both GROUP BYs run on one sort: hashing
     360,000 groups of numeric sums builds a table of hundreds of megabytes
     (spilled to disk at ``work_mem``), where sorted groups reuse one state.
+    ``graded`` is materialized so that each row's class and coefficient of
+    variation (a numeric square root) are computed once, not once for every
+    place the final SELECT names them.
     """
     thresholds = ClassThresholds.objects.get_or_create(pk=1)[0]
     previous = (
