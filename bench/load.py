@@ -9,8 +9,9 @@ starts gunicorn on 127.0.0.1, and measures, each phase bounded in time:
 1. receipt and issue posts at one client, then at four clients;
    (after a few seconds of unmeasured warm-up requests, so that each
    gunicorn worker has loaded its views);
-2. a mixed load (stock lookups, receipts, issues, workshop requests when that
-   endpoint exists) at four clients;
+2. a mixed load at four clients: 40 % stock lookups by part number, 20 %
+   workshop requests (one line, reserved or backordered), 40 % receipts and
+   issues;
 3. pages of the stock level list, first and deep (page 5,000 of 500,000 rows);
 4. part search by number prefix and by text.
 
@@ -263,10 +264,20 @@ def main() -> int:
                 return "POST", "/api/v1/stock/receipts/", body, {201}
             return "POST", "/api/v1/stock/issues/", body, {201, 409}
 
+        def workshop_request(rng):
+            body = {
+                "warehouse": rng.choice(warehouse_ids),
+                "repair_order": f"RO-BENCH-{rng.randint(1, 50_000)}",
+                "lines": [{"part": rng.choice(numbers), "quantity": "1"}],
+            }
+            return "POST", "/api/v1/workshop-requests/", body, {201}
+
         def mixed(rng):
             roll = rng.random()
             if roll < 0.4:
                 return "GET", f"/api/v1/parts/lookup/?number={rng.choice(numbers)}", None, {200}
+            if roll < 0.6:
+                return workshop_request(rng)
             return post(rng)
 
         # Warm every worker first (its first requests import views, build URL and schema caches):
@@ -275,7 +286,7 @@ def main() -> int:
         results = [
             run_phase("stock posts (receipt/issue)", 1, args.seconds, token, post),
             run_phase("stock posts (receipt/issue)", 4, args.seconds, token, post),
-            run_phase("mixed lookups and posts", 4, args.seconds, token, mixed),
+            run_phase("mixed lookups, requests, posts", 4, args.seconds, token, mixed),
             run_phase(
                 "stock level list, page 1",
                 1,
