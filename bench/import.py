@@ -4,10 +4,12 @@
 
 Creates a fresh database ``parts_bench_import`` (dropped and recreated each
 run), migrates it, generates one file per kind under /tmp and imports each
-twice: the first run creates, the second must change nothing. Prints rows,
-seconds and rows per second per run, and a verdict per kind. The target
-(issue #7): every kind imports 100,000 rows in under 60 s, first run and
-again; with another --rows the verdict is on the time scaled to 100,000.
+twice: the first run creates, the second must change nothing; then a corrected
+file where every row differs must update every row. Prints rows, seconds and
+rows per second per run, and a verdict per kind. The target (issue #7): every
+kind imports 100,000 rows in under 60 s, first run and again (the corrected
+file is held to the same); below 100,000 rows the times are printed but not
+judged.
 After the stock kinds, ``verify_ledger`` must pass (levels = sums of movements).
 """
 
@@ -73,9 +75,10 @@ def write(path: Path, header: list[str], rows) -> Path:
     return path
 
 
-def generate(kind: str, n: int) -> Path:
+def generate(kind: str, n: int, revision: int = 0) -> Path:
+    """The file of ``kind``; revision 1 changes every row (a corrected file sent again)."""
     OUT.mkdir(exist_ok=True)
-    path = OUT / f"{kind}.csv"
+    path = OUT / f"{kind}{'_changed' if revision else ''}.csv"
     if kind == "parts":
         # every 20th part is superseded by the next one: chains without loops
         return write(
@@ -84,7 +87,7 @@ def generate(kind: str, n: int) -> Path:
             (
                 [
                     f"BP-{i:07d}",
-                    f"Bench part {i}",
+                    f"Bench part {i}" + (f" rev {revision}" if revision else ""),
                     "PCS",
                     f"Cat {i % 40}",
                     f"{(i % 500) + 1}.50",
@@ -98,13 +101,16 @@ def generate(kind: str, n: int) -> Path:
         return write(
             path,
             ["part_number", "warehouse", "quantity", "unit_cost", "bin"],
-            ([f"BP-{i:07d}", "CEN", str(i % 50 + 1), f"{(i % 300) + 1}.25", f"A-{i % 200:03d}"] for i in range(n)),
+            (
+                [f"BP-{i:07d}", "CEN", str(i % 50 + 1 + revision), f"{(i % 300) + 1}.25", f"A-{i % 200:03d}"]
+                for i in range(n)
+            ),
         )
     if kind == "stock_parameters":
         return write(
             path,
             ["part_number", "warehouse", "min_qty", "max_qty"],
-            ([f"BP-{i:07d}", "CEN", str(i % 5), str(i % 5 + 10)] for i in range(n)),
+            ([f"BP-{i:07d}", "CEN", str(i % 5 + revision), str(i % 5 + 10 + revision)] for i in range(n)),
         )
     if kind == "demand_history":
         start = date.today() - timedelta(days=360)
@@ -126,7 +132,7 @@ def generate(kind: str, n: int) -> Path:
                     f"BP-{(i * 7) % n:07d}",
                     "2",
                     "1",
-                    "9.90",
+                    f"{9.90 + revision:.2f}",
                     f"OLD-{i:07d}",
                 ]
                 for i in range(n)
@@ -151,19 +157,21 @@ def run(kind: str, path: Path, rows: int, label: str) -> float:
     )
     if label == "again" and not result.stdout.strip().endswith(f"0 were created, 0 updated, {rows} unchanged."):
         raise SystemExit(f"{kind}: importing the same file again changed something")
+    if label == "changed" and not result.stdout.strip().endswith(f"0 were created, {rows} updated, 0 unchanged."):
+        raise SystemExit(f"{kind}: the corrected file did not update every row")
     return seconds
 
 
-def verdict(kind: str, rows: int, first: float, again: float) -> str:
-    """OK when both runs, scaled to 100,000 rows, take under 60 s."""
-    scale = TARGET_ROWS / rows
-    worst = max(first, again) * scale
-    ok = "OK" if worst < TARGET_SECONDS else "TOO SLOW"
-    scaled = "" if rows == TARGET_ROWS else f", scaled to {TARGET_ROWS:,} rows"
-    return (
-        f"target: {kind} {TARGET_ROWS:,} rows in under {TARGET_SECONDS:.0f} s -> {ok} "
-        f"(first {first * scale:.1f} s, again {again * scale:.1f} s{scaled})"
-    )
+def verdict(kind: str, rows: int, first: float, again: float, changed: float) -> str:
+    """OK when every run takes under 60 s; only judged for 100,000 rows or more.
+
+    Scaling a smaller run would also multiply the command's start-up (about 3 s).
+    """
+    times = f"first {first:.1f} s, again {again:.1f} s, changed {changed:.1f} s for {rows:,} rows"
+    if rows < TARGET_ROWS:
+        return f"target: {kind} {TARGET_ROWS:,} rows in under {TARGET_SECONDS:.0f} s -> not judged ({times})"
+    ok = "OK" if max(first, again, changed) < TARGET_SECONDS else "TOO SLOW"
+    return f"target: {kind} {TARGET_ROWS:,} rows in under {TARGET_SECONDS:.0f} s -> {ok} ({times})"
 
 
 def main() -> None:
@@ -177,7 +185,8 @@ def main() -> None:
         path = generate(kind, args.rows)
         first = run(kind, path, args.rows, "first")
         again = run(kind, path, args.rows, "again")
-        verdicts.append(verdict(kind, args.rows, first, again))
+        changed = run(kind, generate(kind, args.rows, revision=1), args.rows, "changed")
+        verdicts.append(verdict(kind, args.rows, first, again, changed))
         print(verdicts[-1], flush=True)
         if kind in ("opening_stock", "stock_parameters"):
             ledger = manage("verify_ledger", check=False)
