@@ -9,7 +9,7 @@ cannot race to create the same row.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 from django.db import connection
@@ -18,7 +18,7 @@ from django.db.transaction import TransactionManagementError
 from .models import StockLevel
 from .rows import columns, instance, quote
 
-__all__ = ["lock_stock_levels", "quote"]
+__all__ = ["lock_stock_levels", "lock_stock_levels_many", "quote"]
 
 
 def lock_stock_levels(*, pairs: Iterable[tuple[int, int]]) -> dict[tuple[int, int], StockLevel]:
@@ -37,6 +37,64 @@ def lock_stock_levels(*, pairs: Iterable[tuple[int, int]]) -> dict[tuple[int, in
         )
         levels = _select_locked(wanted)
     return levels
+
+
+def lock_stock_levels_many(
+    pairs: Sequence[tuple[int, int]], *, create: Sequence[tuple[int, int]] | None = None
+) -> tuple[dict[tuple[int, int], StockLevel], set[tuple[int, int]]]:
+    """Lock the levels of many (part_id, warehouse_id) pairs, creating the missing ones of ``create``
+    (default: all of them); return the locked levels and the pairs whose level was created.
+
+    ``lock_stock_levels`` builds an OR of one condition per pair, which is right
+    for the few levels of a posting; for thousands the pairs go in as two arrays.
+    The order is the same: primary key.
+    """
+    wanted = sorted(set(pairs))
+    missing_ok = sorted(set(wanted if create is None else create))
+    if not wanted:
+        return {}, set()
+    if connection.vendor != "postgresql":
+        existing = set(
+            StockLevel.objects.filter(part_id__in={p for p, _ in wanted}, warehouse_id__in={w for _, w in wanted})
+            .values_list("part_id", "warehouse_id")
+            .iterator()
+        )
+        creatable = set(missing_ok)
+        kept = [pair for pair in wanted if pair in existing or pair in creatable]
+        locked: dict[tuple[int, int], StockLevel] = {}
+        for start in range(0, len(kept), 200):  # SQLite refuses an OR of thousands of conditions
+            locked.update(lock_stock_levels(pairs=kept[start : start + 200]))
+        return locked, {pair for pair in missing_ok if pair not in existing}
+    meta = StockLevel._meta
+    table = quote(meta.db_table)
+    part, warehouse = quote(meta.get_field("part").column), quote(meta.get_field("warehouse").column)
+    others = [f for f in meta.concrete_fields if not f.primary_key and f.name not in ("part", "warehouse")]
+    created: set[tuple[int, int]] = set()
+    with connection.cursor() as cursor:
+        if missing_ok:
+            # Only the missing pairs: an insert that conflicts would still use up an id of the sequence.
+            cursor.execute(
+                f"INSERT INTO {table} ({part}, {warehouse}, {', '.join(quote(f.column) for f in others)}) "  # noqa: S608
+                f"SELECT t.p, t.w, {', '.join(['%s'] * len(others))} "
+                "FROM unnest(%s::bigint[], %s::bigint[]) AS t(p, w) "
+                f"WHERE NOT EXISTS (SELECT 1 FROM {table} l WHERE l.{part} = t.p AND l.{warehouse} = t.w) "
+                f"ON CONFLICT ({part}, {warehouse}) DO NOTHING RETURNING {part}, {warehouse}",
+                [f.get_default() for f in others] + [[p for p, _ in missing_ok], [w for _, w in missing_ok]],
+            )
+            created = {(row[0], row[1]) for row in cursor.fetchall()}
+        fields = meta.concrete_fields
+        cursor.execute(
+            f"SELECT {', '.join('l.' + quote(f.column) for f in fields)} FROM {table} l "  # noqa: S608
+            f"JOIN unnest(%s::bigint[], %s::bigint[]) AS t(p, w) ON l.{part} = t.p AND l.{warehouse} = t.w "
+            f"ORDER BY l.{quote(meta.pk.column)} FOR UPDATE OF l",
+            [[p for p, _ in wanted], [w for _, w in wanted]],
+        )
+        attnames = [f.attname for f in fields]
+        levels = {}
+        for row in cursor.fetchall():
+            level = StockLevel.from_db(connection.alias, attnames, row)  # PostgreSQL needs no converters here
+            levels[(level.part_id, level.warehouse_id)] = level
+    return levels, created
 
 
 def _select_locked(pairs: list[tuple[int, int]]) -> dict[tuple[int, int], StockLevel]:

@@ -100,3 +100,28 @@ def by_pks(wanted: Sequence[tuple[type[Model], Any]]) -> list[Model | None]:
         found.append(None if row[offset + pk_index] is None else instance(model, row, offset))
         offset += len(attnames)
     return found
+
+
+def update_rows(model: type[Model], pks: Sequence[Any], names: Sequence[str], values: Sequence[Sequence[Any]]) -> None:
+    """Set the fields ``names`` (names or attnames) of the rows ``pks`` in one statement (PostgreSQL).
+
+    ``values[i]`` holds the values of ``names[i]``, one per pk in order. The
+    rows come in as arrays (``UPDATE … FROM unnest(…)``): ``bulk_update``
+    builds a ``CASE`` per row and field, which grows quadratically with the
+    batch (20,000 changed rows took half a minute that way).
+    """
+    if not pks:
+        return
+    meta = model._meta
+    by_name = {f.name: f for f in meta.concrete_fields} | {f.attname: f for f in meta.concrete_fields}
+    fields = [by_name[name] for name in names]
+    columns = [quote(f.column) for f in fields]
+    arrays = ", ".join(f"%s::{f.db_type(connection)}[]" for f in fields)
+    pk = meta.pk
+    sql = (
+        f"UPDATE {quote(meta.db_table)} AS t SET {', '.join(f'{c} = v.{c}' for c in columns)} "  # noqa: S608
+        f"FROM unnest(%s::{pk.db_type(connection)}[], {arrays}) AS v(id, {', '.join(columns)}) "
+        f"WHERE t.{quote(pk.column)} = v.id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [list(pks), *(list(column) for column in values)])

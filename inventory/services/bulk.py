@@ -26,8 +26,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from ..exceptions import InvalidQuantity
-from ..locks import lock_stock_levels
+from ..locks import lock_stock_levels_many
 from ..models import Bin, MovementKind, Part, StockLevel, StockMovement, Warehouse
+from ..rows import quote, update_rows
 from .stock import _POSTED_FIELDS, _apply, _check_bin, _check_cost, _check_quantity, _fill_backorders, _Line
 
 ZERO = Decimal("0")
@@ -59,93 +60,22 @@ def _postgres() -> bool:
     return connection.vendor == "postgresql"
 
 
-def _q(name: str | None) -> str:
-    return connection.ops.quote_name(str(name))
-
-
 # --- locking and writing, set-based --------------------------------------------------
 
 
-def _lock_levels(
-    pairs: Sequence[tuple[int, int]], *, create: Sequence[tuple[int, int]] | None = None
-) -> tuple[dict[tuple[int, int], StockLevel], set[tuple[int, int]]]:
-    """Lock the levels of many (part_id, warehouse_id) pairs, creating the missing ones of ``create``
-    (default: all of them); return the locked levels and the pairs whose level was created.
-
-    ``lock_stock_levels`` builds an OR of one condition per pair, which is right
-    for the few levels of a posting; for thousands the pairs go in as two arrays.
-    The order is the same: primary key.
-    """
-    wanted = sorted(set(pairs))
-    missing_ok = sorted(set(wanted if create is None else create))
-    if not wanted:
-        return {}, set()
-    if not _postgres():
-        existing = set(
-            StockLevel.objects.filter(part_id__in={p for p, _ in wanted}, warehouse_id__in={w for _, w in wanted})
-            .values_list("part_id", "warehouse_id")
-            .iterator()
-        )
-        creatable = set(missing_ok)
-        kept = [pair for pair in wanted if pair in existing or pair in creatable]
-        locked: dict[tuple[int, int], StockLevel] = {}
-        for start in range(0, len(kept), 200):  # SQLite refuses an OR of thousands of conditions
-            locked.update(lock_stock_levels(pairs=kept[start : start + 200]))
-        return locked, {pair for pair in missing_ok if pair not in existing}
-    meta = StockLevel._meta
-    table = _q(meta.db_table)
-    part, warehouse = _q(meta.get_field("part").column), _q(meta.get_field("warehouse").column)
-    others = [f for f in meta.concrete_fields if not f.primary_key and f.name not in ("part", "warehouse")]
-    created: set[tuple[int, int]] = set()
-    with connection.cursor() as cursor:
-        if missing_ok:
-            # Only the missing pairs: an insert that conflicts would still use up an id of the sequence.
-            cursor.execute(
-                f"INSERT INTO {table} ({part}, {warehouse}, {', '.join(_q(f.column) for f in others)}) "  # noqa: S608
-                f"SELECT t.p, t.w, {', '.join(['%s'] * len(others))} "
-                "FROM unnest(%s::bigint[], %s::bigint[]) AS t(p, w) "
-                f"WHERE NOT EXISTS (SELECT 1 FROM {table} l WHERE l.{part} = t.p AND l.{warehouse} = t.w) "
-                f"ON CONFLICT ({part}, {warehouse}) DO NOTHING RETURNING {part}, {warehouse}",
-                [f.get_default() for f in others] + [[p for p, _ in missing_ok], [w for _, w in missing_ok]],
-            )
-            created = {(row[0], row[1]) for row in cursor.fetchall()}
-        fields = meta.concrete_fields
-        cursor.execute(
-            f"SELECT {', '.join('l.' + _q(f.column) for f in fields)} FROM {table} l "  # noqa: S608
-            f"JOIN unnest(%s::bigint[], %s::bigint[]) AS t(p, w) ON l.{part} = t.p AND l.{warehouse} = t.w "
-            f"ORDER BY l.{_q(meta.pk.column)} FOR UPDATE OF l",
-            [[p for p, _ in wanted], [w for _, w in wanted]],
-        )
-        attnames = [f.attname for f in fields]
-        levels = {}
-        for row in cursor.fetchall():
-            level = StockLevel.from_db(connection.alias, attnames, row)  # PostgreSQL needs no converters here
-            levels[(level.part_id, level.warehouse_id)] = level
-    return levels, created
-
-
 def _write_levels(levels: Sequence[StockLevel], names: Sequence[str]) -> None:
-    """Write the fields ``names`` of the levels with one UPDATE from arrays (a CASE per row grows quadratically)."""
+    """Write the fields ``names`` of the levels in one statement (see ``inventory.rows.update_rows``)."""
     if not levels:
         return
-    meta = StockLevel._meta
-    by_name = {f.name: f for f in meta.concrete_fields}
-    fields = [by_name[name] for name in names]
     if not _postgres():
         StockLevel.objects.bulk_update(levels, list(names), batch_size=500)
         return
-    columns = [f.column for f in fields]
-    arrays = ", ".join(f"%s::{f.db_type(connection)}[]" for f in fields)
-    names_sql = ", ".join(_q(c) for c in columns)
-    assignments = ", ".join(f"{_q(c)} = v.{_q(c)}" for c in columns)
-    sql = (
-        f"UPDATE {_q(meta.db_table)} AS l SET {assignments} "  # noqa: S608 - identifiers from the model
-        f"FROM unnest(%s::bigint[], {arrays}) AS v(id, {names_sql}) WHERE l.{_q(meta.pk.column)} = v.id"
-    )
-    params: list[list] = [[level.pk for level in levels]]
-    params += [[getattr(level, f.attname) for level in levels] for f in fields]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+    attnames = [_FIELDS[name].attname for name in names]
+    values = [[getattr(level, attname) for level in levels] for attname in attnames]
+    update_rows(StockLevel, [level.pk for level in levels], names, values)
+
+
+_FIELDS = {field.name: field for field in StockLevel._meta.concrete_fields}
 
 
 def _insert_movements(movements: list[StockMovement]) -> None:
@@ -162,8 +92,8 @@ def _insert_movements(movements: list[StockMovement]) -> None:
             [table, pk, len(movements)],
         )
         ids = [row[0] for row in cursor.fetchall()]
-        columns = ", ".join(_q(c) for c in [pk, *(f.column for f in fields)])
-        with cursor.copy(f"COPY {_q(table)} ({columns}) FROM STDIN") as copy:
+        columns = ", ".join(quote(c) for c in [pk, *(f.column for f in fields)])
+        with cursor.copy(f"COPY {quote(table)} ({columns}) FROM STDIN") as copy:
             for ident, movement in zip(ids, movements, strict=True):
                 copy.write_row([ident, *(getattr(movement, f.attname) for f in fields)])
     for ident, movement in zip(ids, movements, strict=True):
@@ -242,7 +172,7 @@ def stock_receive_bulk(
         return []
     now = posted_at or timezone.now()
     with transaction.atomic():
-        levels, _created = _lock_levels([(p.part.pk, p.warehouse.pk) for p in postings])
+        levels, _created = lock_stock_levels_many([(p.part.pk, p.warehouse.pk) for p in postings])
         for posting in postings:
             level = levels[(posting.part.pk, posting.warehouse.pk)]
             if posting.bin is not None and level.default_bin_id is None:
@@ -290,7 +220,7 @@ def stock_opening_balances_bulk(
     now = posted_at or timezone.now()
     with transaction.atomic():
         # a level is created only where there is stock or a bin to record
-        levels, _created = _lock_levels(
+        levels, _created = lock_stock_levels_many(
             [(part.pk, warehouse.pk) for part, warehouse, *_ in checked],
             create=[(part.pk, warehouse.pk) for part, warehouse, quantity, _, bin in checked if quantity or bin],
         )
@@ -365,7 +295,7 @@ def stock_level_set_parameters_bulk(
     if not checked:
         return []
     with transaction.atomic():
-        levels, created = _lock_levels([(part.pk, warehouse.pk) for part, warehouse, *_ in checked])
+        levels, created = lock_stock_levels_many([(part.pk, warehouse.pk) for part, warehouse, *_ in checked])
         changed: dict[int, StockLevel] = {}
         outcomes = []
         for part, warehouse, min_qty, max_qty, bin in checked:
