@@ -295,6 +295,24 @@ def _sorted_aggregates() -> None:
         cursor.execute("SELECT set_config('enable_hashagg', 'off', true)")
 
 
+def _stage(name: str, sql: str, params: dict) -> None:
+    """Run a step's heavy SELECT into a temporary table dropped at commit, where it may use parallel workers.
+
+    PostgreSQL never runs an INSERT … SELECT in parallel, a CREATE TABLE … AS
+    it may: the aggregates over the ledger and the hits are split over the
+    workers, and the step then inserts its rows from the staged ones. The
+    costs make the planner choose workers for tables of megabytes
+    (``min_parallel_table_scan_size`` still keeps small tables serial).
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT set_config('parallel_setup_cost', '0', true), set_config('parallel_tuple_cost', '0.0001', true)"
+        )
+        # Dropped first too: inside a caller's transaction (tests) an earlier step's table is still there.
+        cursor.execute(f"DROP TABLE IF EXISTS pg_temp.{name}")
+        cursor.execute(f"CREATE TEMPORARY TABLE {name} ON COMMIT DROP AS {sql}", params)
+
+
 def _analyze(model, *columns: str) -> None:
     """Fresh statistics for the rows a step just wrote, so the next step plans its joins on real counts.
 
@@ -339,33 +357,32 @@ def _step_demand(run: MonthClose) -> None:
 # much as aggregating two ledger rows (bench: 100,000 probes 0.3 s, 1,000,000 rows sorted and summed 1.4 s).
 PROBE_ROWS = 2
 
+# Both give the columns of STOCK_COLUMNS, one row per pair.
+STOCK_COLUMNS = "warehouse_id, part_id, quantity, value, average_value_12m, issued_12m, scrap_value, first_stocked_at"
+
 STOCK_FROM_LEDGER_SQL = """
-    INSERT INTO {month_end}
-        (run_id, month, warehouse_id, part_id, quantity, value, average_value_12m, issued_12m,
-         scrap_value, first_stocked_at)
-    SELECT %(run)s, %(month)s, m.warehouse_id, m.part_id, sum(m.quantity), sum(m.value),
-           round(sum(m.value * (12 - width_bucket(m.posted_at, %(month_ends)s::timestamptz[]))) / 12, 4),
-           COALESCE(-sum(m.quantity) FILTER (WHERE m.kind = 'issue' AND m.posted_at >= %(window_start)s), 0),
-           COALESCE(-sum(m.value) FILTER (WHERE m.kind = 'scrap' AND m.posted_at >= %(start)s), 0),
-           min(m.posted_at) FILTER (WHERE m.quantity > 0)
+    SELECT m.warehouse_id, m.part_id, sum(m.quantity) AS quantity, sum(m.value) AS value,
+           round(sum(m.value * (12 - width_bucket(m.posted_at, %(month_ends)s::timestamptz[]))) / 12, 4)
+               AS average_value_12m,
+           COALESCE(-sum(m.quantity) FILTER (WHERE m.kind = 'issue' AND m.posted_at >= %(window_start)s), 0)
+               AS issued_12m,
+           COALESCE(-sum(m.value) FILTER (WHERE m.kind = 'scrap' AND m.posted_at >= %(start)s), 0) AS scrap_value,
+           min(m.posted_at) FILTER (WHERE m.quantity > 0) AS first_stocked_at
     FROM {movement} m
     WHERE m.posted_at < %(end)s
     GROUP BY m.part_id, m.warehouse_id
 """
 
 STOCK_FROM_LEVELS_SQL = """
-    INSERT INTO {month_end}
-        (run_id, month, warehouse_id, part_id, quantity, value, average_value_12m, issued_12m,
-         scrap_value, first_stocked_at)
-    SELECT %(run)s, %(month)s, sl.warehouse_id, sl.part_id,
-           sl.on_hand - COALESCE(r.quantity_after, 0), sl.value - COALESCE(r.value_after, 0),
-           round((12 * sl.value - COALESCE(r.value_weighted, 0)) / 12, 4),
-           COALESCE(r.issued, 0), COALESCE(r.scrapped, 0),
+    SELECT sl.warehouse_id, sl.part_id,
+           sl.on_hand - COALESCE(r.quantity_after, 0) AS quantity, sl.value - COALESCE(r.value_after, 0) AS value,
+           round((12 * sl.value - COALESCE(r.value_weighted, 0)) / 12, 4) AS average_value_12m,
+           COALESCE(r.issued, 0) AS issued_12m, COALESCE(r.scrapped, 0) AS scrap_value,
            CASE WHEN f.quantity > 0 THEN f.posted_at ELSE (
                SELECT min(m.posted_at) FROM {movement} m
                WHERE m.part_id = sl.part_id AND m.warehouse_id = sl.warehouse_id
                  AND m.quantity > 0 AND m.posted_at < %(end)s
-           ) END
+           ) END AS first_stocked_at
     FROM {level} sl
     JOIN LATERAL (
         SELECT m.posted_at, m.quantity FROM {movement} m
@@ -432,9 +449,7 @@ def _step_stock(run: MonthClose) -> None:
     params = _params(run)
     from_levels = _stock_from_levels(params)
     sql = (STOCK_FROM_LEVELS_SQL if from_levels else STOCK_FROM_LEDGER_SQL).format(
-        month_end=StockMonthEnd._meta.db_table,
-        movement=StockMovement._meta.db_table,
-        level=StockLevel._meta.db_table,
+        movement=StockMovement._meta.db_table, level=StockLevel._meta.db_table
     )
     _sorted_aggregates()
     if from_levels:
@@ -442,7 +457,14 @@ def _step_stock(run: MonthClose) -> None:
         # and filling it cost a quarter of the probes' time on the bench.
         with connection.cursor() as cursor:
             cursor.execute("SELECT set_config('enable_memoize', 'off', true)")
-    _execute(sql, params)
+    _stage("kpis_close_stock", sql, params)
+    _execute(
+        f"""
+        INSERT INTO {StockMonthEnd._meta.db_table} (run_id, month, {STOCK_COLUMNS})
+        SELECT %(run)s, %(month)s, {STOCK_COLUMNS} FROM kpis_close_stock
+        """,  # noqa: S608 - table names come from model meta, values are parameters
+        params,
+    )
     _analyze(StockMonthEnd, "run", "warehouse", "part")
 
 
@@ -484,18 +506,24 @@ def _step_classes(run: MonthClose) -> None:
     }
     poisson = POISSON_CDF_SQL.format(lam="g.lam", available="g.available", terms=POISSON_TERMS)
     _sorted_aggregates()
-    _execute(
+    _stage(
+        "kpis_close_demand",
         f"""
-        WITH monthly AS (
+        SELECT part_id, warehouse_id, sum(hits)::int AS hits, sum(q) AS q, sum(q * q) AS qq, sum(cost) AS cost
+        FROM (
             SELECT h.part_id, h.warehouse_id, width_bucket(h.occurred_at, %(window_month_starts)s::timestamptz[]),
                    count(*) AS hits, sum(h.quantity_requested) AS q, sum(h.cost_value) AS cost
             FROM {DemandHit._meta.db_table} h
             WHERE h.occurred_at >= %(window_start)s AND h.occurred_at < %(end)s
             GROUP BY 1, 2, 3
-        ), demand AS (
-            SELECT part_id, warehouse_id, sum(hits)::int AS hits, sum(q) AS q, sum(q * q) AS qq, sum(cost) AS cost
-            FROM monthly GROUP BY 1, 2
-        ), pairs AS MATERIALIZED (
+        ) monthly
+        GROUP BY 1, 2
+        """,  # noqa: S608 - table names come from model meta, values are parameters
+        params,
+    )
+    _execute(
+        f"""
+        WITH pairs AS MATERIALIZED (
             SELECT COALESCE(s.warehouse_id, d.warehouse_id) AS warehouse_id,
                    COALESCE(s.part_id, d.part_id) AS part_id,
                    COALESCE(d.hits, 0) AS hits, COALESCE(d.q, 0) AS q, COALESCE(d.qq, 0) AS qq,
@@ -506,7 +534,7 @@ def _step_classes(run: MonthClose) -> None:
                        extract(year FROM s.first_stocked_at AT TIME ZONE %(tz)s) * 12
                        + extract(month FROM s.first_stocked_at AT TIME ZONE %(tz)s)))::int AS months_stocked
             FROM (SELECT * FROM {StockMonthEnd._meta.db_table} WHERE run_id = %(run)s) s
-            FULL JOIN demand d ON d.warehouse_id = s.warehouse_id AND d.part_id = s.part_id
+            FULL JOIN kpis_close_demand d ON d.warehouse_id = s.warehouse_id AND d.part_id = s.part_id
         ), graded AS MATERIALIZED (
             SELECT p.*,
                    CASE
