@@ -505,6 +505,14 @@ def _step_classes(run: MonthClose) -> None:
         "window_month_starts": [month_start(add_months(run.month, offset)) for offset in range(1 - WINDOW_MONTHS, 2)],
     }
     poisson = POISSON_CDF_SQL.format(lam="g.lam", available="g.available", terms=POISSON_TERMS)
+    # Last month's class, when last month was closed (otherwise a join that can match nothing, row by row).
+    previous_class, previous_join = "''", ""
+    if previous is not None:
+        previous_class = "COALESCE(prev.abc_class, '')"
+        previous_join = f"""
+        LEFT JOIN {PartClass._meta.db_table} prev
+               ON prev.run_id = %(previous_run)s AND prev.warehouse_id = g.warehouse_id
+              AND prev.part_id = g.part_id"""
     _sorted_aggregates()
     _stage(
         "kpis_close_demand",
@@ -560,7 +568,7 @@ def _step_classes(run: MonthClose) -> None:
             (run_id, month, warehouse_id, part_id, abc_class, previous_class, xyz_class, hits_12m, months_stocked,
              scaled_hits, demand_cv, quantity_12m, issued_12m, cost_of_sales_12m, on_hand, stock_value,
              average_value_12m, available, min_qty, max_qty, excess_value, fill_rate)
-        SELECT %(run)s, %(month)s, g.warehouse_id, g.part_id, g.abc, COALESCE(prev.abc_class, ''),
+        SELECT %(run)s, %(month)s, g.warehouse_id, g.part_id, g.abc, {previous_class},
                CASE WHEN g.cv IS NULL THEN '' WHEN g.cv <= %(x)s THEN 'X' WHEN g.cv <= %(y)s THEN 'Y' ELSE 'Z' END,
                g.hits, g.months_stocked, round(g.scaled, 3), round(g.cv, 6), g.q, g.issued, g.cost, g.on_hand,
                g.value, g.average_value, g.available, g.min_qty, g.max_qty,
@@ -571,9 +579,7 @@ def _step_classes(run: MonthClose) -> None:
                    ELSE LEAST(1, g.available / (g.lam + 10)::numeric)
                END)::numeric, 6) END
         FROM graded g
-        LEFT JOIN {PartClass._meta.db_table} prev
-               ON prev.run_id = %(previous_run)s AND prev.warehouse_id = g.warehouse_id
-              AND prev.part_id = g.part_id
+        {previous_join}
         WHERE g.abc IS NOT NULL
         ORDER BY g.part_id, g.warehouse_id
         """,  # noqa: S608 - table names come from model meta, values are parameters
