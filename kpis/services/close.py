@@ -1,7 +1,8 @@
 """The month-end close: demand history, month-end stock, classification, KPI snapshot.
 
-Each step is one set-based SQL statement (INSERT … SELECT … GROUP BY) in its
-own transaction, writing rows tagged with the run. Nothing is visible to
+Each step is set-based SQL (INSERT … SELECT … GROUP BY; the heavy aggregates
+first into a temporary table, where they may run in parallel) in its own
+transaction, writing rows tagged with the run. Nothing is visible to
 readers until the last step publishes the run, in the same transaction that
 writes the snapshots and deletes the month's older rows: a crash anywhere
 leaves the previous results, a finished run leaves complete new ones.
@@ -273,10 +274,11 @@ def _params(run: MonthClose) -> dict:
 
 
 def _tune_session() -> None:
-    """Settings for this step's transaction only: aggregates of a million rows hash in memory, and no JIT.
+    """Settings for this step's transaction only: memory for the sorts of the aggregates, and no JIT.
 
     JIT compilation costs seconds per statement and buys nothing for these
-    scans; ``work_mem`` lets the GROUP BYs over 100,000 pairs stay off disk.
+    scans; ``work_mem`` keeps the sorts of the GROUP BYs (``_sorted_aggregates``)
+    over hundreds of thousands of rows in memory or in few runs.
     """
     with connection.cursor() as cursor:
         cursor.execute("SELECT set_config('jit', 'off', true), set_config('work_mem', %s, true)", [CLOSE_WORK_MEM])
