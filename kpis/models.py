@@ -95,6 +95,7 @@ class Kpi(models.TextChoices):
     NC_SHARE_ALL = "nc_share_all", "NC value / all stock value"
     ITEMS = "items", "classified items"
     STOCKED_ITEMS = "stocked_items", "stocked items"
+    NEGATIVE_STOCK = "negative_stock", "items with negative month-end stock"
     STOCK_VALUE = "stock_value", "stock value"
     SCRAP_RATE = "scrap_rate", "scrap rate"
     SUPPLIER_ON_TIME = "supplier_on_time", "supplier on-time delivery"

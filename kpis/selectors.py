@@ -38,10 +38,11 @@ CARD_KPIS = [
     Kpi.FORECAST_MAPE,
     Kpi.FORECAST_BIAS,
     Kpi.STOCKED_ITEMS,
+    Kpi.NEGATIVE_STOCK,
 ]
 # KPIs that are money or counts; the rest are shares (shown as %) or turnover (a plain number).
 MONEY_KPIS = {Kpi.SALES_PER_RO, Kpi.PARTS_SALES, Kpi.STOCK_VALUE, Kpi.COUNT_VARIANCE}
-COUNT_KPIS = {Kpi.STOCKED_ITEMS, Kpi.ITEMS, Kpi.REPAIR_ORDERS}
+COUNT_KPIS = {Kpi.STOCKED_ITEMS, Kpi.ITEMS, Kpi.REPAIR_ORDERS, Kpi.NEGATIVE_STOCK}
 PLAIN_KPIS = {Kpi.TURNOVER}
 TREND_KPIS = [
     Kpi.FILL_RATE,

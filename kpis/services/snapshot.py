@@ -59,13 +59,23 @@ def _ratio(numerator, denominator) -> float | None:
 
 
 def _class_figures(params: dict) -> dict[Scope, dict[str, dict]]:
+    """Per warehouse and class: counts, values and the sums the shares and rates divide.
+
+    A pair's month-end value counts at zero when the ledger has it negative
+    (an issue back-dated before the receipt that covered it): stock that is
+    not there has no value, and a negative one would offset other parts'
+    stock in the stock value, dead stock and turnover. The same for its
+    12-month average. The rows themselves keep the ledger's figures, and
+    ``_stock_figures`` reports how many pairs were negative.
+    """
     rows = _rows(
         f"""
         SELECT warehouse_id, abc_class, GROUPING(warehouse_id) AS all_warehouses, GROUPING(abc_class) AS all_classes,
-               count(*) AS items, count(*) FILTER (WHERE on_hand > 0) AS stocked, sum(stock_value) AS value,
+               count(*) AS items, count(*) FILTER (WHERE on_hand > 0) AS stocked,
+               sum(GREATEST(stock_value, 0)) AS value,
                sum(fill_rate * hits_12m) AS fill_weighted,
                sum(hits_12m) FILTER (WHERE fill_rate IS NOT NULL) AS fill_hits,
-               sum(cost_of_sales_12m) AS cost_12m, sum(average_value_12m) AS average_value,
+               sum(cost_of_sales_12m) AS cost_12m, sum(GREATEST(average_value_12m, 0)) AS average_value,
                count(*) FILTER (WHERE available <= 0) AS zero_stock,
                count(*) FILTER (WHERE min_qty > 0 AND available < min_qty) AS below_min,
                sum(excess_value) AS excess_value
@@ -117,16 +127,18 @@ def _daily_rates(params: dict) -> dict[Scope, list[float | None]]:
     return rates
 
 
-def _scrap_values(params: dict) -> dict[Scope, Decimal]:
+def _stock_figures(params: dict) -> dict[Scope, dict]:
+    """Scrapped value, and the pairs whose month-end quantity or value the ledger has negative."""
     rows = _rows(
         f"""
-        SELECT warehouse_id, GROUPING(warehouse_id) AS all_warehouses, sum(scrap_value) AS scrap
+        SELECT warehouse_id, GROUPING(warehouse_id) AS all_warehouses, sum(scrap_value) AS scrap,
+               count(*) FILTER (WHERE quantity < 0 OR value < 0) AS negative
         FROM {StockMonthEnd._meta.db_table} WHERE run_id = %(run)s
         GROUP BY GROUPING SETS ((warehouse_id), ())
         """,  # noqa: S608 - table names come from model meta, values are parameters
         params,
     )
-    return {None if row["all_warehouses"] else row["warehouse_id"]: row["scrap"] for row in rows}
+    return {None if row["all_warehouses"] else row["warehouse_id"]: row for row in rows}
 
 
 def _emergency_figures(params: dict) -> dict[Scope, dict[str, dict]]:
@@ -232,7 +244,7 @@ def _kpi_values(
     classes: dict[str, dict],
     demand: dict | None,
     daily: list[float | None],
-    scrap: Decimal | None,
+    stock: dict | None,
     emergency: dict[str, dict] | None,
     receipts: dict | None,
     c_value_last_year: Decimal | None,
@@ -277,7 +289,9 @@ def _kpi_values(
         values.append((Kpi.ITEMS, key, float(row.get("items") or 0)))
         values.append((Kpi.STOCK_VALUE, key, float(row.get("value") or 0)))
     values.append((Kpi.STOCKED_ITEMS, "", float(overall.get("stocked") or 0)))
-    values.append((Kpi.SCRAP_RATE, "", _ratio(scrap or 0, total_value)))
+    stock = stock or {}
+    values.append((Kpi.SCRAP_RATE, "", _ratio(stock.get("scrap") or 0, total_value)))
+    values.append((Kpi.NEGATIVE_STOCK, "", float(stock.get("negative") or 0)))
     # Demand of the month: first pick, instant fill, target achievement, sales per repair order.
     demand = demand or {}
     first_pick = demand.get("first_pick")
@@ -342,7 +356,7 @@ def snapshot_rows(run: MonthClose) -> list[Snapshot]:
     classes = _class_figures(params)
     demand = _demand_figures(params)
     daily = _daily_rates(params)
-    scrap = _scrap_values(params)
+    stock = _stock_figures(params)
     emergency = _emergency_figures(params)
     has_purchasing = _table_exists("suppliers_purchaseorderline")
     receipts = _receipt_figures(params)
@@ -356,7 +370,7 @@ def snapshot_rows(run: MonthClose) -> list[Snapshot]:
             month=add_months(run.month, -12), run__is_published=True, kpi=Kpi.STOCK_VALUE, class_key="C"
         )
     }
-    scopes: set[Scope] = {None} | set(classes) | set(demand) | set(scrap)
+    scopes: set[Scope] = {None} | set(classes) | set(demand) | set(stock)
     rows = []
     for scope in sorted(scopes, key=lambda s: (s is not None, s or 0)):
         daily_goal = targets.get(Kpi.INSTANT_FILL, "", scope)
@@ -365,7 +379,7 @@ def snapshot_rows(run: MonthClose) -> list[Snapshot]:
             classes.get(scope, {}),
             demand.get(scope),
             daily.get(scope, []),
-            scrap.get(scope),
+            stock.get(scope),
             emergency.get(scope, {}) if has_purchasing else None,
             receipts.get(scope, {}) if has_receipts else None,
             last_year.get(scope),

@@ -324,3 +324,55 @@ def _published_results():
             key=lambda row: (row[0] or 0, row[1], row[2]),
         ),
     }
+
+
+def test_a_back_dated_issue_leaving_negative_month_end_stock_does_not_fail_the_close(month):
+    # given a store pair received in April and an issue back-dated into March (with its demand hit): the ledger
+    # holds -1 at 7 at the end of March
+    from inventory import services as inventory_services
+
+    from .handmade import at, hit
+
+    inventory_services.stock_receive(
+        part=month["parts"]["B1"],
+        warehouse=month["st1"],
+        quantity=Decimal(3),
+        unit_cost=Decimal(7),
+        user=month["user"],
+        posted_at=at(2026, 4, 2),
+    )
+    hit(month["parts"]["B1"], month["st1"], at(2026, 3, 10), 1, 1, sales=12, cost=7, ro="RO-5")
+    inventory_services.stock_issue(
+        part=month["parts"]["B1"],
+        warehouse=month["st1"],
+        quantity=Decimal(1),
+        user=month["user"],
+        posted_at=at(2026, 3, 10),
+    )
+
+    # when March is closed
+    run = services.month_close_run(month=MARCH)
+
+    # then it is published; the month-end rows keep the ledger's figures
+    assert (run.state, run.is_published) == (CloseState.DONE, True)
+    stock = StockMonthEnd.objects.get(run=run, warehouse=month["st1"], part=month["parts"]["B1"])
+    assert (stock.quantity, stock.value) == (Decimal("-1.000"), Decimal("-7.0000"))
+    graded = classes(run)[("ST1", "B1")]
+    # (no receipt before the month end: graded as new for one month, 1 hit scaled to 12)
+    assert (graded.abc_class, graded.on_hand, graded.stock_value) == ("NA", Decimal("-1.000"), Decimal("-7.0000"))
+    # and the value KPIs count a negative month-end stock as no stock: the store holds nothing (A1 is empty)
+    st1 = kpis(run, month["st1"])
+    assert value(st1, "stock_value") == 0
+    assert value(st1, "stock_value", "NA") == 0
+    assert value(st1, "dead_stock") is None  # no stock value: undefined
+    # turnover: cost of sales 10 + 7 over A1's average 110 / 12 (B1's average of -7 / 12 counts as 0)
+    assert value(st1, "turnover") == pytest.approx(17 / (110 / 12), abs=1e-4)
+    assert (value(st1, "items", "C"), value(st1, "items", "NA")) == (1, 1)
+    # the network's value figures are those without the store's negative pair
+    network = kpis(run, None)
+    assert value(network, "stock_value") == 376
+    assert value(network, "dead_stock") == pytest.approx(200 / 376, abs=1e-6)
+    # and the negative pair is reported, in its warehouse and the network
+    assert value(st1, "negative_stock") == 1
+    assert value(network, "negative_stock") == 1
+    assert value(kpis(run, month["cen"]), "negative_stock") == 0
