@@ -79,12 +79,17 @@ class ReadsIdsTogether:
 
 
 class FieldsBuiltOnce:
-    """For a ``ModelSerializer``: build its fields from the model once per class, then hand out copies.
+    """For a serializer: build its fields once per class, then give each instance shallow copies.
 
-    DRF introspects the model on every serializer instance; for a posting's
-    answer (a movement with its part) that was a tenth of the request. Only
-    for serializers whose fields depend on the class alone, not on the
-    instance or context.
+    DRF builds every field anew for every serializer instance: a
+    ``ModelSerializer`` introspects the model, and every serializer deep-copies
+    its declared fields, which re-runs each field's ``__init__``. For a posting
+    (input serializer, then a movement with its part as the answer) that was a
+    quarter of the request's CPU. The fields built once are never bound
+    themselves; each instance gets shallow copies (nested serializers deep
+    ones), which ``bind`` then gives their own name and parent. What the copies share (validators, messages,
+    choices) is only read. Only for serializers whose fields depend on the
+    class alone, not on the instance or context.
     """
 
     def get_fields(self):
@@ -93,4 +98,8 @@ class FieldsBuiltOnce:
         if built is None:
             built = super().get_fields()  # type: ignore[misc]
             cls._fields_built_once = built  # type: ignore[attr-defined]
-        return copy.deepcopy(built)
+        # Nested serializers hold bound state of their own (their fields, a list's child): copied deeply.
+        return {
+            name: copy.deepcopy(field) if isinstance(field, serializers.BaseSerializer) else copy.copy(field)
+            for name, field in built.items()
+        }

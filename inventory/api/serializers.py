@@ -205,7 +205,7 @@ class MovementSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
         ]
 
 
-class _PostingSerializer(ReadsIdsTogether, serializers.Serializer):
+class _PostingSerializer(FieldsBuiltOnce, ReadsIdsTogether, serializers.Serializer):
     part = ModelIdField(Part)
     quantity = serializers.DecimalField(**QTY, min_value=Decimal("0.001"))
     document_ref = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
@@ -246,7 +246,7 @@ class TransferSerializer(_PostingSerializer):
         return _check_bin(attrs, "to_warehouse")
 
 
-class AdjustmentSerializer(ReadsIdsTogether, serializers.Serializer):
+class AdjustmentSerializer(FieldsBuiltOnce, ReadsIdsTogether, serializers.Serializer):
     part = ModelIdField(Part)
     warehouse = ModelIdField(Warehouse)
     quantity = serializers.DecimalField(**QTY, help_text="Signed: negative reduces stock.")
