@@ -226,6 +226,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=float, default=15)
     parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--worker-class", default="sync", help="gunicorn worker class (sync, gthread)")
+    parser.add_argument("--threads", type=int, default=1, help="threads per gthread worker")
     parser.add_argument("--warmup", type=float, default=3, help="seconds of unmeasured requests first")
     parser.add_argument("--parts", type=int, default=100_000)
     parser.add_argument("--warehouses", type=int, default=5)
@@ -246,7 +248,9 @@ def main() -> int:
             "--workers",
             str(args.workers),
             "--worker-class",
-            "sync",
+            args.worker_class,
+            "--threads",
+            str(args.threads),
             "--log-level",
             "warning",
         ],
@@ -265,9 +269,11 @@ def main() -> int:
             return "POST", "/api/v1/stock/issues/", body, {201, 409}
 
         def workshop_request(rng):
+            warehouse = rng.choice(warehouse_ids)
             body = {
-                "warehouse": rng.choice(warehouse_ids),
-                "repair_order": f"RO-BENCH-{rng.randint(1, 50_000)}",
+                "warehouse": warehouse,
+                # a repair order belongs to one store: its number says which
+                "repair_order": f"RO-BENCH-{warehouse}-{rng.randint(1, 10_000)}",
                 "lines": [{"part": rng.choice(numbers), "quantity": "1"}],
             }
             return "POST", "/api/v1/workshop-requests/", body, {201}
