@@ -63,3 +63,40 @@ def test_session_and_csrf_cookies_are_http_only_and_same_site():
     assert settings.SESSION_COOKIE_HTTPONLY is True
     assert settings.SESSION_COOKIE_SAMESITE == "Lax"
     assert settings.CSRF_COOKIE_SAMESITE == "Lax"
+
+
+def test_the_cached_policy_header_is_the_librarys_own(db):
+    from dataclasses import asdict
+
+    from csp.middleware import CSPMiddleware as LibraryCSPMiddleware
+    from csp.utils import build_policy
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/login/")
+    library = LibraryCSPMiddleware(lambda r: HttpResponse())
+    library.process_request(request)
+    expected = build_policy(**asdict(library.get_policy_parts(request=request, response=HttpResponse())))
+
+    first, second = Client().get("/login/"), Client().get("/api/v1/parts/")
+    assert first["Content-Security-Policy"] == expected
+    assert second["Content-Security-Policy"] == expected  # JSON answers carry it too
+
+
+def test_a_per_view_policy_still_goes_through_the_library(db):
+    from csp.decorators import csp_update
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+
+    from config.middleware import CSPMiddleware
+
+    @csp_update({"img-src": ["https://images.example.com"]})
+    def view(request):
+        return HttpResponse("ok")
+
+    request = RequestFactory().get("/somewhere/")
+    middleware = CSPMiddleware(view)
+    middleware.process_request(request)
+    response = middleware.process_response(request, view(request))
+    assert "https://images.example.com" in response["Content-Security-Policy"]
+    assert "script-src 'self'" in response["Content-Security-Policy"]
