@@ -16,7 +16,7 @@ from django.db import connection
 from django.db.transaction import TransactionManagementError
 
 from .models import StockLevel
-from .rows import columns, instance, quote
+from .rows import columns, instance, prepared_cursor, quote
 
 __all__ = ["lock_stock_levels", "lock_stock_levels_many", "quote"]
 
@@ -100,7 +100,7 @@ def lock_stock_levels_many(
 def _select_locked(pairs: list[tuple[int, int]]) -> dict[tuple[int, int], StockLevel]:
     if connection.get_autocommit():
         raise TransactionManagementError("Stock levels are locked inside transaction.atomic only.")
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(_select_sql(len(pairs)), [ident for pair in pairs for ident in pair])
         rows = cursor.fetchall()
     levels = {}

@@ -123,3 +123,13 @@ def test_long_runs_go_to_the_batch_queue_and_every_shipped_worker_serves_both_qu
         worker_lines = [line for line in (root / path).read_text().splitlines() if "celery -A config worker" in line]
         assert worker_lines, path
         assert all("-Q celery,batch" in line for line in worker_lines), path
+
+
+@pytest.mark.parametrize(("value", "expected"), [(None, 5), ("12", 12), ("off", None)])
+def test_postgresql_prepares_the_hot_statements_unless_turned_off(value, expected):
+    extra = {} if value is None else {"DB_PREPARE_THRESHOLD": value}
+    script = "import django; django.setup(); from django.conf import settings; "
+    script += "print(settings.DATABASES['default']['OPTIONS'].get('prepare_threshold'))"
+    result = _run(["-c", script], _production_env(**extra))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == str(expected)

@@ -141,6 +141,14 @@ DATABASES = {
         conn_health_checks=env_bool("DB_HEALTH_CHECKS", False),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # The hot paths' fixed statements (inventory.rows.prepared_cursor: token, ids, level lock, posting)
+    # are prepared by psycopg after this many runs on a connection; Django's own (client-side bound)
+    # statements never are. DB_PREPARE_THRESHOLD=off for a pooler without prepared-statement support.
+    _prepare = os.environ.get("DB_PREPARE_THRESHOLD", "5")
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = (
+        None if _prepare.lower() in ("", "off", "none") else int(_prepare)
+    )
 if os.environ.get("TEST_DB_NAME"):
     # Lets several test runs share one PostgreSQL server without sharing a test database.
     DATABASES["default"]["TEST"] = {"NAME": os.environ["TEST_DB_NAME"]}

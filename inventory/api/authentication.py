@@ -20,7 +20,7 @@ from rest_framework import authentication, exceptions
 
 from inventory.models import WarehouseMembership
 from inventory.roles import user_access_prime
-from inventory.rows import columns, instance, quote
+from inventory.rows import columns, instance, prepared_cursor, quote
 
 
 class TokenAuthentication(authentication.TokenAuthentication):
@@ -28,7 +28,7 @@ class TokenAuthentication(authentication.TokenAuthentication):
         if connection.vendor != "postgresql":
             return super().authenticate_credentials(key)
         token_model, user_model = self.get_model(), get_user_model()
-        with connection.cursor() as cursor:
+        with prepared_cursor() as cursor:
             cursor.execute(_token_sql(token_model), [key])
             row = cursor.fetchone()
         if row is None:

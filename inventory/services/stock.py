@@ -41,6 +41,7 @@ from ..models import (
     StockMovement,
     Warehouse,
 )
+from ..rows import prepared_cursor
 
 FOUR_PLACES = Decimal("0.0001")
 QTY_PLACES = Decimal("0.001")
@@ -266,7 +267,7 @@ def _insert_movement(movement: StockMovement, *, posted: StockLevel | None = Non
     if posted is not None:
         sql = _movement_insert_and_level_update()
         params += _posted_params(posted)
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(sql, params)
         movement.pk = cursor.fetchone()[0]
     movement._state.adding = False
@@ -276,7 +277,7 @@ def _insert_movement(movement: StockMovement, *, posted: StockLevel | None = Non
 def _save_posted(level: StockLevel) -> None:
     """``level.save(update_fields=_POSTED_FIELDS)`` without compiling a query on every posting."""
     sql, _fields = _posted_update()
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(sql, _posted_params(level))
 
 

@@ -143,3 +143,19 @@ def test_rows_by_pks_reads_each_model_or_none(store, part):
     assert by_pks([(Part, part.pk), (Warehouse, store.pk)]) == [part, store]
     assert by_pks([(Part, part.pk), (Warehouse, 999_999_999), (Part, 999_999_998)]) == [part, None, None]
     assert by_pks([]) == []
+
+
+def test_the_hot_statements_are_prepared_on_the_connection(store, part):
+    from django.db import connection
+
+    from inventory.models import Part
+    from inventory.rows import by_pk
+
+    for _ in range(6):  # psycopg prepares a statement at its fifth run (prepare_threshold)
+        assert by_pk(Part, part.pk) == part
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert any('FROM "inventory_part" WHERE "id" = $1' in sql for sql in prepared), prepared
+    # Django's own statements are bound on the client and never prepared
+    assert not any("$1" not in sql for sql in prepared)
