@@ -126,43 +126,48 @@ def _class_figures(params: dict) -> dict[Scope, dict[str, dict]]:
     return figures
 
 
-def _demand_figures(params: dict) -> dict[Scope, dict]:
+def _demand_figures(params: dict) -> tuple[dict[Scope, dict], dict[Scope, list[float | None]]]:
+    """The month's demand per warehouse and for the network, and each day's instant fill rate.
+
+    One read of the month's hits (materialized, a few columns) serves both
+    groupings; the network's daily rates are summed from the warehouses' days.
+    """
     rows = _rows(
         f"""
-        SELECT warehouse_id, GROUPING(warehouse_id) AS all_warehouses,
-               sum(sales_value) AS sales, count(DISTINCT NULLIF(repair_order_ref, '')) AS repair_orders,
+        WITH month AS MATERIALIZED (
+            SELECT warehouse_id, (occurred_at AT TIME ZONE %(tz)s)::date AS day,
+                   NULLIF(repair_order_ref, '') AS repair_order, source, sales_value, quantity_requested,
+                   quantity_supplied
+            FROM {DemandHit._meta.db_table}
+            WHERE occurred_at >= %(start)s AND occurred_at < %(end)s
+        )
+        SELECT warehouse_id, GROUPING(warehouse_id) AS all_warehouses, NULL::date AS day,
+               sum(sales_value) AS sales, count(DISTINCT repair_order) AS repair_orders,
                avg(LEAST(1, quantity_supplied / quantity_requested)) FILTER (WHERE source = 'workshop') AS first_pick,
                sum(quantity_requested) AS requested, sum(quantity_supplied) AS supplied
-        FROM {DemandHit._meta.db_table}
-        WHERE occurred_at >= %(start)s AND occurred_at < %(end)s
+        FROM month
         GROUP BY GROUPING SETS ((warehouse_id), ())
+        UNION ALL
+        SELECT warehouse_id, 0, day, NULL::numeric, NULL::bigint, NULL::numeric, sum(quantity_requested),
+               sum(quantity_supplied)
+        FROM month
+        GROUP BY warehouse_id, day
         """,  # noqa: S608 - table names come from model meta, values are parameters
         params,
     )
-    return {None if row["all_warehouses"] else row["warehouse_id"]: row for row in rows}
-
-
-def _daily_rates(params: dict) -> dict[Scope, list[float | None]]:
-    """Each day's instant fill rate per warehouse, and for the network from the warehouses' day sums."""
-    rows = _rows(
-        f"""
-        SELECT warehouse_id, (occurred_at AT TIME ZONE %(tz)s)::date AS day,
-               sum(quantity_requested) AS requested, sum(quantity_supplied) AS supplied
-        FROM {DemandHit._meta.db_table}
-        WHERE occurred_at >= %(start)s AND occurred_at < %(end)s
-        GROUP BY 1, 2
-        """,  # noqa: S608 - table names come from model meta, values are parameters
-        params,
-    )
+    demand: dict[Scope, dict] = {}
     rates: dict[Scope, list[float | None]] = defaultdict(list)
     network: dict = defaultdict(list)
     for row in rows:
+        if row["day"] is None:
+            demand[None if row["all_warehouses"] else row["warehouse_id"]] = row
+            continue
         rates[row["warehouse_id"]].append(formulas.daily_instant_fill_rate(row["requested"], row["supplied"]))
         network[row["day"]].append(row)
     for day_rows in network.values():
         day = _summed(day_rows, ("requested", "supplied"))
         rates[None].append(formulas.daily_instant_fill_rate(day["requested"], day["supplied"]))
-    return rates
+    return demand, rates
 
 
 def _stock_figures(params: dict) -> dict[Scope, dict]:
@@ -393,8 +398,7 @@ def snapshot_rows(run: MonthClose) -> list[Snapshot]:
     """Unsaved snapshot rows of every KPI for every warehouse with results and for the network."""
     params = _params(run)
     classes = _class_figures(params)
-    demand = _demand_figures(params)
-    daily = _daily_rates(params)
+    demand, daily = _demand_figures(params)
     stock = _stock_figures(params)
     emergency = _emergency_figures(params)
     has_purchasing = _table_exists("suppliers_purchaseorderline")
