@@ -319,10 +319,18 @@ def _stage(name: str, sql: str, params: dict) -> None:
     workers, and the step then inserts its rows from the staged ones. The
     costs make the planner choose workers for tables of megabytes
     (``min_parallel_table_scan_size`` still keeps small tables serial).
+
+    The session's own process does not scan and sort beside its workers
+    (``parallel_leader_participation`` off): it has the rows of all of them
+    to merge and the groups to finish, and on a small machine a third
+    process scanning only competes with the workers for the cores (bench, 2
+    cores: month-end stock 0.75 s -> 0.6 s, 12-month demand 0.54 s -> 0.5 s).
+    Without a free worker the process still runs the plan itself.
     """
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT set_config('parallel_setup_cost', '0', true), set_config('parallel_tuple_cost', '0.0001', true)"
+            "SELECT set_config('parallel_setup_cost', '0', true), set_config('parallel_tuple_cost', '0.0001', true),"
+            " set_config('parallel_leader_participation', 'off', true)"
         )
         # Dropped first too: inside a caller's transaction (tests) an earlier step's table is still there.
         cursor.execute(f"DROP TABLE IF EXISTS pg_temp.{name}")
