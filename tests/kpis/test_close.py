@@ -376,3 +376,8 @@ def test_a_back_dated_issue_leaving_negative_month_end_stock_does_not_fail_the_c
     assert value(st1, "negative_stock") == 1
     assert value(network, "negative_stock") == 1
     assert value(kpis(run, month["cen"]), "negative_stock") == 0
+    # against its default target (none): near while there are a few such pairs, met where there are none
+    assert (st1[("negative_stock", "")].status, kpis(run, month["cen"])[("negative_stock", "")].status) == (
+        "near",
+        "met",
+    )
