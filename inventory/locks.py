@@ -82,17 +82,16 @@ def lock_stock_levels_many(
                 [f.get_default() for f in others] + [[p for p, _ in missing_ok], [w for _, w in missing_ok]],
             )
             created = {(row[0], row[1]) for row in cursor.fetchall()}
-        fields = meta.concrete_fields
+        select, _attnames, _converters = columns(StockLevel, alias="l")
         cursor.execute(
-            f"SELECT {', '.join('l.' + quote(f.column) for f in fields)} FROM {table} l "  # noqa: S608
+            f"SELECT {select} FROM {table} l "  # noqa: S608
             f"JOIN unnest(%s::bigint[], %s::bigint[]) AS t(p, w) ON l.{part} = t.p AND l.{warehouse} = t.w "
             f"ORDER BY l.{quote(meta.pk.column)} FOR UPDATE OF l",
             [[p for p, _ in wanted], [w for _, w in wanted]],
         )
-        attnames = [f.attname for f in fields]
         levels = {}
         for row in cursor.fetchall():
-            level = StockLevel.from_db(connection.alias, attnames, row)  # PostgreSQL needs no converters here
+            level = instance(StockLevel, row)
             levels[(level.part_id, level.warehouse_id)] = level
     return levels, created
 

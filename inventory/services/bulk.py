@@ -28,7 +28,7 @@ from django.utils import timezone
 from ..exceptions import InvalidQuantity
 from ..locks import lock_stock_levels_many
 from ..models import Bin, MovementKind, Part, StockLevel, StockMovement, Warehouse
-from ..rows import quote, update_rows
+from ..rows import copy_insert, update_rows
 from .stock import _POSTED_FIELDS, _apply, _check_bin, _check_cost, _check_quantity, _fill_backorders, _Line
 
 ZERO = Decimal("0")
@@ -79,23 +79,12 @@ _FIELDS = {field.name: field for field in StockLevel._meta.concrete_fields}
 
 
 def _insert_movements(movements: list[StockMovement]) -> None:
-    """Insert movements with COPY (ids taken from the sequence first, so each instance gets its pk)."""
+    """Insert movements with COPY (``inventory.rows.copy_insert``); each instance gets its pk."""
     if not _postgres():
         StockMovement.objects.bulk_create(movements, batch_size=500)
         return
-    meta = StockMovement._meta
-    fields = [f for f in meta.concrete_fields if not f.primary_key]
-    table, pk = meta.db_table, meta.pk.column
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-            [table, pk, len(movements)],
-        )
-        ids = [row[0] for row in cursor.fetchall()]
-        columns = ", ".join(quote(c) for c in [pk, *(f.column for f in fields)])
-        with cursor.copy(f"COPY {quote(table)} ({columns}) FROM STDIN") as copy:
-            for ident, movement in zip(ids, movements, strict=True):
-                copy.write_row([ident, *(getattr(movement, f.attname) for f in fields)])
+    attnames = [f.attname for f in StockMovement._meta.concrete_fields if not f.primary_key]
+    ids = copy_insert(StockMovement, [{name: getattr(m, name) for name in attnames} for m in movements])
     for ident, movement in zip(ids, movements, strict=True):
         movement.pk = ident
         movement._state.adding = False
