@@ -214,13 +214,10 @@ def _post(
                 ),
             )
         )
-    if len(movements) == 1 and connection.vendor == "postgresql":
+    if len(movements) == 1:
         _insert_movement(movements[0], posted=lines[0].level)
         return movements
-    if len(movements) == 1:
-        _insert_movement(movements[0])
-    else:
-        StockMovement.objects.bulk_create(movements)
+    StockMovement.objects.bulk_create(movements)
     for line in lines:
         _save_posted(line.level)
     return movements
@@ -257,19 +254,24 @@ def _movement_insert_and_level_update() -> str:
     return f"WITH moved AS ({insert}), posted AS ({update}) SELECT {pk} FROM moved"  # noqa: S608
 
 
-def _insert_movement(movement: StockMovement, *, posted: StockLevel | None = None) -> None:
-    """``movement.save(force_insert=True)``: every concrete column, from SQL built once from the model.
+def _insert_movement(movement: StockMovement, *, posted: StockLevel) -> None:
+    """``movement.save(force_insert=True)`` and ``_save_posted(posted)``, from SQL built once from the models.
 
-    With ``posted``, that level's posted fields are written in the same statement.
+    Every concrete column of the movement is written; on PostgreSQL the level's
+    posted fields go in the same statement (one round trip), elsewhere in a
+    second one.
     """
     sql, fields = _movement_insert()
     params = [field.get_db_prep_save(field.pre_save(movement, add=True), connection) for field in fields]
-    if posted is not None:
+    together = connection.vendor == "postgresql"
+    if together:
         sql = _movement_insert_and_level_update()
         params += _posted_params(posted)
     with prepared_cursor() as cursor:
         cursor.execute(sql, params)
         movement.pk = cursor.fetchone()[0]
+    if not together:
+        _save_posted(posted)
     movement._state.adding = False
     movement._state.db = connection.alias
 
