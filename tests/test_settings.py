@@ -101,7 +101,7 @@ def test_nothing_set_means_the_embedded_postgresql_and_inline_celery():
 
 
 def test_a_database_other_than_postgresql_is_refused():
-    result = _run(["manage.py", "check"], _clean_env(DATABASE_URL=f"sqlite:///{BASE_DIR / 'x.db'}"))
+    result = _run(["manage.py", "check"], _clean_env(DATABASE_URL="mysql://parts:parts@127.0.0.1:3306/parts"))
 
     assert result.returncode != 0
     assert "DATABASE_URL must point at PostgreSQL (postgres://...)." in result.stderr
