@@ -16,7 +16,7 @@ from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, NotRequired, TypedDict, TypeVar
 
 from django.db import connection, transaction
-from django.db.models import BooleanField, Q
+from django.db.models import BooleanField
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from import_export import fields as ie_fields
@@ -278,14 +278,8 @@ class ImportResource(ie_resources.Resource):
         return found
 
 
-def _postgres() -> bool:
-    return connection.vendor == "postgresql"
-
-
 def _any(column: str, values: list) -> RawSQL:
     """``column = ANY(%s)`` with one array parameter: cheaper than an IN list of thousands on PostgreSQL."""
-    if not _postgres():
-        return Q(**{f"{column}__in": values})  # type: ignore[return-value]
     sql = f"{connection.ops.quote_name(column)} = ANY(%s)"  # the column name is ours; values are a parameter
     return RawSQL(sql, [list(values)], output_field=BooleanField())  # noqa: S611
 
@@ -404,20 +398,11 @@ class PartResource(ImportResource):
                 changed[current[0]] = fields
             else:
                 self.unchanged_keys.add(key)
-        if _postgres():
-            if to_create:
-                _history_rows(Part, copy_insert(Part, to_create), history_type="+", user=self.user)
-            if changed:
-                _update_rows(Part, changed, list(self.FIELDS))
-                _history_rows(Part, list(changed), history_type="~", user=self.user)
-        else:  # the embedded SQLite first look: the plain ORM path
-            bulk_create_with_history([Part(**row) for row in to_create], Part, default_user=self.user)
-            to_update = list(Part.objects.filter(pk__in=list(changed))) if changed else []
-            for part in to_update:
-                for name, value in changed[part.pk].items():
-                    setattr(part, name, value)
-            if to_update:
-                bulk_update_with_history(to_update, Part, list(self.FIELDS), default_user=self.user)
+        if to_create:
+            _history_rows(Part, copy_insert(Part, to_create), history_type="+", user=self.user)
+        if changed:
+            _update_rows(Part, changed, list(self.FIELDS))
+            _history_rows(Part, list(changed), history_type="~", user=self.user)
         self.report.created += len(to_create)
         self.report.updated += len(changed)
         self.report.unchanged += len(parsed) - len(to_create) - len(changed)
@@ -470,12 +455,6 @@ class PartResource(ImportResource):
         self.report.unchanged -= moved
         self.report.updated += moved
         sources = list(changes)
-        if not _postgres():
-            parts = list(Part.objects.filter(pk__in=sources))
-            for part in parts:
-                part.superseded_by_id = changes[part.pk][2]
-            bulk_update_with_history(parts, Part, ["superseded_by"], default_user=self.user)
-            return
         with connection.cursor() as cursor:
             cursor.execute(
                 f"UPDATE {connection.ops.quote_name(Part._meta.db_table)} AS p "  # noqa: S608 - name from model meta
@@ -765,31 +744,19 @@ class DemandHistoryResource(ImportResource):
                 to_create.append(values)
             elif any(getattr(hit, name) != values[name] for name in self.COMPARED):
                 to_update[hit.pk] = {name: values[name] for name in self.COMPARED}
-        if _postgres():
-            copy_insert(
-                DemandHit,
-                [
-                    {
-                        **{
-                            name: value for name, value in values.items() if name not in ("warehouse", "requested_part")
-                        },
-                        "warehouse_id": values["warehouse"].pk,
-                        "requested_part_id": values["requested_part"].pk,
-                        "source": DemandSource.IMPORT.value,
-                    }
-                    for values in to_create
-                ],
-            )
-            _update_rows(DemandHit, to_update, list(self.COMPARED))
-        else:
-            DemandHit.objects.bulk_create(
-                [DemandHit(source=DemandSource.IMPORT, **values) for values in to_create], batch_size=500
-            )
-            hits = list(DemandHit.objects.filter(pk__in=list(to_update)))
-            for hit in hits:
-                for name, value in to_update[hit.pk].items():
-                    setattr(hit, name, value)
-            DemandHit.objects.bulk_update(hits, list(self.COMPARED), batch_size=500)
+        copy_insert(
+            DemandHit,
+            [
+                {
+                    **{name: value for name, value in values.items() if name not in ("warehouse", "requested_part")},
+                    "warehouse_id": values["warehouse"].pk,
+                    "requested_part_id": values["requested_part"].pk,
+                    "source": DemandSource.IMPORT.value,
+                }
+                for values in to_create
+            ],
+        )
+        _update_rows(DemandHit, to_update, list(self.COMPARED))
         self.report.created += len(to_create)
         self.report.updated += len(to_update)
         self.report.unchanged += len(rows) - len(to_create) - len(to_update)

@@ -53,18 +53,6 @@ def lock_stock_levels_many(
     missing_ok = sorted(set(wanted if create is None else create))
     if not wanted:
         return {}, set()
-    if connection.vendor != "postgresql":
-        existing = set(
-            StockLevel.objects.filter(part_id__in={p for p, _ in wanted}, warehouse_id__in={w for _, w in wanted})
-            .values_list("part_id", "warehouse_id")
-            .iterator()
-        )
-        creatable = set(missing_ok)
-        kept = [pair for pair in wanted if pair in existing or pair in creatable]
-        locked: dict[tuple[int, int], StockLevel] = {}
-        for start in range(0, len(kept), 200):  # SQLite refuses an OR of thousands of conditions
-            locked.update(lock_stock_levels(pairs=kept[start : start + 200]))
-        return locked, {pair for pair in missing_ok if pair not in existing}
     meta = StockLevel._meta
     table = quote(meta.db_table)
     part, warehouse = quote(meta.get_field("part").column), quote(meta.get_field("warehouse").column)

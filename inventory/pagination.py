@@ -75,7 +75,7 @@ class IdPagePaginator(Paginator):
 
     def _page_ids(self, bottom: int, top: int) -> list:
         queryset = self.object_list
-        ordering = _unique_ordering(queryset) if connection.vendor == "postgresql" else None
+        ordering = _unique_ordering(queryset)
         anchors = []
         if ordering and bottom >= ANCHOR_EVERY and self.count >= EXACT_COUNT_BELOW:
             anchors = self._anchors(*ordering)

@@ -37,10 +37,6 @@ def prepared_cursor() -> Iterator[Any]:
     With PgBouncer in transaction mode this needs its prepared-statement
     support (``max_prepared_statements``, PgBouncer 1.21+).
     """
-    if connection.vendor != "postgresql":
-        with connection.cursor() as cursor:
-            yield cursor
-        return
     from django.db.backends.postgresql.base import TIMESTAMPTZ_OID, ServerBindingCursor
     from django.db.backends.postgresql.psycopg_any import register_tzloader
     from psycopg.pq import Format
@@ -69,7 +65,7 @@ def columns(model: type[Model], alias: str = "") -> tuple[str, list[str], list[t
 
     ``alias`` prefixes the columns (``alias.column``) for statements that join.
     Converters are ``(index, functions, column)`` as the ORM applies them; none
-    on PostgreSQL for the field types used here, SQLite's decimals need them.
+    for the field types used here, kept so that a field type that needs one reads right.
     """
     meta = model._meta
     prefix = f"{quote(alias)}." if alias else ""

@@ -182,13 +182,8 @@ def ledger_differences() -> list[LedgerDifference]:
 
     One aggregate query over the ledger, grouped in the database.
     """
-    # SQLite sums decimals as floats; rounding to the columns' places removes that noise
-    # (PostgreSQL sums numerics exactly, so there it changes nothing).
     sums = {
-        (row["part_id"], row["warehouse_id"]): (
-            Decimal(row["qty"]).quantize(Decimal("0.001")),
-            Decimal(row["val"]).quantize(Decimal("0.0001")),
-        )
+        (row["part_id"], row["warehouse_id"]): (row["qty"], row["val"])
         for row in StockMovement.objects.values("part_id", "warehouse_id").annotate(
             qty=Coalesce(Sum("quantity"), ZERO), val=Coalesce(Sum("value"), ZERO)
         )

@@ -1,8 +1,9 @@
 """Shared fixtures: users per role, API clients, service requirements.
 
-Tests marked ``services`` need PostgreSQL (and Redis where they say so). They
-skip when the service is missing, except under REQUIRE_SERVICES=1 (CI), where
-they fail instead.
+The database is PostgreSQL: the machine's server, or the embedded one when no
+server answers (scripts/test_env.sh). Tests marked ``services`` need Redis
+where they say so; they skip when it is missing, except under
+REQUIRE_SERVICES=1 (CI), where they fail instead.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from __future__ import annotations
 import os
 
 import pytest
-from django.db import connection
 from rest_framework.test import APIClient
 
 from inventory.roles import Role
@@ -28,15 +28,12 @@ def _missing(what: str) -> None:
 
 @pytest.fixture
 def postgres(db):
-    """Skip (or fail in CI) unless the database is PostgreSQL."""
-    if connection.vendor != "postgresql":
-        _missing("PostgreSQL")
+    """The database, named for what tests of PostgreSQL SQL rely on (the only database there is)."""
 
 
 @pytest.fixture
 def postgres_tx(transactional_db):
-    if connection.vendor != "postgresql":
-        _missing("PostgreSQL")
+    """``postgres`` with real transactions (commits, concurrent connections)."""
 
 
 @pytest.fixture
@@ -45,11 +42,6 @@ def redis_url():
     if not url:
         _missing("Redis")
     return url
-
-
-def pytest_collection_modifyitems(config, items):
-    if REQUIRE_SERVICES and os.environ.get("DATABASE_URL", "").startswith("sqlite"):
-        raise pytest.UsageError("REQUIRE_SERVICES=1 but DATABASE_URL is SQLite")
 
 
 @pytest.fixture

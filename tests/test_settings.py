@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from config import embedded_db
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 PRINT_SETTINGS = """
@@ -24,6 +26,8 @@ from django.conf import settings
 print(json.dumps({
     "engine": settings.DATABASES["default"]["ENGINE"],
     "name": str(settings.DATABASES["default"]["NAME"]),
+    "host": settings.DATABASES["default"]["HOST"],
+    "port": settings.DATABASES["default"]["PORT"],
     "eager": settings.CELERY_TASK_ALWAYS_EAGER,
     "broker": settings.CELERY_BROKER_URL,
     "cache": settings.CACHES["default"]["BACKEND"],
@@ -81,17 +85,26 @@ def test_production_refuses_to_start_without_its_secrets(missing, message):
     assert message in result.stderr
 
 
-def test_nothing_set_means_sqlite_and_inline_celery():
+def test_nothing_set_means_the_embedded_postgresql_and_inline_celery():
     result = _run(["-c", PRINT_SETTINGS], _clean_env())
 
     assert result.returncode == 0, result.stderr
     settings = json.loads(result.stdout)
-    assert settings["engine"] == "django.db.backends.sqlite3"
-    assert settings["name"] == str(BASE_DIR / "db.sqlite3")
+    assert settings["engine"] == "django.db.backends.postgresql"
+    assert settings["name"] == "parts"
+    assert settings["host"] == str(embedded_db.socket_dir())
+    assert settings["port"] == ""
     assert settings["eager"] is True
     assert settings["broker"] == "memory://"
     assert settings["cache"] == "django.core.cache.backends.locmem.LocMemCache"
     assert settings["debug"] is True
+
+
+def test_a_database_other_than_postgresql_is_refused():
+    result = _run(["manage.py", "check"], _clean_env(DATABASE_URL="mysql://parts:parts@127.0.0.1:3306/parts"))
+
+    assert result.returncode != 0
+    assert "DATABASE_URL must point at PostgreSQL (postgres://...)." in result.stderr
 
 
 def test_database_and_redis_urls_switch_to_the_real_services():

@@ -1,8 +1,9 @@
 """Shared settings, all read from the environment.
 
-With nothing set the project runs embedded: SQLite in the work tree, Celery
-tasks executed inline, a local-memory cache. Set DATABASE_URL and REDIS_URL to
-use PostgreSQL and Redis (tests, CI, benchmarks and production do).
+With nothing set the project runs embedded: the embedded PostgreSQL in the work
+tree (config/embedded_db.py), Celery tasks executed inline, a local-memory cache.
+Set DATABASE_URL to use a PostgreSQL server and REDIS_URL to use Redis (tests,
+CI, benchmarks and production do).
 """
 
 import os
@@ -12,6 +13,8 @@ from typing import Any
 import dj_database_url
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
+
+from config import embedded_db
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -134,28 +137,27 @@ ASGI_APPLICATION = "config.asgi.application"
 # stale connection fails one request per worker (a clean 500; the connection is then dropped and
 # the next request reconnects; API clients retry postings with their Idempotency-Key), see
 # bench/faults.py. DB_HEALTH_CHECKS=1 turns the check on.
+# PostgreSQL only. Without DATABASE_URL: the embedded server in the work tree (config/embedded_db.py,
+# started by `make run`), on its unix socket.
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+        os.environ.get("DATABASE_URL") or embedded_db.url(),
         conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
         conn_health_checks=env_bool("DB_HEALTH_CHECKS", False),
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # The hot paths' fixed statements (inventory.rows.prepared_cursor: token, ids, level lock, posting)
-    # are prepared by psycopg after this many runs on a connection; Django's own (client-side bound)
-    # statements never are. DB_PREPARE_THRESHOLD=off for a pooler without prepared-statement support.
-    _prepare = os.environ.get("DB_PREPARE_THRESHOLD", "5")
-    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = (
-        None if _prepare.lower() in ("", "off", "none") else int(_prepare)
-    )
+if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL (postgres://...).")
+# The hot paths' fixed statements (inventory.rows.prepared_cursor: token, ids, level lock, posting)
+# are prepared by psycopg after this many runs on a connection; Django's own (client-side bound)
+# statements never are. DB_PREPARE_THRESHOLD=off for a pooler without prepared-statement support.
+_prepare = os.environ.get("DB_PREPARE_THRESHOLD", "5")
+DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = (
+    None if _prepare.lower() in ("", "off", "none") else int(_prepare)
+)
 if os.environ.get("TEST_DB_NAME"):
     # Lets several test runs share one PostgreSQL server without sharing a test database.
     DATABASES["default"]["TEST"] = {"NAME": os.environ["TEST_DB_NAME"]}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # SQLite is only the embedded first-look default; a longer timeout keeps
-    # the demo loader and the dev server from tripping over each other.
-    DATABASES["default"]["OPTIONS"] = {"timeout": 20}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

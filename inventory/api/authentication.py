@@ -4,7 +4,7 @@ Every endpoint checks roles and most check the warehouse scope, so reading
 them with the token saves a query on every API request. The statement is
 built once from the models (``inventory.rows``): compiling the equivalent
 queryset, with its two array subqueries, took longer than a whole stock
-posting (see bench/load.py). Other databases fall back to DRF's behaviour.
+posting (see bench/load.py).
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from functools import lru_cache
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.db import connection
 from django.db.models import Field
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
@@ -25,8 +24,6 @@ from inventory.rows import columns, instance, prepared_cursor, quote
 
 class TokenAuthentication(authentication.TokenAuthentication):
     def authenticate_credentials(self, key):
-        if connection.vendor != "postgresql":
-            return super().authenticate_credentials(key)
         token_model, user_model = self.get_model(), get_user_model()
         with prepared_cursor() as cursor:
             cursor.execute(_token_sql(token_model), [key])

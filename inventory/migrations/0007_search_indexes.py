@@ -3,8 +3,6 @@
 - part number prefix search (``LIKE 'ABC%'``) needs a ``varchar_pattern_ops`` index;
 - description search (``UPPER(description) LIKE '%…%'``, Django's icontains) needs a trigram index;
 - deep pages of the stock level list read (warehouse, part, id) from a covering index only.
-
-On SQLite (the embedded first-look default) nothing is done.
 """
 
 from django.db import migrations
@@ -22,17 +20,7 @@ BACKWARD = [
 ]
 
 
-def _run(statements):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor != "postgresql":
-            return
-        for sql in statements:
-            schema_editor.execute(sql)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [("inventory", "0006_outbox")]
 
-    operations = [migrations.RunPython(_run(FORWARD), _run(BACKWARD))]
+    operations = [migrations.RunSQL(FORWARD, BACKWARD)]

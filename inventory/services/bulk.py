@@ -10,8 +10,6 @@ levels are created and locked with one statement each (in primary-key order,
 as every posting locks them), the movements go in with one COPY, and the
 levels are written back with one UPDATE from arrays. Open backorders are
 filled afterwards for the levels that have any.
-
-On SQLite (the embedded first look) the same work runs through the ORM.
 """
 
 from __future__ import annotations
@@ -56,19 +54,12 @@ class _Posting:
     reason: str = ""
 
 
-def _postgres() -> bool:
-    return connection.vendor == "postgresql"
-
-
 # --- locking and writing, set-based --------------------------------------------------
 
 
 def _write_levels(levels: Sequence[StockLevel], names: Sequence[str]) -> None:
     """Write the fields ``names`` of the levels in one statement (see ``inventory.rows.update_rows``)."""
     if not levels:
-        return
-    if not _postgres():
-        StockLevel.objects.bulk_update(levels, list(names), batch_size=500)
         return
     attnames = [_FIELDS[name].attname for name in names]
     values = [[getattr(level, attname) for level in levels] for attname in attnames]
@@ -80,9 +71,6 @@ _FIELDS = {field.name: field for field in StockLevel._meta.concrete_fields}
 
 def _insert_movements(movements: list[StockMovement]) -> None:
     """Insert movements with COPY (``inventory.rows.copy_insert``); each instance gets its pk."""
-    if not _postgres():
-        StockMovement.objects.bulk_create(movements, batch_size=500)
-        return
     attnames = [f.attname for f in StockMovement._meta.concrete_fields if not f.primary_key]
     ids = copy_insert(StockMovement, [{name: getattr(m, name) for name in attnames} for m in movements])
     for ident, movement in zip(ids, movements, strict=True):

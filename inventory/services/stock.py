@@ -247,7 +247,7 @@ def _movement_insert() -> tuple[str, list]:
 
 @lru_cache(maxsize=1)
 def _movement_insert_and_level_update() -> str:
-    """The movement's INSERT and its level's UPDATE in one statement (one round trip; PostgreSQL)."""
+    """The movement's INSERT and its level's UPDATE in one statement (one round trip)."""
     insert, _fields = _movement_insert()
     update, _fields = _posted_update()
     pk = quote(StockMovement._meta.pk.column)
@@ -257,21 +257,15 @@ def _movement_insert_and_level_update() -> str:
 def _insert_movement(movement: StockMovement, *, posted: StockLevel) -> None:
     """``movement.save(force_insert=True)`` and ``_save_posted(posted)``, from SQL built once from the models.
 
-    Every concrete column of the movement is written; on PostgreSQL the level's
-    posted fields go in the same statement (one round trip), elsewhere in a
-    second one.
+    Every concrete column of the movement is written, and the level's posted
+    fields go in the same statement (one round trip).
     """
-    sql, fields = _movement_insert()
+    _sql, fields = _movement_insert()
     params = [field.get_db_prep_save(field.pre_save(movement, add=True), connection) for field in fields]
-    together = connection.vendor == "postgresql"
-    if together:
-        sql = _movement_insert_and_level_update()
-        params += _posted_params(posted)
+    params += _posted_params(posted)
     with prepared_cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(_movement_insert_and_level_update(), params)
         movement.pk = cursor.fetchone()[0]
-    if not together:
-        _save_posted(posted)
     movement._state.adding = False
     movement._state.db = connection.alias
 

@@ -17,7 +17,7 @@ from inventory import pagination, selectors
 from inventory.models import Part, StockLevel, Warehouse
 from inventory.pagination import IdPagePaginator
 
-pytestmark = [pytest.mark.django_db, pytest.mark.skipif("connection.vendor != 'postgresql'")]
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
