@@ -147,7 +147,9 @@ def test_supplier_downloads_its_forecast_as_csv_and_xlsx(client):
     client.force_login(supplier_user(mine))
 
     csv_rows = list(
-        csv.reader(io.StringIO(client.get("/planning/portal/forecast/download/?format=csv").content.decode()))
+        csv.reader(
+            io.StringIO(client.get("/planning/portal/forecast/download/?format=csv").getvalue().decode("utf-8-sig"))
+        )
     )
     book = load_workbook(io.BytesIO(client.get("/planning/portal/forecast/download/?format=xlsx").content))
 
