@@ -8,6 +8,7 @@ from typing import Any
 from rest_framework import serializers
 
 from inventory import selectors
+from inventory.api.fields import IdField
 from inventory.models import (
     Backorder,
     CounterSale,
@@ -56,7 +57,7 @@ class DemandLineInSerializer(serializers.Serializer):
 
 
 class WorkshopRequestInSerializer(serializers.Serializer):
-    warehouse = serializers.PrimaryKeyRelatedField(queryset=Warehouse.objects.filter(is_active=True))
+    warehouse = IdField(queryset=Warehouse.objects.filter(is_active=True))
     repair_order = serializers.CharField(max_length=40, help_text="Repair order number; opened when new.")
     vehicle_ref = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
     customer_ref = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
@@ -64,7 +65,7 @@ class WorkshopRequestInSerializer(serializers.Serializer):
 
 
 class CounterSaleInSerializer(serializers.Serializer):
-    warehouse = serializers.PrimaryKeyRelatedField(queryset=Warehouse.objects.filter(is_active=True))
+    warehouse = IdField(queryset=Warehouse.objects.filter(is_active=True))
     customer_ref = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     lines = DemandLineInSerializer(many=True, allow_empty=False)
 
@@ -189,7 +190,7 @@ class ProposalSerializer(serializers.Serializer):
 
 
 class AcceptTransferSerializer(serializers.Serializer):
-    from_warehouse = serializers.PrimaryKeyRelatedField(queryset=Warehouse.objects.filter(is_active=True))
+    from_warehouse = IdField(queryset=Warehouse.objects.filter(is_active=True))
     quantity = serializers.DecimalField(**POSITIVE_QTY)
 
 
@@ -199,8 +200,8 @@ class TransferLineInSerializer(serializers.Serializer):
 
 
 class TransferCreateSerializer(serializers.Serializer):
-    from_warehouse = serializers.PrimaryKeyRelatedField(queryset=Warehouse.objects.filter(is_active=True))
-    to_warehouse = serializers.PrimaryKeyRelatedField(queryset=Warehouse.objects.filter(is_active=True))
+    from_warehouse = IdField(queryset=Warehouse.objects.filter(is_active=True))
+    to_warehouse = IdField(queryset=Warehouse.objects.filter(is_active=True))
     lines = TransferLineInSerializer(many=True, allow_empty=False)
 
 

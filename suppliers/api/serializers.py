@@ -7,6 +7,7 @@ from typing import Any
 
 from rest_framework import serializers
 
+from inventory.api.fields import IdField
 from inventory.api.serializers import PartBriefSerializer
 from inventory.models import Bin, Part, Warehouse
 
@@ -134,14 +135,14 @@ class PurchaseOrderListSerializer(serializers.ModelSerializer):
 
 
 class OrderLineInputSerializer(serializers.Serializer):
-    part = serializers.PrimaryKeyRelatedField(queryset=Part.objects.all())
+    part = IdField(queryset=Part.objects.all())
     quantity = serializers.DecimalField(**QTY, min_value=Decimal("0.001"))
     price = serializers.DecimalField(**COST, min_value=Decimal("0"), required=False, allow_null=True, default=None)
 
 
 class PurchaseOrderCreateSerializer(serializers.Serializer):
-    supplier = serializers.PrimaryKeyRelatedField(queryset=Supplier.objects.all())
-    warehouse = serializers.PrimaryKeyRelatedField(queryset=Warehouse.objects.all())
+    supplier = IdField(queryset=Supplier.objects.all())
+    warehouse = IdField(queryset=Warehouse.objects.all())
     order_type = serializers.ChoiceField(choices=OrderType.choices, default=OrderType.STOCK)
     expected_date = serializers.DateField(required=False, allow_null=True, default=None)
     reference = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
@@ -171,7 +172,7 @@ class ConfirmSerializer(serializers.Serializer):
 
 class ReceiptLineInputSerializer(serializers.Serializer):
     po_line = serializers.IntegerField(required=False, allow_null=True, default=None, help_text="Order line id")
-    part = serializers.PrimaryKeyRelatedField(
+    part = IdField(
         queryset=Part.objects.all(),
         required=False,
         allow_null=True,
@@ -179,7 +180,7 @@ class ReceiptLineInputSerializer(serializers.Serializer):
         help_text="For an unplanned receipt (managers): a part not on the order.",
     )
     quantity = serializers.DecimalField(**QTY)
-    bin = serializers.PrimaryKeyRelatedField(queryset=Bin.objects.all(), required=False, allow_null=True, default=None)
+    bin = IdField(queryset=Bin.objects.all(), required=False, allow_null=True, default=None)
     hold = serializers.BooleanField(required=False, default=False)
     unit_cost = serializers.DecimalField(**COST, required=False, allow_null=True, default=None)
 

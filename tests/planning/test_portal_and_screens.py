@@ -216,6 +216,25 @@ def test_vmi_supplier_cannot_propose_for_another_suppliers_part(api_as, planner)
     assert VmiProposal.objects.count() == 0
 
 
+@pytest.mark.parametrize("quantity", ["2.5", "0.001", "-3", "NaN"])
+def test_vmi_proposal_of_a_piece_counted_part_takes_whole_pieces_only(api_as, client, planner, quantity):
+    wh, mine, _theirs, my_part, _their_part = _vmi(planner)
+    user = supplier_user(mine)
+    client.force_login(user)
+
+    api = api_as(user).post(
+        "/api/v1/planning/portal/vmi-proposals/",
+        {"part": my_part.pk, "warehouse": wh.pk, "quantity": quantity},
+        format="json",
+    )
+    client.post("/planning/portal/vmi/", {"part": my_part.pk, "warehouse": wh.pk, "quantity": quantity})
+
+    assert my_part.is_whole_unit
+    assert api.status_code == 400
+    assert "quantity" in api.json()
+    assert VmiProposal.objects.count() == 0
+
+
 def test_vmi_proposals_list_only_the_suppliers_own(api_as, planner):
     wh, mine, theirs, _my_part, their_part = _vmi(planner)
     services.vmi_propose(part=their_part, warehouse=wh, quantity=Decimal(3), user=supplier_user(theirs))
