@@ -13,6 +13,7 @@ import pytest
 from inventory import services
 
 from . import test_hostile_input as hostile
+from .imports.helpers import csv_bytes, run, xlsx_bytes
 
 pytestmark = pytest.mark.usefixtures("postgres")
 
@@ -225,3 +226,44 @@ def test_limits_of_a_part_counted_in_litres_may_be_fractional(api_as, shop):
 
     assert response.status_code == 200
     assert (response.json()["min_qty"], response.json()["max_qty"]) == ("2.500", "7.250")
+
+
+# --- imports ---------------------------------------------------------------------------------------
+
+
+GOOD_PART = ["HN-1", "Filter", "PCS", "Filters", "5", "no", ""]
+
+
+def test_an_import_cell_over_the_csv_field_limit_is_refused_with_its_row(shop):
+    before = state()
+    rows = [GOOD_PART, ["HN-2", "x" * 200_000, "PCS", "Filters", "5", "no", ""]]
+
+    report = run("parts", csv_bytes(hostile.PARTS, rows), shop["manager"], name="parts.csv")
+
+    assert report.imported is False
+    assert [(p.row, p.message[:24]) for p in report.errors] == [(3, "Row 3 cannot be read: fi")]
+    assert state() == before
+
+
+@pytest.mark.parametrize(("name", "to_bytes"), [("parts.csv", csv_bytes), ("parts.xlsx", xlsx_bytes)])
+def test_an_import_line_with_more_cells_than_the_header_is_refused_with_its_row(shop, name, to_bytes):
+    before = state()
+    rows = [GOOD_PART, [*GOOD_PART[:1], "Filter 2", *GOOD_PART[2:], "dropped?"]]
+    rows[1][0] = "HN-2"
+
+    report = run("parts", to_bytes(hostile.PARTS, rows), shop["manager"], name=name)
+
+    assert report.imported is False
+    assert [(p.row, p.message) for p in report.errors] == [
+        (3, "Row 3 has a value in column 8, which has no name in the header row.")
+    ]
+    assert state() == before
+
+
+def test_an_import_line_with_empty_cells_past_the_header_is_read(shop):
+    rows = [[*GOOD_PART, "", "  "]]
+
+    report = run("parts", csv_bytes(hostile.PARTS, rows), shop["manager"], name="parts.csv")
+
+    assert report.errors == []
+    assert report.imported is True
