@@ -11,6 +11,7 @@ from decimal import Decimal
 import pytest
 
 from inventory import services
+from inventory.exceptions import InventoryError
 
 from . import test_hostile_input as hostile
 from .imports.helpers import csv_bytes, run, xlsx_bytes
@@ -267,3 +268,69 @@ def test_an_import_line_with_empty_cells_past_the_header_is_read(shop):
 
     assert report.errors == []
     assert report.imported is True
+
+
+# --- bounds on lists -------------------------------------------------------------------------------
+
+
+def _lines(count: int, **line) -> list[dict]:
+    return [dict(line) for _ in range(count)]
+
+
+def test_every_document_endpoint_refuses_more_lines_than_the_bound_before_any_work(api_as, shop, settings):
+    limit = settings.DOCUMENT_MAX_LINES
+    demand = _lines(limit + 1, part="HF-1", quantity="1")
+    before = state()
+
+    answers = {
+        "workshop request": api_as(shop["workshop"]).post(
+            "/api/v1/workshop-requests/",
+            {"warehouse": shop["store"].pk, "repair_order": "RO-BIG", "lines": demand},
+            format="json",
+        ),
+        "counter sale": api_as(shop["manager"]).post(
+            "/api/v1/counter-sales/", {"warehouse": shop["store"].pk, "lines": demand}, format="json"
+        ),
+        "transfer order": api_as(shop["manager"]).post(
+            "/api/v1/transfer-orders/",
+            {"from_warehouse": shop["store"].pk, "to_warehouse": shop["other"].pk, "lines": demand},
+            format="json",
+        ),
+        "purchase order": api_as(shop["purchaser"]).post(
+            "/api/v1/purchase-orders/",
+            {
+                "supplier": shop["supplier"].pk,
+                "warehouse": shop["store"].pk,
+                "order_type": "stock",
+                "lines": _lines(limit + 1, part=shop["part"].pk, quantity="1"),
+            },
+            format="json",
+        ),
+        "goods receipt": api_as(shop["clerk"]).post(
+            "/api/v1/goods-receipts/",
+            {
+                "purchase_order": shop["order"].pk,
+                "lines": _lines(limit + 1, po_line=shop["order_line"].pk, quantity="0.001"),
+            },
+            format="json",
+        ),
+        "proposal reject": api_as(shop["manager"]).post(
+            "/api/v1/planning/proposals/reject/", {"ids": list(range(settings.REQUEST_MAX_ITEMS + 1))}, format="json"
+        ),
+    }
+
+    assert {name: r.status_code for name, r in answers.items()} == dict.fromkeys(answers, 400)
+    assert all("elements" in str(r.json()) for r in answers.values())
+    assert state() == before
+
+
+def test_a_service_refuses_a_document_over_the_bound_from_any_entry_point(shop, settings):
+    settings.DOCUMENT_MAX_LINES = 3
+    before = state()
+
+    with pytest.raises(InventoryError, match="At most 3 lines in one document"):
+        services.counter_sale_post(
+            warehouse=shop["store"], lines=[(shop["part"], Decimal(1))] * 4, user=shop["manager"]
+        )
+
+    assert state() == before

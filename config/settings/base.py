@@ -308,6 +308,12 @@ CELERY_BEAT_SCHEDULE["planning-replenishment-nightly"] = {
     "schedule": crontab(hour=3, minute=30),
 }
 
+# --- Input bounds ---------------------------------------------------------------
+# The most lines one document (workshop request, counter sale, order, receipt, transfer) may carry,
+# and the most items one bulk request may name: a bigger one is refused before any work (docs/security.md).
+DOCUMENT_MAX_LINES = int(os.environ.get("DOCUMENT_MAX_LINES", "500"))
+REQUEST_MAX_ITEMS = int(os.environ.get("REQUEST_MAX_ITEMS", "2000"))
+
 # --- Purchasing and receiving (suppliers app) -----------------------------------
 # Orders worth more than this (sum of quantity × price) need a manager's approval before sending.
 PURCHASE_APPROVAL_THRESHOLD = os.environ.get("PURCHASE_APPROVAL_THRESHOLD", "5000")

@@ -9,6 +9,7 @@ from rest_framework import serializers
 
 from inventory import selectors
 from inventory.api.fields import IdField
+from inventory.bounds import document_max_lines
 from inventory.models import (
     Backorder,
     CounterSale,
@@ -61,13 +62,13 @@ class WorkshopRequestInSerializer(serializers.Serializer):
     repair_order = serializers.CharField(max_length=40, help_text="Repair order number; opened when new.")
     vehicle_ref = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
     customer_ref = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
-    lines = DemandLineInSerializer(many=True, allow_empty=False)
+    lines = DemandLineInSerializer(many=True, allow_empty=False, max_length=document_max_lines())
 
 
 class CounterSaleInSerializer(serializers.Serializer):
     warehouse = IdField(queryset=Warehouse.objects.filter(is_active=True))
     customer_ref = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
-    lines = DemandLineInSerializer(many=True, allow_empty=False)
+    lines = DemandLineInSerializer(many=True, allow_empty=False, max_length=document_max_lines())
 
 
 class WorkshopRequestLineSerializer(serializers.ModelSerializer):
@@ -202,7 +203,7 @@ class TransferLineInSerializer(serializers.Serializer):
 class TransferCreateSerializer(serializers.Serializer):
     from_warehouse = IdField(queryset=Warehouse.objects.filter(is_active=True))
     to_warehouse = IdField(queryset=Warehouse.objects.filter(is_active=True))
-    lines = TransferLineInSerializer(many=True, allow_empty=False)
+    lines = TransferLineInSerializer(many=True, allow_empty=False, max_length=document_max_lines())
 
 
 class SendLineSerializer(serializers.Serializer):
@@ -211,7 +212,12 @@ class SendLineSerializer(serializers.Serializer):
 
 
 class TransferSendSerializer(serializers.Serializer):
-    lines = SendLineSerializer(many=True, required=False, help_text="Quantities picked; default: as requested.")
+    lines = SendLineSerializer(
+        many=True,
+        required=False,
+        max_length=document_max_lines(),
+        help_text="Quantities picked; default: as requested.",
+    )
 
 
 class ReceiveLineSerializer(serializers.Serializer):
@@ -221,7 +227,12 @@ class ReceiveLineSerializer(serializers.Serializer):
 
 
 class TransferReceiveSerializer(serializers.Serializer):
-    lines = ReceiveLineSerializer(many=True, required=False, help_text="Default: everything outstanding arrived.")
+    lines = ReceiveLineSerializer(
+        many=True,
+        required=False,
+        max_length=document_max_lines(),
+        help_text="Default: everything outstanding arrived.",
+    )
     note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
 
 

@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from inventory import services as stock
+from inventory.bounds import check_line_count
 from inventory.models import Bin, Part
 from inventory.permissions import require_warehouse
 from inventory.roles import Role, user_access
@@ -155,6 +156,7 @@ def goods_receipt_post(
     unless a manager receives it as unplanned. ``arrived_at`` (default: the
     posting time) records when the goods came, so the posting delay shows.
     """
+    check_line_count(lines)
     idempotency_key = (idempotency_key or "").strip()[:100] or None
     request = _Request(
         order=order,
