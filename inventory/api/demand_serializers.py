@@ -8,8 +8,7 @@ from typing import Any
 from rest_framework import serializers
 
 from inventory import selectors
-from inventory.api.fields import IdField
-from inventory.bounds import document_max_lines
+from inventory.api.fields import IdField, line_list
 from inventory.models import (
     Backorder,
     CounterSale,
@@ -62,13 +61,13 @@ class WorkshopRequestInSerializer(serializers.Serializer):
     repair_order = serializers.CharField(max_length=40, help_text="Repair order number; opened when new.")
     vehicle_ref = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
     customer_ref = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
-    lines = DemandLineInSerializer(many=True, allow_empty=False, max_length=document_max_lines())
+    lines = line_list(DemandLineInSerializer, allow_empty=False)
 
 
 class CounterSaleInSerializer(serializers.Serializer):
     warehouse = IdField(queryset=Warehouse.objects.filter(is_active=True))
     customer_ref = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
-    lines = DemandLineInSerializer(many=True, allow_empty=False, max_length=document_max_lines())
+    lines = line_list(DemandLineInSerializer, allow_empty=False)
 
 
 class WorkshopRequestLineSerializer(serializers.ModelSerializer):
@@ -203,7 +202,7 @@ class TransferLineInSerializer(serializers.Serializer):
 class TransferCreateSerializer(serializers.Serializer):
     from_warehouse = IdField(queryset=Warehouse.objects.filter(is_active=True))
     to_warehouse = IdField(queryset=Warehouse.objects.filter(is_active=True))
-    lines = TransferLineInSerializer(many=True, allow_empty=False, max_length=document_max_lines())
+    lines = line_list(TransferLineInSerializer, allow_empty=False)
 
 
 class SendLineSerializer(serializers.Serializer):
@@ -212,12 +211,7 @@ class SendLineSerializer(serializers.Serializer):
 
 
 class TransferSendSerializer(serializers.Serializer):
-    lines = SendLineSerializer(
-        many=True,
-        required=False,
-        max_length=document_max_lines(),
-        help_text="Quantities picked; default: as requested.",
-    )
+    lines = line_list(SendLineSerializer, required=False, help_text="Quantities picked; default: as requested.")
 
 
 class ReceiveLineSerializer(serializers.Serializer):
@@ -227,12 +221,7 @@ class ReceiveLineSerializer(serializers.Serializer):
 
 
 class TransferReceiveSerializer(serializers.Serializer):
-    lines = ReceiveLineSerializer(
-        many=True,
-        required=False,
-        max_length=document_max_lines(),
-        help_text="Default: everything outstanding arrived.",
-    )
+    lines = line_list(ReceiveLineSerializer, required=False, help_text="Default: everything outstanding arrived.")
     note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
 
 

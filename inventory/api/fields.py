@@ -11,6 +11,7 @@ from django.db.models import Model
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 
+from inventory.bounds import document_max_lines
 from inventory.rows import by_pk, by_pks
 
 
@@ -25,6 +26,16 @@ def whole_id(data: Any) -> int:
     if isinstance(data, str) and data.isascii() and data.isdigit():
         return int(data)
     raise TypeError(data)
+
+
+def line_list(child: type[serializers.Serializer], *, max_length: int | None = None, **kwargs: Any) -> Any:
+    """``child(many=True)`` with at most ``max_length`` items (default: ``document_max_lines()``).
+
+    The length is checked before any item is validated, so a request of
+    thousands of lines is refused before a single part is looked up.
+    """
+    bounded: Any = child  # the stubs do not know ``max_length`` of ``many=True``
+    return bounded(many=True, max_length=document_max_lines() if max_length is None else max_length, **kwargs)
 
 
 class IdField(serializers.PrimaryKeyRelatedField):

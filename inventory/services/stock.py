@@ -754,7 +754,8 @@ def stock_transfer(
         # The bin is recorded on the receiving leg.
         if not same_out(movement):
             return False
-        return StockMovement.objects.filter(pk=movement.counterpart_id, bin_id=_pk(bin)).exists()
+        incoming = movement.counterpart_id
+        return incoming is None or StockMovement.objects.filter(pk=incoming, bin_id=_pk(bin)).exists()
 
     result = _idempotent(idempotency_key, replay_match, post)
     if isinstance(result, StockMovement):  # a replay returns the out leg

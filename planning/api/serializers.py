@@ -6,6 +6,7 @@ from typing import Any
 
 from rest_framework import serializers
 
+from inventory.api.fields import line_list
 from inventory.bounds import request_max_items
 
 from ..models import (
@@ -48,7 +49,7 @@ class ProposalApproveItemSerializer(serializers.Serializer):
 
 
 class ProposalApproveSerializer(serializers.Serializer):
-    items = ProposalApproveItemSerializer(many=True, allow_empty=False, max_length=request_max_items())
+    items = line_list(ProposalApproveItemSerializer, allow_empty=False, max_length=request_max_items())
 
 
 class ApprovalResultSerializer(serializers.Serializer):

@@ -7,9 +7,8 @@ from typing import Any
 
 from rest_framework import serializers
 
-from inventory.api.fields import IdField
+from inventory.api.fields import IdField, line_list
 from inventory.api.serializers import PartBriefSerializer
-from inventory.bounds import document_max_lines
 from inventory.models import Bin, Part, Warehouse
 
 from ..models import (
@@ -148,7 +147,7 @@ class PurchaseOrderCreateSerializer(serializers.Serializer):
     expected_date = serializers.DateField(required=False, allow_null=True, default=None)
     reference = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
     notes = serializers.CharField(required=False, allow_blank=True, default="")
-    lines = OrderLineInputSerializer(many=True, max_length=document_max_lines())
+    lines = line_list(OrderLineInputSerializer)
 
 
 class LineUpdateSerializer(serializers.Serializer):
@@ -168,7 +167,7 @@ class ConfirmLineSerializer(serializers.Serializer):
 
 
 class ConfirmSerializer(serializers.Serializer):
-    lines = ConfirmLineSerializer(many=True, required=False, default=list, max_length=document_max_lines())
+    lines = line_list(ConfirmLineSerializer, required=False, default=list)
 
 
 class ReceiptLineInputSerializer(serializers.Serializer):
@@ -191,7 +190,7 @@ class GoodsReceiptCreateSerializer(serializers.Serializer):
     arrived_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
     delivery_note = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
     idempotency_key = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
-    lines = ReceiptLineInputSerializer(many=True, max_length=document_max_lines())
+    lines = line_list(ReceiptLineInputSerializer)
 
 
 class GoodsReceiptLineSerializer(serializers.ModelSerializer):
