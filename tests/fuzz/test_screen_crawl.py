@@ -23,7 +23,7 @@ from suppliers.models import GoodsReceipt, GoodsReceiptLine, PurchaseOrder, Purc
 
 from .conftest import ROLES
 
-pytestmark = [pytest.mark.usefixtures("postgres"), pytest.mark.xdist_group("screen-crawl")]
+pytestmark = pytest.mark.usefixtures("postgres")
 
 SKIPPED_PREFIXES = ("api/", "admin/", "logout/")
 FILTER_NAMES = (
