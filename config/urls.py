@@ -37,3 +37,5 @@ urlpatterns = [
 
 # Unmatched URLs under /api/ answer JSON like every other API error (see inventory/api/exceptions.py).
 handler404 = "inventory.api.exceptions.page_not_found"
+# Bodies over the upload limit and unreadable requests: JSON under /api/, a page inside the layout elsewhere.
+handler400 = "config.middleware.bad_request"

@@ -6,6 +6,12 @@
 
 CSV is streamed row by row; XLSX is written with openpyxl's write-only
 workbook (constant memory per row) and sent when complete.
+
+Every cell goes through ``spreadsheet_cell``: a text that a spreadsheet would
+run as a formula (it begins with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
+return: the OWASP CSV-injection rule) is written with a leading apostrophe, so
+it is shown as the text it is. Numbers stay numbers, negative ones included.
+Every download, of every app, is written by ``export_response``.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ from typing import Any
 
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
@@ -37,12 +44,28 @@ class _Echo:
         return value
 
 
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_cell(value: Any) -> Any:
+    """``value`` as a cell no spreadsheet runs: a text that starts like a formula is quoted."""
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
 def _cell(value: Any) -> Any:
     if isinstance(value, datetime):
         return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
     if value is None:
         return ""
-    return value
+    return spreadsheet_cell(value)
+
+
+def _xlsx_cell(value: Any) -> Any:
+    value = _cell(value)
+    # Control characters are not allowed in the XML of a sheet; they would stop the whole download.
+    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
 
 
 def export_response(
@@ -56,7 +79,9 @@ def export_response(
         writer = csv.writer(_Echo())
 
         def lines():
-            yield "\ufeff" + writer.writerow([c.header for c in columns])  # BOM: spreadsheets read UTF-8
+            yield "\ufeff" + writer.writerow(
+                [spreadsheet_cell(c.header) for c in columns]
+            )  # BOM: spreadsheets read UTF-8
             for row in rows:
                 yield writer.writerow([_csv_text(_cell(c.value(row))) for c in columns])
 
@@ -66,9 +91,9 @@ def export_response(
 
         workbook = Workbook(write_only=True)
         sheet = workbook.create_sheet(file_name[:31])
-        sheet.append([c.header for c in columns])
+        sheet.append([_xlsx_cell(c.header) for c in columns])
         for row in rows:
-            sheet.append([_cell(c.value(row)) for c in columns])
+            sheet.append([_xlsx_cell(c.value(row)) for c in columns])
         buffer = io.BytesIO()
         workbook.save(buffer)
         response = HttpResponse(buffer.getvalue(), content_type=FORMATS["xlsx"])

@@ -32,6 +32,24 @@ def read_rows(stream: IO[bytes], file_format: str) -> tuple[list[str], Iterator[
     return _xlsx_rows(stream)
 
 
+class UnreadableRow(ValueError):
+    """A row the reader cannot turn into values: reading stops here and the import is refused."""
+
+    def __init__(self, row: int, message: str) -> None:
+        super().__init__(message)
+        self.row = row
+
+
+def _check_extra_cells(number: int, header: list[str], values) -> None:
+    """A value in a column without a header name would be dropped without a word: refused instead."""
+    for index, value in enumerate(values):
+        if (index >= len(header) or not header[index]) and value is not None and str(value).strip():
+            raise UnreadableRow(
+                number,
+                f"Row {number} has a value in column {index + 1}, which has no name in the header row.",
+            )
+
+
 def _csv_rows(stream: IO[bytes]):
     text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
     sample = text.read(4096)
@@ -41,12 +59,25 @@ def _csv_rows(stream: IO[bytes]):
     except csv.Error:
         dialect = csv.excel
     reader = csv.reader(text, dialect)
-    header = [header_key(name) for name in next(reader, [])]
+    try:
+        header = [header_key(name) for name in next(reader, [])]
+    except csv.Error as error:
+        raise ValueError(f"the header row cannot be read ({error}).") from None
 
     def rows():
-        for number, values in enumerate(reader, start=2):
+        number = 1
+        while True:
+            number += 1
+            try:
+                values = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as error:
+                # A cell over the csv module's field limit, a NUL byte, a broken quote.
+                raise UnreadableRow(number, f"Row {number} cannot be read: {error}.") from None
             if not any(value.strip() for value in values):
                 continue
+            _check_extra_cells(number, header, values)
             yield number, dict(zip(header, values, strict=False))
 
     return header, rows()
@@ -65,6 +96,7 @@ def _xlsx_rows(stream: IO[bytes]):
             for number, values in enumerate(cells, start=2):
                 if not any(value is not None and str(value).strip() for value in values):
                     continue
+                _check_extra_cells(number, header, values)
                 yield number, dict(zip(header, values, strict=False))
         finally:
             workbook.close()

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .models import ImportBatch, ImportStatus
-from .readers import format_of, read_rows
+from .readers import UnreadableRow, format_of, read_rows
 from .resources import RESOURCES, ImportReport
 
 CHUNK_SIZE = 2000
@@ -68,6 +68,8 @@ def import_file(
                     chunk = []
                     if progress:
                         progress(report.rows)
+        except UnreadableRow as error:
+            report.error(error.row, "", str(error))
         except (UnicodeDecodeError, ValueError) as error:
             report.error(report.rows + len(chunk) + 2, "", f"The file cannot be read past this row: {error}")
         if chunk:

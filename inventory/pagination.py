@@ -23,7 +23,7 @@ import hashlib
 from typing import Any
 
 from django.core.cache import cache
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import EmptyResultSet, FieldDoesNotExist
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import BooleanField, QuerySet, UniqueConstraint
@@ -52,7 +52,10 @@ class IdPagePaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        key = self._cache_key("pagecount:")
+        try:
+            key = self._cache_key("pagecount:")
+        except EmptyResultSet:  # ``.none()`` (a filter that can match nothing) has no SQL to key on
+            return 0
         remembered = cache.get(key)
         if remembered is not None:
             return remembered
@@ -67,6 +70,8 @@ class IdPagePaginator(Paginator):
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
+        if top <= bottom:
+            return self._get_page([], number, self)  # type: ignore[attr-defined]
         queryset = self.object_list
         ids = self._page_ids(bottom, top)
         rows = {row.pk: row for row in queryset.order_by().filter(pk__in=ids)}

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from datetime import date
 
-import tablib
 from django import forms
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
+from imports.exports import Column, export_response
 from inventory.models import Warehouse
 from inventory.permissions import RoleRequiredMixin, has_role
 from inventory.roles import Role
@@ -120,67 +120,41 @@ class DrillDownView(RoleRequiredMixin, ListView):
             return self.export(export)
         return super().get(request, *args, **kwargs)
 
-    def export(self, file_format: str) -> HttpResponse:
+    def export(self, file_format: str) -> HttpResponse | StreamingHttpResponse:
         rows = self.get_queryset()
-        dataset = tablib.Dataset()
         if self.drill.source == "demand":
-            dataset.headers = ["part", "description", "warehouse", "hits", "requested", "supplied at once", "shortfall"]
-            for row in rows.iterator(chunk_size=2000):
-                dataset.append(
-                    [
-                        row.part.number,
-                        row.part.description,
-                        row.warehouse.code,
-                        row.hits,
-                        row.quantity_requested,
-                        row.quantity_supplied,
-                        row.shortfall,
-                    ]
-                )
-        else:
-            dataset.headers = [
-                "part",
-                "description",
-                "warehouse",
-                "class",
-                "xyz",
-                "hits 12m",
-                "on hand",
-                "available",
-                "min",
-                "max",
-                "stock value",
-                "excess value",
-                "fill rate",
+            columns = [
+                Column("part", lambda r: r.part.number),
+                Column("description", lambda r: r.part.description),
+                Column("warehouse", lambda r: r.warehouse.code),
+                Column("hits", lambda r: r.hits),
+                Column("requested", lambda r: r.quantity_requested),
+                Column("supplied at once", lambda r: r.quantity_supplied),
+                Column("shortfall", lambda r: r.shortfall),
             ]
-            for row in rows.iterator(chunk_size=2000):
-                dataset.append(
-                    [
-                        row.part.number,
-                        row.part.description,
-                        row.warehouse.code,
-                        row.abc_class,
-                        row.xyz_class,
-                        row.hits_12m,
-                        row.on_hand,
-                        row.available,
-                        row.min_qty,
-                        row.max_qty,
-                        row.stock_value,
-                        row.excess_value,
-                        row.fill_rate,
-                    ]
-                )
-        name = f"{self.kwargs['kpi']}{'-' + self.class_key if self.class_key else ''}-{self.month:%Y-%m}"
-        if file_format == "csv":
-            response = HttpResponse(dataset.export("csv"), content_type="text/csv; charset=utf-8")
         else:
-            response = HttpResponse(
-                dataset.export("xlsx"),
-                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            )
-        response["Content-Disposition"] = f'attachment; filename="{name}.{file_format}"'
-        return response
+            columns = [
+                Column("part", lambda r: r.part.number),
+                Column("description", lambda r: r.part.description),
+                Column("warehouse", lambda r: r.warehouse.code),
+                Column("class", lambda r: r.abc_class),
+                Column("xyz", lambda r: r.xyz_class),
+                Column("hits 12m", lambda r: r.hits_12m),
+                Column("on hand", lambda r: r.on_hand),
+                Column("available", lambda r: r.available),
+                Column("min", lambda r: r.min_qty),
+                Column("max", lambda r: r.max_qty),
+                Column("stock value", lambda r: r.stock_value),
+                Column("excess value", lambda r: r.excess_value),
+                Column("fill rate", lambda r: r.fill_rate),
+            ]
+        name = f"{self.kwargs['kpi']}{'-' + self.class_key if self.class_key else ''}-{self.month:%Y-%m}"
+        return export_response(
+            columns=columns,
+            rows=rows.iterator(chunk_size=2000),
+            file_format=file_format,
+            file_name=name,
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -9,20 +9,18 @@ its own supplier's parts: every query is scoped by ``supplier_for_user``.
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views import View
 from django.views.generic import TemplateView
 
+from imports.exports import Column, export_response
 from inventory.exceptions import InventoryError
 from inventory.models import Part, Warehouse
 from inventory.permissions import RoleRequiredMixin
@@ -260,37 +258,22 @@ class SupplierForecastView(SupplierRequiredMixin, TemplateView):
 class SupplierForecastDownloadView(SupplierRequiredMixin, View):
     def get(self, request):
         months, rows = selectors.supplier_forecast(supplier=self.supplier)
-        header = ["part", "your part number", "description"] + [m.strftime("%Y-%m") for m in months] + ["total"]
-        table = [
-            [r.part.number, r.supplier_part_number, r.part.description]
-            + [float(v) for v in r.months]
-            + [float(r.total)]
-            for r in rows
+        columns = [
+            Column("part", lambda r: r.part.number),
+            Column("your part number", lambda r: r.supplier_part_number),
+            Column("description", lambda r: r.part.description),
         ]
-        name = f"forecast-{self.supplier.code}-{months[0]:%Y-%m}"
-        if request.GET.get("format") == "xlsx":
-            from openpyxl import Workbook
-
-            book = Workbook()
-            sheet = book.active
-            sheet.title = "Forecast"
-            sheet.append(header)
-            for line in table:
-                sheet.append(line)
-            out = io.BytesIO()
-            book.save(out)
-            response = HttpResponse(
-                out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-            )
-            response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
-            return response
-        text = io.StringIO()
-        writer = csv.writer(text)
-        writer.writerow(header)
-        writer.writerows(table)
-        response = HttpResponse(text.getvalue(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-        return response
+        columns += [
+            Column(month.strftime("%Y-%m"), lambda r, i=index: float(r.months[i])) for index, month in enumerate(months)
+        ]
+        columns.append(Column("total", lambda r: float(r.total)))
+        file_format = "xlsx" if request.GET.get("format") == "xlsx" else "csv"
+        return export_response(
+            columns=columns,
+            rows=rows,
+            file_format=file_format,
+            file_name=f"forecast-{self.supplier.code}-{months[0]:%Y-%m}",
+        )
 
 
 class SupplierVmiView(SupplierRequiredMixin, TemplateView):

@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "config.middleware.RefuseNulCharactersMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -296,7 +297,8 @@ INVENTORY_OVER_RECEIPT_TOLERANCE = float(os.environ.get("INVENTORY_OVER_RECEIPT_
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"refusal_without_traceback": {"()": "config.log_filters.RefusalWithoutTraceback"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["refusal_without_traceback"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 
@@ -307,6 +309,12 @@ CELERY_BEAT_SCHEDULE["planning-replenishment-nightly"] = {
     "task": "planning.replenishment_nightly",
     "schedule": crontab(hour=3, minute=30),
 }
+
+# --- Input bounds ---------------------------------------------------------------
+# The most lines one document (workshop request, counter sale, order, receipt, transfer) may carry,
+# and the most items one bulk request may name: a bigger one is refused before any work (docs/security.md).
+DOCUMENT_MAX_LINES = int(os.environ.get("DOCUMENT_MAX_LINES", "500"))
+REQUEST_MAX_ITEMS = int(os.environ.get("REQUEST_MAX_ITEMS", "2000"))
 
 # --- Purchasing and receiving (suppliers app) -----------------------------------
 # Orders worth more than this (sum of quantity × price) need a manager's approval before sending.

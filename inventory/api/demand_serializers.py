@@ -8,6 +8,7 @@ from typing import Any
 from rest_framework import serializers
 
 from inventory import selectors
+from inventory.api.fields import IdField, line_list
 from inventory.models import (
     Backorder,
     CounterSale,
@@ -56,17 +57,17 @@ class DemandLineInSerializer(serializers.Serializer):
 
 
 class WorkshopRequestInSerializer(serializers.Serializer):
-    warehouse = serializers.PrimaryKeyRelatedField(queryset=Warehouse.objects.filter(is_active=True))
+    warehouse = IdField(queryset=Warehouse.objects.filter(is_active=True))
     repair_order = serializers.CharField(max_length=40, help_text="Repair order number; opened when new.")
     vehicle_ref = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
     customer_ref = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
-    lines = DemandLineInSerializer(many=True, allow_empty=False)
+    lines = line_list(DemandLineInSerializer, allow_empty=False)
 
 
 class CounterSaleInSerializer(serializers.Serializer):
-    warehouse = serializers.PrimaryKeyRelatedField(queryset=Warehouse.objects.filter(is_active=True))
+    warehouse = IdField(queryset=Warehouse.objects.filter(is_active=True))
     customer_ref = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
-    lines = DemandLineInSerializer(many=True, allow_empty=False)
+    lines = line_list(DemandLineInSerializer, allow_empty=False)
 
 
 class WorkshopRequestLineSerializer(serializers.ModelSerializer):
@@ -189,7 +190,7 @@ class ProposalSerializer(serializers.Serializer):
 
 
 class AcceptTransferSerializer(serializers.Serializer):
-    from_warehouse = serializers.PrimaryKeyRelatedField(queryset=Warehouse.objects.filter(is_active=True))
+    from_warehouse = IdField(queryset=Warehouse.objects.filter(is_active=True))
     quantity = serializers.DecimalField(**POSITIVE_QTY)
 
 
@@ -199,9 +200,9 @@ class TransferLineInSerializer(serializers.Serializer):
 
 
 class TransferCreateSerializer(serializers.Serializer):
-    from_warehouse = serializers.PrimaryKeyRelatedField(queryset=Warehouse.objects.filter(is_active=True))
-    to_warehouse = serializers.PrimaryKeyRelatedField(queryset=Warehouse.objects.filter(is_active=True))
-    lines = TransferLineInSerializer(many=True, allow_empty=False)
+    from_warehouse = IdField(queryset=Warehouse.objects.filter(is_active=True))
+    to_warehouse = IdField(queryset=Warehouse.objects.filter(is_active=True))
+    lines = line_list(TransferLineInSerializer, allow_empty=False)
 
 
 class SendLineSerializer(serializers.Serializer):
@@ -210,7 +211,7 @@ class SendLineSerializer(serializers.Serializer):
 
 
 class TransferSendSerializer(serializers.Serializer):
-    lines = SendLineSerializer(many=True, required=False, help_text="Quantities picked; default: as requested.")
+    lines = line_list(SendLineSerializer, required=False, help_text="Quantities picked; default: as requested.")
 
 
 class ReceiveLineSerializer(serializers.Serializer):
@@ -220,7 +221,7 @@ class ReceiveLineSerializer(serializers.Serializer):
 
 
 class TransferReceiveSerializer(serializers.Serializer):
-    lines = ReceiveLineSerializer(many=True, required=False, help_text="Default: everything outstanding arrived.")
+    lines = line_list(ReceiveLineSerializer, required=False, help_text="Default: everything outstanding arrived.")
     note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
 
 

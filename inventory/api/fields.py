@@ -11,7 +11,42 @@ from django.db.models import Model
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 
+from inventory.bounds import document_max_lines
 from inventory.rows import by_pk, by_pks
+
+
+def whole_id(data: Any) -> int:
+    """``data`` as an id: an integer, or a text of digits. Anything else raises ``TypeError``.
+
+    The ORM would read ``1.5`` as 1, ``True`` as 1 and ``" 1_0 "`` as 10, so a
+    malformed id would name another row; here it is refused.
+    """
+    if isinstance(data, int) and not isinstance(data, bool):
+        return data
+    if isinstance(data, str) and data.isascii() and data.isdigit():
+        return int(data)
+    raise TypeError(data)
+
+
+def line_list(child: type[serializers.Serializer], *, max_length: int | None = None, **kwargs: Any) -> Any:
+    """``child(many=True)`` with at most ``max_length`` items (default: ``document_max_lines()``).
+
+    The length is checked before any item is validated, so a request of
+    thousands of lines is refused before a single part is looked up.
+    """
+    bounded: Any = child  # the stubs do not know ``max_length`` of ``many=True``
+    return bounded(many=True, max_length=document_max_lines() if max_length is None else max_length, **kwargs)
+
+
+class IdField(serializers.PrimaryKeyRelatedField):
+    """``PrimaryKeyRelatedField`` for integer keys that refuses anything but a whole-number id."""
+
+    def to_internal_value(self, data):
+        try:
+            data = whole_id(data)
+        except TypeError:
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        return super().to_internal_value(data)
 
 
 class ModelIdField(serializers.PrimaryKeyRelatedField):
@@ -32,9 +67,7 @@ class ModelIdField(serializers.PrimaryKeyRelatedField):
         """The primary key ``data`` stands for; ``None`` when no row can have it (out of range)."""
         pk = self.model._meta.pk
         try:
-            if isinstance(data, bool):
-                raise TypeError
-            value = pk.get_prep_value(data)
+            value = pk.get_prep_value(whole_id(data))
         except (TypeError, ValueError):
             self.fail("incorrect_type", data_type=type(data).__name__)
         low, high = connection.ops.integer_field_range(pk.get_internal_type())

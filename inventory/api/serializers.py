@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING, Any
 
 from rest_framework import serializers
 
-from inventory.api.fields import FieldsBuiltOnce, ModelIdField, ReadsIdsTogether
+from inventory.api.fields import FieldsBuiltOnce, IdField, ModelIdField, ReadsIdsTogether
 from inventory.models import (
     Bin,
     MovementKind,
@@ -78,7 +78,7 @@ class PartUpdateSerializer(serializers.Serializer):
 
 
 class SupersedeSerializer(serializers.Serializer):
-    superseded_by = serializers.PrimaryKeyRelatedField(queryset=Part.objects.all(), allow_null=True)
+    superseded_by = IdField(queryset=Part.objects.all(), allow_null=True)
 
 
 class WarehouseAvailabilitySerializer(serializers.Serializer):
@@ -165,8 +165,8 @@ class StockLevelSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
 
 
 class StockLimitsSerializer(serializers.Serializer):
-    part = serializers.PrimaryKeyRelatedField(queryset=Part.objects.all())
-    warehouse = serializers.PrimaryKeyRelatedField(queryset=Warehouse.objects.all())
+    part = IdField(queryset=Part.objects.all())
+    warehouse = IdField(queryset=Warehouse.objects.all())
     min_qty = serializers.DecimalField(**QTY, min_value=Decimal("0"))
     max_qty = serializers.DecimalField(**QTY, min_value=Decimal("0"))
 

@@ -21,6 +21,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
+from ..bounds import check_line_count
 from ..exceptions import InvalidQuantity, InvalidTransition, InventoryError
 from ..locks import lock_stock_levels
 from ..models import (
@@ -84,6 +85,8 @@ def _money(amount: Decimal) -> Decimal:
 
 def _prepare(lines: Iterable[DemandLine | Sequence], user) -> list[tuple[DemandLine, Part, Decimal, Decimal]]:
     """Validate lines; return (line, serving part, quantity, unit price) for each."""
+    lines = list(lines)
+    check_line_count(lines)
     prepared = []
     overriding = False
     for index, raw in enumerate(lines):

@@ -23,7 +23,7 @@ from typing import Any
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from ..bounds import MAX_COST, MAX_QUANTITY, too_large
+from ..bounds import MAX_COST, too_large
 from ..exceptions import (
     AlreadyReversed,
     IdempotencyConflict,
@@ -41,6 +41,7 @@ from ..models import (
     StockMovement,
     Warehouse,
 )
+from ..quantities import quantity_checked
 from ..rows import prepared_cursor
 
 FOUR_PLACES = Decimal("0.0001")
@@ -53,19 +54,7 @@ def _money(amount: Decimal) -> Decimal:
 
 
 def _check_quantity(part: Part, quantity: Decimal, *, field: str = "quantity") -> Decimal:
-    quantity = Decimal(quantity)
-    if not quantity.is_finite() or quantity <= 0:
-        raise InvalidQuantity("The quantity must be greater than zero.", field=field)
-    if too_large(quantity, MAX_QUANTITY):
-        raise InvalidQuantity(f"The quantity is too large (at most {MAX_QUANTITY:,}).", field=field)
-    if quantity != quantity.quantize(QTY_PLACES):
-        raise InvalidQuantity("Quantities have at most three decimal places.", field=field)
-    if part.is_whole_unit and quantity != quantity.to_integral_value():
-        raise InvalidQuantity(
-            f"{part.number} is counted in whole {part.get_unit_display()}s; enter a whole number.",
-            field=field,
-        )
-    return quantity
+    return quantity_checked(part, quantity, field=field)
 
 
 def _check_cost(unit_cost: Decimal) -> Decimal:
@@ -301,10 +290,29 @@ def _fill_backorders(level: StockLevel, user, posted_at: datetime | None) -> Non
         backorders_fill(level=level, user=user, now=posted_at)
 
 
-def _same(kind: str, part: Part, warehouse: Warehouse, quantity: Decimal) -> Callable[[StockMovement], bool]:
+def _same(
+    kind: str, part: Part, warehouse: Warehouse, quantity: Decimal, **recorded: Any
+) -> Callable[[StockMovement], bool]:
+    """Whether a movement is the one this request posted: every field it records matches the request.
+
+    A key sent again with another cost, document, bin or date is a different
+    posting, refused as a conflict rather than answered with the first one.
+    ``recorded`` names movement attributes (``bin_id``, ``document_ref`` ...);
+    ``posted_at`` is compared only when the request gave one.
+    """
+    if recorded.get("posted_at", 0) is None:
+        del recorded["posted_at"]
     return lambda m: (
-        m.kind == kind and m.part_id == part.pk and m.warehouse_id == warehouse.pk and m.quantity == quantity
+        m.kind == kind
+        and m.part_id == part.pk
+        and m.warehouse_id == warehouse.pk
+        and m.quantity == quantity
+        and all(getattr(m, name) == value for name, value in recorded.items())
     )
+
+
+def _pk(row: Any) -> Any:
+    return row.pk if row is not None else None
 
 
 # --- stock services ------------------------------------------------------------------
@@ -348,7 +356,18 @@ def stock_receive(
         _fill_backorders(level, user, posted_at)
         return movement
 
-    return _idempotent(idempotency_key, _same(MovementKind.RECEIPT, part, warehouse, quantity), post)
+    same = _same(
+        MovementKind.RECEIPT,
+        part,
+        warehouse,
+        quantity,
+        unit_cost=unit_cost,
+        bin_id=_pk(bin),
+        document_type=document_type,
+        document_ref=document_ref,
+        posted_at=posted_at,
+    )
+    return _idempotent(idempotency_key, same, post)
 
 
 def _take_out(
@@ -382,7 +401,18 @@ def _take_out(
             idempotency_key=idempotency_key,
         )[0]
 
-    return _idempotent(idempotency_key, _same(kind, part, warehouse, -quantity), post)
+    same = _same(
+        kind,
+        part,
+        warehouse,
+        -quantity,
+        bin_id=_pk(bin),
+        document_type=document_type,
+        document_ref=document_ref,
+        reason=reason,
+        posted_at=posted_at,
+    )
+    return _idempotent(idempotency_key, same, post)
 
 
 def stock_issue(
@@ -518,7 +548,19 @@ def stock_adjust(
             _fill_backorders(level, user, posted_at)
         return movement
 
-    return _idempotent(idempotency_key, _same(kind, part, warehouse, quantity), post)
+    fixed_cost = {"unit_cost": unit_cost} if unit_cost is not None and quantity > 0 else {}
+    same = _same(
+        kind,
+        part,
+        warehouse,
+        quantity,
+        document_type=kind,
+        document_ref=document_ref,
+        reason=reason,
+        posted_at=posted_at,
+        **fixed_cost,
+    )
+    return _idempotent(idempotency_key, same, post)
 
 
 def stock_transfer_send(
@@ -555,7 +597,17 @@ def stock_transfer_send(
         target.save(update_fields=["in_transit"])
         return movement
 
-    return _idempotent(idempotency_key, _same(MovementKind.TRANSFER_OUT, part, from_warehouse, -quantity), post)
+    same = _same(
+        MovementKind.TRANSFER_OUT,
+        part,
+        from_warehouse,
+        -quantity,
+        other_warehouse_id=to_warehouse.pk,
+        document_type="transfer",
+        document_ref=document_ref,
+        posted_at=posted_at,
+    )
+    return _idempotent(idempotency_key, same, post)
 
 
 def stock_transfer_receive(
@@ -614,7 +666,18 @@ def stock_transfer_receive(
 
     return _idempotent(
         idempotency_key if quantity else None,
-        _same(MovementKind.TRANSFER_IN, part, to_warehouse, quantity),
+        _same(
+            MovementKind.TRANSFER_IN,
+            part,
+            to_warehouse,
+            quantity,
+            other_warehouse_id=from_warehouse.pk,
+            unit_cost=unit_cost,
+            bin_id=_pk(bin),
+            document_type="transfer",
+            document_ref=document_ref,
+            posted_at=posted_at,
+        ),
         post,
     )
 
@@ -670,8 +733,23 @@ def stock_transfer(
         _fill_backorders(target, user, posted_at)
         return out, incoming
 
+    same_out = _same(
+        MovementKind.TRANSFER_OUT,
+        part,
+        from_warehouse,
+        -quantity,
+        other_warehouse_id=to_warehouse.pk,
+        document_type="transfer",
+        document_ref=document_ref,
+        posted_at=posted_at,
+    )
+
     def replay_match(movement: StockMovement) -> bool:
-        return _same(MovementKind.TRANSFER_OUT, part, from_warehouse, -quantity)(movement)
+        # The bin is recorded on the receiving leg.
+        if not same_out(movement):
+            return False
+        incoming = movement.counterpart_id
+        return incoming is None or StockMovement.objects.filter(pk=incoming, bin_id=_pk(bin)).exists()
 
     result = _idempotent(idempotency_key, replay_match, post)
     if isinstance(result, StockMovement):  # a replay returns the out leg
@@ -721,7 +799,7 @@ def stock_movement_reverse(
         )[0]
 
     try:
-        return _idempotent(idempotency_key, lambda m: m.reverses_id == movement.pk, post)
+        return _idempotent(idempotency_key, lambda m: m.reverses_id == movement.pk and m.reason == reason, post)
     except IntegrityError as error:
         raise AlreadyReversed(f"Movement {movement.pk} has already been reversed.") from error
 
@@ -777,9 +855,8 @@ def stock_level_set_limits(
     *, part: Part, warehouse: Warehouse, min_qty: Decimal, max_qty: Decimal, default_bin: Bin | None = None
 ) -> StockLevel:
     """Set min and max stock (planning sets them later; a planner may now). Max 0 means no maximum."""
-    min_qty, max_qty = Decimal(min_qty), Decimal(max_qty)
-    if min_qty < 0 or max_qty < 0:
-        raise InvalidQuantity("Minimum and maximum cannot be negative.", field="min_qty")
+    min_qty = quantity_checked(part, min_qty, field="min_qty", zero_allowed=True)
+    max_qty = quantity_checked(part, max_qty, field="max_qty", zero_allowed=True)
     if max_qty and max_qty < min_qty:
         raise InvalidQuantity("The maximum must be at least the minimum.", field="max_qty")
     if default_bin is not None:

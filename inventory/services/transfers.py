@@ -17,6 +17,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from ..bounds import check_line_count
 from ..exceptions import InvalidQuantity, InvalidTransition, InventoryError
 from ..models import (
     Backorder,
@@ -46,6 +47,8 @@ def transfer_order_create(
     if from_warehouse.pk == to_warehouse.pk:
         raise InventoryError("A transfer needs two different warehouses.", field="to_warehouse")
     checked = []
+    lines = list(lines)
+    check_line_count(lines)
     for index, (part, quantity) in enumerate(lines):
         checked.append((part, _check_quantity(part, quantity, field=f"lines[{index}].quantity")))
     if not checked:

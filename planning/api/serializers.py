@@ -6,6 +6,9 @@ from typing import Any
 
 from rest_framework import serializers
 
+from inventory.api.fields import line_list
+from inventory.bounds import request_max_items
+
 from ..models import (
     OVERRIDABLE,
     Forecast,
@@ -46,7 +49,7 @@ class ProposalApproveItemSerializer(serializers.Serializer):
 
 
 class ProposalApproveSerializer(serializers.Serializer):
-    items = ProposalApproveItemSerializer(many=True, allow_empty=False)
+    items = line_list(ProposalApproveItemSerializer, allow_empty=False, max_length=request_max_items())
 
 
 class ApprovalResultSerializer(serializers.Serializer):
@@ -55,7 +58,7 @@ class ApprovalResultSerializer(serializers.Serializer):
 
 
 class ProposalRejectSerializer(serializers.Serializer):
-    ids = serializers.ListField(child=serializers.IntegerField(), allow_empty=False)
+    ids = serializers.ListField(child=serializers.IntegerField(), allow_empty=False, max_length=request_max_items())
 
 
 class CountSerializer(serializers.Serializer):

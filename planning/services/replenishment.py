@@ -19,6 +19,7 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from django.db import connection, transaction
 from django.utils import timezone
 
+from inventory.bounds import check_line_count, request_max_items
 from inventory.models import (
     Part,
     StockLevel,
@@ -383,6 +384,7 @@ def proposals_approve(*, items: list[tuple[int, Decimal | None]], user) -> Appro
     """
     if not has_role(user, *APPROVERS):
         raise PlanningNotAllowed("Only purchasing, planners and managers approve replenishment proposals.")
+    check_line_count(items, field="items", limit=request_max_items())
     if not items:
         raise PlanningError("Select at least one proposal.", field="proposals")
     quantities: dict[int, Decimal | None] = {}
@@ -443,6 +445,7 @@ def proposals_approve(*, items: list[tuple[int, Decimal | None]], user) -> Appro
 def proposals_reject(*, ids: list[int], user) -> int:
     if not has_role(user, *APPROVERS):
         raise PlanningNotAllowed("Only purchasing, planners and managers reject replenishment proposals.")
+    check_line_count(ids, field="ids", limit=request_max_items())
     if not ids:
         raise PlanningError("Select at least one proposal.", field="proposals")
     proposals = _locked_open([int(i) for i in ids])

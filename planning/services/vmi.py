@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from inventory.models import Part, Warehouse
 from inventory.permissions import has_role
+from inventory.quantities import quantity_checked
 from inventory.roles import Role
 from suppliers import services as supplier_services
 from suppliers.models import OrderType, SupplierPart
@@ -30,9 +31,7 @@ def vmi_propose(*, part: Part, warehouse: Warehouse, quantity: Decimal, user, no
         raise PlanningNotAllowed(f"{part.number} is not one of your parts.")
     if not StockingParameter.objects.filter(part=part, warehouse=warehouse, is_vmi=True).exists():
         raise PlanningError(f"{part.number} is not vendor-managed in {warehouse.code}.", field="part")
-    quantity = Decimal(quantity)
-    if quantity <= 0:
-        raise PlanningError("Propose a quantity above zero.", field="quantity")
+    quantity = quantity_checked(part, quantity)
     return VmiProposal.objects.create(
         supplier=supplier, part=part, warehouse=warehouse, quantity=quantity, note=note.strip()[:200], proposed_by=user
     )
@@ -51,9 +50,7 @@ def vmi_accept(*, proposal: VmiProposal, user, quantity: Decimal | None = None) 
     if not has_role(user, *DECIDERS):
         raise PlanningNotAllowed("Only purchasing and managers accept VMI proposals.")
     proposal = _locked(proposal)
-    quantity = proposal.quantity if quantity is None else Decimal(quantity)
-    if quantity <= 0:
-        raise PlanningError("The accepted quantity must be more than zero.", field="quantity")
+    quantity = quantity_checked(proposal.part, proposal.quantity if quantity is None else quantity)
     order = supplier_services.purchase_order_create(
         supplier=proposal.supplier,
         warehouse=proposal.warehouse,

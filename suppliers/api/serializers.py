@@ -7,6 +7,7 @@ from typing import Any
 
 from rest_framework import serializers
 
+from inventory.api.fields import IdField, line_list
 from inventory.api.serializers import PartBriefSerializer
 from inventory.models import Bin, Part, Warehouse
 
@@ -134,19 +135,19 @@ class PurchaseOrderListSerializer(serializers.ModelSerializer):
 
 
 class OrderLineInputSerializer(serializers.Serializer):
-    part = serializers.PrimaryKeyRelatedField(queryset=Part.objects.all())
+    part = IdField(queryset=Part.objects.all())
     quantity = serializers.DecimalField(**QTY, min_value=Decimal("0.001"))
     price = serializers.DecimalField(**COST, min_value=Decimal("0"), required=False, allow_null=True, default=None)
 
 
 class PurchaseOrderCreateSerializer(serializers.Serializer):
-    supplier = serializers.PrimaryKeyRelatedField(queryset=Supplier.objects.all())
-    warehouse = serializers.PrimaryKeyRelatedField(queryset=Warehouse.objects.all())
+    supplier = IdField(queryset=Supplier.objects.all())
+    warehouse = IdField(queryset=Warehouse.objects.all())
     order_type = serializers.ChoiceField(choices=OrderType.choices, default=OrderType.STOCK)
     expected_date = serializers.DateField(required=False, allow_null=True, default=None)
     reference = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
     notes = serializers.CharField(required=False, allow_blank=True, default="")
-    lines = OrderLineInputSerializer(many=True)
+    lines = line_list(OrderLineInputSerializer)
 
 
 class LineUpdateSerializer(serializers.Serializer):
@@ -166,12 +167,12 @@ class ConfirmLineSerializer(serializers.Serializer):
 
 
 class ConfirmSerializer(serializers.Serializer):
-    lines = ConfirmLineSerializer(many=True, required=False, default=list)
+    lines = line_list(ConfirmLineSerializer, required=False, default=list)
 
 
 class ReceiptLineInputSerializer(serializers.Serializer):
     po_line = serializers.IntegerField(required=False, allow_null=True, default=None, help_text="Order line id")
-    part = serializers.PrimaryKeyRelatedField(
+    part = IdField(
         queryset=Part.objects.all(),
         required=False,
         allow_null=True,
@@ -179,7 +180,7 @@ class ReceiptLineInputSerializer(serializers.Serializer):
         help_text="For an unplanned receipt (managers): a part not on the order.",
     )
     quantity = serializers.DecimalField(**QTY)
-    bin = serializers.PrimaryKeyRelatedField(queryset=Bin.objects.all(), required=False, allow_null=True, default=None)
+    bin = IdField(queryset=Bin.objects.all(), required=False, allow_null=True, default=None)
     hold = serializers.BooleanField(required=False, default=False)
     unit_cost = serializers.DecimalField(**COST, required=False, allow_null=True, default=None)
 
@@ -189,7 +190,7 @@ class GoodsReceiptCreateSerializer(serializers.Serializer):
     arrived_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
     delivery_note = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
     idempotency_key = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
-    lines = ReceiptLineInputSerializer(many=True)
+    lines = line_list(ReceiptLineInputSerializer)
 
 
 class GoodsReceiptLineSerializer(serializers.ModelSerializer):

@@ -344,6 +344,8 @@ class GoodsReceiptList(APIView):
                 )
             )
         key = request.headers.get("Idempotency-Key", "").strip() or values["idempotency_key"] or None
+        if key is not None and len(key) > 100:
+            raise ValidationError({"Idempotency-Key": ["An idempotency key has at most 100 characters."]})
         receipt = services.goods_receipt_post(
             order=order,
             lines=lines,

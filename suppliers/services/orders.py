@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from inventory.bounds import MAX_COST, MAX_QUANTITY, too_large
+from inventory.bounds import MAX_COST, MAX_QUANTITY, check_line_count, too_large
 from inventory.exceptions import InvalidQuantity
 from inventory.models import Part, Warehouse
 from inventory.roles import Role, user_access
@@ -189,6 +189,7 @@ def purchase_order_create(
         raise NotAllowed(f"Your role may not create {OrderType(order_type).label}s.")
     if not supplier.is_active:
         raise PurchasingError(f"Supplier {supplier.code} is inactive; choose another supplier.", field="supplier")
+    check_line_count(lines)
     created_at = created_at or timezone.now()
     supplier_parts = _supplier_parts(supplier, [part for part, *_ in lines])
     merged: dict[int, dict] = {}
@@ -277,6 +278,7 @@ def purchase_order_line_add(
         existing.save()
         line = existing
     else:
+        check_line_count([*lines.values(), part])
         line = PurchaseOrderLine.objects.create(
             order=order,
             line_no=max((line.line_no for line in lines.values()), default=0) + 1,
@@ -386,6 +388,7 @@ def purchase_order_confirm(
     quantity above the ordered one is refused, a lower one is recorded (the
     line stays open for the ordered quantity until purchasing closes it).
     """
+    check_line_count(lines)
     order = lock_purchase_order(order.pk)
     check_allowed(order, "confirm", user)
     locked = lock_order_lines(order.pk)

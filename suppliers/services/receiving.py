@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from inventory import services as stock
+from inventory.bounds import check_line_count
 from inventory.models import Bin, Part
 from inventory.permissions import require_warehouse
 from inventory.roles import Role, user_access
@@ -68,13 +69,68 @@ def _as_input(line) -> ReceiptLineInput:
     return ReceiptLineInput(quantity=quantity, po_line=po_line, bin=bin, hold=bool(hold))
 
 
-def _existing(key: str | None, order: PurchaseOrder) -> GoodsReceipt | None:
+@dataclass(frozen=True)
+class _Request:
+    """What a receipt request asks for, to tell a replay from another receipt sent with the same key."""
+
+    order: PurchaseOrder
+    lines: list[ReceiptLineInput]
+    delivery_note: str
+    arrived_at: datetime | None
+    posted_at: datetime | None
+
+
+def _existing(key: str | None, request: _Request) -> GoodsReceipt | None:
     if not key:
         return None
     receipt = GoodsReceipt.objects.filter(idempotency_key=key).first()
-    if receipt is not None and receipt.purchase_order_id != order.pk:
+    if receipt is None:
+        return None
+    if receipt.purchase_order_id != request.order.pk:
         raise IdempotencyConflict("This receipt key was already used for another order; reload the page.")
+    if not _replays(receipt, request):
+        raise IdempotencyConflict("This receipt key was already used for a different receipt; send a new key.")
     return receipt
+
+
+def _replays(receipt: GoodsReceipt, request: _Request) -> bool:
+    """Whether ``request`` asks for exactly ``receipt``: the same header and the same lines, in any order."""
+    if receipt.delivery_note != request.delivery_note[:60]:
+        return False
+    if request.posted_at is not None and receipt.posted_at != request.posted_at:
+        return False
+    if request.arrived_at is not None and receipt.arrived_at != request.arrived_at:
+        return False
+    stored = list(receipt.lines.all())
+    if len(stored) != len(request.lines):
+        return False
+    for item in request.lines:
+        try:
+            quantity = Decimal(str(item.quantity))
+            cost = None if item.unit_cost is None else Decimal(str(item.unit_cost))
+        except (InvalidOperation, ValueError):
+            return False
+        hold = HoldState.HELD if item.hold else HoldState.NONE
+        match = next(
+            (
+                line
+                for line in stored
+                if (line.po_line_id == item.po_line.pk if item.po_line is not None else line.part_id == _pk(item.part))
+                and line.quantity == quantity
+                and line.bin_id == _pk(item.bin)
+                and line.hold_state == hold
+                and (cost is None or item.po_line is not None or line.unit_cost == cost)
+            ),
+            None,
+        )
+        if match is None:
+            return False
+        stored.remove(match)
+    return True
+
+
+def _pk(row) -> int | None:
+    return row.pk if row is not None else None
 
 
 def _fmt(value: Decimal) -> str:
@@ -100,14 +156,23 @@ def goods_receipt_post(
     unless a manager receives it as unplanned. ``arrived_at`` (default: the
     posting time) records when the goods came, so the posting delay shows.
     """
+    check_line_count(lines)
     idempotency_key = (idempotency_key or "").strip()[:100] or None
-    existing = _existing(idempotency_key, order)
+    request = _Request(
+        order=order,
+        lines=[_as_input(line) for line in lines],
+        delivery_note=delivery_note,
+        arrived_at=arrived_at,
+        posted_at=posted_at,
+    )
+    existing = _existing(idempotency_key, request)
     if existing is not None:
         return existing
     try:
         return _post(
+            request=request,
+            lines=request.lines,
             order=order,
-            lines=[_as_input(line) for line in lines],
             user=user,
             arrived_at=arrived_at,
             posted_at=posted_at,
@@ -117,7 +182,7 @@ def goods_receipt_post(
     except IntegrityError as error:
         # The same key raced in on another order; the first posting stands.
         if idempotency_key and "idempotency" in str(error):
-            existing = _existing(idempotency_key, order)
+            existing = _existing(idempotency_key, request)
             if existing is not None:
                 return existing
         raise
@@ -126,6 +191,7 @@ def goods_receipt_post(
 @transaction.atomic
 def _post(
     *,
+    request: _Request,
     order: PurchaseOrder,
     lines: list[ReceiptLineInput],
     user,
@@ -137,7 +203,7 @@ def _post(
     order = lock_purchase_order(order.pk)
     check_allowed(order, "receive", user)
     require_warehouse(user, order.warehouse)
-    existing = _existing(idempotency_key, order)  # a retry that waited for our lock
+    existing = _existing(idempotency_key, request)  # a retry that waited for our lock
     if existing is not None:
         return existing
     if not lines:

@@ -120,7 +120,7 @@ def test_drilldown_exports_csv(closed, planner_client):
         reverse("kpis:drilldown", args=["over_max"]), {"month": "2026-03", "class": "A", "export": "csv"}
     )
     assert response["Content-Disposition"] == 'attachment; filename="over_max-A-2026-03.csv"'
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    rows = list(csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
     assert rows[0][:4] == ["part", "description", "warehouse", "class"]
     assert [(row[0], row[2], row[11]) for row in rows[1:]] == [("A1", "CEN", "20.0000")]
 

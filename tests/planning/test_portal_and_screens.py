@@ -147,7 +147,9 @@ def test_supplier_downloads_its_forecast_as_csv_and_xlsx(client):
     client.force_login(supplier_user(mine))
 
     csv_rows = list(
-        csv.reader(io.StringIO(client.get("/planning/portal/forecast/download/?format=csv").content.decode()))
+        csv.reader(
+            io.StringIO(client.get("/planning/portal/forecast/download/?format=csv").getvalue().decode("utf-8-sig"))
+        )
     )
     book = load_workbook(io.BytesIO(client.get("/planning/portal/forecast/download/?format=xlsx").content))
 
@@ -211,6 +213,25 @@ def test_vmi_supplier_cannot_propose_for_another_suppliers_part(api_as, planner)
     )
 
     assert response.status_code == 403
+    assert VmiProposal.objects.count() == 0
+
+
+@pytest.mark.parametrize("quantity", ["2.5", "0.001", "-3", "NaN"])
+def test_vmi_proposal_of_a_piece_counted_part_takes_whole_pieces_only(api_as, client, planner, quantity):
+    wh, mine, _theirs, my_part, _their_part = _vmi(planner)
+    user = supplier_user(mine)
+    client.force_login(user)
+
+    api = api_as(user).post(
+        "/api/v1/planning/portal/vmi-proposals/",
+        {"part": my_part.pk, "warehouse": wh.pk, "quantity": quantity},
+        format="json",
+    )
+    client.post("/planning/portal/vmi/", {"part": my_part.pk, "warehouse": wh.pk, "quantity": quantity})
+
+    assert my_part.is_whole_unit
+    assert api.status_code == 400
+    assert "quantity" in api.json()
     assert VmiProposal.objects.count() == 0
 
 
