@@ -47,9 +47,12 @@ def stocked(postgres):
 def test_a_raw_update_of_a_movement_is_refused(stocked):
     movement = StockMovement.objects.earliest("id")
 
-    with pytest.raises(DatabaseError, match="stock movements are append-only: UPDATE"), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("UPDATE inventory_stockmovement SET quantity = 50 WHERE id = %s", [movement.pk])
+    with (
+        pytest.raises(DatabaseError, match="stock movements are append-only: UPDATE"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("UPDATE inventory_stockmovement SET quantity = 50 WHERE id = %s", [movement.pk])
 
     assert StockMovement.objects.get(pk=movement.pk).quantity == D(5)
 
@@ -57,9 +60,12 @@ def test_a_raw_update_of_a_movement_is_refused(stocked):
 def test_a_raw_delete_of_a_movement_is_refused(stocked):
     movement = StockMovement.objects.earliest("id")
 
-    with pytest.raises(DatabaseError, match="stock movements are append-only: DELETE"), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("DELETE FROM inventory_stockmovement WHERE id = %s", [movement.pk])
+    with (
+        pytest.raises(DatabaseError, match="stock movements are append-only: DELETE"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("DELETE FROM inventory_stockmovement WHERE id = %s", [movement.pk])
 
     assert StockMovement.objects.count() == 2
 
@@ -80,7 +86,7 @@ def test_the_counterpart_link_of_a_transfer_may_only_be_set_once(stocked):
 
 
 def test_each_movement_is_chained_to_the_previous_one_of_its_level(stocked):
-    user, part, store, _other = stocked
+    _user, part, store, _other = stocked
     first, second = StockMovement.objects.filter(part=part, warehouse=store).order_by("id")
 
     assert first.hash == movement_hash(GENESIS, {name: getattr(first, name) for name in HASHED})
@@ -105,7 +111,7 @@ def test_every_posting_path_writes_the_chain(stocked):
 def test_verify_names_the_first_broken_link(stocked):
     user, part, store, _other = stocked
     services.stock_issue(part=part, warehouse=store, quantity=D(1), user=user)
-    first, second, third = StockMovement.objects.filter(part=part, warehouse=store).order_by("id")
+    first, second, _third = StockMovement.objects.filter(part=part, warehouse=store).order_by("id")
     with connection.cursor() as cursor:
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no deferred checks pending, so the table may be altered
         cursor.execute("ALTER TABLE inventory_stockmovement DISABLE TRIGGER inventory_movement_append_only")
@@ -121,7 +127,7 @@ def test_verify_names_the_first_broken_link(stocked):
 
 
 def test_verify_sees_a_missing_last_movement(stocked):
-    user, part, store, _other = stocked
+    _user, part, store, _other = stocked
     first, second = StockMovement.objects.filter(part=part, warehouse=store).order_by("id")
     with connection.cursor() as cursor:
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no deferred checks pending, so the table may be altered
