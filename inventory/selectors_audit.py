@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.apps import apps
-from django.db.models import Model, QuerySet
+from django.db.models import QuerySet
 
 from .models import PeriodEvent, StockMovement
 
@@ -31,7 +32,7 @@ class AuditEntry:
     detail: str
 
 
-def _historical_models() -> dict[str, type[Model]]:
+def _historical_models() -> dict[str, Any]:
     """Area key (``app.model`` of the tracked model) -> its historical model."""
     found = {}
     for model in apps.get_models():

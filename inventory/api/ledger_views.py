@@ -20,7 +20,7 @@ Managers = roles_permission(Role.MANAGER)
 
 class ClosedPeriodSerializer(serializers.ModelSerializer):
     month = serializers.DateField(format="%Y-%m")
-    closed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    closed_by: serializers.SlugRelatedField = serializers.SlugRelatedField(slug_field="username", read_only=True)
 
     class Meta:
         model = ClosedPeriod
@@ -29,7 +29,7 @@ class ClosedPeriodSerializer(serializers.ModelSerializer):
 
 class PeriodEventSerializer(serializers.ModelSerializer):
     month = serializers.DateField(format="%Y-%m")
-    user = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    user: serializers.SlugRelatedField = serializers.SlugRelatedField(slug_field="username", read_only=True)
 
     class Meta:
         model = PeriodEvent
