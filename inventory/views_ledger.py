@@ -18,7 +18,7 @@ from .models import ClosedPeriod, LedgerSettings, PeriodEvent
 from .permissions import RoleRequiredMixin
 from .roles import Role
 from .selectors_audit import audit_areas, audit_entries
-from .services.periods import ledger_settings_update, period_reopen
+from .services.periods import ledger_settings_update, parse_month, period_reopen
 
 AUDIT_PAGE = 50
 AUDIT_EXPORT_MAX = 10_000
@@ -28,9 +28,15 @@ class ReopenForm(forms.Form):
     month = forms.RegexField(regex=r"^\d{4}-(0[1-9]|1[0-2])$", help_text="YYYY-MM")
     reason = forms.CharField(max_length=200)
 
+    def clean_month(self) -> str:
+        try:
+            parse_month(self.cleaned_data["month"])
+        except InventoryError as error:
+            raise forms.ValidationError(error.message) from None
+        return self.cleaned_data["month"]
+
     def month_date(self) -> date:
-        year, month = self.cleaned_data["month"].split("-")
-        return date(int(year), int(month), 1)
+        return parse_month(self.cleaned_data["month"])
 
 
 class LedgerSettingsForm(forms.Form):
@@ -87,6 +93,14 @@ class AuditFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["area"].choices = [("", _("All areas")), *audit_areas()]
+
+    def clean(self):
+        data = super().clean()
+        for name in ("start", "end"):
+            day = data.get(name)
+            if day is not None and not date(1900, 1, 1) <= day <= date(9998, 12, 31):
+                self.add_error(name, _("Give a date between 1900 and 9998."))
+        return data
 
     def window(self) -> dict:
         data = self.cleaned_data

@@ -12,8 +12,8 @@ from inventory.models import ClosedPeriod, LedgerSettings, PeriodEvent
 from inventory.permissions import roles_permission
 from inventory.roles import Role
 from inventory.selectors_audit import audit_entries
-from inventory.services.periods import ledger_settings_update, period_reopen
-from inventory.views_ledger import AUDIT_PAGE, AuditFilterForm, ReopenForm
+from inventory.services.periods import ledger_settings_update, parse_month, period_reopen
+from inventory.views_ledger import AUDIT_PAGE, AuditFilterForm
 
 Managers = roles_permission(Role.MANAGER)
 
@@ -45,6 +45,15 @@ class LedgerSettingsSerializer(serializers.Serializer):
     late_postings_to_open_month = serializers.BooleanField()
 
 
+class PeriodsSerializer(serializers.Serializer):
+    closed = ClosedPeriodSerializer(many=True)
+    events = PeriodEventSerializer(many=True)
+
+
+class ReopenedSerializer(serializers.Serializer):
+    closed = ClosedPeriodSerializer(many=True)
+
+
 class AuditEntrySerializer(serializers.Serializer):
     at = serializers.DateTimeField()
     user = serializers.CharField()
@@ -54,12 +63,18 @@ class AuditEntrySerializer(serializers.Serializer):
     detail = serializers.CharField()
 
 
+class AuditPageSerializer(serializers.Serializer):
+    page = serializers.IntegerField()
+    has_next = serializers.BooleanField()
+    results = AuditEntrySerializer(many=True)
+
+
 class ClosedPeriods(APIView):
     """Closed months (newest first) and the log of closing and reopening."""
 
     permission_classes = [Managers]
 
-    @extend_schema(responses={200: ClosedPeriodSerializer(many=True)})
+    @extend_schema(responses={200: PeriodsSerializer})
     def get(self, request):
         return Response(
             {
@@ -74,13 +89,13 @@ class PeriodReopen(APIView):
 
     permission_classes = [Managers]
 
-    @extend_schema(request=ReopenSerializer, responses={200: PeriodEventSerializer(many=True)})
+    @extend_schema(request=ReopenSerializer, responses={200: ReopenedSerializer})
     def post(self, request):
         data = ReopenSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        form = ReopenForm(data.validated_data)
-        form.is_valid()
-        period_reopen(month=form.month_date(), user=request.user, reason=data.validated_data["reason"])
+        period_reopen(
+            month=parse_month(data.validated_data["month"]), user=request.user, reason=data.validated_data["reason"]
+        )
         return Response({"closed": ClosedPeriodSerializer(ClosedPeriod.objects.all(), many=True).data})
 
 
@@ -115,7 +130,7 @@ class AuditList(APIView):
             OpenApiParameter("user", str, description="username"),
             OpenApiParameter("page", int),
         ],
-        responses={200: AuditEntrySerializer(many=True)},
+        responses={200: AuditPageSerializer},
     )
     def get(self, request):
         form = AuditFilterForm(request.query_params)

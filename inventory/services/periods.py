@@ -64,6 +64,15 @@ def late_reason(reason: str, intended_at: datetime | None) -> str:
     return f"{reason} ({note})"[:200] if reason else note
 
 
+def parse_month(text: str) -> date:
+    """'2026-03' -> date(2026, 3, 1); a clear refusal otherwise."""
+    try:
+        year, number = (int(piece) for piece in text.strip().split("-"))
+        return date(year, number, 1)
+    except ValueError:
+        raise InventoryError(f"'{text}' is not a month; write it as YYYY-MM, e.g. 2026-03.", field="month") from None
+
+
 def _month(month: date) -> date:
     return date(month.year, month.month, 1)
 

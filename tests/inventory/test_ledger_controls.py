@@ -171,3 +171,19 @@ def test_periods_screen_saves_the_setting_with_history(client, manager):
     row = LedgerSettings.objects.get()
     assert row.late_postings_to_open_month is True
     assert row.history.get().history_user == manager
+
+
+@pytest.mark.parametrize("month", ["0000-01", "2026-00", "abcd-01"])
+def test_reopen_api_answers_400_for_months_that_do_not_exist(api_as, manager, month):
+    response = api_as(manager).post("/api/v1/closed-periods/reopen/", {"month": month, "reason": "x"})
+
+    assert response.status_code == 400
+    assert "month" in response.json()
+
+
+@pytest.mark.parametrize("params", [{"end": "9999-12-31"}, {"start": "0001-01-01"}])
+def test_audit_api_answers_400_for_dates_out_of_range(api_as, manager, params):
+    response = api_as(manager).get("/api/v1/audit/", params)
+
+    assert response.status_code == 400
+    assert list(response.json()) == list(params)
