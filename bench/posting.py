@@ -30,7 +30,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-BENCH_DB = "parts_bench"
+BENCH_DB = os.environ.get("BENCH_DB", "parts_bench")  # one per person when several share a server
 FOUR = Decimal("0.0001")
 
 

@@ -29,6 +29,8 @@ MENU: list[tuple[str, str, tuple[str, ...]]] = [
     ("Forecasts", "planning:forecast", (Role.PLANNER, Role.PURCHASER, Role.MANAGER)),
     ("VMI", "planning:vmi-review", (Role.PURCHASER, Role.MANAGER)),
     ("Supplier portal", "suppliers:portal", (Role.SUPPLIER,)),
+    ("Closed months", "inventory:periods", (Role.MANAGER,)),
+    ("Audit", "inventory:audit", (Role.MANAGER,)),
     ("Admin", "admin:index", (Role.MANAGER,)),
 ]
 

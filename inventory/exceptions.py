@@ -69,3 +69,11 @@ class WarehouseNotPermitted(InventoryError):
 class InvalidTransition(InventoryError):
     code = "invalid_transition"
     status_code = 409
+
+
+class PeriodClosed(InventoryError):
+    """A posting dated into a closed month."""
+
+    code = "period_closed"
+    status_code = 409
+    field = "posted_at"

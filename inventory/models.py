@@ -17,6 +17,8 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
+from .ledger_hash import GENESIS
+
 QTY: dict[str, Any] = {"max_digits": 14, "decimal_places": 3}
 COST: dict[str, Any] = {"max_digits": 14, "decimal_places": 4}
 VALUE: dict[str, Any] = {"max_digits": 18, "decimal_places": 4}
@@ -197,6 +199,9 @@ class StockLevel(models.Model):
     max_qty = models.DecimalField(**QTY, default=ZERO)
     first_stocked_at = models.DateTimeField(null=True, blank=True)
     last_movement_at = models.DateTimeField(null=True, blank=True)
+    last_hash = models.CharField(
+        max_length=64, default=GENESIS, help_text="Hash of the level's last movement: the head of its chain."
+    )
 
     class Meta:
         ordering = ["part_id", "warehouse_id"]
@@ -280,6 +285,12 @@ class StockMovement(models.Model):
         help_text="The other leg of a transfer.",
     )
     idempotency_key = models.CharField(max_length=100, null=True, blank=True)
+    intended_at = models.DateTimeField(
+        null=True, blank=True, help_text="The date asked for when it fell in a closed month (posted later instead)."
+    )
+    hash = models.CharField(
+        max_length=64, default="", help_text="SHA-256 over the level's previous hash and this movement's content."
+    )
 
     class Meta:
         ordering = ["-posted_at", "-id"]
@@ -674,3 +685,64 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task_name} ({'dispatched' if self.dispatched_at else 'pending'})"
+
+
+class ClosedPeriod(models.Model):
+    """A closed month: no movement may be dated into it (the month-end close locks it).
+
+    Months close in order, so the latest closed month bounds the locked past.
+    """
+
+    month = models.DateField(unique=True, help_text="First day of the closed month.")
+    closed_at = models.DateTimeField()
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-month"]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} closed"
+
+
+class PeriodAction(models.TextChoices):
+    CLOSE = "close", "Closed"
+    REOPEN = "reopen", "Reopened"
+
+
+class PeriodEvent(models.Model):
+    """The log of closing and reopening months: who, when, why."""
+
+    month = models.DateField()
+    action = models.CharField(max_length=10, choices=PeriodAction.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField()
+    reason = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.action} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class LedgerSettings(models.Model):
+    """Settings of the ledger a manager may change (one row)."""
+
+    late_postings_to_open_month = models.BooleanField(
+        default=False,
+        help_text=(
+            "A posting dated into a closed month is posted on the first day of the open month, "
+            "keeping the date asked for and a reason, instead of being refused."
+        ),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name_plural = "ledger settings"
+
+    def __str__(self) -> str:
+        return "Ledger settings"

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.db.models import DecimalField, ExpressionWrapper, F, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
+from .ledger_hash import GENESIS, HASHED, movement_hash
 from .models import (
     Part,
     StockLevel,
@@ -206,6 +207,50 @@ def ledger_differences() -> list[LedgerDifference]:
             qty, val = sums[(part_id, warehouse_id)]
             differences.append(LedgerDifference(parts[part_id], codes[warehouse_id], ZERO, qty, ZERO, val))
     return differences
+
+
+@dataclass(frozen=True)
+class BrokenLink:
+    """The first movement of a level whose hash does not follow from the chain before it."""
+
+    part_number: str
+    warehouse_code: str
+    movement_id: int | None  # None: the movements agree, the level's head does not (a movement went missing)
+    stored_hash: str
+    computed_hash: str
+
+
+def ledger_broken_links() -> list[BrokenLink]:
+    """Re-prove every level's hash chain from its movements; the first broken link of each broken level.
+
+    Streams the ledger in chain order (part, warehouse, id) once; a level's
+    stored head must equal the hash of its last movement.
+    """
+    fields = ["id", *HASHED, "hash"]
+    broken: dict[tuple[int, int], tuple[int | None, str, str]] = {}
+    heads: dict[tuple[int, int], str] = {}
+    rows = StockMovement.objects.order_by("part_id", "warehouse_id", "id").values_list(*fields)
+    for row in rows.iterator(chunk_size=5000):
+        values = dict(zip(fields, row, strict=True))
+        pair = (values["part_id"], values["warehouse_id"])
+        if pair in broken:
+            continue
+        computed = movement_hash(heads.get(pair, GENESIS), values)
+        if computed != values["hash"]:
+            broken[pair] = (values["id"], values["hash"], computed)
+        heads[pair] = computed
+    for part_id, warehouse_id, head in StockLevel.objects.values_list("part_id", "warehouse_id", "last_hash"):
+        pair = (part_id, warehouse_id)
+        if pair not in broken and head != heads.get(pair, GENESIS):
+            broken[pair] = (None, head, heads.get(pair, GENESIS))
+    if not broken:
+        return []
+    parts = dict(Part.objects.filter(pk__in={p for p, _ in broken}).values_list("pk", "number"))
+    codes = dict(Warehouse.objects.filter(pk__in={w for _, w in broken}).values_list("pk", "code"))
+    return [
+        BrokenLink(parts[part_id], codes[warehouse_id], movement, stored, computed)
+        for (part_id, warehouse_id), (movement, stored, computed) in sorted(broken.items())
+    ]
 
 
 def parts_current_bulk(parts: list[Part]) -> dict[int, Part]:

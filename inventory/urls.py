@@ -10,6 +10,13 @@ urlpatterns = [
     path("movements/", views.MovementListView.as_view(), name="movements"),
 ]
 
+from . import views_ledger  # noqa: E402
+
+urlpatterns += [
+    path("periods/", views_ledger.PeriodsView.as_view(), name="periods"),
+    path("audit/", views_ledger.AuditView.as_view(), name="audit"),
+]
+
 # Workshop demand, pick list, backorders and transfer orders (issue 4).
 from . import views_demand  # noqa: E402
 

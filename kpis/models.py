@@ -14,6 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
 
 from inventory.models import QTY, VALUE, Part, Warehouse
 
@@ -43,6 +44,8 @@ class ClassThresholds(models.Model):
     lead_time_months = models.DecimalField(
         max_digits=5, decimal_places=2, default=Decimal("0.5"), help_text="Replenishment lead time, in months."
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "classification thresholds"
@@ -132,6 +135,8 @@ class Target(models.Model):
     near_band = models.DecimalField(
         **RATE, default=ZERO, help_text="How far outside the band still counts as near (amber, not red)."
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["kpi", "class_key", "warehouse_id"]

@@ -40,3 +40,12 @@ urlpatterns += [
     path("transfer-orders/<int:pk>/receive/", dv.TransferOrderReceive.as_view(), name="api-transfer-order-receive"),
     path("transfer-orders/<int:pk>/cancel/", dv.TransferOrderCancel.as_view(), name="api-transfer-order-cancel"),
 ]
+
+from . import ledger_views as lv  # noqa: E402
+
+urlpatterns += [
+    path("closed-periods/", lv.ClosedPeriods.as_view(), name="api-closed-periods"),
+    path("closed-periods/reopen/", lv.PeriodReopen.as_view(), name="api-period-reopen"),
+    path("ledger-settings/", lv.LedgerSettingsView.as_view(), name="api-ledger-settings"),
+    path("audit/", lv.AuditList.as_view(), name="api-audit"),
+]

@@ -21,13 +21,22 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.db import connection, transaction
-from django.utils import timezone
 
 from ..exceptions import InvalidQuantity
 from ..locks import lock_stock_levels_many
 from ..models import Bin, MovementKind, Part, StockLevel, StockMovement, Warehouse
 from ..rows import copy_insert, update_rows
-from .stock import _POSTED_FIELDS, _apply, _check_bin, _check_cost, _check_quantity, _fill_backorders, _Line
+from .periods import late_reason, posting_moment
+from .stock import (
+    _POSTED_FIELDS,
+    _apply,
+    _check_bin,
+    _check_cost,
+    _check_quantity,
+    _fill_backorders,
+    _Line,
+    chain,
+)
 
 ZERO = Decimal("0")
 OPENING_BALANCE = "opening_balance"
@@ -86,6 +95,7 @@ def _post(
     user,
     document_ref: str,
     now: datetime,
+    intended_at: datetime | None,
     posted_at: datetime | None,
     extra_fields: Sequence[str] = (),
 ) -> list[StockMovement]:
@@ -96,19 +106,23 @@ def _post(
         level.part, level.warehouse = posting.part, posting.warehouse
         unit_cost, value = _apply(_Line(posting.kind, level, posting.quantity, unit_cost=posting.unit_cost), now=now)
         movements.append(
-            StockMovement(
-                part=posting.part,
-                warehouse=posting.warehouse,
-                bin=posting.bin,
-                kind=posting.kind,
-                quantity=posting.quantity,
-                unit_cost=unit_cost,
-                value=value,
-                user=user,
-                posted_at=now,
-                document_type=posting.document_type,
-                document_ref=document_ref,
-                reason=posting.reason,
+            chain(
+                level,
+                StockMovement(
+                    part=posting.part,
+                    warehouse=posting.warehouse,
+                    bin=posting.bin,
+                    kind=posting.kind,
+                    quantity=posting.quantity,
+                    unit_cost=unit_cost,
+                    value=value,
+                    user=user,
+                    posted_at=now,
+                    document_type=posting.document_type,
+                    document_ref=document_ref,
+                    reason=late_reason(posting.reason, intended_at),
+                    intended_at=intended_at,
+                ),
             )
         )
     if not movements:
@@ -147,7 +161,7 @@ def stock_receive_bulk(
         )
     if not postings:
         return []
-    now = posted_at or timezone.now()
+    now, intended_at = posting_moment(posted_at)
     with transaction.atomic():
         levels, _created = lock_stock_levels_many([(p.part.pk, p.warehouse.pk) for p in postings])
         for posting in postings:
@@ -160,6 +174,7 @@ def stock_receive_bulk(
             user=user,
             document_ref=document_ref,
             now=now,
+            intended_at=intended_at,
             posted_at=posted_at,
             extra_fields=["default_bin"],
         )
@@ -194,7 +209,7 @@ def stock_opening_balances_bulk(
         checked.append((part, warehouse, quantity, _check_cost(unit_cost), bin))
     if not checked:
         return []
-    now = posted_at or timezone.now()
+    now, intended_at = posting_moment(posted_at)
     with transaction.atomic():
         # a level is created only where there is stock or a bin to record
         levels, _created = lock_stock_levels_many(
@@ -241,6 +256,7 @@ def stock_opening_balances_bulk(
             user=user,
             document_ref=document_ref,
             now=now,
+            intended_at=intended_at,
             posted_at=posted_at,
             extra_fields=["default_bin"],
         )

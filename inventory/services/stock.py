@@ -31,6 +31,7 @@ from ..exceptions import (
     InvalidQuantity,
     InventoryError,
 )
+from ..ledger_hash import HASHED, movement_hash
 from ..locks import lock_stock_levels, quote
 from ..models import (
     INBOUND_KINDS,
@@ -43,6 +44,7 @@ from ..models import (
 )
 from ..quantities import quantity_checked
 from ..rows import prepared_cursor
+from .periods import late_reason, posting_moment
 
 FOUR_PLACES = Decimal("0.0001")
 QTY_PLACES = Decimal("0.001")
@@ -178,28 +180,33 @@ def _post(
     reverses: StockMovement | None = None,
     other_warehouses: list[Warehouse | None] | None = None,
 ) -> list[StockMovement]:
-    now = posted_at or timezone.now()
+    now, intended_at = posting_moment(posted_at)
+    reason = late_reason(reason, intended_at)
     movements = []
     for index, line in enumerate(lines):
         unit_cost, value = _apply(line, now=now)
         movements.append(
-            StockMovement(
-                part=line.level.part,
-                warehouse=line.level.warehouse,
-                bin=bin if index == 0 else None,
-                kind=line.kind,
-                quantity=line.quantity,
-                unit_cost=unit_cost,
-                value=value,
-                user=user,
-                posted_at=now,
-                document_type=document_type,
-                document_ref=document_ref,
-                reason=reason,
-                reverses=reverses if index == 0 else None,
-                other_warehouse=(other_warehouses or [None] * len(lines))[index],
-                idempotency_key=(
-                    idempotency_key if index == 0 or not idempotency_key else f"{idempotency_key}#{index}"
+            chain(
+                line.level,
+                StockMovement(
+                    part=line.level.part,
+                    warehouse=line.level.warehouse,
+                    bin=bin if index == 0 else None,
+                    kind=line.kind,
+                    quantity=line.quantity,
+                    unit_cost=unit_cost,
+                    value=value,
+                    user=user,
+                    posted_at=now,
+                    document_type=document_type,
+                    document_ref=document_ref,
+                    reason=reason,
+                    reverses=reverses if index == 0 else None,
+                    other_warehouse=(other_warehouses or [None] * len(lines))[index],
+                    idempotency_key=(
+                        idempotency_key if index == 0 or not idempotency_key else f"{idempotency_key}#{index}"
+                    ),
+                    intended_at=intended_at,
                 ),
             )
         )
@@ -213,7 +220,25 @@ def _post(
 
 
 # What a posting changes on a level; written with one prepared UPDATE.
-_POSTED_FIELDS = ("on_hand", "value", "average_cost", "quarantined", "first_stocked_at", "last_movement_at")
+_POSTED_FIELDS = (
+    "on_hand",
+    "value",
+    "average_cost",
+    "quarantined",
+    "first_stocked_at",
+    "last_movement_at",
+    "last_hash",
+)
+
+
+def chain(level: StockLevel, movement: StockMovement) -> StockMovement:
+    """Link a movement into its level's hash chain: hash it after the level's last one and advance the level.
+
+    The level is locked, so no other posting can take the same link.
+    """
+    movement.hash = movement_hash(level.last_hash, {name: getattr(movement, name) for name in HASHED})
+    level.last_hash = movement.hash
+    return movement
 
 
 @lru_cache(maxsize=1)

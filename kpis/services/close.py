@@ -22,6 +22,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from inventory.models import DemandHit, StockLevel, StockMovement
+from inventory.services.periods import period_close
 
 from ..exceptions import CloseAlreadyRunning, CloseNotRunnable, MonthNotOver, MonthOutOfOrder
 from ..models import (
@@ -639,6 +640,8 @@ def _step_kpis(run: MonthClose) -> None:
     superseded = MonthClose.objects.filter(month=run.month).exclude(pk=run.pk).values("pk")
     for model in RESULT_MODELS:
         model.objects.filter(run__in=superseded).delete()  # by the unique (run, …) index
+    # The ledger locks the month in the same transaction that publishes its figures.
+    period_close(month=run.month, user=run.requested_by)
 
 
 STEP_FUNCTIONS: dict[str, Callable[[MonthClose], None]] = {

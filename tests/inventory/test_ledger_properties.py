@@ -19,7 +19,7 @@ from inventory import services
 from inventory.exceptions import InventoryError
 from inventory.models import StockLevel, StockMovement, Unit
 from inventory.roles import Role
-from inventory.selectors import ledger_differences
+from inventory.selectors import ledger_broken_links, ledger_differences
 
 from ..factories import PartFactory, UserFactory, WarehouseFactory
 
@@ -126,6 +126,7 @@ def _post(op: tuple, *, parts, warehouses, user, movements: list[StockMovement])
 
 def _assert_levels_sound() -> None:
     assert ledger_differences() == []
+    assert ledger_broken_links() == []  # every path writes the hash chain, in order
     inbound: dict[tuple[int, int], Decimal] = {}
     counts: dict[tuple[int, int], int] = {}
     for part_id, warehouse_id, quantity in StockMovement.objects.values_list("part_id", "warehouse_id", "quantity"):

@@ -34,7 +34,7 @@ def test_verify_ledger_passes_on_clean_data(stocked):
 
     call_command("verify_ledger", stdout=out)
 
-    assert out.getvalue() == "Ledger verified: every stock level equals its movements.\n"
+    assert out.getvalue() == "Ledger verified: every stock level equals its movements and every hash chain holds.\n"
 
 
 def test_verify_ledger_fails_listing_a_corrupted_level(stocked):
@@ -42,7 +42,7 @@ def test_verify_ledger_fails_listing_a_corrupted_level(stocked):
     StockLevel.objects.filter(part=part, warehouse=store).update(on_hand=Decimal(4), value=Decimal("9.5"))
     err = StringIO()
 
-    with pytest.raises(CommandError, match=r"1 stock level\(s\) disagree with the ledger\."):
+    with pytest.raises(CommandError, match=r"1 stock level\(s\) disagree with the ledger; 0 hash chain\(s\) broken\."):
         call_command("verify_ledger", stderr=err)
 
     assert err.getvalue() == "VL-1 @ S1: on hand 4.000 vs ledger 3.000; value 9.5000 vs ledger 9.0000\n"

@@ -1,0 +1,125 @@
+"""The audit trail: who changed which master data, targets, settings and stock, in one time-ordered list.
+
+Master data, targets and settings keep their history with django-simple-history
+(every model with ``history = HistoricalRecords()``, found through the app
+registry, so the inventory app imports no other app); stock changes are the
+ledger's movements; closing and reopening months are period events.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.apps import apps
+from django.db.models import QuerySet
+
+from .models import PeriodEvent, StockMovement
+
+MOVEMENTS = "stock.movement"
+PERIODS = "ledger.period"
+_HISTORY_ACTIONS = {"+": "created", "~": "changed", "-": "deleted"}
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    at: datetime
+    user: str
+    area: str
+    object: str
+    action: str
+    detail: str
+
+
+def _historical_models() -> dict[str, Any]:
+    """Area key (``app.model`` of the tracked model) -> its historical model."""
+    found = {}
+    for model in apps.get_models():
+        tracked = getattr(model, "instance_type", None)
+        if tracked is not None and hasattr(model, "history_date"):
+            found[f"{tracked._meta.app_label}.{tracked._meta.model_name}"] = model
+    return dict(sorted(found.items()))
+
+
+def audit_areas() -> list[tuple[str, str]]:
+    """(key, label) of every area the trail covers."""
+    areas = [
+        (key, str(model.instance_type._meta.verbose_name).capitalize()) for key, model in _historical_models().items()
+    ]
+    return [*areas, (MOVEMENTS, "Stock movement"), (PERIODS, "Closed period")]
+
+
+def _window(queryset: QuerySet, field: str, start: datetime | None, end: datetime | None) -> QuerySet:
+    if start is not None:
+        queryset = queryset.filter(**{f"{field}__gte": start})
+    if end is not None:
+        queryset = queryset.filter(**{f"{field}__lt": end})
+    return queryset
+
+
+def audit_entries(
+    *,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    area: str = "",
+    username: str = "",
+    limit: int = 50,
+) -> list[AuditEntry]:
+    """The newest ``limit`` entries in [start, end), of one area or all, by one user or all.
+
+    Each area is read newest first up to ``limit`` rows (one query per area)
+    and the lists are merged, so a page costs the same whatever the history's size.
+    """
+    entries: list[AuditEntry] = []
+    labels = dict(audit_areas())
+    for key, model in _historical_models().items():
+        if area and area != key:
+            continue
+        rows = _window(model.objects.select_related("history_user"), "history_date", start, end)
+        if username:
+            rows = rows.filter(history_user__username=username)
+        for row in rows.order_by("-history_date", "-history_id")[:limit]:
+            entries.append(
+                AuditEntry(
+                    at=row.history_date,
+                    user=row.history_user.username if row.history_user else "",
+                    area=labels[key],
+                    object=str(row.instance) if row.history_type != "-" else f"#{row.id}",
+                    action=_HISTORY_ACTIONS.get(row.history_type, row.history_type),
+                    detail=row.history_change_reason or "",
+                )
+            )
+    if not area or area == MOVEMENTS:
+        movements = _window(StockMovement.objects.select_related("user", "part", "warehouse"), "posted_at", start, end)
+        if username:
+            movements = movements.filter(user__username=username)
+        for m in movements.order_by("-posted_at", "-id")[:limit]:
+            late = f"; dated {m.intended_at:%Y-%m-%d}" if m.intended_at else ""
+            entries.append(
+                AuditEntry(
+                    at=m.posted_at,
+                    user=m.user.username,
+                    area=labels[MOVEMENTS],
+                    object=f"{m.part.number} @ {m.warehouse.code}",
+                    action=m.get_kind_display(),
+                    detail=f"{m.quantity.normalize():f} {m.document_type} {m.document_ref} {m.reason}".strip() + late,
+                )
+            )
+    if not area or area == PERIODS:
+        events = _window(PeriodEvent.objects.select_related("user"), "at", start, end)
+        if username:
+            events = events.filter(user__username=username)
+        for event in events.order_by("-at", "-id")[:limit]:
+            entries.append(
+                AuditEntry(
+                    at=event.at,
+                    user=event.user.username if event.user else "",
+                    area=labels[PERIODS],
+                    object=f"{event.month:%Y-%m}",
+                    action=event.get_action_display(),
+                    detail=event.reason,
+                )
+            )
+    entries.sort(key=lambda entry: entry.at, reverse=True)
+    return entries[:limit]
