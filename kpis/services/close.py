@@ -574,7 +574,7 @@ def _step_classes(run: MonthClose) -> None:
                    COALESCE(d.hits, 0) AS hits, COALESCE(d.q, 0) AS q, COALESCE(d.qq, 0) AS qq,
                    COALESCE(d.cost, 0) AS cost, COALESCE(s.quantity, 0) AS on_hand,
                    COALESCE(s.value, 0) AS value, COALESCE(s.average_value_12m, 0) AS average_value,
-                   COALESCE(s.issued_12m, 0) AS issued,
+                   GREATEST(COALESCE(s.issued_12m, 0), 0) AS issued,
                    GREATEST(1, %(month_index)s + 1 - (
                        extract(year FROM s.first_stocked_at AT TIME ZONE %(tz)s) * 12
                        + extract(month FROM s.first_stocked_at AT TIME ZONE %(tz)s)))::int AS months_stocked

@@ -293,6 +293,7 @@ def _kpi_values(
     receipts: dict | None,
     c_value_last_year: Decimal | None,
     daily_target: Decimal,
+    calendar_days: int,
 ) -> list[tuple[str, str, float | None]]:
     """(kpi, class, value) for one scope: the formulas of DOMAIN.md over the aggregated figures."""
     values: list[tuple[str, str, float | None]] = []
@@ -347,7 +348,9 @@ def _kpi_values(
             formulas.daily_instant_fill_rate(demand.get("requested") or 0, demand.get("supplied") or 0),
         )
     )
-    values.append((Kpi.TARGET_ACHIEVEMENT, "", formulas.target_achievement(daily, daily_target)))
+    values.append(
+        (Kpi.TARGET_ACHIEVEMENT, "", formulas.target_achievement(daily, daily_target, calendar_days=calendar_days))
+    )
     values.append((Kpi.PARTS_SALES, "", float(demand.get("sales") or 0)))
     values.append((Kpi.REPAIR_ORDERS, "", float(demand.get("repair_orders") or 0)))
     values.append(
@@ -407,6 +410,7 @@ def snapshot_rows(run: MonthClose) -> list[Snapshot]:
     accuracy = _accuracy_figures(run)
     forecast = _forecast_figures(run)
     targets = Targets.load()
+    calendar_days = (add_months(run.month, 1) - run.month).days
     last_year = {
         row.warehouse_id: row.value
         for row in Snapshot.objects.filter(
@@ -427,6 +431,7 @@ def snapshot_rows(run: MonthClose) -> list[Snapshot]:
             receipts.get(scope, {}) if has_receipts else None,
             last_year.get(scope),
             daily_goal.lower if daily_goal and daily_goal.lower is not None else DAILY_TARGET,
+            calendar_days,
         )
         if scope in accuracy:
             values.append((Kpi.RECORD_ACCURACY, "", accuracy[scope][0]))

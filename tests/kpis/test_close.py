@@ -189,8 +189,8 @@ def test_close_computes_every_kpi_of_the_central_warehouse(month):
     # March demand: workshop lines A1 1, C1 0, N1 1, 1 → first pick 0.75; 5 of 7 supplied at once
     assert value(cen, "first_pick") == pytest.approx(0.75)
     assert value(cen, "instant_fill") == pytest.approx(5 / 7, abs=1e-6)
-    # days: Mar 3 100 %, Mar 4 100 %, Mar 15 100 %, Mar 20 0 % → 3 of 4 days at ≥ 90 %
-    assert value(cen, "target_achievement") == pytest.approx(0.75)
+    # days: Mar 3 100 %, Mar 4 100 %, Mar 15 100 %, Mar 20 0 % → one of March's 31 days missed
+    assert value(cen, "target_achievement") == pytest.approx(30 / 31, abs=1e-6)
     # sales 50 + 0 + 18 = 68 over RO-1, RO-2, RO-3
     assert value(cen, "parts_sales") == 68
     assert value(cen, "repair_orders") == 3
@@ -225,14 +225,14 @@ def test_close_computes_the_store_and_the_network(month):
     assert value(st1, "turnover") == pytest.approx(10 / (110 / 12), abs=1e-4)
     assert value(st1, "first_pick") == pytest.approx((1 / 3 + 0) / 2, abs=1e-6)
     assert value(st1, "instant_fill") == pytest.approx(1 / 5)
-    assert value(st1, "target_achievement") == 0
+    assert value(st1, "target_achievement") == pytest.approx(29 / 31, abs=1e-6)  # Mar 15 and 16 missed
     assert value(st1, "sales_per_ro") == 25
     # the network: RO-1 .. RO-4 once each; days Mar 3, 4 met, Mar 15 (3 of 5), 16, 20 missed
     assert value(network, "repair_orders") == 4
     assert value(network, "sales_per_ro") == pytest.approx(93 / 4)
     assert value(network, "first_pick") == pytest.approx((1 + 0 + 1 + 1 + 1 / 3 + 0) / 6, abs=1e-6)
     assert value(network, "instant_fill") == pytest.approx(6 / 12)
-    assert value(network, "target_achievement") == pytest.approx(2 / 5)
+    assert value(network, "target_achievement") == pytest.approx(28 / 31, abs=1e-6)
     assert value(network, "items") == 7
     assert value(network, "dead_stock") == pytest.approx(200 / 376, abs=1e-6)
 

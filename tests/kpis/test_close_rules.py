@@ -342,3 +342,38 @@ def test_admin_pages_of_the_month_end_open(month, client, django_user_model):
         assert client.get(f"/admin/kpis/{name}/").status_code == 200, name
     target = Target.objects.get(kpi="dead_stock", class_key="", warehouse=None)
     assert client.get(f"/admin/kpis/target/{target.pk}/change/").status_code == 200
+
+
+def test_an_issue_reversed_a_year_later_does_not_break_the_close(month):
+    # given a part issued in March 2025 and the issue reversed in March 2026: March 2026's 12-month
+    # window holds only the reversal (net issued −3), and four hits make it a B part with a fill rate
+    from unittest import mock
+
+    from inventory import services as inventory_services
+
+    from ..factories import PartFactory
+    from .handmade import at, hit
+
+    part = PartFactory(number="R1")
+    user, cen = month["user"], month["cen"]
+    inventory_services.stock_receive(
+        part=part, warehouse=cen, quantity=Decimal(3), unit_cost=Decimal(4), user=user, posted_at=at(2025, 2, 10)
+    )
+    issue = inventory_services.stock_issue(
+        part=part, warehouse=cen, quantity=Decimal(3), user=user, posted_at=at(2025, 3, 10)
+    )
+    for day in (2, 3, 4, 5):
+        hit(part, cen, at(2026, 3, day), 1, 0)
+    with mock.patch("django.utils.timezone.now", return_value=at(2026, 3, 12)):
+        inventory_services.stock_movement_reverse(movement=issue, user=user, reason="booked in error")
+
+    # when March is closed, then it finishes and the part's demand is zero, not negative
+    run = services.month_close_run(month=MARCH)
+    assert (run.state, run.is_published) == ("done", True)
+    graded = PartClass.objects.get(run=run, part=part)
+    assert (graded.abc_class, graded.issued_12m, graded.on_hand, graded.fill_rate) == (
+        "B",
+        Decimal(0),
+        Decimal(3),
+        Decimal(1),
+    )
