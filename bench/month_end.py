@@ -141,10 +141,14 @@ BUILD_SQL = [
 
 
 def build() -> None:
+    from django.conf import settings
     from django.contrib.auth import get_user_model
     from django.db import connection
 
-    from kpis.services import add_months, month_start
+    from inventory.months import add_months, month_begins
+
+    def month_start(month):
+        return month_begins(month, settings.TIME_ZONE)
 
     user = get_user_model().objects.create_superuser("bench", "bench@example.com", "bench-pw-1")
     params = {
@@ -215,8 +219,12 @@ def main() -> None:
     from django.db import connection
     from django.db.models import Count
 
+    from inventory.months import add_months, month_begins
     from kpis import services
     from kpis.models import DemandMonth, MonthClose, PartClass, Snapshot, StockMonthEnd
+
+    def _begins(month):
+        return month_begins(month, settings.TIME_ZONE)
 
     call_command("migrate", "--noinput", verbosity=0)
     if must_build:
@@ -230,9 +238,9 @@ def main() -> None:
         hits = cursor.fetchone()[0]
     print(f"data: {pairs:,} part-warehouse pairs, {movements:,} movements, {hits:,} hits; closing {CLOSE_MONTH:%Y-%m}")
     params = {
-        "start": services.month_start(CLOSE_MONTH),
-        "end": services.month_start(services.add_months(CLOSE_MONTH, 1)),
-        "window_start": services.month_start(services.add_months(CLOSE_MONTH, -11)),
+        "start": _begins(CLOSE_MONTH),
+        "end": _begins(add_months(CLOSE_MONTH, 1)),
+        "window_start": _begins(add_months(CLOSE_MONTH, -11)),
         "month_index": CLOSE_MONTH.year * 12 + CLOSE_MONTH.month,
         "tz": settings.TIME_ZONE,
     }

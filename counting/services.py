@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Count, F, Max, Q, Sum
@@ -19,6 +19,7 @@ from inventory.bounds import MAX_QUANTITY, too_large
 from inventory.exceptions import InvalidQuantity
 from inventory.models import Bin, DemandHit, MovementKind, Part, StockLevel, StockMovement, Warehouse
 from inventory.permissions import has_role, require_warehouse
+from inventory.quantities import has_quantity_places, money
 from inventory.roles import Role
 
 from . import schedule
@@ -38,8 +39,6 @@ from .models import (
 from .selectors import count_policy
 
 ZERO = Decimal("0")
-FOUR_PLACES = Decimal("0.0001")
-QTY_PLACES = Decimal("0.001")
 NO_BIN = "\uffff"  # sorts lines without a bin after every bin code
 
 
@@ -334,7 +333,7 @@ def _check_count_quantity(part: Part, quantity: Decimal) -> Decimal:
         raise InvalidQuantity("The counted quantity cannot be negative.")
     if too_large(quantity, MAX_QUANTITY):
         raise InvalidQuantity(f"The counted quantity is too large (at most {MAX_QUANTITY:,}).")
-    if quantity != quantity.quantize(QTY_PLACES):
+    if not has_quantity_places(quantity):
         raise InvalidQuantity("Quantities have at most three decimal places.")
     if part.is_whole_unit and quantity != quantity.to_integral_value():
         raise InvalidQuantity(f"{part.number} is counted in whole {part.get_unit_display()}s; enter a whole number.")
@@ -372,7 +371,7 @@ def count_line_enter(*, line: CountLine, quantity: Decimal, user, note: str = ""
     if line.snapshot_qty is None:
         raise CountingError(f"{line.part.number} has no snapshot of the system quantity; start counting its bin again.")
     variance = quantity - (line.snapshot_qty + moved)
-    value = (variance * unit_cost).quantize(FOUR_PLACES, rounding=ROUND_HALF_UP)
+    value = money(variance * unit_cost)
     if recount:
         line.first_counted_qty, line.first_variance_qty = line.counted_qty, line.variance_qty
         line.first_counted_by_id = line.counted_by_id

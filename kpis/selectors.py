@@ -7,8 +7,9 @@ from datetime import date
 
 from django.db.models import F, Q, QuerySet
 
+from inventory.months import add_months
+
 from .models import DemandMonth, Kpi, MonthClose, PartClass, Snapshot
-from .services.close import add_months
 
 PUBLISHED = {"run__is_published": True}
 

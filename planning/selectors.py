@@ -13,6 +13,7 @@ from django.db.models import OuterRef, QuerySet, Subquery, Sum
 from django.utils import timezone
 
 from inventory.models import Part, StockLevel, Warehouse
+from inventory.months import add_months, month_start
 from suppliers.models import Supplier, SupplierPart, SupplierRating
 
 from .models import (
@@ -24,7 +25,6 @@ from .models import (
     StockingParameter,
     VmiProposal,
 )
-from .months import add_months, month_start
 
 ZERO = Decimal("0")
 HORIZON = 12

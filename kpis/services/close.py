@@ -15,13 +15,13 @@ import logging
 import math
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from inventory.models import DemandHit, StockLevel, StockMovement
+from inventory.months import add_months, month_begins, month_index
 
 from ..exceptions import CloseAlreadyRunning, CloseNotRunnable, MonthNotOver, MonthOutOfOrder
 from ..models import (
@@ -74,14 +74,9 @@ ProgressCallback = Callable[[MonthClose], None]
 # --- months -------------------------------------------------------------------------
 
 
-def add_months(month: date, count: int) -> date:
-    index = month.year * 12 + month.month - 1 + count
-    return date(index // 12, index % 12 + 1, 1)
-
-
-def month_start(month: date) -> datetime:
+def _begins(month: date) -> datetime:
     """The first instant of a month in the business's time zone."""
-    return datetime(month.year, month.month, 1, tzinfo=ZoneInfo(settings.TIME_ZONE))
+    return month_begins(month, settings.TIME_ZONE)
 
 
 def parse_month(text: str) -> date:
@@ -120,9 +115,9 @@ def _check_order(month: date) -> None:
         gap_start = None  # closes exist, all later: everything before this month must be empty
     else:
         return  # the first close: any month may start the series
-    since = month_start(gap_start) if gap_start else None
-    movements = StockMovement.objects.filter(posted_at__lt=month_start(month))
-    hits = DemandHit.objects.filter(occurred_at__lt=month_start(month))
+    since = _begins(gap_start) if gap_start else None
+    movements = StockMovement.objects.filter(posted_at__lt=_begins(month))
+    hits = DemandHit.objects.filter(occurred_at__lt=_begins(month))
     if since is not None:
         movements = movements.filter(posted_at__gte=since)
         hits = hits.filter(occurred_at__gte=since)
@@ -171,7 +166,7 @@ def month_close_start(*, month: date, user=None) -> MonthClose:
     A run left active by a dead worker for ``STALE_AFTER_MINUTES`` is taken over.
     """
     month = date(month.year, month.month, 1)
-    if month_start(add_months(month, 1)) > timezone.now():
+    if _begins(add_months(month, 1)) > timezone.now():
         raise MonthNotOver(f"{month:%Y-%m} is not over yet; close it from the first of next month.")
     _check_order(month)
     month_close_takeover(month=month, user=user, stale_only=True)
@@ -278,11 +273,11 @@ def _params(run: MonthClose) -> dict:
     return {
         "run": run.pk,
         "month": month,
-        "start": month_start(month),
-        "end": month_start(add_months(month, 1)),
-        "window_start": month_start(add_months(month, -11)),
-        "month_ends": [month_start(add_months(month, offset)) for offset in range(-10, 2)],
-        "month_index": month.year * 12 + month.month,
+        "start": _begins(month),
+        "end": _begins(add_months(month, 1)),
+        "window_start": _begins(add_months(month, -11)),
+        "month_ends": [_begins(add_months(month, offset)) for offset in range(-10, 2)],
+        "month_index": month_index(month),
         "tz": settings.TIME_ZONE,
     }
 
@@ -539,7 +534,7 @@ def _step_classes(run: MonthClose) -> None:
         "reorder_period": thresholds.reorder_period_months,
         "previous_run": previous,
         "ln_factorials": LN_FACTORIALS,
-        "window_month_starts": [month_start(add_months(run.month, offset)) for offset in range(1 - WINDOW_MONTHS, 2)],
+        "window_month_starts": [_begins(add_months(run.month, offset)) for offset in range(1 - WINDOW_MONTHS, 2)],
     }
     poisson = POISSON_CDF_SQL.format(lam="g.lam", available="g.available", terms=POISSON_TERMS)
     # Last month's class, when last month was closed (otherwise a join that can match nothing, row by row).

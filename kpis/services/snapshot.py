@@ -14,11 +14,12 @@ from decimal import Decimal
 from django.db import connection
 
 from inventory.models import DemandHit
+from inventory.months import add_months, days_in_month
 
 from .. import formulas
 from ..models import Kpi, MonthClose, PartClass, Snapshot, StockMonthEnd, Target
 from ..status import target_status
-from .close import _params, add_months
+from .close import _params
 
 Scope = int | None  # a warehouse id, or None for the network
 STOCK_CLASSES = ("A", "B", "NA", "NB")
@@ -410,7 +411,7 @@ def snapshot_rows(run: MonthClose) -> list[Snapshot]:
     accuracy = _accuracy_figures(run)
     forecast = _forecast_figures(run)
     targets = Targets.load()
-    calendar_days = (add_months(run.month, 1) - run.month).days
+    calendar_days = days_in_month(run.month)
     last_year = {
         row.warehouse_id: row.value
         for row in Snapshot.objects.filter(
