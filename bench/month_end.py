@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/month_end.py [--rebuild] [--repeat 3]
 
-Builds (or reuses) the database ``parts_bench_month``: 10 warehouses × 10,000
+Builds (or reuses) the database ``parts_bench_month`` (``BENCH_MONTH_DB`` names another): 10 warehouses × 10,000
 parts = 100,000 part-warehouse pairs, 1,000,000 movements over 24 months
 (100,000 opening receipts and 900,000 issues, skewed so that classes A to C0
 all occur) and one demand hit per issue, with generate_series in SQL (no
@@ -30,7 +30,7 @@ import psycopg
 
 ROOT = Path(__file__).resolve().parent.parent
 ADMIN_URL = os.environ.get("BENCH_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-DB_NAME = "parts_bench_month"
+DB_NAME = os.environ.get("BENCH_MONTH_DB", "parts_bench_month")
 DB_URL = f"postgres://parts:parts@127.0.0.1:5432/{DB_NAME}"
 WAREHOUSES = 10
 PARTS = 10_000
