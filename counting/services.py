@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, F, Max, Q, Sum
 from django.utils import timezone
 
@@ -111,40 +111,40 @@ def count_plan_refresh(*, warehouse: Warehouse, day: date) -> int:
 
 
 @transaction.atomic
-def count_plan_classes_set(*, classes: dict[tuple[int, int], str], at: datetime | None = None) -> int:
-    """Take classes from the month-end close: {(part_id, warehouse_id): "A" | "B" | "C" | "NA" ...}.
+def count_plan_classes_set(
+    *, classes: dict[tuple[int, int], str], month: date | None = None, at: datetime | None = None
+) -> int:
+    """Take the month-end close's classes: {(part_id, warehouse_id): "A" | "B" | "C" | "NA" ...}.
 
-    The KPI app calls this (counting never imports it). New-part classes
-    count like their grade (NA as A, NB as B); C0 and NC count as C.
+    The entry point the close calls after publishing (setting
+    ``MONTH_END_CLASS_CONSUMERS``; counting never imports the KPI app).
+    New-part classes count like their grade (NA as A, NB as B); C0 and NC
+    count as C (``schedule.count_class``). Pairs without a plan item get one.
+    Two statements for any number of pairs.
     """
     at = at or timezone.now()
-    grade = {"A": ABCClass.A, "NA": ABCClass.A, "B": ABCClass.B, "NB": ABCClass.B}
-    existing = {
-        (item.part_id, item.warehouse_id): item
-        for item in CountPlanItem.objects.filter(
-            part_id__in={p for p, _ in classes}, warehouse_id__in={w for _, w in classes}
+    keys = list(classes)
+    arrays = [[p for p, _ in keys], [w for _, w in keys], [schedule.count_class(classes[key]) for key in keys]]
+    table = CountPlanItem._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            UPDATE {table} item SET class_code = c.code, class_source = %s, class_set_at = %s
+            FROM unnest(%s::bigint[], %s::bigint[], %s::text[]) AS c (part_id, warehouse_id, code)
+            WHERE item.part_id = c.part_id AND item.warehouse_id = c.warehouse_id
+            """,  # noqa: S608 - table name from the model
+            [ClassSource.MONTH_END, at, *arrays],
         )
-    }
-    to_create, to_update = [], []
-    for (part_id, warehouse_id), raw in classes.items():
-        code = grade.get(str(raw).upper(), ABCClass.C)
-        item = existing.get((part_id, warehouse_id))
-        if item is None:
-            to_create.append(
-                CountPlanItem(
-                    part_id=part_id,
-                    warehouse_id=warehouse_id,
-                    class_code=code,
-                    class_source=ClassSource.MONTH_END,
-                    class_set_at=at,
-                )
-            )
-        else:
-            item.class_code, item.class_source, item.class_set_at = code, ClassSource.MONTH_END, at
-            to_update.append(item)
-    CountPlanItem.objects.bulk_create(to_create, batch_size=2000)
-    CountPlanItem.objects.bulk_update(to_update, ["class_code", "class_source", "class_set_at"], batch_size=2000)
-    return len(classes)
+        cursor.execute(
+            f"""
+            INSERT INTO {table} (part_id, warehouse_id, class_code, class_source, class_set_at, hits_12m, is_active)
+            SELECT c.part_id, c.warehouse_id, c.code, %s, %s, 0, true
+            FROM unnest(%s::bigint[], %s::bigint[], %s::text[]) AS c (part_id, warehouse_id, code)
+            ON CONFLICT (part_id, warehouse_id) DO NOTHING
+            """,  # noqa: S608 - table name from the model
+            [ClassSource.MONTH_END, at, *arrays],
+        )
+    return len(keys)
 
 
 def _parts_on_open_lines(warehouse: Warehouse) -> set[int]:

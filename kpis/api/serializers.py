@@ -6,9 +6,9 @@ from decimal import Decimal
 
 from rest_framework import serializers
 
+from inventory.classification import AbcClass
 from inventory.models import Warehouse
 
-from ..classification import AbcClass
 from ..models import Kpi, MonthClose, PartClass, Snapshot, Target
 
 

@@ -7,6 +7,7 @@ from .close import (
     month_close_start,
     month_close_step,
     month_close_takeover,
+    month_end_classes_hand_over,
     parse_month,
     previous_month,
 )
@@ -19,6 +20,7 @@ __all__ = [
     "month_close_start",
     "month_close_step",
     "month_close_takeover",
+    "month_end_classes_hand_over",
     "parse_month",
     "previous_month",
     "target_set",
