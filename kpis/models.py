@@ -110,7 +110,8 @@ class Status(models.TextChoices):
     MET = "met", "met"
     NEAR = "near", "near"
     MISSED = "missed", "missed"
-    NONE = "none", "no target or no data"
+    NONE = "none", _("no target")
+    NO_DATA = "nodata", _("no data")
 
 
 class Target(models.Model):

@@ -387,6 +387,13 @@ def _kpi_values(
                     formulas.emergency_order_ratio(row.get("emergency_lines") or 0, row.get("lines") or 0),
                 )
             )
+            values.append(
+                (
+                    Kpi.EMERGENCY_VALUE,
+                    key,
+                    formulas.emergency_order_ratio(row.get("emergency_value") or 0, row.get("value") or 0),
+                )
+            )
         a_lines = (emergency.get("A") or {}).get("emergency_lines") or 0
         values.append(
             (Kpi.EMERGENCY_A_SHARE, "", formulas.emergency_order_ratio(a_lines, lines.get("emergency_lines") or 0))

@@ -41,14 +41,11 @@ def _params(thresholds: Thresholds) -> dict:
 def test_abc_sql_grades_every_input_like_the_pure_rule(thresholds):
     # every hit count to past A, every age (never stocked included) to past new, stock negative, none and held
     grid = [
-        (hits, months, on_hand)
-        for hits in range(0, 26)
-        for months in [None, *range(1, 15)]
-        for on_hand in (-1, 0, 2)
+        (hits, months, on_hand) for hits in range(0, 26) for months in [None, *range(1, 15)] for on_hand in (-1, 0, 2)
     ]
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT {ABC_CASE_SQL.format(hits='g.hits', months='g.months', on_hand='g.on_hand')} "  # noqa: S608
+            f"SELECT {ABC_CASE_SQL.format(hits='g.hits', months='g.months', on_hand='g.on_hand')} "
             "FROM unnest(%(hits)s::int[], %(months)s::int[], %(on_hand)s::numeric[]) WITH ORDINALITY "
             "AS g (hits, months, on_hand, n) ORDER BY g.n",
             _params(thresholds)
@@ -72,7 +69,7 @@ def test_xyz_sql_grades_monthly_demand_like_the_pure_rule(series, thresholds):
     qq = [sum(value * value for value in months) for months in series]
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT {XYZ_CASE_SQL.format(cv=CV_SQL.format(q='g.q', qq='g.qq', months='12'))} "  # noqa: S608
+            f"SELECT {XYZ_CASE_SQL.format(cv=CV_SQL.format(q='g.q', qq='g.qq', months='12'))} "
             "FROM unnest(%(q)s::numeric[], %(qq)s::numeric[]) WITH ORDINALITY AS g (q, qq, n) ORDER BY g.n",
             _params(thresholds) | {"q": q, "qq": qq},
         )
@@ -102,7 +99,7 @@ def test_value_sql_ranks_parts_like_the_pure_pareto(by_part):
                            ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS before
                 FROM unnest(%(parts)s::bigint[], %(costs)s::numeric[]) AS g (part_id, cost)
             ) ranked
-            """,  # noqa: S608 - the fragment is a constant of the close
+            """,
             _params(THRESHOLDS[0]) | {"parts": parts, "costs": [by_part[p] for p in parts]},
         )
         sql = dict(cursor.fetchall())
@@ -126,7 +123,8 @@ def test_counting_grades_by_hits_with_the_month_end_rule(hits, expected):
 
 
 @pytest.mark.parametrize(
-    ("month_end", "counted_as"), [("A", "A"), ("NA", "A"), ("B", "B"), ("NB", "B"), ("C", "C"), ("C0", "C"), ("NC", "C")]
+    ("month_end", "counted_as"),
+    [("A", "A"), ("NA", "A"), ("B", "B"), ("NB", "B"), ("C", "C"), ("C0", "C"), ("NC", "C")],
 )
 def test_counting_counts_month_end_classes_by_their_grade(month_end, counted_as):
     assert schedule.count_class(month_end) == counted_as

@@ -210,7 +210,7 @@ def test_close_compares_each_kpi_with_its_target(month):
     assert cen[("turnover", "")].status == "missed"  # 0.59 against 3 – 4
     assert cen[("fill_rate", "A")].status == "met"  # 96.6 % against ≥ 95 %
     assert cen[("sales_per_ro", "")].status == "none"  # no target in DOMAIN.md
-    assert cen[("zero_stock", "NB")].status == "none"  # no NB parts: undefined, not zero
+    assert cen[("zero_stock", "NB")].status == "nodata"  # no NB parts: undefined, not zero
 
 
 def test_close_computes_the_store_and_the_network(month):

@@ -181,6 +181,11 @@ def test_emergency_order_ratio_from_purchase_order_lines(month):
     assert float(cen[("emergency_lines", "C")].value) == 1
     assert float(cen[("emergency_a_share", "")].value) == 0.5
     assert (cen[("emergency_lines", "")].status, cen[("emergency_lines", "C")].status) == ("missed", "met")
+    # by value per class: A 10 of 110, B 0 of 20, C 20 of 20; each against the lines' targets
+    assert float(cen[("emergency_value", "A")].value) == pytest.approx(10 / 110, abs=1e-6)
+    assert float(cen[("emergency_value", "B")].value) == 0
+    assert float(cen[("emergency_value", "C")].value) == 1
+    assert [cen[("emergency_value", key)].status for key in ("", "A", "B", "C")] == ["met", "missed", "near", "met"]
 
 
 # --- API -------------------------------------------------------------------------------
@@ -280,7 +285,8 @@ def test_api_planner_may_read_targets_but_not_set_them(month, api_as, make_user,
     client = api_as(make_user("planner"))
     with django_assert_max_num_queries(5):
         response = client.get("/api/v1/kpis/targets/")
-    assert response.json()["count"] == 29  # the defaults of DOMAIN.md, and none for negative month-end stock
+    # the defaults of DOMAIN.md (28 + 8 of its KPIs first left out), and none for negative month-end stock
+    assert response.json()["count"] == 37
     assert client.post("/api/v1/kpis/targets/", {"kpi": "turnover", "lower": "1"}).status_code == 403
 
 
