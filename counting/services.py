@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Count, F, Max, Q, Sum
@@ -124,7 +125,11 @@ def count_plan_classes_set(
     """
     at = at or timezone.now()
     keys = list(classes)
-    arrays = [[p for p, _ in keys], [w for _, w in keys], [schedule.count_class(classes[key]) for key in keys]]
+    arrays: list[list[Any]] = [
+        [p for p, _ in keys],
+        [w for _, w in keys],
+        [schedule.count_class(classes[key]) for key in keys],
+    ]
     table = CountPlanItem._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(

@@ -125,6 +125,7 @@ class ProblemPartSerializer(serializers.ModelSerializer):
     part = serializers.CharField(source="part.number", read_only=True)
     warehouse = serializers.CharField(source="warehouse.code", read_only=True)
     month = serializers.DateField(format="%Y-%m")
+    abc_class = serializers.CharField(read_only=True, help_text="A, B, C, C0, NA, NB or NC.")
     problems = serializers.SerializerMethodField(help_text="The problems' codes: negative_stock, no_cost, ...")
 
     class Meta:
