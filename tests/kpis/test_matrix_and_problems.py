@@ -112,11 +112,13 @@ def test_a_kpi_without_a_target_says_so(closed, planner_client):
     assert '<div class="kpi-target">no target</div>' in card
 
 
-def test_api_matrix_and_problems(closed, api_as, make_user):
+def test_api_matrix_and_problems(closed, api_as, make_user, django_assert_max_num_queries):
     client = api_as(make_user("planner"))
 
-    matrix = client.get("/api/v1/kpis/matrix/", {"month": "2026-03", "warehouse": "CEN", "basis": "value"})
-    problems = client.get("/api/v1/kpis/problems/", {"month": "2026-03", "problem": "no_movement"})
+    with django_assert_max_num_queries(8):
+        matrix = client.get("/api/v1/kpis/matrix/", {"month": "2026-03", "warehouse": "CEN", "basis": "value"})
+    with django_assert_max_num_queries(8):
+        problems = client.get("/api/v1/kpis/problems/", {"month": "2026-03", "problem": "no_movement"})
 
     assert matrix.status_code == 200
     cells = {(c["abc"], c["xyz"]): c["items"] for c in matrix.json()["cells"] if c["items"]}
