@@ -140,3 +140,9 @@ def test_api_refuses_bad_input_with_field_errors(closed, api_as, make_user, path
     response = api_as(make_user("planner")).get(path, query)
     assert response.status_code == 400
     assert field in response.json()
+
+
+@pytest.mark.parametrize("name", ["kpis:matrix", "kpis:matrix-cell", "kpis:problems"])
+def test_screens_refuse_roles_without_access(closed, client, make_user, name):
+    client.force_login(make_user("clerk"))
+    assert client.get(reverse(name), {"month": "2026-03"}).status_code == 403
