@@ -539,7 +539,7 @@ PROBLEMS_SQL = """concat_ws(' ',
 
 
 def _step_classes(run: MonthClose) -> None:
-    """Grade every part and warehouse with demand or stock (rules of ``kpis.classification``), in SQL.
+    """Grade every part and warehouse with demand or stock (rules of ``inventory.classification``), in SQL.
 
     The 12-month demand is read once and rolled up twice, per pair and month
     (the month numbered by ``width_bucket``, not truncated in the time zone
