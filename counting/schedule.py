@@ -5,14 +5,25 @@ from __future__ import annotations
 import math
 from datetime import date
 
+from inventory.classification import AbcClass, Thresholds, abc_class
+
+
+def count_class(abc: str) -> str:
+    """The count class of a month-end class: A and NA count as A, B and NB as B, everything else as C."""
+    return {AbcClass.A: "A", AbcClass.NA: "A", AbcClass.B: "B", AbcClass.NB: "B"}.get(str(abc).upper(), "C")
+
 
 def classify(hits: int, *, hits_for_a: int, hits_for_b: int) -> str:
-    """Grade a part by its 12-month demand hits: A at or above ``hits_for_a``, B from ``hits_for_b``, else C."""
-    if hits >= hits_for_a:
-        return "A"
-    if hits >= hits_for_b:
-        return "B"
-    return "C"
+    """Count class of a part the month-end has not graded yet, by its 12-month hits.
+
+    The rule is the month-end's (``inventory.classification.abc_class``, as
+    an established part), with the count policy's thresholds.
+    """
+    # A part is C from its first hit at the least, so a B threshold of 0 grades like 1.
+    b_hits = max(1, hits_for_b)
+    thresholds = Thresholds(a_min_hits=max(hits_for_a, b_hits + 1), b_min_hits=b_hits)
+    graded = abc_class(hits_12m=hits, months_since_first_stocked=None, holds_stock=False, thresholds=thresholds)
+    return count_class(graded or AbcClass.C)
 
 
 def is_working_day(day: date, weekdays: set[int]) -> bool:

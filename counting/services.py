@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
+from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, F, Max, Q, Sum
 from django.utils import timezone
 
@@ -19,6 +20,7 @@ from inventory.bounds import MAX_QUANTITY, too_large
 from inventory.exceptions import InvalidQuantity
 from inventory.models import Bin, DemandHit, MovementKind, Part, StockLevel, StockMovement, Warehouse
 from inventory.permissions import has_role, require_warehouse
+from inventory.quantities import has_quantity_places, money
 from inventory.roles import Role
 
 from . import schedule
@@ -38,8 +40,6 @@ from .models import (
 from .selectors import count_policy
 
 ZERO = Decimal("0")
-FOUR_PLACES = Decimal("0.0001")
-QTY_PLACES = Decimal("0.001")
 NO_BIN = "\uffff"  # sorts lines without a bin after every bin code
 
 
@@ -112,40 +112,44 @@ def count_plan_refresh(*, warehouse: Warehouse, day: date) -> int:
 
 
 @transaction.atomic
-def count_plan_classes_set(*, classes: dict[tuple[int, int], str], at: datetime | None = None) -> int:
-    """Take classes from the month-end close: {(part_id, warehouse_id): "A" | "B" | "C" | "NA" ...}.
+def count_plan_classes_set(
+    *, classes: dict[tuple[int, int], str], month: date | None = None, at: datetime | None = None
+) -> int:
+    """Take the month-end close's classes: {(part_id, warehouse_id): "A" | "B" | "C" | "NA" ...}.
 
-    The KPI app calls this (counting never imports it). New-part classes
-    count like their grade (NA as A, NB as B); C0 and NC count as C.
+    The entry point the close calls after publishing (setting
+    ``MONTH_END_CLASS_CONSUMERS``; counting never imports the KPI app).
+    New-part classes count like their grade (NA as A, NB as B); C0 and NC
+    count as C (``schedule.count_class``). Pairs without a plan item get one.
+    Two statements for any number of pairs.
     """
     at = at or timezone.now()
-    grade = {"A": ABCClass.A, "NA": ABCClass.A, "B": ABCClass.B, "NB": ABCClass.B}
-    existing = {
-        (item.part_id, item.warehouse_id): item
-        for item in CountPlanItem.objects.filter(
-            part_id__in={p for p, _ in classes}, warehouse_id__in={w for _, w in classes}
+    keys = list(classes)
+    arrays: list[list[Any]] = [
+        [p for p, _ in keys],
+        [w for _, w in keys],
+        [schedule.count_class(classes[key]) for key in keys],
+    ]
+    table = CountPlanItem._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            UPDATE {table} item SET class_code = c.code, class_source = %s, class_set_at = %s
+            FROM unnest(%s::bigint[], %s::bigint[], %s::text[]) AS c (part_id, warehouse_id, code)
+            WHERE item.part_id = c.part_id AND item.warehouse_id = c.warehouse_id
+            """,  # noqa: S608 - table name from the model
+            [ClassSource.MONTH_END, at, *arrays],
         )
-    }
-    to_create, to_update = [], []
-    for (part_id, warehouse_id), raw in classes.items():
-        code = grade.get(str(raw).upper(), ABCClass.C)
-        item = existing.get((part_id, warehouse_id))
-        if item is None:
-            to_create.append(
-                CountPlanItem(
-                    part_id=part_id,
-                    warehouse_id=warehouse_id,
-                    class_code=code,
-                    class_source=ClassSource.MONTH_END,
-                    class_set_at=at,
-                )
-            )
-        else:
-            item.class_code, item.class_source, item.class_set_at = code, ClassSource.MONTH_END, at
-            to_update.append(item)
-    CountPlanItem.objects.bulk_create(to_create, batch_size=2000)
-    CountPlanItem.objects.bulk_update(to_update, ["class_code", "class_source", "class_set_at"], batch_size=2000)
-    return len(classes)
+        cursor.execute(
+            f"""
+            INSERT INTO {table} (part_id, warehouse_id, class_code, class_source, class_set_at, hits_12m, is_active)
+            SELECT c.part_id, c.warehouse_id, c.code, %s, %s, 0, true
+            FROM unnest(%s::bigint[], %s::bigint[], %s::text[]) AS c (part_id, warehouse_id, code)
+            ON CONFLICT (part_id, warehouse_id) DO NOTHING
+            """,  # noqa: S608 - table name from the model
+            [ClassSource.MONTH_END, at, *arrays],
+        )
+    return len(keys)
 
 
 def _parts_on_open_lines(warehouse: Warehouse) -> set[int]:
@@ -334,7 +338,7 @@ def _check_count_quantity(part: Part, quantity: Decimal) -> Decimal:
         raise InvalidQuantity("The counted quantity cannot be negative.")
     if too_large(quantity, MAX_QUANTITY):
         raise InvalidQuantity(f"The counted quantity is too large (at most {MAX_QUANTITY:,}).")
-    if quantity != quantity.quantize(QTY_PLACES):
+    if not has_quantity_places(quantity):
         raise InvalidQuantity("Quantities have at most three decimal places.")
     if part.is_whole_unit and quantity != quantity.to_integral_value():
         raise InvalidQuantity(f"{part.number} is counted in whole {part.get_unit_display()}s; enter a whole number.")
@@ -372,7 +376,7 @@ def count_line_enter(*, line: CountLine, quantity: Decimal, user, note: str = ""
     if line.snapshot_qty is None:
         raise CountingError(f"{line.part.number} has no snapshot of the system quantity; start counting its bin again.")
     variance = quantity - (line.snapshot_qty + moved)
-    value = (variance * unit_cost).quantize(FOUR_PLACES, rounding=ROUND_HALF_UP)
+    value = money(variance * unit_cost)
     if recount:
         line.first_counted_qty, line.first_variance_qty = line.counted_qty, line.variance_qty
         line.first_counted_by_id = line.counted_by_id

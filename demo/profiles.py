@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from inventory.months import add_months
+
 # --- demand classes ---------------------------------------------------------------------------
 
 FAST, MEDIUM, SLOW, DEAD, NEW = "A", "B", "C", "dead", "new"
@@ -377,13 +379,6 @@ def _warehouses(rng: random.Random, demand_class: str) -> tuple[str, ...]:
     }[demand_class]
     chosen = tuple(w.code for w in NETWORK if rng.random() < chance[w.echelon])
     return chosen or (rng.choice(NETWORK).code,)
-
-
-def add_months(day: date, months: int) -> date:
-    month = day.month - 1 + months
-    year = day.year + month // 12
-    month = month % 12 + 1
-    return date(year, month, min(day.day, 28 if month == 2 else 30 if month in (4, 6, 9, 11) else 31))
 
 
 def history_start(today: date, months: int) -> date:

@@ -1,23 +1,79 @@
-"""The quantity rule every entry point applies: a finite number the column holds, with at most three
-decimal places, and a whole number for a part counted in pieces (or any other whole unit).
+"""Quantity and money rounding, and the surplus a warehouse can give: one definition each, pure.
 
-Screens, imports, the API and the services (postings, orders, requests, limits, VMI
-proposals) all read a quantity through ``quantity_checked``.
+Quantities are kept to 3 decimal places and money (costs, values) to 4, as
+the ledger's columns are (``inventory.models.QTY`` / ``VALUE``); parts in
+whole units (``Part.is_whole_unit``) move in whole numbers only. Every app
+may import this module; it imports nothing of ours at import time.
+
+``quantity_checked`` is the quantity rule every entry point applies (screens, imports, the
+API, postings, orders, requests, limits, VMI proposals): a finite number the column holds, with
+at most three decimal places, and a whole number for a part counted in whole units.
 """
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import TYPE_CHECKING
 
-from .bounds import MAX_QUANTITY, too_large
-from .exceptions import InvalidQuantity
-from .models import Part
+if TYPE_CHECKING:
+    from .models import Part
 
+ZERO = Decimal("0")
 QTY_PLACES = Decimal("0.001")
+MONEY_PLACES = Decimal("0.0001")
+COST_PLACES = Decimal("0.0001")  # unit costs and purchase prices (inventory.models.COST)
+LIST_PRICE_PLACES = Decimal("0.01")  # list and sales prices (inventory.models.MONEY)
 
 
-def quantity_checked(part: Part, quantity, *, field: str = "quantity", zero_allowed: bool = False) -> Decimal:
+def money(amount: Decimal) -> Decimal:
+    """A value or cost rounded half up to the ledger's 4 places."""
+    return amount.quantize(MONEY_PLACES, rounding=ROUND_HALF_UP)
+
+
+def has_quantity_places(quantity: Decimal) -> bool:
+    """Whether a quantity fits the ledger's 3 decimal places exactly."""
+    return quantity == quantity.quantize(QTY_PLACES)
+
+
+def has_money_places(amount: Decimal) -> bool:
+    return amount == amount.quantize(MONEY_PLACES)
+
+
+def whole_units(quantity: Decimal, *, is_whole_unit: bool) -> Decimal:
+    """What can be moved of ``quantity``: rounded down to whole units where the part only comes whole.
+
+    Never negative: a shortfall moves nothing.
+    """
+    if quantity <= 0:
+        return ZERO
+    return quantity.to_integral_value(rounding=ROUND_FLOOR) if is_whole_unit else quantity
+
+
+def free_stock(*, on_hand: Decimal, reserved: Decimal, quarantined: Decimal, backordered: Decimal) -> Decimal:
+    """Stock nobody has a claim on: on hand less what is reserved, frozen or owed to the warehouse's backorders."""
+    return on_hand - reserved - quarantined - backordered
+
+
+def surplus(*, free: Decimal, min_qty: Decimal, max_qty: Decimal) -> Decimal:
+    """What a neighbour can give another warehouse: its free stock above its own maximum.
+
+    Stock up to the maximum is the neighbour's own cycle stock; without a
+    maximum (0) the minimum bounds what it keeps. Never negative.
+    """
+    keep = max_qty if max_qty > 0 else min_qty
+    return max(free - keep, ZERO)
+
+
+def spare_at_parent(*, free: Decimal, min_qty: Decimal) -> Decimal:
+    """What a parent warehouse can give its children: its free stock above its own minimum. Never negative."""
+    return max(free - min_qty, ZERO)
+
+
+def quantity_checked(part: "Part", quantity, *, field: str = "quantity", zero_allowed: bool = False) -> Decimal:
     """``quantity`` as a Decimal, or ``InvalidQuantity`` naming ``field`` and saying what is wrong."""
+    from .bounds import MAX_QUANTITY, too_large
+    from .exceptions import InvalidQuantity
+
     try:
         quantity = Decimal(quantity)
     except (InvalidOperation, TypeError, ValueError):

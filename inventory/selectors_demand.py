@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.db.models import Case, F, Prefetch, Q, QuerySet, Sum, When
 
+from . import quantities
 from .models import (
     Backorder,
     BackorderState,
@@ -212,9 +213,9 @@ def backorder_uncovered(backorders: list[Backorder]) -> dict[int, Decimal]:
 def transfer_proposals_bulk(backorders: list[Backorder]) -> dict[int, list[SourcingProposal]]:
     """Transfer proposals for many backorders in three queries.
 
-    A neighbour qualifies with its surplus (available above its own minimum);
-    neighbours come nearest first. The parent then offers what it has
-    available. What is already covered by a transfer on its way is not
+    A neighbour qualifies with its surplus and the parent with its spare stock
+    (``inventory.quantities``: the same rules as the replenishment run);
+    neighbours come nearest first. What is already covered by a transfer on its way is not
     proposed again.
     """
     if not backorders:
@@ -243,7 +244,7 @@ def transfer_proposals_bulk(backorders: list[Backorder]) -> dict[int, list[Sourc
                 level = levels.get((backorder.part_id, link.neighbour_id))
                 if level is None:
                     continue
-                surplus = level.available - level.min_qty
+                surplus = _surplus(level)
                 quantity = _whole(backorder.part, min(wanted, surplus))
                 if quantity > 0:
                     found.append(
@@ -260,7 +261,8 @@ def transfer_proposals_bulk(backorders: list[Backorder]) -> dict[int, list[Sourc
             parent = parents[backorder.warehouse_id]
             level = levels.get((backorder.part_id, parent.pk)) if parent is not None else None
             if level is not None:
-                quantity = _whole(backorder.part, min(wanted, level.available))
+                spare = _spare_at_parent(level)
+                quantity = _whole(backorder.part, min(wanted, spare))
                 if quantity > 0:
                     found.append(
                         SourcingProposal(
@@ -269,7 +271,7 @@ def transfer_proposals_bulk(backorders: list[Backorder]) -> dict[int, list[Sourc
                             quantity=quantity,
                             warehouse=parent,
                             available=level.available,
-                            surplus=level.available - level.min_qty,
+                            surplus=spare,
                         )
                     )
         proposals[backorder.pk] = found
@@ -280,7 +282,19 @@ def transfer_proposals(backorder: Backorder) -> list[SourcingProposal]:
     return transfer_proposals_bulk([backorder])[backorder.pk]
 
 
+def _free(level: StockLevel) -> Decimal:
+    return quantities.free_stock(
+        on_hand=level.on_hand, reserved=level.reserved, quarantined=level.quarantined, backordered=level.backordered
+    )
+
+
+def _surplus(level: StockLevel) -> Decimal:
+    return quantities.surplus(free=_free(level), min_qty=level.min_qty, max_qty=level.max_qty)
+
+
+def _spare_at_parent(level: StockLevel) -> Decimal:
+    return quantities.spare_at_parent(free=_free(level), min_qty=level.min_qty)
+
+
 def _whole(part: Part, quantity: Decimal) -> Decimal:
-    if quantity <= 0:
-        return ZERO
-    return quantity.to_integral_value(rounding="ROUND_DOWN") if part.is_whole_unit else quantity
+    return quantities.whole_units(quantity, is_whole_unit=part.is_whole_unit)

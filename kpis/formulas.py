@@ -9,6 +9,7 @@ negative quantities or inputs that do not fit together.
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
@@ -19,13 +20,18 @@ Number = int | float | Decimal
 POISSON_LIMIT = 10
 
 
-def _number(value: Number, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+def _number(value: Number, name: str, *, signed: bool = False) -> float:
+    # numbers.Real takes numpy's integer and float scalars alike (numpy.int64 is no int subclass);
+    # bool is a Real too, and never a quantity.
+    if isinstance(value, bool) or not isinstance(value, numbers.Real | Decimal):
         raise ValueError(f"{name} must be a number, not {type(value).__name__}.")
-    result = float(value)
+    try:
+        result = float(value)
+    except OverflowError:
+        raise ValueError(f"{name} must be a finite number (got one too large for a float).") from None
     if math.isnan(result) or math.isinf(result):
         raise ValueError(f"{name} must be a finite number.")
-    if result < 0:
+    if result < 0 and not signed:
         raise ValueError(f"{name} cannot be negative (got {value}).")
     return result
 
@@ -38,6 +44,20 @@ def _share(part: Number, whole: Number, part_name: str, whole_name: str) -> floa
     if denominator == 0:
         return None
     return numerator / denominator
+
+
+def _finite(total: float, name: str) -> float:
+    """A sum of finite numbers can still overflow to infinity; refuse it rather than divide by it."""
+    if math.isinf(total) or math.isnan(total):
+        raise ValueError(f"The sum of {name} is too large to compute.")
+    return total
+
+
+def _sum(values: list[float], name: str) -> float:
+    try:
+        return _finite(math.fsum(values), name)
+    except OverflowError:
+        raise ValueError(f"The sum of {name} is too large to compute.") from None
 
 
 def _pairs(items: Iterable, name: str) -> list[tuple]:
@@ -65,6 +85,17 @@ def poisson_fill_rate(available: Number, mean_demand: Number) -> float:
     return float(poisson.cdf(math.floor(stock), mean))
 
 
+def issued_demand(net_issued: Number) -> float:
+    """A pair's issued demand over a window from the window's net issued quantity.
+
+    A reversal undoes its original issue (DOMAIN.md); when the original lies
+    before the window, the window's net can fall below zero. Demand that was
+    undone is no demand: zero, never negative. The close's SQL applies the
+    same rule (``GREATEST(issued, 0)``).
+    """
+    return max(0.0, _number(net_issued, "net_issued", signed=True))
+
+
 def part_fill_rate(available: Number, demand_12m: Number, reorder_period_months: Number) -> float | None:
     """The dealer method: λ = 12-month issued quantity / (12 / reorder period).
 
@@ -76,7 +107,7 @@ def part_fill_rate(available: Number, demand_12m: Number, reorder_period_months:
     period = _number(reorder_period_months, "reorder_period_months")
     if period == 0:
         return None
-    mean = demand / (12 / period)
+    mean = _finite(demand / (12 / period), "mean demand per reorder period")
     if mean <= POISSON_LIMIT:
         return poisson_fill_rate(stock, mean)
     return min(1.0, stock / (mean + POISSON_LIMIT))
@@ -93,7 +124,8 @@ def overall_fill_rate(parts: Iterable[tuple[Number, Number]]) -> float | None:
         count = _number(hits, "hits")
         weighted += rate * count
         hits_total += count
-    if hits_total == 0:
+    _finite(weighted, "fill rate × hits")
+    if _finite(hits_total, "hits") == 0:
         return None
     return min(1.0, weighted / hits_total)
 
@@ -109,10 +141,10 @@ def turnover(cost_of_sales: Sequence[Number], month_end_values: Sequence[Number]
     values = [_number(value, "month_end_values") for value in month_end_values]
     if not values:
         return None
-    average = sum(values) / len(values)
+    average = _sum(values, "month_end_values") / len(values)
     if average == 0:
         return None
-    return sum(costs) / average
+    return _finite(_sum(costs, "cost_of_sales") / average, "turnover")
 
 
 def first_pick_availability(lines: Iterable[tuple[Number, Number]]) -> float | None:
@@ -136,28 +168,33 @@ def daily_instant_fill_rate(requested: Number, supplied_at_once: Number) -> floa
     return _share(supplied_at_once, requested, "supplied_at_once", "requested")
 
 
-def target_achievement(daily_rates: Iterable[Number | None], target: Number) -> float | None:
-    """Share of the month's days with demand whose instant fill rate met the target.
+def target_achievement(daily_rates: Iterable[Number | None], target: Number, calendar_days: int) -> float | None:
+    """(Calendar days − days that missed the target) / calendar days (DOMAIN.md).
 
-    A day without demand (rate ``None``) neither meets nor misses the target:
-    it is left out of both counts, so a quiet Sunday does not count against the month.
+    ``daily_rates`` holds the instant fill rate of each day with demand (a
+    day without demand may also be given as ``None``); a day without demand
+    has not missed the target, so a quiet Sunday counts as met. ``None`` for
+    a period without days.
     """
     goal = _number(target, "target")
     if goal > 1:
         raise ValueError(f"The target is a share in [0, 1], got {target}.")
-    met = 0
-    days = 0
-    for rate in daily_rates:
+    if isinstance(calendar_days, bool) or not isinstance(calendar_days, numbers.Integral) or calendar_days < 0:
+        raise ValueError(f"calendar_days must be a whole number of days, not {calendar_days!r}.")
+    rates = list(daily_rates)
+    if len(rates) > calendar_days:
+        raise ValueError(f"{len(rates)} daily rates do not fit in {calendar_days} calendar days.")
+    missed = 0
+    for rate in rates:
         if rate is None:
             continue
         value = _number(rate, "daily rate")
         if value > 1:
             raise ValueError(f"A daily fill rate is a share in [0, 1], got {rate}.")
-        days += 1
-        met += value >= goal
-    if days == 0:
+        missed += value < goal
+    if calendar_days == 0:
         return None
-    return met / days
+    return (int(calendar_days) - missed) / int(calendar_days)
 
 
 def emergency_order_ratio(emergency: Number, total: Number) -> float | None:
@@ -176,4 +213,4 @@ def sales_per_repair_order(parts_sales: Number, repair_orders: Number) -> float 
     orders = _number(repair_orders, "repair_orders")
     if orders == 0:
         return None
-    return sales / orders
+    return _finite(sales / orders, "sales per repair order")

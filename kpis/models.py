@@ -15,10 +15,10 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
+from django.utils.translation import gettext_lazy as _
 
+from inventory.classification import AbcClass, ValueClass, XyzClass
 from inventory.models import QTY, VALUE, Part, Warehouse
-
-from .classification import AbcClass, XyzClass
 
 RATE: dict[str, Any] = {"max_digits": 20, "decimal_places": 6}
 ZERO = Decimal("0")
@@ -113,7 +113,8 @@ class Status(models.TextChoices):
     MET = "met", "met"
     NEAR = "near", "near"
     MISSED = "missed", "missed"
-    NONE = "none", "no target or no data"
+    NONE = "none", _("no target")
+    NO_DATA = "nodata", _("no data")
 
 
 class Target(models.Model):
@@ -269,6 +270,12 @@ class PartClass(MonthResult):
     abc_class = models.CharField(max_length=2, choices=AbcClass.CHOICES)
     previous_class = models.CharField(max_length=2, blank=True, help_text="Class in the month before; empty if none.")
     xyz_class = models.CharField(max_length=1, blank=True, choices=XyzClass.CHOICES)
+    value_class = models.CharField(
+        max_length=1, blank=True, choices=ValueClass.CHOICES, help_text="ABC by 12-month cost of sales (Pareto)."
+    )
+    problems = models.CharField(
+        max_length=80, blank=True, help_text="Codes of ``Problem`` the close found, space-separated; empty: none."
+    )
     hits_12m = models.PositiveIntegerField()
     months_stocked = models.PositiveSmallIntegerField(null=True, blank=True)
     scaled_hits = models.DecimalField(max_digits=12, decimal_places=3)
@@ -292,6 +299,19 @@ class PartClass(MonthResult):
             models.Index(fields=["month", "warehouse", "abc_class"], name="partclass_month_class_idx"),
             models.Index(fields=["part", "warehouse", "month"], name="partclass_part_idx"),
         ]
+
+
+class Problem(models.TextChoices):
+    """Why a part cannot be classified properly (DOMAIN.md); each has its own way to clear it.
+
+    The close writes a pair's problems into ``PartClass.problems`` as it grades the pair.
+    """
+
+    NEGATIVE_STOCK = "negative_stock", _("negative month-end stock")
+    NO_COST = "no_cost", _("stock without a cost")
+    NO_MOVEMENT = "no_movement", _("stock without a movement in 24 months")
+    SUPERSEDED = "superseded", _("superseded part still stocked")
+    LIMITS = "limits", _("min/max contradicts the class")
 
 
 class Snapshot(models.Model):

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet, Sum
 
-from .models import DemandMonth, Kpi, MonthClose, PartClass, Snapshot
-from .services.close import add_months
+from inventory.months import add_months
+
+from .models import DemandMonth, Kpi, MonthClose, PartClass, Problem, Snapshot
 
 PUBLISHED = {"run__is_published": True}
 
@@ -261,3 +263,78 @@ def part_classes(*, month: date | None = None, warehouse_id: int | None = None, 
     if part_id is not None:
         rows = rows.filter(part_id=part_id)
     return rows.order_by("-month", "warehouse__code", "part__number_normalized")
+
+
+# --- ABC × XYZ matrix and problem parts ----------------------------------------------------
+
+MATRIX_BASES = {"hits": ("abc_class", CLASS_ORDER), "value": ("value_class", ["A", "B", "C"])}
+XYZ_ORDER = ["X", "Y", "Z", ""]  # "": no demand in 12 months (no variability to grade)
+
+
+@dataclass(frozen=True)
+class MatrixCell:
+    abc: str
+    xyz: str
+    items: int
+    value: Decimal
+    cost_12m: Decimal
+
+
+def abc_xyz_matrix(*, month: date, warehouse_id: int | None, basis: str = "hits") -> list[list[MatrixCell]]:
+    """Items, stock value and 12-month cost of sales per ABC (by hits or by value) × XYZ cell, one query.
+
+    Rows follow the ABC classes of ``basis``, columns X, Y, Z and no demand;
+    every cell is there, empty ones with zeros.
+    """
+    field, order = MATRIX_BASES[basis]
+    rows = PartClass.objects.filter(month=month, **PUBLISHED)
+    if warehouse_id is not None:
+        rows = rows.filter(warehouse_id=warehouse_id)
+    figures = {
+        (row[field], row["xyz_class"]): row
+        for row in rows.values(field, "xyz_class").annotate(
+            items=Count("id"), value=Sum("stock_value"), cost_12m=Sum("cost_of_sales_12m")
+        )
+    }
+    zero = Decimal(0)
+    return [
+        [
+            MatrixCell(
+                abc=abc,
+                xyz=xyz,
+                items=(figures.get((abc, xyz)) or {}).get("items", 0),
+                value=(figures.get((abc, xyz)) or {}).get("value") or zero,
+                cost_12m=(figures.get((abc, xyz)) or {}).get("cost_12m") or zero,
+            )
+            for xyz in XYZ_ORDER
+        ]
+        for abc in order
+    ]
+
+
+def matrix_cell(*, month: date, warehouse_id: int | None, basis: str, abc: str, xyz: str) -> QuerySet[PartClass]:
+    """The parts of one matrix cell, by 12-month cost of sales, highest first."""
+    field, _order = MATRIX_BASES[basis]
+    rows = PartClass.objects.filter(month=month, **PUBLISHED, **{field: abc}, xyz_class=xyz)
+    if warehouse_id is not None:
+        rows = rows.filter(warehouse_id=warehouse_id)
+    return rows.select_related("part", "warehouse").order_by("-cost_of_sales_12m", "part_id", "warehouse_id")
+
+
+def problem_parts(*, month: date, warehouse_id: int | None = None, problem: str = "") -> QuerySet[PartClass]:
+    """The pairs the close found a problem with (``PartClass.problems``), optionally of one problem."""
+    rows = PartClass.objects.filter(month=month, **PUBLISHED).exclude(problems="")
+    if problem:
+        rows = rows.filter(problems__regex=rf"(^| ){problem}( |$)")
+    if warehouse_id is not None:
+        rows = rows.filter(warehouse_id=warehouse_id)
+    return rows.select_related("part", "warehouse").order_by("warehouse__code", "part__number_normalized")
+
+
+def problem_counts(*, month: date, warehouse_id: int | None = None) -> dict[str, int]:
+    """How many pairs have each problem, every problem listed (0 when none)."""
+    counts = dict.fromkeys(Problem.values, 0)
+    for problems in problem_parts(month=month, warehouse_id=warehouse_id).values_list("problems", flat=True):
+        for code in problems.split():
+            counts[code] = counts.get(code, 0) + 1
+    return counts

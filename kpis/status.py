@@ -8,14 +8,17 @@ MET = "met"
 NEAR = "near"
 MISSED = "missed"
 NONE = "none"
+NO_DATA = "nodata"
 
 
 def target_status(
     value: Decimal | float | None, lower: Decimal | None, upper: Decimal | None, near_band: Decimal
 ) -> str:
-    """Status of a KPI value against a target band; ``none`` without a value or a target."""
-    if value is None or (lower is None and upper is None):
+    """Status of a KPI value against a target band; ``none`` without a target, ``nodata`` without a value."""
+    if lower is None and upper is None:
         return NONE
+    if value is None:
+        return NO_DATA
     value = Decimal(str(value))
     if near_band < 0:
         raise ValueError("The near band cannot be negative.")

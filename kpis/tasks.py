@@ -19,6 +19,12 @@ def close_month_step(run_id: int, step: str) -> int:
     return run_id
 
 
+@shared_task(name="kpis.hand_over_classes")
+def hand_over_classes(run_id: int) -> int:
+    """After a close publishes: its classes to planning and counting (``MONTH_END_CLASS_CONSUMERS``)."""
+    return services.month_end_classes_hand_over(run_id=run_id)
+
+
 def enqueue_close(run_id: int) -> None:
     """The close of a month is one chain: demand → stock → classes → KPIs (publish)."""
     chain(*(close_month_step.si(run_id, step) for step in services.STEPS)).apply_async()

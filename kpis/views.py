@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from datetime import date
+from urllib.parse import quote
 
 from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
@@ -18,7 +22,7 @@ from inventory.roles import Role
 
 from . import selectors, services
 from .exceptions import KpiError
-from .models import ACTIVE_STATES, Kpi, MonthClose
+from .models import ACTIVE_STATES, Kpi, MonthClose, Problem
 
 READERS = (Role.PLANNER, Role.MANAGER)
 
@@ -224,3 +228,121 @@ class CloseProgressView(RoleRequiredMixin, View):
         run = get_object_or_404(MonthClose, pk=pk)
         template = "kpis/_close_progress.html" if request.htmx else "kpis/close_progress.html"
         return render(request, template, {"run": run, "active": run.state in ACTIVE_STATES})
+
+
+class MatrixForm(forms.Form):
+    basis = forms.ChoiceField(
+        choices=[("hits", gettext_lazy("by hits")), ("value", gettext_lazy("by value"))], required=False
+    )
+
+
+class MatrixView(RoleRequiredMixin, TemplateView):
+    """ABC (by hits or by value) × XYZ: items, stock value and cost of sales per cell; a cell lists its parts."""
+
+    template_name = "kpis/matrix.html"
+    required_roles = READERS
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        month = _month(self.request.GET)
+        if month is None:
+            raise Http404(_("No closed month yet."))
+        form = MatrixForm(self.request.GET)
+        basis = (form.cleaned_data.get("basis") if form.is_valid() else "") or "hits"
+        warehouse_id = _warehouse_id(self.request.GET)
+        context.update(
+            month=month,
+            basis=basis,
+            warehouse_id=warehouse_id,
+            warehouses=Warehouse.objects.filter(is_active=True).order_by("code"),
+            xyz_order=selectors.XYZ_ORDER,
+            matrix=selectors.abc_xyz_matrix(month=month, warehouse_id=warehouse_id, basis=basis),
+        )
+        return context
+
+
+class MatrixCellView(RoleRequiredMixin, ListView):
+    """The parts of one ABC × XYZ cell."""
+
+    template_name = "kpis/matrix_cell.html"
+    required_roles = READERS
+    paginate_by = 50
+    context_object_name = "rows"
+
+    def get_queryset(self):
+        params = self.request.GET
+        self.month = _month(params)
+        self.basis = params.get("basis", "hits")
+        self.abc, self.xyz = params.get("abc", ""), params.get("xyz", "")
+        if self.month is None or self.basis not in selectors.MATRIX_BASES or self.xyz not in selectors.XYZ_ORDER:
+            raise Http404(_("No such cell."))
+        if self.abc not in selectors.MATRIX_BASES[self.basis][1]:
+            raise Http404(_("No such cell."))
+        self.warehouse_id = _warehouse_id(params)
+        return selectors.matrix_cell(
+            month=self.month, warehouse_id=self.warehouse_id, basis=self.basis, abc=self.abc, xyz=self.xyz
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context.update(month=self.month, basis=self.basis, abc=self.abc, xyz=self.xyz, query_string=query.urlencode())
+        return context
+
+
+def problem_fix(problem: str, row) -> tuple[str, str]:
+    """(what to do, where) for one problem of one pair: the screen where it is cleared."""
+    number, warehouse = quote(row.part.number), row.warehouse_id
+    movements = f"{reverse('inventory:movements')}?part={number}&warehouse={warehouse}"
+    stock = f"{reverse('inventory:stock-levels')}?q={number}&warehouse={warehouse}"
+    fixes = {
+        Problem.NEGATIVE_STOCK: (_("Find the back-dated posting and correct it"), movements),
+        Problem.NO_COST: (_("Find the receipt without a cost and correct it"), movements),
+        Problem.NO_MOVEMENT: (_("Scrap, return or transfer the stock"), stock),
+        Problem.SUPERSEDED: (_("Use up, transfer or return the old number's stock"), stock),
+        Problem.LIMITS: (
+            _("Set min/max to fit the class"),
+            f"{reverse('planning:forecast')}?number={number}",
+        ),
+    }
+    return fixes[Problem(problem)]
+
+
+class ProblemPartsView(RoleRequiredMixin, ListView):
+    """The parts the last close could not classify properly, each problem with the place to clear it."""
+
+    template_name = "kpis/problem_parts.html"
+    required_roles = READERS
+    paginate_by = 50
+    context_object_name = "rows"
+
+    def get_queryset(self):
+        params = self.request.GET
+        self.month = _month(params)
+        if self.month is None:
+            raise Http404(_("No closed month yet."))
+        self.problem = params.get("problem", "") if params.get("problem", "") in Problem.values else ""
+        self.warehouse_id = _warehouse_id(params)
+        return selectors.problem_parts(month=self.month, warehouse_id=self.warehouse_id, problem=self.problem)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        rows = list(context["rows"])
+        for row in rows:
+            row.fixes = [(Problem(code).label, *problem_fix(code, row)) for code in row.problems.split()]
+        context["rows"] = rows
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context.update(
+            month=self.month,
+            problem=self.problem,
+            warehouse_id=self.warehouse_id,
+            warehouses=Warehouse.objects.filter(is_active=True).order_by("code"),
+            counts=[
+                (code, Problem(code).label, count)
+                for code, count in selectors.problem_counts(month=self.month, warehouse_id=self.warehouse_id).items()
+            ],
+            query_string=query.urlencode(),
+        )
+        return context

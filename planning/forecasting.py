@@ -62,6 +62,14 @@ METHOD_BY_PATTERN = {
     NO_DEMAND: ZERO,
 }
 
+# A series whose last demand is older than this many months (or than twice its mean interval
+# between demands, when that is shorter, but never fewer than STALE_MIN_MONTHS) is going
+# obsolete: Croston and SBA keep forecasting the last size over the last interval forever
+# (one demand of 4 in month 1 of 24 gives 4 a month), so such a series gets TSB, whose demand
+# probability decays every month without demand.
+STALE_MAX_MONTHS = 12
+STALE_MIN_MONTHS = 3
+
 DEFAULT_ALPHA = 0.1
 DEFAULT_WINDOW = 6
 DEFAULT_HOLDOUT = 6
@@ -73,6 +81,8 @@ def _as_2d(y) -> np.ndarray:
         arr = arr[np.newaxis, :]
     if arr.ndim != 2 or arr.shape[1] == 0:
         raise ValueError("Demand history must be a (series, months) array with at least one month.")
+    if not np.all(np.isfinite(arr)):
+        raise ValueError("Demand must be finite numbers (no NaN, no infinity).")
     if np.any(arr < 0):
         raise ValueError("Demand cannot be negative.")
     return arr
@@ -191,6 +201,25 @@ def classify(y) -> PatternStats:
     return PatternStats(adi=adi, cv2=cv2, pattern=pattern)
 
 
+def months_since_last_demand(y) -> np.ndarray:
+    """Whole months after the last month with demand (0 when the last month had demand; all months if none)."""
+    arr = _as_2d(y)
+    months = arr.shape[1]
+    hit = arr[:, ::-1] > 0
+    return np.where(hit.any(axis=1), hit.argmax(axis=1), months)
+
+
+def is_stale(y, adi=None) -> np.ndarray:
+    """Whether each series is going obsolete: its last demand is old against its own rhythm."""
+    arr = _as_2d(y)
+    if adi is None:
+        adi = classify(arr).adi
+    since = months_since_last_demand(arr)
+    with np.errstate(invalid="ignore"):
+        limit = np.clip(2 * np.nan_to_num(adi, posinf=STALE_MAX_MONTHS), STALE_MIN_MONTHS, STALE_MAX_MONTHS)
+    return (since >= limit) & (since < arr.shape[1])
+
+
 # --- error --------------------------------------------------------------------------------------
 
 
@@ -243,6 +272,10 @@ class ForecastResult:
 def forecast_all(y, *, choice: str = BY_PATTERN, holdout: int = DEFAULT_HOLDOUT) -> ForecastResult:
     """Forecast every series with its method, chosen by pattern or by least holdout error.
 
+    By pattern, a series going obsolete (``is_stale``: no demand for long
+    against its own rhythm) gets TSB whatever its pattern, so that an old
+    single demand fades instead of driving the min/max.
+
     The holdout is the last ``holdout`` months: each method is fitted on the
     months before and scored by mean absolute error on them; the smallest
     wins, ties going to the earlier method in ``METHODS``. Either way the
@@ -264,6 +297,7 @@ def forecast_all(y, *, choice: str = BY_PATTERN, holdout: int = DEFAULT_HOLDOUT)
         methods[stats.pattern == NO_DEMAND] = ZERO
     else:
         methods = np.array([METHOD_BY_PATTERN[p] for p in stats.pattern], dtype=object)
+        methods[is_stale(arr, stats.adi)] = TSB
 
     rate = np.zeros(n)
     chosen_trial = np.zeros(n)

@@ -169,6 +169,27 @@ class ForecastError(models.Model):
         return f"{self.warehouse_id} {self.month:%Y-%m}: MAPE {self.mape}, bias {self.bias}"
 
 
+class MonthEndClass(models.Model):
+    """The class the last month-end close gave a part in a warehouse, handed to planning by the close.
+
+    Planning keeps its own copy (``planning.services.month_end_classes_set``,
+    called by the close after it publishes) so that it never reads the
+    month-end app's tables: the class chooses the service level.
+    """
+
+    part = models.ForeignKey(Part, on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    warehouse = models.ForeignKey(Warehouse, on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    class_code = models.CharField(max_length=2)
+    month = models.DateField(help_text="The closed month the class is from.")
+
+    class Meta:
+        ordering = ["warehouse_id", "part_id"]
+        constraints = [models.UniqueConstraint(fields=["part", "warehouse"], name="unique_month_end_class")]
+
+    def __str__(self) -> str:
+        return f"{self.part_id}@{self.warehouse_id} {self.class_code} ({self.month:%Y-%m})"
+
+
 OVERRIDABLE = ("safety_stock", "reorder_point", "eoq", "min_qty", "max_qty")
 
 

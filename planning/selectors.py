@@ -7,24 +7,23 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.apps import apps
-from django.db import connection
 from django.db.models import OuterRef, QuerySet, Subquery, Sum
 from django.utils import timezone
 
 from inventory.models import Part, StockLevel, Warehouse
+from inventory.months import add_months, month_start
 from suppliers.models import Supplier, SupplierPart, SupplierRating
 
 from .models import (
     Forecast,
     KnownDemand,
+    MonthEndClass,
     PlanningSettings,
     ProposalState,
     ReplenishmentProposal,
     StockingParameter,
     VmiProposal,
 )
-from .months import add_months, month_start
 
 ZERO = Decimal("0")
 HORIZON = 12
@@ -80,26 +79,14 @@ def best_supplier_parts(part_ids) -> dict[int, SupplierPart]:
 
 
 def latest_classes(*, warehouse_ids=None) -> dict[tuple[int, int], str]:
-    """The newest month-end class per (part, warehouse), read from the month-end tables by name.
+    """The class the last month-end close gave each (part, warehouse), as handed to planning.
 
-    Planning does not import ``kpis`` (nothing does); when the month-end app
-    is absent or has not run, every part gets the default service level.
+    Without a close yet, the dict is empty and every part gets the default service level.
     """
-    try:
-        model = apps.get_model("kpis", "PartClass")
-    except LookupError:
-        return {}
-    table = model._meta.db_table
-    where, params = "", []
+    rows = MonthEndClass.objects.all()
     if warehouse_ids is not None:
-        where, params = "WHERE warehouse_id = ANY(%s)", [list(warehouse_ids)]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT DISTINCT ON (part_id, warehouse_id) part_id, warehouse_id, abc_class FROM {table} {where} "  # noqa: S608 - table name from the model
-            "ORDER BY part_id, warehouse_id, month DESC, run_id DESC",
-            params,
-        )
-        return {(p, w): c for p, w, c in cursor.fetchall()}
+        rows = rows.filter(warehouse_id__in=list(warehouse_ids))
+    return {(p, w): c for p, w, c in rows.values_list("part_id", "warehouse_id", "class_code").iterator(10000)}
 
 
 # --- review screen -----------------------------------------------------------------------------

@@ -240,6 +240,14 @@ CELERY_BEAT_SCHEDULE["kpis-close-previous-month"] = {
     "schedule": crontab(hour=2, minute=0, day_of_month=1),
 }
 
+# Where the month-end close hands its classes after it publishes: dotted paths of callables taking
+# ``month`` (a date) and ``classes`` ({(part_id, warehouse_id): class}). The apps that use the classes
+# own their entry points, so the dependency points from the close to them and nothing imports kpis.
+MONTH_END_CLASS_CONSUMERS = [
+    "planning.services.month_end_classes_set",
+    "counting.services.count_plan_classes_set",
+]
+
 # --- Mail ---------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "parts@example.com")

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, Decimal
 
 from django.db import transaction
 from django.db.models import F
@@ -39,14 +39,13 @@ from ..models import (
     WorkshopRequest,
     WorkshopRequestLine,
 )
+from ..quantities import LIST_PRICE_PLACES, money
 from ..roles import Role, user_access
 from ..selectors import part_current
 from .notifications import notify
 from .stock import _check_quantity, stock_issue
 
 ZERO = Decimal("0")
-FOUR_PLACES = Decimal("0.0001")
-PRICE_PLACES = Decimal("0.01")
 
 # Who may sell below or above list price (counter staff and managers); the workshop may not.
 PRICE_OVERRIDE_ROLES = frozenset({Role.CLERK, Role.MANAGER})
@@ -79,10 +78,6 @@ def _as_line(raw: DemandLine | Sequence) -> DemandLine:
     return DemandLine(*raw)
 
 
-def _money(amount: Decimal) -> Decimal:
-    return amount.quantize(FOUR_PLACES, rounding=ROUND_HALF_UP)
-
-
 def _prepare(lines: Iterable[DemandLine | Sequence], user) -> list[tuple[DemandLine, Part, Decimal, Decimal]]:
     """Validate lines; return (line, serving part, quantity, unit price) for each."""
     lines = list(lines)
@@ -97,7 +92,7 @@ def _prepare(lines: Iterable[DemandLine | Sequence], user) -> list[tuple[DemandL
             price = serving.list_price
         else:
             price = Decimal(line.unit_price)
-            if not price.is_finite() or price < 0 or price != price.quantize(PRICE_PLACES):
+            if not price.is_finite() or price < 0 or price != price.quantize(LIST_PRICE_PLACES):
                 raise InventoryError(
                     "A selling price is zero or more, with at most two decimals.", field=f"lines[{index}].unit_price"
                 )
@@ -216,7 +211,7 @@ def workshop_request_submit(
             waiting = shortage - lost
             if waiting:
                 backordered[pair] = backordered.get(pair, ZERO) + waiting
-            sales = _money(supplied * price)
+            sales = money(supplied * price)
             hits.append(
                 DemandHit(
                     occurred_at=now,
@@ -347,7 +342,7 @@ def counter_sale_post(
                 )
                 available[pair] -= supplied
                 cost = -movement.value
-            sales = _money(supplied * price)
+            sales = money(supplied * price)
             hits.append(
                 DemandHit(
                     occurred_at=now,
@@ -429,7 +424,7 @@ def backorders_fill(*, level: StockLevel, user, now: datetime | None = None) -> 
             backorder.state = BackorderState.FILLED
             backorder.closed_at = when
         backorder.save(update_fields=["quantity_filled", "state", "closed_at"])
-        sales, cost = _money(quantity * line.unit_price), -movement.value
+        sales, cost = money(quantity * line.unit_price), -movement.value
         WorkshopRequestLine.objects.filter(pk=line.pk).update(
             quantity_filled=F("quantity_filled") + quantity,
             sales_value=F("sales_value") + sales,

@@ -6,9 +6,9 @@ from decimal import Decimal
 
 from rest_framework import serializers
 
+from inventory.classification import AbcClass
 from inventory.models import Warehouse
 
-from ..classification import AbcClass
 from ..models import Kpi, MonthClose, PartClass, Snapshot, Target
 
 
@@ -40,6 +40,8 @@ class PartClassSerializer(serializers.ModelSerializer):
             "abc_class",
             "previous_class",
             "xyz_class",
+            "value_class",
+            "problems",
             "hits_12m",
             "months_stocked",
             "scaled_hits",
@@ -103,3 +105,32 @@ class MonthCloseSerializer(serializers.ModelSerializer):
 
 class MonthCloseRequestSerializer(serializers.Serializer):
     month = serializers.RegexField(r"^\d{4}-\d{2}$", help_text="The month to close, YYYY-MM.")
+
+
+class MatrixCellSerializer(serializers.Serializer):
+    abc = serializers.CharField(help_text="The ABC class of the basis (by hits: A … NC; by value: A, B, C).")
+    xyz = serializers.CharField(help_text="X, Y, Z; empty: no demand in 12 months.")
+    items = serializers.IntegerField()
+    value = serializers.DecimalField(max_digits=18, decimal_places=4, help_text="Month-end stock value.")
+    cost_12m = serializers.DecimalField(max_digits=18, decimal_places=4, help_text="12-month cost of sales.")
+
+
+class MatrixSerializer(serializers.Serializer):
+    month = serializers.DateField(format="%Y-%m")
+    basis = serializers.ChoiceField(choices=["hits", "value"])
+    cells = MatrixCellSerializer(many=True)
+
+
+class ProblemPartSerializer(serializers.ModelSerializer):
+    part = serializers.CharField(source="part.number", read_only=True)
+    warehouse = serializers.CharField(source="warehouse.code", read_only=True)
+    month = serializers.DateField(format="%Y-%m")
+    abc_class = serializers.CharField(read_only=True, help_text="A, B, C, C0, NA, NB or NC.")
+    problems = serializers.SerializerMethodField(help_text="The problems' codes: negative_stock, no_cost, ...")
+
+    class Meta:
+        model = PartClass
+        fields = ["month", "part", "warehouse", "abc_class", "problems", "on_hand", "stock_value", "min_qty", "max_qty"]
+
+    def get_problems(self, row: PartClass) -> list[str]:
+        return row.problems.split()

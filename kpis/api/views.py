@@ -8,12 +8,13 @@ from rest_framework import generics, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from inventory.models import Warehouse
 from inventory.permissions import roles_permission
 from inventory.roles import Role
 
 from .. import selectors, services
 from ..exceptions import KpiError
-from ..models import PartClass, Snapshot, Target
+from ..models import PartClass, Problem, Snapshot, Target
 from . import serializers as s
 
 READ = (Role.PLANNER, Role.MANAGER)
@@ -88,6 +89,10 @@ class PartClassList(generics.ListAPIView):
             rows = rows.filter(part__number_normalized=normalize_part_number(params["part"]))
         if params.get("class"):
             rows = rows.filter(abc_class=params["class"])
+        if params.get("value_class"):
+            rows = rows.filter(value_class=params["value_class"])
+        if "xyz" in params:
+            rows = rows.filter(xyz_class=params["xyz"])
         if params.get("changed") == "true":
             rows = rows.exclude(previous_class=F("abc_class"))
         return rows.order_by("-month", "warehouse__code", "part__number_normalized")
@@ -98,6 +103,8 @@ class PartClassList(generics.ListAPIView):
             OpenApiParameter("warehouse", str, description="Warehouse code"),
             OpenApiParameter("part", str, description="Part number"),
             OpenApiParameter("class", str),
+            OpenApiParameter("value_class", str, description="ABC by value: A, B or C"),
+            OpenApiParameter("xyz", str, description="X, Y or Z; empty for parts without demand"),
             OpenApiParameter("changed", bool, description="Only parts whose class changed"),
         ]
     )
@@ -148,3 +155,75 @@ class MonthCloseDetail(generics.RetrieveAPIView):
 
     def get_queryset(self):
         return selectors.close_runs()
+
+
+def _required_month(request):
+    month = _month(request)
+    if month is None:
+        month = next(iter(selectors.closed_months()), None)
+    if month is None:
+        raise ValidationError({"month": ["No month has been closed yet."]})
+    return month
+
+
+def _warehouse_id(request) -> int | None:
+    code = request.query_params.get("warehouse")
+    if not code:
+        return None
+    warehouse = Warehouse.objects.filter(code=code).first()
+    if warehouse is None:
+        raise ValidationError({"warehouse": [f"No warehouse '{code}'."]})
+    return warehouse.pk
+
+
+class AbcXyzMatrix(generics.GenericAPIView):
+    """ABC (by hits or by value) × XYZ of a closed month: items, stock value, cost of sales per cell.
+
+    The parts of a cell: ``/api/v1/kpis/classes/?class=…&xyz=…`` (or ``value_class=…``).
+    """
+
+    permission_classes = [roles_permission(*READ)]
+    serializer_class = s.MatrixSerializer
+    filter_backends: list = []
+
+    @extend_schema(
+        parameters=[
+            MONTH,
+            OpenApiParameter("warehouse", str, description="Warehouse code; empty for the network"),
+            OpenApiParameter("basis", str, enum=["hits", "value"], description="ABC by hits (default) or by value"),
+        ]
+    )
+    def get(self, request):
+        basis = request.query_params.get("basis") or "hits"
+        if basis not in selectors.MATRIX_BASES:
+            raise ValidationError({"basis": ["Choose 'hits' or 'value'."]})
+        month = _required_month(request)
+        matrix = selectors.abc_xyz_matrix(month=month, warehouse_id=_warehouse_id(request), basis=basis)
+        cells = [cell for row in matrix for cell in row]
+        return Response(s.MatrixSerializer({"month": month, "basis": basis, "cells": cells}).data)
+
+
+class ProblemPartList(generics.ListAPIView):
+    """The parts a closed month's close could not classify properly, with their problems."""
+
+    permission_classes = [roles_permission(*READ)]
+    serializer_class = s.ProblemPartSerializer
+    filter_backends: list = []
+
+    def get_queryset(self):
+        problem = self.request.query_params.get("problem", "")
+        if problem and problem not in Problem.values:
+            raise ValidationError({"problem": [f"Choose one of {', '.join(Problem.values)}."]})
+        return selectors.problem_parts(
+            month=_required_month(self.request), warehouse_id=_warehouse_id(self.request), problem=problem
+        )
+
+    @extend_schema(
+        parameters=[
+            MONTH,
+            OpenApiParameter("warehouse", str, description="Warehouse code"),
+            OpenApiParameter("problem", str, enum=[code for code, _label in Problem.choices]),
+        ]
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)

@@ -2,13 +2,12 @@
 
 from .close import (
     STEPS,
-    add_months,
     month_close_request,
     month_close_run,
     month_close_start,
     month_close_step,
     month_close_takeover,
-    month_start,
+    month_end_classes_hand_over,
     parse_month,
     previous_month,
 )
@@ -16,13 +15,12 @@ from .targets import target_set
 
 __all__ = [
     "STEPS",
-    "add_months",
     "month_close_request",
     "month_close_run",
     "month_close_start",
     "month_close_step",
     "month_close_takeover",
-    "month_start",
+    "month_end_classes_hand_over",
     "parse_month",
     "previous_month",
     "target_set",

@@ -15,13 +15,15 @@ import logging
 import math
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
-from inventory.models import DemandHit, StockLevel, StockMovement
+from inventory.classification import VALUE_A_SHARE, VALUE_B_SHARE
+from inventory.models import DemandHit, Part, StockLevel, StockMovement
+from inventory.months import add_months, month_begins, month_index
 from inventory.services.periods import period_close
 
 from ..exceptions import CloseAlreadyRunning, CloseNotRunnable, MonthNotOver, MonthOutOfOrder
@@ -75,14 +77,9 @@ ProgressCallback = Callable[[MonthClose], None]
 # --- months -------------------------------------------------------------------------
 
 
-def add_months(month: date, count: int) -> date:
-    index = month.year * 12 + month.month - 1 + count
-    return date(index // 12, index % 12 + 1, 1)
-
-
-def month_start(month: date) -> datetime:
+def _begins(month: date) -> datetime:
     """The first instant of a month in the business's time zone."""
-    return datetime(month.year, month.month, 1, tzinfo=ZoneInfo(settings.TIME_ZONE))
+    return month_begins(month, settings.TIME_ZONE)
 
 
 def parse_month(text: str) -> date:
@@ -121,9 +118,9 @@ def _check_order(month: date) -> None:
         gap_start = None  # closes exist, all later: everything before this month must be empty
     else:
         return  # the first close: any month may start the series
-    since = month_start(gap_start) if gap_start else None
-    movements = StockMovement.objects.filter(posted_at__lt=month_start(month))
-    hits = DemandHit.objects.filter(occurred_at__lt=month_start(month))
+    since = _begins(gap_start) if gap_start else None
+    movements = StockMovement.objects.filter(posted_at__lt=_begins(month))
+    hits = DemandHit.objects.filter(occurred_at__lt=_begins(month))
     if since is not None:
         movements = movements.filter(posted_at__gte=since)
         hits = hits.filter(occurred_at__gte=since)
@@ -172,7 +169,7 @@ def month_close_start(*, month: date, user=None) -> MonthClose:
     A run left active by a dead worker for ``STALE_AFTER_MINUTES`` is taken over.
     """
     month = date(month.year, month.month, 1)
-    if month_start(add_months(month, 1)) > timezone.now():
+    if _begins(add_months(month, 1)) > timezone.now():
         raise MonthNotOver(f"{month:%Y-%m} is not over yet; close it from the first of next month.")
     _check_order(month)
     month_close_takeover(month=month, user=user, stale_only=True)
@@ -279,11 +276,11 @@ def _params(run: MonthClose) -> dict:
     return {
         "run": run.pk,
         "month": month,
-        "start": month_start(month),
-        "end": month_start(add_months(month, 1)),
-        "window_start": month_start(add_months(month, -11)),
-        "month_ends": [month_start(add_months(month, offset)) for offset in range(-10, 2)],
-        "month_index": month.year * 12 + month.month,
+        "start": _begins(month),
+        "end": _begins(add_months(month, 1)),
+        "window_start": _begins(add_months(month, -11)),
+        "month_ends": [_begins(add_months(month, offset)) for offset in range(-10, 2)],
+        "month_index": month_index(month),
         "tz": settings.TIME_ZONE,
     }
 
@@ -504,9 +501,46 @@ def _step_stock(run: MonthClose) -> None:
 # The 12 months of the classification window, numbered 1 to 12 by ``width_bucket`` over their 13 bounds.
 WINDOW_MONTHS = 12
 
+# The rules of ``inventory.classification`` in SQL, for the close's set-based pass; tests run them over
+# grids of inputs and compare every answer with the pure module (tests/kpis/test_classification_sql.py).
+# Parameters %(a)s, %(b)s, %(new_months)s, %(x)s, %(y)s, %(value_a)s, %(value_b)s come from the thresholds.
+ABC_CASE_SQL = """CASE
+    WHEN {months} < %(new_months)s THEN CASE
+        WHEN {hits} * 12.0 / {months} >= %(a)s THEN 'NA'
+        WHEN {hits} * 12.0 / {months} >= %(b)s THEN 'NB'
+        ELSE 'NC' END
+    WHEN {hits} >= %(a)s THEN 'A'
+    WHEN {hits} >= %(b)s THEN 'B'
+    WHEN {hits} >= 1 THEN 'C'
+    WHEN {on_hand} > 0 THEN 'C0'
+END"""
+# Population coefficient of variation of {months} monthly figures from their sum and sum of squares.
+CV_SQL = "CASE WHEN {q} > 0 THEN sqrt(GREATEST({qq} / {months} - ({q} / {months}) ^ 2, 0)) / ({q} / {months}) END"
+XYZ_CASE_SQL = "CASE WHEN {cv} IS NULL THEN '' WHEN {cv} <= %(x)s THEN 'X' WHEN {cv} <= %(y)s THEN 'Y' ELSE 'Z' END"
+VALUE_CASE_SQL = """CASE WHEN {total} > 0 AND {before} < %(value_a)s * {total} THEN 'A'
+    WHEN {total} > 0 AND {before} < %(value_b)s * {total} THEN 'B' ELSE 'C' END"""
+
+
+# Stock that has not moved for this long is a problem part (DOMAIN.md).
+STALE_STOCK_MONTHS = 24
+
+# The problems of a graded pair (``kpis.models.Problem``), space-separated: negative month-end stock or
+# value (a back-dated posting); stock held at no value (received without a cost); stock whose level has
+# not moved for 24 months before the month end (the level's last movement: the close runs on the 1st);
+# a superseded part still held; limits contradicting the class: dead (C0) or new-and-unasked (NC) stock
+# kept at a minimum, or an A or B part (NA, NB too) without a maximum.
+PROBLEMS_SQL = """concat_ws(' ',
+    CASE WHEN g.on_hand < 0 OR g.value < 0 THEN 'negative_stock' END,
+    CASE WHEN g.on_hand > 0 AND g.value = 0 THEN 'no_cost' END,
+    CASE WHEN g.on_hand > 0 AND (g.last_movement_at IS NULL OR g.last_movement_at < %(stale_before)s)
+         THEN 'no_movement' END,
+    CASE WHEN g.on_hand > 0 AND g.superseded THEN 'superseded' END,
+    CASE WHEN (g.abc IN ('C0', 'NC') AND g.min_qty > 0) OR (g.abc IN ('A', 'B', 'NA', 'NB') AND g.max_qty = 0)
+         THEN 'limits' END)"""
+
 
 def _step_classes(run: MonthClose) -> None:
-    """Grade every part and warehouse with demand or stock (rules of ``kpis.classification``), in SQL.
+    """Grade every part and warehouse with demand or stock (rules of ``inventory.classification``), in SQL.
 
     The 12-month demand is read once and rolled up twice, per pair and month
     (the month numbered by ``width_bucket``, not truncated in the time zone
@@ -521,6 +555,9 @@ def _step_classes(run: MonthClose) -> None:
     from the join to the levels. Not materialized, their rows are not
     written to tuplestores and read back (a fifth less time for the SELECT
     on the bench).
+    ABC by value is ranked on the staged 12-month demand (narrow rows, one sort
+    per warehouse): a pair without demand in the window has no cost of sales
+    and is C by value, as ``inventory.classification.value_classes`` ranks it.
     Rows are inserted in part order: the (part, warehouse, month) index then
     takes them page by page, not at random (a fifth less time for the insert
     on the bench).
@@ -539,8 +576,12 @@ def _step_classes(run: MonthClose) -> None:
         "y": thresholds.y_max_cv,
         "reorder_period": thresholds.reorder_period_months,
         "previous_run": previous,
+        "superseded": list(Part.objects.filter(superseded_by__isnull=False).values_list("pk", flat=True)),
+        "stale_before": _begins(add_months(run.month, 1 - STALE_STOCK_MONTHS)),
+        "value_a": VALUE_A_SHARE,
+        "value_b": VALUE_B_SHARE,
         "ln_factorials": LN_FACTORIALS,
-        "window_month_starts": [month_start(add_months(run.month, offset)) for offset in range(1 - WINDOW_MONTHS, 2)],
+        "window_month_starts": [_begins(add_months(run.month, offset)) for offset in range(1 - WINDOW_MONTHS, 2)],
     }
     poisson = POISSON_CDF_SQL.format(lam="g.lam", available="g.available", terms=POISSON_TERMS)
     # Last month's class, when last month was closed (otherwise a join that can match nothing, row by row).
@@ -555,15 +596,27 @@ def _step_classes(run: MonthClose) -> None:
     _stage(
         "kpis_close_demand",
         f"""
-        SELECT part_id, warehouse_id, sum(hits)::int AS hits, sum(q) AS q, sum(q * q) AS qq, sum(cost) AS cost
+        SELECT part_id, warehouse_id, hits, q, qq, cost,
+               {VALUE_CASE_SQL.format(before="value_before", total="value_total")} AS value_class
         FROM (
-            SELECT h.part_id, h.warehouse_id, width_bucket(h.occurred_at, %(window_month_starts)s::timestamptz[]),
-                   count(*) AS hits, sum(h.quantity_requested) AS q, sum(h.cost_value) AS cost
-            FROM {DemandHit._meta.db_table} h
-            WHERE h.occurred_at >= %(window_start)s AND h.occurred_at < %(end)s
-            GROUP BY 1, 2, 3
-        ) monthly
-        GROUP BY 1, 2
+            SELECT pair.*, sum(GREATEST(cost, 0)) OVER (PARTITION BY warehouse_id) AS value_total,
+                   COALESCE(sum(GREATEST(cost, 0)) OVER (
+                       PARTITION BY warehouse_id ORDER BY GREATEST(cost, 0) DESC, part_id
+                       ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS value_before
+            FROM (
+                SELECT part_id, warehouse_id, sum(hits)::int AS hits, sum(q) AS q, sum(q * q) AS qq,
+                       sum(cost) AS cost
+                FROM (
+                    SELECT h.part_id, h.warehouse_id,
+                           width_bucket(h.occurred_at, %(window_month_starts)s::timestamptz[]),
+                           count(*) AS hits, sum(h.quantity_requested) AS q, sum(h.cost_value) AS cost
+                    FROM {DemandHit._meta.db_table} h
+                    WHERE h.occurred_at >= %(window_start)s AND h.occurred_at < %(end)s
+                    GROUP BY 1, 2, 3
+                ) monthly
+                GROUP BY 1, 2
+            ) pair
+        ) ranked
         """,  # noqa: S608 - table names come from model meta, values are parameters
         params,
     )
@@ -573,43 +626,40 @@ def _step_classes(run: MonthClose) -> None:
             SELECT COALESCE(s.warehouse_id, d.warehouse_id) AS warehouse_id,
                    COALESCE(s.part_id, d.part_id) AS part_id,
                    COALESCE(d.hits, 0) AS hits, COALESCE(d.q, 0) AS q, COALESCE(d.qq, 0) AS qq,
-                   COALESCE(d.cost, 0) AS cost, COALESCE(s.quantity, 0) AS on_hand,
+                   COALESCE(d.cost, 0) AS cost, COALESCE(d.value_class, 'C') AS value_class,
+                   COALESCE(s.quantity, 0) AS on_hand,
                    COALESCE(s.value, 0) AS value, COALESCE(s.average_value_12m, 0) AS average_value,
-                   COALESCE(s.issued_12m, 0) AS issued,
-                   GREATEST(1, %(month_index)s + 1 - (
+                   GREATEST(COALESCE(s.issued_12m, 0), 0) AS issued,
+                   -- NULL for a pair never stocked: graded on its hits as an established part. (GREATEST
+                   -- skips NULLs: without the CASE such a pair was one month old, new, its hits × 12.)
+                   CASE WHEN s.first_stocked_at IS NOT NULL THEN GREATEST(1, %(month_index)s + 1 - (
                        extract(year FROM s.first_stocked_at AT TIME ZONE %(tz)s) * 12
-                       + extract(month FROM s.first_stocked_at AT TIME ZONE %(tz)s)))::int AS months_stocked
+                       + extract(month FROM s.first_stocked_at AT TIME ZONE %(tz)s)))::int END AS months_stocked
             FROM (SELECT * FROM {StockMonthEnd._meta.db_table} WHERE run_id = %(run)s) s
             FULL JOIN kpis_close_demand d ON d.warehouse_id = s.warehouse_id AND d.part_id = s.part_id
             OFFSET 0
         ), graded AS NOT MATERIALIZED (
             SELECT p.*,
-                   CASE
-                       WHEN p.months_stocked < %(new_months)s THEN CASE
-                           WHEN p.hits * 12.0 / p.months_stocked >= %(a)s THEN 'NA'
-                           WHEN p.hits * 12.0 / p.months_stocked >= %(b)s THEN 'NB'
-                           ELSE 'NC' END
-                       WHEN p.hits >= %(a)s THEN 'A'
-                       WHEN p.hits >= %(b)s THEN 'B'
-                       WHEN p.hits >= 1 THEN 'C'
-                       WHEN p.on_hand > 0 THEN 'C0'
-                   END AS abc,
+                   {ABC_CASE_SQL.format(hits="p.hits", months="p.months_stocked", on_hand="p.on_hand")} AS abc,
                    CASE WHEN p.months_stocked < %(new_months)s THEN p.hits * 12.0 / p.months_stocked
                         ELSE p.hits END AS scaled,
-                   CASE WHEN p.q > 0 THEN sqrt(GREATEST(p.qq / 12 - (p.q / 12) ^ 2, 0)) / (p.q / 12) END AS cv,
+                   {CV_SQL.format(q="p.q", qq="p.qq", months="12")} AS cv,
                    GREATEST(COALESCE(sl.on_hand - sl.reserved - sl.quarantined, 0), 0) AS available,
                    COALESCE(sl.min_qty, 0) AS min_qty, COALESCE(sl.max_qty, 0) AS max_qty,
+                   sl.last_movement_at, p.part_id = ANY(%(superseded)s::bigint[]) AS superseded,
                    (p.issued * %(reorder_period)s / 12)::float8 AS lam
             FROM pairs p
             LEFT JOIN {StockLevel._meta.db_table} sl ON sl.warehouse_id = p.warehouse_id AND sl.part_id = p.part_id
             OFFSET 0
         )
         INSERT INTO {PartClass._meta.db_table}
-            (run_id, month, warehouse_id, part_id, abc_class, previous_class, xyz_class, hits_12m, months_stocked,
+            (run_id, month, warehouse_id, part_id, abc_class, previous_class, xyz_class, value_class, problems,
+             hits_12m, months_stocked,
              scaled_hits, demand_cv, quantity_12m, issued_12m, cost_of_sales_12m, on_hand, stock_value,
              average_value_12m, available, min_qty, max_qty, excess_value, fill_rate)
         SELECT %(run)s, %(month)s, g.warehouse_id, g.part_id, g.abc, {previous_class},
-               CASE WHEN g.cv IS NULL THEN '' WHEN g.cv <= %(x)s THEN 'X' WHEN g.cv <= %(y)s THEN 'Y' ELSE 'Z' END,
+               {XYZ_CASE_SQL.format(cv="g.cv")},
+               g.value_class, {PROBLEMS_SQL},
                g.hits, g.months_stocked, round(g.scaled, 3), round(g.cv, 6), g.q, g.issued, g.cost, g.on_hand,
                g.value, g.average_value, g.available, g.min_qty, g.max_qty,
                CASE WHEN g.max_qty > 0 AND g.on_hand > g.max_qty
@@ -642,6 +692,37 @@ def _step_kpis(run: MonthClose) -> None:
         model.objects.filter(run__in=superseded).delete()  # by the unique (run, …) index
     # The ledger locks the month in the same transaction that publishes its figures.
     period_close(month=run.month, user=run.requested_by)
+    run_id = run.pk
+
+    def hand_over() -> None:
+        from ..tasks import hand_over_classes
+
+        hand_over_classes.delay(run_id)
+
+    transaction.on_commit(hand_over)
+
+
+def month_end_classes_hand_over(*, run_id: int) -> int:
+    """Give a published run's classes to every entry point of ``MONTH_END_CLASS_CONSUMERS``, as plain data.
+
+    Only the newest published close hands over: a run that is no longer
+    published (closed again since, or an earlier month closed later) hands
+    over nothing, so that a consumer never goes back to older classes.
+    Returns how many pairs were handed over.
+    """
+    consumers = list(settings.MONTH_END_CLASS_CONSUMERS)
+    run = MonthClose.objects.filter(pk=run_id, is_published=True).first()
+    if not consumers or run is None or MonthClose.objects.filter(is_published=True, month__gt=run.month).exists():
+        return 0
+    classes = {
+        (part_id, warehouse_id): abc
+        for part_id, warehouse_id, abc in PartClass.objects.filter(run_id=run.pk)
+        .values_list("part_id", "warehouse_id", "abc_class")
+        .iterator(chunk_size=20000)
+    }
+    for path in consumers:
+        import_string(path)(month=run.month, classes=classes)
+    return len(classes)
 
 
 STEP_FUNCTIONS: dict[str, Callable[[MonthClose], None]] = {

@@ -14,11 +14,12 @@ from decimal import Decimal
 from django.db import connection
 
 from inventory.models import DemandHit
+from inventory.months import add_months, days_in_month
 
 from .. import formulas
 from ..models import Kpi, MonthClose, PartClass, Snapshot, StockMonthEnd, Target
 from ..status import target_status
-from .close import _params, add_months
+from .close import _params
 
 Scope = int | None  # a warehouse id, or None for the network
 STOCK_CLASSES = ("A", "B", "NA", "NB")
@@ -293,6 +294,7 @@ def _kpi_values(
     receipts: dict | None,
     c_value_last_year: Decimal | None,
     daily_target: Decimal,
+    calendar_days: int,
 ) -> list[tuple[str, str, float | None]]:
     """(kpi, class, value) for one scope: the formulas of DOMAIN.md over the aggregated figures."""
     values: list[tuple[str, str, float | None]] = []
@@ -347,7 +349,9 @@ def _kpi_values(
             formulas.daily_instant_fill_rate(demand.get("requested") or 0, demand.get("supplied") or 0),
         )
     )
-    values.append((Kpi.TARGET_ACHIEVEMENT, "", formulas.target_achievement(daily, daily_target)))
+    values.append(
+        (Kpi.TARGET_ACHIEVEMENT, "", formulas.target_achievement(daily, daily_target, calendar_days=calendar_days))
+    )
     values.append((Kpi.PARTS_SALES, "", float(demand.get("sales") or 0)))
     values.append((Kpi.REPAIR_ORDERS, "", float(demand.get("repair_orders") or 0)))
     values.append(
@@ -383,6 +387,13 @@ def _kpi_values(
                     formulas.emergency_order_ratio(row.get("emergency_lines") or 0, row.get("lines") or 0),
                 )
             )
+            values.append(
+                (
+                    Kpi.EMERGENCY_VALUE,
+                    key,
+                    formulas.emergency_order_ratio(row.get("emergency_value") or 0, row.get("value") or 0),
+                )
+            )
         a_lines = (emergency.get("A") or {}).get("emergency_lines") or 0
         values.append(
             (Kpi.EMERGENCY_A_SHARE, "", formulas.emergency_order_ratio(a_lines, lines.get("emergency_lines") or 0))
@@ -407,6 +418,7 @@ def snapshot_rows(run: MonthClose) -> list[Snapshot]:
     accuracy = _accuracy_figures(run)
     forecast = _forecast_figures(run)
     targets = Targets.load()
+    calendar_days = days_in_month(run.month)
     last_year = {
         row.warehouse_id: row.value
         for row in Snapshot.objects.filter(
@@ -427,6 +439,7 @@ def snapshot_rows(run: MonthClose) -> list[Snapshot]:
             receipts.get(scope, {}) if has_receipts else None,
             last_year.get(scope),
             daily_goal.lower if daily_goal and daily_goal.lower is not None else DAILY_TARGET,
+            calendar_days,
         )
         if scope in accuracy:
             values.append((Kpi.RECORD_ACCURACY, "", accuracy[scope][0]))

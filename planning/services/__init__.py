@@ -1,5 +1,6 @@
 """Every write of the planning app. Import services from here: ``from planning import services``."""
 
+from .classes import month_end_classes_set
 from .forecast import forecast_error_record, forecast_run, known_demand_add, known_demand_remove
 from .parameters import (
     limits_apply,
@@ -17,6 +18,7 @@ __all__ = [
     "known_demand_add",
     "known_demand_remove",
     "limits_apply",
+    "month_end_classes_set",
     "parameter_flags_set",
     "parameter_override_clear",
     "parameter_override_set",

@@ -12,12 +12,12 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from inventory.models import DemandHit, Part, StockLevel, Warehouse
+from inventory.months import add_months, month_start
 
 from .. import forecasting
 from ..copyio import copy_in, copy_out
 from ..exceptions import PlanningError, PlanningNotAllowed
 from ..models import Forecast, ForecastError, KnownDemand, MethodChoice
-from ..months import add_months, month_start
 from ..selectors import planning_settings_current
 
 ZERO = Decimal("0")

@@ -14,12 +14,13 @@ import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+from decimal import ROUND_CEILING, Decimal
 
 from django.db import connection, transaction
 from django.utils import timezone
 
 from inventory.bounds import check_line_count, request_max_items
+from inventory import quantities
 from inventory.models import (
     Part,
     StockLevel,
@@ -173,7 +174,7 @@ class _Spare:
 
 
 def _whole(part_whole: bool, quantity: Decimal) -> Decimal:
-    return quantity.to_integral_value(rounding=ROUND_FLOOR) if part_whole else quantity
+    return quantities.whole_units(quantity, is_whole_unit=part_whole)
 
 
 def proposals_build(*, run: ReplenishmentRun, warehouse_ids=None, today: date | None = None) -> int:
@@ -186,12 +187,14 @@ def proposals_build(*, run: ReplenishmentRun, warehouse_ids=None, today: date | 
         neighbours[link.warehouse_id].append(link.neighbour_id)
     surplus, spare_at_parent = _Spare(), _Spare()
     for lv in StockLevel.objects.filter(part_id__in=part_ids):
-        free = lv.on_hand - lv.reserved - lv.quarantined - lv.backordered
-        surplus.left[(lv.part_id, lv.warehouse_id)] = (
-            max(free - lv.max_qty, ZERO) if lv.max_qty > 0 else max(free, ZERO)
+        free = quantities.free_stock(
+            on_hand=lv.on_hand, reserved=lv.reserved, quarantined=lv.quarantined, backordered=lv.backordered
         )
-        spare_at_parent.left[(lv.part_id, lv.warehouse_id)] = max(free - lv.min_qty, ZERO)
-    whole = set(Part.objects.filter(pk__in=part_ids, unit__in=["PCS", "SET"]).values_list("pk", flat=True))
+        surplus.left[(lv.part_id, lv.warehouse_id)] = quantities.surplus(
+            free=free, min_qty=lv.min_qty, max_qty=lv.max_qty
+        )
+        spare_at_parent.left[(lv.part_id, lv.warehouse_id)] = quantities.spare_at_parent(free=free, min_qty=lv.min_qty)
+    whole = {part.pk for part in Part.objects.filter(pk__in=part_ids).only("pk", "unit") if part.is_whole_unit}
     suppliers = best_supplier_parts(part_ids)
 
     rows: list[dict] = []

@@ -19,6 +19,7 @@ from django.utils import timezone
 from inventory.bounds import MAX_COST, MAX_QUANTITY, check_line_count, too_large
 from inventory.exceptions import InvalidQuantity
 from inventory.models import Part, Warehouse
+from inventory.quantities import COST_PLACES, has_quantity_places
 from inventory.roles import Role, user_access
 from inventory.services.outbox import outbox_enqueue
 
@@ -26,9 +27,6 @@ from ..exceptions import ApprovalRequired, InvalidTransition, NotAllowed, Purcha
 from ..locks import lock_order_lines, lock_purchase_order, next_number
 from ..models import OrderState, OrderType, PurchaseOrder, PurchaseOrderLine, Supplier, SupplierPart
 from ..quantities import check_order_quantity
-
-QTY_PLACES = Decimal("0.001")
-PRICE_PLACES = Decimal("0.0001")
 
 PURCHASING = (Role.PURCHASER, Role.MANAGER)
 # Stock orders are purchasing's; emergency orders may also come from the floor (backorders).
@@ -113,7 +111,7 @@ def _quantity(part: Part, quantity, *, field: str = "quantity") -> Decimal:
         raise InvalidQuantity(f"The quantity of {part.number} must be greater than zero.", field=field)
     if too_large(quantity, MAX_QUANTITY):
         raise InvalidQuantity(f"The quantity of {part.number} is too large (at most {MAX_QUANTITY:,}).", field=field)
-    if quantity != quantity.quantize(QTY_PLACES):
+    if not has_quantity_places(quantity):
         raise InvalidQuantity("Quantities have at most three decimal places.", field=field)
     if part.is_whole_unit and quantity != quantity.to_integral_value():
         raise InvalidQuantity(f"{part.number} is ordered in whole {part.get_unit_display()}s.", field=field)
@@ -136,7 +134,7 @@ def _price(part: Part, price, supplier_part: SupplierPart | None, supplier: Supp
         raise PurchasingError(f"The price of {part.number} cannot be negative.", field="price")
     if too_large(price, MAX_COST):
         raise PurchasingError(f"The price of {part.number} is too large (at most {MAX_COST:,}).", field="price")
-    if price != price.quantize(PRICE_PLACES):
+    if price != price.quantize(COST_PLACES):
         raise PurchasingError("Prices have at most four decimal places.", field="price")
     return price
 

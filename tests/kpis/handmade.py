@@ -63,7 +63,8 @@ def ensure_default_targets() -> None:
     """Transactional tests (threads, the live server) flush tables, data migrations included: load them again."""
     from django.apps import apps
 
-    importlib.import_module("kpis.migrations.0002_default_targets").load(apps, None)
+    for migration in ("0002_default_targets", "0008_negative_stock_target", "0011_default_targets_for_every_kpi"):
+        importlib.import_module(f"kpis.migrations.{migration}").load(apps, None)
 
 
 def build_handmade_month():

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kpis.classification import (
+from inventory.classification import (
     Thresholds,
     abc_class,
     coefficient_of_variation,

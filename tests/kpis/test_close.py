@@ -189,8 +189,8 @@ def test_close_computes_every_kpi_of_the_central_warehouse(month):
     # March demand: workshop lines A1 1, C1 0, N1 1, 1 → first pick 0.75; 5 of 7 supplied at once
     assert value(cen, "first_pick") == pytest.approx(0.75)
     assert value(cen, "instant_fill") == pytest.approx(5 / 7, abs=1e-6)
-    # days: Mar 3 100 %, Mar 4 100 %, Mar 15 100 %, Mar 20 0 % → 3 of 4 days at ≥ 90 %
-    assert value(cen, "target_achievement") == pytest.approx(0.75)
+    # days: Mar 3 100 %, Mar 4 100 %, Mar 15 100 %, Mar 20 0 % → one of March's 31 days missed
+    assert value(cen, "target_achievement") == pytest.approx(30 / 31, abs=1e-6)
     # sales 50 + 0 + 18 = 68 over RO-1, RO-2, RO-3
     assert value(cen, "parts_sales") == 68
     assert value(cen, "repair_orders") == 3
@@ -210,7 +210,7 @@ def test_close_compares_each_kpi_with_its_target(month):
     assert cen[("turnover", "")].status == "missed"  # 0.59 against 3 – 4
     assert cen[("fill_rate", "A")].status == "met"  # 96.6 % against ≥ 95 %
     assert cen[("sales_per_ro", "")].status == "none"  # no target in DOMAIN.md
-    assert cen[("zero_stock", "NB")].status == "none"  # no NB parts: undefined, not zero
+    assert cen[("zero_stock", "NB")].status == "nodata"  # no NB parts: undefined, not zero
 
 
 def test_close_computes_the_store_and_the_network(month):
@@ -225,14 +225,14 @@ def test_close_computes_the_store_and_the_network(month):
     assert value(st1, "turnover") == pytest.approx(10 / (110 / 12), abs=1e-4)
     assert value(st1, "first_pick") == pytest.approx((1 / 3 + 0) / 2, abs=1e-6)
     assert value(st1, "instant_fill") == pytest.approx(1 / 5)
-    assert value(st1, "target_achievement") == 0
+    assert value(st1, "target_achievement") == pytest.approx(29 / 31, abs=1e-6)  # Mar 15 and 16 missed
     assert value(st1, "sales_per_ro") == 25
     # the network: RO-1 .. RO-4 once each; days Mar 3, 4 met, Mar 15 (3 of 5), 16, 20 missed
     assert value(network, "repair_orders") == 4
     assert value(network, "sales_per_ro") == pytest.approx(93 / 4)
     assert value(network, "first_pick") == pytest.approx((1 + 0 + 1 + 1 + 1 / 3 + 0) / 6, abs=1e-6)
     assert value(network, "instant_fill") == pytest.approx(6 / 12)
-    assert value(network, "target_achievement") == pytest.approx(2 / 5)
+    assert value(network, "target_achievement") == pytest.approx(28 / 31, abs=1e-6)
     assert value(network, "items") == 7
     assert value(network, "dead_stock") == pytest.approx(200 / 376, abs=1e-6)
 
@@ -358,8 +358,9 @@ def test_a_back_dated_issue_leaving_negative_month_end_stock_does_not_fail_the_c
     stock = StockMonthEnd.objects.get(run=run, warehouse=month["st1"], part=month["parts"]["B1"])
     assert (stock.quantity, stock.value) == (Decimal("-1.000"), Decimal("-7.0000"))
     graded = classes(run)[("ST1", "B1")]
-    # (no receipt before the month end: graded as new for one month, 1 hit scaled to 12)
-    assert (graded.abc_class, graded.on_hand, graded.stock_value) == ("NA", Decimal("-1.000"), Decimal("-7.0000"))
+    # (no receipt before the month end: never stocked, so graded on its hit as an established part, C,
+    # as inventory.classification.abc_class does; it used to be taken as new for one month, NA)
+    assert (graded.abc_class, graded.on_hand, graded.stock_value) == ("C", Decimal("-1.000"), Decimal("-7.0000"))
     # and the value KPIs count a negative month-end stock as no stock: the store holds nothing (A1 is empty)
     st1 = kpis(run, month["st1"])
     assert value(st1, "stock_value") == 0
@@ -367,7 +368,7 @@ def test_a_back_dated_issue_leaving_negative_month_end_stock_does_not_fail_the_c
     assert value(st1, "dead_stock") is None  # no stock value: undefined
     # turnover: cost of sales 10 + 7 over A1's average 110 / 12 (B1's average of -7 / 12 counts as 0)
     assert value(st1, "turnover") == pytest.approx(17 / (110 / 12), abs=1e-4)
-    assert (value(st1, "items", "C"), value(st1, "items", "NA")) == (1, 1)
+    assert (value(st1, "items", "C"), value(st1, "items", "NA")) == (2, 0)
     # the network's value figures are those without the store's negative pair
     network = kpis(run, None)
     assert value(network, "stock_value") == 376

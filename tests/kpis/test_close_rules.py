@@ -181,6 +181,11 @@ def test_emergency_order_ratio_from_purchase_order_lines(month):
     assert float(cen[("emergency_lines", "C")].value) == 1
     assert float(cen[("emergency_a_share", "")].value) == 0.5
     assert (cen[("emergency_lines", "")].status, cen[("emergency_lines", "C")].status) == ("missed", "met")
+    # by value per class: A 10 of 110, B 0 of 20, C 20 of 20; each against the lines' targets
+    assert float(cen[("emergency_value", "A")].value) == pytest.approx(10 / 110, abs=1e-6)
+    assert float(cen[("emergency_value", "B")].value) == 0
+    assert float(cen[("emergency_value", "C")].value) == 1
+    assert [cen[("emergency_value", key)].status for key in ("", "A", "B", "C")] == ["met", "missed", "near", "met"]
 
 
 # --- API -------------------------------------------------------------------------------
@@ -280,7 +285,8 @@ def test_api_planner_may_read_targets_but_not_set_them(month, api_as, make_user,
     client = api_as(make_user("planner"))
     with django_assert_max_num_queries(5):
         response = client.get("/api/v1/kpis/targets/")
-    assert response.json()["count"] == 29  # the defaults of DOMAIN.md, and none for negative month-end stock
+    # the defaults of DOMAIN.md (28 + 8 of its KPIs first left out), and none for negative month-end stock
+    assert response.json()["count"] == 37
     assert client.post("/api/v1/kpis/targets/", {"kpi": "turnover", "lower": "1"}).status_code == 403
 
 
@@ -342,3 +348,38 @@ def test_admin_pages_of_the_month_end_open(month, client, django_user_model):
         assert client.get(f"/admin/kpis/{name}/").status_code == 200, name
     target = Target.objects.get(kpi="dead_stock", class_key="", warehouse=None)
     assert client.get(f"/admin/kpis/target/{target.pk}/change/").status_code == 200
+
+
+def test_an_issue_reversed_a_year_later_does_not_break_the_close(month):
+    # given a part issued in March 2025 and the issue reversed in March 2026: March 2026's 12-month
+    # window holds only the reversal (net issued −3), and four hits make it a B part with a fill rate
+    from unittest import mock
+
+    from inventory import services as inventory_services
+
+    from ..factories import PartFactory
+    from .handmade import at, hit
+
+    part = PartFactory(number="R1")
+    user, cen = month["user"], month["cen"]
+    inventory_services.stock_receive(
+        part=part, warehouse=cen, quantity=Decimal(3), unit_cost=Decimal(4), user=user, posted_at=at(2025, 2, 10)
+    )
+    issue = inventory_services.stock_issue(
+        part=part, warehouse=cen, quantity=Decimal(3), user=user, posted_at=at(2025, 3, 10)
+    )
+    for day in (2, 3, 4, 5):
+        hit(part, cen, at(2026, 3, day), 1, 0)
+    with mock.patch("django.utils.timezone.now", return_value=at(2026, 3, 12)):
+        inventory_services.stock_movement_reverse(movement=issue, user=user, reason="booked in error")
+
+    # when March is closed, then it finishes and the part's demand is zero, not negative
+    run = services.month_close_run(month=MARCH)
+    assert (run.state, run.is_published) == ("done", True)
+    graded = PartClass.objects.get(run=run, part=part)
+    assert (graded.abc_class, graded.issued_12m, graded.on_hand, graded.fill_rate) == (
+        "B",
+        Decimal(0),
+        Decimal(3),
+        Decimal(1),
+    )

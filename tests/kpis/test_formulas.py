@@ -211,27 +211,68 @@ def test_daily_instant_fill_rate_refuses_more_supplied_than_requested():
         f.daily_instant_fill_rate(3, 4)
 
 
-def test_target_achievement_leaves_out_days_without_demand():
-    # 3 days with demand, 2 of them at or above 90 %; two quiet days do not count
-    assert f.target_achievement([0.95, None, 0.9, 0.5, None], 0.9) == pytest.approx(2 / 3)
+def test_target_achievement_counts_days_without_demand_as_not_missed():
+    # a 5-day period: 3 days with demand, one of them (50 %) below 90 %; the two quiet days did not miss
+    assert f.target_achievement([0.95, None, 0.9, 0.5, None], 0.9, calendar_days=5) == pytest.approx(4 / 5)
 
 
-def test_target_achievement_of_a_month_without_demand_is_undefined():
-    assert f.target_achievement([None, None], 0.9) is None
+def test_target_achievement_of_a_month_is_over_its_calendar_days():
+    # 31 days in March, demand on two days, one missed: (31 − 1) / 31
+    assert f.target_achievement([1.0, 0.2], 0.9, calendar_days=31) == pytest.approx(30 / 31)
+
+
+def test_target_achievement_of_a_month_without_demand_is_met_every_day():
+    assert f.target_achievement([], 0.9, calendar_days=30) == 1.0
+
+
+def test_target_achievement_of_no_days_is_undefined():
+    assert f.target_achievement([], 0.9, calendar_days=0) is None
 
 
 def test_target_achievement_refuses_a_target_above_one():
     with pytest.raises(ValueError, match="share in"):
-        f.target_achievement([0.5], 90)
+        f.target_achievement([0.5], 90, calendar_days=30)
 
 
-@given(st.lists(st.one_of(st.none(), share), max_size=31), share)
-def test_target_achievement_is_a_share_or_undefined(rates, target):
-    result = f.target_achievement(rates, target)
-    if all(rate is None for rate in rates):
-        assert result is None
-    else:
-        assert 0 <= result <= 1
+def test_target_achievement_refuses_more_days_than_the_period_has():
+    with pytest.raises(ValueError, match="do not fit"):
+        f.target_achievement([0.5, 0.5], 0.9, calendar_days=1)
+
+
+@given(st.lists(st.one_of(st.none(), share), max_size=31), share, st.integers(min_value=31, max_value=31))
+def test_target_achievement_is_a_share(rates, target, days):
+    result = f.target_achievement(rates, target, calendar_days=days)
+    missed = sum(1 for rate in rates if rate is not None and rate < target)
+    assert result == pytest.approx((days - missed) / days)
+    assert 0 <= result <= 1
+
+
+# --- numeric edge cases -------------------------------------------------------------
+
+
+def test_a_number_too_large_for_a_float_is_a_value_error():
+    with pytest.raises(ValueError, match="finite number"):
+        f.poisson_fill_rate(10**400, 1)
+
+
+def test_numpy_integers_are_accepted_like_numpy_floats():
+    import numpy as np
+
+    assert f.poisson_fill_rate(np.int64(2), np.float64(1.5)) == f.poisson_fill_rate(2, 1.5)
+    assert f.sales_per_repair_order(np.int64(10), np.int32(4)) == 2.5
+
+
+def test_a_sum_that_overflows_a_float_is_refused_not_wrong():
+    with pytest.raises(ValueError, match="too large"):
+        f.overall_fill_rate([(0.5, 1e308)] * 2)
+    with pytest.raises(ValueError, match="too large"):
+        f.turnover([1e308, 1e308], [1, 1])
+
+
+def test_issued_demand_of_a_window_whose_net_is_negative_is_zero():
+    # an issue of 3 before the window, reversed inside it: the window's net issued is −3
+    assert f.issued_demand(Decimal("-3")) == 0.0
+    assert f.issued_demand(Decimal("4.5")) == 4.5
 
 
 # --- ratios ---------------------------------------------------------------------

@@ -121,3 +121,53 @@ def test_every_forecast_lies_between_zero_and_the_largest_demand(series):
     for method in fc.METHODS:
         value = fc.forecast(series, method)[0]
         assert 0 <= value <= max(series) + 1e-9
+
+
+def test_nan_months_are_refused():
+    with pytest.raises(ValueError, match="finite"):
+        fc.ses([1.0, float("nan"), 2.0])
+    with pytest.raises(ValueError, match="finite"):
+        fc.classify([[1.0, float("inf")]])
+
+
+def test_an_old_single_demand_does_not_drive_the_default_forecast():
+    # one demand of 4 in month 1 of 24: the 24-month mean is 0.17; Croston alone says 4.0 a month
+    series = [4.0] + [0.0] * 23
+    assert fc.croston(series)[0] == pytest.approx(4.0)
+
+    result = fc.forecast_all([series])
+
+    assert result.method[0] == fc.TSB
+    assert result.rate[0] == pytest.approx(fc.tsb(series)[0])
+    assert result.rate[0] < 4 / 24
+
+
+@pytest.mark.parametrize(
+    ("series", "stale"),
+    [
+        ([4.0] + [0.0] * 23, True),  # last demand 23 months ago
+        ([0.0] * 12 + [2.0] + [0.0] * 11, False),  # 11 months without demand, against an interval of 13
+        ([1.0, 0.0] * 6 + [0.0] * 6, True),  # every other month, then 7 months without
+        ([1.0, 0.0] * 12, False),  # every other month, up to the last but one
+        ([0.0] * 24, False),  # no demand at all: the zero forecast, not TSB
+    ],
+)
+def test_a_series_is_stale_when_its_last_demand_is_old_against_its_rhythm(series, stale):
+    assert bool(fc.is_stale([series])[0]) is stale
+
+
+def test_a_stale_series_is_forecast_with_tsb_whatever_its_pattern():
+    smooth_then_silent = [5.0] * 10 + [0.0] * 14
+    result = fc.forecast_all([smooth_then_silent, [3.0] * 24])
+    assert list(result.method) == [fc.TSB, fc.SES]
+    assert result.rate[0] == pytest.approx(fc.tsb(smooth_then_silent)[0])
+    assert result.rate[0] < fc.ses(smooth_then_silent)[0] < 50 / 24
+
+
+@given(st.lists(st.integers(min_value=0, max_value=20), min_size=13, max_size=36))
+def test_the_default_forecast_of_a_stale_series_is_below_its_mean_size(months):
+    series = [float(value) for value in months]
+    result = fc.forecast_all([series])
+    if fc.is_stale([series])[0]:
+        demand_months = [value for value in series if value > 0]
+        assert result.rate[0] <= sum(demand_months) / len(demand_months)

@@ -125,10 +125,10 @@ def test_a_received_transfer_cannot_be_sent_again(network, part, stocker, receiv
 
 
 def test_sourcing_order_is_neighbour_then_parent_then_supplier(network, part, workshop_user, receive):
-    # given ST1 short of 3; ST2 (neighbour) holds 5 with a minimum of 2; REG (parent) holds 10
+    # given ST1 short of 3; ST2 (neighbour) holds 5 with a maximum of 2; REG (parent) holds 10
     store, other, regional = network["ST1"], network["ST2"], network["REG"]
     receive(part, other, 5)
-    services.stock_level_set_limits(part=part, warehouse=other, min_qty=Decimal(2), max_qty=Decimal(8))
+    services.stock_level_set_limits(part=part, warehouse=other, min_qty=Decimal(1), max_qty=Decimal(2))
     receive(part, regional, 10)
     supplier = Supplier.objects.create(code="SUP1", name="Filters Ltd")
     SupplierPart.objects.create(supplier=supplier, part=part, price=Decimal("9.00"), is_preferred=True)
@@ -137,7 +137,8 @@ def test_sourcing_order_is_neighbour_then_parent_then_supplier(network, part, wo
     # when the proposals are made
     proposals = sourcing.sourcing_proposals(backorder)
 
-    # then the neighbour's surplus (5 - 2 = 3) comes first, the parent second, the supplier last
+    # then the neighbour's surplus above its maximum (5 - 2 = 3) comes first, the parent second,
+    # the supplier last
     assert [(p.rank, p.kind, p.quantity) for p in proposals] == [
         (1, "neighbour", Decimal(3)),
         (2, "parent", Decimal(4)),
@@ -146,6 +147,19 @@ def test_sourcing_order_is_neighbour_then_parent_then_supplier(network, part, wo
     assert proposals[0].warehouse == other
     assert proposals[1].warehouse == regional
     assert proposals[2].supplier == supplier
+
+
+def test_a_neighbour_with_stock_above_its_minimum_but_not_its_maximum_is_not_proposed(
+    network, part, workshop_user, receive
+):
+    # the same rule as the replenishment run (inventory.quantities.surplus): stock up to the
+    # maximum is the neighbour's own
+    store, other = network["ST1"], network["ST2"]
+    receive(part, other, 3)
+    services.stock_level_set_limits(part=part, warehouse=other, min_qty=Decimal(2), max_qty=Decimal(4))
+    backorder = _backorder(store, part, 1, workshop_user)
+
+    assert transfer_proposals(backorder) == []
 
 
 def test_a_neighbour_at_its_minimum_is_not_proposed(network, part, workshop_user, receive):

@@ -1,17 +1,22 @@
-"""ABC / new-part / dead-stock and XYZ classification rules of DOMAIN.md, pure.
+"""The classification rules of DOMAIN.md, pure: ABC by hits (with new parts and dead stock), XYZ, ABC by value.
 
-The month-end close applies the same rules in SQL (``kpis.services.close``);
-this module is the readable statement of them, used by tests and anywhere a
-single part is graded in Python. Thresholds are data (``ClassThresholds``
-in the database, editable in the admin); the defaults are DOMAIN.md's.
+One definition for every app: the month-end close applies the same rules in
+SQL (``kpis.services.close``, proven equal by tests), counting grades the
+parts the close has not graded yet with ``abc_class``, and anything that
+grades a single part in Python calls this module. Thresholds are data
+(``ClassThresholds`` in the database, editable in the admin); the defaults
+are DOMAIN.md's. Imports nothing of ours, so every app may use it.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any, TypeVar
+
+K = TypeVar("K", bound=Any)
 
 
 class AbcClass:
@@ -25,6 +30,22 @@ class AbcClass:
 
     ALL = (A, B, C, C0, NA, NB, NC)
     CHOICES = [(code, code) for code in ALL]
+
+
+class ValueClass:
+    """ABC by value: the classic Pareto over 12-month cost of sales."""
+
+    A = "A"
+    B = "B"
+    C = "C"
+
+    ALL = (A, B, C)
+    CHOICES = [(code, code) for code in ALL]
+
+
+# A: the parts making the first 80 % of the value; B: the next 15 %; C: the rest (DOMAIN.md).
+VALUE_A_SHARE = Decimal("0.80")
+VALUE_B_SHARE = Decimal("0.95")
 
 
 class XyzClass:
@@ -127,3 +148,29 @@ def xyz_class(
     if cv <= thresholds.y_max_cv:
         return XyzClass.Y
     return XyzClass.Z
+
+
+def value_classes(costs: Mapping[K, Decimal | int]) -> dict[K, str]:
+    """ABC by value of a set of parts (one warehouse): A while the value before the part is under 80 %.
+
+    Parts are ranked by 12-month cost of sales, highest first, ties by key; a
+    part is A when the parts ranked above it make less than 80 % of the total
+    (so the part that crosses 80 % is still A), B under 95 %, else C. A
+    negative cost of sales (returns exceeding sales) counts as zero; without
+    any value every part is C. Exact in ``Decimal``, as the close's SQL is in
+    ``numeric``.
+    """
+    values = {key: max(Decimal(value), Decimal(0)) for key, value in costs.items()}
+    total = sum(values.values(), Decimal(0))
+    ranked = sorted(values, key=lambda key: (-values[key], key))
+    result: dict[K, str] = {}
+    before = Decimal(0)
+    for key in ranked:
+        if total > 0 and before < VALUE_A_SHARE * total:
+            result[key] = ValueClass.A
+        elif total > 0 and before < VALUE_B_SHARE * total:
+            result[key] = ValueClass.B
+        else:
+            result[key] = ValueClass.C
+        before += values[key]
+    return result
