@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from suppliers.models import Supplier
 
 from . import selectors
-from .codes import part_code, transfer_code
+from inventory.scan_codes import part_code, transfer_code
 from .pdf import Column, TableDocument, render_table_document
 
 KINDS = ("po", "picklist", "receipt", "transfer", "count", "return")

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from django.utils.translation import gettext as _
 
 from . import selectors
-from .codes import bin_code, part_code
+from inventory.scan_codes import bin_code, part_code
 from .labels import Label, render_labels
 
 PER_UNIT, PER_LINE = "unit", "line"

@@ -18,7 +18,7 @@ from inventory.models import Bin, Part, RequestState, StockLevel, TransferOrder,
 from inventory.selectors import part_by_number
 from suppliers.models import GoodsReceipt, GoodsReceiptLine, PurchaseOrder, PurchaseOrderLine, QualityReject, Supplier
 
-from .codes import transfer_pk
+from inventory.scan_codes import transfer_pk
 
 
 class DocumentNotFound(LookupError):
