@@ -11,10 +11,10 @@ from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
+from inventory.scan_codes import part_code, transfer_code
 from suppliers.models import Supplier
 
 from . import selectors
-from inventory.scan_codes import part_code, transfer_code
 from .pdf import Column, TableDocument, render_table_document
 
 KINDS = ("po", "picklist", "receipt", "transfer", "count", "return")
@@ -205,7 +205,13 @@ def transfer_note(*, number: str) -> TableDocument:
             Column(_("Received"), 10, "CENTER", kind="tick"),
         ],
         rows=[
-            [line.part.number, line.part.number, line.part.description, f"{_qty(line.quantity_sent)} {line.part.unit}", ""]
+            [
+                line.part.number,
+                line.part.number,
+                line.part.description,
+                f"{_qty(line.quantity_sent)} {line.part.unit}",
+                "",
+            ]
             for line in lines
         ],
         totals=[(_("Lines"), str(len(lines)))],
@@ -267,7 +273,9 @@ def return_note(*, number: str) -> TableDocument:
             Column(_("Quantity"), 16, "RIGHT"),
             Column(_("Reason"), 50, kind="wrap"),
         ],
-        rows=[[reject.part.number, reject.part.description, f"{_qty(reject.quantity)} {reject.part.unit}", reject.reason]],
+        rows=[
+            [reject.part.number, reject.part.description, f"{_qty(reject.quantity)} {reject.part.unit}", reject.reason]
+        ],
         page_label=_("Page"),
     )
 

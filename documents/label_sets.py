@@ -6,8 +6,9 @@ from collections.abc import Sequence
 
 from django.utils.translation import gettext as _
 
-from . import selectors
 from inventory.scan_codes import bin_code, part_code
+
+from . import selectors
 from .labels import Label, render_labels
 
 PER_UNIT, PER_LINE = "unit", "line"

@@ -179,12 +179,12 @@ def render_table_document(doc: TableDocument) -> bytes:
     story += [head, Spacer(1, 4 * mm)]
 
     if doc.parties:
-        cells = [
+        blocks = [
             Paragraph("<br/>".join([f"<b>{_escape(name)}</b>", *(_escape(x) for x in lines if x)]), body)
             for name, lines in doc.parties
         ]
-        width = usable / len(cells)
-        story += [Table([cells], colWidths=[width] * len(cells), style=[("VALIGN", (0, 0), (-1, -1), "TOP")])]
+        width = usable / len(blocks)
+        story += [Table([blocks], colWidths=[width] * len(blocks), style=[("VALIGN", (0, 0), (-1, -1), "TOP")])]
         story.append(Spacer(1, 3 * mm))
     if doc.fields:
         pairs = [[Paragraph(_escape(k), small), Paragraph(_escape(v), body)] for k, v in doc.fields]
@@ -220,9 +220,7 @@ def render_table_document(doc: TableDocument) -> bytes:
     if doc.totals:
         rows = [[_escape(k), _escape(v)] for k, v in doc.totals]
         totals = Table(rows, colWidths=[50 * mm, 35 * mm], hAlign="RIGHT")
-        totals.setStyle(
-            TableStyle([("FONTNAME", (0, 0), (-1, -1), FONT), ("ALIGN", (1, 0), (1, -1), "RIGHT")])
-        )
+        totals.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), FONT), ("ALIGN", (1, 0), (1, -1), "RIGHT")]))
         story += [Spacer(1, 3 * mm), totals]
     for chart in doc.charts:
         story += [Spacer(1, 4 * mm), _chart(chart, usable)]

@@ -15,10 +15,9 @@ from django.utils import timezone
 
 from counting.models import CountLine, CountList
 from inventory.models import Bin, Part, RequestState, StockLevel, TransferOrder, WorkshopRequest, WorkshopRequestLine
+from inventory.scan_codes import transfer_pk
 from inventory.selectors import part_by_number
 from suppliers.models import GoodsReceipt, GoodsReceiptLine, PurchaseOrder, PurchaseOrderLine, QualityReject, Supplier
-
-from inventory.scan_codes import transfer_pk
 
 
 class DocumentNotFound(LookupError):

@@ -7,8 +7,8 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
-from django_htmx.http import HttpResponseClientRedirect
 from django.views.generic import ListView, TemplateView
+from django_htmx.http import HttpResponseClientRedirect
 
 from . import selectors
 from .models import MovementKind, Warehouse
@@ -76,7 +76,7 @@ def scan_target(text: str) -> str | None:
     if isinstance(code, BinCode):
         warehouse = Warehouse.objects.filter(code=code.warehouse).values_list("pk", flat=True).first()
         if warehouse is not None:
-            return f"{reverse('inventory:stock-levels')}?{urlencode({'warehouse': warehouse, 'bin': code.bin})}"
+            return f"{reverse('inventory:stock-levels')}?{urlencode({'warehouse': str(warehouse), 'bin': code.bin})}"
     elif isinstance(code, TransferCode):
         pk = transfer_pk(code.number)
         if pk is not None and selectors.transfer_exists(pk=pk):

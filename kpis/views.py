@@ -9,6 +9,8 @@ from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
@@ -18,7 +20,7 @@ from inventory.roles import Role
 
 from . import selectors, services
 from .exceptions import KpiError
-from .models import ACTIVE_STATES, Kpi, MonthClose
+from .models import ACTIVE_STATES, Kpi, MonthClose, ReportSubscription
 
 READERS = (Role.PLANNER, Role.MANAGER)
 
@@ -63,6 +65,10 @@ class DashboardView(RoleRequiredMixin, TemplateView):
             may_close=has_role(self.request.user, Role.MANAGER),
             close_form=CloseForm(initial={"month": f"{services.previous_month():%Y-%m}"}),
             active_run=MonthClose.objects.filter(state__in=ACTIVE_STATES).order_by("-id").first(),
+            subscribed=ReportSubscription.objects.filter(
+                user=self.request.user,
+                **({"warehouse__isnull": True} if warehouse_id is None else {"warehouse_id": warehouse_id}),
+            ).exists(),
         )
         if month is None:
             return context
@@ -250,3 +256,49 @@ class CloseProgressView(RoleRequiredMixin, View):
         run = get_object_or_404(MonthClose, pk=pk)
         template = "kpis/_close_progress.html" if request.htmx else "kpis/close_progress.html"
         return render(request, template, {"run": run, "active": run.state in ACTIVE_STATES})
+
+
+class ReportPdfView(RoleRequiredMixin, View):
+    """The month's KPI report as a PDF, for a warehouse or the network."""
+
+    required_roles = READERS
+
+    def get(self, request):
+        from .report import kpi_report_pdf
+
+        month = _month(request.GET)
+        if month is None:
+            raise Http404(_("No closed month yet."))
+        warehouse_id = _warehouse_id(request.GET)
+        response = HttpResponse(kpi_report_pdf(month=month, warehouse_id=warehouse_id), content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="kpi-report-{month:%Y-%m}.pdf"'
+        return response
+
+
+class ReportSubscriptionForm(forms.Form):
+    warehouse = forms.ModelChoiceField(queryset=Warehouse.objects.all(), required=False)
+    subscribed = forms.BooleanField(required=False)
+
+
+class ReportSubscriptionView(RoleRequiredMixin, View):
+    """Mail me this report after each close (or stop)."""
+
+    required_roles = READERS
+
+    def post(self, request):
+        form = ReportSubscriptionForm(request.POST)
+        if not form.is_valid():
+            return HttpResponse(form.errors.as_text(), status=400, content_type="text/plain; charset=utf-8")
+        warehouse = form.cleaned_data["warehouse"]
+        subscribed = services.report_subscription_set(
+            user=request.user,
+            warehouse_id=warehouse.pk if warehouse else None,
+            subscribed=form.cleaned_data["subscribed"],
+        )
+        messages.success(
+            request,
+            _("You will get this report by mail after each close.")
+            if subscribed
+            else _("You will no longer get this report."),
+        )
+        return redirect(f"{reverse('kpis:dashboard')}?warehouse={warehouse.pk if warehouse else ''}")

@@ -639,6 +639,9 @@ def _step_kpis(run: MonthClose) -> None:
     superseded = MonthClose.objects.filter(month=run.month).exclude(pk=run.pk).values("pk")
     for model in RESULT_MODELS:
         model.objects.filter(run__in=superseded).delete()  # by the unique (run, …) index
+    from .report import kpi_reports_queue
+
+    kpi_reports_queue(month=run.month)
 
 
 STEP_FUNCTIONS: dict[str, Callable[[MonthClose], None]] = {

@@ -65,7 +65,9 @@ def receipt(sent_order, clerk, warehouse):
 def workshop_request(warehouse, clerk, chinese_part):
     other = PartFactory(number="OF-1000", description="Oil filter")
     for part, code in ((chinese_part, "B-02"), (other, "A-01")):
-        StockLevel.objects.create(part=part, warehouse=warehouse, default_bin=BinFactory(warehouse=warehouse, code=code))
+        StockLevel.objects.create(
+            part=part, warehouse=warehouse, default_bin=BinFactory(warehouse=warehouse, code=code)
+        )
     now = timezone.now()
     repair_order = RepairOrder.objects.create(number="RO-77", warehouse=warehouse, opened_at=now)
     request = WorkshopRequest.objects.create(

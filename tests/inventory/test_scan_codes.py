@@ -5,7 +5,16 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from inventory.scan_codes import BinCode, PartCode, TransferCode, bin_code, parse_scan, part_code, transfer_code, transfer_pk
+from inventory.scan_codes import (
+    BinCode,
+    PartCode,
+    TransferCode,
+    bin_code,
+    parse_scan,
+    part_code,
+    transfer_code,
+    transfer_pk,
+)
 
 printable = st.text(alphabet=st.characters(min_codepoint=33, max_codepoint=126), min_size=1, max_size=20)
 
