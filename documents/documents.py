@@ -62,7 +62,7 @@ def purchase_order(*, number: str, supplier: Supplier | None = None) -> TableDoc
             (_("Payment terms"), order.supplier.payment_terms),
         ],
         columns=[
-            Column(_("Line"), 9, "RIGHT"),
+            Column(_("Line"), 11, "RIGHT"),
             Column(_("Our part"), 28),
             Column(_("Your part"), 26),
             Column(_("Description"), 52, kind="wrap"),

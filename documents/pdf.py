@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reportlab.graphics.barcode.code128 import Code128
-from reportlab.graphics.shapes import Drawing, Line, PolyLine, String
+from reportlab.graphics.shapes import Circle, Drawing, Line, PolyLine, String
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
@@ -109,7 +109,7 @@ class TableDocument:
 def _styles() -> tuple[ParagraphStyle, ParagraphStyle, ParagraphStyle]:
     body = ParagraphStyle("body", fontName=FONT, fontSize=8.5, leading=10.5)
     small = ParagraphStyle("small", parent=body, fontSize=7.5, leading=9)
-    title = ParagraphStyle("title", parent=body, fontSize=16, leading=19)
+    title = ParagraphStyle("title", parent=body, fontSize=15, leading=19, alignment=2)
     return body, small, title
 
 
@@ -145,8 +145,12 @@ def _chart(chart: Chart, width: float, height: float = 45 * mm) -> Drawing:
     for index, value in enumerate(chart.values):
         if value is not None:
             points += [left + step * index, y_of(value)]
+    blue = colors.HexColor("#1f5fa8")
     if len(points) >= 4:
-        drawing.add(PolyLine(points, strokeColor=colors.HexColor("#1f5fa8"), strokeWidth=1.2))
+        drawing.add(PolyLine(points, strokeColor=blue, strokeWidth=1.2))
+    for x, y in zip(points[::2], points[1::2], strict=True):
+        # A dot per month: a single closed month still shows.
+        drawing.add(Circle(x, y, 1.4, fillColor=blue, strokeColor=blue))
     for index, label in enumerate(chart.labels):
         drawing.add(String(left + step * index - 4 * mm, 2 * mm, label, fontName=FONT, fontSize=5.5))
     return drawing
@@ -172,8 +176,13 @@ def render_table_document(doc: TableDocument) -> bytes:
 
     right_cell: list[Flowable] = [Paragraph(_escape(f"{doc.title} {doc.number}"), title_style)]
     if doc.barcode:
-        right_cell.append(fit_code128(doc.barcode, width=80 * mm, bar_height=12 * mm))
-        right_cell.append(Paragraph(_escape(doc.barcode), small))
+        symbol = fit_code128(doc.barcode, width=80 * mm, bar_height=11 * mm)
+        symbol.hAlign = "RIGHT"
+        right_cell += [
+            Spacer(1, 2 * mm),
+            symbol,
+            Paragraph(_escape(doc.barcode), ParagraphStyle("code", parent=small, alignment=2)),
+        ]
     head = Table([[_block(doc.company, body), right_cell]], colWidths=[usable * 0.45, usable * 0.55])
     head.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (1, 0), (1, 0), "RIGHT")]))
     story += [head, Spacer(1, 4 * mm)]
@@ -192,7 +201,13 @@ def render_table_document(doc: TableDocument) -> bytes:
 
     total_mm = sum(c.width_mm for c in doc.columns)
     widths = [usable * c.width_mm / total_mm for c in doc.columns]
-    data: list[list[object]] = [[Paragraph(f"<b>{_escape(c.title)}</b>", small) for c in doc.columns]]
+    aligns = {"LEFT": 0, "CENTER": 1, "RIGHT": 2}
+    data: list[list[object]] = [
+        [
+            Paragraph(f"<b>{_escape(c.title)}</b>", ParagraphStyle("th", parent=small, alignment=aligns[c.align]))
+            for c in doc.columns
+        ]
+    ]
     for row in doc.rows:
         cells: list[object] = []
         for column, value, width in zip(doc.columns, row, widths, strict=True):

@@ -37,11 +37,11 @@ def kpi_report_document(*, month: date, warehouse_id: int | None) -> TableDocume
         company=company_lines(),
         parties=[(_("Scope"), [scope]), (_("Month"), [date_format(month, "YEAR_MONTH_FORMAT")])],
         columns=[
-            Column(_("KPI"), 60),
-            Column(_("Class"), 12),
-            Column(_("Value"), 25, "RIGHT"),
-            Column(_("Target"), 30, "RIGHT"),
-            Column(_("Status"), 18),
+            Column(_("KPI"), 55),
+            Column(_("Class"), 10),
+            Column(_("Value"), 22, "RIGHT"),
+            Column(_("Target"), 28, "RIGHT"),
+            Column(_("Status"), 32, kind="wrap"),
         ],
         rows=[
             [str(Kpi(card.kpi).label), card.class_key, kpi_value(card), kpi_target(card), card.get_status_display()]
