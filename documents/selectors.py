@@ -69,10 +69,10 @@ def _pick_lines(lines: Sequence[WorkshopRequestLine]) -> list[PickLine]:
             part_number=line.part.number,
             description=line.part.description,
             unit=line.part.unit,
-            quantity=line.quantity_supplied,
+            quantity=line.quantity_to_pick,
         )
         for line in lines
-        if line.quantity_supplied > 0
+        if line.quantity_to_pick > 0
     ]
     # Bin route: walk the bins in code order; parts with no bin come last.
     rows.sort(key=lambda row: (row.bin_code == "", row.bin_code, row.part_number))
@@ -84,7 +84,7 @@ def _pick_queryset() -> QuerySet[WorkshopRequestLine]:
 
 
 def pick_list_for_request(*, number: str) -> tuple[WorkshopRequest, list[PickLine]]:
-    """One workshop request's lines to pick (what was issued at once)."""
+    """One workshop request's lines with stock issued and not yet handed over."""
     digits = number.strip().upper().removeprefix("WR-")
     request = (
         WorkshopRequest.objects.select_related("warehouse", "repair_order").filter(pk=int(digits)).first()
@@ -97,12 +97,12 @@ def pick_list_for_request(*, number: str) -> tuple[WorkshopRequest, list[PickLin
 
 
 def pick_list_for_day(*, warehouse_code: str, day: date) -> list[PickLine]:
-    """A warehouse's day: every request raised that day and still to pick, merged into one walk."""
+    """A warehouse's day: every line of a request raised that day with stock still to hand over, in one walk."""
     start = timezone.make_aware(datetime.combine(day, time.min))
     end = timezone.make_aware(datetime.combine(day, time.max))
     lines = _pick_queryset().filter(
         request__warehouse__code=warehouse_code,
-        request__state=RequestState.TO_PICK,
+        request__state__in=(RequestState.TO_PICK, RequestState.WAITING),
         request__created_at__range=(start, end),
     )
     return _pick_lines(list(lines.order_by("pk")))

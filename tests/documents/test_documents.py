@@ -6,6 +6,7 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from documents.documents import document_pdf
 from documents.selectors import DocumentNotFound, rma_number
@@ -49,7 +50,7 @@ def test_pick_list_walks_the_bins_in_order_with_a_barcode_per_line(workshop_requ
 
 
 def test_a_days_pick_list_gathers_the_warehouses_open_requests(workshop_request, warehouse):
-    day = workshop_request.created_at.astimezone().date().isoformat()
+    day = timezone.localtime(workshop_request.created_at).date().isoformat()
     text = _squash(pdf_text(document_pdf(kind="picklist", number=f"{warehouse.code}:{day}")))
     assert "OF-1000" in text
     assert "BP-4471" in text
@@ -125,3 +126,22 @@ def test_bad_label_input_is_a_400(client, receipt, clerk):
     client.force_login(clerk)
     response = client.get(reverse("documents:receipt-labels", args=[receipt.number]), {"per": "box", "layout": "a4"})
     assert response.status_code == 400
+
+
+def test_the_pick_list_screen_links_each_request_and_the_days_list(client, workshop_request, clerk, warehouse):
+    client.force_login(clerk)
+    html = client.get(reverse("inventory:pick-list")).content.decode()
+    day = timezone.localtime(workshop_request.created_at).date().isoformat()
+    assert reverse("documents:document", args=["picklist", workshop_request.number]) in html
+    assert reverse("documents:document", args=["picklist", f"{warehouse.code}:{day}"]) in html
+
+
+def test_a_rejected_receipt_line_links_its_return_note(client, sent_order, clerk, purchaser):
+    line = sent_order.lines.get()
+    receipt = services.goods_receipt_post(order=sent_order, lines=[(line, 2, None, True)], user=clerk)
+    reject = services.goods_receipt_line_reject(line=receipt.lines.get(), user=purchaser, reason="Wrong thread")
+    client.force_login(purchaser)
+    html = client.get(reverse("suppliers:receipt-detail", args=[receipt.pk])).content.decode()
+    url = reverse("documents:document", args=["return", reject.pk])
+    assert url in html
+    assert f"Return note {rma_number(reject)}" in _squash(pdf_text(client.get(url).content))
