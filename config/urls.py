@@ -29,6 +29,7 @@ urlpatterns = [
     path("planning/", include("planning.urls")),
     path("counting/", include("counting.urls")),
     path("imports/", include("imports.urls")),
+    path("documents/", include("documents.urls")),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

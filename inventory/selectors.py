@@ -13,6 +13,7 @@ from .models import (
     Part,
     StockLevel,
     StockMovement,
+    TransferOrder,
     Warehouse,
     normalize_part_number,
 )
@@ -272,3 +273,7 @@ def parts_current_bulk(parts: list[Part]) -> dict[int, Part]:
                 next_pending[origin] = target.superseded_by_id
         pending = next_pending
     return current
+
+
+def transfer_exists(*, pk: int) -> bool:
+    return TransferOrder.objects.filter(pk=pk).exists()

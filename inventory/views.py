@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.generic import ListView, TemplateView
+from django_htmx.http import HttpResponseClientRedirect
 
 from . import selectors
 from .models import MovementKind, Warehouse
 from .pagination import IdPagePaginator
 from .permissions import RoleRequiredMixin
 from .roles import Role, user_access
+from .scan_codes import BinCode, TransferCode, parse_scan, transfer_pk
 
 
 class HomeView(LoginRequiredMixin, TemplateView):
@@ -46,6 +51,13 @@ class StockLookupView(RoleRequiredMixin, TemplateView):
             return ["inventory/_stock_lookup_result.html"]
         return [self.template_name]
 
+    def get(self, request, *args, **kwargs):
+        # A bin label opens that bin's stock lines, a delivery note its transfer; a part label stays here.
+        target = scan_target(request.GET.get("number", ""))
+        if target:
+            return HttpResponseClientRedirect(target) if request.htmx else HttpResponseRedirect(target)
+        return super().get(request, *args, **kwargs)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         number = self.request.GET.get("number", "").strip()
@@ -56,6 +68,20 @@ class StockLookupView(RoleRequiredMixin, TemplateView):
             if part is None:
                 context["suggestions"] = list(selectors.part_search(query=number)[:10])
         return context
+
+
+def scan_target(text: str) -> str | None:
+    """Where a scanned bin label or transfer note leads; ``None`` for a part number (or an unknown bin/transfer)."""
+    code = parse_scan(text)
+    if isinstance(code, BinCode):
+        warehouse = Warehouse.objects.filter(code=code.warehouse).values_list("pk", flat=True).first()
+        if warehouse is not None:
+            return f"{reverse('inventory:stock-levels')}?{urlencode({'warehouse': str(warehouse), 'bin': code.bin})}"
+    elif isinstance(code, TransferCode):
+        pk = transfer_pk(code.number)
+        if pk is not None and selectors.transfer_exists(pk=pk):
+            return reverse("inventory:transfer-detail", args=[pk])
+    return None
 
 
 class StockLevelListView(RoleRequiredMixin, ListView):
@@ -80,6 +106,9 @@ class StockLevelListView(RoleRequiredMixin, ListView):
             below_min=params.get("below_min") == "1",
             above_max=params.get("above_max") == "1",
         )
+        bin_code = params.get("bin", "").strip()
+        if bin_code:
+            levels = levels.filter(default_bin__code=bin_code)
         query = params.get("q", "").strip()
         if query:
             part_ids = selectors.part_search(query=query).values("pk")

@@ -15,6 +15,7 @@ from django.forms import ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
@@ -174,6 +175,13 @@ class PickListView(RoleRequiredMixin, ListView):
 
     def get_queryset(self):
         return sel.pick_list(warehouse_ids=warehouse_scope(self.request.user))
+
+    def get_context_data(self, **kwargs):
+        # The day's printed pick list per warehouse: one walk over every open request of the day.
+        return super().get_context_data(**kwargs) | {
+            "warehouses": list(own_warehouses(self.request.user).order_by("code")),
+            "today_iso": timezone.localdate().isoformat(),
+        }
 
 
 class RequestPickView(RoleRequiredMixin, View):

@@ -338,3 +338,25 @@ class Snapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kpi} {self.class_key} {self.month:%Y-%m}: {self.value} ({self.status})"
+
+
+class ReportSubscription(models.Model):
+    """A user who gets the monthly KPI report as a PDF by mail after each close: one warehouse, or the network."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="kpi_report_subscriptions"
+    )
+    warehouse = models.ForeignKey(Warehouse, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    last_sent_month = models.DateField(null=True, blank=True, help_text="A retried mail task sends a month once.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["user_id", "warehouse_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "warehouse"], name="unique_kpi_report_subscription", nulls_distinct=False
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.warehouse.code if self.warehouse else 'network'}"

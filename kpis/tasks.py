@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import date
 
 from celery import chain, shared_task
 
@@ -40,3 +41,12 @@ def close_previous_month() -> str:
         logger.warning("month-end close of %s refused: %s", month, error.message)
         return error.message
     return f"queued close of {month:%Y-%m} as run #{run.pk}"
+
+
+@shared_task(name="kpis.send_kpi_reports")
+def send_kpi_reports(month: str) -> int:
+    """After a close: each subscriber's report, once (a retry skips who already has this month)."""
+    when = date.fromisoformat(month)
+    return sum(
+        services.kpi_report_send(subscription_id=pk, month=when) for pk in services.kpi_report_subscription_ids()
+    )

@@ -11,5 +11,7 @@ urlpatterns = [
     path("problems/", views.ProblemPartsView.as_view(), name="problems"),
     path("class-changes/", views.ClassChangesView.as_view(), name="class-changes"),
     path("close/", views.CloseRequestView.as_view(), name="close"),
+    path("report.pdf", views.ReportPdfView.as_view(), name="report-pdf"),
+    path("report/subscription/", views.ReportSubscriptionView.as_view(), name="report-subscription"),
     path("close/<int:pk>/", views.CloseProgressView.as_view(), name="close-progress"),
 ]

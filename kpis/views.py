@@ -22,7 +22,7 @@ from inventory.roles import Role
 
 from . import selectors, services
 from .exceptions import KpiError
-from .models import ACTIVE_STATES, Kpi, MonthClose, Problem
+from .models import ACTIVE_STATES, Kpi, MonthClose, Problem, ReportSubscription
 
 READERS = (Role.PLANNER, Role.MANAGER)
 
@@ -67,6 +67,10 @@ class DashboardView(RoleRequiredMixin, TemplateView):
             may_close=has_role(self.request.user, Role.MANAGER),
             close_form=CloseForm(initial={"month": f"{services.previous_month():%Y-%m}"}),
             active_run=MonthClose.objects.filter(state__in=ACTIVE_STATES).order_by("-id").first(),
+            subscribed=ReportSubscription.objects.filter(
+                user=self.request.user,
+                **({"warehouse__isnull": True} if warehouse_id is None else {"warehouse_id": warehouse_id}),
+            ).exists(),
         )
         if month is None:
             return context

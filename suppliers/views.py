@@ -538,7 +538,10 @@ class ReceiptDetailView(RoleRequiredMixin, DetailView):
             "purchase_order__supplier", "warehouse", "posted_by"
         ).prefetch_related(
             Prefetch(
-                "lines", queryset=GoodsReceiptLine.objects.select_related("part", "bin", "po_line", "hold_decided_by")
+                "lines",
+                queryset=GoodsReceiptLine.objects.select_related(
+                    "part", "bin", "po_line", "hold_decided_by", "quality_reject"
+                ),
             )
         )
 

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "planning",
     "counting",
     "imports",
+    "documents",
     "demo",
 ]
 
@@ -251,6 +252,10 @@ MONTH_END_CLASS_CONSUMERS = [
 # --- Mail ---------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "parts@example.com")
+# The letterhead of printed documents (purchase orders, delivery notes ...): lines separated by "|".
+DOCUMENT_COMPANY_HEADER = [
+    line.strip() for line in os.environ.get("DOCUMENT_COMPANY_HEADER", "Parts department").split("|") if line.strip()
+]
 if os.environ.get("EMAIL_URL"):
     raise ImproperlyConfigured("EMAIL_URL is not supported; set EMAIL_HOST and friends.")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")

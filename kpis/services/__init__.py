@@ -11,10 +11,14 @@ from .close import (
     parse_month,
     previous_month,
 )
+from .report import kpi_report_send, kpi_report_subscription_ids, kpi_reports_queue, report_subscription_set
 from .targets import target_set
 
 __all__ = [
     "STEPS",
+    "kpi_report_send",
+    "kpi_report_subscription_ids",
+    "kpi_reports_queue",
     "month_close_request",
     "month_close_run",
     "month_close_start",
@@ -23,5 +27,6 @@ __all__ = [
     "month_end_classes_hand_over",
     "parse_month",
     "previous_month",
+    "report_subscription_set",
     "target_set",
 ]

@@ -693,6 +693,9 @@ def _step_kpis(run: MonthClose) -> None:
     # The ledger locks the month in the same transaction that publishes its figures.
     period_close(month=run.month, user=run.requested_by)
     run_id = run.pk
+    from .report import kpi_reports_queue
+
+    kpi_reports_queue(month=run.month)
 
     def hand_over() -> None:
         from ..tasks import hand_over_classes

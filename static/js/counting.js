@@ -13,8 +13,21 @@
     scan.addEventListener("keydown", function (event) {
       if (event.key !== "Enter") { return; }
       event.preventDefault();
-      var key = normalize(scan.value);
-      if (!key) { return; }
+      var code = window.parseScan ? window.parseScan(scan.value) : { kind: "part", number: scan.value };
+      if (!code) { return; }
+      if (code.kind === "bin") {
+        // A bin label jumps to that bin's lines on this list.
+        var link = document.querySelector('a[data-bin-code="' + CSS.escape(code.bin) + '"]');
+        if (link && code.warehouse === scan.dataset.warehouse) {
+          window.location.href = link.href;
+        } else {
+          message.textContent = scan.dataset.msgNoBin + " " + code.warehouse + ":" + code.bin;
+        }
+        scan.value = "";
+        return;
+      }
+      var key = normalize(code.kind === "part" ? code.number : "");
+      if (!key) { scan.value = ""; return; }
       var input = form.querySelector('input[data-part="' + key + '"]');
       if (input) {
         message.textContent = "";

@@ -18,7 +18,27 @@
     if (event.key !== "Enter") { return; }
     event.preventDefault();
     if (event.ctrlKey || event.metaKey) { form.requestSubmit(); return; }
-    var key = normalise(scan.value);
+    var code = window.parseScan ? window.parseScan(scan.value) : { kind: "part", number: scan.value };
+    if (!code) { return; }
+    if (code.kind === "transfer") {
+      // A delivery note: the stock lookup opens its transfer, where it is received.
+      window.location.href = scan.dataset.lookupUrl + "?number=" + encodeURIComponent(scan.value.trim());
+      return;
+    }
+    if (code.kind === "bin") {
+      var current = form.querySelector("tr.current input.bin");
+      if (code.warehouse !== scan.dataset.warehouse) {
+        say(scan.dataset.msgOtherWarehouse + " " + code.warehouse, "error");
+      } else if (!current) {
+        say(scan.dataset.msgPartFirst, "error");
+      } else {
+        current.value = code.bin;
+        say("", "");
+      }
+      scan.select();
+      return;
+    }
+    var key = normalise(code.number);
     if (!key) { return; }
     var row = form.querySelector('tr[data-part="' + CSS.escape(key) + '"]');
     if (!row) {

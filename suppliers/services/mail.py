@@ -30,6 +30,10 @@ def purchase_order_email_send(*, order_id: int) -> bool:
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[order.supplier.email],
         )
+        # Imported here: the documents app reads suppliers' models, so a module-level import would be a cycle.
+        from documents.documents import purchase_order_pdf
+
+        message.attach(f"{order.number}.pdf", purchase_order_pdf(number=order.number), "application/pdf")
         message.send()
         order.emailed_at = timezone.now()
         order.save(update_fields=["emailed_at"])

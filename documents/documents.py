@@ -1,0 +1,299 @@
+"""Each document's content: the selectors' rows turned into a translated ``TableDocument``, then PDF bytes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.formats import date_format, number_format
+from django.utils.translation import gettext as _
+
+from inventory.scan_codes import part_code, transfer_code
+from suppliers.models import Supplier
+
+from . import selectors
+from .pdf import Column, TableDocument, render_table_document
+
+KINDS = ("po", "picklist", "receipt", "transfer", "count", "return")
+
+
+def company_lines() -> list[str]:
+    return list(settings.DOCUMENT_COMPANY_HEADER)
+
+
+def _qty(value: Decimal | None) -> str:
+    return "" if value is None else number_format(value.normalize() if value == value.to_integral() else value)
+
+
+def _money(value: Decimal) -> str:
+    return number_format(value.quantize(Decimal("0.01")), decimal_pos=2, force_grouping=True)
+
+
+def _date(value) -> str:
+    if value is None:
+        return ""
+    if hasattr(value, "tzinfo"):
+        value = timezone.localtime(value)
+        return date_format(value, "SHORT_DATETIME_FORMAT")
+    return date_format(value, "SHORT_DATE_FORMAT")
+
+
+def purchase_order(*, number: str, supplier: Supplier | None = None) -> TableDocument:
+    order = selectors.purchase_order_for_document(number=number, supplier=supplier)
+    lines = list(order.lines.all())
+    total = sum((line.quantity * line.price for line in lines), start=Decimal(0))
+    return TableDocument(
+        title=_("Purchase order"),
+        number=order.number,
+        company=company_lines(),
+        barcode=order.number,
+        parties=[
+            (_("Supplier"), [order.supplier.name, order.supplier.code, order.supplier.email, order.supplier.phone]),
+            (_("Deliver to"), [order.warehouse.name, order.warehouse.code]),
+        ],
+        fields=[
+            (_("Order date"), _date(order.sent_at or order.created_at)),
+            (_("Expected"), _date(order.expected_date)),
+            (_("Type"), order.get_order_type_display()),
+            (_("Reference"), order.reference),
+            (_("Payment terms"), order.supplier.payment_terms),
+        ],
+        columns=[
+            Column(_("Line"), 11, "RIGHT"),
+            Column(_("Our part"), 28),
+            Column(_("Your part"), 26),
+            Column(_("Description"), 52, kind="wrap"),
+            Column(_("Quantity"), 16, "RIGHT"),
+            Column(_("Unit"), 10),
+            Column(_("Price"), 18, "RIGHT"),
+            Column(_("Value"), 20, "RIGHT"),
+            Column(_("Promised"), 18),
+        ],
+        rows=[
+            [
+                str(line.line_no),
+                line.part.number,
+                line.supplier_part_number,
+                line.part.description,
+                _qty(line.quantity),
+                line.part.unit,
+                _money(line.price),
+                _money(line.quantity * line.price),
+                _date(line.promised_date),
+            ]
+            for line in lines
+        ],
+        totals=[(_("Lines"), str(len(lines))), (_("Total"), _money(total))],
+        page_label=_("Page"),
+    )
+
+
+def _pick_document(title: str, number: str, warehouse: str, rows, fields) -> TableDocument:
+    return TableDocument(
+        title=title,
+        number=number,
+        company=company_lines(),
+        parties=[(_("Warehouse"), [warehouse])],
+        fields=fields,
+        columns=[
+            Column(_("Bin"), 18),
+            Column(_("Part"), 44, kind="barcode"),
+            Column(_("Part number"), 26),
+            Column(_("Description"), 50, kind="wrap"),
+            Column(_("Quantity"), 14, "RIGHT"),
+            Column(_("Picked"), 9, "CENTER", kind="tick"),
+        ],
+        rows=[
+            [
+                row.bin_code,
+                part_code(row.part_number),
+                row.part_number,
+                row.description,
+                f"{_qty(row.quantity)} {row.unit}",
+                "",
+            ]
+            for row in rows
+        ],
+        totals=[(_("Lines"), str(len(rows)))],
+        page_label=_("Page"),
+    )
+
+
+def pick_list(*, number: str) -> TableDocument:
+    """``WR-000042`` for one request, or ``WAREHOUSE:YYYY-MM-DD`` for a warehouse's day."""
+    warehouse_code, sep, day = number.partition(":")
+    if sep:
+        try:
+            when = date.fromisoformat(day.strip())
+        except ValueError:
+            raise selectors.DocumentNotFound(number) from None
+        rows = selectors.pick_list_for_day(warehouse_code=warehouse_code.strip(), day=when)
+        return _pick_document(_("Pick list"), number, warehouse_code, rows, [(_("Day"), _date(when))])
+    request, rows = selectors.pick_list_for_request(number=number)
+    return _pick_document(
+        _("Pick list"),
+        request.number,
+        f"{request.warehouse.code} {request.warehouse.name}",
+        rows,
+        [(_("Repair order"), request.repair_order.number), (_("Requested"), _date(request.created_at))],
+    )
+
+
+def goods_receipt(*, number: str) -> TableDocument:
+    receipt = selectors.goods_receipt_for_document(number=number)
+    lines = list(receipt.lines.all())
+    return TableDocument(
+        title=_("Goods receipt"),
+        number=receipt.number,
+        company=company_lines(),
+        barcode=receipt.number,
+        parties=[
+            (_("Supplier"), [receipt.purchase_order.supplier.name, receipt.purchase_order.supplier.code]),
+            (_("Warehouse"), [receipt.warehouse.name, receipt.warehouse.code]),
+        ],
+        fields=[
+            (_("Purchase order"), receipt.purchase_order.number),
+            (_("Delivery note"), receipt.delivery_note),
+            (_("Arrived"), _date(receipt.arrived_at)),
+            (_("Posted"), _date(receipt.posted_at)),
+        ],
+        columns=[
+            Column(_("Part number"), 28),
+            Column(_("Description"), 50, kind="wrap"),
+            Column(_("Received"), 16, "RIGHT"),
+            Column(_("Held"), 14, "RIGHT"),
+            Column(_("Put away in"), 22),
+            Column(_("Status"), 28),
+        ],
+        rows=[
+            [
+                line.part.number,
+                line.part.description,
+                f"{_qty(line.quantity)} {line.part.unit}",
+                _qty(line.quantity) if line.hold_state == "held" else "",
+                line.bin.code if line.bin else "",
+                line.get_hold_state_display(),
+            ]
+            for line in lines
+        ],
+        totals=[(_("Lines"), str(len(lines)))],
+        page_label=_("Page"),
+    )
+
+
+def transfer_note(*, number: str) -> TableDocument:
+    transfer = selectors.transfer_for_document(number=number)
+    lines = list(transfer.lines.all())
+    return TableDocument(
+        title=_("Delivery note"),
+        number=transfer.number,
+        company=company_lines(),
+        barcode=transfer_code(transfer.number),
+        parties=[
+            (_("From"), [transfer.from_warehouse.name, transfer.from_warehouse.code]),
+            (_("To"), [transfer.to_warehouse.name, transfer.to_warehouse.code]),
+        ],
+        fields=[(_("Sent"), _date(transfer.sent_at)), (_("State"), transfer.get_state_display())],
+        columns=[
+            Column(_("Part"), 44, kind="barcode"),
+            Column(_("Part number"), 28),
+            Column(_("Description"), 52, kind="wrap"),
+            Column(_("Sent"), 16, "RIGHT"),
+            Column(_("Received"), 10, "CENTER", kind="tick"),
+        ],
+        rows=[
+            [
+                line.part.number,
+                line.part.number,
+                line.part.description,
+                f"{_qty(line.quantity_sent)} {line.part.unit}",
+                "",
+            ]
+            for line in lines
+        ],
+        totals=[(_("Lines"), str(len(lines)))],
+        notes=[_("Scan the barcode at the top on the receiving screen to open this transfer.")],
+        page_label=_("Page"),
+    )
+
+
+def count_sheet(*, number: str) -> TableDocument:
+    """Blind: the sheet carries no system quantity, only a box to write the count in."""
+    count_list = selectors.count_list_for_document(number=number)
+    lines = list(count_list.lines.all())
+    return TableDocument(
+        title=_("Count sheet"),
+        number=str(count_list.pk),
+        company=company_lines(),
+        parties=[(_("Warehouse"), [count_list.warehouse.name, count_list.warehouse.code])],
+        fields=[(_("Scheduled for"), _date(count_list.scheduled_for)), (_("Kind"), count_list.get_kind_display())],
+        columns=[
+            Column(_("Bin"), 18),
+            Column(_("Part"), 44, kind="barcode"),
+            Column(_("Part number"), 26),
+            Column(_("Description"), 50, kind="wrap"),
+            Column(_("Counted"), 22),
+        ],
+        rows=[
+            [line.bin.code if line.bin else "", line.part.number, line.part.number, line.part.description, ""]
+            for line in lines
+        ],
+        totals=[(_("Lines"), str(len(lines)))],
+        notes=[_("Count what is on the shelf and write the quantity; the sheet does not show the system stock.")],
+        page_label=_("Page"),
+    )
+
+
+def return_note(*, number: str) -> TableDocument:
+    """Goods going back to the supplier after a quality reject, under the RMA number."""
+    reject = selectors.quality_reject_for_document(number=number)
+    receipt = reject.receipt_line.receipt
+    rma = selectors.rma_number(reject)
+    return TableDocument(
+        title=_("Return note"),
+        number=rma,
+        company=company_lines(),
+        barcode=rma,
+        parties=[
+            (_("Return to"), [reject.supplier.name, reject.supplier.code, reject.supplier.email]),
+            (_("From"), [receipt.warehouse.name, receipt.warehouse.code]),
+        ],
+        fields=[
+            (_("RMA number"), rma),
+            (_("Purchase order"), receipt.purchase_order.number),
+            (_("Goods receipt"), receipt.number),
+            (_("Rejected"), _date(reject.rejected_at)),
+        ],
+        columns=[
+            Column(_("Part number"), 28),
+            Column(_("Description"), 52, kind="wrap"),
+            Column(_("Quantity"), 16, "RIGHT"),
+            Column(_("Reason"), 50, kind="wrap"),
+        ],
+        rows=[
+            [reject.part.number, reject.part.description, f"{_qty(reject.quantity)} {reject.part.unit}", reject.reason]
+        ],
+        page_label=_("Page"),
+    )
+
+
+BUILDERS: dict[str, Callable[..., TableDocument]] = {
+    "po": purchase_order,
+    "picklist": pick_list,
+    "receipt": goods_receipt,
+    "transfer": transfer_note,
+    "count": count_sheet,
+    "return": return_note,
+}
+
+
+def document_pdf(*, kind: str, number: str) -> bytes:
+    """The PDF of one document; ``DocumentNotFound`` for an unknown number."""
+    return render_table_document(BUILDERS[kind](number=number))
+
+
+def purchase_order_pdf(*, number: str, supplier: Supplier | None = None) -> bytes:
+    return render_table_document(purchase_order(number=number, supplier=supplier))
