@@ -350,3 +350,49 @@ class ProblemPartsView(RoleRequiredMixin, ListView):
             query_string=query.urlencode(),
         )
         return context
+
+
+class ReportPdfView(RoleRequiredMixin, View):
+    """The month's KPI report as a PDF, for a warehouse or the network."""
+
+    required_roles = READERS
+
+    def get(self, request):
+        from .report import kpi_report_pdf
+
+        month = _month(request.GET)
+        if month is None:
+            raise Http404(_("No closed month yet."))
+        warehouse_id = _warehouse_id(request.GET)
+        response = HttpResponse(kpi_report_pdf(month=month, warehouse_id=warehouse_id), content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="kpi-report-{month:%Y-%m}.pdf"'
+        return response
+
+
+class ReportSubscriptionForm(forms.Form):
+    warehouse = forms.ModelChoiceField(queryset=Warehouse.objects.all(), required=False)
+    subscribed = forms.BooleanField(required=False)
+
+
+class ReportSubscriptionView(RoleRequiredMixin, View):
+    """Mail me this report after each close (or stop)."""
+
+    required_roles = READERS
+
+    def post(self, request):
+        form = ReportSubscriptionForm(request.POST)
+        if not form.is_valid():
+            return HttpResponse(form.errors.as_text(), status=400, content_type="text/plain; charset=utf-8")
+        warehouse = form.cleaned_data["warehouse"]
+        subscribed = services.report_subscription_set(
+            user=request.user,
+            warehouse_id=warehouse.pk if warehouse else None,
+            subscribed=form.cleaned_data["subscribed"],
+        )
+        messages.success(
+            request,
+            _("You will get this report by mail after each close.")
+            if subscribed
+            else _("You will no longer get this report."),
+        )
+        return redirect(f"{reverse('kpis:dashboard')}?warehouse={warehouse.pk if warehouse else ''}")
