@@ -21,12 +21,14 @@ install: $(BIN)/.installed
 # First look: PostgreSQL when it answers on localhost, else embedded SQLite; Celery tasks inline.
 # DEMO_PARTS=500 loads a smaller demo faster.
 DEMO_PARTS ?= 2000
+# Where runserver answers; the demo logins are printed with the same address.
+ADDRESS ?= 127.0.0.1:8000
 run: install
 	@source scripts/run_env.sh && \
 	  $(BIN)/python manage.py migrate --noinput && \
 	  $(BIN)/python manage.py load_demo --if-empty --parts $(DEMO_PARTS) && \
-	  $(BIN)/python manage.py demo_logins && \
-	  $(BIN)/python manage.py runserver 127.0.0.1:8000
+	  $(BIN)/python manage.py demo_logins --url http://$(ADDRESS)/ && \
+	  $(BIN)/python manage.py runserver $(ADDRESS)
 
 # The whole suite, on PostgreSQL and Redis when they answer on localhost.
 test: install
