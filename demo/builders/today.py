@@ -13,9 +13,12 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_CEILING, Decimal
 
+from django.db.models import F
+
 from counting.models import CountLine
 from counting.services import count_line_enter, count_lines_start, count_plan_build_all
 from inventory.models import Part, StockLevel, Warehouse
+from inventory.services.transfers import transfer_order_create, transfer_order_send
 from planning.services.parameters import parameter_flags_set
 from planning.services.replenishment import replenishment_run
 from planning.services.vmi import vmi_propose
@@ -129,6 +132,33 @@ def order_awaiting_approval(*, users: dict, warehouses: dict[str, Warehouse]) ->
     return order.number
 
 
+def transfers_waiting(*, users: dict, warehouses: dict[str, Warehouse]) -> int:
+    """Two requests from the Hamburg store to its regional warehouse: one to pick and send, one in transit."""
+    source, store = warehouses["REG-N"], warehouses["ST-HAM"]
+    surplus = list(
+        StockLevel.objects.filter(warehouse=source, on_hand__gt=F("min_qty") + F("reserved") + F("quarantined") + 1)
+        .select_related("part")
+        .order_by("-on_hand", "part__number")[:4]
+    )
+    if len(surplus) < 2:
+        return 0
+    half = len(surplus) // 2
+    waiting = transfer_order_create(
+        from_warehouse=source,
+        to_warehouse=store,
+        lines=[(level.part, Decimal(1)) for level in surplus[:half]],
+        user=users["clerk"],
+    )
+    in_transit = transfer_order_create(
+        from_warehouse=source,
+        to_warehouse=store,
+        lines=[(level.part, Decimal(1)) for level in surplus[half:]],
+        user=users["clerk"],
+    )
+    transfer_order_send(transfer=in_transit, user=users["clerk-north"])
+    return len([waiting, in_transit])
+
+
 def desk_prepare(*, users: dict, warehouses: dict[str, Warehouse], first: date, today: date, write) -> Desk:
     """Run the steps after the history, writing one line per step with its time."""
     import time
@@ -145,5 +175,6 @@ def desk_prepare(*, users: dict, warehouses: dict[str, Warehouse], first: date, 
         "count lists today / lines entered", lambda: counts_in_progress(users=users, warehouses=warehouses, today=today)
     )
     vmi = step("VMI proposals", lambda: vmi_proposals(users=users, warehouses=warehouses))
+    step("transfers to send / receive", lambda: transfers_waiting(users=users, warehouses=warehouses))
     order = step("order awaiting approval", lambda: order_awaiting_approval(users=users, warehouses=warehouses))
     return Desk(ratings, proposals, lists, entered, vmi, order)
