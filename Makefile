@@ -20,16 +20,16 @@ install: $(BIN)/.installed
 
 # First look: the database of DATABASE_URL, else the embedded PostgreSQL in .pgdata/ (started here,
 # stopped when runserver ends or on Ctrl+C; docs/database.md); Celery tasks inline.
-# DEMO_PARTS=500 loads a smaller demo faster; RUN_ADDR=127.0.0.1:8001 serves on another port.
+# DEMO_PARTS=500 loads a smaller demo faster; ADDRESS=127.0.0.1:8001 serves on another port.
 DEMO_PARTS ?= 2000
-RUN_ADDR ?= 127.0.0.1:8000
-export RUN_ADDR
+# Where runserver answers; the demo logins are printed with the same address.
+ADDRESS ?= 127.0.0.1:8000
 run: install
 	@source scripts/run_env.sh && \
 	  $(BIN)/python manage.py migrate --noinput && \
 	  $(BIN)/python manage.py load_demo --if-empty --parts $(DEMO_PARTS) && \
-	  $(BIN)/python manage.py demo_logins && \
-	  $(BIN)/python manage.py runserver $(RUN_ADDR)
+	  $(BIN)/python manage.py demo_logins --url http://$(ADDRESS)/ && \
+	  $(BIN)/python manage.py runserver $(ADDRESS)
 
 # Stop the embedded PostgreSQL and delete its data (.pgdata/): the next `make run` loads a fresh demo.
 reset: install

@@ -51,9 +51,9 @@ class WarehouseProfile:
 
 
 NETWORK: tuple[WarehouseProfile, ...] = (
-    WarehouseProfile("CEN", "Central warehouse Kassel", "central", None, 0.2, 0.0, "ABCDEFGH", 20, 5, (2,)),
-    WarehouseProfile("REG-N", "Regional warehouse North, Hamburg", "regional", "CEN", 0.35, 0.0, "ABCD", 12, 5, (1,)),
-    WarehouseProfile("REG-S", "Regional warehouse South, Munich", "regional", "CEN", 0.35, 0.0, "ABCD", 12, 5, (3,)),
+    WarehouseProfile("CEN", "Central warehouse Kassel", "central", None, 0.5, 0.0, "ABCDEFGH", 20, 5, (2,)),
+    WarehouseProfile("REG-N", "Regional warehouse North, Hamburg", "regional", "CEN", 0.6, 0.0, "ABCD", 12, 5, (1,)),
+    WarehouseProfile("REG-S", "Regional warehouse South, Munich", "regional", "CEN", 0.6, 0.0, "ABCD", 12, 5, (3,)),
     WarehouseProfile("ST-HAM", "Workshop store Hamburg-Altona", "store", "REG-N", 1.0, 0.8, "ABC", 10, 5, (0, 3)),
     WarehouseProfile("ST-BRE", "Workshop store Bremen", "store", "REG-N", 1.0, 0.8, "ABC", 10, 5, (0, 3)),
     WarehouseProfile("ST-MUC", "Workshop store Munich-Pasing", "store", "REG-S", 1.0, 0.8, "ABC", 10, 5, (0, 3)),
@@ -374,7 +374,7 @@ def _warehouses(rng: random.Random, demand_class: str) -> tuple[str, ...]:
         FAST: {"store": 1.0, "regional": 1.0, "central": 1.0},
         MEDIUM: {"store": 0.75, "regional": 0.6, "central": 0.4},
         SLOW: {"store": 0.55, "regional": 0.2, "central": 0.15},
-        DEAD: {"store": 0.25, "regional": 0.2, "central": 0.3},
+        DEAD: {"store": 0.25, "regional": 0.12, "central": 0.12},
         NEW: {"store": 0.6, "regional": 0.3, "central": 0.2},
     }[demand_class]
     chosen = tuple(w.code for w in NETWORK if rng.random() < chance[w.echelon])
@@ -479,7 +479,7 @@ def generate_catalogue(*, seed: int, parts: int, today: date, months: int) -> Ca
         # Dead: demand stopped more than a year ago, or never came (stock bought for a campaign).
         if demand_class == DEAD and days > 400 and rng.random() < 0.6:
             ends_on = start + timedelta(days=rng.randint(30, days - 380))
-        service = {FAST: 0.88, MEDIUM: 0.8, SLOW: 0.6, DEAD: 0.5, NEW: 0.75}[demand_class]
+        service = {FAST: 0.95, MEDIUM: 0.9, SLOW: 0.6, DEAD: 0.5, NEW: 0.85}[demand_class]
         warehouses = _warehouses(rng, demand_class)
         # Half of the slow movers are not kept on the shelf of a warehouse: ordered on demand.
         on_demand = tuple(w for w in warehouses if demand_class == SLOW and rng.random() < 0.5)

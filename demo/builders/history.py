@@ -40,6 +40,7 @@ from inventory import services
 from inventory.models import Backorder, BackorderState, Bin, Part, RepairOrder, TransferOrder, Warehouse
 from inventory.services import demand as demand_services
 from inventory.services import transfers as transfer_services
+from inventory.services.bulk import stock_level_set_parameters_bulk, stock_opening_balances_bulk
 from suppliers import services as purchasing
 from suppliers.models import GoodsReceiptLine, HoldState, OrderType, PurchaseOrder, Supplier
 from suppliers.services.orders import approval_threshold
@@ -620,6 +621,7 @@ class HistoryBuilder:
     def opening_stock(self) -> None:
         """What the shelves held on the first day of history (an opening balance, not a purchase)."""
         start = self.catalogue.start
+        opening: dict[str, list[tuple[Part, Warehouse, Decimal, Decimal, Bin]]] = defaultdict(list)
         for family in self.catalogue.families:
             if family.demand_class == NEW and family.starts_on and family.starts_on > start + timedelta(days=6):
                 self.list_ahead(family.members[0], family.warehouses, family.starts_on)
@@ -639,22 +641,28 @@ class HistoryBuilder:
                     self.tasks[family.ends_on].append(
                         (23 * 60, _at_any_time(partial(self.stocked[code].discard, part_index)))
                     )
-                services.stock_receive(
-                    part=self.parts[part_index],
-                    warehouse=self.warehouses[code],
-                    quantity=quantity,
-                    unit_cost=self.unit_cost(part_index, start),
-                    user=self.clerk(code),
-                    bin=self.bin_for(part_index, code),
-                    document_type="opening_balance",
-                    document_ref=f"OB-{start:%Y%m%d}",
-                    posted_at=self.at(start, 6 * 60),
+                opening[code].append(
+                    (
+                        self.parts[part_index],
+                        self.warehouses[code],
+                        quantity,
+                        self.unit_cost(part_index, start),
+                        self.bin_for(part_index, code),
+                    )
                 )
                 self.stock[(part_index, code)] += quantity
                 self.count("opening balances")
             for position, switch_day in enumerate(family.switch_days):
                 self.list_ahead(family.members[position + 1], family.warehouses, switch_day)
                 self.tasks[switch_day].append((5 * 60, partial(self._switch_at, family, position)))
+        # One set-based posting per warehouse: the same ledger rules as a receipt per level.
+        for code, balances in opening.items():
+            stock_opening_balances_bulk(
+                balances=balances,
+                user=self.clerk(code),
+                document_ref=f"OB-{start:%Y%m%d}",
+                posted_at=self.at(start, 6 * 60),
+            )
 
     def _switch_at(self, family: Family, position: int, when: datetime) -> None:
         self.switch(family, position, when.date())
@@ -709,17 +717,16 @@ class HistoryBuilder:
 
     def finish(self) -> int:
         """Set the current min/max and default bin of every stocked part, as the planner left them."""
-        count = 0
-        with transaction.atomic():
-            for code, indices in self.stocked.items():
-                for part_index in sorted(indices):
-                    policy = self.policy[(part_index, code)]
-                    services.stock_level_set_limits(
-                        part=self.parts[part_index],
-                        warehouse=self.warehouses[code],
-                        min_qty=policy.min_qty,
-                        max_qty=policy.max_qty,
-                        default_bin=self.bin_for(part_index, code),
-                    )
-                    count += 1
-        return count
+        parameters = [
+            (
+                self.parts[part_index],
+                self.warehouses[code],
+                self.policy[(part_index, code)].min_qty,
+                self.policy[(part_index, code)].max_qty,
+                self.bin_for(part_index, code),
+            )
+            for code, indices in self.stocked.items()
+            for part_index in sorted(indices)
+        ]
+        stock_level_set_parameters_bulk(parameters=parameters)
+        return len(parameters)

@@ -201,3 +201,24 @@ def test_demo_logins_says_how_to_load_when_there_are_no_demo_users(db):
     out = io.StringIO()
     call_command("demo_logins", stdout=out)
     assert out.getvalue() == "No demo users here; load them with: python manage.py load_demo\n"
+
+
+def test_demo_logins_print_the_address_served(postgres, monkeypatch):
+    from demo.builders.network import build_network
+    from demo.builders.users import build_users
+
+    # given the demo users and a server answering on another port
+    warehouses, _ = build_network()
+    build_users(warehouses)
+
+    # when the logins are listed with the address from the argument, then from the environment
+    out = io.StringIO()
+    call_command("demo_logins", "--url", "http://127.0.0.1:8105/", stdout=out)
+    monkeypatch.setenv("DEMO_URL", "http://localhost:9000/")
+    from_env = io.StringIO()
+    call_command("demo_logins", stdout=from_env)
+
+    # then each heading names that address
+    assert out.getvalue().splitlines()[0] == "Demo logins (http://127.0.0.1:8105/):"
+    assert "8000" not in out.getvalue()
+    assert from_env.getvalue().splitlines()[0] == "Demo logins (http://localhost:9000/):"

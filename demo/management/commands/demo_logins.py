@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
@@ -11,7 +13,14 @@ from demo.logins import DEMO_LOGINS
 class Command(BaseCommand):
     help = "List the demo logins (username, password, role, warehouses) that exist in this database."
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--url",
+            default=os.environ.get("DEMO_URL", "http://127.0.0.1:8000/"),
+            help="The address the server answers on, printed above the table (default: $DEMO_URL or port 8000).",
+        )
+
+    def handle(self, *args, url: str, **options):
         existing = set(
             get_user_model()
             .objects.filter(username__in=[login.username for login in DEMO_LOGINS])
@@ -27,7 +36,7 @@ class Command(BaseCommand):
             for login in rows
         ]
         widths = [max(len(row[i]) for row in table) for i in range(len(header))]
-        self.stdout.write("Demo logins (http://127.0.0.1:8000/):")
+        self.stdout.write(f"Demo logins ({url}):")
         for index, row in enumerate(table):
             self.stdout.write(
                 "  " + "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()

@@ -8,7 +8,7 @@ from io import StringIO
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, transaction
+from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
@@ -16,6 +16,7 @@ from demo.builders.catalogue import build_parts
 from demo.builders.history import HistoryBuilder
 from demo.builders.network import build_network
 from demo.builders.suppliers import build_suppliers, suppliers_publish_contacts
+from demo.builders.today import desk_prepare
 from demo.builders.users import build_users, users_publish_emails
 from demo.profiles import generate_catalogue, generate_demand
 from inventory.models import Part, Warehouse
@@ -28,22 +29,17 @@ class Command(BaseCommand):
     )
 
     def _close_months(self, start, today) -> None:
-        """Close every finished month of the history, oldest first, so the dashboard has 24 months.
+        """Close every finished month of the history, oldest first, so the dashboard has every month.
 
-        Through the ``close_month`` command: nothing imports ``kpis``. The close is
-        set-based PostgreSQL SQL; on the embedded SQLite it is skipped with a note.
+        Through the ``close_month`` command: nothing imports ``kpis``.
         """
-        if connection.vendor != "postgresql":
-            self.stdout.write(
-                "Month-end close skipped: it needs PostgreSQL (set DATABASE_URL, or `make services` and `make run`)."
-            )
-            return
         month = date(start.year, start.month, 1)
         last = date(today.year, today.month, 1)
         self.stdout.write("Closing the history's months for the dashboard:")
         while month < last:
+            began = time.monotonic()
             call_command("close_month", f"{month:%Y-%m}", stdout=StringIO())
-            self.stdout.write(f"  closed {month:%Y-%m}")
+            self.stdout.write(f"  closed {month:%Y-%m} ({time.monotonic() - began:.1f} s)")
             month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
 
     def add_arguments(self, parser):
@@ -56,7 +52,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-close",
             action="store_true",
-            help="Do not run the month-end close over the history (it runs on PostgreSQL by default).",
+            help="Do not close the history's months, rate the suppliers or prepare today's work.",
         )
 
     def handle(self, *args, seed: int, months: int, parts: int, if_empty: bool, no_close: bool = False, **options):
@@ -76,24 +72,32 @@ class Command(BaseCommand):
         started = time.monotonic()
         today = timezone.localdate()
         write = self.stdout.write
+        lap = [started]
+
+        def took() -> str:
+            """Seconds since the previous step ended: each step's line shows its own time."""
+            now = time.monotonic()
+            seconds, lap[0] = now - lap[0], now
+            return f" ({seconds:.1f} s)"
+
         write(f"Generating {parts:,} parts and {months} months of demand (seed {seed}, today {today})…")
         catalogue = generate_catalogue(seed=seed, parts=parts, today=today, months=months)
         documents = generate_demand(catalogue)
         lines = sum(len(d.lines) for d in documents)
-        write(f"  {len(documents):,} demand documents with {lines:,} lines from {catalogue.start} to yesterday")
+        write(f"  {len(documents):,} demand documents with {lines:,} lines from {catalogue.start} to yesterday{took()}")
 
         with transaction.atomic():
             warehouses, bins = build_network()
             users = build_users(warehouses)
             bin_count = sum(len(b) for b in bins.values())
-            write(f"Network: {len(warehouses)} warehouses, {bin_count:,} bins; {len(users)} users")
+            write(f"Network: {len(warehouses)} warehouses, {bin_count:,} bins; {len(users)} users{took()}")
             part_rows = build_parts(catalogue, progress=write)
-        write(f"Catalogue: {len(part_rows):,} parts")
+        write(f"Catalogue: {len(part_rows):,} parts{took()}")
 
         with transaction.atomic():
             suppliers = build_suppliers(catalogue, part_rows, users["supplier"])
         offers = sum(len(p.offers) for p in catalogue.parts)
-        write(f"Suppliers: {len(suppliers)} with {offers:,} supplier parts")
+        write(f"Suppliers: {len(suppliers)} with {offers:,} supplier parts{took()}")
 
         write("Posting the history through the services, one transaction per week:")
         history = HistoryBuilder(
@@ -112,6 +116,7 @@ class Command(BaseCommand):
         with override_settings(DEBUG=False):
             stats = history.run()
             limits = history.finish()
+        write(f"History posted{took()}")
         with transaction.atomic():
             suppliers_publish_contacts(suppliers)
             users_publish_emails(users)
@@ -145,6 +150,11 @@ class Command(BaseCommand):
         ]
         if not no_close:
             self._close_months(catalogue.start, today)
+            write(f"Months closed{took()}")
+            write("Today's work:")
+            with override_settings(DEBUG=False):
+                desk_prepare(users=users, warehouses=warehouses, first=catalogue.start, today=today, write=write)
+            summary.append(("time with close and today's work", f"{time.monotonic() - started:.0f} s"))
         write(self.style.SUCCESS("Demo data loaded."))
         width = max(len(label) for label, _ in summary)
         for label, value in summary:
