@@ -71,7 +71,7 @@ fuzz: install
 bench: install
 	source scripts/test_env.sh && $(BIN)/python bench/posting.py
 
-# PostgreSQL restarted under load (restarts the local cluster: not part of `make test`); see README "Faults".
+# PostgreSQL restarted under load (restarts the local cluster: not part of `make test`); see docs/operations.md "Faults".
 faults: install
 	source scripts/test_env.sh && $(BIN)/python bench/faults.py $(FAULTS_ARGS)
 

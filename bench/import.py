@@ -6,7 +6,7 @@ Creates a fresh database ``parts_bench_import`` (dropped and recreated each
 run), migrates it, generates one file per kind under /tmp and imports each
 twice: the first run creates, the second must change nothing; then a corrected
 file where every row differs must update every row. Prints rows, seconds and
-rows per second per run, and a verdict per kind. The target (issue #7): every
+rows per second per run, and a verdict per kind. The target: every
 kind imports 100,000 rows in under 60 s, first run and again (the corrected
 file is held to the same); below 100,000 rows the times are printed but not
 judged.

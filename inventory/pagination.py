@@ -1,15 +1,16 @@
 """Pagination for tables of hundreds of thousands of rows.
 
 A plain ``OFFSET`` over a query that joins the part and warehouse makes
-PostgreSQL build every skipped row, joins included: page 5,000 of the stock
-level list took seconds. Here a page is fetched in two steps: the ids of the
-page from the ordered base table alone (an index-only scan on
-``(warehouse_id, part_id) INCLUDE (id)``), then those rows with their joins.
+PostgreSQL build every skipped row, joins included, so a deep page of the
+stock level list costs as much as every page before it. Here a page is
+fetched in two steps: the ids of the page from the ordered base table alone
+(an index-only scan on ``(warehouse_id, part_id) INCLUDE (id)``), then those
+rows with their joins.
 
-Deep pages still had to step over every row before them in the index (80 ms
-at row 400,000). When the list is ordered by a unique key of its table (the
-stock list's part and warehouse), the paginator also remembers the key of
-every ``ANCHOR_EVERY``-th row (one index scan, kept as long as the count) and
+Deep pages would still step over every row before them in the index. When
+the list is ordered by a unique key of its table (the stock list's part and
+warehouse), the paginator also remembers the key of every
+``ANCHOR_EVERY``-th row (one index scan, kept as long as the count) and
 starts a deep page at the nearest remembered key: ``WHERE (key) >= (anchor)``
 (``<=`` for a descending order such as the ledger's newest first),
 then skips at most ``ANCHOR_EVERY`` rows. Like the remembered count, the

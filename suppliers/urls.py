@@ -31,7 +31,7 @@ urlpatterns = [
     path("portal/orders/<int:pk>/", views.PortalOrderView.as_view(), name="portal-order"),
 ]
 
-# Backorder sourcing, transfer first (issue 4): the emergency-order side lives here.
+# Backorder sourcing, transfer first: the emergency-order side lives here.
 from . import views_sourcing  # noqa: E402
 
 urlpatterns += [

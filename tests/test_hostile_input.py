@@ -788,7 +788,7 @@ def test_api_count_accuracy_refuses_a_year_out_of_range(api_as, shop, year, fiel
     ("field", "value"), [("min_order_qty", "0"), ("pack_size", "0"), ("pack_size", "-1"), ("price", "-0.01")]
 )
 def test_api_supplier_part_refuses_values_its_check_constraints_forbid(api_as, shop, field, value):
-    # A zero MOQ or pack size used to reach the database check constraint: a 500.
+    # A zero MOQ or pack size must not reach the database check constraint (a 500).
     api = api_as(shop["purchaser"])
     supplier_part = SupplierPart.objects.get(supplier=shop["supplier"], part=shop["part"])
     before = state()

@@ -321,8 +321,8 @@ def _stage(name: str, sql: str, params: dict) -> None:
     The session's own process does not scan and sort beside its workers
     (``parallel_leader_participation`` off): it has the rows of all of them
     to merge and the groups to finish, and on a small machine a third
-    process scanning only competes with the workers for the cores (bench, 2
-    cores: month-end stock 0.75 s -> 0.6 s, 12-month demand 0.54 s -> 0.5 s).
+    process scanning only competes with the workers for the cores (figures
+    in bench/RESULTS.md).
     Without a free worker the process still runs the plan itself.
     """
     with connection.cursor() as cursor:
@@ -384,7 +384,7 @@ def _step_demand(run: MonthClose) -> None:
 
 
 # A level whose month-end stock is rolled back costs one index probe for its first movement: about as
-# much as aggregating two ledger rows (bench: 100,000 probes 0.3 s, 1,000,000 rows sorted and summed 1.4 s).
+# much as aggregating two ledger rows (measured on the month-end bench).
 PROBE_ROWS = 2
 
 # Both give the columns of STOCK_COLUMNS, one row per pair.

@@ -31,7 +31,7 @@ urlpatterns = [
     ),
 ]
 
-# Backorder sourcing, transfer first (issue 4): all proposals and the emergency order.
+# Backorder sourcing, transfer first: all proposals and the emergency order.
 from . import sourcing_views  # noqa: E402
 
 urlpatterns += [
