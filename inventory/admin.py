@@ -157,4 +157,4 @@ class StockMovementAdmin(ImportExportModelAdmin):
 
 
 # Demand documents, backorders and transfer orders (issue 4) register themselves here.
-from . import admin_demand  # noqa: E402, F401
+from .demand import admin as admin_demand  # noqa: E402, F401

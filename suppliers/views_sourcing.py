@@ -13,13 +13,13 @@ from django.shortcuts import redirect
 from django.views import View
 from django.views.generic import TemplateView
 
+from inventory.demand.selectors import backorder_list
+from inventory.demand.views import warehouse_scope
 from inventory.exceptions import InventoryError
 from inventory.permissions import RoleRequiredMixin, require_warehouse
 from inventory.roles import Role, user_access
-from inventory.selectors_demand import backorder_list
-from inventory.views_demand import warehouse_scope
 
-from . import sourcing
+from .services import sourcing
 
 SOURCING_ROLES = (Role.CLERK, Role.PURCHASER, Role.MANAGER)
 EMERGENCY_ROLES = (Role.PURCHASER, Role.CLERK, Role.MANAGER)

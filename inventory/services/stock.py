@@ -302,7 +302,9 @@ def _fill_backorders(level: StockLevel, user, posted_at: datetime | None) -> Non
     Costs nothing when the level has no backorders (``backordered`` is read with the lock).
     """
     if level.backordered > 0:
-        from .demand import backorders_fill  # demand builds on stock; imported here to avoid a cycle
+        from inventory.demand.services.requests import (
+            backorders_fill,  # demand builds on stock; imported here to avoid a cycle
+        )
 
         backorders_fill(level=level, user=user, now=posted_at)
 

@@ -19,6 +19,7 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from django.db import connection, transaction
 from django.utils import timezone
 
+from inventory.demand.services.transfers import transfer_order_create
 from inventory.models import (
     Part,
     StockLevel,
@@ -30,7 +31,6 @@ from inventory.models import (
 )
 from inventory.permissions import has_role
 from inventory.roles import Role
-from inventory.services.transfers import transfer_order_create
 from suppliers import services as supplier_services
 from suppliers.models import OrderState, OrderType, PurchaseOrder, PurchaseOrderLine, Supplier
 

@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 
 from inventory import selectors, services
+from inventory.demand import services as demand_services
 from inventory.models import Backorder, DemandHit, Echelon, StockLevel
 from inventory.roles import Role
 
@@ -24,14 +25,14 @@ def test_two_workshops_racing_for_the_last_unit():
     stocker = UserFactory(roles=[Role.MANAGER])
     services.stock_receive(part=part, warehouse=store, quantity=Decimal(1), unit_cost=Decimal(5), user=stocker)
     users = [UserFactory(roles=[Role.WORKSHOP]) for _ in range(2)]
-    orders = [services.repair_order_open(number=f"RO-X{i}", warehouse=store) for i in range(2)]
+    orders = [demand_services.repair_order_open(number=f"RO-X{i}", warehouse=store) for i in range(2)]
     barrier = threading.Barrier(2)
     errors: list[BaseException] = []
 
     def submit(index: int) -> None:
         try:
             barrier.wait(timeout=10)
-            services.workshop_request_submit(
+            demand_services.workshop_request_submit(
                 repair_order=orders[index], warehouse=store, lines=[(part, Decimal(1))], user=users[index]
             )
         except BaseException as error:  # reported by the main thread

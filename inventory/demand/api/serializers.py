@@ -8,6 +8,7 @@ from typing import Any
 from rest_framework import serializers
 
 from inventory import selectors
+from inventory.api.serializers import PartBriefSerializer
 from inventory.models import (
     Backorder,
     CounterSale,
@@ -18,8 +19,6 @@ from inventory.models import (
     WorkshopRequest,
     WorkshopRequestLine,
 )
-
-from .serializers import PartBriefSerializer
 
 POSITIVE_QTY: dict[str, Any] = {"max_digits": 14, "decimal_places": 3, "min_value": Decimal("0.001")}
 QTY: dict[str, Any] = {"max_digits": 14, "decimal_places": 3, "min_value": Decimal("0")}

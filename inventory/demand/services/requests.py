@@ -21,9 +21,9 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
-from ..exceptions import InvalidQuantity, InvalidTransition, InventoryError
-from ..locks import lock_stock_levels
-from ..models import (
+from inventory.exceptions import InvalidQuantity, InvalidTransition, InventoryError
+from inventory.locks import lock_stock_levels
+from inventory.models import (
     Backorder,
     BackorderState,
     CounterSale,
@@ -38,10 +38,10 @@ from ..models import (
     WorkshopRequest,
     WorkshopRequestLine,
 )
-from ..roles import Role, user_access
-from ..selectors import part_current
-from .notifications import notify
-from .stock import _check_quantity, stock_issue
+from inventory.roles import Role, user_access
+from inventory.selectors import part_current
+from inventory.services.notifications import notify
+from inventory.services.stock import _check_quantity, stock_issue
 
 ZERO = Decimal("0")
 FOUR_PLACES = Decimal("0.0001")

@@ -1,6 +1,6 @@
 """Screens for workshop requests, the pick list, backorders and transfer orders.
 
-Thin views: they check role and warehouse, read through ``selectors_demand``
+Thin views: they check role and warehouse, read through ``inventory.demand.selectors``
 and write through services; domain errors become messages.
 """
 
@@ -18,13 +18,14 @@ from django.urls import NoReverseMatch, reverse
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
-from . import selectors_demand as sel
+from inventory.exceptions import InventoryError
+from inventory.forms import TransferAcceptForm, TransferCreateForm, WorkshopRequestForm, line_quantities
+from inventory.models import Backorder, BackorderState, TransferState, Warehouse
+from inventory.permissions import RoleRequiredMixin, require_warehouse
+from inventory.roles import Role, user_access
+
+from . import selectors as sel
 from . import services
-from .exceptions import InventoryError
-from .forms import TransferAcceptForm, TransferCreateForm, WorkshopRequestForm, line_quantities
-from .models import Backorder, BackorderState, TransferState, Warehouse
-from .permissions import RoleRequiredMixin, require_warehouse
-from .roles import Role, user_access
 
 REQUEST_ROLES = (Role.WORKSHOP, Role.CLERK, Role.MANAGER)
 STOCK_ROLES = (Role.CLERK, Role.MANAGER)

@@ -21,9 +21,9 @@ from inventory.models import Bin, DemandHit, MovementKind, Part, StockLevel, Sto
 from inventory.permissions import has_role, require_warehouse
 from inventory.roles import Role
 
-from . import schedule
-from .exceptions import CountingError, CountNotPermitted, CountTransitionError
-from .models import (
+from .. import schedule
+from ..exceptions import CountingError, CountNotPermitted, CountTransitionError
+from ..models import (
     FINAL_LINE_STATUSES,
     OPEN_LINE_STATUSES,
     ABCClass,
@@ -35,7 +35,7 @@ from .models import (
     CountListStatus,
     CountPlanItem,
 )
-from .selectors import count_policy
+from ..selectors import count_policy
 
 ZERO = Decimal("0")
 FOUR_PLACES = Decimal("0.0001")
