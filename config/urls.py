@@ -6,7 +6,7 @@ from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 from rest_framework.authtoken.views import obtain_auth_token
 
-from inventory.views import HomeView
+from core.views import HomeView
 
 api_v1: list[URLPattern | URLResolver] = [
     path("", include("inventory.api.urls")),
@@ -36,4 +36,4 @@ urlpatterns = [
 ]
 
 # Unmatched URLs under /api/ answer JSON like every other API error (see inventory/api/exceptions.py).
-handler404 = "inventory.api.exceptions.page_not_found"
+handler404 = "core.api.exceptions.page_not_found"

@@ -12,9 +12,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
+from core.permissions import RoleRequiredMixin, has_role
+from core.roles import Role
 from inventory.models import Warehouse
-from inventory.permissions import RoleRequiredMixin, has_role
-from inventory.roles import Role
 
 from . import selectors, services
 from .exceptions import KpiError

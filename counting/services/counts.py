@@ -14,12 +14,12 @@ from django.db import transaction
 from django.db.models import Count, F, Max, Q, Sum
 from django.utils import timezone
 
+from core.permissions import has_role, require_warehouse
+from core.roles import Role
 from inventory import services as inventory_services
 from inventory.bounds import MAX_QUANTITY, too_large
 from inventory.exceptions import InvalidQuantity
 from inventory.models import Bin, DemandHit, MovementKind, Part, StockLevel, StockMovement, Warehouse
-from inventory.permissions import has_role, require_warehouse
-from inventory.roles import Role
 
 from .. import schedule
 from ..exceptions import CountingError, CountNotPermitted, CountTransitionError

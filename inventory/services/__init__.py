@@ -3,8 +3,6 @@
 from .bulk import Outcome, stock_level_set_parameters_bulk, stock_opening_balances_bulk, stock_receive_bulk
 from .catalogue import _check_supersession, part_create, part_supersede, part_update
 from .limits import stock_level_set_limits_bulk
-from .notifications import notification_mark_read, notify, users_with_role
-from .outbox import outbox_dispatch, outbox_enqueue, outbox_flush
 from .stock import (
     stock_adjust,
     stock_issue,
@@ -25,11 +23,6 @@ from .stock import (
 __all__ = [
     "Outcome",
     "_check_supersession",
-    "notification_mark_read",
-    "notify",
-    "outbox_dispatch",
-    "outbox_enqueue",
-    "outbox_flush",
     "part_create",
     "part_supersede",
     "part_update",
@@ -51,5 +44,4 @@ __all__ = [
     "stock_transfer_receive",
     "stock_transfer_send",
     "stock_unreserve",
-    "users_with_role",
 ]

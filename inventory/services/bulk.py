@@ -25,10 +25,11 @@ from decimal import Decimal
 from django.db import connection, transaction
 from django.utils import timezone
 
+from core.fastpath.rows import copy_insert, update_rows
+
 from ..exceptions import InvalidQuantity
 from ..locks import lock_stock_levels_many
 from ..models import Bin, MovementKind, Part, StockLevel, StockMovement, Warehouse
-from ..rows import copy_insert, update_rows
 from .stock import _POSTED_FIELDS, _apply, _check_bin, _check_cost, _check_quantity, _fill_backorders, _Line
 
 ZERO = Decimal("0")
@@ -64,7 +65,7 @@ def _postgres() -> bool:
 
 
 def _write_levels(levels: Sequence[StockLevel], names: Sequence[str]) -> None:
-    """Write the fields ``names`` of the levels in one statement (see ``inventory.rows.update_rows``)."""
+    """Write the fields ``names`` of the levels in one statement (see ``core.fastpath.rows.update_rows``)."""
     if not levels:
         return
     if not _postgres():
@@ -79,7 +80,7 @@ _FIELDS = {field.name: field for field in StockLevel._meta.concrete_fields}
 
 
 def _insert_movements(movements: list[StockMovement]) -> None:
-    """Insert movements with COPY (``inventory.rows.copy_insert``); each instance gets its pk."""
+    """Insert movements with COPY (``core.fastpath.rows.copy_insert``); each instance gets its pk."""
     if not _postgres():
         StockMovement.objects.bulk_create(movements, batch_size=500)
         return

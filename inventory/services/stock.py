@@ -23,6 +23,9 @@ from typing import Any
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from core.exceptions import DomainError
+from core.fastpath.rows import prepared_cursor
+
 from ..bounds import MAX_COST, MAX_QUANTITY, too_large
 from ..exceptions import (
     AlreadyReversed,
@@ -41,7 +44,6 @@ from ..models import (
     StockMovement,
     Warehouse,
 )
-from ..rows import prepared_cursor
 
 FOUR_PLACES = Decimal("0.0001")
 QTY_PLACES = Decimal("0.001")
@@ -115,7 +117,7 @@ def _idempotent(key: str | None, matches: Callable[[StockMovement], bool], post:
             if existing is not None:
                 return existing
         raise
-    except InventoryError:
+    except DomainError:
         if key:
             existing = _replay(key, matches)
             if existing is not None:

@@ -19,6 +19,8 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from django.db import connection, transaction
 from django.utils import timezone
 
+from core.permissions import has_role
+from core.roles import Role
 from inventory.demand.services.transfers import transfer_order_create
 from inventory.models import (
     Part,
@@ -29,13 +31,11 @@ from inventory.models import (
     Warehouse,
     WarehouseNeighbour,
 )
-from inventory.permissions import has_role
-from inventory.roles import Role
 from suppliers import services as supplier_services
 from suppliers.models import OrderState, OrderType, PurchaseOrder, PurchaseOrderLine, Supplier
 
 from ..copyio import copy_in
-from ..exceptions import PlanningError, PlanningNotAllowed, ProposalNotOpen
+from ..exceptions import NotPermitted, PlanningError, ProposalNotOpen
 from ..models import (
     ProposalSource,
     ProposalState,
@@ -382,7 +382,7 @@ def proposals_approve(*, items: list[tuple[int, Decimal | None]], user) -> Appro
     All or nothing: a refused proposal leaves every proposal and document as it was.
     """
     if not has_role(user, *APPROVERS):
-        raise PlanningNotAllowed("Only purchasing, planners and managers approve replenishment proposals.")
+        raise NotPermitted("Only purchasing, planners and managers approve replenishment proposals.")
     if not items:
         raise PlanningError("Select at least one proposal.", field="proposals")
     quantities: dict[int, Decimal | None] = {}
@@ -442,7 +442,7 @@ def proposals_approve(*, items: list[tuple[int, Decimal | None]], user) -> Appro
 @transaction.atomic
 def proposals_reject(*, ids: list[int], user) -> int:
     if not has_role(user, *APPROVERS):
-        raise PlanningNotAllowed("Only purchasing, planners and managers reject replenishment proposals.")
+        raise NotPermitted("Only purchasing, planners and managers reject replenishment proposals.")
     if not ids:
         raise PlanningError("Select at least one proposal.", field="proposals")
     proposals = _locked_open([int(i) for i in ids])

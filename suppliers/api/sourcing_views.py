@@ -8,11 +8,11 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.permissions import require_warehouse, roles_permission
+from core.roles import Role, user_access
 from inventory.demand.api.serializers import ProposalSerializer
 from inventory.demand.selectors import backorder_list
 from inventory.demand.views import warehouse_scope
-from inventory.permissions import require_warehouse, roles_permission
-from inventory.roles import Role, user_access
 from suppliers.services import sourcing
 
 

@@ -13,9 +13,10 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from core.exceptions import DomainError, InvalidTransition
 from inventory.demand import services as demand_services
 from inventory.demand.selectors import SourcingProposal, backorder_uncovered, transfer_proposals_bulk
-from inventory.exceptions import InvalidQuantity, InvalidTransition, InventoryError
+from inventory.exceptions import InvalidQuantity
 from inventory.models import Backorder, BackorderState
 
 from .. import selectors
@@ -93,7 +94,7 @@ def backorder_order_emergency(*, backorder: Backorder, user, quantity: Decimal |
             )
         supplier_part = selectors.supplier_part_preferred(backorder.part)
         if supplier_part is None:
-            raise InventoryError(
+            raise DomainError(
                 f"No active supplier sells {backorder.part.number}; add a supplier part first.", field="supplier"
             )
         order = purchase_order_create(

@@ -17,11 +17,11 @@ from django.db import close_old_connections
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
+from core.roles import Role
 from counting import services as counting_services
 from inventory import services
 from inventory.demand import services as demand_services
 from inventory.models import Echelon, Unit
-from inventory.roles import Role
 from suppliers import services as supplier_services
 from suppliers.models import SupplierUser
 from suppliers.services.receiving import ReceiptLineInput

@@ -13,9 +13,9 @@ from decimal import Decimal
 import pytest
 from django.db import connections
 
+from core.roles import Role
 from inventory import services
 from inventory.models import StockLevel, StockMovement
-from inventory.roles import Role
 from inventory.selectors import ledger_differences
 from inventory.services import Outcome
 

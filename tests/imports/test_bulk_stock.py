@@ -8,12 +8,12 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from core.roles import Role
 from imports.services import import_file
 from inventory import services
 from inventory.demand import services as demand_services
 from inventory.exceptions import InsufficientStock, InvalidQuantity
 from inventory.models import Backorder, BackorderState, MovementKind, StockLevel, StockMovement
-from inventory.roles import Role
 from inventory.selectors import ledger_differences
 from inventory.services import Outcome
 

@@ -14,10 +14,10 @@ from decimal import Decimal
 import pytest
 from django.db import connections
 
+from core.roles import Role
 from inventory import services
 from inventory.exceptions import InsufficientStock
 from inventory.models import StockLevel, StockMovement
-from inventory.roles import Role
 from inventory.selectors import ledger_differences
 
 from ..factories import PartFactory, UserFactory, WarehouseFactory

@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 from django.db import connections
 
+from core.roles import Role
 from inventory.models import StockLevel
-from inventory.roles import Role
 from suppliers import services
 from suppliers.exceptions import OverReceipt
 from suppliers.models import GoodsReceipt

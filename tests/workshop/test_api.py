@@ -6,9 +6,9 @@ from decimal import Decimal
 
 import pytest
 
+from core.roles import Role
 from inventory.demand import services as demand_services
 from inventory.models import Backorder, DemandHit, StockLevel, TransferOrder, TransferState, WorkshopRequest
-from inventory.roles import Role
 
 from ..factories import PartFactory
 

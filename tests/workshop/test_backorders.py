@@ -8,6 +8,8 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from core.models import Notification
+from core.roles import Role
 from inventory import selectors, services
 from inventory.demand import services as demand_services
 from inventory.exceptions import InvalidTransition
@@ -15,12 +17,10 @@ from inventory.models import (
     Backorder,
     BackorderState,
     DemandHit,
-    Notification,
     RequestState,
     StockLevel,
     StockMovement,
 )
-from inventory.roles import Role
 
 from ..factories import PartFactory
 

@@ -8,10 +8,10 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
+from core.roles import Role
 from inventory import selectors, services
 from inventory.demand import services as demand_services
 from inventory.models import Backorder, DemandHit, Echelon, StockLevel
-from inventory.roles import Role
 
 from ..factories import PartFactory, UserFactory, WarehouseFactory
 

@@ -6,10 +6,10 @@ from decimal import Decimal
 
 import pytest
 
+from core.roles import Role
 from inventory import services
 from inventory.demand import services as demand_services
 from inventory.models import Backorder, TransferOrder, WorkshopRequest
-from inventory.roles import Role
 
 from ..factories import PartFactory
 

@@ -6,6 +6,8 @@ from decimal import Decimal
 
 import pytest
 
+from core.exceptions import DomainError
+from core.roles import Role
 from inventory import selectors, services
 from inventory.demand import services as demand_services
 from inventory.demand.selectors import transfer_proposals
@@ -17,7 +19,6 @@ from inventory.models import (
     StockMovement,
     TransferState,
 )
-from inventory.roles import Role
 from suppliers.models import OrderType, PurchaseOrder, Supplier, SupplierPart
 from suppliers.services import sourcing
 
@@ -209,7 +210,7 @@ def test_accepting_the_emergency_order_creates_an_emergency_po(network, part, wo
 def test_emergency_order_without_a_supplier_is_refused(network, part, workshop_user, make_user):
     backorder = _backorder(network["ST1"], part, 1, workshop_user)
 
-    with pytest.raises(InventoryError, match="No active supplier"):
+    with pytest.raises(DomainError, match="No active supplier"):
         sourcing.backorder_order_emergency(backorder=backorder, user=make_user(Role.PURCHASER))
 
     assert not PurchaseOrder.objects.exists()

@@ -21,6 +21,8 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
+from core.roles import Role, user_access
+from core.services.notifications import notify
 from inventory.exceptions import InvalidQuantity, InvalidTransition, InventoryError
 from inventory.locks import lock_stock_levels
 from inventory.models import (
@@ -38,9 +40,7 @@ from inventory.models import (
     WorkshopRequest,
     WorkshopRequestLine,
 )
-from inventory.roles import Role, user_access
 from inventory.selectors import part_current
-from inventory.services.notifications import notify
 from inventory.services.stock import _check_quantity, stock_issue
 
 ZERO = Decimal("0")

@@ -11,7 +11,7 @@ from django.db.models import Model
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 
-from inventory.rows import by_pk, by_pks
+from core.fastpath.rows import by_pk, by_pks
 
 
 class ModelIdField(serializers.PrimaryKeyRelatedField):
