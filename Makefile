@@ -38,7 +38,8 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/mypy inventory suppliers kpis planning counting imports demo config
+	$(BIN)/lint-imports
+	$(BIN)/mypy core inventory suppliers kpis planning counting imports demo config
 
 fmt: install
 	$(BIN)/ruff check --fix .
