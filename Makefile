@@ -46,7 +46,8 @@ lint: install
 	$(BIN)/ruff format --check .
 	@# Models against migrations only: no database needs to run (the history check is skipped without one).
 	$(BIN)/python -W "ignore:Got an error checking a consistent migration history" manage.py makemigrations --check --dry-run
-	$(BIN)/mypy inventory suppliers kpis planning counting imports documents demo config
+	$(BIN)/lint-imports
+	$(BIN)/mypy core inventory suppliers kpis planning counting imports documents demo config
 
 fmt: install
 	$(BIN)/ruff check --fix .

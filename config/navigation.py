@@ -5,7 +5,7 @@ An entry whose URL name does not resolve (a screen not built yet) is left out.
 
 from django.urls import NoReverseMatch, reverse
 
-from inventory.roles import Role, user_access
+from core.roles import Role, user_access
 
 INTERNAL = Role.INTERNAL
 

@@ -6,7 +6,7 @@ from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 from rest_framework.authtoken.views import obtain_auth_token
 
-from inventory.views import HomeView
+from core.views import HomeView
 
 api_v1: list[URLPattern | URLResolver] = [
     path("", include("inventory.api.urls")),
@@ -37,6 +37,6 @@ urlpatterns = [
 ]
 
 # Unmatched URLs under /api/ answer JSON like every other API error (see inventory/api/exceptions.py).
-handler404 = "inventory.api.exceptions.page_not_found"
+handler404 = "core.api.exceptions.page_not_found"
 # Bodies over the upload limit and unreadable requests: JSON under /api/, a page inside the layout elsewhere.
 handler400 = "config.middleware.bad_request"

@@ -1,9 +1,9 @@
-"""Refusals of the counting services. They extend the inventory errors so the API maps them the same way."""
+"""Refusals of the counting services. They extend the shared domain errors so the API maps them the same way."""
 
-from inventory.exceptions import InvalidTransition, InventoryError, WarehouseNotPermitted
+from core.exceptions import DomainError, InvalidTransition, WarehouseNotPermitted
 
 
-class CountingError(InventoryError):
+class CountingError(DomainError):
     code = "counting_error"
 
 

@@ -12,10 +12,10 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
-from inventory.exceptions import InventoryError
+from core.exceptions import DomainError
+from core.permissions import RoleRequiredMixin
+from core.roles import Role, user_access
 from inventory.models import Bin, Warehouse
-from inventory.permissions import RoleRequiredMixin
-from inventory.roles import Role, user_access
 
 from . import selectors, services
 from .forms import AdhocCountForm, DecisionForm
@@ -88,7 +88,7 @@ class AdhocCountView(RoleRequiredMixin, View):
             count_list = services.count_list_create_adhoc(
                 warehouse=data["warehouse"], user=request.user, bin=data["bin"], part=data["part"], note=data["note"]
             )
-        except InventoryError as error:
+        except DomainError as error:
             messages.error(request, error.message)
             return redirect("counting:list")
         messages.success(request, f"Count {count_list.pk} created with {count_list.lines.count()} lines.")
@@ -152,7 +152,7 @@ class CountBinView(RoleRequiredMixin, TemplateView):
         if request.POST.get("action") == "start":
             try:
                 started = services.count_lines_start(count_list=count_list, user=request.user, bin=bin)
-            except InventoryError as error:
+            except DomainError as error:
                 messages.error(request, error.message)
             else:
                 messages.info(request, f"Counting started for {started} lines. Scan a part, type the quantity.")
@@ -170,7 +170,7 @@ class CountBinView(RoleRequiredMixin, TemplateView):
             except InvalidOperation:
                 messages.error(request, f"{line.part.number}: “{raw}” is not a number.")
                 refused += 1
-            except InventoryError as error:
+            except DomainError as error:
                 messages.error(request, f"{line.part.number}: {error.message}")
                 refused += 1
             else:
@@ -208,7 +208,7 @@ class DecideView(RoleRequiredMixin, View):
         )
         try:
             action(line=line, user=request.user, reason=form.cleaned_data["reason"])
-        except InventoryError as error:
+        except DomainError as error:
             messages.error(request, f"{line.part.number}: {error.message}")
         else:
             verb = "approved and posted" if form.cleaned_data["decision"] == "approve" else "rejected"

@@ -11,7 +11,7 @@ ALL_WAREHOUSES = ("CEN", "REG-N", "REG-S", "ST-HAM", "ST-BRE", "ST-MUC")
 class DemoLogin:
     username: str
     password: str
-    role: str  # a group in inventory.roles.Role, or "admin" for the superuser
+    role: str  # a group in core.roles.Role, or "admin" for the superuser
     warehouses: tuple[str, ...]  # where the user posts
     name: str
     note: str

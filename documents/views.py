@@ -7,8 +7,8 @@ from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.utils.translation import gettext as _
 from django.views import View
 
-from inventory.permissions import RoleRequiredMixin
-from inventory.roles import Role, user_access
+from core.permissions import RoleRequiredMixin
+from core.roles import Role, user_access
 from suppliers.selectors import supplier_for_user
 
 from . import selectors

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
-from inventory.exceptions import InventoryError
+from core.exceptions import DomainError
 
 from .models import ImportBatch, ImportKind, ImportStatus
 from .readers import FORMATS, format_of
@@ -116,7 +116,7 @@ class ImportBatchAdmin(admin.ModelAdmin):
         batch = get_object_or_404(ImportBatch, pk=pk)
         try:
             batch = import_batch_confirm(batch=batch, user=request.user)
-        except InventoryError as error:
+        except DomainError as error:
             messages.error(request, error.message)
         else:
             if batch.status == ImportStatus.IMPORTED:

@@ -23,11 +23,11 @@ from import_export import fields as ie_fields
 from import_export import resources as ie_resources
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from core.exceptions import DomainError
+from core.fastpath.rows import copy_insert, update_rows
 from inventory import services as inventory_services
 from inventory.bounds import MAX_COST, MAX_PRICE, MAX_QUANTITY, too_large
-from inventory.exceptions import InventoryError
 from inventory.models import Bin, DemandHit, DemandSource, Part, Unit, Warehouse, normalize_part_number
-from inventory.rows import copy_insert, update_rows
 from inventory.selectors import parts_current_bulk
 
 from .models import ImportKind
@@ -199,7 +199,7 @@ def _checked(value: _T | None) -> _T:
     return value
 
 
-def _column_of(error: InventoryError, columns: dict[str, str], fallback: str) -> str:
+def _column_of(error: DomainError, columns: dict[str, str], fallback: str) -> str:
     return columns.get(error.field or "", fallback)
 
 
@@ -307,7 +307,7 @@ def _history_rows(model, pks: list[int], *, history_type: str, user) -> None:
 
 
 def _update_rows(model, changes: dict[int, dict[str, Any]], names: list[str]) -> None:
-    """Write the fields ``names`` of rows by id in one statement (``inventory.rows.update_rows``)."""
+    """Write the fields ``names`` of rows by id in one statement (``core.fastpath.rows.update_rows``)."""
     ids = list(changes)
     update_rows(model, ids, names, [[changes[pk][name] for pk in ids] for name in names])
 
@@ -526,7 +526,7 @@ def _apply_in_bulk(report: ImportReport, rows: list, post, *, columns: dict[str,
     try:
         with transaction.atomic():
             outcomes = post(rows)
-    except InventoryError as error:
+    except DomainError as error:
         if len(rows) == 1:
             report.error(rows[0][0], _column_of(error, columns, fallback), error.message)
             return

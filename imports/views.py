@@ -5,12 +5,11 @@ from __future__ import annotations
 from django.http import Http404
 from django.views import View
 
+from core.exports import FORMATS, Column, export_response
+from core.permissions import RoleRequiredMixin
+from core.roles import Role
 from inventory import selectors as inventory_selectors
-from inventory.permissions import RoleRequiredMixin
-from inventory.roles import Role
 from inventory.views import MovementListView, StockLevelListView
-
-from .exports import FORMATS, Column, export_response
 
 PART_COLUMNS = [
     Column("number", lambda p: p.number),

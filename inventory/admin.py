@@ -4,7 +4,7 @@ from django.contrib import admin
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Bin, Part, StockLevel, StockMovement, Warehouse, WarehouseMembership, WarehouseNeighbour
+from .models import Bin, Part, StockLevel, StockMovement, Warehouse, WarehouseNeighbour
 from .services.catalogue import _check_supersession
 
 
@@ -72,13 +72,6 @@ class BinAdmin(admin.ModelAdmin):
     list_display = ["code", "warehouse", "is_active"]
     list_filter = ["warehouse", "is_active"]
     search_fields = ["code"]
-
-
-@admin.register(WarehouseMembership)
-class WarehouseMembershipAdmin(admin.ModelAdmin):
-    list_display = ["user", "warehouse"]
-    list_filter = ["warehouse"]
-    search_fields = ["user__username"]
 
 
 @admin.register(StockLevel)
@@ -157,4 +150,4 @@ class StockMovementAdmin(ImportExportModelAdmin):
 
 
 # Demand documents, backorders and transfer orders (issue 4) register themselves here.
-from . import admin_demand  # noqa: E402, F401
+from .demand import admin as admin_demand  # noqa: E402, F401

@@ -8,7 +8,7 @@ class InventoryConfig(AppConfig):
     def ready(self) -> None:
         from rest_framework import serializers
 
-        from .api.fields import IdField
+        from core.fastpath.fields import IdField
 
         # Every model serializer's foreign keys, in every app, read ids strictly (1.5 is not an id of 1).
         serializers.ModelSerializer.serializer_related_field = IdField

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sized
 from decimal import Decimal
 
-from django.conf import settings
+from core.limits import document_max_lines
 
 from .exceptions import InventoryError
 from .models import COST, MONEY, QTY
@@ -30,18 +30,6 @@ MAX_PRICE = _largest(MONEY)  # 9,999,999,999.99
 def too_large(value: Decimal, limit: Decimal) -> bool:
     """True for a finite value whose size the column cannot hold (NaN and Infinity are checked elsewhere)."""
     return value.is_finite() and abs(value) > limit
-
-
-def document_max_lines() -> int:
-    """How many lines one document (request, sale, order, receipt, transfer) may carry (setting
-    ``DOCUMENT_MAX_LINES``): a bigger one is refused before any work, so one request cannot hold
-    the locks and a worker for minutes."""
-    return int(getattr(settings, "DOCUMENT_MAX_LINES", 500))
-
-
-def request_max_items() -> int:
-    """How many items one bulk request (approve or reject proposals ...) may name (``REQUEST_MAX_ITEMS``)."""
-    return int(getattr(settings, "REQUEST_MAX_ITEMS", 2000))
 
 
 def check_line_count(lines: Sized, *, field: str = "lines", limit: int | None = None) -> None:

@@ -1,6 +1,6 @@
 """Domain errors raised by the inventory services.
 
-The API maps them to HTTP 400/403/409 (``inventory.api.exceptions``) and the
+The API maps them to HTTP 400/403/409 (``core.api.exceptions``) and the
 screens show ``str(error)`` as a message; each says what to do next.
 """
 
@@ -8,19 +8,22 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from core.exceptions import DomainError, IdempotencyConflict, InvalidTransition, WarehouseNotPermitted
 
-class InventoryError(Exception):
+__all__ = [
+    "AlreadyReversed",
+    "IdempotencyConflict",
+    "InsufficientStock",
+    "InvalidQuantity",
+    "InvalidTransition",
+    "InventoryError",
+    "SupersessionCycle",
+    "WarehouseNotPermitted",
+]
+
+
+class InventoryError(DomainError):
     """Base of every refusal by an inventory service."""
-
-    status_code = 400
-    code = "invalid"
-    field: str | None = None
-
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        if field is not None:
-            self.field = field
 
 
 class InvalidQuantity(InventoryError):
@@ -51,23 +54,6 @@ class SupersessionCycle(InventoryError):
 
 class AlreadyReversed(InventoryError):
     code = "already_reversed"
-    status_code = 409
-
-
-class IdempotencyConflict(InventoryError):
-    code = "idempotency_conflict"
-    status_code = 409
-
-
-class WarehouseNotPermitted(InventoryError):
-    code = "warehouse_not_permitted"
-    status_code = 403
-    # Optional so that refusals that are not about a warehouse (counting) can leave it unset.
-    field: str | None = "warehouse"
-
-
-class InvalidTransition(InventoryError):
-    code = "invalid_transition"
     status_code = 409
 
 

@@ -10,8 +10,8 @@ from django.db.models import QuerySet
 
 from . import selectors
 from .bounds import MAX_QUANTITY, too_large
+from .demand.services import DemandLine
 from .models import Warehouse
-from .services import DemandLine
 
 MAX_LINES = 30
 

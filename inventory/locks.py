@@ -15,8 +15,9 @@ from functools import lru_cache
 from django.db import connection
 from django.db.transaction import TransactionManagementError
 
+from core.fastpath.rows import columns, instance, prepared_cursor, quote
+
 from .models import StockLevel
-from .rows import columns, instance, prepared_cursor, quote
 
 __all__ = ["lock_stock_levels", "lock_stock_levels_many", "quote"]
 

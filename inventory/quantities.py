@@ -69,7 +69,7 @@ def spare_at_parent(*, free: Decimal, min_qty: Decimal) -> Decimal:
     return max(free - min_qty, ZERO)
 
 
-def quantity_checked(part: "Part", quantity, *, field: str = "quantity", zero_allowed: bool = False) -> Decimal:
+def quantity_checked(part: Part, quantity, *, field: str = "quantity", zero_allowed: bool = False) -> Decimal:
     """``quantity`` as a Decimal, or ``InvalidQuantity`` naming ``field`` and saying what is wrong."""
     from .bounds import MAX_QUANTITY, too_large
     from .exceptions import InvalidQuantity

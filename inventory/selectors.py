@@ -90,7 +90,7 @@ def stock_level_list(
         levels = levels.filter(min_qty__gt=0, available_qty__lt=F("min_qty"))
     if above_max:
         levels = levels.filter(max_qty__gt=0, on_hand__gt=F("max_qty"))
-    # Ids in this order come from an index alone (see inventory.pagination); warehouse ids follow
+    # Ids in this order come from an index alone (see core.pagination); warehouse ids follow
     # the network's set-up order and part ids the catalogue's.
     return levels.order_by("warehouse_id", "part_id")
 

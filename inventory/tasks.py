@@ -27,6 +27,6 @@ def ledger_verify_task() -> int:
 @shared_task
 def outbox_flush_task() -> int:
     """Dispatch side effects whose first dispatch failed (broker was down); every minute from beat."""
-    from .services.outbox import outbox_flush
+    from core.services.outbox import outbox_flush
 
     return outbox_flush()

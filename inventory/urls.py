@@ -18,7 +18,7 @@ urlpatterns += [
 ]
 
 # Workshop demand, pick list, backorders and transfer orders (issue 4).
-from . import views_demand  # noqa: E402
+from .demand import views as views_demand  # noqa: E402
 
 urlpatterns += [
     path("requests/new/", views_demand.RequestNewView.as_view(), name="request-new"),

@@ -2,42 +2,19 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import HttpResponseRedirect
-from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.generic import ListView, TemplateView
 from django_htmx.http import HttpResponseClientRedirect
 
+from core.pagination import IdPagePaginator
+from core.permissions import RoleRequiredMixin
+from core.roles import Role
+
 from . import selectors
 from .models import MovementKind, Warehouse
-from .pagination import IdPagePaginator
-from .permissions import RoleRequiredMixin
-from .roles import Role, user_access
 from .scan_codes import BinCode, TransferCode, parse_scan, transfer_pk
-
-
-class HomeView(LoginRequiredMixin, TemplateView):
-    """Send each role to the screen it starts its day on."""
-
-    template_name = "inventory/home.html"
-
-    def get(self, request, *args, **kwargs):
-        access = user_access(request.user)
-        if access.is_supplier_only:
-            return redirect("suppliers:portal") if _has_url("suppliers:portal") else super().get(request)
-        return super().get(request, *args, **kwargs)
-
-
-def _has_url(name: str) -> bool:
-    from django.urls import NoReverseMatch, reverse
-
-    try:
-        reverse(name)
-    except NoReverseMatch:
-        return False
-    return True
 
 
 class StockLookupView(RoleRequiredMixin, TemplateView):

@@ -13,10 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
+from core.permissions import RoleRequiredMixin
+from core.roles import Role
+
 from .exceptions import InventoryError
 from .models import ClosedPeriod, LedgerSettings, PeriodEvent
-from .permissions import RoleRequiredMixin
-from .roles import Role
 from .selectors_audit import audit_areas, audit_entries
 from .services.periods import ledger_settings_update, parse_month, period_reopen
 

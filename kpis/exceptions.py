@@ -1,15 +1,15 @@
 """Refusals of the month-end close and of target edits.
 
-They subclass ``InventoryError`` so the API's exception handler turns them
+They subclass ``core.exceptions.DomainError`` so the API's exception handler turns them
 into readable 400/409 answers like every other domain error.
 """
 
 from __future__ import annotations
 
-from inventory.exceptions import InventoryError
+from core.exceptions import DomainError
 
 
-class KpiError(InventoryError):
+class KpiError(DomainError):
     """Base of every refusal by a kpis service."""
 
     code = "kpi_error"

@@ -14,8 +14,8 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
-from simple_history.models import HistoricalRecords
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from inventory.classification import AbcClass, ValueClass, XyzClass
 from inventory.models import QTY, VALUE, Part, Warehouse

@@ -15,10 +15,10 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
-from imports.exports import Column, export_response
+from core.exports import Column, export_response
+from core.permissions import RoleRequiredMixin, has_role
+from core.roles import Role
 from inventory.models import Warehouse
-from inventory.permissions import RoleRequiredMixin, has_role
-from inventory.roles import Role
 
 from . import selectors, services
 from .exceptions import KpiError

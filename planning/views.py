@@ -20,11 +20,11 @@ from django.urls import reverse
 from django.views import View
 from django.views.generic import TemplateView
 
-from imports.exports import Column, export_response
-from inventory.exceptions import InventoryError
+from core.exceptions import DomainError
+from core.exports import Column, export_response
+from core.permissions import RoleRequiredMixin
+from core.roles import Role
 from inventory.models import Part, Warehouse
-from inventory.permissions import RoleRequiredMixin
-from inventory.roles import Role
 from inventory.selectors import part_by_number
 from suppliers.selectors import supplier_for_user
 
@@ -42,7 +42,7 @@ def _decimal(raw: str) -> Decimal | None:
     try:
         return Decimal(raw)
     except InvalidOperation:
-        raise InventoryError(f"{raw!r} is not a number.") from None
+        raise DomainError(f"{raw!r} is not a number.") from None
 
 
 def _int_or_none(raw) -> int | None:
@@ -84,7 +84,7 @@ class ProposalReviewView(RoleRequiredMixin, TemplateView):
                 result = services.proposals_approve(items=items, user=request.user)
                 made = [t.number for t in result.transfer_orders] + [o.number for o in result.purchase_orders]
                 messages.success(request, f"{len(ids)} proposals approved: {', '.join(made)}.")
-        except InventoryError as error:
+        except DomainError as error:
             messages.error(request, error.message)
         return redirect(f"{reverse('planning:proposals')}?{request.GET.urlencode()}")
 
@@ -122,7 +122,7 @@ class ForecastView(RoleRequiredMixin, TemplateView):
 
 
 def _may(user, roles) -> bool:
-    from inventory.permissions import has_role
+    from core.permissions import has_role
 
     return has_role(user, *roles)
 
@@ -165,7 +165,7 @@ class OverrideView(RoleRequiredMixin, View):
             messages.error(request, "There is no override to clear.")
         except ValueError:
             messages.error(request, "The expiry is not a date (YYYY-MM-DD).")
-        except InventoryError as error:
+        except DomainError as error:
             messages.error(request, error.message)
         return redirect(f"{reverse('planning:forecast')}?number={part.number}")
 
@@ -189,7 +189,7 @@ class KnownDemandView(RoleRequiredMixin, View):
             messages.success(request, "Known demand added to the forecast.")
         except ValueError:
             messages.error(request, "Give the month as YYYY-MM.")
-        except InventoryError as error:
+        except DomainError as error:
             messages.error(request, error.message)
         return redirect(f"{reverse('planning:forecast')}?number={part.number}")
 
@@ -218,7 +218,7 @@ class VmiReviewView(RoleRequiredMixin, TemplateView):
                     proposal=proposal, user=request.user, quantity=_decimal(request.POST.get("quantity", ""))
                 )
                 messages.success(request, f"Accepted: draft order {done.purchase_order.number}.")
-        except InventoryError as error:
+        except DomainError as error:
             messages.error(request, error.message)
         return redirect("planning:vmi-review")
 
@@ -298,6 +298,6 @@ class SupplierVmiView(SupplierRequiredMixin, TemplateView):
                 user=request.user,
             )
             messages.success(request, f"Proposal for {part.number} sent to purchasing.")
-        except InventoryError as error:
+        except DomainError as error:
             messages.error(request, error.message)
         return redirect("planning:supplier-vmi")

@@ -22,13 +22,14 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
+from core import services as core_services
+from core.exceptions import DomainError
+from core.models import Notification
+from core.permissions import RoleRequiredMixin
+from core.roles import Role, user_access
 from inventory import selectors as inventory_selectors
-from inventory import services as inventory_services
 from inventory.bounds import MAX_COST, MAX_QUANTITY, too_large
-from inventory.exceptions import InventoryError
-from inventory.models import Bin, Notification, StockLevel
-from inventory.permissions import RoleRequiredMixin
-from inventory.roles import Role, user_access
+from inventory.models import Bin, StockLevel
 
 from . import selectors, services
 from .forms import (
@@ -149,7 +150,7 @@ class PurchaseOrderCreateView(RoleRequiredMixin, TemplateView):
         if form.is_valid():
             try:
                 order = services.purchase_order_create(lines=[], user=request.user, **form.cleaned_data)
-            except InventoryError as error:
+            except DomainError as error:
                 messages.error(request, error.message)
             else:
                 messages.success(request, f"Draft {order.number} created; add its lines.")
@@ -229,7 +230,7 @@ class PurchaseOrderActionView(RoleRequiredMixin, View):
                 done = "closed"
             else:
                 raise Http404("Unknown action.")
-        except InventoryError as error:
+        except DomainError as error:
             messages.error(request, error.message)
         else:
             messages.success(request, f"{order.number} {done}.")
@@ -246,7 +247,7 @@ class PurchaseOrderHeaderView(RoleRequiredMixin, View):
             try:
                 services.purchase_order_update(order=order, user=request.user, **form.cleaned_data)
                 messages.success(request, "Order details saved.")
-            except InventoryError as error:
+            except DomainError as error:
                 messages.error(request, error.message)
         return redirect("suppliers:po-detail", pk=pk)
 
@@ -273,7 +274,7 @@ class LineAddView(RoleRequiredMixin, View):
                 price=form.cleaned_data["price"],
                 user=request.user,
             )
-        except InventoryError as error:
+        except DomainError as error:
             messages.error(request, error.message)
         else:
             note = f" ({part.number} is superseded by {current.number})" if current.pk != part.pk else ""
@@ -294,7 +295,7 @@ class LineUpdateView(RoleRequiredMixin, View):
             return redirect("suppliers:po-detail", pk=pk)
         try:
             line = services.purchase_order_line_update(line=line, user=request.user, **form.cleaned_data)
-        except InventoryError as error:
+        except DomainError as error:
             messages.error(request, error.message)
         else:
             messages.success(request, f"Line {line.line_no} saved.")
@@ -310,7 +311,7 @@ class LineRemoveView(RoleRequiredMixin, View):
         line = get_object_or_404(PurchaseOrderLine, pk=line_pk, order_id=pk)
         try:
             services.purchase_order_line_remove(line=line, user=request.user)
-        except InventoryError as error:
+        except DomainError as error:
             messages.error(request, error.message)
         else:
             messages.success(request, f"Line {line.line_no} removed.")
@@ -434,7 +435,7 @@ class ReceivingView(RoleRequiredMixin, TemplateView):
                 idempotency_key=key or None,
                 delivery_note=request.POST.get("delivery_note", "").strip(),
             )
-        except InventoryError as error:
+        except DomainError as error:
             messages.error(request, error.message)
             context = self.get_context_data(key=key, values=request.POST, order_id=order.pk)
             return self.render_to_response(context, status=409 if error.status_code == 409 else 400)
@@ -470,7 +471,7 @@ class ReceivingView(RoleRequiredMixin, TemplateView):
         if extra_number:
             part = inventory_selectors.part_by_number(extra_number)
             if part is None:
-                raise InventoryError(f"No part with number {extra_number!r}.", field="extra_part")
+                raise DomainError(f"No part with number {extra_number!r}.", field="extra_part")
             quantity = _decimal(post.get("extra_qty", ""), "Enter the unplanned quantity as a number.")
             cost = post.get("extra_cost", "").strip()
             lines.append(
@@ -488,7 +489,7 @@ class ReceivingView(RoleRequiredMixin, TemplateView):
             try:
                 arrived_at = timezone.make_aware(datetime.fromisoformat(raw_arrival))
             except ValueError:
-                raise InventoryError("Enter the arrival time as date and time.", field="arrived_at") from None
+                raise DomainError("Enter the arrival time as date and time.", field="arrived_at") from None
             arrived_at = min(arrived_at, timezone.now())
         return lines, arrived_at
 
@@ -498,7 +499,7 @@ class ReceivingView(RoleRequiredMixin, TemplateView):
         if not code:
             return None
         if code not in bins:
-            raise InventoryError(f"There is no bin {code} in {order.warehouse.code}.", field="bin")
+            raise DomainError(f"There is no bin {code} in {order.warehouse.code}.", field="bin")
         return bins[code]
 
 
@@ -510,21 +511,21 @@ def _check_texts(post) -> None:
     """Refuse what PostgreSQL cannot store (NUL characters) and texts longer than their columns."""
     for name, value in post.items():
         if "\x00" in value:
-            raise InventoryError("The form contains a NUL character; type the values again.", field=name)
+            raise DomainError("The form contains a NUL character; type the values again.", field=name)
     for name, (label, limit) in RECEIPT_TEXTS.items():
         if len(post.get(name, "").strip()) > limit:
-            raise InventoryError(f"The {label} has at most {limit} characters.", field=name)
+            raise DomainError(f"The {label} has at most {limit} characters.", field=name)
 
 
 def _decimal(raw: str, message: str, limit: Decimal = MAX_QUANTITY) -> Decimal:
     try:
         value = Decimal(raw.strip().replace(",", "."))
     except (InvalidOperation, ValueError):
-        raise InventoryError(message, field="quantity") from None
+        raise DomainError(message, field="quantity") from None
     if not value.is_finite():
-        raise InventoryError(message, field="quantity")
+        raise DomainError(message, field="quantity")
     if too_large(value, limit):
-        raise InventoryError(f"{message.rstrip('.')} up to {limit:,}.", field="quantity")
+        raise DomainError(f"{message.rstrip('.')} up to {limit:,}.", field="quantity")
     return value
 
 
@@ -579,7 +580,7 @@ class QualityHoldDecisionView(RoleRequiredMixin, View):
             elif decision == "reject":
                 form = RejectForm(request.POST)
                 if not form.is_valid():
-                    raise InventoryError("Say why the goods are rejected.", field="reason")
+                    raise DomainError("Say why the goods are rejected.", field="reason")
                 services.goods_receipt_line_reject(line=line, user=request.user, reason=form.cleaned_data["reason"])
                 messages.success(
                     request,
@@ -587,7 +588,7 @@ class QualityHoldDecisionView(RoleRequiredMixin, View):
                 )
             else:
                 raise Http404("Unknown decision.")
-        except InventoryError as error:
+        except DomainError as error:
             messages.error(request, error.message)
         return HttpResponseRedirect(
             request.POST.get("next") or reverse("suppliers:receipt-detail", args=[line.receipt_id])
@@ -616,7 +617,7 @@ class NotificationListView(RoleRequiredMixin, ListView):
 
     def post(self, request):
         ids = [int(i) for i in request.POST.getlist("id") if i.isdigit()]
-        count = inventory_services.notification_mark_read(user=request.user, notification_ids=ids if ids else None)
+        count = core_services.notification_mark_read(user=request.user, notification_ids=ids if ids else None)
         messages.success(request, f"{count} notification{'s' if count != 1 else ''} marked read.")
         return redirect("suppliers:notifications")
 
@@ -683,13 +684,13 @@ class PortalOrderView(PortalMixin, TemplateView):
                     try:
                         promised = datetime.strptime(raw_date, "%Y-%m-%d").date()  # noqa: DTZ007 - a date
                     except ValueError:
-                        raise InventoryError(f"Line {line.line_no}: enter the date as YYYY-MM-DD.") from None
+                        raise DomainError(f"Line {line.line_no}: enter the date as YYYY-MM-DD.") from None
                 quantity = (
                     _decimal(raw_qty, f"Line {line.line_no}: enter the quantity as a number.") if raw_qty else None
                 )
                 lines.append((line, promised, quantity))
             services.purchase_order_confirm(order=order, user=request.user, lines=lines)
-        except InventoryError as error:
+        except DomainError as error:
             messages.error(request, error.message)
         else:
             messages.success(request, f"{order.number} confirmed. Thank you.")

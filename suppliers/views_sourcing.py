@@ -13,13 +13,13 @@ from django.shortcuts import redirect
 from django.views import View
 from django.views.generic import TemplateView
 
-from inventory.exceptions import InventoryError
-from inventory.permissions import RoleRequiredMixin, require_warehouse
-from inventory.roles import Role, user_access
-from inventory.selectors_demand import backorder_list
-from inventory.views_demand import warehouse_scope
+from core.exceptions import DomainError
+from core.permissions import RoleRequiredMixin, require_warehouse
+from core.roles import Role, user_access
+from inventory.demand.selectors import backorder_list
+from inventory.demand.views import warehouse_scope
 
-from . import sourcing
+from .services import sourcing
 
 SOURCING_ROLES = (Role.CLERK, Role.PURCHASER, Role.MANAGER)
 EMERGENCY_ROLES = (Role.PURCHASER, Role.CLERK, Role.MANAGER)
@@ -60,7 +60,7 @@ class BackorderEmergencyOrderView(RoleRequiredMixin, View):
             if not user_access(request.user).has_any({Role.PURCHASER, Role.MANAGER}):
                 require_warehouse(request.user, backorder.warehouse)
             order = sourcing.backorder_order_emergency(backorder=backorder, user=request.user)
-        except InventoryError as error:
+        except DomainError as error:
             messages.error(request, error.message)
             return redirect("suppliers:backorder-sourcing", pk=pk)
         messages.success(request, f"Emergency order {order.number} drafted; approve and send it.")

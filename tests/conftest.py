@@ -13,7 +13,7 @@ import os
 import pytest
 from rest_framework.test import APIClient
 
-from inventory.roles import Role
+from core.roles import Role
 
 from .factories import UserFactory, WarehouseFactory
 

@@ -13,7 +13,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.test import APIClient
 
-from inventory.roles import Role
+from core.roles import Role
 
 from .factories import UserFactory
 

@@ -21,9 +21,9 @@ from celery.result import EagerResult
 from django.db import connection
 
 from config.celery import app
+from core.roles import Role
 from inventory import services
 from inventory.models import StockLevel
-from inventory.roles import Role
 from inventory.tasks import ledger_verify_task
 
 from .factories import PartFactory, UserFactory, WarehouseFactory

@@ -25,10 +25,11 @@ from django.core import mail
 from django.db import connection
 
 from config.celery import app
-from inventory.models import MovementKind, Notification, OutboxMessage, StockLevel, StockMovement, WorkshopRequest
-from inventory.roles import Role
+from core.models import Notification, OutboxMessage
+from core.roles import Role
+from core.services import outbox_flush
+from inventory.models import MovementKind, StockLevel, StockMovement, WorkshopRequest
 from inventory.selectors import ledger_differences
-from inventory.services import outbox_flush
 from kpis import services as kpis
 from kpis.exceptions import CloseAlreadyRunning
 from kpis.models import CloseState, DemandMonth, MonthClose, PartClass, Snapshot, StockMonthEnd

@@ -16,10 +16,10 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
-from imports.exports import spreadsheet_cell
+from core.exports import spreadsheet_cell
+from core.roles import Role
 from inventory import services
 from inventory.models import Part
-from inventory.roles import Role
 from kpis import services as kpi_services
 from suppliers.models import SupplierPart
 

@@ -14,6 +14,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from core.roles import Role
 from counting import services as counting_services
 from counting.models import CountLine
 from imports.models import ImportBatch
@@ -28,7 +29,6 @@ from inventory.models import (
     Unit,
     WorkshopRequest,
 )
-from inventory.roles import Role
 from inventory.selectors import ledger_differences
 from planning.models import KnownDemand, StockingParameter
 from suppliers import services as supplier_services

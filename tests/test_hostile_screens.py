@@ -8,7 +8,7 @@ import logging
 import pytest
 
 from config.log_filters import RefusalWithoutTraceback
-from inventory.roles import Role
+from core.roles import Role
 
 from .factories import UserFactory
 

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "csp",
+    "core",
     "inventory",
     "suppliers",
     "kpis",
@@ -150,7 +151,7 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL (postgres://...).")
-# The hot paths' fixed statements (inventory.rows.prepared_cursor: token, ids, level lock, posting)
+# The hot paths' fixed statements (core.fastpath.rows.prepared_cursor: token, ids, level lock, posting)
 # are prepared by psycopg after this many runs on a connection; Django's own (client-side bound)
 # statements never are. DB_PREPARE_THRESHOLD=off for a pooler without prepared-statement support.
 _prepare = os.environ.get("DB_PREPARE_THRESHOLD", "5")
@@ -267,11 +268,11 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 # --- REST API -----------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "inventory.api.authentication.TokenAuthentication",
+        "core.fastpath.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "inventory.api.pagination.StandardPagination",
+    "DEFAULT_PAGINATION_CLASS": "core.api.pagination.StandardPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
@@ -279,7 +280,7 @@ REST_FRAMEWORK = {
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "inventory.api.exceptions.exception_handler",
+    "EXCEPTION_HANDLER": "core.api.exceptions.exception_handler",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 
@@ -295,7 +296,7 @@ SPECTACULAR_SETTINGS: dict[str, Any] = {
     # Every operation documents the error answers it can give (400/401/403/404/409), see inventory/api/schema.py.
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "inventory.api.schema.add_error_responses",
+        "core.api.schema.add_error_responses",
     ],
 }
 

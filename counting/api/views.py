@@ -10,12 +10,12 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.permissions import roles_permission
+from core.roles import Role, user_access
 from counting import selectors, services
 from counting.models import CountLine, CountList
 from inventory import selectors as inventory_selectors
 from inventory.models import Bin, Warehouse
-from inventory.permissions import roles_permission
-from inventory.roles import Role, user_access
 
 from . import serializers as s
 

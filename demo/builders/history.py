@@ -4,7 +4,7 @@
 A small simulation decides what happens; the services post it, back-dated:
 
 - demand documents from ``demo.profiles.generate_demand`` become workshop
-  requests for repair orders and counter sales (``inventory.services.demand``):
+  requests for repair orders and counter sales (``inventory.demand.services``):
   the first pick, backorders, lost demand and one hit per line;
 - each warehouse reviews its stock on fixed weekdays and orders up to its
   maximum, one stock purchase order per supplier (``suppliers.services``);
@@ -37,9 +37,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from inventory import services
+from inventory.demand.services import requests as demand_services
+from inventory.demand.services import transfers as transfer_services
 from inventory.models import Backorder, BackorderState, Bin, Part, RepairOrder, TransferOrder, Warehouse
-from inventory.services import demand as demand_services
-from inventory.services import transfers as transfer_services
 from inventory.services.bulk import stock_level_set_parameters_bulk, stock_opening_balances_bulk
 from suppliers import services as purchasing
 from suppliers.models import GoodsReceiptLine, HoldState, OrderType, PurchaseOrder, Supplier

@@ -17,8 +17,8 @@ from django.db.models import F
 
 from counting.models import CountLine
 from counting.services import count_line_enter, count_lines_start, count_plan_build_all
+from inventory.demand.services.transfers import transfer_order_create, transfer_order_send
 from inventory.models import Part, StockLevel, Warehouse
-from inventory.services.transfers import transfer_order_create, transfer_order_send
 from planning.services.parameters import parameter_flags_set
 from planning.services.replenishment import replenishment_run
 from planning.services.vmi import vmi_propose

@@ -6,7 +6,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, User
 
-from inventory.models import Warehouse, WarehouseMembership
+from core.models import WarehouseMembership
+from inventory.models import Warehouse
 
 from ..logins import DEMO_LOGINS
 

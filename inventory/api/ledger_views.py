@@ -8,9 +8,9 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.permissions import roles_permission
+from core.roles import Role
 from inventory.models import ClosedPeriod, LedgerSettings, PeriodEvent
-from inventory.permissions import roles_permission
-from inventory.roles import Role
 from inventory.selectors_audit import audit_entries
 from inventory.services.periods import ledger_settings_update, parse_month, period_reopen
 from inventory.views_ledger import AUDIT_PAGE, AuditFilterForm

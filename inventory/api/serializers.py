@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING, Any
 
 from rest_framework import serializers
 
-from inventory.api.fields import FieldsBuiltOnce, IdField, ModelIdField, ReadsIdsTogether
+from core.fastpath.fields import FieldsBuiltOnce, IdField, ModelIdField, ReadsIdsTogether
 from inventory.models import (
     Bin,
     MovementKind,

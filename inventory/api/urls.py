@@ -21,7 +21,7 @@ urlpatterns = [
 ]
 
 # Workshop demand, backorders and transfer orders (issue 4): one view per state transition.
-from . import demand_views as dv  # noqa: E402
+from inventory.demand.api import views as dv  # noqa: E402
 
 urlpatterns += [
     path("workshop-requests/", dv.WorkshopRequestListCreate.as_view(), name="api-workshop-request-list"),

@@ -11,6 +11,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api.pagination import LargeTablePagination
+from core.permissions import IsInternal, require_warehouse, roles_permission
+from core.roles import CATALOGUE_EDITORS, POSTING_ROLES, Role
 from inventory import selectors, services
 from inventory.models import (
     Bin,
@@ -21,11 +24,8 @@ from inventory.models import (
     WarehouseNeighbour,
     normalize_part_number,
 )
-from inventory.permissions import IsInternal, require_warehouse, roles_permission
-from inventory.roles import CATALOGUE_EDITORS, POSTING_ROLES, Role
 
 from . import serializers as s
-from .pagination import LargeTablePagination
 
 IDEMPOTENCY_HEADER = OpenApiParameter(
     name="Idempotency-Key",

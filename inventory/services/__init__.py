@@ -2,21 +2,7 @@
 
 from .bulk import Outcome, stock_level_set_parameters_bulk, stock_opening_balances_bulk, stock_receive_bulk
 from .catalogue import _check_supersession, part_create, part_supersede, part_update
-from .demand import (
-    DemandLine,
-    PriceOverrideNotPermitted,
-    backorder_cancel,
-    backorder_note_sourcing,
-    backorders_fill,
-    counter_sale_post,
-    repair_order_close,
-    repair_order_open,
-    workshop_request_pick,
-    workshop_request_submit,
-)
 from .limits import stock_level_set_limits_bulk
-from .notifications import notification_mark_read, notify, users_with_role
-from .outbox import outbox_dispatch, outbox_enqueue, outbox_flush
 from .stock import (
     stock_adjust,
     stock_issue,
@@ -33,34 +19,13 @@ from .stock import (
     stock_transfer_send,
     stock_unreserve,
 )
-from .transfers import (
-    backorder_source_by_transfer,
-    transfer_order_cancel,
-    transfer_order_create,
-    transfer_order_receive,
-    transfer_order_send,
-)
 
 __all__ = [
-    "DemandLine",
     "Outcome",
-    "PriceOverrideNotPermitted",
     "_check_supersession",
-    "backorder_cancel",
-    "backorder_note_sourcing",
-    "backorder_source_by_transfer",
-    "backorders_fill",
-    "counter_sale_post",
-    "notification_mark_read",
-    "notify",
-    "outbox_dispatch",
-    "outbox_enqueue",
-    "outbox_flush",
     "part_create",
     "part_supersede",
     "part_update",
-    "repair_order_close",
-    "repair_order_open",
     "stock_adjust",
     "stock_issue",
     "stock_level_set_limits",
@@ -79,11 +44,4 @@ __all__ = [
     "stock_transfer_receive",
     "stock_transfer_send",
     "stock_unreserve",
-    "transfer_order_cancel",
-    "transfer_order_create",
-    "transfer_order_receive",
-    "transfer_order_send",
-    "users_with_role",
-    "workshop_request_pick",
-    "workshop_request_submit",
 ]

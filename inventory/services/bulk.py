@@ -22,10 +22,11 @@ from decimal import Decimal
 
 from django.db import connection, transaction
 
+from core.fastpath.rows import copy_insert, update_rows
+
 from ..exceptions import InvalidQuantity
 from ..locks import lock_stock_levels_many
 from ..models import Bin, MovementKind, Part, StockLevel, StockMovement, Warehouse
-from ..rows import copy_insert, update_rows
 from .periods import late_reason, posting_moment
 from .stock import (
     _POSTED_FIELDS,
@@ -67,7 +68,7 @@ class _Posting:
 
 
 def _write_levels(levels: Sequence[StockLevel], names: Sequence[str]) -> None:
-    """Write the fields ``names`` of the levels in one statement (see ``inventory.rows.update_rows``)."""
+    """Write the fields ``names`` of the levels in one statement (see ``core.fastpath.rows.update_rows``)."""
     if not levels:
         return
     attnames = [_FIELDS[name].attname for name in names]
@@ -79,7 +80,7 @@ _FIELDS = {field.name: field for field in StockLevel._meta.concrete_fields}
 
 
 def _insert_movements(movements: list[StockMovement]) -> None:
-    """Insert movements with COPY (``inventory.rows.copy_insert``); each instance gets its pk."""
+    """Insert movements with COPY (``core.fastpath.rows.copy_insert``); each instance gets its pk."""
     attnames = [f.attname for f in StockMovement._meta.concrete_fields if not f.primary_key]
     ids = copy_insert(StockMovement, [{name: getattr(m, name) for name in attnames} for m in movements])
     for ident, movement in zip(ids, movements, strict=True):

@@ -23,6 +23,9 @@ from typing import Any
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from core.exceptions import DomainError
+from core.fastpath.rows import prepared_cursor
+
 from ..bounds import MAX_COST, too_large
 from ..exceptions import (
     AlreadyReversed,
@@ -43,7 +46,6 @@ from ..models import (
     Warehouse,
 )
 from ..quantities import quantity_checked
-from ..rows import prepared_cursor
 from .periods import late_reason, posting_moment
 
 FOUR_PLACES = Decimal("0.0001")
@@ -106,7 +108,7 @@ def _idempotent(key: str | None, matches: Callable[[StockMovement], bool], post:
             if existing is not None:
                 return existing
         raise
-    except InventoryError:
+    except DomainError:
         if key:
             existing = _replay(key, matches)
             if existing is not None:
@@ -310,7 +312,9 @@ def _fill_backorders(level: StockLevel, user, posted_at: datetime | None) -> Non
     Costs nothing when the level has no backorders (``backordered`` is read with the lock).
     """
     if level.backordered > 0:
-        from .demand import backorders_fill  # demand builds on stock; imported here to avoid a cycle
+        from inventory.demand.services.requests import (
+            backorders_fill,  # demand builds on stock; imported here to avoid a cycle
+        )
 
         backorders_fill(level=level, user=user, now=posted_at)
 

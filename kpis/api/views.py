@@ -8,9 +8,9 @@ from rest_framework import generics, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from core.permissions import roles_permission
+from core.roles import Role
 from inventory.models import Warehouse
-from inventory.permissions import roles_permission
-from inventory.roles import Role
 
 from .. import selectors, services
 from ..exceptions import KpiError

@@ -9,7 +9,7 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from inventory.services import outbox_enqueue
+from core.services.outbox import outbox_enqueue
 
 from ..models import ReportSubscription
 

@@ -15,6 +15,7 @@ from django.db import connection
 
 from inventory.models import DemandHit
 from inventory.months import add_months, days_in_month
+from suppliers.models import GoodsReceipt, PurchaseOrderLine
 
 from .. import formulas
 from ..models import Kpi, MonthClose, PartClass, Snapshot, StockMonthEnd, Target
@@ -412,9 +413,9 @@ def snapshot_rows(run: MonthClose) -> list[Snapshot]:
     demand, daily = _demand_figures(params)
     stock = _stock_figures(params)
     emergency = _emergency_figures(params)
-    has_purchasing = _table_exists("suppliers_purchaseorderline")
+    has_purchasing = _table_exists(PurchaseOrderLine._meta.db_table)
     receipts = _receipt_figures(params)
-    has_receipts = _table_exists("suppliers_goodsreceipt")
+    has_receipts = _table_exists(GoodsReceipt._meta.db_table)
     accuracy = _accuracy_figures(run)
     forecast = _forecast_figures(run)
     targets = Targets.load()

@@ -6,8 +6,8 @@ from typing import Any
 
 from rest_framework import serializers
 
-from inventory.api.fields import line_list
-from inventory.bounds import request_max_items
+from core.fastpath.fields import line_list
+from core.limits import request_max_items
 
 from ..models import (
     OVERRIDABLE,

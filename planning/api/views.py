@@ -11,9 +11,9 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.permissions import IsInternal, roles_permission
+from core.roles import Role
 from inventory.models import Part, Warehouse
-from inventory.permissions import IsInternal, roles_permission
-from inventory.roles import Role
 from suppliers.selectors import supplier_for_user
 
 from .. import selectors, services

@@ -16,7 +16,7 @@ from inventory.months import add_months, month_start
 
 from .. import forecasting
 from ..copyio import copy_in, copy_out
-from ..exceptions import PlanningError, PlanningNotAllowed
+from ..exceptions import NotPermitted, PlanningError
 from ..models import Forecast, ForecastError, KnownDemand, MethodChoice
 from ..selectors import planning_settings_current
 
@@ -181,11 +181,11 @@ def forecast_run(*, today: date | None = None, warehouse_ids=None) -> ForecastRu
 
 
 def _require_planner(user) -> None:
-    from inventory.permissions import has_role
-    from inventory.roles import Role
+    from core.permissions import has_role
+    from core.roles import Role
 
     if not has_role(user, Role.PLANNER, Role.MANAGER):
-        raise PlanningNotAllowed("Only planners and managers change forecasts and stocking parameters.")
+        raise NotPermitted("Only planners and managers change forecasts and stocking parameters.")
 
 
 @transaction.atomic

@@ -19,8 +19,12 @@ from decimal import ROUND_CEILING, Decimal
 from django.db import connection, transaction
 from django.utils import timezone
 
-from inventory.bounds import check_line_count, request_max_items
+from core.limits import request_max_items
+from core.permissions import has_role
+from core.roles import Role
 from inventory import quantities
+from inventory.bounds import check_line_count
+from inventory.demand.services.transfers import transfer_order_create
 from inventory.models import (
     Part,
     StockLevel,
@@ -30,14 +34,11 @@ from inventory.models import (
     Warehouse,
     WarehouseNeighbour,
 )
-from inventory.permissions import has_role
-from inventory.roles import Role
-from inventory.services.transfers import transfer_order_create
 from suppliers import services as supplier_services
 from suppliers.models import OrderState, OrderType, PurchaseOrder, PurchaseOrderLine, Supplier
 
 from ..copyio import copy_in
-from ..exceptions import PlanningError, PlanningNotAllowed, ProposalNotOpen
+from ..exceptions import NotPermitted, PlanningError, ProposalNotOpen
 from ..models import (
     ProposalSource,
     ProposalState,
@@ -386,7 +387,7 @@ def proposals_approve(*, items: list[tuple[int, Decimal | None]], user) -> Appro
     All or nothing: a refused proposal leaves every proposal and document as it was.
     """
     if not has_role(user, *APPROVERS):
-        raise PlanningNotAllowed("Only purchasing, planners and managers approve replenishment proposals.")
+        raise NotPermitted("Only purchasing, planners and managers approve replenishment proposals.")
     check_line_count(items, field="items", limit=request_max_items())
     if not items:
         raise PlanningError("Select at least one proposal.", field="proposals")
@@ -447,7 +448,7 @@ def proposals_approve(*, items: list[tuple[int, Decimal | None]], user) -> Appro
 @transaction.atomic
 def proposals_reject(*, ids: list[int], user) -> int:
     if not has_role(user, *APPROVERS):
-        raise PlanningNotAllowed("Only purchasing, planners and managers reject replenishment proposals.")
+        raise NotPermitted("Only purchasing, planners and managers reject replenishment proposals.")
     check_line_count(ids, field="ids", limit=request_max_items())
     if not ids:
         raise PlanningError("Select at least one proposal.", field="proposals")

@@ -7,15 +7,15 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from core.permissions import has_role
+from core.roles import Role
 from inventory.models import Part, Warehouse
-from inventory.permissions import has_role
 from inventory.quantities import quantity_checked
-from inventory.roles import Role
 from suppliers import services as supplier_services
 from suppliers.models import OrderType, SupplierPart
 from suppliers.selectors import supplier_for_user
 
-from ..exceptions import PlanningError, PlanningNotAllowed, ProposalNotOpen
+from ..exceptions import NotPermitted, PlanningError, ProposalNotOpen
 from ..models import StockingParameter, VmiProposal, VmiState
 
 DECIDERS = (Role.PURCHASER, Role.MANAGER)
@@ -26,9 +26,9 @@ def vmi_propose(*, part: Part, warehouse: Warehouse, quantity: Decimal, user, no
     """A supplier user proposes a quantity for one of its own VMI parts in a warehouse."""
     supplier = supplier_for_user(user)
     if supplier is None or not has_role(user, Role.SUPPLIER):
-        raise PlanningNotAllowed("Only a supplier's portal users propose VMI replenishment.")
+        raise NotPermitted("Only a supplier's portal users propose VMI replenishment.")
     if not SupplierPart.objects.filter(supplier=supplier, part=part).exists():
-        raise PlanningNotAllowed(f"{part.number} is not one of your parts.")
+        raise NotPermitted(f"{part.number} is not one of your parts.")
     if not StockingParameter.objects.filter(part=part, warehouse=warehouse, is_vmi=True).exists():
         raise PlanningError(f"{part.number} is not vendor-managed in {warehouse.code}.", field="part")
     quantity = quantity_checked(part, quantity)
@@ -48,7 +48,7 @@ def _locked(proposal: VmiProposal) -> VmiProposal:
 def vmi_accept(*, proposal: VmiProposal, user, quantity: Decimal | None = None) -> VmiProposal:
     """Accept the supplier's quantity, or a changed one: a draft purchase order to the supplier."""
     if not has_role(user, *DECIDERS):
-        raise PlanningNotAllowed("Only purchasing and managers accept VMI proposals.")
+        raise NotPermitted("Only purchasing and managers accept VMI proposals.")
     proposal = _locked(proposal)
     quantity = quantity_checked(proposal.part, proposal.quantity if quantity is None else quantity)
     order = supplier_services.purchase_order_create(
@@ -68,7 +68,7 @@ def vmi_accept(*, proposal: VmiProposal, user, quantity: Decimal | None = None) 
 @transaction.atomic
 def vmi_reject(*, proposal: VmiProposal, user) -> VmiProposal:
     if not has_role(user, *DECIDERS):
-        raise PlanningNotAllowed("Only purchasing and managers reject VMI proposals.")
+        raise NotPermitted("Only purchasing and managers reject VMI proposals.")
     proposal = _locked(proposal)
     proposal.state, proposal.decided_by, proposal.decided_at = VmiState.REJECTED, user, timezone.now()
     proposal.save()

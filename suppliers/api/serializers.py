@@ -7,7 +7,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from inventory.api.fields import IdField, line_list
+from core.fastpath.fields import IdField, line_list
 from inventory.api.serializers import PartBriefSerializer
 from inventory.models import Bin, Part, Warehouse
 

@@ -8,12 +8,12 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from inventory.api.demand_serializers import ProposalSerializer
-from inventory.permissions import require_warehouse, roles_permission
-from inventory.roles import Role, user_access
-from inventory.selectors_demand import backorder_list
-from inventory.views_demand import warehouse_scope
-from suppliers import sourcing
+from core.permissions import require_warehouse, roles_permission
+from core.roles import Role, user_access
+from inventory.demand.api.serializers import ProposalSerializer
+from inventory.demand.selectors import backorder_list
+from inventory.demand.views import warehouse_scope
+from suppliers.services import sourcing
 
 
 class SourcingProposalSerializer(ProposalSerializer):

@@ -17,9 +17,9 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from inventory.api.pagination import StandardPagination
-from inventory.permissions import roles_permission
-from inventory.roles import Role, user_access
+from core.api.pagination import StandardPagination
+from core.permissions import roles_permission
+from core.roles import Role, user_access
 
 from .. import selectors, services
 from ..models import (

@@ -16,14 +16,14 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from core.roles import Role, user_access
+from core.services.outbox import outbox_enqueue
 from inventory.bounds import MAX_COST, MAX_QUANTITY, check_line_count, too_large
 from inventory.exceptions import InvalidQuantity
 from inventory.models import Part, Warehouse
 from inventory.quantities import COST_PLACES, has_quantity_places
-from inventory.roles import Role, user_access
-from inventory.services.outbox import outbox_enqueue
 
-from ..exceptions import ApprovalRequired, InvalidTransition, NotAllowed, PurchasingError
+from ..exceptions import ApprovalRequired, InvalidTransition, NotPermitted, PurchasingError
 from ..locks import lock_order_lines, lock_purchase_order, next_number
 from ..models import OrderState, OrderType, PurchaseOrder, PurchaseOrderLine, Supplier, SupplierPart
 from ..quantities import check_order_quantity
@@ -75,13 +75,13 @@ def check_allowed(order: PurchaseOrder, action: str, user) -> None:
     states, roles = TRANSITIONS[action]
     access = user_access(user)
     if not access.has_any(roles):
-        raise NotAllowed(f"Your role may not {_VERB[action]} purchase orders.")
+        raise NotPermitted(f"Your role may not {_VERB[action]} purchase orders.")
     if not access.is_superuser and not access.is_internal:
         from ..selectors import supplier_for_user
 
         supplier = supplier_for_user(user)
         if supplier is None or supplier.pk != order.supplier_id:
-            raise NotAllowed("This purchase order belongs to another supplier.")
+            raise NotPermitted("This purchase order belongs to another supplier.")
     if order.state not in states:
         labels = [OrderState(s).label for s in states]
         allowed = labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " or " + labels[-1]
@@ -184,7 +184,7 @@ def purchase_order_create(
     if order_type not in OrderType.values:
         raise PurchasingError(f"Unknown order type {order_type!r}; use stock or emergency.", field="order_type")
     if not user_access(user).has_any(CREATE_ROLES[order_type]):
-        raise NotAllowed(f"Your role may not create {OrderType(order_type).label}s.")
+        raise NotPermitted(f"Your role may not create {OrderType(order_type).label}s.")
     if not supplier.is_active:
         raise PurchasingError(f"Supplier {supplier.code} is inactive; choose another supplier.", field="supplier")
     check_line_count(lines)

@@ -22,13 +22,14 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
+from core import services as core_services
+from core.permissions import require_warehouse
+from core.roles import Role, user_access
 from inventory import services as stock
 from inventory.bounds import check_line_count
 from inventory.models import Bin, Part
-from inventory.permissions import require_warehouse
-from inventory.roles import Role, user_access
 
-from ..exceptions import IdempotencyConflict, NotAllowed, OverReceipt, PartNotOnOrder, PurchasingError
+from ..exceptions import IdempotencyConflict, NotPermitted, OverReceipt, PartNotOnOrder, PurchasingError
 from ..locks import lock_order_lines, lock_purchase_order, next_number
 from ..models import (
     GoodsReceipt,
@@ -307,8 +308,8 @@ def _post(
     held = [line for line in receipt_lines if line.hold_state == HoldState.HELD]
     if held:
         parts = ", ".join(f"{line.part.number} × {_fmt(line.quantity)}" for line in held)
-        stock.notify(
-            users=stock.users_with_role(Role.PURCHASER),
+        core_services.notify(
+            users=core_services.users_with_role(Role.PURCHASER),
             message=f"Quality hold on {receipt.number} ({order.number}, {order.supplier.code}): {parts}.",
             link=reverse("suppliers:receipt-detail", args=[receipt.pk]),
             email_subject=f"Quality hold on {receipt.number} from {order.supplier.code}",
@@ -318,7 +319,7 @@ def _post(
 
 def _locked_held_line(line: GoodsReceiptLine, user) -> GoodsReceiptLine:
     if not user_access(user).has_any(QUALITY_ROLES):
-        raise NotAllowed("Only purchasing or a manager decides on a quality hold.")
+        raise NotPermitted("Only purchasing or a manager decides on a quality hold.")
     line = (
         GoodsReceiptLine.objects.select_for_update()
         .select_related("part", "receipt__warehouse", "receipt__purchase_order__supplier")

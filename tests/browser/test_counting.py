@@ -1,9 +1,9 @@
 from decimal import Decimal
 
+from core.roles import Role
 from counting import services as counting_services
 from counting.models import CountLineStatus
 from inventory.models import MovementKind, StockLevel, StockMovement
-from inventory.roles import Role
 from inventory.selectors import ledger_differences
 
 from ..counting.helpers import bin_in, stocked_part

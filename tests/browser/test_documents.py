@@ -11,7 +11,7 @@ import pypdf
 import pypdfium2
 import zxingcpp
 
-from inventory.roles import Role
+from core.roles import Role
 from inventory.scan_codes import parse_scan
 from suppliers import services
 

@@ -2,7 +2,7 @@ from decimal import Decimal
 
 from django.urls import reverse
 
-from inventory.roles import Role
+from core.roles import Role
 from planning import services
 from planning.models import ReplenishmentRun, StockingParameter
 from suppliers.models import OrderState, PurchaseOrder

@@ -1,6 +1,6 @@
 from decimal import Decimal
 
-from inventory.roles import Role
+from core.roles import Role
 from suppliers import services
 
 from ..factories import BinFactory, PartFactory, UserFactory, WarehouseFactory

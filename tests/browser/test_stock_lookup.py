@@ -1,7 +1,7 @@
 from decimal import Decimal
 
+from core.roles import Role
 from inventory import services
-from inventory.roles import Role
 
 from ..factories import PartFactory, UserFactory, WarehouseFactory
 

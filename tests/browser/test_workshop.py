@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from core.roles import Role
 from inventory import services
 from inventory.models import Backorder, Echelon, StockLevel
-from inventory.roles import Role
 
 from ..factories import NeighbourFactory, PartFactory, UserFactory, WarehouseFactory
 

@@ -8,10 +8,10 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from core.roles import Role
 from counting import services
 from counting.models import CountLine
 from counting.selectors import accuracy_by_warehouse, accuracy_for_month
-from inventory.roles import Role
 
 from ..factories import UserFactory, WarehouseFactory
 from .helpers import stocked_part

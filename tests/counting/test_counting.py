@@ -6,13 +6,13 @@ from decimal import Decimal
 
 import pytest
 
+from core.roles import Role
 from counting import services
 from counting.exceptions import CountingError, CountNotPermitted, CountTransitionError
 from counting.models import CountLineStatus, CountListStatus, CountPlanItem
 from inventory import services as inventory_services
 from inventory.exceptions import InvalidQuantity, WarehouseNotPermitted
 from inventory.models import MovementKind, StockLevel, StockMovement
-from inventory.roles import Role
 from inventory.selectors import ledger_differences
 
 from ..factories import UserFactory, WarehouseFactory

@@ -8,11 +8,11 @@ from datetime import date, timedelta
 import pytest
 from django.core.management import call_command
 
+from core.roles import Role
 from counting import schedule, services
 from counting.models import ABCClass, ClassSource, CountKind, CountLine, CountList, CountPlanItem, CountPolicy
 from counting.selectors import count_policy
 from counting.tasks import plan_counts_daily
-from inventory.roles import Role
 
 from ..factories import UserFactory, WarehouseFactory
 from .helpers import add_hits, bin_in, stocked_part

@@ -7,10 +7,10 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from core.roles import Role
 from counting import services
 from counting.models import CountLine, CountLineStatus, CountList
 from inventory.models import MovementKind, StockLevel, StockMovement
-from inventory.roles import Role
 
 from ..factories import UserFactory, WarehouseFactory
 from .helpers import bin_in, stocked_part

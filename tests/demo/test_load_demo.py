@@ -14,6 +14,7 @@ from django.core.management.base import CommandError
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
+from core.roles import Role
 from demo.builders.history import DOCUMENT_MONTHS
 from demo.logins import DEMO_LOGINS
 from demo.profiles import add_months, history_start
@@ -31,7 +32,6 @@ from inventory.models import (
     WarehouseNeighbour,
     WorkshopRequest,
 )
-from inventory.roles import Role
 from inventory.selectors import ledger_differences
 from suppliers.models import GoodsReceipt, OrderType, PurchaseOrderLine, Supplier, SupplierPart, SupplierUser
 from tests.factories import PartFactory

@@ -7,6 +7,7 @@ import pypdf
 import pytest
 from django.utils import timezone
 
+from core.roles import Role
 from counting.models import CountLine, CountList
 from inventory.models import (
     RepairOrder,
@@ -16,7 +17,6 @@ from inventory.models import (
     WorkshopRequest,
     WorkshopRequestLine,
 )
-from inventory.roles import Role
 from suppliers import services
 
 from ..factories import BinFactory, PartFactory, WarehouseFactory

@@ -17,10 +17,11 @@ from django.db import close_old_connections
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
+from core.roles import Role
 from counting import services as counting_services
 from inventory import services
+from inventory.demand import services as demand_services
 from inventory.models import Echelon, Unit
-from inventory.roles import Role
 from suppliers import services as supplier_services
 from suppliers.models import SupplierUser
 from suppliers.services.receiving import ReceiptLineInput
@@ -125,14 +126,14 @@ def world(postgres) -> World:
     )
     assert draft.pk
 
-    repair_order = services.repair_order_open(number="RO-FZ-1", warehouse=store, vehicle_ref="FZ-1")
-    services.workshop_request_submit(
+    repair_order = demand_services.repair_order_open(number="RO-FZ-1", warehouse=store, vehicle_ref="FZ-1")
+    demand_services.workshop_request_submit(
         repair_order=repair_order,
         warehouse=store,
         lines=[(parts[3], Decimal(2)), (parts[4], Decimal(40))],
         user=users[Role.WORKSHOP],
     )
-    services.transfer_order_create(
+    demand_services.transfer_order_create(
         from_warehouse=central, to_warehouse=store, lines=[(parts[0], Decimal(3))], user=manager
     )
     count_list = counting_services.count_list_create_adhoc(warehouse=store, user=manager, part=parts[5])

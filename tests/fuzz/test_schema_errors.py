@@ -1,4 +1,4 @@
-"""The schema documents the error answers each operation can give (inventory.api.schema)."""
+"""The schema documents the error answers each operation can give (core.api.schema)."""
 
 from __future__ import annotations
 

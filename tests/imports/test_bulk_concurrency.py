@@ -6,50 +6,21 @@ once are posted once, and a receipt that races a balance queues behind it.
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
-from django.db import connections
 
+from core.roles import Role
 from inventory import services
 from inventory.models import StockLevel, StockMovement
-from inventory.roles import Role
 from inventory.selectors import ledger_differences
 from inventory.services import Outcome
 
+from ..concurrency import run_at_once
 from ..factories import PartFactory, UserFactory, WarehouseFactory
 
 pytestmark = pytest.mark.services
 D = Decimal
-
-
-def _run_at_once(calls: list[Callable[[], object]]) -> tuple[list[object], list[BaseException]]:
-    barrier = threading.Barrier(len(calls))
-    results: list[object] = []
-    errors: list[BaseException] = []
-    lock = threading.Lock()
-
-    def worker(call):
-        try:
-            barrier.wait(timeout=30)
-            result = call()
-            with lock:
-                results.append(result)
-        except BaseException as error:
-            with lock:
-                errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads), "a posting hung: a lock was never released"
-    return results, errors
 
 
 def test_the_same_balances_loaded_twice_at_once_are_posted_once(postgres_tx):
@@ -59,7 +30,7 @@ def test_the_same_balances_loaded_twice_at_once_are_posted_once(postgres_tx):
     balances = [(PartFactory(), warehouse, D(i + 1), D("2.5"), None) for i in range(30)]
 
     # when two loads of the same balances run at the same moment
-    results, errors = _run_at_once(
+    results, errors = run_at_once(
         [lambda: services.stock_opening_balances_bulk(balances=balances, user=user) for _ in range(2)]
     )
 
@@ -78,7 +49,7 @@ def test_a_receipt_racing_a_balance_queues_behind_it(postgres_tx):
     services.stock_receive(part=part, warehouse=warehouse, quantity=D(4), unit_cost=D(1), user=user)
 
     # when a balance of 10 and a receipt of 5 are posted at the same moment
-    _results, errors = _run_at_once(
+    _results, errors = run_at_once(
         [
             lambda: services.stock_opening_balances_bulk(balances=[(part, warehouse, D(10), D(1), None)], user=user),
             lambda: services.stock_receive(part=part, warehouse=warehouse, quantity=D(5), unit_cost=D(1), user=user),

@@ -8,11 +8,12 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from core.roles import Role
 from imports.services import import_file
 from inventory import services
+from inventory.demand import services as demand_services
 from inventory.exceptions import InsufficientStock, InvalidQuantity
 from inventory.models import Backorder, BackorderState, MovementKind, StockLevel, StockMovement
-from inventory.roles import Role
 from inventory.selectors import ledger_differences
 from inventory.services import Outcome
 
@@ -119,9 +120,9 @@ def test_a_reduction_below_reserved_stock_refuses_every_balance(world):
 def test_a_balance_that_fills_stock_gives_it_to_open_backorders(world, make_user):
     # given a workshop request for 2 of P-0 that found nothing on the shelf
     part, cen = world["parts"][0], world["cen"]
-    order = services.repair_order_open(number="RO-1", warehouse=cen, opened_at=timezone.now())
+    order = demand_services.repair_order_open(number="RO-1", warehouse=cen, opened_at=timezone.now())
     requester = make_user(Role.WORKSHOP, warehouses=[cen])
-    services.workshop_request_submit(
+    demand_services.workshop_request_submit(
         repair_order=order, warehouse=cen, lines=[(part, D(2))], user=requester, occurred_at=timezone.now()
     )
     assert StockLevel.objects.get(part=part, warehouse=cen).backordered == 2

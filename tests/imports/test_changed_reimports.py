@@ -6,9 +6,9 @@ from decimal import Decimal
 
 import pytest
 
+from core.roles import Role
 from inventory import services
 from inventory.models import DemandHit, Part
-from inventory.roles import Role
 
 from ..factories import PartFactory, UserFactory, WarehouseFactory
 from .helpers import csv_bytes, problems, run

@@ -11,10 +11,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from core.roles import Role
 from imports.models import ImportBatch, ImportStatus
 from inventory import services
 from inventory.models import Part, StockLevel
-from inventory.roles import Role
 
 from ..factories import PartFactory, UserFactory, WarehouseFactory
 from .helpers import csv_bytes

@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
+from core.roles import Role
 from inventory.models import Part
-from inventory.roles import Role
 
 from ..factories import PartFactory, UserFactory
 from .helpers import csv_bytes, problems, run, xlsx_bytes

@@ -8,9 +8,9 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from core.roles import Role
 from inventory import services
 from inventory.models import DemandHit, DemandSource, MovementKind, StockLevel, StockMovement
-from inventory.roles import Role
 from inventory.selectors import ledger_differences
 
 from ..factories import BinFactory, PartFactory, UserFactory, WarehouseFactory

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from inventory.roles import Role
+from core.roles import Role
 from suppliers.models import Supplier, SupplierPart
 
 from ..factories import PartFactory, UserFactory

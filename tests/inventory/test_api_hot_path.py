@@ -11,9 +11,9 @@ import pytest
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from core.roles import Role
 from inventory.api.serializers import ReceiptSerializer
 from inventory.models import StockMovement
-from inventory.roles import Role
 
 from ..factories import BinFactory, PartFactory, WarehouseFactory
 
@@ -137,8 +137,8 @@ def test_one_unknown_id_among_several_is_refused_on_its_own_field(store, part):
 
 
 def test_rows_by_pks_reads_each_model_or_none(store, part):
+    from core.fastpath.rows import by_pks
     from inventory.models import Part, Warehouse
-    from inventory.rows import by_pks
 
     assert by_pks([(Part, part.pk), (Warehouse, store.pk)]) == [part, store]
     assert by_pks([(Part, part.pk), (Warehouse, 999_999_999), (Part, 999_999_998)]) == [part, None, None]
@@ -148,8 +148,8 @@ def test_rows_by_pks_reads_each_model_or_none(store, part):
 def test_the_hot_statements_are_prepared_on_the_connection(store, part):
     from django.db import connection
 
+    from core.fastpath.rows import by_pk
     from inventory.models import Part
-    from inventory.rows import by_pk
 
     for _ in range(6):  # psycopg prepares a statement at its fifth run (prepare_threshold)
         assert by_pk(Part, part.pk) == part

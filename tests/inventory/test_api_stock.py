@@ -11,9 +11,9 @@ from decimal import Decimal
 
 import pytest
 
+from core.roles import Role
 from inventory import services
 from inventory.models import MovementKind, StockLevel, StockMovement
-from inventory.roles import Role
 from inventory.selectors import ledger_differences
 
 from ..factories import BinFactory, PartFactory, WarehouseFactory

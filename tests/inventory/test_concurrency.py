@@ -7,50 +7,20 @@ and two requests with one idempotency key post once.
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
-from django.db import connections
 
+from core.roles import Role
 from inventory import services
 from inventory.exceptions import InsufficientStock
 from inventory.models import StockLevel, StockMovement
-from inventory.roles import Role
 from inventory.selectors import ledger_differences
 
+from ..concurrency import run_at_once
 from ..factories import PartFactory, UserFactory, WarehouseFactory
 
 pytestmark = pytest.mark.services
-
-
-def _run_at_once(calls: list[Callable[[], object]]) -> tuple[list[object], list[BaseException]]:
-    """Start every call in its own thread at the same moment; collect results and errors."""
-    barrier = threading.Barrier(len(calls))
-    results: list[object] = []
-    errors: list[BaseException] = []
-    lock = threading.Lock()
-
-    def worker(call):
-        try:
-            barrier.wait(timeout=30)
-            result = call()
-            with lock:
-                results.append(result)
-        except BaseException as error:
-            with lock:
-                errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads), "a posting hung: a lock was never released"
-    return results, errors
 
 
 @pytest.mark.parametrize(
@@ -66,7 +36,7 @@ def test_concurrent_issues_take_exactly_the_available_stock(postgres_tx, on_hand
     )
 
     # When several clerks issue at the same moment
-    results, errors = _run_at_once(
+    results, errors = run_at_once(
         [
             lambda: services.stock_issue(part=part, warehouse=warehouse, quantity=Decimal(each), user=user)
             for _ in range(threads)
@@ -101,7 +71,7 @@ def test_opposite_transfers_at_once_all_complete_without_deadlock(postgres_tx):
                 part=part, from_warehouse=source, to_warehouse=target, quantity=Decimal(2), user=user
             )
         )
-    results, errors = _run_at_once(calls)
+    results, errors = run_at_once(calls)
 
     # Then every transfer completed (no deadlock victim) and the stock is where it should be
     assert errors == []
@@ -121,7 +91,7 @@ def test_same_idempotency_key_from_two_requests_at_once_posts_once(postgres_tx):
     services.stock_receive(part=part, warehouse=warehouse, quantity=Decimal(4), unit_cost=Decimal(10), user=user)
 
     # When the same request (same key) arrives twice at the same moment
-    results, errors = _run_at_once(
+    results, errors = run_at_once(
         [
             lambda: services.stock_issue(
                 part=part, warehouse=warehouse, quantity=Decimal(3), user=user, idempotency_key="issue-ro-77"
@@ -145,7 +115,7 @@ def test_first_receipts_of_a_new_part_at_once_create_one_level(postgres_tx):
     part, warehouse = PartFactory(), WarehouseFactory()
 
     # When four receipts arrive at the same moment
-    results, errors = _run_at_once(
+    results, errors = run_at_once(
         [
             lambda: services.stock_receive(
                 part=part, warehouse=warehouse, quantity=Decimal(1), unit_cost=Decimal(8), user=user

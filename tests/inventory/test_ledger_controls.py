@@ -13,9 +13,9 @@ from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from core.roles import Role
 from inventory import services
 from inventory.models import ClosedPeriod, LedgerSettings, PeriodEvent
-from inventory.roles import Role
 from inventory.services.periods import period_close
 
 from ..factories import PartFactory, WarehouseFactory
@@ -85,7 +85,7 @@ def test_ledger_settings_api(api_as, manager):
 
 
 def test_closed_month_refusal_is_a_409_with_a_readable_message(rf, manager):
-    from inventory.api.exceptions import exception_handler
+    from core.api.exceptions import exception_handler
     from inventory.exceptions import PeriodClosed
 
     response = exception_handler(PeriodClosed("2026-01 is closed."), {})

@@ -10,11 +10,11 @@ import pytest
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 
+from core.roles import Role
 from inventory import services
 from inventory.exceptions import InventoryError, PeriodClosed
 from inventory.ledger_hash import GENESIS, HASHED, movement_hash
 from inventory.models import ClosedPeriod, LedgerSettings, PeriodAction, PeriodEvent, StockLevel, StockMovement
-from inventory.roles import Role
 from inventory.selectors import BrokenLink, ledger_broken_links
 from inventory.services.bulk import stock_opening_balances_bulk, stock_receive_bulk
 from inventory.services.periods import ledger_settings_update, period_close, period_reopen

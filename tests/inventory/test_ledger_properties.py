@@ -15,10 +15,10 @@ from django.db import transaction
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from core.roles import Role
 from inventory import services
 from inventory.exceptions import InventoryError
 from inventory.models import StockLevel, StockMovement, Unit
-from inventory.roles import Role
 from inventory.selectors import ledger_broken_links, ledger_differences
 
 from ..factories import PartFactory, UserFactory, WarehouseFactory

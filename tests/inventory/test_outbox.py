@@ -5,8 +5,8 @@ from datetime import timedelta
 from django.core import mail
 from django.utils import timezone
 
-from inventory import services
-from inventory.models import Notification, OutboxMessage
+from core import services as core_services
+from core.models import Notification, OutboxMessage
 
 from ..factories import UserFactory
 
@@ -17,7 +17,7 @@ def test_notification_mail_is_recorded_and_sent_after_commit(postgres, django_ca
 
     # when a notification with mail is created and the transaction commits
     with django_capture_on_commit_callbacks(execute=True):
-        services.notify(users=[user], message="PO-1 line 2 on quality hold", email_subject="Quality hold")
+        core_services.notify(users=[user], message="PO-1 line 2 on quality hold", email_subject="Quality hold")
 
     # then the note exists, the outbox row is dispatched and the mail was sent (eager Celery)
     assert Notification.objects.get().message == "PO-1 line 2 on quality hold"
@@ -46,7 +46,7 @@ def test_broker_down_leaves_message_pending_then_flush_sends_it(
 
     # when a notification is committed while the broker is down
     with django_capture_on_commit_callbacks(execute=True):
-        services.notify(users=[user], message="hold", email_subject="Quality hold")
+        core_services.notify(users=[user], message="hold", email_subject="Quality hold")
 
     # then nothing failed, the message is pending with the error recorded, no mail yet
     message = OutboxMessage.objects.get()
@@ -58,10 +58,10 @@ def test_broker_down_leaves_message_pending_then_flush_sends_it(
     # when the broker is back and the flush runs
     monkeypatch.undo()
     OutboxMessage.objects.filter(pk=message.pk).update(created_at=timezone.now() - timedelta(minutes=2))
-    sent = services.outbox_flush()
+    sent = core_services.outbox_flush()
 
     # then the mail goes out once and a second flush sends nothing
     assert sent == 1
     assert len(mail.outbox) == 1
-    assert services.outbox_flush() == 0
+    assert core_services.outbox_flush() == 0
     assert OutboxMessage.objects.get().dispatched_at is not None

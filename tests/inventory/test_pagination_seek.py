@@ -13,9 +13,10 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from inventory import pagination, selectors
+from core import pagination
+from core.pagination import IdPagePaginator
+from inventory import selectors
 from inventory.models import Part, StockLevel, Warehouse
-from inventory.pagination import IdPagePaginator
 
 pytestmark = pytest.mark.django_db
 

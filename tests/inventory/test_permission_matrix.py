@@ -13,9 +13,9 @@ from decimal import Decimal
 
 import pytest
 
+from core.roles import Role
 from inventory import services
 from inventory.models import Part, StockLevel, StockMovement
-from inventory.roles import Role
 
 from ..factories import BinFactory, PartFactory, WarehouseFactory
 

@@ -14,9 +14,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from core.roles import Role
 from inventory import services
 from inventory.models import Echelon
-from inventory.roles import Role
 
 from ..factories import BinFactory, NeighbourFactory, PartFactory, WarehouseFactory
 
@@ -57,7 +57,7 @@ def busy_network(postgres, make_user):
         ("/api/v1/parts/", 4, 12),  # token+access, count, page, current parts of the chains (per depth)
         ("/api/v1/warehouses/", 4, 4),  # token+access, count, page, neighbours
         ("/api/v1/bins/", 3, 6),
-        ("/api/v1/stock-levels/", 4, 24),  # count, page ids, page rows (inventory.pagination)
+        ("/api/v1/stock-levels/", 4, 24),  # count, page ids, page rows (core.pagination)
         ("/api/v1/stock-levels/?below_min=true", 4, 24),
         ("/api/v1/movements/", 4, 48),  # count, page ids, page rows, as the stock levels
         ("/api/v1/movements/?kind=issue", 4, 24),

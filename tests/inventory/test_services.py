@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 
+from core.roles import Role
 from inventory import services
 from inventory.exceptions import (
     AlreadyReversed,
@@ -16,7 +17,6 @@ from inventory.exceptions import (
     SupersessionCycle,
 )
 from inventory.models import MovementKind, StockLevel, StockMovement, Unit
-from inventory.roles import Role
 from inventory.selectors import ledger_differences, part_by_number, part_chain, part_current, part_search
 
 from ..factories import PartFactory, UserFactory, WarehouseFactory

@@ -9,10 +9,10 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from core.roles import Role
 from inventory import services
 from inventory.management.commands.verify_ledger import Command
 from inventory.models import StockLevel
-from inventory.roles import Role
 from inventory.selectors import LedgerDifference, ledger_differences
 
 from ..factories import PartFactory, UserFactory, WarehouseFactory

@@ -29,9 +29,9 @@ from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from core.roles import Role
 from inventory import services
 from inventory.models import DemandHit
-from inventory.roles import Role
 
 from ..factories import PartFactory, UserFactory, WarehouseFactory
 

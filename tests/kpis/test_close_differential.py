@@ -25,12 +25,12 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from core.roles import Role
 from inventory import services as inventory_services
 from inventory.classification import DEFAULT_THRESHOLDS, abc_class, value_classes, xyz_class
 from inventory.exceptions import InventoryError
 from inventory.models import DemandHit, StockLevel, StockMovement
 from inventory.months import add_months, days_in_month, month_begins
-from inventory.roles import Role
 from kpis import formulas, services
 from kpis.models import PartClass, Snapshot
 from suppliers import services as supplier_services

@@ -9,7 +9,7 @@ from django.utils import timezone
 from inventory import services as inv
 from inventory.models import Echelon, StockLevel, TransferOrder
 from planning import services
-from planning.exceptions import PlanningError, PlanningNotAllowed, ProposalNotOpen
+from planning.exceptions import NotPermitted, PlanningError, ProposalNotOpen
 from planning.models import (
     Forecast,
     ForecastError,
@@ -113,7 +113,7 @@ def test_known_demand_needs_a_reason_and_a_planner(planner, purchaser):
     part, wh = PartFactory(), WarehouseFactory()
     with pytest.raises(PlanningError, match="Say what the demand is for"):
         services.known_demand_add(part=part, warehouse=wh, month=date(2027, 1, 1), quantity=1, reason=" ", user=planner)
-    with pytest.raises(PlanningNotAllowed):
+    with pytest.raises(NotPermitted):
         services.known_demand_add(
             part=part, warehouse=wh, month=date(2027, 1, 1), quantity=1, reason="x", user=purchaser
         )
@@ -360,7 +360,7 @@ def test_a_clerk_may_not_approve(clerk):
     services.proposals_build(run=run)
     ids = list(ReplenishmentProposal.objects.values_list("pk", flat=True))
 
-    with pytest.raises(PlanningNotAllowed):
+    with pytest.raises(NotPermitted):
         services.proposals_approve(items=[(i, None) for i in ids], user=clerk)
 
     assert set(ReplenishmentProposal.objects.values_list("state", flat=True)) == {"open"}

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from inventory.roles import Role
+from core.roles import Role
 from suppliers import services
 from suppliers.models import PurchaseOrder
 

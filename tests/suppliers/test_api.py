@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
+from core.roles import Role
 from inventory.models import StockLevel
-from inventory.roles import Role
 from suppliers import services
 from suppliers.models import GoodsReceipt, PurchaseOrder
 

@@ -3,10 +3,10 @@ from decimal import Decimal
 
 import pytest
 
+from core.roles import Role
 from inventory.exceptions import InvalidQuantity
-from inventory.roles import Role
 from suppliers import selectors, services
-from suppliers.exceptions import NotAllowed, PurchasingError
+from suppliers.exceptions import NotPermitted, PurchasingError
 from suppliers.models import OrderState, PurchaseOrder
 
 from ..factories import PartFactory
@@ -88,7 +88,7 @@ def test_create_refuses_bad_quantity_and_roles(make_user, warehouse):
             lines=[(sp.part, Decimal("1.5"), None)],
             user=purchaser,
         )
-    with pytest.raises(NotAllowed, match="may not create stock orders"):
+    with pytest.raises(NotPermitted, match="may not create stock orders"):
         services.purchase_order_create(
             supplier=sp.supplier, warehouse=warehouse, order_type="stock", lines=[(sp.part, 1, None)], user=clerk
         )

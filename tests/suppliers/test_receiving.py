@@ -9,11 +9,12 @@ import pytest
 from django.core import mail
 
 import inventory.tasks  # noqa: F401 - registers the mail task, as the worker's autodiscovery does
+from core.models import Notification
+from core.roles import Role
 from inventory.exceptions import WarehouseNotPermitted
-from inventory.models import Notification, StockLevel, StockMovement
-from inventory.roles import Role
+from inventory.models import StockLevel, StockMovement
 from suppliers import services
-from suppliers.exceptions import InvalidTransition, NotAllowed, OverReceipt, PartNotOnOrder, PurchasingError
+from suppliers.exceptions import InvalidTransition, NotPermitted, OverReceipt, PartNotOnOrder, PurchasingError
 from suppliers.models import GoodsReceipt, GoodsReceiptLine, HoldState, QualityReject
 
 from ..factories import BinFactory, PartFactory
@@ -133,7 +134,7 @@ def test_clerk_receives_only_in_own_warehouse_and_only_open_orders(make_order, m
     line = order.lines.get()
     with pytest.raises(WarehouseNotPermitted, match="not one of them"):
         services.goods_receipt_post(order=order, lines=[(line, Decimal(1), None, False)], user=outsider)
-    with pytest.raises(NotAllowed, match="may not receive against"):
+    with pytest.raises(NotPermitted, match="may not receive against"):
         services.goods_receipt_post(order=order, lines=[(line, Decimal(1), None, False)], user=purchaser)
     draft = make_order(lines=[(5, "1.00")])
     manager = make_user(Role.MANAGER)
@@ -207,7 +208,7 @@ def test_reject_returns_to_supplier_and_records_the_reject(make_order, clerk, wa
     held = receipt.lines.get()
 
     # a clerk may not decide; nothing changes
-    with pytest.raises(NotAllowed):
+    with pytest.raises(NotPermitted):
         services.goods_receipt_line_reject(line=held, user=clerk, reason="Damaged")
     assert _level(line.part, warehouse).quarantined == Decimal("4.000")
 

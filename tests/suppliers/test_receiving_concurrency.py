@@ -2,47 +2,21 @@
 
 from __future__ import annotations
 
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connections
 
+from core.roles import Role
 from inventory.models import StockLevel
-from inventory.roles import Role
 from suppliers import services
 from suppliers.exceptions import OverReceipt
 from suppliers.models import GoodsReceipt
 
+from ..concurrency import run_at_once
 from ..factories import UserFactory, WarehouseFactory
 from .factories import SupplierPartFactory
 
 pytestmark = pytest.mark.services
-
-
-def _at_once(calls):
-    barrier = threading.Barrier(len(calls))
-    results, errors, lock = [], [], threading.Lock()
-
-    def worker(call):
-        try:
-            barrier.wait(timeout=30)
-            result = call()
-            with lock:
-                results.append(result)
-        except BaseException as error:
-            with lock:
-                errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads), "a receipt hung on a lock"
-    return results, errors
 
 
 @pytest.fixture
@@ -68,7 +42,7 @@ def test_two_receipts_at_once_that_together_exceed_the_order_one_is_refused(sent
             order=order, lines=[(line, Decimal(6), None, False)], user=clerk, idempotency_key=key
         )
 
-    results, errors = _at_once([receive("a"), receive("b")])
+    results, errors = run_at_once([receive("a"), receive("b")])
 
     assert len(results) == 1
     assert [type(e) for e in errors] == [OverReceipt]
@@ -87,7 +61,7 @@ def test_same_key_twice_at_once_posts_once(sent_order):
             order=order, lines=[(line, Decimal(4), None, False)], user=clerk, idempotency_key="same"
         )
 
-    results, errors = _at_once([receive, receive])
+    results, errors = run_at_once([receive, receive])
 
     assert errors == []
     assert len({receipt.pk for receipt in results}) == 1

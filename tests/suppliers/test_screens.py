@@ -7,8 +7,9 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from inventory.models import Notification, StockLevel
-from inventory.roles import Role
+from core.models import Notification
+from core.roles import Role
+from inventory.models import StockLevel
 from suppliers import services
 from suppliers.models import GoodsReceipt, OrderState, PurchaseOrder
 

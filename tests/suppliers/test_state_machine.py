@@ -8,10 +8,10 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 
+from core.roles import Role
 from inventory.exceptions import InvalidQuantity
-from inventory.roles import Role
 from suppliers import services
-from suppliers.exceptions import ApprovalRequired, InvalidTransition, NotAllowed, PurchasingError
+from suppliers.exceptions import ApprovalRequired, InvalidTransition, NotPermitted, PurchasingError
 from suppliers.models import OrderState, PurchaseOrder
 
 from .factories import SupplierUserFactory
@@ -92,7 +92,7 @@ def test_transition_role_checks(make_order, make_user, action, role):
         _run(action, order, user)
         assert _snapshot(order) != before
     else:
-        with pytest.raises(NotAllowed, match="Your role may not"):
+        with pytest.raises(NotPermitted, match="Your role may not"):
             _run(action, order, user)
         assert _snapshot(order) == before
 
@@ -120,7 +120,7 @@ def test_supplier_user_cannot_confirm_another_suppliers_order(make_order):
     order = make_order(state="sent")
     stranger = SupplierUserFactory().user
     before = _snapshot(order)
-    with pytest.raises(NotAllowed, match="belongs to another supplier"):
+    with pytest.raises(NotPermitted, match="belongs to another supplier"):
         services.purchase_order_confirm(order=order, user=stranger)
     assert _snapshot(order) == before
 

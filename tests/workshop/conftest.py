@@ -6,9 +6,10 @@ from decimal import Decimal
 
 import pytest
 
+from core.roles import Role
 from inventory import services
+from inventory.demand import services as demand_services
 from inventory.models import Echelon
-from inventory.roles import Role
 
 from ..factories import NeighbourFactory, PartFactory, WarehouseFactory
 
@@ -58,7 +59,7 @@ def receive(stocker):
 
 @pytest.fixture
 def repair_order(store):
-    return services.repair_order_open(number="RO-1001", warehouse=store, vehicle_ref="AB-123-CD")
+    return demand_services.repair_order_open(number="RO-1001", warehouse=store, vehicle_ref="AB-123-CD")
 
 
 @pytest.fixture

@@ -6,9 +6,9 @@ from decimal import Decimal
 
 import pytest
 
-from inventory import services
+from core.roles import Role
+from inventory.demand import services as demand_services
 from inventory.models import Backorder, DemandHit, StockLevel, TransferOrder, TransferState, WorkshopRequest
-from inventory.roles import Role
 
 from ..factories import PartFactory
 
@@ -142,13 +142,13 @@ def test_list_endpoints_stay_within_a_query_bound(
     for index in range(8):
         part = PartFactory()
         receive(part, other, 3)
-        order = services.repair_order_open(number=f"RO-Q{index}", warehouse=store)
-        services.workshop_request_submit(
+        order = demand_services.repair_order_open(number=f"RO-Q{index}", warehouse=store)
+        demand_services.workshop_request_submit(
             repair_order=order, warehouse=store, lines=[(part, 2), (PartFactory(), 1)], user=workshop_user
         )
     for backorder in Backorder.objects.all()[:4]:
         if backorder.part.stock_levels.filter(warehouse=other).exists():
-            services.backorder_source_by_transfer(
+            demand_services.backorder_source_by_transfer(
                 backorder=backorder, from_warehouse=other, quantity=Decimal(1), user=manager
             )
     api = api_as(manager)

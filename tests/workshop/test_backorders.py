@@ -8,18 +8,19 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from core.models import Notification
+from core.roles import Role
 from inventory import selectors, services
+from inventory.demand import services as demand_services
 from inventory.exceptions import InvalidTransition
 from inventory.models import (
     Backorder,
     BackorderState,
     DemandHit,
-    Notification,
     RequestState,
     StockLevel,
     StockMovement,
 )
-from inventory.roles import Role
 
 from ..factories import PartFactory
 
@@ -27,8 +28,8 @@ pytestmark = pytest.mark.usefixtures("postgres")
 
 
 def _submit(store, part, quantity, user, number, at):
-    order = services.repair_order_open(number=number, warehouse=store, opened_at=at)
-    return services.workshop_request_submit(
+    order = demand_services.repair_order_open(number=number, warehouse=store, opened_at=at)
+    return demand_services.workshop_request_submit(
         repair_order=order, warehouse=store, lines=[(part, Decimal(quantity))], user=user, occurred_at=at
     )
 
@@ -117,7 +118,7 @@ def test_cancelled_backorder_becomes_lost_demand(store, part, workshop_user, rec
     backorder = Backorder.objects.get()
 
     # when the requester cancels it
-    services.backorder_cancel(backorder=backorder, user=workshop_user)
+    demand_services.backorder_cancel(backorder=backorder, user=workshop_user)
 
     # then it is lost demand, the level waits for nothing, and later stock stays on the shelf
     backorder.refresh_from_db()
@@ -138,7 +139,7 @@ def test_a_closed_backorder_cannot_be_cancelled_and_nothing_changes(store, part,
     backorder = Backorder.objects.get()
 
     with pytest.raises(InvalidTransition):
-        services.backorder_cancel(backorder=backorder, user=workshop_user)
+        demand_services.backorder_cancel(backorder=backorder, user=workshop_user)
 
     backorder.refresh_from_db()
     assert (backorder.state, backorder.quantity_cancelled, backorder.quantity_filled) == (BackorderState.FILLED, 0, 1)
@@ -171,11 +172,11 @@ def test_pick_hands_over_and_refuses_an_empty_pick(store, part, workshop_user, m
     request = _submit(store, part, 2, workshop_user, "RO-P", timezone.now())
     clerk = make_user(Role.CLERK, warehouses=[store])
 
-    services.workshop_request_pick(request=request, user=clerk)
+    demand_services.workshop_request_pick(request=request, user=clerk)
 
     request.refresh_from_db()
     assert request.state == RequestState.WAITING
     assert request.lines.get().quantity_picked == 1
     with pytest.raises(InvalidTransition):
-        services.workshop_request_pick(request=request, user=clerk)
+        demand_services.workshop_request_pick(request=request, user=clerk)
     assert request.lines.get().quantity_picked == 1

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 
+from core.roles import Role
 from inventory import selectors, services
+from inventory.demand import services as demand_services
 from inventory.models import Backorder, DemandHit, Echelon, StockLevel
-from inventory.roles import Role
 
+from ..concurrency import run_at_once
 from ..factories import PartFactory, UserFactory, WarehouseFactory
 
 
@@ -24,27 +24,15 @@ def test_two_workshops_racing_for_the_last_unit():
     stocker = UserFactory(roles=[Role.MANAGER])
     services.stock_receive(part=part, warehouse=store, quantity=Decimal(1), unit_cost=Decimal(5), user=stocker)
     users = [UserFactory(roles=[Role.WORKSHOP]) for _ in range(2)]
-    orders = [services.repair_order_open(number=f"RO-X{i}", warehouse=store) for i in range(2)]
-    barrier = threading.Barrier(2)
-    errors: list[BaseException] = []
+    orders = [demand_services.repair_order_open(number=f"RO-X{i}", warehouse=store) for i in range(2)]
 
-    def submit(index: int) -> None:
-        try:
-            barrier.wait(timeout=10)
-            services.workshop_request_submit(
-                repair_order=orders[index], warehouse=store, lines=[(part, Decimal(1))], user=users[index]
-            )
-        except BaseException as error:  # reported by the main thread
-            errors.append(error)
-        finally:
-            connection.close()
+    def submit(index: int):
+        return demand_services.workshop_request_submit(
+            repair_order=orders[index], warehouse=store, lines=[(part, Decimal(1))], user=users[index]
+        )
 
     # when both submit at once, each on its own connection
-    threads = [threading.Thread(target=submit, args=(i,)) for i in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    _results, errors = run_at_once([lambda: submit(0), lambda: submit(1)])
 
     # then exactly one got the unit and the other waits on a backorder; the ledger agrees
     assert errors == []

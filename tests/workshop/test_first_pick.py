@@ -7,7 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from inventory import selectors, services
+from inventory import selectors
+from inventory.demand import services as demand_services
 from inventory.exceptions import InvalidQuantity
 from inventory.models import (
     Backorder,
@@ -32,7 +33,7 @@ def test_full_stock_is_supplied_at_once_and_writes_one_hit(store, part, repair_o
     receive(part, store, 5, "10.00")
 
     # when the workshop asks for 3
-    request = services.workshop_request_submit(
+    request = demand_services.workshop_request_submit(
         repair_order=repair_order, warehouse=store, lines=[(part, Decimal(3))], user=workshop_user
     )
 
@@ -63,7 +64,7 @@ def test_partial_stock_supplies_what_is_there_and_back_orders_the_rest(
     receive(part, store, 2, "10.00")
 
     # when the workshop asks for 5
-    request = services.workshop_request_submit(
+    request = demand_services.workshop_request_submit(
         repair_order=repair_order, warehouse=store, lines=[(part, Decimal(5))], user=workshop_user
     )
 
@@ -84,7 +85,7 @@ def test_partial_stock_supplies_what_is_there_and_back_orders_the_rest(
 def test_no_stock_back_orders_everything(store, part, repair_order, workshop_user):
     # given nothing on the shelf
     # when the workshop asks for 4
-    request = services.workshop_request_submit(
+    request = demand_services.workshop_request_submit(
         repair_order=repair_order, warehouse=store, lines=[(part, Decimal(4))], user=workshop_user
     )
 
@@ -103,10 +104,10 @@ def test_a_cancelled_shortage_is_lost_demand_not_a_backorder(store, part, repair
     receive(part, store, 1)
 
     # when the workshop asks for 3 and does not want to wait
-    request = services.workshop_request_submit(
+    request = demand_services.workshop_request_submit(
         repair_order=repair_order,
         warehouse=store,
-        lines=[services.DemandLine(part, Decimal(3), cancel_shortage=True)],
+        lines=[demand_services.DemandLine(part, Decimal(3), cancel_shortage=True)],
         user=workshop_user,
     )
 
@@ -127,7 +128,7 @@ def test_three_lines_each_write_a_hit_in_one_transaction(store, repair_order, wo
     receive(b, store, 1)
 
     # when one request asks 2 of each
-    request = services.workshop_request_submit(
+    request = demand_services.workshop_request_submit(
         repair_order=repair_order,
         warehouse=store,
         lines=[(a, 2), (b, 2), (c, 2)],
@@ -150,7 +151,7 @@ def test_a_refused_line_leaves_nothing_behind(store, part, repair_order, worksho
 
     # when the request is submitted
     with pytest.raises(InvalidQuantity):
-        services.workshop_request_submit(
+        demand_services.workshop_request_submit(
             repair_order=repair_order,
             warehouse=store,
             lines=[(part, Decimal(2)), (other, Decimal("1.5"))],
@@ -169,11 +170,11 @@ def test_workshop_may_not_override_the_price_and_nothing_changes(store, part, re
     receive(part, store, 5)
 
     # when the workshop asks for a lower price
-    with pytest.raises(services.PriceOverrideNotPermitted):
-        services.workshop_request_submit(
+    with pytest.raises(demand_services.PriceOverrideNotPermitted):
+        demand_services.workshop_request_submit(
             repair_order=repair_order,
             warehouse=store,
-            lines=[services.DemandLine(part, Decimal(1), unit_price=Decimal("1.00"))],
+            lines=[demand_services.DemandLine(part, Decimal(1), unit_price=Decimal("1.00"))],
             user=workshop_user,
         )
 
@@ -186,10 +187,10 @@ def test_a_clerk_may_override_the_price(store, part, repair_order, make_user, re
     clerk = make_user("clerk", warehouses=[store])
     receive(part, store, 5, "10.00")
 
-    request = services.workshop_request_submit(
+    request = demand_services.workshop_request_submit(
         repair_order=repair_order,
         warehouse=store,
-        lines=[services.DemandLine(part, Decimal(2), unit_price=Decimal("20.00"))],
+        lines=[demand_services.DemandLine(part, Decimal(2), unit_price=Decimal("20.00"))],
         user=clerk,
     )
 
@@ -204,7 +205,9 @@ def test_counter_sale_shortage_is_lost_demand(store, part, make_user, receive):
     receive(part, store, 1, "8.00")
 
     # when a counter customer asks for 2
-    sale = services.counter_sale_post(warehouse=store, lines=[(part, Decimal(2))], user=clerk, customer_ref="cash")
+    sale = demand_services.counter_sale_post(
+        warehouse=store, lines=[(part, Decimal(2))], user=clerk, customer_ref="cash"
+    )
 
     # then 1 is sold, 1 is lost, and the hit says counter
     line = sale.lines.get()
@@ -226,7 +229,7 @@ def test_back_dated_submission_dates_request_movement_and_hit(store, part, repai
     when = datetime(2025, 3, 4, 9, 30, tzinfo=UTC)
     receive(part, store, 5, posted_at=datetime(2025, 3, 1, tzinfo=UTC))
 
-    request = services.workshop_request_submit(
+    request = demand_services.workshop_request_submit(
         repair_order=repair_order, warehouse=store, lines=[(part, 1)], user=workshop_user, occurred_at=when
     )
 

@@ -6,9 +6,10 @@ from decimal import Decimal
 
 import pytest
 
+from core.roles import Role
 from inventory import services
+from inventory.demand import services as demand_services
 from inventory.models import Backorder, TransferOrder, WorkshopRequest
-from inventory.roles import Role
 
 from ..factories import PartFactory
 
@@ -74,8 +75,8 @@ def test_workshop_may_not_open_the_pick_list_or_transfers(client, workshop_user)
 def test_backorder_screen_accepts_a_transfer_in_one_click(client, network, part, workshop_user, make_user, receive):
     store, other = network["ST1"], network["ST2"]
     receive(part, other, 5)
-    order = services.repair_order_open(number="RO-80", warehouse=store)
-    services.workshop_request_submit(repair_order=order, warehouse=store, lines=[(part, 2)], user=workshop_user)
+    order = demand_services.repair_order_open(number="RO-80", warehouse=store)
+    demand_services.workshop_request_submit(repair_order=order, warehouse=store, lines=[(part, 2)], user=workshop_user)
     backorder = Backorder.objects.get()
     clerk = make_user(Role.CLERK, warehouses=[store])
     client.force_login(clerk)
@@ -100,12 +101,12 @@ def test_list_pages_stay_within_a_query_bound(
         part = PartFactory()
         receive(part, other, 4)
         receive(part, store, 1)
-        order = services.repair_order_open(number=f"RO-L{index}", warehouse=store)
-        services.workshop_request_submit(
+        order = demand_services.repair_order_open(number=f"RO-L{index}", warehouse=store)
+        demand_services.workshop_request_submit(
             repair_order=order, warehouse=store, lines=[(part, 3), (PartFactory(), 1)], user=workshop_user
         )
     for backorder in Backorder.objects.filter(part__stock_levels__warehouse=other)[:3]:
-        services.backorder_source_by_transfer(
+        demand_services.backorder_source_by_transfer(
             backorder=backorder, from_warehouse=other, quantity=Decimal(1), user=manager
         )
     client.force_login(manager)

@@ -6,9 +6,9 @@ from decimal import Decimal
 
 import pytest
 
-from inventory import services
+from core.roles import Role
+from inventory.demand import services as demand_services
 from inventory.models import Backorder
-from inventory.roles import Role
 from suppliers.models import OrderType, PurchaseOrder, Supplier, SupplierPart
 
 pytestmark = pytest.mark.usefixtures("postgres")
@@ -20,8 +20,8 @@ def backorder(network, part, workshop_user, receive):
     receive(part, network["REG"], 6)
     supplier = Supplier.objects.create(code="SUPX", name="Parts direct")
     SupplierPart.objects.create(supplier=supplier, part=part, price=Decimal("9.50"), is_preferred=True)
-    order = services.repair_order_open(number="RO-SRC", warehouse=network["ST1"])
-    services.workshop_request_submit(
+    order = demand_services.repair_order_open(number="RO-SRC", warehouse=network["ST1"])
+    demand_services.workshop_request_submit(
         repair_order=order, warehouse=network["ST1"], lines=[(part, 5)], user=workshop_user
     )
     return Backorder.objects.get()

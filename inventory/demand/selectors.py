@@ -12,8 +12,8 @@ from decimal import Decimal
 
 from django.db.models import Case, F, Prefetch, Q, QuerySet, Sum, When
 
-from . import quantities
-from .models import (
+from inventory import quantities
+from inventory.models import (
     Backorder,
     BackorderState,
     Part,
@@ -27,7 +27,7 @@ from .models import (
     WorkshopRequest,
     WorkshopRequestLine,
 )
-from .selectors import part_by_number, part_chain
+from inventory.selectors import part_by_number, part_chain
 
 ZERO = Decimal("0")
 OPEN_TRANSFER_STATES = (TransferState.REQUESTED, TransferState.SENT, TransferState.PARTIAL)
@@ -175,7 +175,7 @@ class SourcingProposal:
     available: Decimal = ZERO
     surplus: Decimal = ZERO
     lead_time_days: int | None = None
-    supplier: object | None = None  # filled in by the purchasing side (suppliers.sourcing)
+    supplier: object | None = None  # filled in by the purchasing side (suppliers.services.sourcing)
     price: Decimal | None = None
 
     @property

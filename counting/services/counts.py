@@ -15,17 +15,17 @@ from django.db import connection, transaction
 from django.db.models import Count, F, Max, Q, Sum
 from django.utils import timezone
 
+from core.permissions import has_role, require_warehouse
+from core.roles import Role
 from inventory import services as inventory_services
 from inventory.bounds import MAX_QUANTITY, too_large
 from inventory.exceptions import InvalidQuantity
 from inventory.models import Bin, DemandHit, MovementKind, Part, StockLevel, StockMovement, Warehouse
-from inventory.permissions import has_role, require_warehouse
 from inventory.quantities import has_quantity_places, money
-from inventory.roles import Role
 
-from . import schedule
-from .exceptions import CountingError, CountNotPermitted, CountTransitionError
-from .models import (
+from .. import schedule
+from ..exceptions import CountingError, CountNotPermitted, CountTransitionError
+from ..models import (
     FINAL_LINE_STATUSES,
     OPEN_LINE_STATUSES,
     ABCClass,
@@ -37,7 +37,7 @@ from .models import (
     CountListStatus,
     CountPlanItem,
 )
-from .selectors import count_policy
+from ..selectors import count_policy
 
 ZERO = Decimal("0")
 NO_BIN = "\uffff"  # sorts lines without a bin after every bin code

@@ -1,6 +1,6 @@
 """Screens for workshop requests, the pick list, backorders and transfer orders.
 
-Thin views: they check role and warehouse, read through ``selectors_demand``
+Thin views: they check role and warehouse, read through ``inventory.demand.selectors``
 and write through services; domain errors become messages.
 """
 
@@ -19,13 +19,14 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
-from . import selectors_demand as sel
+from core.exceptions import DomainError
+from core.permissions import RoleRequiredMixin, require_warehouse
+from core.roles import Role, user_access
+from inventory.forms import TransferAcceptForm, TransferCreateForm, WorkshopRequestForm, line_quantities
+from inventory.models import Backorder, BackorderState, TransferState, Warehouse
+
+from . import selectors as sel
 from . import services
-from .exceptions import InventoryError
-from .forms import TransferAcceptForm, TransferCreateForm, WorkshopRequestForm, line_quantities
-from .models import Backorder, BackorderState, TransferState, Warehouse
-from .permissions import RoleRequiredMixin, require_warehouse
-from .roles import Role, user_access
 
 REQUEST_ROLES = (Role.WORKSHOP, Role.CLERK, Role.MANAGER)
 STOCK_ROLES = (Role.CLERK, Role.MANAGER)
@@ -52,8 +53,8 @@ def _only_own_requests(user) -> bool:
     return not user_access(user).has_any({Role.CLERK, Role.MANAGER, Role.PURCHASER})
 
 
-def _error(request, error: InventoryError | ValidationError) -> None:
-    text = error.message if isinstance(error, InventoryError) else " ".join(error.messages)
+def _error(request, error: DomainError | ValidationError) -> None:
+    text = error.message if isinstance(error, DomainError) else " ".join(error.messages)
     messages.error(request, text)
 
 
@@ -99,7 +100,7 @@ class RequestNewView(RoleRequiredMixin, TemplateView):
                 workshop_request = services.workshop_request_submit(
                     repair_order=repair_order, warehouse=warehouse, lines=form.lines, user=request.user
                 )
-        except InventoryError as error:
+        except DomainError as error:
             form.add_error(None, error.message)
             return self.render_to_response(self.get_context_data(form=form), status=400)
         messages.success(request, f"{workshop_request.number} submitted.")
@@ -195,7 +196,7 @@ class RequestPickView(RoleRequiredMixin, View):
             require_warehouse(request.user, workshop_request.warehouse)
             services.workshop_request_pick(request=workshop_request, user=request.user)
             messages.success(request, f"{workshop_request.number} handed over.")
-        except InventoryError as error:
+        except DomainError as error:
             _error(request, error)
         return _back(request, "inventory:pick-list")
 
@@ -266,7 +267,7 @@ class BackorderAcceptTransferView(RoleRequiredMixin, View):
                 quantity=form.cleaned_data["quantity"],
                 user=request.user,
             )
-        except InventoryError as error:
+        except DomainError as error:
             _error(request, error)
             return _back(request, "inventory:backorders")
         messages.success(request, f"{transfer.number} requested from {transfer.from_warehouse.code}.")
@@ -286,7 +287,7 @@ class BackorderCancelView(RoleRequiredMixin, View):
                 raise PermissionDenied("Only the requester cancels a backorder.")
             services.backorder_cancel(backorder=backorder, user=request.user)
             messages.success(request, "Backorder cancelled; recorded as lost demand.")
-        except InventoryError as error:
+        except DomainError as error:
             _error(request, error)
         return _back(request, "inventory:backorders")
 
@@ -333,7 +334,7 @@ class TransferCreateView(RoleRequiredMixin, View):
                 lines=[(data["part"], data["quantity"])],
                 user=request.user,
             )
-        except InventoryError as error:
+        except DomainError as error:
             _error(request, error)
             return redirect("inventory:transfers")
         messages.success(request, f"{transfer.number} requested.")
@@ -375,7 +376,7 @@ class _TransferAction(RoleRequiredMixin, View):
         try:
             message = self.act(request, transfer)
             messages.success(request, message)
-        except InventoryError as error:
+        except DomainError as error:
             _error(request, error)
         except ValidationError as error:
             _error(request, error)

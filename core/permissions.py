@@ -6,7 +6,8 @@ from django.contrib.auth.mixins import AccessMixin
 from django.core.exceptions import PermissionDenied
 from rest_framework.permissions import BasePermission
 
-from .exceptions import WarehouseNotPermitted
+from core.exceptions import WarehouseNotPermitted
+
 from .roles import Role, user_access
 
 

@@ -11,8 +11,8 @@ from django.db.models import Model
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 
-from inventory.bounds import document_max_lines
-from inventory.rows import by_pk, by_pks
+from core.fastpath.rows import by_pk, by_pks
+from core.limits import document_max_lines
 
 
 def whole_id(data: Any) -> int:

@@ -31,7 +31,7 @@ from django.db.models import BooleanField, QuerySet, UniqueConstraint
 from django.db.models.expressions import RawSQL
 from django.utils.functional import cached_property
 
-from .rows import quote
+from core.fastpath.rows import quote
 
 # Counting half a million rows on every page view buys nothing: above this many rows the
 # count is remembered for COUNT_TTL seconds (rows appear here only on a part's first receipt).

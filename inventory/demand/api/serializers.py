@@ -7,8 +7,9 @@ from typing import Any
 
 from rest_framework import serializers
 
+from core.fastpath.fields import IdField, line_list
 from inventory import selectors
-from inventory.api.fields import IdField, line_list
+from inventory.api.serializers import PartBriefSerializer
 from inventory.models import (
     Backorder,
     CounterSale,
@@ -19,8 +20,6 @@ from inventory.models import (
     WorkshopRequest,
     WorkshopRequestLine,
 )
-
-from .serializers import PartBriefSerializer
 
 POSITIVE_QTY: dict[str, Any] = {"max_digits": 14, "decimal_places": 3, "min_value": Decimal("0.001")}
 QTY: dict[str, Any] = {"max_digits": 14, "decimal_places": 3, "min_value": Decimal("0")}

@@ -9,14 +9,14 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from inventory import selectors_demand as sel
-from inventory import services
+from core.permissions import require_warehouse, roles_permission
+from core.roles import Role, user_access
+from inventory.demand import selectors as sel
+from inventory.demand import services
+from inventory.demand.views import BACKORDER_ROLES, REQUEST_ROLES, STOCK_ROLES, warehouse_scope
 from inventory.models import Backorder, BackorderState, TransferState, Warehouse, WorkshopRequest
-from inventory.permissions import require_warehouse, roles_permission
-from inventory.roles import Role, user_access
-from inventory.views_demand import BACKORDER_ROLES, REQUEST_ROLES, STOCK_ROLES, warehouse_scope
 
-from . import demand_serializers as s
+from . import serializers as s
 
 COUNTER_ROLES = (Role.CLERK, Role.MANAGER)
 

@@ -79,7 +79,7 @@ def user_access(user) -> Access:
     if not getattr(user, "is_authenticated", False):
         access = Access(roles=frozenset())
     else:
-        from .models import WarehouseMembership
+        from core.models import WarehouseMembership
 
         roles = Group.objects.filter(user=user.pk).annotate(kind=Value("r")).values_list("kind", "name")
         warehouses = (

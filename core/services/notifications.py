@@ -7,7 +7,8 @@ from collections.abc import Iterable
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from ..models import Notification
+from core.models import Notification
+
 from .outbox import outbox_enqueue
 
 

@@ -13,13 +13,15 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from inventory import services as inventory_services
-from inventory.exceptions import InvalidQuantity, InvalidTransition, InventoryError
+from core.exceptions import DomainError, InvalidTransition
+from inventory.demand import services as demand_services
+from inventory.demand.selectors import SourcingProposal, backorder_uncovered, transfer_proposals_bulk
+from inventory.exceptions import InvalidQuantity
 from inventory.models import Backorder, BackorderState
-from inventory.selectors_demand import SourcingProposal, backorder_uncovered, transfer_proposals_bulk
 
-from . import selectors, services
-from .models import OrderType, PurchaseOrder, SupplierPart
+from .. import selectors
+from ..models import OrderType, PurchaseOrder, SupplierPart
+from .orders import purchase_order_create
 
 EMERGENCY = "emergency_order"
 
@@ -92,10 +94,10 @@ def backorder_order_emergency(*, backorder: Backorder, user, quantity: Decimal |
             )
         supplier_part = selectors.supplier_part_preferred(backorder.part)
         if supplier_part is None:
-            raise InventoryError(
+            raise DomainError(
                 f"No active supplier sells {backorder.part.number}; add a supplier part first.", field="supplier"
             )
-        order = services.purchase_order_create(
+        order = purchase_order_create(
             supplier=supplier_part.supplier,
             warehouse=backorder.warehouse,
             order_type=OrderType.EMERGENCY,
@@ -104,7 +106,7 @@ def backorder_order_emergency(*, backorder: Backorder, user, quantity: Decimal |
             reference=backorder.line.request.number,
             notes=f"Emergency order for backorder of {backorder.line.request.number}.",
         )
-        inventory_services.backorder_note_sourcing(
+        demand_services.backorder_note_sourcing(
             backorder=backorder, note=f"Emergency order {order.number} to {supplier_part.supplier.code}"
         )
     return order

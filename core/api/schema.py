@@ -1,6 +1,6 @@
 """OpenAPI: the error answers every endpoint can give, documented once for the whole API.
 
-The exception handler (``inventory.api.exceptions``) turns validation errors
+The exception handler (``core.api.exceptions``) turns validation errors
 into 400, a missing or bad token into 401, a role or warehouse outside the
 user's scope into 403, an unknown id, number or page into 404 and a domain
 conflict (wrong state, not enough stock) into 409, and DRF answers a body in

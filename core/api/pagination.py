@@ -1,6 +1,6 @@
 from rest_framework.pagination import PageNumberPagination
 
-from inventory.pagination import IdPagePaginator
+from core.pagination import IdPagePaginator
 
 
 class StandardPagination(PageNumberPagination):

@@ -14,7 +14,7 @@ from celery import current_app
 from django.db import transaction
 from django.utils import timezone
 
-from ..models import OutboxMessage
+from core.models import OutboxMessage
 
 log = logging.getLogger(__name__)
 

@@ -17,9 +17,9 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from ..bounds import check_line_count
-from ..exceptions import InvalidQuantity, InvalidTransition, InventoryError
-from ..models import (
+from inventory.bounds import check_line_count
+from inventory.exceptions import InvalidQuantity, InvalidTransition, InventoryError
+from inventory.models import (
     Backorder,
     BackorderState,
     Part,
@@ -28,8 +28,9 @@ from ..models import (
     TransferState,
     Warehouse,
 )
-from .demand import backorder_note_sourcing
-from .stock import _check_quantity, stock_transfer_receive, stock_transfer_send
+from inventory.services.stock import _check_quantity, stock_transfer_receive, stock_transfer_send
+
+from .requests import backorder_note_sourcing
 
 ZERO = Decimal("0")
 

@@ -2,7 +2,7 @@
 
 Every endpoint checks roles and most check the warehouse scope, so reading
 them with the token saves a query on every API request. The statement is
-built once from the models (``inventory.rows``): compiling the equivalent
+built once from the models (``core.fastpath.rows``): compiling the equivalent
 queryset, with its two array subqueries, took longer than a whole stock
 posting (see bench/load.py).
 """
@@ -17,9 +17,9 @@ from django.db.models import Field
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 
-from inventory.models import WarehouseMembership
-from inventory.roles import user_access_prime
-from inventory.rows import columns, instance, prepared_cursor, quote
+from core.fastpath.rows import columns, instance, prepared_cursor, quote
+from core.models import WarehouseMembership
+from core.roles import user_access_prime
 
 
 class TokenAuthentication(authentication.TokenAuthentication):

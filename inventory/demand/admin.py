@@ -7,7 +7,7 @@ corrected (vehicle, customer, closing date).
 
 from django.contrib import admin
 
-from .models import (
+from inventory.models import (
     Backorder,
     CounterSale,
     CounterSaleLine,

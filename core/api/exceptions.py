@@ -8,11 +8,11 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from inventory.exceptions import InventoryError
+from core.exceptions import DomainError
 
 
 def exception_handler(exc, context):
-    if isinstance(exc, InventoryError):
+    if isinstance(exc, DomainError):
         body = {"detail": exc.message, "code": exc.code}
         if exc.field:
             body[exc.field] = [exc.message]

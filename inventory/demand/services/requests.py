@@ -21,10 +21,12 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
-from ..bounds import check_line_count
-from ..exceptions import InvalidQuantity, InvalidTransition, InventoryError
-from ..locks import lock_stock_levels
-from ..models import (
+from core.roles import Role, user_access
+from core.services.notifications import notify
+from inventory.bounds import check_line_count
+from inventory.exceptions import InvalidQuantity, InvalidTransition, InventoryError
+from inventory.locks import lock_stock_levels
+from inventory.models import (
     Backorder,
     BackorderState,
     CounterSale,
@@ -39,11 +41,9 @@ from ..models import (
     WorkshopRequest,
     WorkshopRequestLine,
 )
-from ..quantities import LIST_PRICE_PLACES, money
-from ..roles import Role, user_access
-from ..selectors import part_current
-from .notifications import notify
-from .stock import _check_quantity, stock_issue
+from inventory.quantities import LIST_PRICE_PLACES, money
+from inventory.selectors import part_current
+from inventory.services.stock import _check_quantity, stock_issue
 
 ZERO = Decimal("0")
 
@@ -111,6 +111,75 @@ def _first_pick(serving: Part, quantity: Decimal, available: Decimal) -> Decimal
     if serving.is_whole_unit:
         supplied = supplied.to_integral_value(rounding=ROUND_DOWN)
     return supplied
+
+
+def _serve(
+    prepared: list[tuple[DemandLine, Part, Decimal, Decimal]],
+    *,
+    warehouse: Warehouse,
+    available: dict[tuple[int, int], Decimal],
+    user,
+    now: datetime,
+    document_type: str,
+    document_ref: str,
+) -> list[tuple[DemandLine, Part, Decimal, Decimal, Decimal, Decimal]]:
+    """Issue the first pick of every line from the locked levels (``available`` is kept current).
+
+    Returns (line, serving part, quantity, unit price, supplied, cost of what was issued) per line;
+    workshop requests and counter sales differ only in what the shortage becomes.
+    """
+    served = []
+    for line, serving, quantity, price in prepared:
+        pair = (serving.pk, warehouse.pk)
+        supplied = _first_pick(serving, quantity, available[pair])
+        cost = ZERO
+        if supplied:
+            movement = stock_issue(
+                part=serving,
+                warehouse=warehouse,
+                quantity=supplied,
+                user=user,
+                document_type=document_type,
+                document_ref=document_ref,
+                posted_at=now,
+            )
+            available[pair] -= supplied
+            cost = -movement.value
+        served.append((line, serving, quantity, price, supplied, cost))
+    return served
+
+
+def _hit(
+    line: DemandLine,
+    serving: Part,
+    *,
+    quantity: Decimal,
+    supplied: Decimal,
+    lost: Decimal,
+    price: Decimal,
+    cost: Decimal,
+    warehouse: Warehouse,
+    now: datetime,
+    source: str,
+    document_ref: str,
+    repair_order_ref: str = "",
+) -> DemandHit:
+    """The demand hit of one served line: what was asked, what the shelf gave, what was lost."""
+    return DemandHit(
+        occurred_at=now,
+        warehouse=warehouse,
+        part=serving,
+        requested_part=line.part,
+        source=source,
+        document_ref=document_ref,
+        repair_order_ref=repair_order_ref,
+        quantity_requested=quantity,
+        quantity_supplied=supplied,
+        quantity_lost=lost,
+        unit_price=price,
+        sales_value=money(supplied * price),
+        cost_value=cost,
+    )
 
 
 @transaction.atomic
@@ -188,24 +257,19 @@ def workshop_request_submit(
         request = WorkshopRequest.objects.create(
             repair_order=repair_order, warehouse=warehouse, requested_by=user, created_at=now
         )
+        served = _serve(
+            prepared,
+            warehouse=warehouse,
+            available=available,
+            user=user,
+            now=now,
+            document_type="workshop_request",
+            document_ref=request.number,
+        )
         hits, rows = [], []
         backordered: dict[tuple[int, int], Decimal] = {}
-        for line, serving, quantity, price in prepared:
+        for line, serving, quantity, price, supplied, cost in served:
             pair = (serving.pk, warehouse.pk)
-            supplied = _first_pick(serving, quantity, available[pair])
-            cost = ZERO
-            if supplied:
-                movement = stock_issue(
-                    part=serving,
-                    warehouse=warehouse,
-                    quantity=supplied,
-                    user=user,
-                    document_type="workshop_request",
-                    document_ref=request.number,
-                    posted_at=now,
-                )
-                available[pair] -= supplied
-                cost = -movement.value
             shortage = quantity - supplied
             lost = shortage if line.cancel_shortage else ZERO
             waiting = shortage - lost
@@ -213,20 +277,19 @@ def workshop_request_submit(
                 backordered[pair] = backordered.get(pair, ZERO) + waiting
             sales = money(supplied * price)
             hits.append(
-                DemandHit(
-                    occurred_at=now,
+                _hit(
+                    line,
+                    serving,
+                    quantity=quantity,
+                    supplied=supplied,
+                    lost=lost,
+                    price=price,
+                    cost=cost,
                     warehouse=warehouse,
-                    part=serving,
-                    requested_part=line.part,
+                    now=now,
                     source=DemandSource.WORKSHOP,
                     document_ref=request.number,
                     repair_order_ref=repair_order.number,
-                    quantity_requested=quantity,
-                    quantity_supplied=supplied,
-                    quantity_lost=lost,
-                    unit_price=price,
-                    sales_value=sales,
-                    cost_value=cost,
                 )
             )
             rows.append(
@@ -325,38 +388,31 @@ def counter_sale_post(
         levels = lock_stock_levels(pairs=[(serving.pk, warehouse.pk) for _, serving, _, _ in prepared])
         available = {pair: level.available for pair, level in levels.items()}
         sale = CounterSale.objects.create(warehouse=warehouse, sold_by=user, customer_ref=customer_ref, occurred_at=now)
+        served = _serve(
+            prepared,
+            warehouse=warehouse,
+            available=available,
+            user=user,
+            now=now,
+            document_type="counter_sale",
+            document_ref=sale.number,
+        )
         hits, rows = [], []
-        for line, serving, quantity, price in prepared:
-            pair = (serving.pk, warehouse.pk)
-            supplied = _first_pick(serving, quantity, available[pair])
-            cost = ZERO
-            if supplied:
-                movement = stock_issue(
-                    part=serving,
-                    warehouse=warehouse,
-                    quantity=supplied,
-                    user=user,
-                    document_type="counter_sale",
-                    document_ref=sale.number,
-                    posted_at=now,
-                )
-                available[pair] -= supplied
-                cost = -movement.value
+        for line, serving, quantity, price, supplied, cost in served:
             sales = money(supplied * price)
             hits.append(
-                DemandHit(
-                    occurred_at=now,
+                _hit(
+                    line,
+                    serving,
+                    quantity=quantity,
+                    supplied=supplied,
+                    lost=quantity - supplied,
+                    price=price,
+                    cost=cost,
                     warehouse=warehouse,
-                    part=serving,
-                    requested_part=line.part,
+                    now=now,
                     source=DemandSource.COUNTER,
                     document_ref=sale.number,
-                    quantity_requested=quantity,
-                    quantity_supplied=supplied,
-                    quantity_lost=quantity - supplied,
-                    unit_price=price,
-                    sales_value=sales,
-                    cost_value=cost,
                 )
             )
             rows.append(

@@ -1,0 +1,1 @@
+"""SQL built once from model metadata for the hot paths, beside the ORM. See README.md here."""

@@ -1,0 +1,69 @@
+"""Models every app uses: who posts where, in-app notifications and the outbox.
+
+They were created by the inventory app and keep its table names.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class WarehouseMembership(models.Model):
+    """The warehouses a user posts in. Managers post everywhere; others only here."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="warehouse_memberships")
+    warehouse = models.ForeignKey("inventory.Warehouse", on_delete=models.CASCADE, related_name="memberships")
+
+    class Meta:
+        db_table = "inventory_warehousemembership"
+        constraints = [models.UniqueConstraint(fields=["user", "warehouse"], name="unique_membership")]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.warehouse.code}"
+
+
+class Notification(models.Model):
+    """An in-app message to one user (quality hold, backorder filled, ...). Mail is sent besides."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    message = models.CharField(max_length=300)
+    link = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "inventory_notification"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_user_read_idx")]
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class OutboxMessage(models.Model):
+    """A Celery task to run after a commit, written in the same transaction as the change behind it.
+
+    If the broker is down at commit time the row stays pending and the
+    periodic ``outbox_flush`` task dispatches it once the broker is back:
+    side effects (mail, follow-up work) are never lost and never block a posting.
+    Tasks dispatched through the outbox must be idempotent (they may run twice).
+    """
+
+    task_name = models.CharField(max_length=200)
+    kwargs = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    dispatched_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        db_table = "inventory_outboxmessage"
+        ordering = ["id"]
+        indexes = [
+            models.Index(fields=["created_at"], name="outbox_pending_idx", condition=Q(dispatched_at__isnull=True))
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task_name} ({'dispatched' if self.dispatched_at else 'pending'})"

@@ -1,0 +1,31 @@
+"""Screens every role shares."""
+
+from __future__ import annotations
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.shortcuts import redirect
+from django.views.generic import TemplateView
+
+from .roles import user_access
+
+
+class HomeView(LoginRequiredMixin, TemplateView):
+    """Send each role to the screen it starts its day on."""
+
+    template_name = "core/home.html"
+
+    def get(self, request, *args, **kwargs):
+        access = user_access(request.user)
+        if access.is_supplier_only:
+            return redirect("suppliers:portal") if _has_url("suppliers:portal") else super().get(request)
+        return super().get(request, *args, **kwargs)
+
+
+def _has_url(name: str) -> bool:
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        reverse(name)
+    except NoReverseMatch:
+        return False
+    return True

@@ -1,0 +1,39 @@
+"""Every write of workshop demand. Import from here: ``from inventory.demand import services``."""
+
+from .requests import (
+    DemandLine,
+    PriceOverrideNotPermitted,
+    backorder_cancel,
+    backorder_note_sourcing,
+    backorders_fill,
+    counter_sale_post,
+    repair_order_close,
+    repair_order_open,
+    workshop_request_pick,
+    workshop_request_submit,
+)
+from .transfers import (
+    backorder_source_by_transfer,
+    transfer_order_cancel,
+    transfer_order_create,
+    transfer_order_receive,
+    transfer_order_send,
+)
+
+__all__ = [
+    "DemandLine",
+    "PriceOverrideNotPermitted",
+    "backorder_cancel",
+    "backorder_note_sourcing",
+    "backorder_source_by_transfer",
+    "backorders_fill",
+    "counter_sale_post",
+    "repair_order_close",
+    "repair_order_open",
+    "transfer_order_cancel",
+    "transfer_order_create",
+    "transfer_order_receive",
+    "transfer_order_send",
+    "workshop_request_pick",
+    "workshop_request_submit",
+]
