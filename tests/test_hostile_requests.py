@@ -11,6 +11,7 @@ from decimal import Decimal
 import pytest
 
 from inventory import services
+from inventory.demand import services as demand_services
 from inventory.exceptions import InventoryError
 
 from . import test_hostile_input as hostile
@@ -329,7 +330,7 @@ def test_a_service_refuses_a_document_over_the_bound_from_any_entry_point(shop, 
     before = state()
 
     with pytest.raises(InventoryError, match="At most 3 lines in one document"):
-        services.counter_sale_post(
+        demand_services.counter_sale_post(
             warehouse=shop["store"], lines=[(shop["part"], Decimal(1))] * 4, user=shop["manager"]
         )
 

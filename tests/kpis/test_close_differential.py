@@ -28,6 +28,7 @@ from hypothesis import strategies as st
 from core.roles import Role
 from inventory import services as inventory_services
 from inventory.classification import DEFAULT_THRESHOLDS, abc_class, value_classes, xyz_class
+from inventory.demand import services as demand_services
 from inventory.exceptions import InventoryError
 from inventory.models import DemandHit, StockLevel, StockMovement
 from inventory.months import add_months, days_in_month, month_begins
@@ -116,10 +117,10 @@ def _post(world: World, events: list[tuple]) -> None:
                         part=part, warehouse=warehouse, quantity=qty, user=world.user, posted_at=when
                     )
                 elif kind == "workshop":
-                    order = inventory_services.repair_order_open(
+                    order = demand_services.repair_order_open(
                         number=f"RO-{number}", warehouse=warehouse, opened_at=when
                     )
-                    inventory_services.workshop_request_submit(
+                    demand_services.workshop_request_submit(
                         repair_order=order,
                         warehouse=warehouse,
                         lines=[(part, qty, None, True)],
@@ -129,10 +130,10 @@ def _post(world: World, events: list[tuple]) -> None:
                 elif kind == "burst":
                     # a run of small requests, one every 9 days from the day on: a part that is asked for often
                     for repeat in range(2 * quantity):
-                        order = inventory_services.repair_order_open(
+                        order = demand_services.repair_order_open(
                             number=f"RO-{number}-{repeat}", warehouse=warehouse, opened_at=when
                         )
-                        inventory_services.workshop_request_submit(
+                        demand_services.workshop_request_submit(
                             repair_order=order,
                             warehouse=warehouse,
                             lines=[(part, D(1), None, True)],
@@ -140,7 +141,7 @@ def _post(world: World, events: list[tuple]) -> None:
                             occurred_at=when + timedelta(days=9 * repeat),
                         )
                 elif kind == "counter":
-                    inventory_services.counter_sale_post(
+                    demand_services.counter_sale_post(
                         warehouse=warehouse, lines=[(part, qty)], user=world.user, occurred_at=when
                     )
                 elif kind == "reverse":

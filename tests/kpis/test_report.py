@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from inventory.models import OutboxMessage
+from core.models import OutboxMessage
 from kpis import services
 from kpis.models import ReportSubscription
 from kpis.report import kpi_report_pdf
