@@ -149,5 +149,5 @@ class StockMovementAdmin(ImportExportModelAdmin):
         return False
 
 
-# Demand documents, backorders and transfer orders (issue 4) register themselves here.
+# Demand documents, backorders and transfer orders register themselves here.
 from .demand import admin as admin_demand  # noqa: E402, F401

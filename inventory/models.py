@@ -346,7 +346,7 @@ class DemandHit(models.Model):
         return f"hit {self.part_id}@{self.warehouse_id} {self.quantity_requested}/{self.quantity_supplied}"
 
 
-# --- demand documents: repair orders, workshop requests, counter sales (issue 4) ------------
+# --- demand documents: repair orders, workshop requests, counter sales ------------
 
 
 class RepairOrder(models.Model):
@@ -547,7 +547,7 @@ class CounterSaleLine(models.Model):
         return f"{self.part_id} × {self.quantity_requested}"
 
 
-# --- transfer orders (issue 4) ---------------------------------------------------------------
+# --- transfer orders ---------------------------------------------------------------
 
 
 class TransferState(models.TextChoices):

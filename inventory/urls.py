@@ -17,7 +17,7 @@ urlpatterns += [
     path("audit/", views_ledger.AuditView.as_view(), name="audit"),
 ]
 
-# Workshop demand, pick list, backorders and transfer orders (issue 4).
+# Workshop demand, pick list, backorders and transfer orders.
 from .demand import views as views_demand  # noqa: E402
 
 urlpatterns += [

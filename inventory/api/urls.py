@@ -20,7 +20,7 @@ urlpatterns = [
     path("stock/adjustments/", views.AdjustmentCreate.as_view(), name="api-stock-adjustment"),
 ]
 
-# Workshop demand, backorders and transfer orders (issue 4): one view per state transition.
+# Workshop demand, backorders and transfer orders: one view per state transition.
 from inventory.demand.api import views as dv  # noqa: E402
 
 urlpatterns += [
