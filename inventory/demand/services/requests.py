@@ -149,6 +149,14 @@ def _serve(
     return served
 
 
+def _save_lines_with_hits(*, model, rows: list, hits: list[DemandHit]) -> None:
+    """Write a document's demand hits, then its lines, each line linked to the hit it made."""
+    DemandHit.objects.bulk_create(hits)
+    for row, hit in zip(rows, hits, strict=True):
+        row.hit = hit
+    model.objects.bulk_create(rows)
+
+
 def _hit(
     line: DemandLine,
     serving: Part,
@@ -306,10 +314,7 @@ def workshop_request_submit(
                     cost_value=cost,
                 )
             )
-        DemandHit.objects.bulk_create(hits)
-        for row, hit in zip(rows, hits, strict=True):
-            row.hit = hit
-        WorkshopRequestLine.objects.bulk_create(rows)
+        _save_lines_with_hits(model=WorkshopRequestLine, rows=rows, hits=hits)
         Backorder.objects.bulk_create(
             [
                 Backorder(
@@ -427,10 +432,7 @@ def counter_sale_post(
                     cost_value=cost,
                 )
             )
-        DemandHit.objects.bulk_create(hits)
-        for row, hit in zip(rows, hits, strict=True):
-            row.hit = hit
-        CounterSaleLine.objects.bulk_create(rows)
+        _save_lines_with_hits(model=CounterSaleLine, rows=rows, hits=hits)
     return sale
 
 
