@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from django.db.models import DecimalField, ExpressionWrapper, F, Q, QuerySet, Sum
@@ -10,7 +11,10 @@ from django.db.models.functions import Coalesce
 
 from .ledger_hash import GENESIS, HASHED, movement_hash
 from .models import (
+    ClosedPeriod,
     Part,
+    PeriodAction,
+    PeriodEvent,
     StockLevel,
     StockMovement,
     TransferOrder,
@@ -277,3 +281,15 @@ def parts_current_bulk(parts: list[Part]) -> dict[int, Part]:
 
 def transfer_exists(*, pk: int) -> bool:
     return TransferOrder.objects.filter(pk=pk).exists()
+
+
+def reopened_periods() -> list[date]:
+    """Months a manager reopened that are not closed again, oldest first (the close reruns when they are)."""
+    locked = ClosedPeriod.objects.values("month")
+    return sorted(
+        set(
+            PeriodEvent.objects.filter(action=PeriodAction.REOPEN)
+            .exclude(month__in=locked)
+            .values_list("month", flat=True)
+        )
+    )

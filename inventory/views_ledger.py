@@ -18,6 +18,7 @@ from core.roles import Role
 
 from .exceptions import InventoryError
 from .models import ClosedPeriod, LedgerSettings, PeriodEvent
+from .selectors import reopened_periods
 from .selectors_audit import audit_areas, audit_entries
 from .services.periods import ledger_settings_update, parse_month, period_reopen
 
@@ -54,6 +55,7 @@ class PeriodsView(RoleRequiredMixin, View):
         context = {
             "closed": ClosedPeriod.objects.select_related("closed_by")[:24],
             "events": PeriodEvent.objects.select_related("user")[:50],
+            "reopened": reopened_periods(),
             "reopen_form": reopen_form or ReopenForm(),
             "settings_form": LedgerSettingsForm(
                 initial={"late_postings_to_open_month": bool(settings_row and settings_row.late_postings_to_open_month)}
@@ -78,7 +80,10 @@ class PeriodsView(RoleRequiredMixin, View):
             return self.get(request, reopen_form=reopen)
         messages.info(
             request,
-            _("%(count)d month(s) reopened from %(month)s. Close them again to rerun the close and lock them.")
+            _(
+                "%(count)d month(s) reopened from %(month)s. Post the corrections, then close the first of them "
+                "again: the close reruns for each reopened month in order and locks it (tonight at the latest)."
+            )
             % {"count": count, "month": reopen.cleaned_data["month"]},
         )
         return redirect("inventory:periods")

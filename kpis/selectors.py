@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.db.models import Count, F, Q, QuerySet, Sum
 
+from inventory.models import ClosedPeriod
 from inventory.months import add_months
 
 from .models import DemandMonth, Kpi, MonthClose, PartClass, Problem, Snapshot
@@ -79,6 +80,17 @@ def kpi_kind(kpi: str) -> str:
 
 def closed_months() -> list[date]:
     return list(MonthClose.objects.filter(is_published=True).order_by("-month").values_list("month", flat=True))
+
+
+def reopened_months() -> list[date]:
+    """Months with published figures that a manager reopened and nobody has closed again, oldest first."""
+    locked = ClosedPeriod.objects.values("month")
+    return list(
+        MonthClose.objects.filter(is_published=True)
+        .exclude(month__in=locked)
+        .order_by("month")
+        .values_list("month", flat=True)
+    )
 
 
 def close_runs() -> QuerySet[MonthClose]:

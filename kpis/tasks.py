@@ -43,6 +43,17 @@ def close_previous_month() -> str:
     return f"queued close of {month:%Y-%m} as run #{run.pk}"
 
 
+@shared_task(name="kpis.close_reopened_months")
+def close_reopened_months() -> str:
+    """Beat, every night: close again the oldest month a manager reopened (the later ones follow in order)."""
+    try:
+        run = services.reclose_reopened_months()
+    except KpiError as error:
+        logger.warning("re-close of a reopened month refused: %s", error.message)
+        return error.message
+    return f"queued re-close of {run.month:%Y-%m} as run #{run.pk}" if run else "no reopened month"
+
+
 @shared_task(name="kpis.send_kpi_reports")
 def send_kpi_reports(month: str) -> int:
     """After a close: each subscriber's report, once (a retry skips who already has this month)."""

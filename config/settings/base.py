@@ -241,6 +241,12 @@ CELERY_BEAT_SCHEDULE["kpis-close-previous-month"] = {
     "task": "kpis.close_previous_month",
     "schedule": crontab(hour=2, minute=0, day_of_month=1),
 }
+# 02:30 every night: a month a manager reopened is closed again (its close rerun and the month locked), so
+# its figures never stay stale beyond the night after the corrections.
+CELERY_BEAT_SCHEDULE["kpis-close-reopened-months"] = {
+    "task": "kpis.close_reopened_months",
+    "schedule": crontab(hour=2, minute=30),
+}
 
 # Where the month-end close hands its classes after it publishes: dotted paths of callables taking
 # ``month`` (a date) and ``classes`` ({(part_id, warehouse_id): class}). The apps that use the classes

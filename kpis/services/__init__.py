@@ -10,6 +10,7 @@ from .close import (
     month_end_classes_hand_over,
     parse_month,
     previous_month,
+    reclose_reopened_months,
 )
 from .report import kpi_report_send, kpi_report_subscription_ids, kpi_reports_queue, report_subscription_set
 from .targets import target_set
@@ -27,6 +28,7 @@ __all__ = [
     "month_end_classes_hand_over",
     "parse_month",
     "previous_month",
+    "reclose_reopened_months",
     "report_subscription_set",
     "target_set",
 ]

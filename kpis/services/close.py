@@ -26,7 +26,7 @@ from inventory.models import DemandHit, Part, StockLevel, StockMovement
 from inventory.months import add_months, month_begins, month_index
 from inventory.services.periods import period_close
 
-from ..exceptions import CloseAlreadyRunning, CloseNotRunnable, MonthNotOver, MonthOutOfOrder
+from ..exceptions import CloseAlreadyRunning, CloseNotRunnable, KpiError, MonthNotOver, MonthOutOfOrder
 from ..models import (
     ACTIVE_STATES,
     ClassThresholds,
@@ -37,6 +37,7 @@ from ..models import (
     Snapshot,
     StockMonthEnd,
 )
+from ..selectors import reopened_months
 
 logger = logging.getLogger(__name__)
 
@@ -703,6 +704,41 @@ def _step_kpis(run: MonthClose) -> None:
         hand_over_classes.delay(run_id)
 
     transaction.on_commit(hand_over)
+    _reclose_next_reopened(after=run.month, user=run.requested_by)
+
+
+def _reclose_next_reopened(*, after: date, user=None) -> None:
+    """A month closed again reruns the close of the next reopened month, so reopened months close in order.
+
+    A reopened month's figures depend on the months before it (last month's
+    class, the rolling 12-month windows): when a manager closes the first
+    reopened month again, every later reopened month is rerun after it, one
+    after the other, each queued when the one before it has published.
+    """
+    following = add_months(after, 1)
+    if following not in reopened_months():
+        return
+
+    def queue() -> None:
+        try:
+            month_close_request(month=following, user=user)
+        except KpiError as error:  # already running (a manager asked at the same time): that run does it
+            logger.info("re-close of %s not queued: %s", following, error.message)
+
+    transaction.on_commit(queue)
+
+
+def reclose_reopened_months(*, user=None) -> MonthClose | None:
+    """Queue the close of the oldest reopened month (the later ones follow it); None when none is reopened.
+
+    The nightly task calls this, so a reopened month does not stay open and
+    its published figures do not stay stale beyond the night after its
+    corrections.
+    """
+    months = reopened_months()
+    if not months:
+        return None
+    return month_close_request(month=months[0], user=user)
 
 
 def month_end_classes_hand_over(*, run_id: int) -> int:

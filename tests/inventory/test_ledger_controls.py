@@ -160,7 +160,10 @@ def test_periods_screen_reopens_with_a_reason_and_shows_form_errors(client, mana
     assert b"2026-03 is not closed." in refused.content
     assert done.status_code == 302
     assert not ClosedPeriod.objects.exists()
-    assert client.get("/inventory/periods/").status_code == 200
+    page = client.get("/inventory/periods/")
+    assert page.status_code == 200
+    assert page.context["reopened"] == [date(2026, 1, 1)]
+    assert b"Close 2026-01 again now" in page.content
 
 
 def test_periods_screen_saves_the_setting_with_history(client, manager):
