@@ -8,7 +8,7 @@ REDIS ?= redis://127.0.0.1:6379/0
 # Two cores here: one xdist worker per core.
 XDIST ?= -n 2 --dist loadgroup
 
-.PHONY: run reset test lint fmt worker beat install bench clean services fuzz faults
+.PHONY: run reset test lint fmt worker beat install bench clean services fuzz faults messages compilemessages
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -25,6 +25,8 @@ DEMO_PARTS ?= 2000
 # Where runserver answers; the demo logins are printed with the same address.
 ADDRESS ?= 127.0.0.1:8000
 run: install
+	@command -v msgfmt >/dev/null && $(BIN)/python manage.py compilemessages -v0 --ignore=.venv \
+	  || echo "note: gettext's msgfmt is missing, so the screens stay in English (apt install gettext)"
 	@source scripts/run_env.sh && \
 	  $(BIN)/python manage.py migrate --noinput && \
 	  $(BIN)/python manage.py load_demo --if-empty --parts $(DEMO_PARTS) && \
@@ -36,10 +38,19 @@ reset: install
 	$(BIN)/python -m config.embedded_db reset
 
 # The whole suite, on PostgreSQL and Redis when they answer on localhost (else the embedded PostgreSQL).
-test: install
+test: install compilemessages
 	@source scripts/test_env.sh && \
 	  $(BIN)/python manage.py makemigrations --check --dry-run >/dev/null && \
 	  $(BIN)/pytest $(XDIST) $(PYTEST_ARGS)
+
+# The translation catalogues (locale/, docs/i18n.md): compiled for `make test` (gettext's msgfmt).
+compilemessages: install
+	$(BIN)/python manage.py compilemessages -v0 --ignore=.venv
+
+# Extract new strings into both catalogues; translate zh_Hant, then scripts/hans_from_hant.py.
+messages: install
+	$(BIN)/python manage.py makemessages -l zh_Hant -l zh_Hans --no-location \
+	  --ignore=.venv --ignore=bench --ignore=staticfiles --ignore=tests
 
 lint: install
 	$(BIN)/ruff check .

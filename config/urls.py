@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.authtoken.views import obtain_auth_token
 
 from core.views import HomeView
+from core.views_language import LanguageView
 
 api_v1: list[URLPattern | URLResolver] = [
     path("", include("inventory.api.urls")),
@@ -23,6 +24,9 @@ urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/language/", LanguageView.as_view(), name="language"),
+    # Django's set_language: the language switch on the login page, before anyone has a profile.
+    path("i18n/", include("django.conf.urls.i18n")),
     path("inventory/", include("inventory.urls")),
     path("suppliers/", include("suppliers.urls")),
     path("kpis/", include("kpis.urls")),

@@ -67,3 +67,14 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task_name} ({'dispatched' if self.dispatched_at else 'pending'})"
+
+
+class UserProfile(models.Model):
+    """What a user chose for themselves: so far the language of the screens, mails and API messages."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
+    # Empty: follow the browser (Accept-Language) as on the first visit.
+    language = models.CharField(max_length=10, blank=True, choices=settings.LANGUAGES)
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.language or 'browser language'}"

@@ -18,10 +18,21 @@ from core.roles import Role
 from .factories import UserFactory
 
 # Routes anyone may open: logging in and out, the API description.
-PUBLIC = {"login", "logout", "api-schema", "api-docs", "api-redoc", "api-token"}
+# set_language only sets the language cookie (the switch on the login page).
+PUBLIC = {"login", "logout", "api-schema", "api-docs", "api-redoc", "api-token", "set_language"}
 # Namespaces / names a supplier user may reach (its portal). Checked for isolation in the apps' own tests.
 SUPPLIER_ALLOWED_PREFIXES = ("suppliers:portal", "planning:supplier", "planning:vmi", "suppliers:api-portal")
-SUPPLIER_ALLOWED = {"home", "logout", "login", "api-schema", "api-docs", "api-redoc", "api-token"}
+SUPPLIER_ALLOWED = {
+    "home",
+    "logout",
+    "login",
+    "language",
+    "set_language",
+    "api-schema",
+    "api-docs",
+    "api-redoc",
+    "api-token",
+}
 SAMPLE = {"int": "999999", "str": "x", "slug": "x", "path": "x", "uuid": "00000000-0000-0000-0000-000000000000"}
 
 
