@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from inventory.models import Warehouse
 
@@ -48,3 +49,17 @@ class CancelForm(forms.Form):
 
 class RejectForm(forms.Form):
     reason = forms.CharField(max_length=200)
+
+
+class ShipmentNoticeForm(forms.Form):
+    delivery_note = forms.CharField(label=_("Delivery note number"), max_length=60)
+    expected_arrival = forms.DateField(label=_("Expected arrival"), widget=forms.DateInput(attrs={"type": "date"}))
+    file = forms.FileField(
+        label=_("Or upload a CSV (part number, quantity)"),
+        required=False,
+        help_text=_("One row per part; the quantities typed below are ignored when a file is given."),
+    )
+
+
+class ReconfirmForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for the change"), max_length=200)

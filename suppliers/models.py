@@ -185,6 +185,11 @@ class PurchaseOrderLine(models.Model):
     quantity_received = models.DecimalField(**QTY, default=ZERO)
     quantity_rejected = models.DecimalField(**QTY, default=ZERO, help_text="Returned after a quality reject.")
     warning = models.CharField(max_length=200, blank=True, help_text="MOQ / pack-size note shown to purchasing.")
+    rated_due_date = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The promised date the rating holds the supplier to: the last one confirmed before the cut-off.",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -315,6 +320,26 @@ class RatingWeights(models.Model):
     fill_rate_weight = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal("0.30"))
     quality_weight = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal("0.20"))
     lead_time_weight = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal("0.10"))
+    response_weight = models.DecimalField(
+        max_digits=5, decimal_places=2, default=Decimal("0.10"), help_text="Speed from order sent to confirmation."
+    )
+    notice_weight = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("0.10"),
+        help_text="Shipping notices received exactly as announced.",
+    )
+    response_full_hours = models.PositiveIntegerField(
+        default=24, help_text="A confirmation within this many hours of sending scores 1."
+    )
+    response_zero_hours = models.PositiveIntegerField(
+        default=168, help_text="A confirmation this many hours or later after sending scores 0."
+    )
+    reconfirm_cutoff_days = models.PositiveSmallIntegerField(
+        default=7,
+        help_text="A changed date counts for the rating only when made at least this many days "
+        "before the date it replaces.",
+    )
     grade_a_min = models.DecimalField(**RATE, default=Decimal("0.95"), help_text="Score at least this: grade A.")
     grade_b_min = models.DecimalField(**RATE, default=Decimal("0.85"))
     grade_c_min = models.DecimalField(**RATE, default=Decimal("0.70"), help_text="Below this: grade D.")
@@ -329,8 +354,14 @@ class RatingWeights(models.Model):
                 condition=Q(on_time_weight__gte=0)
                 & Q(fill_rate_weight__gte=0)
                 & Q(quality_weight__gte=0)
-                & Q(lead_time_weight__gte=0),
+                & Q(lead_time_weight__gte=0)
+                & Q(response_weight__gte=0)
+                & Q(notice_weight__gte=0),
                 name="rating_weights_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(response_zero_hours__gt=F("response_full_hours")),
+                name="rating_response_hours_ordered",
             ),
             models.CheckConstraint(
                 condition=Q(grade_a_min__gte=F("grade_b_min")) & Q(grade_b_min__gte=F("grade_c_min")),
@@ -361,6 +392,12 @@ class SupplierRating(models.Model):
     reject_rate = models.DecimalField(**RATE, null=True, blank=True)
     lead_time_mean_days = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
     lead_time_stddev_days = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
+    orders_confirmed = models.PositiveIntegerField(default=0)
+    response_hours_mean = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
+    response_speed = models.DecimalField(**RATE, null=True, blank=True)
+    notice_lines = models.PositiveIntegerField(default=0)
+    notice_lines_exact = models.PositiveIntegerField(default=0)
+    notice_accuracy = models.DecimalField(**RATE, null=True, blank=True)
     score = models.DecimalField(**RATE, null=True, blank=True)
     grade = models.CharField(max_length=1, blank=True)
     computed_at = models.DateTimeField(default=timezone.now)
@@ -373,3 +410,96 @@ class SupplierRating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.supplier_id} {self.month:%Y-%m}: {self.grade}"
+
+
+class NoticeState(models.TextChoices):
+    ANNOUNCED = "announced", "announced"
+    RECEIVED = "received", "received"
+
+
+class NoticeSource(models.TextChoices):
+    PORTAL = "portal", "portal form"
+    CSV = "csv", "CSV upload"
+    API = "api", "API"
+
+
+class ShipmentNotice(models.Model):
+    """An advance shipping notice: the supplier announces what is on the way against one order.
+
+    The clerk scans its number (or the delivery note number) at goods-in and
+    the receipt opens with the announced quantities; the receipt posted
+    against it records what actually came, line by line.
+    """
+
+    number = models.CharField(max_length=20, unique=True, editable=False)
+    purchase_order = models.ForeignKey(PurchaseOrder, on_delete=models.PROTECT, related_name="shipment_notices")
+    supplier = models.ForeignKey(Supplier, on_delete=models.PROTECT, related_name="shipment_notices")
+    delivery_note = models.CharField(max_length=60, help_text="The supplier's delivery note number.")
+    expected_arrival = models.DateField()
+    state = models.CharField(max_length=10, choices=NoticeState.choices, default=NoticeState.ANNOUNCED, db_index=True)
+    source = models.CharField(max_length=10, choices=NoticeSource.choices, default=NoticeSource.PORTAL)
+    announced_at = models.DateTimeField(default=timezone.now)
+    announced_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    receipt = models.OneToOneField(
+        GoodsReceipt, null=True, blank=True, on_delete=models.PROTECT, related_name="shipment_notice"
+    )
+
+    class Meta:
+        ordering = ["-announced_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["supplier", "delivery_note"], name="unique_notice_delivery_note"),
+        ]
+        indexes = [models.Index(fields=["purchase_order", "state"], name="notice_order_state_idx")]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class ShipmentNoticeLine(models.Model):
+    """One order line as announced, and (once received) as it arrived on the notice's receipt."""
+
+    notice = models.ForeignKey(ShipmentNotice, on_delete=models.CASCADE, related_name="lines")
+    po_line = models.ForeignKey(PurchaseOrderLine, on_delete=models.PROTECT, related_name="notice_lines")
+    quantity_announced = models.DecimalField(**QTY)
+    quantity_received = models.DecimalField(**QTY, null=True, blank=True, help_text="Empty until received.")
+
+    class Meta:
+        ordering = ["notice_id", "po_line_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["notice", "po_line"], name="unique_notice_po_line"),
+            models.CheckConstraint(condition=Q(quantity_announced__gte=0), name="notice_line_announced_not_negative"),
+            models.CheckConstraint(condition=Q(quantity_received__gte=0), name="notice_line_received_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.notice_id}: {self.po_line_id} × {self.quantity_announced}"
+
+    @property
+    def difference(self) -> Decimal | None:
+        """Received − announced (negative: short), None before the receipt."""
+        if self.quantity_received is None:
+            return None
+        return self.quantity_received - self.quantity_announced
+
+
+class LineConfirmation(models.Model):
+    """One confirmation of an order line by the supplier: the first one and every re-confirmation.
+
+    The order line holds the date and quantity in force; these rows are its
+    history, and the rating reads them for the date it holds the supplier to.
+    """
+
+    po_line = models.ForeignKey(PurchaseOrderLine, on_delete=models.CASCADE, related_name="confirmations")
+    promised_date = models.DateField(null=True, blank=True)
+    confirmed_quantity = models.DecimalField(**QTY, null=True, blank=True)
+    previous_date = models.DateField(null=True, blank=True)
+    previous_quantity = models.DecimalField(**QTY, null=True, blank=True)
+    reason = models.CharField(max_length=200, blank=True)
+    confirmed_at = models.DateTimeField(default=timezone.now)
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["po_line_id", "confirmed_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.po_line_id}: {self.promised_date} × {self.confirmed_quantity}"

@@ -8,6 +8,7 @@ reject rate, and its weight is left out rather than counted as perfect).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 FOUR = Decimal("0.0001")
@@ -61,3 +62,37 @@ def grade(score: Decimal | None, *, a_min: Decimal, b_min: Decimal, c_min: Decim
     if score >= c_min:
         return "C"
     return "D"
+
+
+def response_score(hours: Decimal | float | int, *, full_hours: int, zero_hours: int) -> Decimal:
+    """How fast an order was confirmed: 1 within ``full_hours`` of sending, 0 from ``zero_hours`` on, linear between."""
+    hours = Decimal(str(hours))
+    if hours <= full_hours:
+        return Decimal(1)
+    if hours >= zero_hours:
+        return Decimal(0)
+    return ((Decimal(zero_hours) - hours) / Decimal(zero_hours - full_hours)).quantize(FOUR, rounding=ROUND_HALF_UP)
+
+
+def response_speed(hours: Sequence[Decimal | float | int], *, full_hours: int, zero_hours: int) -> Decimal | None:
+    """Mean response score over the orders confirmed in the month; None without any."""
+    if not hours:
+        return None
+    scores = [response_score(h, full_hours=full_hours, zero_hours=zero_hours) for h in hours]
+    return (sum(scores, Decimal(0)) / len(scores)).quantize(FOUR, rounding=ROUND_HALF_UP)
+
+
+def rated_due_date(history: Sequence[tuple[date, date | None]], *, cutoff_days: int) -> date | None:
+    """The promised date a supplier is held to, from its confirmations (day made, date promised) in order.
+
+    The first promised date stands; a later change replaces it only when it
+    was made at least ``cutoff_days`` before the date it replaces, so moving
+    a date at the last minute does not rescue the on-time rate.
+    """
+    current: date | None = None
+    for made_on, promised in history:
+        if promised is None:
+            continue
+        if current is None or (current - made_on).days >= cutoff_days:
+            current = promised
+    return current

@@ -12,6 +12,7 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     OuterRef,
+    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -27,9 +28,13 @@ from .models import (
     GoodsReceipt,
     GoodsReceiptLine,
     HoldState,
+    LineConfirmation,
+    NoticeState,
     OrderState,
     PurchaseOrder,
     PurchaseOrderLine,
+    ShipmentNotice,
+    ShipmentNoticeLine,
     Supplier,
     SupplierPart,
     SupplierRating,
@@ -244,3 +249,61 @@ def supplier_rating_list(*, supplier_id: int | None = None, month=None) -> Query
     if month:
         ratings = ratings.filter(month=month)
     return ratings
+
+
+def shipment_notice_list(
+    *, supplier_id: int | None = None, order_id: int | None = None, warehouse_ids=None
+) -> QuerySet[ShipmentNotice]:
+    """Notices, newest first, with their order and lines (parts included)."""
+    notices = ShipmentNotice.objects.select_related(
+        "purchase_order__warehouse", "supplier", "receipt"
+    ).prefetch_related(
+        Prefetch(
+            "lines", queryset=ShipmentNoticeLine.objects.select_related("po_line__part").order_by("po_line__line_no")
+        )
+    )
+    if supplier_id is not None:
+        notices = notices.filter(supplier_id=supplier_id)
+    if order_id is not None:
+        notices = notices.filter(purchase_order_id=order_id)
+    if warehouse_ids is not None:
+        notices = notices.filter(purchase_order__warehouse_id__in=warehouse_ids)
+    return notices
+
+
+def notice_for_receiving(*, query: str, warehouse_ids=None) -> ShipmentNotice | None:
+    """The announced notice a scanned number names: its own number, else the supplier's delivery note number.
+
+    Only notices not yet received whose order can still be received count; a
+    delivery note number two suppliers share finds nothing (the clerk then
+    scans the notice number).
+    """
+    query = query.strip()
+    if not query:
+        return None
+    notices = ShipmentNotice.objects.filter(
+        state=NoticeState.ANNOUNCED, purchase_order__state__in=OrderState.open_for_receipt()
+    ).select_related("purchase_order")
+    if warehouse_ids is not None:
+        notices = notices.filter(purchase_order__warehouse_id__in=warehouse_ids)
+    found = list(notices.filter(number__iexact=query)[:1]) or list(notices.filter(delivery_note__iexact=query)[:2])
+    return found[0] if len(found) == 1 else None
+
+
+def notice_open_quantities(*, order: PurchaseOrder) -> dict[int, Decimal]:
+    """Per order line: outstanding minus what announced notices not yet received already cover (never below 0)."""
+    pending = dict(
+        ShipmentNoticeLine.objects.filter(po_line__order=order, notice__state=NoticeState.ANNOUNCED)
+        .values("po_line_id")
+        .annotate(total=Sum("quantity_announced"))
+        .values_list("po_line_id", "total")
+    )
+    return {line.pk: max(line.outstanding - pending.get(line.pk, ZERO), ZERO) for line in order.lines.all()}
+
+
+def line_confirmation_history(*, order: PurchaseOrder) -> dict[int, list[LineConfirmation]]:
+    """Each order line's confirmations, oldest first."""
+    history: dict[int, list[LineConfirmation]] = {}
+    for entry in LineConfirmation.objects.filter(po_line__order=order).select_related("confirmed_by"):
+        history.setdefault(entry.po_line_id, []).append(entry)
+    return history

@@ -29,6 +29,7 @@ urlpatterns = [
     path("notifications/", views.NotificationListView.as_view(), name="notifications"),
     path("portal/", views.PortalHomeView.as_view(), name="portal"),
     path("portal/orders/<int:pk>/", views.PortalOrderView.as_view(), name="portal-order"),
+    path("portal/orders/<int:pk>/announce/", views.PortalAnnounceView.as_view(), name="portal-announce"),
 ]
 
 # Backorder sourcing, transfer first: the emergency-order side lives here.

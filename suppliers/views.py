@@ -14,11 +14,12 @@ from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
@@ -39,9 +40,19 @@ from .forms import (
     PurchaseOrderCreateForm,
     PurchaseOrderFilterForm,
     PurchaseOrderHeaderForm,
+    ReconfirmForm,
     RejectForm,
+    ShipmentNoticeForm,
 )
-from .models import GoodsReceipt, GoodsReceiptLine, OrderState, PurchaseOrder, PurchaseOrderLine, SupplierPart
+from .models import (
+    GoodsReceipt,
+    GoodsReceiptLine,
+    NoticeSource,
+    OrderState,
+    PurchaseOrder,
+    PurchaseOrderLine,
+    SupplierPart,
+)
 from .services.orders import TRANSITIONS
 
 PURCHASING_READ = (Role.PURCHASER, Role.MANAGER, Role.PLANNER)
@@ -376,11 +387,18 @@ class ReceivingView(RoleRequiredMixin, TemplateView):
         context["is_manager"] = user_access(request.user).has_any({Role.MANAGER})
         if order_id.isdigit():
             order = self._order(int(order_id))
+            notice = self._notice(order, kwargs.get("notice_id") or request.GET.get("notice", ""))
+            values = kwargs.get("values")
+            if values is None and notice is not None:
+                # Opened from a shipping notice: its quantities and delivery note, for the clerk to correct.
+                values = {f"qty-{nl.po_line_id}": f"{nl.quantity_announced.normalize():f}" for nl in notice.lines.all()}
+                values["delivery_note"] = notice.delivery_note
+            context["notice"] = notice
             context["order"] = order
-            context["lines"] = self._lines(order, kwargs.get("values") or {})
+            context["lines"] = self._lines(order, values or {})
             context["bins"] = list(Bin.objects.filter(warehouse_id=order.warehouse_id, is_active=True).order_by("code"))
             context["key"] = kwargs.get("key") or uuid.uuid4().hex
-            context["values"] = kwargs.get("values") or {}
+            context["values"] = values or {}
             context["now"] = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
             context["receipts"] = GoodsReceipt.objects.filter(purchase_order=order).select_related("posted_by")[:10]
         elif query or "q" in request.GET:
@@ -405,9 +423,24 @@ class ReceivingView(RoleRequiredMixin, TemplateView):
             line.entered_hold = values.get(f"hold-{line.pk}") == "on"  # type: ignore[attr-defined]
         return lines
 
+    @staticmethod
+    def _notice(order: PurchaseOrder, notice_id):
+        notice_id = str(notice_id or "")
+        if not notice_id.isdigit():
+            return None
+        notice = selectors.shipment_notice_list(order_id=order.pk).filter(pk=int(notice_id)).first()
+        if notice is None:
+            raise Http404("No such shipping notice on this order.")
+        return notice
+
     def get(self, request, *args, **kwargs):
         query = request.GET.get("q", "").strip()
         if query and "order" not in request.GET:
+            # A scanned shipping notice (or its delivery note) opens its order with the announced quantities.
+            notice = selectors.notice_for_receiving(query=query, warehouse_ids=_receiving_scope(request.user))
+            if notice is not None:
+                url = reverse("suppliers:receiving")
+                return redirect(f"{url}?order={notice.purchase_order_id}&notice={notice.pk}")
             # One exact hit (a scanned order number) opens the order straight away.
             found = list(
                 selectors.open_purchase_orders_for_receiving(query=query, warehouse_ids=_receiving_scope(request.user))[
@@ -424,10 +457,13 @@ class ReceivingView(RoleRequiredMixin, TemplateView):
             raise Http404("No order given.")
         order = self._order(int(order_id))
         key = request.POST.get("key", "")[:100]
+        notice_id = request.POST.get("notice", "")
+        notice = self._notice(order, notice_id)
         try:
             _check_texts(request.POST)
             lines, arrived_at = self._parse(request, order)
             receipt = services.goods_receipt_post(
+                shipment_notice=notice,
                 order=order,
                 lines=lines,
                 user=request.user,
@@ -437,13 +473,21 @@ class ReceivingView(RoleRequiredMixin, TemplateView):
             )
         except DomainError as error:
             messages.error(request, error.message)
-            context = self.get_context_data(key=key, values=request.POST, order_id=order.pk)
+            context = self.get_context_data(key=key, values=request.POST, order_id=order.pk, notice_id=notice_id)
             return self.render_to_response(context, status=409 if error.status_code == 409 else 400)
         count = receipt.lines.count()
         held = receipt.lines.filter(hold_state="held").count()
         text = f"{receipt.number} posted: {count} line{'s' if count != 1 else ''} received"
         if held:
             text += f", {held} on quality hold (purchasing has been told)"
+        if notice is not None:
+            differing = notice.lines.exclude(quantity_received=F("quantity_announced")).count()
+            text += ", " + (
+                _("%(count)s line(s) differ from notice %(notice)s (recorded for the supplier rating)")
+                % {"count": differing, "notice": notice.number}
+                if differing
+                else _("as announced on %(notice)s") % {"notice": notice.number}
+            )
         messages.success(request, text + ".")
         order.refresh_from_db()
         if order.state in OrderState.open_for_receipt():
@@ -654,44 +698,152 @@ class PortalHomeView(PortalMixin, TemplateView):
         }
 
 
+def _portal_order(supplier, pk: int) -> PurchaseOrder:
+    try:
+        return selectors.purchase_order_detail(pk, supplier=supplier)
+    except PurchaseOrder.DoesNotExist:
+        raise Http404("No such purchase order.") from None
+
+
+def _line_values(post, lines, prefix: str) -> dict:
+    return {line.pk: post.get(f"{prefix}-{line.pk}", "").strip() for line in lines}
+
+
+def _parse_date(raw: str, line_no: int):
+    try:
+        return datetime.strptime(raw, "%Y-%m-%d").date()  # noqa: DTZ007 - a date
+    except ValueError:
+        raise DomainError(_("Line %(no)s: enter the date as YYYY-MM-DD.") % {"no": line_no}) from None
+
+
 class PortalOrderView(PortalMixin, TemplateView):
+    """One own order: confirm it, change a confirmation (with a reason), see its notices and history."""
+
     template_name = "suppliers/portal_order.html"
 
-    def _order(self):
-        try:
-            return selectors.purchase_order_detail(self.kwargs["pk"], supplier=self.supplier)
-        except PurchaseOrder.DoesNotExist:
-            raise Http404("No such purchase order.") from None
-
     def get_context_data(self, **kwargs):
-        order = self._order()
+        order = _portal_order(self.supplier, self.kwargs["pk"])
+        lines = list(order.lines.all())
+        history = selectors.line_confirmation_history(order=order)
+        for line in lines:
+            line.history = history.get(line.pk, [])  # type: ignore[attr-defined]
         return super().get_context_data(**kwargs) | {
             "supplier": self.supplier,
             "order": order,
-            "lines": list(order.lines.all()),
+            "lines": lines,
             "can_confirm": order.state == OrderState.SENT,
+            "can_reconfirm": order.state in TRANSITIONS["reconfirm"][0],
+            "can_announce": order.state in TRANSITIONS["announce"][0],
+            "notices": selectors.shipment_notice_list(supplier_id=self.supplier.pk, order_id=order.pk),
+            "reconfirm_form": kwargs.get("reconfirm_form") or ReconfirmForm(),
         }
 
     def post(self, request, pk: int):
-        order = self._order()
-        lines = []
+        order = _portal_order(self.supplier, pk)
+        lines_in = list(order.lines.all())
+        dates, quantities = _line_values(request.POST, lines_in, "date"), _line_values(request.POST, lines_in, "qty")
+        reconfirm = order.state in TRANSITIONS["reconfirm"][0]
+        form = ReconfirmForm(request.POST) if reconfirm else None
         try:
-            for line in order.lines.all():
-                raw_date = request.POST.get(f"date-{line.pk}", "").strip()
-                raw_qty = request.POST.get(f"qty-{line.pk}", "").strip()
-                promised = None
-                if raw_date:
-                    try:
-                        promised = datetime.strptime(raw_date, "%Y-%m-%d").date()  # noqa: DTZ007 - a date
-                    except ValueError:
-                        raise DomainError(f"Line {line.line_no}: enter the date as YYYY-MM-DD.") from None
-                quantity = (
-                    _decimal(raw_qty, f"Line {line.line_no}: enter the quantity as a number.") if raw_qty else None
+            if form is not None and not form.is_valid():
+                raise DomainError(_("Say why the date or quantity changes."), field="reason")
+            lines = [
+                (
+                    line,
+                    _parse_date(dates[line.pk], line.line_no) if dates[line.pk] else None,
+                    _decimal(
+                        quantities[line.pk], _("Line %(no)s: enter the quantity as a number.") % {"no": line.line_no}
+                    )
+                    if quantities[line.pk]
+                    else None,
                 )
-                lines.append((line, promised, quantity))
-            services.purchase_order_confirm(order=order, user=request.user, lines=lines)
+                for line in lines_in
+            ]
+            if form is not None:
+                services.purchase_order_reconfirm(
+                    order=order, user=request.user, lines=lines, reason=form.cleaned_data["reason"]
+                )
+            else:
+                services.purchase_order_confirm(order=order, user=request.user, lines=lines)
         except DomainError as error:
             messages.error(request, error.message)
         else:
-            messages.success(request, f"{order.number} confirmed. Thank you.")
+            if form is not None:
+                messages.success(
+                    request, _("%(order)s: the change is recorded and purchasing is told.") % {"order": order.number}
+                )
+            else:
+                messages.success(request, f"{order.number} confirmed. Thank you.")
         return redirect("suppliers:portal-order", pk=order.pk)
+
+
+class PortalAnnounceView(PortalMixin, TemplateView):
+    """Announce a shipment against an own order: per-line quantities typed, or a CSV file."""
+
+    template_name = "suppliers/portal_announce.html"
+
+    def get_context_data(self, **kwargs):
+        order = kwargs.get("order") or _portal_order(self.supplier, self.kwargs["pk"])
+        values = kwargs.get("values")
+        lines = list(order.lines.all())
+        open_qty = selectors.notice_open_quantities(order=order)
+        for line in lines:
+            line.to_announce = open_qty.get(line.pk, Decimal(0))  # type: ignore[attr-defined]
+            typed = values.get(f"qty-{line.pk}") if values is not None else None
+            line.entered_qty = typed if typed is not None else f"{line.to_announce.normalize():f}"  # type: ignore[attr-defined]
+        return super().get_context_data(**kwargs) | {
+            "supplier": self.supplier,
+            "order": order,
+            "lines": lines,
+            "form": kwargs.get("form") or ShipmentNoticeForm(initial={"expected_arrival": timezone.localdate()}),
+        }
+
+    def post(self, request, pk: int):
+        order = _portal_order(self.supplier, pk)
+        form = ShipmentNoticeForm(request.POST, request.FILES)
+        if not form.is_valid():
+            messages.error(request, _("Enter the delivery note number and the expected arrival date."))
+            return self.render_to_response(
+                self.get_context_data(order=order, form=form, values=request.POST), status=400
+            )
+        upload = form.cleaned_data.get("file")
+        try:
+            if upload:
+                if upload.size > NOTICE_CSV_MAX_BYTES:
+                    raise DomainError(
+                        _("The file is too large; a notice lists at most a few hundred rows."), field="file"
+                    )
+                lines = services.notice_lines_from_csv(order=order, content=upload.read())
+                source = NoticeSource.CSV
+            else:
+                lines = []
+                for line in order.lines.all():
+                    raw = request.POST.get(f"qty-{line.pk}", "").strip()
+                    if raw:
+                        message = _("Line %(no)s: enter the quantity as a number.") % {"no": line.line_no}
+                        lines.append((line, _decimal(raw, message)))
+                source = NoticeSource.PORTAL
+            notice = services.shipment_notice_announce(
+                order=order,
+                user=request.user,
+                delivery_note=form.cleaned_data["delivery_note"],
+                expected_arrival=form.cleaned_data["expected_arrival"],
+                lines=lines,
+                source=source,
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+            return self.render_to_response(
+                self.get_context_data(order=order, form=form, values=request.POST),
+                status=409 if error.status_code == 409 else 400,
+            )
+        messages.success(
+            request,
+            _("Shipment %(notice)s announced. Put its number (or your delivery note number) on the paperwork.")
+            % {"notice": notice.number},
+        )
+        return redirect("suppliers:portal-order", pk=order.pk)
+
+
+# A notice is a few hundred rows at most; a bigger upload is a wrong file.
+NOTICE_CSV_MAX_BYTES = 256 * 1024

@@ -255,3 +255,54 @@ class SupplierRatingSerializer(serializers.ModelSerializer):
             "grade",
             "computed_at",
         ]
+
+
+class ReconfirmSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=200)
+    lines = line_list(ConfirmLineSerializer)
+
+
+class LineConfirmationSerializer(serializers.Serializer):
+    line = serializers.IntegerField(source="po_line_id")
+    promised_date = serializers.DateField(allow_null=True)
+    confirmed_quantity = serializers.DecimalField(**QTY, allow_null=True)
+    previous_date = serializers.DateField(allow_null=True)
+    previous_quantity = serializers.DecimalField(**QTY, allow_null=True)
+    reason = serializers.CharField()
+    confirmed_at = serializers.DateTimeField()
+
+
+class ShipmentNoticeLineInputSerializer(serializers.Serializer):
+    line = serializers.IntegerField(help_text="Order line id")
+    quantity = serializers.DecimalField(**QTY)
+
+
+class ShipmentNoticeCreateSerializer(serializers.Serializer):
+    purchase_order = serializers.IntegerField()
+    delivery_note = serializers.CharField(max_length=60)
+    expected_arrival = serializers.DateField()
+    lines = line_list(ShipmentNoticeLineInputSerializer)
+
+
+class ShipmentNoticeLineSerializer(serializers.Serializer):
+    line = serializers.IntegerField(source="po_line_id")
+    line_no = serializers.IntegerField(source="po_line.line_no")
+    part_number = serializers.CharField(source="po_line.part.number")
+    quantity_announced = serializers.DecimalField(**QTY)
+    quantity_received = serializers.DecimalField(**QTY, allow_null=True)
+    difference = serializers.DecimalField(**QTY, allow_null=True)
+
+
+class ShipmentNoticeSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = serializers.CharField()
+    purchase_order = serializers.IntegerField(source="purchase_order_id")
+    purchase_order_number = serializers.CharField(source="purchase_order.number")
+    supplier = serializers.CharField(source="supplier.code")
+    delivery_note = serializers.CharField()
+    expected_arrival = serializers.DateField()
+    state = serializers.CharField()
+    source = serializers.CharField()
+    announced_at = serializers.DateTimeField()
+    receipt = serializers.CharField(source="receipt.number", allow_null=True, default=None)
+    lines = ShipmentNoticeLineSerializer(many=True)

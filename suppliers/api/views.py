@@ -25,6 +25,7 @@ from .. import selectors, services
 from ..models import (
     GoodsReceipt,
     GoodsReceiptLine,
+    NoticeSource,
     PurchaseOrder,
     PurchaseOrderLine,
     Supplier,
@@ -410,3 +411,87 @@ class SupplierRatingList(generics.ListAPIView):
         ratings = selectors.supplier_rating_list()
         scope = _supplier_scope(self.request)
         return ratings.filter(supplier=scope) if scope else ratings
+
+
+# --- shipping notices and re-confirmation ------------------------------------------------
+
+NOTICE_READ = (*PURCHASING_READ, Role.CLERK, Role.SUPPLIER)
+
+
+def _notices(request):
+    scope = _supplier_scope(request)
+    return selectors.shipment_notice_list(supplier_id=scope.pk if scope else None)
+
+
+class ShipmentNoticeList(APIView):
+    """Shipping notices (a supplier sees its own), or announce one against an own open order."""
+
+    permission_classes = [roles_permission(*PURCHASING, Role.SUPPLIER, read=NOTICE_READ)]
+    pagination_class = StandardPagination
+
+    @extend_schema(
+        parameters=[OpenApiParameter("purchase_order", int), OpenApiParameter("page", int)],
+        responses={200: s.ShipmentNoticeSerializer(many=True)},
+    )
+    def get(self, request):
+        notices = _notices(request)
+        order_id = _int(request.query_params, "purchase_order")
+        if order_id is not None:
+            notices = notices.filter(purchase_order_id=order_id)
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(notices, request, view=self)
+        return paginator.get_paginated_response(s.ShipmentNoticeSerializer(page, many=True).data)
+
+    @extend_schema(request=s.ShipmentNoticeCreateSerializer, responses={201: s.ShipmentNoticeSerializer})
+    def post(self, request):
+        _supplier_scope(request)  # a login without a supplier is refused before its input is read
+        data = s.ShipmentNoticeCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        order = _order(request, values["purchase_order"])
+        lines_by_id = {line.pk: line for line in order.lines.all()}
+        lines = []
+        for item in values["lines"]:
+            line = lines_by_id.get(item["line"])
+            if line is None:
+                raise ValidationError({"lines": [f"Line {item['line']} is not on {order.number}."]})
+            lines.append((line, item["quantity"]))
+        notice = services.shipment_notice_announce(
+            order=order,
+            user=request.user,
+            delivery_note=values["delivery_note"],
+            expected_arrival=values["expected_arrival"],
+            lines=lines,
+            source=NoticeSource.API,
+        )
+        notice = _notices(request).get(pk=notice.pk)
+        return Response(s.ShipmentNoticeSerializer(notice).data, status=status.HTTP_201_CREATED)
+
+
+class ShipmentNoticeDetail(APIView):
+    permission_classes = [roles_permission(*PURCHASING, Role.SUPPLIER, read=NOTICE_READ)]
+
+    @extend_schema(responses={200: s.ShipmentNoticeSerializer})
+    def get(self, request, pk: int):
+        return Response(s.ShipmentNoticeSerializer(get_object_or_404(_notices(request), pk=pk)).data)
+
+
+class PurchaseOrderReconfirm(_Transition):
+    """The supplier changes a confirmed date or quantity (with a reason) until the line ships."""
+
+    @extend_schema(request=s.ReconfirmSerializer, responses={200: s.LineConfirmationSerializer(many=True)})
+    def post(self, request, pk: int):
+        order = _order(request, pk)
+        data = s.ReconfirmSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        lines_by_id = {line.pk: line for line in order.lines.all()}
+        lines = []
+        for item in data.validated_data["lines"]:
+            line = lines_by_id.get(item["line"])
+            if line is None:
+                raise ValidationError({"lines": [f"Line {item['line']} is not on {order.number}."]})
+            lines.append((line, item["promised_date"], item["confirmed_quantity"]))
+        entries = services.purchase_order_reconfirm(
+            order=order, user=request.user, lines=lines, reason=data.validated_data["reason"]
+        )
+        return Response(s.LineConfirmationSerializer(entries, many=True).data)

@@ -1,5 +1,6 @@
 """Every write of the purchasing app. Import services from here: ``from suppliers import services``."""
 
+from .notices import notice_lines_from_csv, shipment_notice_announce
 from .orders import (
     purchase_order_approve,
     purchase_order_cancel,
@@ -9,6 +10,7 @@ from .orders import (
     purchase_order_line_add,
     purchase_order_line_remove,
     purchase_order_line_update,
+    purchase_order_reconfirm,
     purchase_order_send,
     purchase_order_update,
 )
@@ -25,6 +27,7 @@ __all__ = [
     "goods_receipt_line_reject",
     "goods_receipt_line_release",
     "goods_receipt_post",
+    "notice_lines_from_csv",
     "purchase_order_approve",
     "purchase_order_cancel",
     "purchase_order_close",
@@ -33,8 +36,10 @@ __all__ = [
     "purchase_order_line_add",
     "purchase_order_line_remove",
     "purchase_order_line_update",
+    "purchase_order_reconfirm",
     "purchase_order_send",
     "purchase_order_update",
     "rating_weights_current",
+    "shipment_notice_announce",
     "supplier_rating_compute",
 ]

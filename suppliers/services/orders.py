@@ -14,8 +14,11 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from core import services as core_services
 from core.roles import Role, user_access
 from core.services.outbox import outbox_enqueue
 from inventory.bounds import MAX_COST, MAX_QUANTITY, check_line_count, too_large
@@ -23,9 +26,20 @@ from inventory.exceptions import InvalidQuantity
 from inventory.models import Part, Warehouse
 from inventory.quantities import COST_PLACES, has_quantity_places
 
+from .. import rating_formulas
 from ..exceptions import ApprovalRequired, InvalidTransition, NotPermitted, PurchasingError
 from ..locks import lock_order_lines, lock_purchase_order, next_number
-from ..models import OrderState, OrderType, PurchaseOrder, PurchaseOrderLine, Supplier, SupplierPart
+from ..models import (
+    LineConfirmation,
+    NoticeState,
+    OrderState,
+    OrderType,
+    PurchaseOrder,
+    PurchaseOrderLine,
+    ShipmentNoticeLine,
+    Supplier,
+    SupplierPart,
+)
 from ..quantities import check_order_quantity
 
 PURCHASING = (Role.PURCHASER, Role.MANAGER)
@@ -44,6 +58,8 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "cancel": ((OrderState.DRAFT, OrderState.SENT, OrderState.CONFIRMED), PURCHASING),
     "close": ((OrderState.PARTIALLY_RECEIVED, OrderState.RECEIVED), PURCHASING),
     "receive": (OrderState.open_for_receipt(), (Role.CLERK, Role.MANAGER)),
+    "announce": (OrderState.open_for_receipt(), (*PURCHASING, Role.SUPPLIER)),
+    "reconfirm": ((OrderState.CONFIRMED, OrderState.PARTIALLY_RECEIVED), (*PURCHASING, Role.SUPPLIER)),
 }
 
 _VERB = {
@@ -54,6 +70,8 @@ _VERB = {
     "cancel": "cancel",
     "close": "close",
     "receive": "receive against",
+    "announce": "announce shipments against",
+    "reconfirm": "change the confirmation of",
 }
 
 
@@ -99,6 +117,8 @@ def _past(action: str) -> str:
         "cancel": "cancelled",
         "close": "closed",
         "receive": "received",
+        "announce": "announced against",
+        "reconfirm": "re-confirmed",
     }[action]
 
 
@@ -372,6 +392,47 @@ def purchase_order_send(*, order: PurchaseOrder, user, sent_at: datetime | None 
     return order
 
 
+def _check_confirmed_quantity(target: PurchaseOrderLine, confirmed_quantity) -> Decimal:
+    try:
+        confirmed_quantity = Decimal(confirmed_quantity)
+    except (ArithmeticError, TypeError, ValueError):
+        raise InvalidQuantity(_("Enter the confirmed quantity as a number."), field="confirmed_quantity") from None
+    if not confirmed_quantity.is_finite() or confirmed_quantity < 0 or confirmed_quantity > target.quantity:
+        raise InvalidQuantity(
+            _("Line %(no)s: confirm between 0 and the ordered %(qty)s.")
+            % {"no": target.line_no, "qty": f"{target.quantity.normalize():f}"},
+            field="confirmed_quantity",
+        )
+    if not has_quantity_places(confirmed_quantity):
+        raise InvalidQuantity(_("Quantities have at most three decimal places."), field="confirmed_quantity")
+    return confirmed_quantity
+
+
+def _record_confirmation(
+    *, line: PurchaseOrderLine, previous: tuple, reason: str, confirmed_at: datetime, user, cutoff_days: int
+) -> LineConfirmation:
+    """Keep the line's history and the date the rating holds the supplier to."""
+    entry = LineConfirmation.objects.create(
+        po_line=line,
+        promised_date=line.promised_date,
+        confirmed_quantity=line.confirmed_quantity,
+        previous_date=previous[0],
+        previous_quantity=previous[1],
+        reason=reason[:200],
+        confirmed_at=confirmed_at,
+        confirmed_by=user,
+    )
+    history = [
+        (timezone.localdate(made), promised)
+        for made, promised in line.confirmations.order_by("confirmed_at", "id").values_list(
+            "confirmed_at", "promised_date"
+        )
+    ]
+    line.rated_due_date = rating_formulas.rated_due_date(history, cutoff_days=cutoff_days)
+    line.save(update_fields=["rated_due_date"])
+    return entry
+
+
 @transaction.atomic
 def purchase_order_confirm(
     *,
@@ -385,31 +446,128 @@ def purchase_order_confirm(
     ``lines`` are (order line, promised date, confirmed quantity); a confirmed
     quantity above the ordered one is refused, a lower one is recorded (the
     line stays open for the ordered quantity until purchasing closes it).
+    Each confirmed line starts its confirmation history.
     """
+    from .rating import rating_weights_current
+
     check_line_count(lines)
     order = lock_purchase_order(order.pk)
     check_allowed(order, "confirm", user)
+    confirmed_at = confirmed_at or timezone.now()
     locked = lock_order_lines(order.pk)
+    cutoff = rating_weights_current().reconfirm_cutoff_days
     for line, promised_date, confirmed_quantity in lines:
         target = locked.get(line.pk)
         if target is None:
             raise PurchasingError(f"Line {line.pk} is not on {order.number}.", field="lines")
+        previous = (target.promised_date, target.confirmed_quantity)
         if confirmed_quantity is not None:
-            confirmed_quantity = Decimal(confirmed_quantity)
-            if confirmed_quantity < 0 or confirmed_quantity > target.quantity:
-                raise InvalidQuantity(
-                    f"Line {target.line_no}: confirm between 0 and the ordered {target.quantity.normalize():f}.",
-                    field="confirmed_quantity",
-                )
-            target.confirmed_quantity = confirmed_quantity
+            target.confirmed_quantity = _check_confirmed_quantity(target, confirmed_quantity)
         if promised_date is not None:
             target.promised_date = promised_date
         target.save(update_fields=["confirmed_quantity", "promised_date"])
+        if promised_date is not None or confirmed_quantity is not None:
+            _record_confirmation(
+                line=target, previous=previous, reason="", confirmed_at=confirmed_at, user=user, cutoff_days=cutoff
+            )
     order.state = OrderState.CONFIRMED
-    order.confirmed_at = confirmed_at or timezone.now()
+    order.confirmed_at = confirmed_at
     order.confirmed_by = user
     order.save(update_fields=["state", "confirmed_at", "confirmed_by"])
     return order
+
+
+@transaction.atomic
+def purchase_order_reconfirm(
+    *,
+    order: PurchaseOrder,
+    user,
+    lines: Sequence[tuple[PurchaseOrderLine, date | None, Decimal | None]],
+    reason: str,
+    changed_at: datetime | None = None,
+) -> list[LineConfirmation]:
+    """The supplier changes a confirmed date or quantity, with a reason, until the line ships.
+
+    A line is shipped once a shipping notice announces it or it is fully
+    received; after that its confirmation stays. Every change is kept on the
+    line's history and the purchaser who sent the order is told. The rating
+    holds the supplier to the last date confirmed before the cut-off
+    (``RatingWeights.reconfirm_cutoff_days`` before the date replaced).
+    """
+    from .notices import order_purchaser
+    from .rating import rating_weights_current
+
+    reason = (reason or "").strip()
+    if not reason:
+        raise PurchasingError(_("Say why the date or quantity changes."), field="reason")
+    check_line_count(lines)
+    order = lock_purchase_order(order.pk)
+    check_allowed(order, "reconfirm", user)
+    changed_at = changed_at or timezone.now()
+    locked = lock_order_lines(order.pk)
+    shipped = set(
+        ShipmentNoticeLine.objects.filter(
+            po_line__order=order, notice__state=NoticeState.ANNOUNCED, quantity_announced__gt=0
+        ).values_list("po_line_id", flat=True)
+    )
+    cutoff = rating_weights_current().reconfirm_cutoff_days
+    entries = []
+    changes = []
+    for line, promised_date, confirmed_quantity in lines:
+        target = locked.get(line.pk)
+        if target is None:
+            raise PurchasingError(
+                _("Line %(line)s is not on %(order)s.") % {"line": line.pk, "order": order.number}, field="lines"
+            )
+        previous = (target.promised_date, target.confirmed_quantity)
+        if confirmed_quantity is not None:
+            confirmed_quantity = _check_confirmed_quantity(target, confirmed_quantity)
+        new = (
+            previous[0] if promised_date is None else promised_date,
+            previous[1] if confirmed_quantity is None else confirmed_quantity,
+        )
+        if new == previous:
+            continue
+        if target.pk in shipped or target.quantity_received >= target.quantity:
+            raise InvalidTransition(
+                _("Line %(no)s (%(part)s) has shipped; its confirmation can no longer change.")
+                % {"no": target.line_no, "part": target.part.number}
+            )
+        if new[1] is not None and new[1] < target.quantity_received:
+            raise InvalidQuantity(
+                _("Line %(no)s: %(qty)s already arrived; confirm at least that.")
+                % {"no": target.line_no, "qty": f"{target.quantity_received.normalize():f}"},
+                field="confirmed_quantity",
+            )
+        target.promised_date, target.confirmed_quantity = new
+        target.save(update_fields=["promised_date", "confirmed_quantity"])
+        entries.append(
+            _record_confirmation(
+                line=target, previous=previous, reason=reason, confirmed_at=changed_at, user=user, cutoff_days=cutoff
+            )
+        )
+        changes.append(
+            _("line %(no)s %(part)s: %(old_date)s → %(new_date)s, %(old_qty)s → %(new_qty)s")
+            % {
+                "no": target.line_no,
+                "part": target.part.number,
+                "old_date": previous[0] or "–",
+                "new_date": new[0] or "–",
+                "old_qty": "–" if previous[1] is None else f"{previous[1].normalize():f}",
+                "new_qty": "–" if new[1] is None else f"{new[1].normalize():f}",
+            }
+        )
+    if not entries:
+        raise PurchasingError(_("Nothing changed; change a date or a quantity."), field="lines")
+    core_services.notify(
+        users=order_purchaser(order),
+        message=_("%(supplier)s changed its confirmation of %(order)s (%(reason)s): %(changes)s.")
+        % {"supplier": order.supplier.code, "order": order.number, "reason": reason, "changes": "; ".join(changes)},
+        link=reverse("suppliers:po-detail", args=[order.pk]),
+        email_subject=_("%(order)s: confirmation changed by %(supplier)s")
+        % {"order": order.number, "supplier": order.supplier.code},
+    )
+    return entries
 
 
 @transaction.atomic

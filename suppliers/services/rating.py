@@ -11,7 +11,16 @@ Definitions, for a supplier and a month (dates are local dates):
 * **reject rate** = quantity rejected / quantity received, over receipt lines
   that arrived in the month;
 * **lead time** per planned receipt line arrived in the month = days from
-  the order being sent to the goods arriving; mean and population spread.
+  the order being sent to the goods arriving; mean and population spread;
+* **response speed** over orders confirmed in the month: hours from sent to
+  confirmed, each scored 1 up to ``response_full_hours``, 0 from
+  ``response_zero_hours``, linear between; the mean of those scores;
+* **notice accuracy** = shipping-notice lines received exactly as announced /
+  notice lines, over notices whose receipt arrived in the month.
+
+A line's due date is the date the rating holds the supplier to
+(``rated_due_date``: the last promised date confirmed before the cut-off),
+else its promised date, else the order's expected date.
 
 Rerunning a month deletes its rows and writes them again in one
 transaction, so nothing is ever doubled.
@@ -30,7 +39,16 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from .. import rating_formulas as f
-from ..models import GoodsReceiptLine, HoldState, OrderState, PurchaseOrderLine, RatingWeights, SupplierRating
+from ..models import (
+    GoodsReceiptLine,
+    HoldState,
+    OrderState,
+    PurchaseOrder,
+    PurchaseOrderLine,
+    RatingWeights,
+    ShipmentNoticeLine,
+    SupplierRating,
+)
 
 ZERO = Decimal("0")
 
@@ -58,7 +76,10 @@ def supplier_rating_compute(*, month: date) -> list[SupplierRating]:
 
     due_lines = list(
         PurchaseOrderLine.objects.exclude(order__state__in=(OrderState.DRAFT, OrderState.CANCELLED))
-        .annotate(due=Coalesce("promised_date", "order__expected_date"), supplier_id=F("order__supplier_id"))
+        .annotate(
+            due=Coalesce("rated_due_date", "promised_date", "order__expected_date"),
+            supplier_id=F("order__supplier_id"),
+        )
         .filter(due__gte=first, due__lte=last)
         .values("pk", "supplier_id", "quantity", "due")
     )
@@ -77,6 +98,9 @@ def supplier_rating_compute(*, month: date) -> list[SupplierRating]:
             "received": ZERO,
             "rejected": ZERO,
             "lead_days": [],
+            "response_hours": [],
+            "notice_lines": 0,
+            "notice_exact": 0,
         }
     )
     for line in due_lines:
@@ -106,6 +130,18 @@ def supplier_rating_compute(*, month: date) -> list[SupplierRating]:
             days = (timezone.localdate(row["receipt__arrived_at"]) - timezone.localdate(sent_at)).days
             s["lead_days"].append(max(days, 0))
 
+    for supplier_id, sent_at, confirmed_at in PurchaseOrder.objects.filter(
+        confirmed_at__gte=start, confirmed_at__lt=end, sent_at__isnull=False
+    ).values_list("supplier_id", "sent_at", "confirmed_at"):
+        hours = Decimal(max((confirmed_at - sent_at).total_seconds(), 0)) / 3600
+        stats[supplier_id]["response_hours"].append(hours)
+
+    for supplier_id, announced, received in ShipmentNoticeLine.objects.filter(
+        notice__receipt__arrived_at__gte=start, notice__receipt__arrived_at__lt=end
+    ).values_list("notice__supplier_id", "quantity_announced", "quantity_received"):
+        stats[supplier_id]["notice_lines"] += 1
+        stats[supplier_id]["notice_exact"] += announced == received
+
     SupplierRating.objects.filter(month=first).delete()
     now = timezone.now()
     ratings = []
@@ -114,12 +150,18 @@ def supplier_rating_compute(*, month: date) -> list[SupplierRating]:
         fill = f.share(s["delivered"], s["ordered"])
         reject = f.share(s["rejected"], s["received"])
         mean, spread = f.mean_and_spread(s["lead_days"])
+        response = f.response_speed(
+            s["response_hours"], full_hours=weights.response_full_hours, zero_hours=weights.response_zero_hours
+        )
+        notice_accuracy = f.share(s["notice_exact"], s["notice_lines"])
         score = f.weighted_score(
             [
                 (on_time, weights.on_time_weight),
                 (fill, weights.fill_rate_weight),
                 (None if reject is None else 1 - reject, weights.quality_weight),
                 (f.lead_time_reliability(mean, spread), weights.lead_time_weight),
+                (response, weights.response_weight),
+                (notice_accuracy, weights.notice_weight),
             ]
         )
         ratings.append(
@@ -137,6 +179,12 @@ def supplier_rating_compute(*, month: date) -> list[SupplierRating]:
                 reject_rate=reject,
                 lead_time_mean_days=mean,
                 lead_time_stddev_days=spread,
+                orders_confirmed=len(s["response_hours"]),
+                response_hours_mean=f.mean_and_spread(s["response_hours"])[0],
+                response_speed=response,
+                notice_lines=s["notice_lines"],
+                notice_lines_exact=s["notice_exact"],
+                notice_accuracy=notice_accuracy,
                 score=score,
                 grade=f.grade(score, a_min=weights.grade_a_min, b_min=weights.grade_b_min, c_min=weights.grade_c_min),
                 computed_at=now,

@@ -39,6 +39,7 @@ from ..models import (
     PurchaseOrder,
     PurchaseOrderLine,
     QualityReject,
+    ShipmentNotice,
     SupplierPart,
 )
 from .orders import _price, _quantity, check_allowed
@@ -147,6 +148,7 @@ def goods_receipt_post(
     posted_at: datetime | None = None,
     idempotency_key: str | None = None,
     delivery_note: str = "",
+    shipment_notice: ShipmentNotice | None = None,
 ) -> GoodsReceipt:
     """Post one goods receipt against an order; a repeat with the same key returns the first receipt.
 
@@ -156,6 +158,8 @@ def goods_receipt_post(
     line is refused naming the line; a part not on the order is refused
     unless a manager receives it as unplanned. ``arrived_at`` (default: the
     posting time) records when the goods came, so the posting delay shows.
+    With ``shipment_notice`` the notice is closed with what arrived per line
+    next to what was announced.
     """
     check_line_count(lines)
     idempotency_key = (idempotency_key or "").strip()[:100] or None
@@ -179,6 +183,7 @@ def goods_receipt_post(
             posted_at=posted_at,
             idempotency_key=idempotency_key,
             delivery_note=delivery_note,
+            shipment_notice=shipment_notice,
         )
     except IntegrityError as error:
         # The same key raced in on another order; the first posting stands.
@@ -200,7 +205,10 @@ def _post(
     posted_at: datetime | None,
     idempotency_key: str | None,
     delivery_note: str,
+    shipment_notice: ShipmentNotice | None = None,
 ) -> GoodsReceipt:
+    from .notices import lock_notice_for_receipt, notice_record_receipt
+
     order = lock_purchase_order(order.pk)
     check_allowed(order, "receive", user)
     require_warehouse(user, order.warehouse)
@@ -209,6 +217,8 @@ def _post(
         return existing
     if not lines:
         raise PurchasingError("Enter a quantity on at least one line.", field="lines")
+    if shipment_notice is not None:
+        shipment_notice = lock_notice_for_receipt(notice=shipment_notice, order=order)
     posted_at = posted_at or timezone.now()
     arrived_at = arrived_at or posted_at
     if arrived_at > posted_at:
@@ -304,6 +314,8 @@ def _post(
     elif any(line.quantity_received > 0 for line in order_lines.values()):
         order.state = OrderState.PARTIALLY_RECEIVED
     order.save(update_fields=["state", "received_at"])
+    if shipment_notice is not None:
+        notice_record_receipt(notice=shipment_notice, receipt=receipt, received=dict(adding))
 
     held = [line for line in receipt_lines if line.hold_state == HoldState.HELD]
     if held:

@@ -8,6 +8,8 @@ from io import StringIO
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from django.core.management import CommandError, call_command
 
 from suppliers import rating_formulas as f
@@ -141,3 +143,69 @@ def test_formulas():
     limits = {"a_min": Decimal("0.95"), "b_min": Decimal("0.85"), "c_min": Decimal("0.70")}
     assert [f.grade(Decimal(x), **limits) for x in ("0.95", "0.85", "0.7", "0.69")] == ["A", "B", "C", "D"]
     assert f.grade(None, **limits) == ""
+
+
+def test_response_speed_is_scored_linearly_between_full_and_zero_hours():
+    assert f.response_score(24, full_hours=24, zero_hours=168) == Decimal(1)
+    assert f.response_score(96, full_hours=24, zero_hours=168) == Decimal("0.5000")
+    assert f.response_score(200, full_hours=24, zero_hours=168) == Decimal(0)
+    assert f.response_speed([2, 96], full_hours=24, zero_hours=168) == Decimal("0.7500")
+    assert f.response_speed([], full_hours=24, zero_hours=168) is None
+
+
+@given(
+    hours=st.lists(st.decimals(min_value=0, max_value=10_000, places=2), max_size=20),
+    full=st.integers(min_value=0, max_value=100),
+    span=st.integers(min_value=1, max_value=500),
+)
+def test_response_speed_stays_a_share(hours, full, span):
+    speed = f.response_speed(hours, full_hours=full, zero_hours=full + span)
+    assert speed is None if not hours else Decimal(0) <= speed <= Decimal(1)
+
+
+def test_rated_due_date_ignores_changes_inside_the_cutoff():
+    history = [(date(2026, 12, 1), date(2026, 12, 20)), (date(2026, 12, 18), date(2027, 1, 5))]
+    assert f.rated_due_date(history, cutoff_days=7) == date(2026, 12, 20)
+    assert f.rated_due_date(history, cutoff_days=2) == date(2027, 1, 5)
+    assert f.rated_due_date([(date(2026, 12, 1), None)], cutoff_days=7) is None
+
+
+def test_rating_counts_response_speed_and_notice_accuracy(make_order, clerk, purchaser):
+    # given an order sent on 1 April 08:00 and confirmed 96 hours later (score 0.5),
+    # and a notice of two lines of which one arrived as announced
+    tz = ZoneInfo("Europe/Berlin")
+    supplier = SupplierFactory(code="FAST")
+    order = make_order(state="draft", supplier=supplier, lines=[(10, "1.00"), (5, "1.00")])
+    services.purchase_order_send(order=order, user=purchaser, sent_at=datetime(2026, 4, 1, 8, tzinfo=tz))
+    services.purchase_order_confirm(order=order, user=purchaser, confirmed_at=datetime(2026, 4, 5, 8, tzinfo=tz))
+    first, second = order.lines.order_by("line_no")
+    notice = services.shipment_notice_announce(
+        order=order,
+        user=purchaser,
+        delivery_note="N-1",
+        expected_arrival=date(2026, 4, 9),
+        lines=[(first, Decimal(10)), (second, Decimal(5))],
+        announced_at=datetime(2026, 4, 6, 8, tzinfo=tz),
+    )
+    arrived = datetime(2026, 4, 9, 8, tzinfo=tz)
+    services.goods_receipt_post(
+        order=order,
+        lines=[(first, Decimal(10), None, False), (second, Decimal(4), None, False)],
+        user=clerk,
+        shipment_notice=notice,
+        arrived_at=arrived,
+        posted_at=arrived,
+    )
+
+    # when April is rated
+    (rating,) = services.supplier_rating_compute(month=date(2026, 4, 1))
+
+    # then: response 0.5, notice accuracy 1 / 2, reject rate 0, lead time 8 days each (reliability 1)
+    assert (rating.orders_confirmed, rating.response_hours_mean, rating.response_speed) == (
+        1,
+        Decimal("96.00"),
+        Decimal("0.5000"),
+    )
+    assert (rating.notice_lines, rating.notice_lines_exact, rating.notice_accuracy) == (2, 1, Decimal("0.5000"))
+    # score = (0.2·1 + 0.1·1 + 0.1·0.5 + 0.1·0.5) / 0.5 = 0.8 (no line due in April: on-time and fill left out)
+    assert rating.score == Decimal("0.8000")
