@@ -325,6 +325,8 @@ IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 # --- Domain settings ----------------------------------------------------------
 # Receipts above the ordered quantity by more than this share are refused.
 INVENTORY_OVER_RECEIPT_TOLERANCE = float(os.environ.get("INVENTORY_OVER_RECEIPT_TOLERANCE", "0"))
+# How many days after a counter sale its parts may be brought back to the counter.
+COUNTER_RETURN_DAYS = int(os.environ.get("COUNTER_RETURN_DAYS", "30"))
 
 LOGGING = {
     "version": 1,
