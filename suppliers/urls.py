@@ -42,3 +42,17 @@ urlpatterns += [
         name="backorder-emergency-order",
     ),
 ]
+
+# Returns to the supplier.
+from . import views_returns  # noqa: E402
+
+urlpatterns += [
+    path("returns/", views_returns.SupplierReturnListView.as_view(), name="returns"),
+    path("returns/new/", views_returns.SupplierReturnCreateView.as_view(), name="return-new"),
+    path("returns/<int:pk>/", views_returns.SupplierReturnDetailView.as_view(), name="return-detail"),
+    path(
+        "returns/<int:pk>/replacement/<str:decision>/",
+        views_returns.SupplierReturnReplacementView.as_view(),
+        name="return-replacement",
+    ),
+]

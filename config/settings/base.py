@@ -344,6 +344,8 @@ IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 # --- Domain settings ----------------------------------------------------------
 # Receipts above the ordered quantity by more than this share are refused.
 INVENTORY_OVER_RECEIPT_TOLERANCE = float(os.environ.get("INVENTORY_OVER_RECEIPT_TOLERANCE", "0"))
+# How many days after a counter sale its parts may be brought back to the counter.
+COUNTER_RETURN_DAYS = int(os.environ.get("COUNTER_RETURN_DAYS", "30"))
 
 LOGGING = {
     "version": 1,
@@ -380,3 +382,6 @@ CELERY_BEAT_SCHEDULE["suppliers-rate-monthly"] = {
     "schedule": crontab(day_of_month=2, hour=4, minute=0),
 }
 SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {})["PurchaseOrderStateEnum"] = "suppliers.models.OrderState"
+# Two choice sets named "reason" (a workshop return's, a supplier return's): named after their enums.
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["WorkshopReturnReasonEnum"] = "inventory.models.WorkshopReturnReason"
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["SupplierReturnReasonEnum"] = "suppliers.models.SupplierReturnReason"

@@ -19,6 +19,11 @@ from .receiving import (
     goods_receipt_line_release,
     goods_receipt_post,
 )
+from .returns import (
+    supplier_return_decline_replacement,
+    supplier_return_order_replacement,
+    supplier_return_post,
+)
 
 __all__ = [
     "ReceiptLineInput",
@@ -37,4 +42,7 @@ __all__ = [
     "purchase_order_update",
     "rating_weights_current",
     "supplier_rating_compute",
+    "supplier_return_decline_replacement",
+    "supplier_return_order_replacement",
+    "supplier_return_post",
 ]

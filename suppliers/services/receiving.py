@@ -44,6 +44,7 @@ from ..models import (
     SupplierPart,
 )
 from .orders import _price, _quantity, check_allowed
+from .returns import supplier_return_from_reject
 
 QUALITY_ROLES = (Role.PURCHASER, Role.MANAGER)
 UNPLANNED_ROLES = (Role.MANAGER,)
@@ -372,9 +373,12 @@ def goods_receipt_line_release(
 
 @transaction.atomic
 def goods_receipt_line_reject(
-    *, line: GoodsReceiptLine, user, reason: str, rejected_at: datetime | None = None
+    *, line: GoodsReceiptLine, user, reason: str, rejected_at: datetime | None = None, rma_number: str = ""
 ) -> QualityReject:
     """The held goods failed: return them to the supplier from quarantine and record the reject against it.
+
+    The goods leave on a supplier return (``SupplierReturn``, under the
+    supplier's RMA number when given), and purchasing is asked whether to order a replacement.
 
     The order line keeps its received quantity (the supplier did deliver);
     ``quantity_rejected`` records the reject and the rating counts it.
@@ -403,7 +407,7 @@ def goods_receipt_line_reject(
     line.hold_decided_by = user
     line.hold_note = reason.strip()[:200]
     line.save(update_fields=["hold_state", "hold_decided_at", "hold_decided_by", "hold_note"])
-    return QualityReject.objects.create(
+    reject = QualityReject.objects.create(
         supplier=receipt.purchase_order.supplier,
         receipt_line=line,
         part=line.part,
@@ -413,3 +417,5 @@ def goods_receipt_line_reject(
         rejected_by=user,
         movement=movement,
     )
+    supplier_return_from_reject(reject=reject, rma_number=rma_number)
+    return reject

@@ -12,6 +12,7 @@ from .requests import (
     workshop_request_pick,
     workshop_request_submit,
 )
+from .returns import customer_return_post, customer_return_window, workshop_return_post
 from .transfers import (
     backorder_source_by_transfer,
     transfer_order_cancel,
@@ -28,6 +29,8 @@ __all__ = [
     "backorder_source_by_transfer",
     "backorders_fill",
     "counter_sale_post",
+    "customer_return_post",
+    "customer_return_window",
     "repair_order_close",
     "repair_order_open",
     "transfer_order_cancel",
@@ -36,4 +39,5 @@ __all__ = [
     "transfer_order_send",
     "workshop_request_pick",
     "workshop_request_submit",
+    "workshop_return_post",
 ]
