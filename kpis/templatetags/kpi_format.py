@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import template
+from django.utils.translation import gettext as _
 
 from ..models import Kpi
 from ..selectors import kpi_kind
@@ -50,3 +51,18 @@ def kpi_label(kpi: str) -> str:
 @register.filter
 def percent(value: float | None) -> str:
     return "–" if value is None else f"{value * 100:.1f} %"
+
+
+@register.filter
+def kpi_change(card) -> str:
+    """The change against last month: percentage points for shares, the plain difference otherwise."""
+    change = card.change
+    if change is None:
+        return ""
+    sign = "+" if change > 0 else "−" if change < 0 else "±"
+    size = abs(change)
+    if card.kind == "share":
+        return f"{sign}{size * 100:.1f} " + _("pts")
+    if card.kind == "count":
+        return f"{sign}{size:,.0f}"
+    return f"{sign}{size:,.2f}"
