@@ -70,7 +70,13 @@ def test_the_customer_return_screen_says_what_to_pay_back(client, clerk_st1, sto
 
     response = client.post(
         reverse("inventory:return-customer"),
-        {"sale_number": sale.number, "part_number": part.number, "quantity": "2", "condition": "resaleable", "key": "c"},
+        {
+            "sale_number": sale.number,
+            "part_number": part.number,
+            "quantity": "2",
+            "condition": "resaleable",
+            "key": "c",
+        },
         follow=True,
     )
 
