@@ -363,3 +363,6 @@ CELERY_BEAT_SCHEDULE["suppliers-rate-monthly"] = {
     "schedule": crontab(day_of_month=2, hour=4, minute=0),
 }
 SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {})["PurchaseOrderStateEnum"] = "suppliers.models.OrderState"
+# Two choice sets named "reason" (a workshop return's, a supplier return's): named after their enums.
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["WorkshopReturnReasonEnum"] = "inventory.models.WorkshopReturnReason"
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["SupplierReturnReasonEnum"] = "suppliers.models.SupplierReturnReason"
