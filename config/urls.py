@@ -6,6 +6,7 @@ from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 from rest_framework.authtoken.views import obtain_auth_token
 
+from core.settings_screens import SettingsHubView
 from core.views import HomeView
 from core.views_language import LanguageView
 
@@ -26,6 +27,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("account/language/", LanguageView.as_view(), name="language"),
+    path("settings/", SettingsHubView.as_view(), name="settings"),
     # Django's set_language: the language switch on the login page, before anyone has a profile.
     path("i18n/", include("django.conf.urls.i18n")),
     path("inventory/", include("inventory.urls")),

@@ -60,6 +60,12 @@ _VERB = {
 
 
 def approval_threshold() -> Decimal:
+    """The value above which an order needs approval: the managers' setting, else the environment's."""
+    from ..models import PurchasingSettings
+
+    row = PurchasingSettings.objects.order_by("-id").values_list("approval_threshold", flat=True).first()
+    if row is not None:
+        return row
     return Decimal(str(getattr(settings, "PURCHASE_APPROVAL_THRESHOLD", "5000")))
 
 
