@@ -6,6 +6,7 @@ from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 from rest_framework.authtoken.views import obtain_auth_token
 
+from core.settings_screens import SettingsHubView
 from core.views import HomeView
 from core.views_language import LanguageView
 
@@ -15,6 +16,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("kpis.api.urls")),
     path("", include("planning.api.urls")),
     path("", include("counting.api.urls")),
+    path("", include("webhooks.api.urls")),
     path("auth/token/", obtain_auth_token, name="api-token"),
 ]
 
@@ -25,6 +27,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("account/language/", LanguageView.as_view(), name="language"),
+    path("settings/", SettingsHubView.as_view(), name="settings"),
     # Django's set_language: the language switch on the login page, before anyone has a profile.
     path("i18n/", include("django.conf.urls.i18n")),
     path("inventory/", include("inventory.urls")),
@@ -34,6 +37,7 @@ urlpatterns = [
     path("counting/", include("counting.urls")),
     path("imports/", include("imports.urls")),
     path("documents/", include("documents.urls")),
+    path("webhooks/", include("webhooks.urls")),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

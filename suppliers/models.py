@@ -409,6 +409,29 @@ class RatingWeights(models.Model):
         )
 
 
+class PurchasingSettings(models.Model):
+    """Purchasing's settings edited in the app; the newest row is in force.
+
+    Without a row, ``PURCHASE_APPROVAL_THRESHOLD`` from the environment applies.
+    """
+
+    approval_threshold = models.DecimalField(
+        max_digits=14, decimal_places=2, help_text="Orders worth more need a manager's approval before sending."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name_plural = "purchasing settings"
+        ordering = ["-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(approval_threshold__gte=0), name="purchasing_threshold_not_negative")
+        ]
+
+    def __str__(self) -> str:
+        return f"approval above {self.approval_threshold}"
+
+
 class SupplierRating(models.Model):
     """One supplier's figures for one month. Rerunning the month replaces its rows."""
 

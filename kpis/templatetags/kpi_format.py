@@ -44,6 +44,12 @@ def kpi_target(snapshot) -> str:
 
 
 @register.filter
+def kpi_number(value, kpi: str) -> str:
+    """A bare value of ``kpi`` formatted as its figures are: ``{{ value|kpi_number:kpi }}``."""
+    return _format(kpi, value)
+
+
+@register.filter
 def kpi_label(kpi: str) -> str:
     return Kpi(kpi).label
 

@@ -24,6 +24,7 @@ from .returns import (
     supplier_return_order_replacement,
     supplier_return_post,
 )
+from .settings import purchasing_settings_set, rating_weights_set
 
 __all__ = [
     "ReceiptLineInput",
@@ -40,7 +41,9 @@ __all__ = [
     "purchase_order_line_update",
     "purchase_order_send",
     "purchase_order_update",
+    "purchasing_settings_set",
     "rating_weights_current",
+    "rating_weights_set",
     "supplier_rating_compute",
     "supplier_return_decline_replacement",
     "supplier_return_order_replacement",

@@ -21,6 +21,26 @@ def test_month_end_screens_pass_axe(page, login, axe):
     axe(page)
 
 
+def test_settings_screens_pass_axe_and_show_focus(page, login, axe, make_user):
+    # given a manager
+    login(page, make_user("manager"))
+
+    # then every settings screen has no serious or critical problem
+    for url in ("/settings/", "/kpis/targets/", "/kpis/thresholds/", "/planning/settings/"):
+        page.goto(url)
+        axe(page)
+    for url in ("/suppliers/ratings/weights/", "/suppliers/settings/"):
+        page.goto(url)
+        axe(page)
+
+    # and a field reached with the keyboard shows a visible focus ring
+    page.goto("/planning/settings/")
+    page.locator("#id_service_level_a").focus()
+    page.keyboard.press("Tab")
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline != "none"
+
+
 def test_axe_fixture_fails_on_an_unlabelled_input(page, axe):
     # given a page with an input nobody can name
     page.set_content("<html lang='en'><title>t</title><main><input type='text'></main></html>")
