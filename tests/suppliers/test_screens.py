@@ -42,6 +42,16 @@ def test_po_list_overdue_filter(client, make_order, purchaser):
     assert [o.number for o in response.context["orders"]] == [late.number]
 
 
+@pytest.mark.parametrize(("state", "missed"), [("sent", True), ("partially_received", True), ("received", False)])
+def test_po_list_marks_only_undelivered_orders_as_past_their_date(client, make_order, purchaser, state, missed):
+    order = make_order(state=state, expected_date="2020-01-01")
+    client.force_login(purchaser)
+
+    row = client.get(reverse("suppliers:po-list")).content.decode().split(order.number, 1)[1].split("</tr>", 1)[0]
+
+    assert ('class="status-missed"' in row) is missed
+
+
 def test_purchaser_creates_draft_adds_line_and_sends(client, purchaser, warehouse):
     sp = SupplierPartFactory(price=Decimal("4.0000"), min_order_qty=Decimal(5))
     client.force_login(purchaser)
