@@ -23,6 +23,9 @@ MENU: list[tuple[str, str, tuple[str, ...]]] = [
     ("Pick list", "inventory:pick-list", (Role.CLERK, Role.MANAGER)),
     ("Backorders", "inventory:backorders", (Role.WORKSHOP, Role.CLERK, Role.PURCHASER, Role.MANAGER)),
     ("Transfers", "inventory:transfers", (Role.CLERK, Role.MANAGER)),
+    ("Workshop return", "inventory:return-workshop", (Role.CLERK, Role.MANAGER)),
+    ("Customer return", "inventory:return-customer", (Role.CLERK, Role.MANAGER)),
+    ("Supplier returns", "suppliers:returns", (Role.CLERK, Role.PURCHASER, Role.MANAGER)),
     ("Counting", "counting:list", (Role.CLERK, Role.MANAGER, Role.PLANNER)),
     ("Dashboard", "kpis:dashboard", (Role.PLANNER, Role.MANAGER)),
     ("Replenishment", "planning:proposals", (Role.PURCHASER, Role.PLANNER, Role.MANAGER)),
@@ -31,6 +34,7 @@ MENU: list[tuple[str, str, tuple[str, ...]]] = [
     ("Supplier portal", "suppliers:portal", (Role.SUPPLIER,)),
     ("Closed months", "inventory:periods", (Role.MANAGER,)),
     ("Audit", "inventory:audit", (Role.MANAGER,)),
+    ("Webhooks", "webhooks:list", (Role.MANAGER,)),
     ("Settings", "settings", (Role.MANAGER,)),
     ("Admin", "admin:index", (Role.MANAGER,)),
 ]

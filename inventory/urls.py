@@ -43,3 +43,12 @@ urlpatterns += [
     path("transfers/<int:pk>/receive/", views_demand.TransferReceiveView.as_view(), name="transfer-receive"),
     path("transfers/<int:pk>/cancel/", views_demand.TransferCancelView.as_view(), name="transfer-cancel"),
 ]
+
+# Returns at the counter: from the workshop, from counter customers; the misdiagnosis report.
+from .demand import views_returns  # noqa: E402
+
+urlpatterns += [
+    path("returns/workshop/", views_returns.WorkshopReturnView.as_view(), name="return-workshop"),
+    path("returns/customer/", views_returns.CustomerReturnView.as_view(), name="return-customer"),
+    path("returns/misdiagnosis/", views_returns.MisdiagnosisReportView.as_view(), name="return-misdiagnosis"),
+]
