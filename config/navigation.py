@@ -34,6 +34,7 @@ MENU: list[tuple[str, str, tuple[str, ...]]] = [
     ("Supplier portal", "suppliers:portal", (Role.SUPPLIER,)),
     ("Closed months", "inventory:periods", (Role.MANAGER,)),
     ("Audit", "inventory:audit", (Role.MANAGER,)),
+    ("Webhooks", "webhooks:list", (Role.MANAGER,)),
     ("Settings", "settings", (Role.MANAGER,)),
     ("Admin", "admin:index", (Role.MANAGER,)),
 ]

@@ -16,6 +16,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("kpis.api.urls")),
     path("", include("planning.api.urls")),
     path("", include("counting.api.urls")),
+    path("", include("webhooks.api.urls")),
     path("auth/token/", obtain_auth_token, name="api-token"),
 ]
 
@@ -36,6 +37,7 @@ urlpatterns = [
     path("counting/", include("counting.urls")),
     path("imports/", include("imports.urls")),
     path("documents/", include("documents.urls")),
+    path("webhooks/", include("webhooks.urls")),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "counting",
     "imports",
     "documents",
+    "webhooks",
     "demo",
 ]
 
@@ -230,6 +231,8 @@ CELERY_TASK_ROUTES = {
     "kpis.*": {"queue": "batch"},
     "planning.*": {"queue": "batch"},
     "counting.tasks.*": {"queue": "batch"},
+    # Partner systems answer slowly or not at all: their deliveries wait only on workers of their own queue.
+    "webhooks.*": {"queue": "webhooks"},
 }
 # Periodic tasks live here, in one place; each says when and why.
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
@@ -238,6 +241,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
 CELERY_BEAT_SCHEDULE["inventory-outbox-flush"] = {
     "task": "inventory.tasks.outbox_flush_task",
     "schedule": 60.0,
+}
+# Every 30 seconds: queue the webhook deliveries whose retry is due (the first retry of a failed
+# delivery comes 20 seconds after it, so within a minute), and those whose queued send was lost.
+CELERY_BEAT_SCHEDULE["webhooks-queue-due"] = {
+    "task": "webhooks.tasks.webhook_deliveries_queue_due_task",
+    "schedule": 30.0,
 }
 # Fail fast when Redis is away: the outbox keeps the message and the flush retries it.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
@@ -273,6 +282,16 @@ MONTH_END_CLASS_CONSUMERS = [
     "planning.services.month_end_classes_set",
     "counting.services.count_plan_classes_set",
 ]
+
+# Who hears of the events of core.events.CATALOGUE besides the people notified: dotted paths of
+# consumers (core.services.events.EventConsumer), called inside the publishing transaction.
+EVENT_CONSUMERS = ["webhooks.services.event_consumer"]
+# Webhook targets must be https and resolve to public addresses, unless this allows plain http and
+# private or loopback addresses (on in development and tests, off in production unless set).
+WEBHOOKS_ALLOW_INSECURE_TARGETS = env_bool("WEBHOOKS_ALLOW_INSECURE_TARGETS", False)
+# Bounded waits per delivery attempt (seconds): connecting, then the partner's answer.
+WEBHOOKS_CONNECT_TIMEOUT = float(os.environ.get("WEBHOOKS_CONNECT_TIMEOUT", "3"))
+WEBHOOKS_READ_TIMEOUT = float(os.environ.get("WEBHOOKS_READ_TIMEOUT", "10"))
 
 # --- Mail ---------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

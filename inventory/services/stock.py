@@ -23,8 +23,10 @@ from typing import Any
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from core.events import STOCK_CHANGED
 from core.exceptions import DomainError
 from core.fastpath.rows import prepared_cursor
+from core.services.events import Event, event_wanted, events_publish
 
 from ..bounds import MAX_COST, too_large
 from ..exceptions import (
@@ -214,11 +216,32 @@ def _post(
         )
     if len(movements) == 1:
         _insert_movement(movements[0], posted=lines[0].level)
-        return movements
-    StockMovement.objects.bulk_create(movements)
-    for line in lines:
-        _save_posted(line.level)
+    else:
+        StockMovement.objects.bulk_create(movements)
+        for line in lines:
+            _save_posted(line.level)
+    if event_wanted(STOCK_CHANGED):
+        events_publish(events=[stock_changed_event(line.level, mv) for line, mv in zip(lines, movements, strict=True)])
     return movements
+
+
+def stock_changed_event(level: StockLevel, movement: StockMovement) -> Event:
+    """The ``stock.changed`` event of a posted movement: the level's figures right after it."""
+    return Event(
+        kind=STOCK_CHANGED,
+        occurred_at=movement.posted_at,
+        data={
+            "movement_id": movement.pk,
+            "movement_kind": movement.kind,
+            "quantity": str(movement.quantity),
+            "part": level.part.number,
+            "part_id": level.part_id,
+            "warehouse": level.warehouse.code,
+            "warehouse_id": level.warehouse_id,
+            "on_hand": str(level.on_hand),
+            "available": str(level.available),
+        },
+    )
 
 
 # What a posting changes on a level; written with one prepared UPDATE.

@@ -11,4 +11,10 @@
     var scan = document.querySelector("[data-select-on-focus]");
     if (scan) { scan.focus(); scan.select(); }
   });
+  // Forms marked data-ctrl-enter post on Ctrl+Enter (Cmd+Enter) from any field.
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Enter" || !(event.ctrlKey || event.metaKey)) { return; }
+    var form = event.target && event.target.closest ? event.target.closest("form[data-ctrl-enter]") : null;
+    if (form) { event.preventDefault(); form.requestSubmit(); }
+  });
 })();

@@ -16,7 +16,9 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from core import events
 from core.roles import Role, user_access
+from core.services.events import event_publish
 from core.services.outbox import outbox_enqueue
 from inventory.bounds import MAX_COST, MAX_QUANTITY, check_line_count, too_large
 from inventory.exceptions import InvalidQuantity
@@ -375,6 +377,9 @@ def purchase_order_send(*, order: PurchaseOrder, user, sent_at: datetime | None 
     if order.supplier.email:
         # Through the outbox: a broker outage delays the mail, never loses it or fails the send.
         outbox_enqueue(task_name="suppliers.tasks.send_purchase_order_email", kwargs={"order_id": order.pk})
+    event_publish(
+        kind=events.PURCHASE_ORDER_SENT, data=lambda: purchase_order_event_data(order), supplier_id=order.supplier_id
+    )
     return order
 
 
@@ -415,7 +420,33 @@ def purchase_order_confirm(
     order.confirmed_at = confirmed_at or timezone.now()
     order.confirmed_by = user
     order.save(update_fields=["state", "confirmed_at", "confirmed_by"])
+    event_publish(
+        kind=events.PURCHASE_ORDER_CONFIRMED,
+        data=lambda: purchase_order_event_data(order),
+        supplier_id=order.supplier_id,
+    )
     return order
+
+
+def purchase_order_event_data(order: PurchaseOrder) -> dict:
+    """The body of the purchase order events: what a supplier's or dealer's system needs to match the order."""
+    return {
+        "order": order.number,
+        "order_id": order.pk,
+        "state": order.state,
+        "supplier": order.supplier.code,
+        "warehouse": order.warehouse.code,
+        "lines": [
+            {
+                "line_no": line.line_no,
+                "part": line.part.number,
+                "quantity": str(line.quantity),
+                "confirmed_quantity": None if line.confirmed_quantity is None else str(line.confirmed_quantity),
+                "promised_date": line.promised_date.isoformat() if line.promised_date else None,
+            }
+            for line in order.lines.select_related("part").order_by("line_no")
+        ],
+    }
 
 
 @transaction.atomic

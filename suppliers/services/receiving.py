@@ -22,9 +22,11 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
+from core import events
 from core import services as core_services
 from core.permissions import require_warehouse
 from core.roles import Role, user_access
+from core.services.events import event_publish
 from inventory import services as stock
 from inventory.bounds import check_line_count
 from inventory.models import Bin, Part
@@ -306,6 +308,27 @@ def _post(
         order.state = OrderState.PARTIALLY_RECEIVED
     order.save(update_fields=["state", "received_at"])
 
+    event_publish(
+        kind=events.GOODS_RECEIPT_POSTED,
+        supplier_id=order.supplier_id,
+        data=lambda: {
+            "receipt": receipt.number,
+            "receipt_id": receipt.pk,
+            "order": order.number,
+            "supplier": order.supplier.code,
+            "warehouse": order.warehouse.code,
+            "delivery_note": receipt.delivery_note,
+            "lines": [
+                {
+                    "part": line.part.number,
+                    "quantity": str(line.quantity),
+                    "held": line.hold_state == HoldState.HELD,
+                    "movement_id": line.movement_id,
+                }
+                for line in receipt_lines
+            ],
+        },
+    )
     held = [line for line in receipt_lines if line.hold_state == HoldState.HELD]
     if held:
         parts = ", ".join(f"{line.part.number} × {_fmt(line.quantity)}" for line in held)

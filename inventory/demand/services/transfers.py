@@ -17,6 +17,8 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from core import events
+from core.services.events import event_publish
 from inventory.bounds import check_line_count
 from inventory.exceptions import InvalidQuantity, InvalidTransition, InventoryError
 from inventory.models import (
@@ -157,7 +159,25 @@ def transfer_order_send(
         transfer.state = TransferState.SENT
         transfer.sent_at, transfer.sent_by = when, user
         transfer.save(update_fields=["state", "sent_at", "sent_by"])
+        event_publish(
+            kind=events.TRANSFER_SENT,
+            data=_transfer_data(
+                transfer, [(line.part.number, line.quantity_sent) for line in lines if line.quantity_sent]
+            ),
+        )
     return transfer
+
+
+def _transfer_data(transfer: TransferOrder, lines: list[tuple[str, Decimal]]) -> dict:
+    """The body of the transfer events: the order, its warehouses and the lines concerned."""
+    return {
+        "transfer": transfer.number,
+        "transfer_id": transfer.pk,
+        "state": transfer.state,
+        "from_warehouse": transfer.from_warehouse.code,
+        "to_warehouse": transfer.to_warehouse.code,
+        "lines": [{"part": part, "quantity": str(quantity)} for part, quantity in lines],
+    }
 
 
 def transfer_order_receive(
@@ -186,6 +206,7 @@ def transfer_order_receive(
         when = now or timezone.now()
         lines = list(transfer.lines.select_related("part").order_by("pk"))
         changed = []
+        arrived: list[tuple[str, Decimal]] = []
         for line in lines:
             outstanding = line.quantity_outstanding
             raw = quantities.get(line.pk, (outstanding, ZERO))
@@ -215,6 +236,7 @@ def transfer_order_receive(
             line.quantity_received += received
             line.quantity_lost += lost
             changed.append(line)
+            arrived.append((line.part.number, received))
         if not changed:
             raise InvalidQuantity("Enter what arrived (or what is missing) for at least one line.")
         TransferOrderLine.objects.bulk_update(changed, ["quantity_received", "quantity_lost"])
@@ -226,6 +248,7 @@ def transfer_order_receive(
             transfer.discrepancy_note = "; ".join(filter(None, [transfer.discrepancy_note, note.strip()]))[:300]
             fields.append("discrepancy_note")
         transfer.save(update_fields=fields)
+        event_publish(kind=events.TRANSFER_RECEIVED, data=_transfer_data(transfer, arrived))
     return transfer
 
 
