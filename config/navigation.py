@@ -89,12 +89,14 @@ def navigation(request):
     """Template context: the menu entries the user's roles allow."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav_items": [], "user_roles": []}
+        return {"nav_items": [], "nav_allowed": set(), "user_roles": []}
     access = user_access(user)
     items = []
+    allowed = set()
     for label, name, roles in MENU:
         if not access.has_any(set(roles)):
             continue
+        allowed.add(name)
         try:
             url = reverse(name)
         except NoReverseMatch:
@@ -114,6 +116,9 @@ def navigation(request):
             groups.append({"key": key, "label": label, "items": entries, "active": current in entries})
     return {
         "nav_items": items,
+        # URL names of the menu this user may open: templates hide links to lists they cannot open
+        # ({% if "suppliers:po-list" in nav_allowed %}).
+        "nav_allowed": allowed,
         "nav_groups": groups,
         "nav_current": current,
         "nav_current_group": next((group for group in groups if group["active"]), None),

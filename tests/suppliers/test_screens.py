@@ -203,3 +203,20 @@ def test_holds_and_notifications_lists_query_bound(client, make_order, clerk, pu
     with django_assert_max_num_queries(8):
         notes = client.get(reverse("suppliers:notifications"))
     assert len(notes.context["notifications"]) == 4
+
+
+def test_a_clerk_sees_a_receipts_order_number_without_a_link_it_cannot_follow(client, make_order, clerk, purchaser):
+    order = make_order(state="sent")
+    line = order.lines.get()
+    receipt = services.goods_receipt_post(order=order, lines=[(line, line.quantity, None, False)], user=clerk)
+    detail = reverse("suppliers:receipt-detail", args=[receipt.pk])
+    order_link = f'href="{reverse("suppliers:po-detail", args=[order.pk])}"'
+
+    client.force_login(clerk)
+    as_clerk = client.get(detail).content.decode()
+    client.force_login(purchaser)
+    as_purchaser = client.get(detail).content.decode()
+
+    assert order.number in as_clerk
+    assert order_link not in as_clerk
+    assert order_link in as_purchaser
