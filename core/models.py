@@ -78,3 +78,22 @@ class UserProfile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user}: {self.language or 'browser language'}"
+
+
+class AccessChange(models.Model):
+    """One change of a user's roles or warehouses, made in the app: who, when, and what they became."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="access_changes")
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="access_changes_made"
+    )
+    changed_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    roles = models.CharField(max_length=200, help_text="The roles after the change, space-separated.")
+    warehouses = models.CharField(max_length=400, blank=True, help_text="Warehouse codes after the change.")
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.roles} @ {self.warehouses}"

@@ -399,10 +399,20 @@ class WorkshopRequest(models.Model):
     picked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    booked_for = models.DateField(
+        null=True, blank=True, help_text="A reservation: the day the repair order is booked for (on that pick list)."
+    )
+    expires_at = models.DateTimeField(
+        null=True, blank=True, help_text="When what is still reserved and not picked goes back to available."
+    )
+    idempotency_key = models.CharField(max_length=100, null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["warehouse", "state", "created_at"], name="wreq_wh_state_idx")]
+        constraints = [
+            models.UniqueConstraint(fields=["idempotency_key"], name="unique_workshop_request_idempotency_key"),
+        ]
 
     def __str__(self) -> str:
         return self.number
@@ -415,8 +425,9 @@ class WorkshopRequest(models.Model):
 class WorkshopRequestLine(models.Model):
     """One requested part. ``part`` serves the line (after supersession), ``requested_part`` was asked for.
 
-    ``quantity_requested = quantity_supplied + quantity_backordered + quantity_lost`` always: a
-    back-ordered quantity cancelled later moves from backordered to lost. Of the back-ordered
+    ``quantity_requested = quantity_supplied + quantity_reserved + quantity_backordered + quantity_lost``
+    always: a back-ordered quantity cancelled later moves from backordered to lost; a reserved
+    quantity moves to supplied when picked, or to lost when the reservation expires unused. Of the back-ordered
     quantity ``quantity_filled`` has arrived since; the clerk has handed over ``quantity_picked``
     of everything supplied.
     """
@@ -426,6 +437,9 @@ class WorkshopRequestLine(models.Model):
     part = models.ForeignKey(Part, on_delete=models.PROTECT, related_name="workshop_request_lines")
     quantity_requested = models.DecimalField(**QTY)
     quantity_supplied = models.DecimalField(**QTY, help_text="Issued at once (the first pick).")
+    quantity_reserved = models.DecimalField(
+        **QTY, default=ZERO, help_text="Held on the shelf for a booked repair order; issued when picked."
+    )
     quantity_backordered = models.DecimalField(**QTY, default=ZERO)
     quantity_filled = models.DecimalField(**QTY, default=ZERO, help_text="Back-ordered quantity issued since.")
     quantity_lost = models.DecimalField(**QTY, default=ZERO, help_text="Cancelled by the requester.")
@@ -442,7 +456,12 @@ class WorkshopRequestLine(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(quantity_requested__gt=0), name="wreq_line_requested_positive"),
             models.CheckConstraint(
-                condition=Q(quantity_requested=F("quantity_supplied") + F("quantity_backordered") + F("quantity_lost")),
+                condition=Q(
+                    quantity_requested=F("quantity_supplied")
+                    + F("quantity_reserved")
+                    + F("quantity_backordered")
+                    + F("quantity_lost")
+                ),
                 name="wreq_line_quantities_add_up",
             ),
             models.CheckConstraint(
@@ -464,7 +483,7 @@ class WorkshopRequestLine(models.Model):
 
     @property
     def quantity_to_pick(self) -> Decimal:
-        return self.quantity_supplied + self.quantity_filled - self.quantity_picked
+        return self.quantity_supplied + self.quantity_filled + self.quantity_reserved - self.quantity_picked
 
 
 class BackorderState(models.TextChoices):

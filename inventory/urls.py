@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_users
 
 app_name = "inventory"
 
@@ -8,6 +8,8 @@ urlpatterns = [
     path("lookup/", views.StockLookupView.as_view(), name="stock-lookup"),
     path("stock/", views.StockLevelListView.as_view(), name="stock-levels"),
     path("movements/", views.MovementListView.as_view(), name="movements"),
+    path("users/", views_users.UserListView.as_view(), name="users"),
+    path("users/<int:pk>/", views_users.UserAccessView.as_view(), name="user-access"),
 ]
 
 from . import views_ledger  # noqa: E402

@@ -168,6 +168,11 @@ class PurchaseOrder(models.Model):
         return self.number
 
     @property
+    def awaits_delivery(self) -> bool:
+        """Sent or confirmed and not fully received: its expected date can still be missed."""
+        return self.state in OrderState.on_order()
+
+    @property
     def is_draft(self) -> bool:
         return self.state == OrderState.DRAFT
 

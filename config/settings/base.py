@@ -251,6 +251,12 @@ CELERY_BEAT_SCHEDULE["webhooks-queue-due"] = {
 # Fail fast when Redis is away: the outbox keeps the message and the flush retries it.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
 CELERY_TASK_PUBLISH_RETRY = False
+# Every 15 minutes: reservations past their expiry, or whose repair order has closed, give their parts
+# back to available (soon enough that a counter sale is not refused for stock nobody will pick).
+CELERY_BEAT_SCHEDULE["inventory-reservations-expire"] = {
+    "task": "inventory.tasks.reservations_expire_task",
+    "schedule": 900.0,
+}
 # 05:30 every day: build the day's cycle count lists before the clerks start (weekends plan nothing).
 CELERY_BEAT_SCHEDULE["counting-plan-daily"] = {
     "task": "counting.tasks.plan_counts_daily",
@@ -346,6 +352,8 @@ IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 INVENTORY_OVER_RECEIPT_TOLERANCE = float(os.environ.get("INVENTORY_OVER_RECEIPT_TOLERANCE", "0"))
 # How many days after a counter sale its parts may be brought back to the counter.
 COUNTER_RETURN_DAYS = int(os.environ.get("COUNTER_RETURN_DAYS", "30"))
+# Hours after the end of the booked day that a reservation not picked still holds its parts.
+RESERVATION_GRACE_HOURS = int(os.environ.get("RESERVATION_GRACE_HOURS", "24"))
 
 LOGGING = {
     "version": 1,

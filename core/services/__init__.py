@@ -1,5 +1,6 @@
 """Writes every app uses: the outbox and notifications. Import from here: ``from core import services``."""
 
+from .access import user_access_set
 from .notifications import notification_mark_read, notify, users_with_role
 from .outbox import outbox_claim, outbox_dispatch, outbox_enqueue, outbox_flush
 
@@ -10,5 +11,6 @@ __all__ = [
     "outbox_dispatch",
     "outbox_enqueue",
     "outbox_flush",
+    "user_access_set",
     "users_with_role",
 ]

@@ -23,13 +23,19 @@ def test_month_end_screens_pass_axe(page, login, axe):
 
 def test_settings_screens_pass_axe_and_show_focus(page, login, axe, make_user):
     # given a manager
-    login(page, make_user("manager"))
+    manager = make_user("manager")
+    login(page, manager)
 
     # then every settings screen has no serious or critical problem
     for url in ("/settings/", "/kpis/targets/", "/kpis/thresholds/", "/planning/settings/"):
         page.goto(url)
         axe(page)
-    for url in ("/suppliers/ratings/weights/", "/suppliers/settings/"):
+    for url in (
+        "/suppliers/ratings/weights/",
+        "/suppliers/settings/",
+        "/inventory/users/",
+        f"/inventory/users/{manager.pk}/",
+    ):
         page.goto(url)
         axe(page)
 

@@ -42,6 +42,16 @@ def test_po_list_overdue_filter(client, make_order, purchaser):
     assert [o.number for o in response.context["orders"]] == [late.number]
 
 
+@pytest.mark.parametrize(("state", "missed"), [("sent", True), ("partially_received", True), ("received", False)])
+def test_po_list_marks_only_undelivered_orders_as_past_their_date(client, make_order, purchaser, state, missed):
+    order = make_order(state=state, expected_date="2020-01-01")
+    client.force_login(purchaser)
+
+    row = client.get(reverse("suppliers:po-list")).content.decode().split(order.number, 1)[1].split("</tr>", 1)[0]
+
+    assert ('class="status-missed"' in row) is missed
+
+
 def test_purchaser_creates_draft_adds_line_and_sends(client, purchaser, warehouse):
     sp = SupplierPartFactory(price=Decimal("4.0000"), min_order_qty=Decimal(5))
     client.force_login(purchaser)
@@ -193,3 +203,20 @@ def test_holds_and_notifications_lists_query_bound(client, make_order, clerk, pu
     with django_assert_max_num_queries(8):
         notes = client.get(reverse("suppliers:notifications"))
     assert len(notes.context["notifications"]) == 4
+
+
+def test_a_clerk_sees_a_receipts_order_number_without_a_link_it_cannot_follow(client, make_order, clerk, purchaser):
+    order = make_order(state="sent")
+    line = order.lines.get()
+    receipt = services.goods_receipt_post(order=order, lines=[(line, line.quantity, None, False)], user=clerk)
+    detail = reverse("suppliers:receipt-detail", args=[receipt.pk])
+    order_link = f'href="{reverse("suppliers:po-detail", args=[order.pk])}"'
+
+    client.force_login(clerk)
+    as_clerk = client.get(detail).content.decode()
+    client.force_login(purchaser)
+    as_purchaser = client.get(detail).content.decode()
+
+    assert order.number in as_clerk
+    assert order_link not in as_clerk
+    assert order_link in as_purchaser
