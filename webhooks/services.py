@@ -1,11 +1,12 @@
 """Every write of the webhooks app: subscriptions, the fan-out of events into deliveries, attempts.
 
 The path of an event: a service publishes it in its own transaction
-(``core.services.events``); ``webhook_events_record`` (a consumer named in
+(``core.services.events``); the consumer (``event_consumer``, named in
 ``settings.EVENT_CONSUMERS``) writes one outbox row when some active
-subscription wants one of the kinds; after the commit the outbox hands the
-events to ``webhook_events_fan_out`` (queue ``webhooks``), which writes one
-delivery per subscription and event and queues their sends. A failed send
+subscription wants the kind; after the commit the collector
+(``webhook_events_collect``, queue ``webhooks``) takes the pending rows in
+batches and ``webhook_events_fan_out`` writes one delivery per subscription
+and event and queues their sends. A failed send
 waits (``signing.retry_delay``) and the sweep (``webhook_deliveries_queue_due``,
 every 30 seconds) queues it again, for ``signing.RETRY_FOR``.
 """
@@ -13,6 +14,7 @@ every 30 seconds) queues it again, for ``signing.RETRY_FOR``.
 from __future__ import annotations
 
 import json
+import logging
 import secrets
 import threading
 import time
@@ -28,15 +30,18 @@ from django.utils.translation import gettext as _
 
 from core.events import BY_NAME, WEBHOOK_KINDS
 from core.services.events import Event
-from core.services.outbox import outbox_enqueue
+from core.services.outbox import outbox_claim
 
 from . import transport
 from .exceptions import WebhookError
 from .models import DeliveryState, WebhookDelivery, WebhookSubscription
 from .signing import RETRY_FOR, retry_delay, target_problem
 
+log = logging.getLogger(__name__)
+
 FAN_OUT_TASK = "webhooks.tasks.webhook_events_fan_out_task"
 SEND_TASK = "webhooks.tasks.webhook_delivery_send_task"
+COLLECT_TASK = "webhooks.tasks.webhook_events_collect_task"
 QUEUE = "webhooks"
 # How long a queued send owns its delivery before the sweep queues it again (a lost task, a dead worker).
 LEASE = timedelta(minutes=5)
@@ -67,28 +72,66 @@ def _forget_active_kinds() -> None:
     _active["until"] = 0.0
 
 
-def webhook_events_record(*, events: Sequence[Event]) -> None:
-    """Hand wanted events to the fan-out through one outbox row.
-
-    Runs inside the publisher's transaction, so a rolled-back posting sends
-    nothing and a committed one is delivered at least once.
-    """
-    outbox_enqueue(task_name=FAN_OUT_TASK, kwargs={"events": [event.as_dict() for event in events]})
-
-
 class _Consumer:
-    """The webhooks app as a consumer of ``core.services.events`` (named in ``settings.EVENT_CONSUMERS``)."""
+    """The webhooks app as a consumer of ``core.services.events`` (named in ``settings.EVENT_CONSUMERS``).
+
+    Events become one outbox row in the publisher's transaction (so a rolled-back
+    posting sends nothing and a committed one is delivered at least once); the
+    collector takes the rows after the commit.
+    """
 
     @staticmethod
     def wants(kind: str) -> bool:
         return kind in active_kinds()
 
     @staticmethod
-    def record(*, events: Sequence[Event]) -> None:
-        webhook_events_record(events=events)
+    def outbox_rows(*, events: Sequence[Event]) -> list[tuple[str, dict[str, Any]]]:
+        return [(FAN_OUT_TASK, {"events": [event.as_dict() for event in events]})]
+
+    @staticmethod
+    def committed() -> None:
+        _wake_collector()
 
 
 event_consumer = _Consumer()
+
+
+# A posting only writes its outbox row; the collector takes the rows in batches. After a commit the
+# collector is woken at most once a second per process (a broker message per posting would cost the
+# posting more than the posting itself), and while it finds rows it comes back a second later.
+COLLECT_EVERY = 1.0
+_last_wake = {"at": -COLLECT_EVERY}
+
+
+def _wake_collector() -> None:
+    eager = current_app.conf.task_always_eager
+    now = time.monotonic()
+    if not eager and now - _last_wake["at"] < COLLECT_EVERY:
+        return
+    _last_wake["at"] = now
+    try:
+        _named(COLLECT_TASK).apply_async(queue=QUEUE, retry=False)
+    except Exception:  # broker away: the outbox flush sends the rows one by one once it is back
+        log.warning("webhooks: collector not woken (broker unavailable)")
+
+
+def webhook_events_collect(*, limit: int = 500) -> int:
+    """Fan out the events of pending outbox rows, a batch at a time; returns how many rows were taken.
+
+    When it found rows it comes back after ``COLLECT_EVERY``, so the rows of
+    postings whose wake-up was skipped are taken within about a second.
+    """
+    with transaction.atomic():
+        messages = outbox_claim(task_name=FAN_OUT_TASK, limit=limit)
+        events = [event for message in messages for event in message.kwargs.get("events", [])]
+        if events:
+            webhook_events_fan_out(events=events)
+    if messages and not current_app.conf.task_always_eager:
+        try:
+            _named(COLLECT_TASK).apply_async(queue=QUEUE, countdown=COLLECT_EVERY, retry=False)
+        except Exception:  # the next posting or the sweep wakes it again
+            log.warning("webhooks: collector not rescheduled (broker unavailable)")
+    return len(messages)
 
 
 # --- subscriptions ------------------------------------------------------------------------
@@ -247,7 +290,7 @@ def _queue_sends(ids: list[int]) -> None:
     """Queue the sends after commit; a broker outage only leaves them to the sweep."""
 
     def send() -> None:
-        task = current_app.tasks[SEND_TASK] if SEND_TASK in current_app.tasks else _task()
+        task = _named(SEND_TASK)
         for pk in ids:
             try:
                 task.apply_async(kwargs={"delivery_id": pk}, queue=QUEUE, retry=False)
@@ -258,9 +301,11 @@ def _queue_sends(ids: list[int]) -> None:
         transaction.on_commit(send)
 
 
-def _task():
-    current_app.loader.import_default_modules()
-    return current_app.tasks[SEND_TASK]
+def _named(name: str):
+    """A registered task (not ``send_task``, so that eager mode runs it inline)."""
+    if name not in current_app.tasks:
+        current_app.loader.import_default_modules()
+    return current_app.tasks[name]
 
 
 def webhook_delivery_attempt(*, delivery_id: int, now: datetime | None = None) -> WebhookDelivery | None:

@@ -15,6 +15,14 @@ def webhook_events_fan_out_task(*, events: list[dict]) -> int:
 
 
 @shared_task
+def webhook_events_collect_task() -> int:
+    """Take the pending event rows of the outbox in batches and fan them out (woken after postings)."""
+    from .services import webhook_events_collect
+
+    return webhook_events_collect()
+
+
+@shared_task
 def webhook_delivery_send_task(*, delivery_id: int) -> str | None:
     """One attempt of one delivery; a failure is scheduled again by the service, not by Celery."""
     from .services import webhook_delivery_attempt
@@ -25,7 +33,8 @@ def webhook_delivery_send_task(*, delivery_id: int) -> str | None:
 
 @shared_task
 def webhook_deliveries_queue_due_task() -> int:
-    """Queue the deliveries whose retry is due (every 30 seconds from beat)."""
-    from .services import webhook_deliveries_queue_due
+    """Every 30 seconds from beat: collect events a skipped wake-up left behind, queue the retries now due."""
+    from .services import webhook_deliveries_queue_due, webhook_events_collect
 
+    webhook_events_collect()
     return len(webhook_deliveries_queue_due())

@@ -3,8 +3,8 @@
 The consumers are named in ``settings.EVENT_CONSUMERS`` (dotted paths of
 callables taking ``events``), so the apps that deliver events (webhooks)
 depend on the apps that publish them and not the other way round. A
-consumer runs in the publisher's transaction and must be cheap: it records
-what to do (an outbox row) and leaves the work to after the commit.
+consumer is asked inside the publisher's transaction and must be cheap: it
+names the outbox rows to write and does the work after the commit.
 """
 
 from __future__ import annotations
@@ -17,10 +17,13 @@ from functools import lru_cache
 from typing import Any, Protocol
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from core.events import BY_NAME
+
+from .outbox import outbox_enqueue
 
 
 @dataclass(frozen=True)
@@ -44,12 +47,16 @@ class Event:
 
 
 class EventConsumer(Protocol):
-    """What ``settings.EVENT_CONSUMERS`` names: asked first whether it wants a kind (cheap, no query
-    on the hot path), then handed the events of the kinds it wants."""
+    """What ``settings.EVENT_CONSUMERS`` names. Asked first whether it wants a kind (cheap, no query
+    on the hot path); then for the outbox rows (task name, kwargs) its events need, written in the
+    publisher's transaction and collected by the consumer itself (``outbox_claim``); ``committed``
+    runs after the commit (to wake the collector)."""
 
     def wants(self, kind: str) -> bool: ...
 
-    def record(self, *, events: Sequence[Event]) -> None: ...
+    def outbox_rows(self, *, events: Sequence[Event]) -> list[tuple[str, dict[str, Any]]]: ...
+
+    def committed(self) -> None: ...
 
 
 @lru_cache(maxsize=1)
@@ -62,15 +69,29 @@ def event_wanted(kind: str) -> bool:
     return any(consumer.wants(kind) for consumer in _consumers())
 
 
-def events_publish(*, events: Sequence[Event]) -> None:
-    """Hand events to the consumers within the current transaction; a rollback takes them back."""
+def events_outbox_rows(*, events: Sequence[Event]) -> list[tuple[str, dict[str, Any]]]:
+    """The outbox rows the consumers need for ``events``, their after-commit hooks registered.
+
+    For a publisher that writes the rows in a statement of its own (the
+    posting writes them with its movement, in one round trip); everybody
+    else calls ``events_publish``.
+    """
     for event in events:
         if event.kind not in BY_NAME:
             raise ValueError(f"Unknown event kind {event.kind!r}; add it to core.events.CATALOGUE.")
+    rows: list[tuple[str, dict[str, Any]]] = []
     for consumer in _consumers():
         chosen = [event for event in events if consumer.wants(event.kind)]
         if chosen:
-            consumer.record(events=chosen)
+            rows += consumer.outbox_rows(events=chosen)
+            transaction.on_commit(consumer.committed)
+    return rows
+
+
+def events_publish(*, events: Sequence[Event]) -> None:
+    """Hand events to the consumers within the current transaction; a rollback takes them back."""
+    for task_name, kwargs in events_outbox_rows(events=events):
+        outbox_enqueue(task_name=task_name, kwargs=kwargs, dispatch=False)
 
 
 def event_publish(

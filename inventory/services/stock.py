@@ -26,7 +26,8 @@ from django.utils import timezone
 from core.events import STOCK_CHANGED
 from core.exceptions import DomainError
 from core.fastpath.rows import prepared_cursor
-from core.services.events import Event, event_wanted, events_publish
+from core.models import OutboxMessage
+from core.services.events import Event, event_wanted, events_outbox_rows, events_publish
 
 from ..bounds import MAX_COST, too_large
 from ..exceptions import (
@@ -215,11 +216,15 @@ def _post(
             )
         )
     if len(movements) == 1:
-        _insert_movement(movements[0], posted=lines[0].level)
-    else:
-        StockMovement.objects.bulk_create(movements)
-        for line in lines:
-            _save_posted(line.level)
+        # The stock.changed event's outbox rows go in with the movement, in the same statement.
+        rows = []
+        if event_wanted(STOCK_CHANGED):
+            rows = events_outbox_rows(events=[stock_changed_event(lines[0].level, movements[0])])
+        _insert_movement(movements[0], posted=lines[0].level, outbox=rows)
+        return movements
+    StockMovement.objects.bulk_create(movements)
+    for line in lines:
+        _save_posted(line.level)
     if event_wanted(STOCK_CHANGED):
         events_publish(events=[stock_changed_event(line.level, mv) for line, mv in zip(lines, movements, strict=True)])
     return movements
@@ -231,7 +236,7 @@ def stock_changed_event(level: StockLevel, movement: StockMovement) -> Event:
         kind=STOCK_CHANGED,
         occurred_at=movement.posted_at,
         data={
-            "movement_id": movement.pk,
+            "movement_id": movement.pk if movement.pk is not None else MOVEMENT_ID,
             "movement_kind": movement.kind,
             "quantity": str(movement.quantity),
             "part": level.part.number,
@@ -293,17 +298,51 @@ def _movement_insert_and_level_update() -> str:
     return f"WITH moved AS ({insert}), posted AS ({update}) SELECT {pk} FROM moved"  # noqa: S608
 
 
-def _insert_movement(movement: StockMovement, *, posted: StockLevel) -> None:
+# Stands for the movement's id in the outbox rows written with it (the id exists only inside the statement).
+MOVEMENT_ID = "@movement_id@"
+
+
+@lru_cache(maxsize=4)
+def _movement_insert_level_update_and_outbox(rows: int) -> tuple[str, list]:
+    """``_movement_insert_and_level_update()`` that also writes ``rows`` outbox rows, the placeholder
+    ``MOVEMENT_ID`` in their kwargs replaced by the new movement's id."""
+    statement = _movement_insert_and_level_update()
+    if not rows:
+        return statement, []
+    meta = OutboxMessage._meta
+    fields = [field for field in meta.concrete_fields if not field.primary_key]
+    pk = quote(StockMovement._meta.pk.column)
+    placeholders = [
+        f"replace(%s::text, '\"{MOVEMENT_ID}\"', (SELECT {pk} FROM moved)::text)::jsonb"  # noqa: S608 - constants and identifiers from the model
+        if field.name == "kwargs"
+        else "%s"
+        for field in fields
+    ]
+    values = ", ".join(f"({', '.join(placeholders)})" for _ in range(rows))
+    columns = ", ".join(quote(field.column) for field in fields)
+    queued = f"queued AS (INSERT INTO {quote(meta.db_table)} ({columns}) VALUES {values})"  # noqa: S608
+    head, tail = statement.rsplit(" SELECT ", 1)
+    return f"{head}, {queued} SELECT {tail}", fields
+
+
+def _insert_movement(movement: StockMovement, *, posted: StockLevel, outbox: list | None = None) -> None:
     """``movement.save(force_insert=True)`` and ``_save_posted(posted)``, from SQL built once from the models.
 
     Every concrete column of the movement is written, and the level's posted
-    fields go in the same statement (one round trip).
+    fields go in the same statement (one round trip), with the ``outbox``
+    rows (task name, kwargs) of its events when there are any.
     """
     _sql, fields = _movement_insert()
     params = [field.get_db_prep_save(field.pre_save(movement, add=True), connection) for field in fields]
     params += _posted_params(posted)
+    sql, outbox_fields = _movement_insert_level_update_and_outbox(len(outbox or ()))
+    if outbox:
+        row = {"created_at": timezone.now(), "dispatched_at": None, "attempts": 0, "last_error": ""}
+        for task_name, kwargs in outbox:
+            row |= {"task_name": task_name, "kwargs": kwargs}
+            params += [field.get_db_prep_save(row[field.attname], connection) for field in outbox_fields]
     with prepared_cursor() as cursor:
-        cursor.execute(_movement_insert_and_level_update(), params)
+        cursor.execute(sql, params)
         movement.pk = cursor.fetchone()[0]
     movement._state.adding = False
     movement._state.db = connection.alias
