@@ -6,11 +6,12 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import redirect
 from django.views.generic import TemplateView
 
+from .home import waiting_for
 from .roles import user_access
 
 
 class HomeView(LoginRequiredMixin, TemplateView):
-    """Send each role to the screen it starts its day on."""
+    """What waits for this user, each count linking to its list; suppliers go to their portal."""
 
     template_name = "core/home.html"
 
@@ -19,6 +20,9 @@ class HomeView(LoginRequiredMixin, TemplateView):
         if access.is_supplier_only:
             return redirect("suppliers:portal") if _has_url("suppliers:portal") else super().get(request)
         return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {"waiting": waiting_for(self.request.user)}
 
 
 def _has_url(name: str) -> bool:

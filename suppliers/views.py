@@ -127,6 +127,8 @@ class PurchaseOrderListView(RoleRequiredMixin, ListView):
             state=data.get("state") or None,
             order_type=data.get("order_type") or None,
             overdue=bool(data.get("overdue")),
+            awaiting_approval=bool(data.get("awaiting_approval")),
+            short=bool(data.get("short")),
             query=data.get("q") or "",
         )
 
