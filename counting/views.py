@@ -15,6 +15,7 @@ from django.views.generic import ListView, TemplateView
 from core.exceptions import DomainError
 from core.permissions import RoleRequiredMixin
 from core.roles import Role, user_access
+from inventory.forms import own_warehouse_id
 from inventory.models import Bin, Warehouse
 
 from . import selectors, services
@@ -59,7 +60,9 @@ class CountListView(RoleRequiredMixin, ListView):
         warehouses = Warehouse.objects.filter(is_active=True)
         if scope is not None:
             warehouses = warehouses.filter(pk__in=scope)
-        context["form"] = kwargs.get("form") or AdhocCountForm(warehouses=warehouses)
+        context["form"] = kwargs.get("form") or AdhocCountForm(
+            warehouses=warehouses, own_warehouse_id=own_warehouse_id(user_access(self.request.user))
+        )
         context["params"] = self.request.GET
         context["is_manager"] = user_access(self.request.user).has_any({Role.MANAGER})
         query = self.request.GET.copy()

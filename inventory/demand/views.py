@@ -22,7 +22,13 @@ from django.views.generic import ListView, TemplateView
 from core.exceptions import DomainError
 from core.permissions import RoleRequiredMixin, require_warehouse
 from core.roles import Role, user_access
-from inventory.forms import TransferAcceptForm, TransferCreateForm, WorkshopRequestForm, line_quantities
+from inventory.forms import (
+    TransferAcceptForm,
+    TransferCreateForm,
+    WorkshopRequestForm,
+    line_quantities,
+    own_warehouse_id,
+)
 from inventory.models import Backorder, BackorderState, TransferState, Warehouse
 
 from . import selectors as sel
@@ -77,7 +83,10 @@ class RequestNewView(RoleRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        form = kwargs.get("form") or WorkshopRequestForm(warehouses=own_warehouses(self.request.user))
+        form = kwargs.get("form") or WorkshopRequestForm(
+            warehouses=own_warehouses(self.request.user),
+            own_warehouse_id=own_warehouse_id(user_access(self.request.user)),
+        )
         context["form"] = form
         rows = getattr(form, "line_rows", None) or [{"number": "", "quantity": "1"} for _ in range(self.blank_lines)]
         context["rows"] = rows
@@ -312,7 +321,9 @@ class TransferListView(RoleRequiredMixin, ListView):
         context["state"] = self.request.GET.get("state", "open")
         context["states"] = [("open", "open"), *TransferState.choices]
         context["scope"] = warehouse_scope(self.request.user)
-        context["form"] = kwargs.get("form") or TransferCreateForm()
+        context["form"] = kwargs.get("form") or TransferCreateForm(
+            own_warehouse_id=own_warehouse_id(user_access(self.request.user))
+        )
         return context
 
 

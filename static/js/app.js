@@ -9,6 +9,17 @@
     return tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || el.isContentEditable;
   }
 
+  // Wide tables scroll inside their own box: the page itself never scrolls sideways.
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("table.grid").forEach(function (table) {
+      if (table.parentElement && table.parentElement.classList.contains("table-scroll")) { return; }
+      var box = document.createElement("div");
+      box.className = "table-scroll";
+      table.parentNode.insertBefore(box, table);
+      box.appendChild(table);
+    });
+  });
+
   // The menu: open on a desk, behind a "Menu" button on a phone. One group open at a time.
   document.addEventListener("DOMContentLoaded", function () {
     var menu = document.querySelector("[data-menu]");
@@ -41,7 +52,8 @@
     var target = event.target;
     // Ctrl+Enter (Cmd+Enter) posts or saves the form the cursor is in, on every entry screen.
     if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
-      var form = target && target.closest ? target.closest("form") : null;
+      // target.form also finds the form of an input that sits outside it (form="...").
+      var form = target ? (target.form || (target.closest ? target.closest("form") : null)) : null;
       if (form && (form.hasAttribute("data-ctrl-enter") || (form.method || "").toLowerCase() === "post")) {
         event.preventDefault();
         form.requestSubmit();

@@ -433,15 +433,15 @@ def purchase_order_confirm(
         if line.confirmed_quantity is not None and line.confirmed_quantity < line.quantity
     ]
     if short:
-        lines = ", ".join(
-            f"{line.line_no}: {line.confirmed_quantity.normalize():f} of {line.quantity.normalize():f}"
+        short_lines = ", ".join(
+            f"{line.line_no}: {Decimal(line.confirmed_quantity or 0).normalize():f} of {line.quantity.normalize():f}"
             for line in sorted(short, key=lambda line: line.line_no)
         )
         notify(
             users=[order.created_by],
             kind=events.PURCHASE_ORDER_CONFIRMED_SHORT,
-            message=f"{order.number} ({order.supplier.code}) confirmed short on line {lines}; order the rest elsewhere "
-            "or close the lines.",
+            message=f"{order.number} ({order.supplier.code}) confirmed short on line {short_lines}; "
+            "order the rest elsewhere or close the lines.",
             link=reverse("suppliers:po-detail", args=[order.pk]),
             email_subject=f"{order.number} confirmed short",
         )
