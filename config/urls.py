@@ -9,6 +9,7 @@ from rest_framework.authtoken.views import obtain_auth_token
 from core.settings_screens import SettingsHubView
 from core.views import HomeView
 from core.views_language import LanguageView
+from core.views_notifications import NotificationBadgeView, NotificationPreferencesView
 
 api_v1: list[URLPattern | URLResolver] = [
     path("", include("inventory.api.urls")),
@@ -27,6 +28,8 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("account/language/", LanguageView.as_view(), name="language"),
+    path("account/notifications/", NotificationPreferencesView.as_view(), name="notification-preferences"),
+    path("notifications/badge/", NotificationBadgeView.as_view(), name="notification-badge"),
     path("settings/", SettingsHubView.as_view(), name="settings"),
     # Django's set_language: the language switch on the login page, before anyone has a profile.
     path("i18n/", include("django.conf.urls.i18n")),

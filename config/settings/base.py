@@ -248,6 +248,12 @@ CELERY_BEAT_SCHEDULE["webhooks-queue-due"] = {
     "task": "webhooks.tasks.webhook_deliveries_queue_due_task",
     "schedule": 30.0,
 }
+# 06:00 every day: the daily digest of notifications for users who want some kinds as one mail a day,
+# before the working day starts.
+CELERY_BEAT_SCHEDULE["core-notification-digest"] = {
+    "task": "core.tasks.notification_digest_task",
+    "schedule": crontab(hour=6, minute=0),
+}
 # Fail fast when Redis is away: the outbox keeps the message and the flush retries it.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
 CELERY_TASK_PUBLISH_RETRY = False

@@ -44,9 +44,9 @@ def outbox_enqueue(*, task_name: str, kwargs: dict, dispatch: bool = True) -> Ou
 def _insert_sql() -> tuple[str, list]:
     meta = OutboxMessage._meta
     fields = [field for field in meta.concrete_fields if not field.primary_key]
-    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    columns = ", ".join(connection.ops.quote_name(str(field.column)) for field in fields)
     values = ", ".join(["%s"] * len(fields))
-    table, pk = connection.ops.quote_name(meta.db_table), connection.ops.quote_name(meta.pk.column)
+    table, pk = connection.ops.quote_name(meta.db_table), connection.ops.quote_name(str(meta.pk.column))
     return f"INSERT INTO {table} ({columns}) VALUES ({values}) RETURNING {pk}", fields  # noqa: S608 - from the model
 
 

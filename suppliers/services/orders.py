@@ -14,11 +14,13 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from core import events
 from core.roles import Role, user_access
 from core.services.events import event_publish
+from core.services.notifications import notify
 from core.services.outbox import outbox_enqueue
 from inventory.bounds import MAX_COST, MAX_QUANTITY, check_line_count, too_large
 from inventory.exceptions import InvalidQuantity
@@ -425,6 +427,24 @@ def purchase_order_confirm(
         data=lambda: purchase_order_event_data(order),
         supplier_id=order.supplier_id,
     )
+    short = [
+        line
+        for line in locked.values()
+        if line.confirmed_quantity is not None and line.confirmed_quantity < line.quantity
+    ]
+    if short:
+        short_lines = ", ".join(
+            f"{line.line_no}: {Decimal(line.confirmed_quantity or 0).normalize():f} of {line.quantity.normalize():f}"
+            for line in sorted(short, key=lambda line: line.line_no)
+        )
+        notify(
+            users=[order.created_by],
+            kind=events.PURCHASE_ORDER_CONFIRMED_SHORT,
+            message=f"{order.number} ({order.supplier.code}) confirmed short on line {short_lines}; "
+            "order the rest elsewhere or close the lines.",
+            link=reverse("suppliers:po-detail", args=[order.pk]),
+            email_subject=f"{order.number} confirmed short",
+        )
     return order
 
 

@@ -337,6 +337,7 @@ def _post(
             message=f"Quality hold on {receipt.number} ({order.number}, {order.supplier.code}): {parts}.",
             link=reverse("suppliers:receipt-detail", args=[receipt.pk]),
             email_subject=f"Quality hold on {receipt.number} from {order.supplier.code}",
+            kind=events.QUALITY_HOLD,
         )
     return receipt
 

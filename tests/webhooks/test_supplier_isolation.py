@@ -92,3 +92,16 @@ def test_supplier_users_cannot_reach_subscriptions(api_as, make_user, manager, r
     assert api.patch(f"/api/v1/webhooks/{subscription.pk}/", {"supplier": None}, format="json").status_code == 403
     subscription.refresh_from_db()
     assert subscription.name == "Supplier EDI"
+
+
+def test_a_short_confirmation_tells_the_buyer(purchaser, warehouse, django_capture_on_commit_callbacks):
+    from core.models import Notification
+
+    order = _order(SupplierFactory(), warehouse, purchaser)
+    purchasing.purchase_order_send(order=order, user=purchaser)
+    line = order.lines.get()
+    purchasing.purchase_order_confirm(order=order, user=purchaser, lines=[(line, None, Decimal(1))])
+
+    note = Notification.objects.get(user=purchaser, kind="purchase_order.confirmed_short")
+    assert note.message.startswith(f"{order.number} ")
+    assert "1: 1 of 3" in note.message

@@ -15,10 +15,12 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from core import events
 from core.services.events import event_publish
+from core.services.notifications import notify
 from inventory.bounds import check_line_count
 from inventory.exceptions import InvalidQuantity, InvalidTransition, InventoryError
 from inventory.models import (
@@ -207,6 +209,7 @@ def transfer_order_receive(
         lines = list(transfer.lines.select_related("part").order_by("pk"))
         changed = []
         arrived: list[tuple[str, Decimal]] = []
+        missing: list[tuple[str, Decimal]] = []
         for line in lines:
             outstanding = line.quantity_outstanding
             raw = quantities.get(line.pk, (outstanding, ZERO))
@@ -237,6 +240,8 @@ def transfer_order_receive(
             line.quantity_lost += lost
             changed.append(line)
             arrived.append((line.part.number, received))
+            if lost:
+                missing.append((line.part.number, lost))
         if not changed:
             raise InvalidQuantity("Enter what arrived (or what is missing) for at least one line.")
         TransferOrderLine.objects.bulk_update(changed, ["quantity_received", "quantity_lost"])
@@ -249,6 +254,16 @@ def transfer_order_receive(
             fields.append("discrepancy_note")
         transfer.save(update_fields=fields)
         event_publish(kind=events.TRANSFER_RECEIVED, data=_transfer_data(transfer, arrived))
+        if missing and transfer.created_by_id:
+            parts = ", ".join(f"{part} × {quantity.normalize():f}" for part, quantity in missing)
+            notify(
+                users=[transfer.created_by],
+                kind=events.TRANSFER_SHORT,
+                message=f"{transfer.number} from {transfer.from_warehouse.code} arrived short: {parts} missing "
+                f"({note.strip()}).",
+                link=reverse("inventory:transfer-detail", args=[transfer.pk]),
+                email_subject=f"{transfer.number} arrived short",
+            )
     return transfer
 
 
