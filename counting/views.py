@@ -9,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
@@ -94,7 +95,16 @@ class AdhocCountView(RoleRequiredMixin, View):
         except DomainError as error:
             messages.error(request, error.message)
             return redirect("counting:list")
-        messages.success(request, f"Count {count_list.pk} created with {count_list.lines.count()} lines.")
+        lines = count_list.lines.count()
+        messages.success(
+            request,
+            ngettext(
+                "Count %(count_list)s created with %(lines)d line.",
+                "Count %(count_list)s created with %(lines)d lines.",
+                lines,
+            )
+            % {"count_list": count_list.pk, "lines": lines},
+        )
         return redirect("counting:detail", pk=count_list.pk)
 
 
@@ -158,7 +168,15 @@ class CountBinView(RoleRequiredMixin, TemplateView):
             except DomainError as error:
                 messages.error(request, error.message)
             else:
-                messages.info(request, f"Counting started for {started} lines. Scan a part, type the quantity.")
+                messages.info(
+                    request,
+                    ngettext(
+                        "Counting started for %(lines)d line. Scan a part, type the quantity.",
+                        "Counting started for %(lines)d lines. Scan a part, type the quantity.",
+                        started,
+                    )
+                    % {"lines": started},
+                )
             return redirect(here)
         lines = CountLine.objects.filter(count_list=count_list, bin=bin, status__in=OPEN_LINE_STATUSES).select_related(
             "part"
@@ -179,7 +197,9 @@ class CountBinView(RoleRequiredMixin, TemplateView):
             else:
                 saved += 1
         if saved:
-            messages.success(request, f"{saved} counts saved.")
+            messages.success(
+                request, ngettext("%(saved)d count saved.", "%(saved)d counts saved.", saved) % {"saved": saved}
+            )
         if not saved and not refused:
             messages.warning(request, "Nothing entered: type a quantity for at least one line.")
         return redirect(here)

@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -78,7 +79,10 @@ class ProposalReviewView(RoleRequiredMixin, TemplateView):
         try:
             if action == "reject":
                 count = services.proposals_reject(ids=ids, user=request.user)
-                messages.success(request, f"{count} proposals rejected.")
+                messages.success(
+                    request,
+                    ngettext("%(count)d proposal rejected.", "%(count)d proposals rejected.", count) % {"count": count},
+                )
             else:
                 items = [(pk, _decimal(request.POST.get(f"qty-{pk}", ""))) for pk in ids]
                 result = services.proposals_approve(items=items, user=request.user)

@@ -7,6 +7,8 @@ from decimal import Decimal
 from django import template
 from django.utils.translation import gettext as _
 
+from core import formats
+
 from ..models import Kpi
 from ..selectors import kpi_kind
 
@@ -14,15 +16,12 @@ register = template.Library()
 
 
 def _format(kpi: str, value: Decimal | float | None) -> str:
-    if value is None:
-        return "–"
     kind = kpi_kind(kpi)
-    number = float(value)
     if kind == "share":
-        return f"{number * 100:.1f} %"
+        return formats.share(value)
     if kind == "count":
-        return f"{number:,.0f}"
-    return f"{number:,.2f}"
+        return formats.count(value)
+    return formats.money(value)
 
 
 @register.filter
@@ -56,7 +55,7 @@ def kpi_label(kpi: str) -> str:
 
 @register.filter
 def percent(value: float | None) -> str:
-    return "–" if value is None else f"{value * 100:.1f} %"
+    return formats.share(value)
 
 
 @register.filter
