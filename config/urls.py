@@ -7,7 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.authtoken.views import obtain_auth_token
 
 from core.settings_screens import SettingsHubView
-from core.views import HomeView
+from core.views import HomeView, favicon
 from core.views_language import LanguageView
 from core.views_notifications import NotificationBadgeView, NotificationPreferencesView
 
@@ -28,6 +28,8 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("account/language/", LanguageView.as_view(), name="language"),
+    # Browsers ask for /favicon.ico whatever the page declares.
+    path("favicon.ico", favicon),
     path("account/notifications/", NotificationPreferencesView.as_view(), name="notification-preferences"),
     path("notifications/badge/", NotificationBadgeView.as_view(), name="notification-badge"),
     path("settings/", SettingsHubView.as_view(), name="settings"),

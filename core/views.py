@@ -33,3 +33,12 @@ def _has_url(name: str) -> bool:
     except NoReverseMatch:
         return False
     return True
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page declares; the static file's name is looked up
+    when asked, so that the manifest of collected static files need not exist at import."""
+    from django.http import HttpResponsePermanentRedirect
+    from django.templatetags.static import static
+
+    return HttpResponsePermanentRedirect(static("favicon.svg"))

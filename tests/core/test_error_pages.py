@@ -50,3 +50,10 @@ def test_the_server_error_page_uses_the_stylesheet_and_offers_the_start_page():
     assert "Something went wrong" in html
     assert "/static/css/app" in html
     assert 'href="/"' in html
+
+
+def test_the_favicon_is_served(client):
+    response = client.get("/favicon.ico")
+
+    assert response.status_code == 301
+    assert response["Location"].endswith(".svg")
