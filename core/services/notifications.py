@@ -122,9 +122,12 @@ def notification_unread_count(*, user) -> int:
     return Notification.objects.filter(user=user, read_at__isnull=True).count()
 
 
-def users_with_role(role: str):
-    """Active users in a role group (whom to tell about a quality hold, say)."""
-    return get_user_model().objects.filter(groups__name=role, is_active=True).distinct()
+def users_with_role(role: str, *, warehouse=None):
+    """Active users in a role group (whom to tell about a quality hold); with ``warehouse``, those who work there."""
+    users = get_user_model().objects.filter(groups__name=role, is_active=True)
+    if warehouse is not None:
+        users = users.filter(warehouse_memberships__warehouse=warehouse)
+    return users.distinct()
 
 
 def notification_mark_read(*, user, notification_ids: Iterable[int] | None = None) -> int:

@@ -445,6 +445,14 @@ def purchase_order_confirm(
             link=reverse("suppliers:po-detail", args=[order.pk]),
             email_subject=f"{order.number} confirmed short",
         )
+    elif order.created_by_id != user.pk:
+        notify(
+            users=[order.created_by],
+            kind=events.PURCHASE_ORDER_CONFIRMED,
+            message=f"{order.number} ({order.supplier.code}) is confirmed.",
+            link=reverse("suppliers:po-detail", args=[order.pk]),
+            email_subject=f"{order.number} confirmed",
+        )
     return order
 
 

@@ -19,8 +19,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core import events
+from core.roles import Role
 from core.services.events import event_publish
-from core.services.notifications import notify
+from core.services.notifications import notify, users_with_role
 from inventory.bounds import check_line_count
 from inventory.exceptions import InvalidQuantity, InvalidTransition, InventoryError
 from inventory.models import (
@@ -70,6 +71,14 @@ def transfer_order_create(
         )
         TransferOrderLine.objects.bulk_create(
             [TransferOrderLine(transfer=transfer, part=part, quantity_requested=qty) for part, qty in checked]
+        )
+        notify(
+            users=users_with_role(Role.CLERK, warehouse=from_warehouse),
+            kind=events.TRANSFER_REQUESTED,
+            message=f"{to_warehouse.code} asks {from_warehouse.code} for {len(checked)} part(s) on {transfer.number}; "
+            "pick and send them.",
+            link=reverse("inventory:transfer-detail", args=[transfer.pk]),
+            email_subject=f"Transfer {transfer.number} requested",
         )
     return transfer
 
@@ -161,6 +170,13 @@ def transfer_order_send(
         transfer.state = TransferState.SENT
         transfer.sent_at, transfer.sent_by = when, user
         transfer.save(update_fields=["state", "sent_at", "sent_by"])
+        notify(
+            users=users_with_role(Role.CLERK, warehouse=transfer.to_warehouse),
+            kind=events.TRANSFER_SENT,
+            message=f"{transfer.number} left {transfer.from_warehouse.code}; receive it when it arrives.",
+            link=reverse("inventory:transfer-detail", args=[transfer.pk]),
+            email_subject=f"Transfer {transfer.number} sent",
+        )
         event_publish(
             kind=events.TRANSFER_SENT,
             data=_transfer_data(
@@ -254,6 +270,15 @@ def transfer_order_receive(
             fields.append("discrepancy_note")
         transfer.save(update_fields=fields)
         event_publish(kind=events.TRANSFER_RECEIVED, data=_transfer_data(transfer, arrived))
+        if transfer.created_by_id:
+            notify(
+                users=[transfer.created_by],
+                kind=events.TRANSFER_RECEIVED,
+                message=f"{transfer.number} from {transfer.from_warehouse.code} arrived at "
+                f"{transfer.to_warehouse.code}.",
+                link=reverse("inventory:transfer-detail", args=[transfer.pk]),
+                email_subject=f"Transfer {transfer.number} arrived",
+            )
         if missing and transfer.created_by_id:
             parts = ", ".join(f"{part} × {quantity.normalize():f}" for part, quantity in missing)
             notify(
