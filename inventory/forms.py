@@ -25,6 +25,8 @@ def preselect_warehouse(form: forms.Form, name: str, own_warehouse_id: int | Non
         return
     field = form.fields[name]
     assert isinstance(field, forms.ModelChoiceField)
+    if field.queryset is None:
+        return
     choices = list(field.queryset.values_list("pk", flat=True)[:2])
     if len(choices) == 1:
         field.empty_label = None

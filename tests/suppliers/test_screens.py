@@ -220,3 +220,37 @@ def test_a_clerk_sees_a_receipts_order_number_without_a_link_it_cannot_follow(cl
     assert order.number in as_clerk
     assert order_link not in as_clerk
     assert order_link in as_purchaser
+
+
+def test_po_list_sorts_pages_and_exports_what_the_filters_select(client, make_order, purchaser):
+    small = make_order(state="sent", lines=[(1, "1.00")])
+    large = make_order(state="sent", lines=[(10, "9.00")])
+    draft = make_order(lines=[(5, "5.00")])
+    client.force_login(purchaser)
+    url = reverse("suppliers:po-list")
+
+    by_value = client.get(url, {"state": "sent", "sort": "-value"})
+    export = client.get(url, {"state": "sent", "sort": "value", "format": "csv"})
+
+    assert [o.number for o in by_value.context["orders"]] == [large.number, small.number]
+    assert 'aria-sort="descending"' in by_value.content.decode()
+    assert "format=xlsx" in by_value.content.decode()
+    rows = b"".join(export.streaming_content).decode().splitlines()
+    assert [row.split(",")[0] for row in rows[1:]] == [small.number, large.number]
+    assert draft.number not in "".join(rows)
+    assert client.get(url, {"sort": "password"}).status_code == 200
+
+
+def test_po_list_exports_as_xlsx_with_translated_headers(client, make_order, purchaser):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    order = make_order(state="sent")
+    client.force_login(purchaser)
+
+    response = client.get(reverse("suppliers:po-list"), {"format": "xlsx"}, HTTP_ACCEPT_LANGUAGE="en")
+
+    sheet = load_workbook(BytesIO(response.content)).active
+    assert [cell.value for cell in sheet[1]][:2] == ["Number", "Supplier"]
+    assert sheet["A2"].value == order.number
