@@ -44,7 +44,7 @@ TEXTS: dict[str, KpiText] = {
     ),
     Kpi.TARGET_ACHIEVEMENT: KpiText(
         _("Days that met the daily fill target"),
-        _(
+        _(  # xgettext:no-python-format
             "Calendar days on which at least 90 % of the requested quantity was supplied at once (a day with no "
             "requests counts as met), divided by the days of the month."
         ),

@@ -26,7 +26,10 @@ class PlanningSettingsForm(forms.Form):
         label=_("Cost of placing one order"), min_value=0, decimal_places=2, help_text=_("S in the EOQ formula.")
     )
     holding_rate = PercentField(
-        label=_("Holding cost a year (% of unit cost)"), max_value=1000, help_text=_("H = this share × unit cost.")
+        # xgettext:no-python-format
+        label=_("Holding cost a year (% of unit cost)"),
+        max_value=1000,
+        help_text=_("H = this share × unit cost."),
     )
     default_lead_time_days = forms.IntegerField(
         label=_("Default lead time (days)"), min_value=0, help_text=_("When no supplier part says otherwise.")
