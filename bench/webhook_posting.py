@@ -125,8 +125,9 @@ def main() -> None:
     differences = ledger_differences()
 
     import redis
+    from django.conf import settings
 
-    redis.Redis.from_url(os.environ["REDIS_URL"]).delete(webhooks.QUEUE)
+    redis.Redis.from_url(os.environ["REDIS_URL"]).delete(settings.WEBHOOKS_QUEUE)
 
     without_rate, with_rate = args.n / without_seconds, args.n / with_seconds
     how = "through the API" if args.api else "through the service"

@@ -42,7 +42,6 @@ log = logging.getLogger(__name__)
 FAN_OUT_TASK = "webhooks.tasks.webhook_events_fan_out_task"
 SEND_TASK = "webhooks.tasks.webhook_delivery_send_task"
 COLLECT_TASK = "webhooks.tasks.webhook_events_collect_task"
-QUEUE = "webhooks"
 # How long a queued send owns its delivery before the sweep queues it again (a lost task, a dead worker).
 LEASE = timedelta(minutes=5)
 
@@ -110,7 +109,7 @@ def _wake_collector() -> None:
         return
     _last_wake["at"] = now
     try:
-        _named(COLLECT_TASK).apply_async(queue=QUEUE, retry=False)
+        _named(COLLECT_TASK).apply_async(queue=settings.WEBHOOKS_QUEUE, retry=False)
     except Exception:  # broker away: the outbox flush sends the rows one by one once it is back
         log.warning("webhooks: collector not woken (broker unavailable)")
 
@@ -128,7 +127,7 @@ def webhook_events_collect(*, limit: int = 500) -> int:
             webhook_events_fan_out(events=events)
     if messages and not current_app.conf.task_always_eager:
         try:
-            _named(COLLECT_TASK).apply_async(queue=QUEUE, countdown=COLLECT_EVERY, retry=False)
+            _named(COLLECT_TASK).apply_async(queue=settings.WEBHOOKS_QUEUE, countdown=COLLECT_EVERY, retry=False)
         except Exception:  # the next posting or the sweep wakes it again
             log.warning("webhooks: collector not rescheduled (broker unavailable)")
     return len(messages)
@@ -293,7 +292,7 @@ def _queue_sends(ids: list[int]) -> None:
         task = _named(SEND_TASK)
         for pk in ids:
             try:
-                task.apply_async(kwargs={"delivery_id": pk}, queue=QUEUE, retry=False)
+                task.apply_async(kwargs={"delivery_id": pk}, queue=settings.WEBHOOKS_QUEUE, retry=False)
             except Exception:  # broker away: the sweep queues it when the lease runs out
                 return
 

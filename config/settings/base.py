@@ -232,7 +232,7 @@ CELERY_TASK_ROUTES = {
     "planning.*": {"queue": "batch"},
     "counting.tasks.*": {"queue": "batch"},
     # Partner systems answer slowly or not at all: their deliveries wait only on workers of their own queue.
-    "webhooks.*": {"queue": "webhooks"},
+    "webhooks.*": {"queue": os.environ.get("WEBHOOKS_QUEUE", "webhooks")},
 }
 # Periodic tasks live here, in one place; each says when and why.
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
@@ -295,6 +295,8 @@ EVENT_CONSUMERS = ["webhooks.services.event_consumer"]
 # Webhook targets must be https and resolve to public addresses, unless this allows plain http and
 # private or loopback addresses (on in development and tests, off in production unless set).
 WEBHOOKS_ALLOW_INSECURE_TARGETS = env_bool("WEBHOOKS_ALLOW_INSECURE_TARGETS", False)
+# The Celery queue of webhook work (a test's own worker sets its own).
+WEBHOOKS_QUEUE = os.environ.get("WEBHOOKS_QUEUE", "webhooks")
 # Bounded waits per delivery attempt (seconds): connecting, then the partner's answer.
 WEBHOOKS_CONNECT_TIMEOUT = float(os.environ.get("WEBHOOKS_CONNECT_TIMEOUT", "3"))
 WEBHOOKS_READ_TIMEOUT = float(os.environ.get("WEBHOOKS_READ_TIMEOUT", "10"))
