@@ -58,7 +58,7 @@ lint: install
 	@# Models against migrations only: no database needs to run (the history check is skipped without one).
 	$(BIN)/python -W "ignore:Got an error checking a consistent migration history" manage.py makemigrations --check --dry-run
 	$(BIN)/lint-imports
-	$(BIN)/mypy core inventory suppliers kpis planning counting imports documents webhooks demo config
+	$(BIN)/mypy core inventory suppliers kpis planning counting imports documents webhooks exchange demo config
 
 fmt: install
 	$(BIN)/ruff check --fix .

@@ -38,6 +38,8 @@ MENU: list[tuple[StrOrPromise, str, tuple[str, ...]]] = [
     (_("Forecasts"), "planning:forecast", (Role.PLANNER, Role.PURCHASER, Role.MANAGER)),
     (_("VMI"), "planning:vmi-review", (Role.PURCHASER, Role.MANAGER)),
     (_("Supplier portal"), "suppliers:portal", (Role.SUPPLIER,)),
+    (_("Dealer exchange"), "exchange:portal", (Role.PARTNER,)),
+    (_("Dealer exchange"), "exchange:manage", (Role.PLANNER, Role.MANAGER, Role.CLERK)),
     (_("Closed months"), "inventory:periods", (Role.MANAGER,)),
     (_("Audit"), "inventory:audit", (Role.MANAGER,)),
     (_("Webhooks"), "webhooks:list", (Role.MANAGER,)),

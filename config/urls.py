@@ -18,6 +18,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("planning.api.urls")),
     path("", include("counting.api.urls")),
     path("", include("webhooks.api.urls")),
+    path("", include("exchange.api.urls")),
     path("auth/token/", obtain_auth_token, name="api-token"),
 ]
 
@@ -43,6 +44,7 @@ urlpatterns = [
     path("imports/", include("imports.urls")),
     path("documents/", include("documents.urls")),
     path("webhooks/", include("webhooks.urls")),
+    path("exchange/", include("exchange.urls")),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

@@ -7,7 +7,7 @@ from django.shortcuts import redirect
 from django.views.generic import TemplateView
 
 from .home import waiting_for
-from .roles import user_access
+from .roles import Role, user_access
 
 
 class HomeView(LoginRequiredMixin, TemplateView):
@@ -19,6 +19,8 @@ class HomeView(LoginRequiredMixin, TemplateView):
         access = user_access(request.user)
         if access.is_supplier_only:
             return redirect("suppliers:portal") if _has_url("suppliers:portal") else super().get(request)
+        if access.roles == {Role.PARTNER} and not access.is_superuser and _has_url("exchange:portal"):
+            return redirect("exchange:portal")
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):

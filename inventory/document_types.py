@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+# The document of stock sold to a partner dealer through the exchange (the month-end close sums it).
+EXCHANGE_SALE = "exchange_sale"
+
 # document_type of a movement -> its name on screens and in exports; an unknown type shows as stored.
 DOCUMENT_LABELS = {
     "goods_receipt": _("goods receipt"),
@@ -14,6 +17,7 @@ DOCUMENT_LABELS = {
     "workshop_return": _("workshop return"),
     "customer_return": _("customer return"),
     "counter_sale": _("counter sale"),
+    EXCHANGE_SALE: _("dealer exchange sale"),
     "return_to_supplier": _("return to supplier"),
     "scrap": _("scrap"),
     "reversal": _("reversal"),

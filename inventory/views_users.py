@@ -26,6 +26,7 @@ ROLE_LABELS = {
     Role.PLANNER: gettext_lazy("Planner / parts manager"),
     Role.MANAGER: gettext_lazy("Manager"),
     Role.SUPPLIER: gettext_lazy("Supplier (portal only)"),
+    Role.PARTNER: gettext_lazy("Partner dealer (exchange portal only)"),
 }
 
 

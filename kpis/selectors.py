@@ -31,6 +31,7 @@ CARD_KPIS = [
     Kpi.EMERGENCY_VALUE,
     Kpi.EMERGENCY_A_SHARE,
     Kpi.DEAD_STOCK,
+    Kpi.EXCHANGE_DISPOSED,
     Kpi.ZERO_STOCK,
     Kpi.BELOW_MIN,
     Kpi.OVER_MAX,
@@ -49,7 +50,7 @@ CARD_KPIS = [
     Kpi.NEGATIVE_STOCK,
 ]
 # KPIs that are money or counts; the rest are shares (shown as %) or turnover (a plain number).
-MONEY_KPIS = {Kpi.SALES_PER_RO, Kpi.PARTS_SALES, Kpi.STOCK_VALUE, Kpi.COUNT_VARIANCE}
+MONEY_KPIS = {Kpi.SALES_PER_RO, Kpi.PARTS_SALES, Kpi.STOCK_VALUE, Kpi.COUNT_VARIANCE, Kpi.EXCHANGE_DISPOSED}
 COUNT_KPIS = {Kpi.STOCKED_ITEMS, Kpi.ITEMS, Kpi.REPAIR_ORDERS, Kpi.NEGATIVE_STOCK}
 PLAIN_KPIS = {Kpi.TURNOVER}
 # Every card KPI has its 24-month chart on the dashboard; the PDF report draws these.

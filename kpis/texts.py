@@ -85,6 +85,10 @@ TEXTS: dict[str, KpiText] = {
         _("Stock value scrapped"),
         _("Value scrapped in the month divided by the stock value."),
     ),
+    Kpi.EXCHANGE_DISPOSED: KpiText(
+        _("Dead and surplus stock sold to partner dealers"),
+        _("Value at cost of the stock shipped to partner dealers through the dealer exchange in the month."),
+    ),
     Kpi.STOCKED_ITEMS: KpiText(
         _("Items in stock"),
         _("Parts with stock on hand at month end, counted once per warehouse."),
@@ -162,6 +166,7 @@ GROUPS: list[tuple[str, Promise, list[str]]] = [
             Kpi.NC_SHARE_NEW,
             Kpi.NC_SHARE_ALL,
             Kpi.SCRAP_RATE,
+            Kpi.EXCHANGE_DISPOSED,
             Kpi.STOCKED_ITEMS,
             Kpi.NEGATIVE_STOCK,
         ],

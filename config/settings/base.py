@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "imports",
     "documents",
     "webhooks",
+    "exchange",
     "demo",
 ]
 

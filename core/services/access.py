@@ -27,6 +27,8 @@ def user_access_set(
         raise DomainError(_("Unknown role: %(role)s.") % {"role": ", ".join(unknown)}, field="roles")
     if Role.SUPPLIER in roles and len(roles) > 1:
         raise DomainError(_("A supplier's login has the supplier role only."), field="roles")
+    if Role.PARTNER in roles and len(roles) > 1:
+        raise DomainError(_("A partner dealer's login has the partner role only."), field="roles")
     target = get_user_model().objects.select_for_update().get(pk=user_id)
     if target.pk == by.pk and (Role.MANAGER not in roles or not is_active):
         raise DomainError(_("You cannot take your own manager role away or deactivate yourself."), field="roles")
