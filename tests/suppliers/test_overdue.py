@@ -37,3 +37,27 @@ def test_orders_due_yesterday_with_goods_missing_are_told_once(make_order, purch
     ]
     # The next morning the same dates are no longer yesterday's.
     assert purchase_orders_overdue_notify(today=TODAY + timedelta(days=1)) == 0
+
+
+def test_a_send_refused_for_approval_asks_the_managers_once(make_order, purchaser, make_user, settings):
+    import pytest
+
+    from suppliers.exceptions import ApprovalRequired
+    from suppliers.services import purchase_order_send
+
+    manager = make_user("manager")
+    settings.PURCHASE_APPROVAL_THRESHOLD = "10"
+    order = make_order(state="draft")  # 10 × 5.00 = 50.00, above 10
+
+    for _ in range(2):
+        with pytest.raises(ApprovalRequired):
+            purchase_order_send(order=order, user=purchaser)
+
+    note = Notification.objects.get(kind="purchase_order.approval_needed")
+    assert note.user == manager
+    assert (
+        note.message
+        == f"{order.number} ({order.supplier.code}) waits for your approval before {purchaser} can send it."
+    )
+    order.refresh_from_db()
+    assert order.state == "draft"
