@@ -255,6 +255,17 @@ CELERY_BEAT_SCHEDULE["core-notification-digest"] = {
     "task": "core.tasks.notification_digest_task",
     "schedule": crontab(hour=6, minute=0),
 }
+# 06:30 every day: buyers hear of orders whose lines were due yesterday and are still missing, before
+# they start chasing suppliers.
+CELERY_BEAT_SCHEDULE["suppliers-overdue-orders"] = {
+    "task": "suppliers.tasks.notify_overdue_orders_daily",
+    "schedule": crontab(hour=6, minute=30),
+}
+# 07:00 every day: the fill-rate early warning, while a month can still be turned round.
+CELERY_BEAT_SCHEDULE["kpis-fill-rate-warning"] = {
+    "task": "kpis.tasks.fill_rate_warnings_daily",
+    "schedule": crontab(hour=7, minute=0),
+}
 # Fail fast when Redis is away: the outbox keeps the message and the flush retries it.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
 CELERY_TASK_PUBLISH_RETRY = False

@@ -117,6 +117,11 @@ def notification_digest_send(*, now: datetime | None = None) -> int:
     return mails
 
 
+def notification_unread_exists(*, kind: str, link: str) -> bool:
+    """Whether somebody still has an unread note of this kind about this page (so as not to ask twice)."""
+    return Notification.objects.filter(kind=kind, link=link, read_at__isnull=True).exists()
+
+
 def notification_unread_count(*, user) -> int:
     """The number behind the header badge."""
     return Notification.objects.filter(user=user, read_at__isnull=True).count()

@@ -411,10 +411,11 @@ def _tell_variance(line: CountLine, user) -> None:
     else:
         users = users_with_role(Role.MANAGER)
         what = "waits for a manager's approval"
+    variance = line.variance_qty or ZERO  # set by the count just entered
     notify(
         users=users,
         kind=events.COUNT_VARIANCE_WAITING,
-        message=f"Count variance of {line.variance_qty.normalize():f} × {line.part.number} at {warehouse.code} {what}.",
+        message=f"Count variance of {variance.normalize():f} × {line.part.number} at {warehouse.code} {what}.",
         link=reverse("counting:detail", args=[line.count_list_id]),
         email_subject=f"Count variance at {warehouse.code}",
     )

@@ -21,13 +21,16 @@ from functools import lru_cache
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
+from django.urls import reverse
 from django.utils import timezone
 
-from core.events import STOCK_CHANGED
+from core.events import CRITICAL_BELOW_REORDER_POINT, STOCK_CHANGED
 from core.exceptions import DomainError
 from core.fastpath.rows import prepared_cursor
 from core.models import OutboxMessage
+from core.roles import Role
 from core.services.events import Event, event_wanted, events_outbox_rows, events_publish
+from core.services.notifications import notify, users_with_role
 
 from ..bounds import MAX_COST, too_large
 from ..exceptions import (
@@ -368,6 +371,21 @@ def _locked(part: Part, warehouse: Warehouse) -> StockLevel:
     return level
 
 
+def _tell_below_reorder_point(level: StockLevel) -> None:
+    """A critical part's available stock just fell below its reorder point (the level's minimum): tell purchasing.
+
+    Only the posting that crosses the line tells, so a part that stays below is not announced again.
+    """
+    notify(
+        users=users_with_role(Role.PURCHASER),
+        kind=CRITICAL_BELOW_REORDER_POINT,
+        message=f"Critical part {level.part.number} at {level.warehouse.code} is below its reorder point: "
+        f"{level.available.normalize():f} available, reorder point {level.min_qty.normalize():f}; order it now.",
+        link=f"{reverse('inventory:stock-lookup')}?number={level.part.number}",
+        email_subject=f"Critical part {level.part.number} below its reorder point",
+    )
+
+
 def _fill_backorders(level: StockLevel, user, posted_at: datetime | None) -> None:
     """After stock came in: open backorders of the level take it, oldest request first.
 
@@ -481,7 +499,8 @@ def _take_out(
 
     def post() -> StockMovement:
         level = _locked(part, warehouse)
-        return _post(
+        before = level.available
+        movement = _post(
             lines=[_Line(kind, level, -quantity, from_quarantine=from_quarantine)],
             user=user,
             document_type=document_type,
@@ -491,6 +510,9 @@ def _take_out(
             posted_at=posted_at,
             idempotency_key=idempotency_key,
         )[0]
+        if part.is_critical and before >= level.min_qty > level.available:
+            _tell_below_reorder_point(level)
+        return movement
 
     same = _same(
         kind,

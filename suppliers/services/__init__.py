@@ -12,6 +12,7 @@ from .orders import (
     purchase_order_send,
     purchase_order_update,
 )
+from .overdue import purchase_orders_overdue_notify
 from .rating import rating_weights_current, supplier_rating_compute
 from .receiving import (
     ReceiptLineInput,
@@ -41,6 +42,7 @@ __all__ = [
     "purchase_order_line_update",
     "purchase_order_send",
     "purchase_order_update",
+    "purchase_orders_overdue_notify",
     "purchasing_settings_set",
     "rating_weights_current",
     "rating_weights_set",

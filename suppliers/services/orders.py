@@ -20,7 +20,7 @@ from django.utils import timezone
 from core import events
 from core.roles import Role, user_access
 from core.services.events import event_publish
-from core.services.notifications import notify
+from core.services.notifications import notification_unread_exists, notify, users_with_role
 from core.services.outbox import outbox_enqueue
 from inventory.bounds import MAX_COST, MAX_QUANTITY, check_line_count, too_large
 from inventory.exceptions import InvalidQuantity
@@ -350,13 +350,36 @@ def purchase_order_approve(*, order: PurchaseOrder, user, approved_at: datetime 
     return order
 
 
-@transaction.atomic
 def purchase_order_send(*, order: PurchaseOrder, user, sent_at: datetime | None = None) -> PurchaseOrder:
     """Send a draft to the supplier: the PO is mailed after commit (a Celery task).
 
     An order worth more than ``PURCHASE_APPROVAL_THRESHOLD`` needs a manager's
-    approval first.
+    approval first: the send is refused and the managers are asked (once per
+    order while the request is unread).
     """
+    try:
+        return _send(order=order, user=user, sent_at=sent_at)
+    except ApprovalRequired:
+        _ask_for_approval(order, user)
+        raise
+
+
+@transaction.atomic
+def _ask_for_approval(order: PurchaseOrder, user) -> None:
+    link = reverse("suppliers:po-detail", args=[order.pk])
+    if notification_unread_exists(kind=events.PURCHASE_ORDER_APPROVAL_NEEDED, link=link):
+        return
+    notify(
+        users=users_with_role(Role.MANAGER),
+        kind=events.PURCHASE_ORDER_APPROVAL_NEEDED,
+        message=f"{order.number} ({order.supplier.code}) waits for your approval before {user} can send it.",
+        link=link,
+        email_subject=f"{order.number} waits for your approval",
+    )
+
+
+@transaction.atomic
+def _send(*, order: PurchaseOrder, user, sent_at: datetime | None) -> PurchaseOrder:
     from ..selectors import purchase_order_value
 
     order = lock_purchase_order(order.pk)
