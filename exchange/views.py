@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
+from django.views import View
 from django.views.generic import TemplateView
 
 from core.exceptions import DomainError
@@ -146,7 +147,7 @@ class ManageView(RoleRequiredMixin, TemplateView):
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
-class OfferWithdrawView(RoleRequiredMixin, TemplateView):
+class OfferWithdrawView(RoleRequiredMixin, View):
     required_roles = (Role.PLANNER, Role.MANAGER)
 
     def post(self, request, pk: int):
@@ -197,7 +198,7 @@ class RequestDetailView(RoleRequiredMixin, TemplateView):
         return redirect("exchange:request", pk=pk)
 
 
-class DeliveryNoteView(RoleRequiredMixin, TemplateView):
+class DeliveryNoteView(RoleRequiredMixin, View):
     """The delivery note of a shipped request: for the group's staff, and for the partner it belongs to."""
 
     required_roles = (*MANAGE_ROLES, Role.PARTNER)
