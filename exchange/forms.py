@@ -21,7 +21,7 @@ class OfferForm(forms.Form):
         decimal_places=4,
         min_value=0,
         label=_("Value"),
-        help_text=_("Per cent of average cost (60 sells at 60 % of cost), or the fixed price."),
+        help_text=_("Per cent of average cost (60 sells at 60 per cent of cost), or the fixed price."),
     )
     valid_until = forms.DateField(
         required=False, label=_("Valid until"), widget=forms.DateInput(attrs={"type": "date"})

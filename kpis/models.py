@@ -111,9 +111,9 @@ class Kpi(models.TextChoices):
 
 
 class Status(models.TextChoices):
-    MET = "met", "met"
-    NEAR = "near", "near"
-    MISSED = "missed", "missed"
+    MET = "met", _("met")
+    NEAR = "near", _("near")
+    MISSED = "missed", _("missed")
     NONE = "none", _("no target")
     NO_DATA = "nodata", _("no data")
 
