@@ -43,9 +43,10 @@
     if (el && el.hasAttribute && el.hasAttribute("data-select-on-focus")) { el.select(); }
   });
   // After an HTMX swap, put the cursor back in the scan field.
+  // (Not while someone is typing in it: search as you type must not select what was typed.)
   document.addEventListener("htmx:afterSwap", function () {
     var scan = document.querySelector("[data-select-on-focus]");
-    if (scan) { scan.focus(); scan.select(); }
+    if (scan && document.activeElement !== scan) { scan.focus(); scan.select(); }
   });
 
   document.addEventListener("keydown", function (event) {
