@@ -16,6 +16,7 @@ from django import forms
 from django.contrib import messages
 from django.db import models
 from django.shortcuts import redirect, render
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -69,8 +70,8 @@ class SettingsFormView(RoleRequiredMixin, View):
 
     template_name = "core/settings_form.html"
     form_class: type[forms.Form]
-    title = gettext_lazy("Settings")
-    intro = ""
+    title: str | Promise = gettext_lazy("Settings")
+    intro: str | Promise = ""
     history_model: type[models.Model] | None = None
 
     def current(self) -> dict[str, Any]:

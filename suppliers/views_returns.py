@@ -37,7 +37,7 @@ class SupplierReturnForm(forms.Form):
     supplier = forms.ModelChoiceField(
         queryset=Supplier.objects.filter(is_active=True).order_by("code"), label=gettext_lazy("Supplier")
     )
-    warehouse = forms.ModelChoiceField(queryset=None, label=gettext_lazy("Warehouse"))
+    warehouse: forms.ModelChoiceField = forms.ModelChoiceField(queryset=None, label=gettext_lazy("Warehouse"))
     reason = forms.ChoiceField(
         choices=[
             (value, label) for value, label in SupplierReturnReason.choices if value != SupplierReturnReason.QUALITY

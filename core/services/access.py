@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -33,7 +34,7 @@ def user_access_set(
     if target.pk == by.pk and (Role.MANAGER not in roles or not is_active):
         raise DomainError(_("You cannot take your own manager role away or deactivate yourself."), field="roles")
     # Core sits below inventory: the warehouse model is reached through the membership's key.
-    Warehouse = WarehouseMembership._meta.get_field("warehouse").related_model
+    Warehouse: Any = WarehouseMembership._meta.get_field("warehouse").related_model
     warehouses = list(Warehouse.objects.filter(pk__in=set(warehouse_ids)).order_by("code"))
     target.groups.set(Group.objects.filter(name__in=roles))
     WarehouseMembership.objects.filter(user=target).exclude(warehouse__in=warehouses).delete()

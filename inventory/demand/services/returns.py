@@ -17,7 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.exceptions import DomainError
@@ -155,7 +155,7 @@ def workshop_return_post(
             user=user,
             document_type="workshop_return",
             document_ref=request.number,
-            reason=WorkshopReturnReason(reason).label,
+            reason=_ledger_text(WorkshopReturnReason(reason).label),
             quarantine=reason == WorkshopReturnReason.DAMAGED,
             posted_at=returned_at,
             idempotency_key=idempotency_key,
@@ -247,7 +247,7 @@ def customer_return_post(
             user=user,
             document_type="customer_return",
             document_ref=sale.number,
-            reason=ReturnCondition(condition).label,
+            reason=_ledger_text(ReturnCondition(condition).label),
             quarantine=damaged,
             posted_at=returned_at,
             idempotency_key=idempotency_key,
@@ -292,3 +292,9 @@ def customer_return_post(
         )
 
     return _once(CustomerReturn, idempotency_key, matches, post)
+
+
+def _ledger_text(label) -> str:
+    """A choice's label as the ledger keeps it: in the source language, whoever posts."""
+    with translation.override(None):
+        return str(label)
