@@ -7,7 +7,7 @@ from rest_framework import serializers
 from ..models import ExchangeRequest, ExchangeRequestLine, PriceRule
 
 
-class OfferSerializer(serializers.Serializer):
+class ExchangeOfferSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     part_number = serializers.CharField(source="part.number", read_only=True)
     description = serializers.CharField(source="part.description", read_only=True)
@@ -17,7 +17,7 @@ class OfferSerializer(serializers.Serializer):
     valid_until = serializers.DateField(read_only=True)
 
 
-class OfferCreateSerializer(serializers.Serializer):
+class ExchangeOfferCreateSerializer(serializers.Serializer):
     part = serializers.CharField(max_length=40, help_text="Part number.")
     warehouse = serializers.CharField(max_length=20, help_text="Warehouse code.")
     quantity = serializers.DecimalField(max_digits=14, decimal_places=3, min_value=0)
@@ -26,7 +26,7 @@ class OfferCreateSerializer(serializers.Serializer):
     valid_until = serializers.DateField(required=False, allow_null=True)
 
 
-class RequestLineSerializer(serializers.ModelSerializer):
+class ExchangeRequestLineSerializer(serializers.ModelSerializer):
     part_number = serializers.CharField(source="part.number", read_only=True)
 
     class Meta:
@@ -35,11 +35,11 @@ class RequestLineSerializer(serializers.ModelSerializer):
         read_only_fields = ["unit_price"]
 
 
-class RequestSerializer(serializers.ModelSerializer):
+class ExchangeRequestSerializer(serializers.ModelSerializer):
     number = serializers.CharField(read_only=True)
     dealer = serializers.CharField(source="dealer.code", read_only=True)
     warehouse = serializers.CharField(source="warehouse.name", read_only=True)
-    lines = RequestLineSerializer(many=True, read_only=True)
+    lines = ExchangeRequestLineSerializer(many=True, read_only=True)
 
     class Meta:
         model = ExchangeRequest
@@ -48,15 +48,15 @@ class RequestSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class RequestLineInSerializer(serializers.Serializer):
+class ExchangeRequestLineInSerializer(serializers.Serializer):
     offer = serializers.IntegerField(min_value=1)
     quantity = serializers.DecimalField(max_digits=14, decimal_places=3, min_value=0)
 
 
-class RequestCreateSerializer(serializers.Serializer):
-    lines = RequestLineInSerializer(many=True, allow_empty=False, max_length=100)  # type: ignore[call-arg]
+class ExchangeRequestCreateSerializer(serializers.Serializer):
+    lines = ExchangeRequestLineInSerializer(many=True, allow_empty=False, max_length=100)  # type: ignore[call-arg]
     reference = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
 
 
-class RejectSerializer(serializers.Serializer):
+class ExchangeRejectSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=200)

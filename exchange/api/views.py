@@ -51,15 +51,15 @@ class OfferListView(generics.ListAPIView):
     """Open offers: part, quantity still offered, price. Planners and managers add offers with POST."""
 
     permission_classes = [roles_permission(Role.PLANNER, Role.MANAGER, read=(*STAFF, Role.PARTNER))]
-    serializer_class = s.OfferSerializer
+    serializer_class = s.ExchangeOfferSerializer
     pagination_class = StandardPagination
 
     def get_queryset(self):
         return selectors.open_offers()
 
-    @extend_schema(request=s.OfferCreateSerializer, responses={201: s.OfferSerializer})
+    @extend_schema(request=s.ExchangeOfferCreateSerializer, responses={201: s.ExchangeOfferSerializer})
     def post(self, request):
-        data = s.OfferCreateSerializer(data=request.data)
+        data = s.ExchangeOfferCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
         part = part_by_number(values["part"])
@@ -81,27 +81,29 @@ class OfferListView(generics.ListAPIView):
             user=request.user,
         )
         offer = selectors.open_offers().get(pk=offer.pk)
-        return Response(s.OfferSerializer(offer).data, status=status.HTTP_201_CREATED)
+        return Response(s.ExchangeOfferSerializer(offer).data, status=status.HTTP_201_CREATED)
 
 
 class RequestListView(generics.ListAPIView):
     """A partner's own requests (staff: every request); a partner asks for offered parts with POST."""
 
     permission_classes = [roles_permission(Role.PARTNER, read=(*STAFF, Role.PARTNER))]
-    serializer_class = s.RequestSerializer
+    serializer_class = s.ExchangeRequestSerializer
     pagination_class = StandardPagination
 
     def get_queryset(self):
         return _requests_for(self.request.user)
 
     @extend_schema(
-        request=s.RequestCreateSerializer, responses={201: s.RequestSerializer}, parameters=[IDEMPOTENCY_HEADER]
+        request=s.ExchangeRequestCreateSerializer,
+        responses={201: s.ExchangeRequestSerializer},
+        parameters=[IDEMPOTENCY_HEADER],
     )
     def post(self, request):
         dealer = selectors.partner_for_user(request.user)
         if dealer is None:
             raise NotFound("Your login is not linked to an active partner dealer.")
-        data = s.RequestCreateSerializer(data=request.data)
+        data = s.ExchangeRequestCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         exchange_request = services.request_create(
             dealer=dealer,
@@ -110,12 +112,12 @@ class RequestListView(generics.ListAPIView):
             user=request.user,
             idempotency_key=_idempotency_key(request),
         )
-        return Response(s.RequestSerializer(exchange_request).data, status=status.HTTP_201_CREATED)
+        return Response(s.ExchangeRequestSerializer(exchange_request).data, status=status.HTTP_201_CREATED)
 
 
 class RequestDetailView(generics.RetrieveAPIView):
     permission_classes = [roles_permission(*STAFF, Role.PARTNER)]
-    serializer_class = s.RequestSerializer
+    serializer_class = s.ExchangeRequestSerializer
 
     def get_queryset(self):
         return _requests_for(self.request.user)
@@ -126,20 +128,20 @@ class RequestShipView(APIView):
 
     permission_classes = [roles_permission(Role.CLERK, Role.MANAGER)]
 
-    @extend_schema(request=None, responses={200: s.RequestSerializer})
+    @extend_schema(request=None, responses={200: s.ExchangeRequestSerializer})
     def post(self, request, pk: int):
         exchange_request = services.request_ship(request=get_object_or_404(ExchangeRequest, pk=pk), user=request.user)
-        return Response(s.RequestSerializer(_requests_for(request.user).get(pk=exchange_request.pk)).data)
+        return Response(s.ExchangeRequestSerializer(_requests_for(request.user).get(pk=exchange_request.pk)).data)
 
 
 class RequestRejectView(APIView):
     permission_classes = [roles_permission(*STAFF)]
 
-    @extend_schema(request=s.RejectSerializer, responses={200: s.RequestSerializer})
+    @extend_schema(request=s.ExchangeRejectSerializer, responses={200: s.ExchangeRequestSerializer})
     def post(self, request, pk: int):
-        data = s.RejectSerializer(data=request.data)
+        data = s.ExchangeRejectSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         exchange_request = services.request_reject(
             request=get_object_or_404(ExchangeRequest, pk=pk), user=request.user, reason=data.validated_data["reason"]
         )
-        return Response(s.RequestSerializer(_requests_for(request.user).get(pk=exchange_request.pk)).data)
+        return Response(s.ExchangeRequestSerializer(_requests_for(request.user).get(pk=exchange_request.pk)).data)
