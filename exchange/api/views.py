@@ -7,12 +7,13 @@ another dealer's request answers 404 exactly like one that does not exist.
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api.idempotency import IDEMPOTENCY_HEADER, idempotency_key
 from core.api.pagination import StandardPagination
 from core.permissions import roles_permission
 from core.roles import Role, user_access
@@ -24,19 +25,6 @@ from ..models import ExchangeRequest
 from . import serializers as s
 
 STAFF = (Role.PLANNER, Role.MANAGER, Role.CLERK)
-IDEMPOTENCY_HEADER = OpenApiParameter(
-    name="Idempotency-Key",
-    location=OpenApiParameter.HEADER,
-    required=False,
-    description="Send the same key when retrying: the request is made once and the retry gets it back.",
-)
-
-
-def _idempotency_key(request) -> str | None:
-    key = request.headers.get("Idempotency-Key", "").strip()
-    if len(key) > 100:
-        raise ValidationError({"Idempotency-Key": ["An idempotency key has at most 100 characters."]})
-    return key or None
 
 
 def _requests_for(user):
@@ -110,7 +98,7 @@ class RequestListView(generics.ListAPIView):
             lines=[(line["offer"], line["quantity"]) for line in data.validated_data["lines"]],
             reference=data.validated_data["reference"],
             user=request.user,
-            idempotency_key=_idempotency_key(request),
+            idempotency_key=idempotency_key(request),
         )
         return Response(s.ExchangeRequestSerializer(exchange_request).data, status=status.HTTP_201_CREATED)
 

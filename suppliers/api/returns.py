@@ -11,10 +11,10 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api.idempotency import IDEMPOTENCY_HEADER, idempotency_key
 from core.fastpath.fields import IdField, line_list
 from core.permissions import require_warehouse, roles_permission
 from inventory.api.serializers import PartBriefSerializer
-from inventory.api.views import IDEMPOTENCY_HEADER, _idempotency_key
 from inventory.demand.api.serializers import POSITIVE_QTY, PartNumberField
 from inventory.demand.views import warehouse_scope
 from inventory.models import Warehouse
@@ -121,7 +121,7 @@ class SupplierReturnListCreate(generics.ListAPIView):
             expected_credit=values["expected_credit"],
             note=values["note"],
             user=request.user,
-            idempotency_key=_idempotency_key(request),
+            idempotency_key=idempotency_key(request),
         )
         return Response(
             SupplierReturnSerializer(_returns(request.user).get(pk=document.pk)).data, status=status.HTTP_201_CREATED

@@ -9,11 +9,11 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api.idempotency import IDEMPOTENCY_HEADER, idempotency_key
 from core.fastpath.fields import IdField
 from core.permissions import require_warehouse, roles_permission
 from core.roles import Role
 from inventory.api.serializers import PartBriefSerializer
-from inventory.api.views import IDEMPOTENCY_HEADER, _idempotency_key
 from inventory.demand import services
 from inventory.models import (
     CounterSaleLine,
@@ -113,7 +113,7 @@ class WorkshopReturnCreate(APIView):
         data.is_valid(raise_exception=True)
         values = data.validated_data
         require_warehouse(request.user, values["line"].request.warehouse)
-        returned = services.workshop_return_post(user=request.user, idempotency_key=_idempotency_key(request), **values)
+        returned = services.workshop_return_post(user=request.user, idempotency_key=idempotency_key(request), **values)
         return Response(WorkshopReturnSerializer(returned).data, status=status.HTTP_201_CREATED)
 
 
@@ -130,5 +130,5 @@ class CustomerReturnCreate(APIView):
         data.is_valid(raise_exception=True)
         values = data.validated_data
         require_warehouse(request.user, values["line"].sale.warehouse)
-        returned = services.customer_return_post(user=request.user, idempotency_key=_idempotency_key(request), **values)
+        returned = services.customer_return_post(user=request.user, idempotency_key=idempotency_key(request), **values)
         return Response(CustomerReturnSerializer(returned).data, status=status.HTTP_201_CREATED)
