@@ -20,6 +20,7 @@ MENU: list[tuple[str, str, tuple[str, ...]]] = [
     ("Suppliers", "suppliers:supplier-list", (Role.PURCHASER, Role.MANAGER, Role.PLANNER)),
     ("Ratings", "suppliers:ratings", (Role.PURCHASER, Role.MANAGER, Role.PLANNER)),
     ("Workshop request", "inventory:request-new", (Role.WORKSHOP, Role.CLERK, Role.MANAGER)),
+    ("Reservation", "inventory:reservation-new", (Role.WORKSHOP, Role.CLERK, Role.MANAGER)),
     ("Pick list", "inventory:pick-list", (Role.CLERK, Role.MANAGER)),
     ("Backorders", "inventory:backorders", (Role.WORKSHOP, Role.CLERK, Role.PURCHASER, Role.MANAGER)),
     ("Transfers", "inventory:transfers", (Role.CLERK, Role.MANAGER)),
