@@ -52,3 +52,7 @@ urlpatterns += [
     path("returns/customer/", views_returns.CustomerReturnView.as_view(), name="return-customer"),
     path("returns/misdiagnosis/", views_returns.MisdiagnosisReportView.as_view(), name="return-misdiagnosis"),
 ]
+
+from .demand import views_reservations  # noqa: E402
+
+urlpatterns += [path("reservations/new/", views_reservations.ReservationNewView.as_view(), name="reservation-new")]

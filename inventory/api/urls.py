@@ -57,3 +57,7 @@ urlpatterns += [
     path("workshop-returns/", rv.WorkshopReturnCreate.as_view(), name="api-workshop-return"),
     path("customer-returns/", rv.CustomerReturnCreate.as_view(), name="api-customer-return"),
 ]
+
+from inventory.demand.api import reservations as resv  # noqa: E402
+
+urlpatterns += [path("reservations/", resv.ReservationCreate.as_view(), name="api-reservation")]

@@ -6,6 +6,7 @@ and write through services; domain errors become messages.
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from django.contrib import messages
@@ -183,14 +184,22 @@ class PickListView(RoleRequiredMixin, ListView):
     paginate_by = 50
     context_object_name = "requests"
 
+    def _day(self):
+        """``?day=YYYY-MM-DD`` looks ahead: reservations booked up to that day are shown too."""
+        try:
+            return date.fromisoformat(self.request.GET.get("day", ""))
+        except ValueError:
+            return timezone.localdate()
+
     def get_queryset(self):
-        return sel.pick_list(warehouse_ids=warehouse_scope(self.request.user))
+        return sel.pick_list(warehouse_ids=warehouse_scope(self.request.user), day=self._day())
 
     def get_context_data(self, **kwargs):
         # The day's printed pick list per warehouse: one walk over every open request of the day.
         return super().get_context_data(**kwargs) | {
             "warehouses": list(own_warehouses(self.request.user).order_by("code")),
             "today_iso": timezone.localdate().isoformat(),
+            "day": self._day(),
         }
 
 
