@@ -58,15 +58,16 @@ lint: install
 	@# Models against migrations only: no database needs to run (the history check is skipped without one).
 	$(BIN)/python -W "ignore:Got an error checking a consistent migration history" manage.py makemigrations --check --dry-run
 	$(BIN)/lint-imports
-	$(BIN)/mypy core inventory suppliers kpis planning counting imports documents demo config
+	$(BIN)/mypy core inventory suppliers kpis planning counting imports documents webhooks exchange demo config
 
 fmt: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-# A Celery worker and beat against Redis (REDIS_URL) and PostgreSQL (DATABASE_URL).
+# A Celery worker and beat against Redis (REDIS_URL) and PostgreSQL (DATABASE_URL). The webhooks queue
+# (deliveries to partner systems) is served here too; in production it has workers of its own (Procfile).
 worker: install
-	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} REDIS_URL=$${REDIS_URL:-$(REDIS)} $(BIN)/celery -A config worker -l info -Q celery,batch -c 2
+	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} REDIS_URL=$${REDIS_URL:-$(REDIS)} $(BIN)/celery -A config worker -l info -Q celery,batch,webhooks -c 2
 
 beat: install
 	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} REDIS_URL=$${REDIS_URL:-$(REDIS)} $(BIN)/celery -A config beat -l info

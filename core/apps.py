@@ -8,3 +8,10 @@ class CoreConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "core"
     verbose_name = _("Core")
+
+    def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
+        from core.services.profile import remember_language_at_login
+
+        user_logged_in.connect(remember_language_at_login, dispatch_uid="core.remember_language_at_login")

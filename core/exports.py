@@ -25,6 +25,7 @@ from typing import Any
 
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
+from django.utils.functional import Promise
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 FORMATS = {
@@ -35,7 +36,7 @@ FORMATS = {
 
 @dataclass(frozen=True)
 class Column:
-    header: str
+    header: str | Promise  # a lazy translation is written in the language of the download
     value: Callable[[Any], Any]
 
 
@@ -80,7 +81,7 @@ def export_response(
 
         def lines():
             yield "\ufeff" + writer.writerow(
-                [spreadsheet_cell(c.header) for c in columns]
+                [spreadsheet_cell(str(c.header)) for c in columns]
             )  # BOM: spreadsheets read UTF-8
             for row in rows:
                 yield writer.writerow([_csv_text(_cell(c.value(row))) for c in columns])
@@ -91,7 +92,7 @@ def export_response(
 
         workbook = Workbook(write_only=True)
         sheet = workbook.create_sheet(file_name[:31])
-        sheet.append([_xlsx_cell(c.header) for c in columns])
+        sheet.append([_xlsx_cell(str(c.header)) for c in columns])
         for row in rows:
             sheet.append([_xlsx_cell(c.value(row)) for c in columns])
         buffer = io.BytesIO()

@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 class WarehouseMembership(models.Model):
@@ -28,10 +29,14 @@ class Notification(models.Model):
     """An in-app message to one user (quality hold, backorder filled, ...). Mail is sent besides."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    # The event's name in core.events.CATALOGUE; empty for notes outside the catalogue (backorder filled).
+    kind = models.CharField(max_length=60, blank=True)
     message = models.CharField(max_length=300)
     link = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
+    # Set when the note went out in a daily digest (only notes of kinds the user wants as a digest wait for one).
+    digest_sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         db_table = "inventory_notification"
@@ -40,6 +45,28 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.message
+
+
+class MailMode(models.TextChoices):
+    AT_ONCE = "at_once", _("at once")
+    DIGEST = "digest", _("daily digest")
+    NEVER = "never", _("never")
+
+
+class NotificationPreference(models.Model):
+    """How one user wants mail about one kind of event; without a row, mail comes at once."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    kind = models.CharField(max_length=60)
+    mail = models.CharField(max_length=10, choices=MailMode.choices, default=MailMode.AT_ONCE)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "kind"], name="notification_preference_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.kind} {self.mail}"
 
 
 class OutboxMessage(models.Model):
@@ -78,3 +105,22 @@ class UserProfile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user}: {self.language or 'browser language'}"
+
+
+class AccessChange(models.Model):
+    """One change of a user's roles or warehouses, made in the app: who, when, and what they became."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="access_changes")
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="access_changes_made"
+    )
+    changed_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    roles = models.CharField(max_length=200, help_text="The roles after the change, space-separated.")
+    warehouses = models.CharField(max_length=400, blank=True, help_text="Warehouse codes after the change.")
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.roles} @ {self.warehouses}"

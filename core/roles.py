@@ -20,8 +20,10 @@ class Role:
     PLANNER = "planner"
     MANAGER = "manager"
     SUPPLIER = "supplier"
+    # A dealer outside the group buying through the exchange: its portal only.
+    PARTNER = "partner"
 
-    ALL = (CLERK, WORKSHOP, PURCHASER, PLANNER, MANAGER, SUPPLIER)
+    ALL = (CLERK, WORKSHOP, PURCHASER, PLANNER, MANAGER, SUPPLIER, PARTNER)
     INTERNAL = (CLERK, WORKSHOP, PURCHASER, PLANNER, MANAGER)
 
 

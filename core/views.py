@@ -6,11 +6,12 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import redirect
 from django.views.generic import TemplateView
 
-from .roles import user_access
+from .home import waiting_for
+from .roles import Role, user_access
 
 
 class HomeView(LoginRequiredMixin, TemplateView):
-    """Send each role to the screen it starts its day on."""
+    """What waits for this user, each count linking to its list; suppliers go to their portal."""
 
     template_name = "core/home.html"
 
@@ -18,7 +19,12 @@ class HomeView(LoginRequiredMixin, TemplateView):
         access = user_access(request.user)
         if access.is_supplier_only:
             return redirect("suppliers:portal") if _has_url("suppliers:portal") else super().get(request)
+        if access.roles == {Role.PARTNER} and not access.is_superuser and _has_url("exchange:portal"):
+            return redirect("exchange:portal")
         return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {"waiting": waiting_for(self.request.user)}
 
 
 def _has_url(name: str) -> bool:
@@ -29,3 +35,12 @@ def _has_url(name: str) -> bool:
     except NoReverseMatch:
         return False
     return True
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page declares; the static file's name is looked up
+    when asked, so that the manifest of collected static files need not exist at import."""
+    from django.http import HttpResponsePermanentRedirect
+    from django.templatetags.static import static
+
+    return HttpResponsePermanentRedirect(static("favicon.svg"))

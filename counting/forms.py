@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from inventory import selectors as inventory_selectors
+from inventory.forms import preselect_warehouse
 from inventory.models import Bin, Warehouse
 
 
@@ -14,9 +15,10 @@ class AdhocCountForm(forms.Form):
     part_number = forms.CharField(max_length=40, required=False, label="Part number")
     note = forms.CharField(max_length=200, required=False)
 
-    def __init__(self, *args, warehouses, **kwargs):
+    def __init__(self, *args, warehouses, own_warehouse_id=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["warehouse"].queryset = warehouses
+        preselect_warehouse(self, "warehouse", own_warehouse_id)
 
     def clean(self):
         cleaned = super().clean()

@@ -147,6 +147,14 @@ _AGGREGATES = {
 }
 
 
+def variance_lines_for_month(warehouse_id: int | None, year: int, month: int) -> QuerySet[CountLine]:
+    """The count lines of a month that record accuracy counts as wrong: counted, with a difference."""
+    rows = _accuracy_rows(year, month).exclude(variance_qty=0)
+    if warehouse_id is not None:
+        rows = rows.filter(count_list__warehouse_id=warehouse_id)
+    return rows
+
+
 def accuracy_for_month(warehouse_id: int | None, year: int, month: int) -> CountAccuracy:
     """Record accuracy and variance value of the count lines counted in a calendar month (local time).
 

@@ -9,12 +9,14 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
 from core.exceptions import DomainError
 from core.permissions import RoleRequiredMixin
 from core.roles import Role, user_access
+from inventory.forms import own_warehouse_id
 from inventory.models import Bin, Warehouse
 
 from . import selectors, services
@@ -59,7 +61,9 @@ class CountListView(RoleRequiredMixin, ListView):
         warehouses = Warehouse.objects.filter(is_active=True)
         if scope is not None:
             warehouses = warehouses.filter(pk__in=scope)
-        context["form"] = kwargs.get("form") or AdhocCountForm(warehouses=warehouses)
+        context["form"] = kwargs.get("form") or AdhocCountForm(
+            warehouses=warehouses, own_warehouse_id=own_warehouse_id(user_access(self.request.user))
+        )
         context["params"] = self.request.GET
         context["is_manager"] = user_access(self.request.user).has_any({Role.MANAGER})
         query = self.request.GET.copy()
@@ -91,7 +95,16 @@ class AdhocCountView(RoleRequiredMixin, View):
         except DomainError as error:
             messages.error(request, error.message)
             return redirect("counting:list")
-        messages.success(request, f"Count {count_list.pk} created with {count_list.lines.count()} lines.")
+        lines = count_list.lines.count()
+        messages.success(
+            request,
+            ngettext(
+                "Count %(count_list)s created with %(lines)d line.",
+                "Count %(count_list)s created with %(lines)d lines.",
+                lines,
+            )
+            % {"count_list": count_list.pk, "lines": lines},
+        )
         return redirect("counting:detail", pk=count_list.pk)
 
 
@@ -155,7 +168,15 @@ class CountBinView(RoleRequiredMixin, TemplateView):
             except DomainError as error:
                 messages.error(request, error.message)
             else:
-                messages.info(request, f"Counting started for {started} lines. Scan a part, type the quantity.")
+                messages.info(
+                    request,
+                    ngettext(
+                        "Counting started for %(lines)d line. Scan a part, type the quantity.",
+                        "Counting started for %(lines)d lines. Scan a part, type the quantity.",
+                        started,
+                    )
+                    % {"lines": started},
+                )
             return redirect(here)
         lines = CountLine.objects.filter(count_list=count_list, bin=bin, status__in=OPEN_LINE_STATUSES).select_related(
             "part"
@@ -176,7 +197,9 @@ class CountBinView(RoleRequiredMixin, TemplateView):
             else:
                 saved += 1
         if saved:
-            messages.success(request, f"{saved} counts saved.")
+            messages.success(
+                request, ngettext("%(saved)d count saved.", "%(saved)d counts saved.", saved) % {"saved": saved}
+            )
         if not saved and not refused:
             messages.warning(request, "Nothing entered: type a quantity for at least one line.")
         return redirect(here)

@@ -35,6 +35,7 @@ DEMO_LOGINS: tuple[DemoLogin, ...] = (
     DemoLogin("planner", "demo-planner-2026", "planner", ALL_WAREHOUSES, "Piet Planner", "month-end, min/max"),
     DemoLogin("manager", "demo-manager-2026", "manager", (), "Marta Manager", "parts manager, everything"),
     DemoLogin("supplier", "demo-supplier-2026", "supplier", (), "Sven Supplier", "portal of supplier OEM"),
+    DemoLogin("partner", "demo-partner-2026", "partner", (), "Pat Partner", "dealer exchange of Taipei Auto"),
     DemoLogin("admin", "demo-admin-2026", "admin", (), "Ada Admin", "superuser (Django admin)"),
 )
 

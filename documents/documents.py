@@ -17,7 +17,7 @@ from suppliers.models import Supplier
 from . import selectors
 from .pdf import Column, TableDocument, render_table_document
 
-KINDS = ("po", "picklist", "receipt", "transfer", "count", "return")
+KINDS = ("po", "picklist", "receipt", "transfer", "count", "return", "supplier-return")
 
 
 def company_lines() -> list[str]:
@@ -280,6 +280,36 @@ def return_note(*, number: str) -> TableDocument:
     )
 
 
+def supplier_return_note(*, number: str) -> TableDocument:
+    """The note that leaves with goods going back to a supplier: RMA number, parts, expected credit."""
+    document = selectors.supplier_return_for_document(number=number)
+    lines = list(document.lines.all())
+    return TableDocument(
+        title=_("Return to supplier"),
+        number=document.number,
+        company=company_lines(),
+        barcode=document.number,
+        parties=[
+            (_("Return to"), [document.supplier.name, document.supplier.code, document.supplier.email]),
+            (_("From"), [document.warehouse.name, document.warehouse.code]),
+        ],
+        fields=[
+            (_("RMA number"), document.rma_number),
+            (_("Reason"), document.get_reason_display()),
+            (_("Expected credit"), _money(document.expected_credit)),
+            (_("Posted"), _date(document.created_at)),
+        ],
+        columns=[
+            Column(_("Part number"), 28),
+            Column(_("Description"), 60, kind="wrap"),
+            Column(_("Quantity"), 18, "RIGHT"),
+        ],
+        rows=[[line.part.number, line.part.description, f"{_qty(line.quantity)} {line.part.unit}"] for line in lines],
+        notes=[document.note] if document.note else [],
+        page_label=_("Page"),
+    )
+
+
 BUILDERS: dict[str, Callable[..., TableDocument]] = {
     "po": purchase_order,
     "picklist": pick_list,
@@ -287,6 +317,7 @@ BUILDERS: dict[str, Callable[..., TableDocument]] = {
     "transfer": transfer_note,
     "count": count_sheet,
     "return": return_note,
+    "supplier-return": supplier_return_note,
 }
 
 

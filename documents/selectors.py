@@ -17,7 +17,15 @@ from counting.models import CountLine, CountList
 from inventory.models import Bin, Part, RequestState, StockLevel, TransferOrder, WorkshopRequest, WorkshopRequestLine
 from inventory.scan_codes import transfer_pk
 from inventory.selectors import part_by_number
-from suppliers.models import GoodsReceipt, GoodsReceiptLine, PurchaseOrder, PurchaseOrderLine, QualityReject, Supplier
+from suppliers.models import (
+    GoodsReceipt,
+    GoodsReceiptLine,
+    PurchaseOrder,
+    PurchaseOrderLine,
+    QualityReject,
+    Supplier,
+    SupplierReturn,
+)
 
 
 class DocumentNotFound(LookupError):
@@ -174,6 +182,22 @@ def quality_reject_for_document(*, number: str) -> QualityReject:
     if reject is None:
         raise DocumentNotFound(number)
     return reject
+
+
+def supplier_return_for_document(*, number: str) -> SupplierReturn:
+    """A return to the supplier by its number (SR-000001), with its lines and parts."""
+    digits = number.strip().upper().removeprefix("SR-")
+    found = (
+        SupplierReturn.objects.select_related("supplier", "warehouse")
+        .prefetch_related("lines__part")
+        .filter(pk=int(digits))
+        .first()
+        if digits.isdigit() and len(digits) < 10
+        else None
+    )
+    if found is None:
+        raise DocumentNotFound(number)
+    return found
 
 
 def parts_for_labels(*, numbers: Sequence[str], warehouse_id: int | None = None) -> list[tuple[Part, str]]:

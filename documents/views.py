@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views import View
 
@@ -11,7 +12,7 @@ from core.permissions import RoleRequiredMixin
 from core.roles import Role, user_access
 from suppliers.selectors import supplier_for_user
 
-from . import selectors
+from . import screens, selectors
 from .documents import BUILDERS, purchase_order_pdf
 from .forms import BinLabelForm, PartLabelForm, ReceiptLabelForm
 from .label_sets import TooManyLabels, bin_labels, labels_pdf, part_labels, receipt_labels
@@ -46,6 +47,21 @@ class DocumentView(RoleRequiredMixin, View):
         except selectors.DocumentNotFound:
             raise Http404(_("No such document.")) from None
         return pdf_response(pdf, f"{kind}-{number}.pdf".replace(":", "_"))
+
+
+class DocumentScreenView(RoleRequiredMixin, View):
+    """A movement's document on its own screen: the movement list links here by type and number.
+
+    The screen itself checks the role and warehouse as usual.
+    """
+
+    required_roles = (*DOCUMENT_ROLES, Role.WORKSHOP)
+
+    def get(self, request, document_type: str, number: str):
+        url = screens.screen_url(document_type, number)
+        if url is None:
+            raise Http404(_("No such document."))
+        return redirect(url)
 
 
 class PortalPurchaseOrderView(View):

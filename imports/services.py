@@ -16,6 +16,9 @@ from typing import IO
 from django.db import transaction
 from django.utils import timezone
 
+from core import events
+from core.services.notifications import notify
+
 from .models import ImportBatch, ImportStatus
 from .readers import UnreadableRow, format_of, read_rows
 from .resources import RESOURCES, ImportReport
@@ -120,4 +123,10 @@ def import_batch_confirm(*, batch: ImportBatch, user) -> ImportBatch:
     batch.status = ImportStatus.IMPORTED if report.imported else ImportStatus.REFUSED
     batch.imported_at = timezone.now() if report.imported else None
     batch.save()
+    notify(
+        users=[user],
+        kind=events.IMPORT_FINISHED,
+        message=f"Import of {batch.file_name} ({batch.get_kind_display()}): {batch.get_status_display()}.",
+        email_subject=f"Import of {batch.file_name} finished",
+    )
     return batch

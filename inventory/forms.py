@@ -16,6 +16,30 @@ from .models import Warehouse
 MAX_LINES = 30
 
 
+def preselect_warehouse(form: forms.Form, name: str, own_warehouse_id: int | None) -> None:
+    """Start a warehouse field on the user's own warehouse, or on the only one it offers.
+
+    With a single choice there is no empty entry to pick by mistake.
+    """
+    if form.is_bound:
+        return
+    field = form.fields[name]
+    assert isinstance(field, forms.ModelChoiceField)
+    if field.queryset is None:
+        return
+    choices = list(field.queryset.values_list("pk", flat=True)[:2])
+    if len(choices) == 1:
+        field.empty_label = None
+        form.initial.setdefault(name, choices[0])
+    elif own_warehouse_id is not None:
+        form.initial.setdefault(name, own_warehouse_id)
+
+
+def own_warehouse_id(access) -> int | None:
+    """The user's warehouse when they belong to exactly one (a clerk's or a workshop's store)."""
+    return next(iter(access.warehouse_ids)) if len(access.warehouse_ids) == 1 else None
+
+
 class WorkshopRequestForm(forms.Form):
     """The request header; the lines come as parallel lists (``number``, ``quantity``, ``cancel``)."""
 
@@ -23,11 +47,18 @@ class WorkshopRequestForm(forms.Form):
     repair_order = forms.CharField(max_length=40, label="Repair order")
     vehicle_ref = forms.CharField(max_length=60, required=False, label="Vehicle")
 
-    def __init__(self, *args: Any, warehouses: QuerySet[Warehouse] | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        warehouses: QuerySet[Warehouse] | None = None,
+        own_warehouse_id: int | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         warehouse_field = self.fields["warehouse"]
         assert isinstance(warehouse_field, forms.ModelChoiceField)  # declared above
         warehouse_field.queryset = warehouses if warehouses is not None else Warehouse.objects.all()
+        preselect_warehouse(self, "warehouse", own_warehouse_id)
         self.lines: list[DemandLine] = []
         self.line_rows: list[dict] = []
 
@@ -79,6 +110,11 @@ class TransferCreateForm(forms.Form):
     to_warehouse = forms.ModelChoiceField(queryset=Warehouse.objects.filter(is_active=True), label="To")
     number = forms.CharField(max_length=40, label="Part number")
     quantity = forms.DecimalField(max_digits=14, decimal_places=3, min_value=Decimal("0.001"))
+
+    def __init__(self, *args: Any, own_warehouse_id: int | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # A transfer is asked for the user's own store: "to" is theirs.
+        preselect_warehouse(self, "to_warehouse", own_warehouse_id)
 
     def clean_number(self):
         part = selectors.part_by_number(self.cleaned_data["number"])

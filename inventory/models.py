@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .ledger_hash import GENESIS
@@ -228,9 +229,13 @@ class MovementKind(models.TextChoices):
     COUNT_CORRECTION = "count_correction", "count correction"
     RETURN_TO_SUPPLIER = "return_to_supplier", "return to supplier"
     SCRAP = "scrap", "scrap"
+    WORKSHOP_RETURN = "workshop_return", "workshop return"
+    CUSTOMER_RETURN = "customer_return", "customer return"
 
 
 INBOUND_KINDS = {MovementKind.RECEIPT, MovementKind.TRANSFER_IN}
+# Stock coming back from the workshop or a customer: not new stock, it left with a cost and returns with it.
+RETURN_KINDS = {MovementKind.WORKSHOP_RETURN, MovementKind.CUSTOMER_RETURN}
 OUTBOUND_KINDS = {
     MovementKind.ISSUE,
     MovementKind.TRANSFER_OUT,
@@ -394,10 +399,20 @@ class WorkshopRequest(models.Model):
     picked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    booked_for = models.DateField(
+        null=True, blank=True, help_text="A reservation: the day the repair order is booked for (on that pick list)."
+    )
+    expires_at = models.DateTimeField(
+        null=True, blank=True, help_text="When what is still reserved and not picked goes back to available."
+    )
+    idempotency_key = models.CharField(max_length=100, null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["warehouse", "state", "created_at"], name="wreq_wh_state_idx")]
+        constraints = [
+            models.UniqueConstraint(fields=["idempotency_key"], name="unique_workshop_request_idempotency_key"),
+        ]
 
     def __str__(self) -> str:
         return self.number
@@ -410,8 +425,9 @@ class WorkshopRequest(models.Model):
 class WorkshopRequestLine(models.Model):
     """One requested part. ``part`` serves the line (after supersession), ``requested_part`` was asked for.
 
-    ``quantity_requested = quantity_supplied + quantity_backordered + quantity_lost`` always: a
-    back-ordered quantity cancelled later moves from backordered to lost. Of the back-ordered
+    ``quantity_requested = quantity_supplied + quantity_reserved + quantity_backordered + quantity_lost``
+    always: a back-ordered quantity cancelled later moves from backordered to lost; a reserved
+    quantity moves to supplied when picked, or to lost when the reservation expires unused. Of the back-ordered
     quantity ``quantity_filled`` has arrived since; the clerk has handed over ``quantity_picked``
     of everything supplied.
     """
@@ -421,10 +437,15 @@ class WorkshopRequestLine(models.Model):
     part = models.ForeignKey(Part, on_delete=models.PROTECT, related_name="workshop_request_lines")
     quantity_requested = models.DecimalField(**QTY)
     quantity_supplied = models.DecimalField(**QTY, help_text="Issued at once (the first pick).")
+    quantity_reserved = models.DecimalField(
+        **QTY, default=ZERO, help_text="Held on the shelf for a booked repair order; issued when picked."
+    )
     quantity_backordered = models.DecimalField(**QTY, default=ZERO)
     quantity_filled = models.DecimalField(**QTY, default=ZERO, help_text="Back-ordered quantity issued since.")
     quantity_lost = models.DecimalField(**QTY, default=ZERO, help_text="Cancelled by the requester.")
     quantity_picked = models.DecimalField(**QTY, default=ZERO, help_text="Handed over to the workshop.")
+    quantity_returned = models.DecimalField(**QTY, default=ZERO, help_text="Brought back unused (workshop returns).")
+    cost_returned = models.DecimalField(**VALUE, default=ZERO, help_text="Cost that came back with the returns.")
     unit_price = models.DecimalField(**MONEY)
     sales_value = models.DecimalField(**VALUE, default=ZERO)
     cost_value = models.DecimalField(**VALUE, default=ZERO)
@@ -435,7 +456,12 @@ class WorkshopRequestLine(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(quantity_requested__gt=0), name="wreq_line_requested_positive"),
             models.CheckConstraint(
-                condition=Q(quantity_requested=F("quantity_supplied") + F("quantity_backordered") + F("quantity_lost")),
+                condition=Q(
+                    quantity_requested=F("quantity_supplied")
+                    + F("quantity_reserved")
+                    + F("quantity_backordered")
+                    + F("quantity_lost")
+                ),
                 name="wreq_line_quantities_add_up",
             ),
             models.CheckConstraint(
@@ -446,6 +472,10 @@ class WorkshopRequestLine(models.Model):
                 name="wreq_line_picked_within_supplied",
             ),
             models.CheckConstraint(condition=Q(unit_price__gte=0), name="wreq_line_price_not_negative"),
+            models.CheckConstraint(
+                condition=Q(quantity_returned__gte=0) & Q(quantity_returned__lte=F("quantity_picked")),
+                name="wreq_line_returned_within_picked",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -453,7 +483,7 @@ class WorkshopRequestLine(models.Model):
 
     @property
     def quantity_to_pick(self) -> Decimal:
-        return self.quantity_supplied + self.quantity_filled - self.quantity_picked
+        return self.quantity_supplied + self.quantity_filled + self.quantity_reserved - self.quantity_picked
 
 
 class BackorderState(models.TextChoices):
@@ -528,6 +558,8 @@ class CounterSaleLine(models.Model):
     part = models.ForeignKey(Part, on_delete=models.PROTECT, related_name="counter_sale_lines")
     quantity_requested = models.DecimalField(**QTY)
     quantity_supplied = models.DecimalField(**QTY)
+    quantity_returned = models.DecimalField(**QTY, default=ZERO, help_text="Brought back by the customer.")
+    cost_returned = models.DecimalField(**VALUE, default=ZERO, help_text="Cost that came back with the returns.")
     unit_price = models.DecimalField(**MONEY)
     sales_value = models.DecimalField(**VALUE, default=ZERO)
     cost_value = models.DecimalField(**VALUE, default=ZERO)
@@ -536,6 +568,10 @@ class CounterSaleLine(models.Model):
     class Meta:
         ordering = ["sale_id", "id"]
         constraints = [
+            models.CheckConstraint(
+                condition=Q(quantity_returned__gte=0) & Q(quantity_returned__lte=F("quantity_supplied")),
+                name="csale_line_returned_within_supplied",
+            ),
             models.CheckConstraint(condition=Q(quantity_requested__gt=0), name="csale_line_requested_positive"),
             models.CheckConstraint(
                 condition=Q(quantity_supplied__gte=0) & Q(quantity_supplied__lte=F("quantity_requested")),
@@ -690,3 +726,94 @@ class LedgerSettings(models.Model):
 
     def __str__(self) -> str:
         return "Ledger settings"
+
+
+# --- returns from the workshop and from counter customers --------------------------
+
+
+class WorkshopReturnReason(models.TextChoices):
+    NOT_NEEDED = "not_needed", _("not needed")
+    WRONG_PART = "wrong_part", _("wrong part")
+    MISDIAGNOSIS = "misdiagnosis", _("misdiagnosis")
+    DAMAGED = "damaged", _("damaged")
+
+
+class WorkshopReturn(models.Model):
+    """Parts that come back unused from a repair order, against the request line they were issued on.
+
+    They come back at the cost they left with; damaged ones come back quarantined
+    (on hand, not available) for the clerk to scrap or return to the supplier.
+    """
+
+    line = models.ForeignKey(WorkshopRequestLine, on_delete=models.PROTECT, related_name="returns")
+    warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="+")
+    part = models.ForeignKey(Part, on_delete=models.PROTECT, related_name="+")
+    quantity = models.DecimalField(**QTY)
+    value = models.DecimalField(**VALUE, help_text="Cost that came back into stock.")
+    reason = models.CharField(max_length=20, choices=WorkshopReturnReason.choices)
+    note = models.CharField(max_length=200, blank=True)
+    hit_withdrawn = models.BooleanField(default=False, help_text="The whole line came back: it was not demand.")
+    movement = models.OneToOneField(StockMovement, on_delete=models.PROTECT, related_name="+")
+    returned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    returned_at = models.DateTimeField(db_index=True)
+    idempotency_key = models.CharField(max_length=100, null=True, blank=True)
+
+    class Meta:
+        ordering = ["-returned_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="workshop_return_quantity_positive"),
+            models.UniqueConstraint(fields=["idempotency_key"], name="unique_workshop_return_idempotency_key"),
+        ]
+        indexes = [models.Index(fields=["reason", "returned_at"], name="workshop_return_reason_idx")]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def number(self) -> str:
+        return f"WRT-{self.pk:06d}" if self.pk else "WRT-new"
+
+
+class ReturnCondition(models.TextChoices):
+    RESALEABLE = "resaleable", _("as new: back to stock")
+    DAMAGED = "damaged", _("damaged: scrapped")
+
+
+class CustomerReturn(models.Model):
+    """A counter customer brings back what was sold, within the return window.
+
+    The parts come back at the cost they left with; damaged ones are scrapped at
+    once (both movements in the ledger). ``refund`` is the money the cashier pays back.
+    """
+
+    line = models.ForeignKey(CounterSaleLine, on_delete=models.PROTECT, related_name="returns")
+    warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="+")
+    part = models.ForeignKey(Part, on_delete=models.PROTECT, related_name="+")
+    quantity = models.DecimalField(**QTY)
+    value = models.DecimalField(**VALUE, help_text="Cost that came back into stock.")
+    refund = models.DecimalField(**MONEY, help_text="Money to pay back to the customer.")
+    condition = models.CharField(max_length=12, choices=ReturnCondition.choices)
+    note = models.CharField(max_length=200, blank=True)
+    hit_withdrawn = models.BooleanField(default=False, help_text="The whole line came back: it was not demand.")
+    movement = models.OneToOneField(StockMovement, on_delete=models.PROTECT, related_name="+")
+    scrap_movement = models.OneToOneField(
+        StockMovement, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    returned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    returned_at = models.DateTimeField(db_index=True)
+    idempotency_key = models.CharField(max_length=100, null=True, blank=True)
+
+    class Meta:
+        ordering = ["-returned_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="customer_return_quantity_positive"),
+            models.CheckConstraint(condition=Q(refund__gte=0), name="customer_return_refund_not_negative"),
+            models.UniqueConstraint(fields=["idempotency_key"], name="unique_customer_return_idempotency_key"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def number(self) -> str:
+        return f"CRT-{self.pk:06d}" if self.pk else "CRT-new"

@@ -30,3 +30,11 @@ def outbox_flush_task() -> int:
     from core.services.outbox import outbox_flush
 
     return outbox_flush()
+
+
+@shared_task
+def reservations_expire_task() -> int:
+    """Give back what expired reservations and those of closed repair orders hold; every 15 minutes from beat."""
+    from .demand.services import reservations_expire
+
+    return reservations_expire()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_users
 
 app_name = "inventory"
 
@@ -8,6 +8,8 @@ urlpatterns = [
     path("lookup/", views.StockLookupView.as_view(), name="stock-lookup"),
     path("stock/", views.StockLevelListView.as_view(), name="stock-levels"),
     path("movements/", views.MovementListView.as_view(), name="movements"),
+    path("users/", views_users.UserListView.as_view(), name="users"),
+    path("users/<int:pk>/", views_users.UserAccessView.as_view(), name="user-access"),
 ]
 
 from . import views_ledger  # noqa: E402
@@ -41,3 +43,16 @@ urlpatterns += [
     path("transfers/<int:pk>/receive/", views_demand.TransferReceiveView.as_view(), name="transfer-receive"),
     path("transfers/<int:pk>/cancel/", views_demand.TransferCancelView.as_view(), name="transfer-cancel"),
 ]
+
+# Returns at the counter: from the workshop, from counter customers; the misdiagnosis report.
+from .demand import views_returns  # noqa: E402
+
+urlpatterns += [
+    path("returns/workshop/", views_returns.WorkshopReturnView.as_view(), name="return-workshop"),
+    path("returns/customer/", views_returns.CustomerReturnView.as_view(), name="return-customer"),
+    path("returns/misdiagnosis/", views_returns.MisdiagnosisReportView.as_view(), name="return-misdiagnosis"),
+]
+
+from .demand import views_reservations  # noqa: E402
+
+urlpatterns += [path("reservations/new/", views_reservations.ReservationNewView.as_view(), name="reservation-new")]

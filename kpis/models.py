@@ -101,6 +101,7 @@ class Kpi(models.TextChoices):
     NEGATIVE_STOCK = "negative_stock", "items with negative month-end stock"
     STOCK_VALUE = "stock_value", "stock value"
     SCRAP_RATE = "scrap_rate", "scrap rate"
+    EXCHANGE_DISPOSED = "exchange_disposed", "value sold through the dealer exchange"
     SUPPLIER_ON_TIME = "supplier_on_time", "supplier on-time delivery"
     RECEIPT_DELAY = "receipt_delay", "receipts posted within 2 hours"
     RECORD_ACCURACY = "record_accuracy", "inventory record accuracy"
@@ -110,9 +111,9 @@ class Kpi(models.TextChoices):
 
 
 class Status(models.TextChoices):
-    MET = "met", "met"
-    NEAR = "near", "near"
-    MISSED = "missed", "missed"
+    MET = "met", _("met")
+    NEAR = "near", _("near")
+    MISSED = "missed", _("missed")
     NONE = "none", _("no target")
     NO_DATA = "nodata", _("no data")
 

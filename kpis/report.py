@@ -20,16 +20,15 @@ def kpi_report_document(*, month: date, warehouse_id: int | None) -> TableDocume
     warehouse = Warehouse.objects.filter(pk=warehouse_id).first() if warehouse_id else None
     scope = f"{warehouse.code} {warehouse.name}" if warehouse else _("Network (all warehouses)")
     cards = selectors.cards(month=month, warehouse_id=warehouse_id)
-    trends = selectors.trends(month=month, warehouse_id=warehouse_id, months=12)
+    trends = selectors.trends(month=month, warehouse_id=warehouse_id, months=12, kpis=selectors.REPORT_TREND_KPIS)
     charts = [
         Chart(
-            title=str(series["label"]),
+            title=str(Kpi(series["kpi"]).label),
             labels=[label[2:] for label in trends["labels"]],
             values=series["values"],
-            target=series["lower"] if series["lower"] is not None else series["upper"],
+            target=series["lower"][-1] if series["lower"][-1] is not None else series["upper"][-1],
         )
         for series in trends["series"]
-        if any(value is not None for value in series["values"])
     ]
     return TableDocument(
         title=_("KPI report"),

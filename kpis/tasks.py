@@ -61,3 +61,11 @@ def send_kpi_reports(month: str) -> int:
     return sum(
         services.kpi_report_send(subscription_id=pk, month=when) for pk in services.kpi_report_subscription_ids()
     )
+
+
+@shared_task
+def fill_rate_warnings_daily() -> int:
+    """Warn planners and managers of warehouses whose instant fill rate this month is below target (mornings)."""
+    from .services.warnings import fill_rate_warnings_send
+
+    return len(fill_rate_warnings_send())

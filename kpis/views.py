@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
+from typing import Any
 from urllib.parse import quote
 
 from django import forms
@@ -10,6 +13,8 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -20,9 +25,9 @@ from core.permissions import RoleRequiredMixin, has_role
 from core.roles import Role
 from inventory.models import Warehouse
 
-from . import selectors, services
+from . import selectors, services, texts
 from .exceptions import KpiError
-from .models import ACTIVE_STATES, Kpi, MonthClose, Problem, ReportSubscription
+from .models import ACTIVE_STATES, MonthClose, Problem, ReportSubscription
 
 READERS = (Role.PLANNER, Role.MANAGER)
 
@@ -76,25 +81,121 @@ class DashboardView(RoleRequiredMixin, TemplateView):
             return context
         comparison = selectors.comparison(month=month)
         context.update(
-            cards=selectors.cards(month=month, warehouse_id=warehouse_id),
-            trends=selectors.trends(month=month, warehouse_id=warehouse_id),
+            groups=selectors.card_groups(month=month, warehouse_id=warehouse_id),
+            trends=selectors.trends(month=month, warehouse_id=warehouse_id) | {"target_label": _("target")},
             distribution=selectors.class_distribution(month=month, warehouse_id=warehouse_id),
             comparison=[
                 {
                     "kpi": kpi,
-                    "label": Kpi(kpi).label,
+                    "label": texts.label(kpi),
                     "kind": selectors.kpi_kind(kpi),
                     "cells": [comparison[kpi].get(w.pk) for w in warehouses] + [comparison[kpi].get(None)],
                 }
                 for kpi in selectors.COMPARISON_KPIS
             ],
-            drillable=set(selectors.DRILLS),
         )
         return context
 
 
+def _part_link(part) -> str:
+    return f"{reverse('inventory:stock-lookup')}?number={quote(part.number)}"
+
+
+def _hours(delay) -> str:
+    return f"{delay.total_seconds() / 3600:.1f}"
+
+
+def _local(moment) -> str:
+    return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}" if moment else ""
+
+
+@dataclass(frozen=True)
+class DrillColumn:
+    """One column of a document drill-down: header, sort key, cell text, optional link, number or not."""
+
+    header: Promise
+    sort: str
+    value: Callable[[Any], Any]
+    link: Callable[[Any], str] | None = None
+    numeric: bool = False
+
+
+DOCUMENT_COLUMNS: dict[str, list[DrillColumn]] = {
+    "orders": [
+        DrillColumn(
+            gettext_lazy("Order"),
+            "order",
+            lambda r: r.order.number,
+            lambda r: reverse("suppliers:po-detail", args=[r.order_id]),
+        ),
+        DrillColumn(gettext_lazy("Supplier"), "supplier", lambda r: r.order.supplier.code),
+        DrillColumn(gettext_lazy("Part"), "part", lambda r: r.part.number, lambda r: _part_link(r.part)),
+        DrillColumn(gettext_lazy("Description"), "", lambda r: r.part.description),
+        DrillColumn(gettext_lazy("Warehouse"), "warehouse", lambda r: r.order.warehouse.code),
+        DrillColumn(gettext_lazy("Ordered"), "created", lambda r: _local(r.order.created_at)),
+        DrillColumn(gettext_lazy("Quantity"), "quantity", lambda r: f"{r.quantity.normalize():f}", numeric=True),
+        DrillColumn(gettext_lazy("Value"), "value", lambda r: f"{r.line_value:.2f}", numeric=True),
+    ],
+    "receipts": [
+        DrillColumn(
+            gettext_lazy("Receipt"),
+            "receipt",
+            lambda r: r.number,
+            lambda r: reverse("suppliers:receipt-detail", args=[r.pk]),
+        ),
+        DrillColumn(
+            gettext_lazy("Order"),
+            "order",
+            lambda r: r.purchase_order.number,
+            lambda r: reverse("suppliers:po-detail", args=[r.purchase_order_id]),
+        ),
+        DrillColumn(gettext_lazy("Supplier"), "", lambda r: r.purchase_order.supplier.code),
+        DrillColumn(gettext_lazy("Warehouse"), "warehouse", lambda r: r.warehouse.code),
+        DrillColumn(gettext_lazy("Arrived"), "arrived", lambda r: _local(r.arrived_at)),
+        DrillColumn(gettext_lazy("Posted"), "posted", lambda r: _local(r.posted_at)),
+        DrillColumn(gettext_lazy("Posted by"), "", lambda r: r.posted_by.get_username()),
+        DrillColumn(gettext_lazy("Hours to post"), "delay", lambda r: _hours(r.delay), numeric=True),
+    ],
+    "receipt_lines": [
+        DrillColumn(
+            gettext_lazy("Receipt"),
+            "receipt",
+            lambda r: r.receipt.number,
+            lambda r: reverse("suppliers:receipt-detail", args=[r.receipt_id]),
+        ),
+        DrillColumn(
+            gettext_lazy("Order"),
+            "order",
+            lambda r: r.po_line.order.number,
+            lambda r: reverse("suppliers:po-detail", args=[r.po_line.order_id]),
+        ),
+        DrillColumn(gettext_lazy("Supplier"), "supplier", lambda r: r.po_line.order.supplier.code),
+        DrillColumn(gettext_lazy("Part"), "part", lambda r: r.part.number, lambda r: _part_link(r.part)),
+        DrillColumn(gettext_lazy("Warehouse"), "", lambda r: r.receipt.warehouse.code),
+        DrillColumn(gettext_lazy("Due"), "due", lambda r: f"{r.due:%Y-%m-%d}"),
+        DrillColumn(gettext_lazy("Arrived"), "arrived", lambda r: _local(r.receipt.arrived_at)),
+        DrillColumn(gettext_lazy("Days late"), "late", lambda r: r.late.days, numeric=True),
+    ],
+    "counts": [
+        DrillColumn(gettext_lazy("Part"), "part", lambda r: r.part.number, lambda r: _part_link(r.part)),
+        DrillColumn(gettext_lazy("Description"), "", lambda r: r.part.description),
+        DrillColumn(gettext_lazy("Warehouse"), "warehouse", lambda r: r.count_list.warehouse.code),
+        DrillColumn(gettext_lazy("Bin"), "", lambda r: r.bin.code if r.bin_id else ""),
+        DrillColumn(
+            gettext_lazy("Count"),
+            "",
+            lambda r: f"{r.count_list.scheduled_for:%Y-%m-%d} #{r.count_list_id}",
+            lambda r: reverse("counting:detail", args=[r.count_list_id]),
+        ),
+        DrillColumn(gettext_lazy("Counted"), "counted", lambda r: _local(r.counted_at)),
+        DrillColumn(gettext_lazy("Difference"), "variance", lambda r: f"{r.variance_qty.normalize():f}", numeric=True),
+        DrillColumn(gettext_lazy("Value"), "value", lambda r: f"{r.variance_value or 0:.2f}", numeric=True),
+    ],
+}
+
+
 class DrillDownView(RoleRequiredMixin, ListView):
-    """The parts behind a KPI: sortable, paginated, exportable as CSV or XLSX."""
+    """The parts or documents behind a KPI: sortable, paginated, exportable as CSV or XLSX."""
 
     template_name = "kpis/drilldown.html"
     required_roles = READERS
@@ -130,7 +231,9 @@ class DrillDownView(RoleRequiredMixin, ListView):
 
     def export(self, file_format: str) -> HttpResponse | StreamingHttpResponse:
         rows = self.get_queryset()
-        if self.drill.source == "demand":
+        if self.drill.source in DOCUMENT_COLUMNS:
+            columns = [Column(str(c.header), c.value) for c in DOCUMENT_COLUMNS[self.drill.source]]
+        elif self.drill.source == "demand":
             columns = [
                 Column("part", lambda r: r.part.number),
                 Column("description", lambda r: r.part.description),
@@ -170,9 +273,16 @@ class DrillDownView(RoleRequiredMixin, ListView):
         query.pop("page", None)
         sortless = query.copy()
         sortless.pop("sort", None)
+        columns = DOCUMENT_COLUMNS.get(self.drill.source)
+        if columns:
+            context["table"] = [
+                [(column.value(row), column.link(row) if column.link else "", column.numeric) for column in columns]
+                for row in context["rows"]
+            ]
         context.update(
             kpi=self.kwargs["kpi"],
-            kpi_label=Kpi(self.kwargs["kpi"]).label,
+            kpi_label=texts.label(self.kwargs["kpi"]),
+            columns=columns,
             drill=self.drill,
             month=self.month,
             class_key=self.class_key,

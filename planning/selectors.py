@@ -112,7 +112,8 @@ def proposal_filter_choices() -> dict:
     return {
         "suppliers": Supplier.objects.filter(pk__in=open_rows.values("supplier_id")).order_by("code"),
         "warehouses": Warehouse.objects.filter(pk__in=open_rows.values("warehouse_id")).order_by("code"),
-        "classes": sorted(c for c in open_rows.values_list("class_code", flat=True).distinct() if c),
+        # order_by() first: the model's ordering would make DISTINCT keep one row per proposal.
+        "classes": [c for c in open_rows.order_by("class_code").values_list("class_code", flat=True).distinct() if c],
     }
 
 

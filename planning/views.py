@@ -15,13 +15,17 @@ from decimal import Decimal, InvalidOperation
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import F
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 from django.views import View
-from django.views.generic import TemplateView
+from django.views.generic import ListView, TemplateView
 
 from core.exceptions import DomainError
 from core.exports import Column, export_response
+from core.lists import ListScreenMixin
 from core.permissions import RoleRequiredMixin
 from core.roles import Role
 from inventory.models import Part, Warehouse
@@ -29,7 +33,7 @@ from inventory.selectors import part_by_number
 from suppliers.selectors import supplier_for_user
 
 from . import selectors, services
-from .models import OVERRIDABLE, ReplenishmentRun, StockingParameter, VmiProposal, VmiState
+from .models import OVERRIDABLE, ReplenishmentRun, RunState, StockingParameter, VmiProposal, VmiState
 
 REVIEWERS = (Role.PURCHASER, Role.PLANNER, Role.MANAGER)
 PLANNERS = (Role.PLANNER, Role.MANAGER)
@@ -52,23 +56,61 @@ def _int_or_none(raw) -> int | None:
         return None
 
 
-class ProposalReviewView(RoleRequiredMixin, TemplateView):
-    """Purchasing's one screen: open proposals with why, filters, editable quantities, bulk approve."""
+class ProposalReviewView(RoleRequiredMixin, ListScreenMixin, ListView):
+    """Purchasing's one screen: open proposals with why, filters, sorting, pages, editable quantities,
+    bulk approve; the same rows as CSV or XLSX."""
 
     template_name = "planning/proposal_list.html"
     required_roles = REVIEWERS
+    context_object_name = "proposals"
+    paginate_by = 50
+    sort_fields = {
+        "part": "part__number_normalized",
+        "warehouse": "warehouse__code",
+        "class": "class_code",
+        "quantity": "quantity",
+        "value": "proposal_value",
+        "projected": "projected",
+    }
+    export_name = "replenishment-proposals"
+    export_columns = (
+        Column(_("Part"), lambda p: p.part.number),
+        Column(_("Description"), lambda p: p.part.description),
+        Column(_("Warehouse"), lambda p: p.warehouse.code),
+        Column(_("Class"), lambda p: p.class_code),
+        Column(
+            _("Source"), lambda p: p.supplier.code if p.supplier else p.from_warehouse.code if p.from_warehouse else ""
+        ),
+        Column(_("Quantity"), lambda p: p.quantity),
+        Column(_("Price"), lambda p: p.unit_price),
+        Column(_("Forecast / month"), lambda p: p.forecast_per_month),
+        Column(_("Safety stock"), lambda p: p.safety_stock),
+        Column(_("Reorder point"), lambda p: p.reorder_point),
+        Column(_("Max"), lambda p: p.max_qty),
+        Column(_("Projected"), lambda p: p.projected),
+        Column(_("Why"), lambda p: p.reason),
+    )
+
+    def _filters(self) -> dict:
+        params = self.request.GET
+        return {
+            "supplier": _int_or_none(params.get("supplier")),
+            "warehouse": _int_or_none(params.get("warehouse")),
+            "class": params.get("class", "").strip().upper()[:2],
+        }
+
+    def get_queryset(self):
+        filters = self._filters()
+        proposals = selectors.proposal_list(
+            supplier_id=filters["supplier"], warehouse_id=filters["warehouse"], class_code=filters["class"]
+        ).annotate(proposal_value=F("quantity") * F("unit_price"))
+        return self.sorted_queryset(proposals)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        params = self.request.GET
-        supplier_id = _int_or_none(params.get("supplier"))
-        warehouse_id = _int_or_none(params.get("warehouse"))
-        class_code = params.get("class", "").strip().upper()[:2]
-        context["proposals"] = list(
-            selectors.proposal_list(supplier_id=supplier_id, warehouse_id=warehouse_id, class_code=class_code)[:500]
-        )
         context["choices"] = selectors.proposal_filter_choices()
-        context["params"] = {"supplier": supplier_id, "warehouse": warehouse_id, "class": class_code}
+        context["params"] = self._filters()
+        context["query_string"] = context["list_query"]
         context["last_run"] = ReplenishmentRun.objects.order_by("-created_at", "-id").first()
         return context
 
@@ -78,7 +120,10 @@ class ProposalReviewView(RoleRequiredMixin, TemplateView):
         try:
             if action == "reject":
                 count = services.proposals_reject(ids=ids, user=request.user)
-                messages.success(request, f"{count} proposals rejected.")
+                messages.success(
+                    request,
+                    ngettext("%(count)d proposal rejected.", "%(count)d proposals rejected.", count) % {"count": count},
+                )
             else:
                 items = [(pk, _decimal(request.POST.get(f"qty-{pk}", ""))) for pk in ids]
                 result = services.proposals_approve(items=items, user=request.user)
@@ -99,7 +144,24 @@ class RunNowView(RoleRequiredMixin, View):
 
         run = ReplenishmentRun.objects.create(requested_by=request.user)
         transaction.on_commit(lambda: replenishment_run_task.delay(run.pk))
-        messages.info(request, f"Replenishment run #{run.pk} queued.")
+        # Without a broker the run has finished by now (inline): say what it did, not "queued".
+        run.refresh_from_db()
+        if run.state == RunState.DONE:
+            messages.success(
+                request,
+                gettext("Replenishment run #%(run)s done: %(proposals)s proposals from %(series)s series.")
+                % {"run": run.pk, "proposals": run.proposals, "series": run.series},
+            )
+        elif run.state == RunState.FAILED:
+            messages.error(
+                request, gettext("Replenishment run #%(run)s failed: %(error)s") % {"run": run.pk, "error": run.error}
+            )
+        else:
+            messages.info(
+                request,
+                gettext("Replenishment run #%(run)s queued; this page shows its state when you reload it.")
+                % {"run": run.pk},
+            )
         return redirect("planning:proposals")
 
 

@@ -16,6 +16,8 @@ class PurchaseOrderFilterForm(forms.Form):
     state = forms.ChoiceField(choices=[("", "any state"), *OrderState.choices], required=False)
     order_type = forms.ChoiceField(choices=[("", "any type"), *OrderType.choices], required=False, label="Type")
     overdue = forms.BooleanField(required=False)
+    awaiting_approval = forms.BooleanField(required=False)
+    short = forms.BooleanField(required=False)
 
 
 class PurchaseOrderCreateForm(forms.Form):

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from inventory.models import Bin, Part, StockMovement, Warehouse
@@ -167,6 +168,11 @@ class PurchaseOrder(models.Model):
         return self.number
 
     @property
+    def awaits_delivery(self) -> bool:
+        """Sent or confirmed and not fully received: its expected date can still be missed."""
+        return self.state in OrderState.on_order()
+
+    @property
     def is_draft(self) -> bool:
         return self.state == OrderState.DRAFT
 
@@ -313,6 +319,69 @@ class QualityReject(models.Model):
         return f"reject {self.supplier_id} {self.part_id} × {self.quantity}"
 
 
+class SupplierReturnReason(models.TextChoices):
+    OVERSTOCK = "overstock", _("overstock")
+    WARRANTY = "warranty", _("warranty claim")
+    WRONG_DELIVERY = "wrong_delivery", _("wrong delivery")
+    QUALITY = "quality", _("rejected at the quality hold")
+
+
+class SupplierReturn(models.Model):
+    """Goods going back to a supplier under its RMA number, with the credit expected for them.
+
+    Each line is a ``return_to_supplier`` movement at the current average cost.
+    A rejected quality hold makes one (``quality_reject``); the purchaser then
+    decides whether to order a replacement (``replacement_order``).
+    """
+
+    supplier = models.ForeignKey(Supplier, on_delete=models.PROTECT, related_name="returns")
+    warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(max_length=20, choices=SupplierReturnReason.choices)
+    rma_number = models.CharField(max_length=40, blank=True, help_text="The supplier's return authorisation.")
+    expected_credit = models.DecimalField(max_digits=12, decimal_places=2, default=ZERO)
+    note = models.CharField(max_length=200, blank=True)
+    quality_reject = models.OneToOneField(
+        "QualityReject", null=True, blank=True, on_delete=models.PROTECT, related_name="supplier_return"
+    )
+    replacement_order = models.ForeignKey(
+        "PurchaseOrder", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    replacement_decided_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(db_index=True)
+    idempotency_key = models.CharField(max_length=100, null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(expected_credit__gte=0), name="supplier_return_credit_not_negative"),
+            models.UniqueConstraint(fields=["idempotency_key"], name="unique_supplier_return_idempotency_key"),
+        ]
+        indexes = [models.Index(fields=["supplier", "created_at"], name="supplier_return_time_idx")]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def number(self) -> str:
+        return f"SR-{self.pk:06d}" if self.pk else "SR-new"
+
+
+class SupplierReturnLine(models.Model):
+    supplier_return = models.ForeignKey(SupplierReturn, on_delete=models.CASCADE, related_name="lines")
+    part = models.ForeignKey(Part, on_delete=models.PROTECT, related_name="+")
+    quantity = models.DecimalField(**QTY)
+    value = models.DecimalField(max_digits=18, decimal_places=4, help_text="Cost that left stock.")
+    movement = models.OneToOneField(StockMovement, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["supplier_return_id", "id"]
+        constraints = [models.CheckConstraint(condition=Q(quantity__gt=0), name="supplier_return_line_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.part_id} × {self.quantity}"
+
+
 class RatingWeights(models.Model):
     """The editable weights and grade limits of the supplier score. The newest row is in force."""
 
@@ -374,6 +443,29 @@ class RatingWeights(models.Model):
             f"on time {self.on_time_weight}, fill {self.fill_rate_weight}, "
             f"quality {self.quality_weight}, lead time {self.lead_time_weight}"
         )
+
+
+class PurchasingSettings(models.Model):
+    """Purchasing's settings edited in the app; the newest row is in force.
+
+    Without a row, ``PURCHASE_APPROVAL_THRESHOLD`` from the environment applies.
+    """
+
+    approval_threshold = models.DecimalField(
+        max_digits=14, decimal_places=2, help_text="Orders worth more need a manager's approval before sending."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name_plural = "purchasing settings"
+        ordering = ["-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(approval_threshold__gte=0), name="purchasing_threshold_not_negative")
+        ]
+
+    def __str__(self) -> str:
+        return f"approval above {self.approval_threshold}"
 
 
 class SupplierRating(models.Model):

@@ -102,10 +102,16 @@ def purchase_order_list(
     state: str | None = None,
     order_type: str | None = None,
     overdue: bool = False,
+    awaiting_approval: bool = False,
+    short: bool = False,
     query: str = "",
     today=None,
 ) -> QuerySet[PurchaseOrder]:
-    """Orders with their value and line count; ``overdue`` = open with a due date in the past."""
+    """Orders with their value and line count.
+
+    ``overdue``: open with a due date in the past; ``awaiting_approval``: drafts above the approval
+    threshold that no manager approved yet; ``short``: open with a line confirmed below its quantity.
+    """
     today = today or timezone.localdate()
     orders = (
         PurchaseOrder.objects.select_related("supplier", "warehouse", "created_by")
@@ -127,6 +133,13 @@ def purchase_order_list(
             Q(promised_date__lt=today) | Q(promised_date__isnull=True, order__expected_date__lt=today)
         )
         orders = orders.filter(state__in=OrderState.on_order()).filter(Exists(late_line))
+    if awaiting_approval:
+        from .services.orders import approval_threshold
+
+        orders = orders.filter(state=OrderState.DRAFT, approved_at__isnull=True, value__gt=approval_threshold())
+    if short:
+        short_line = PurchaseOrderLine.objects.filter(order=OuterRef("pk"), confirmed_quantity__lt=F("quantity"))
+        orders = orders.filter(state__in=OrderState.on_order()).filter(Exists(short_line))
     return orders
 
 

@@ -22,3 +22,11 @@ def rate_suppliers_monthly(*, month: str | None = None) -> int:
 
     target = date.fromisoformat(f"{month}-01") if month else previous_month()
     return len(supplier_rating_compute(month=target))
+
+
+@shared_task
+def notify_overdue_orders_daily() -> int:
+    """Tell buyers about orders whose lines were due yesterday and are still missing (every morning)."""
+    from .services.overdue import purchase_orders_overdue_notify
+
+    return purchase_orders_overdue_notify()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_settings
 
 app_name = "suppliers"
 
@@ -8,6 +8,8 @@ urlpatterns = [
     path("", views.SupplierListView.as_view(), name="supplier-list"),
     path("<int:pk>/", views.SupplierDetailView.as_view(), name="supplier-detail"),
     path("ratings/", views.RatingListView.as_view(), name="ratings"),
+    path("ratings/weights/", views_settings.RatingWeightsView.as_view(), name="rating-weights"),
+    path("settings/", views_settings.PurchasingSettingsView.as_view(), name="purchasing-settings"),
     path("orders/", views.PurchaseOrderListView.as_view(), name="po-list"),
     path("orders/new/", views.PurchaseOrderCreateView.as_view(), name="po-new"),
     path("orders/<int:pk>/", views.PurchaseOrderDetailView.as_view(), name="po-detail"),
@@ -41,5 +43,19 @@ urlpatterns += [
         "backorders/<int:pk>/emergency-order/",
         views_sourcing.BackorderEmergencyOrderView.as_view(),
         name="backorder-emergency-order",
+    ),
+]
+
+# Returns to the supplier.
+from . import views_returns  # noqa: E402
+
+urlpatterns += [
+    path("returns/", views_returns.SupplierReturnListView.as_view(), name="returns"),
+    path("returns/new/", views_returns.SupplierReturnCreateView.as_view(), name="return-new"),
+    path("returns/<int:pk>/", views_returns.SupplierReturnDetailView.as_view(), name="return-detail"),
+    path(
+        "returns/<int:pk>/replacement/<str:decision>/",
+        views_returns.SupplierReturnReplacementView.as_view(),
+        name="return-replacement",
     ),
 ]

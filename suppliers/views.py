@@ -19,12 +19,14 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
 from core import services as core_services
 from core.exceptions import DomainError
+from core.exports import Column
+from core.lists import ListScreenMixin
 from core.models import Notification
 from core.permissions import RoleRequiredMixin
 from core.roles import Role, user_access
@@ -123,23 +125,48 @@ class RatingListView(RoleRequiredMixin, ListView):
 # --- purchase orders -----------------------------------------------------------------
 
 
-class PurchaseOrderListView(RoleRequiredMixin, ListView):
+class PurchaseOrderListView(RoleRequiredMixin, ListScreenMixin, ListView):
     template_name = "suppliers/purchaseorder_list.html"
     required_roles = PURCHASING_READ
     paginate_by = 50
     context_object_name = "orders"
+    sort_fields = {
+        "number": "number",
+        "supplier": "supplier__code",
+        "warehouse": "warehouse__code",
+        "state": "state",
+        "created": "created_at",
+        "expected": "expected_date",
+        "lines": "line_count",
+        "value": "value",
+    }
+    export_name = "purchase-orders"
+    export_columns = (
+        Column(_("Number"), lambda o: o.number),
+        Column(_("Supplier"), lambda o: o.supplier.code),
+        Column(_("Warehouse"), lambda o: o.warehouse.code),
+        Column(_("Type"), lambda o: o.get_order_type_display()),
+        Column(_("State"), lambda o: o.get_state_display()),
+        Column(_("Created"), lambda o: o.created_at),
+        Column(_("Expected"), lambda o: o.expected_date),
+        Column(_("Lines"), lambda o: o.line_count),
+        Column(_("Value"), lambda o: o.value),
+    )
 
     def get_queryset(self):
         self.filter_form = PurchaseOrderFilterForm(self.request.GET or None)
         data = self.filter_form.cleaned_data if self.filter_form.is_valid() else {}
         supplier = data.get("supplier")
-        return selectors.purchase_order_list(
+        orders = selectors.purchase_order_list(
             supplier_id=supplier.pk if supplier else None,
             state=data.get("state") or None,
             order_type=data.get("order_type") or None,
             overdue=bool(data.get("overdue")),
+            awaiting_approval=bool(data.get("awaiting_approval")),
+            short=bool(data.get("short")),
             query=data.get("q") or "",
         )
+        return self.sorted_queryset(orders)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(**kwargs) | {
@@ -746,7 +773,7 @@ class PortalOrderView(PortalMixin, TemplateView):
         form = ReconfirmForm(request.POST) if reconfirm else None
         try:
             if form is not None and not form.is_valid():
-                raise DomainError(_("Say why the date or quantity changes."), field="reason")
+                raise DomainError(str(_("Say why the date or quantity changes.")), field="reason")
             lines = [
                 (
                     line,
@@ -811,7 +838,7 @@ class PortalAnnounceView(PortalMixin, TemplateView):
             if upload:
                 if upload.size > NOTICE_CSV_MAX_BYTES:
                     raise DomainError(
-                        _("The file is too large; a notice lists at most a few hundred rows."), field="file"
+                        str(_("The file is too large; a notice lists at most a few hundred rows.")), field="file"
                     )
                 lines = services.notice_lines_from_csv(order=order, content=upload.read())
                 source = NoticeSource.CSV

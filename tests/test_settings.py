@@ -131,11 +131,18 @@ def test_long_runs_go_to_the_batch_queue_and_every_shipped_worker_serves_both_qu
         assert router.route({}, task)["queue"].name == "batch", task
     assert router.route({}, "counting.tasks.plan_counts_daily")["queue"].name == "batch"
     assert router.route({}, "inventory.tasks.outbox_flush_task")["queue"].name == "celery"
+    for task in ("webhooks.tasks.webhook_delivery_send_task", "webhooks.tasks.webhook_events_fan_out_task"):
+        assert router.route({}, task)["queue"].name == "webhooks", task
     root = Path(__file__).resolve().parent.parent
     for path in ("Makefile", "Procfile", "deploy/systemd/parts-worker.service"):
-        worker_lines = [line for line in (root / path).read_text().splitlines() if "celery -A config worker" in line]
+        lines = [line for line in (root / path).read_text().splitlines() if "celery -A config worker" in line]
+        # Webhook deliveries may have workers of their own, so a down partner ties up only those.
+        worker_lines = [line for line in lines if "-Q webhooks " not in line]
         assert worker_lines, path
         assert all("-Q celery,batch" in line for line in worker_lines), path
+    for path in ("Makefile", "Procfile", "deploy/systemd/parts-webhooks.service"):
+        text = (root / path).read_text()
+        assert "-Q celery,batch,webhooks" in text or "-Q webhooks " in text, path
 
 
 @pytest.mark.parametrize(("value", "expected"), [(None, 5), ("12", 12), ("off", None)])

@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "counting",
     "imports",
     "documents",
+    "webhooks",
+    "exchange",
     "demo",
 ]
 
@@ -230,6 +232,8 @@ CELERY_TASK_ROUTES = {
     "kpis.*": {"queue": "batch"},
     "planning.*": {"queue": "batch"},
     "counting.tasks.*": {"queue": "batch"},
+    # Partner systems answer slowly or not at all: their deliveries wait only on workers of their own queue.
+    "webhooks.*": {"queue": os.environ.get("WEBHOOKS_QUEUE", "webhooks")},
 }
 # Periodic tasks live here, in one place; each says when and why.
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
@@ -239,9 +243,38 @@ CELERY_BEAT_SCHEDULE["inventory-outbox-flush"] = {
     "task": "inventory.tasks.outbox_flush_task",
     "schedule": 60.0,
 }
+# Every 30 seconds: queue the webhook deliveries whose retry is due (the first retry of a failed
+# delivery comes 20 seconds after it, so within a minute), and those whose queued send was lost.
+CELERY_BEAT_SCHEDULE["webhooks-queue-due"] = {
+    "task": "webhooks.tasks.webhook_deliveries_queue_due_task",
+    "schedule": 30.0,
+}
+# 06:00 every day: the daily digest of notifications for users who want some kinds as one mail a day,
+# before the working day starts.
+CELERY_BEAT_SCHEDULE["core-notification-digest"] = {
+    "task": "core.tasks.notification_digest_task",
+    "schedule": crontab(hour=6, minute=0),
+}
+# 06:30 every day: buyers hear of orders whose lines were due yesterday and are still missing, before
+# they start chasing suppliers.
+CELERY_BEAT_SCHEDULE["suppliers-overdue-orders"] = {
+    "task": "suppliers.tasks.notify_overdue_orders_daily",
+    "schedule": crontab(hour=6, minute=30),
+}
+# 07:00 every day: the fill-rate early warning, while a month can still be turned round.
+CELERY_BEAT_SCHEDULE["kpis-fill-rate-warning"] = {
+    "task": "kpis.tasks.fill_rate_warnings_daily",
+    "schedule": crontab(hour=7, minute=0),
+}
 # Fail fast when Redis is away: the outbox keeps the message and the flush retries it.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
 CELERY_TASK_PUBLISH_RETRY = False
+# Every 15 minutes: reservations past their expiry, or whose repair order has closed, give their parts
+# back to available (soon enough that a counter sale is not refused for stock nobody will pick).
+CELERY_BEAT_SCHEDULE["inventory-reservations-expire"] = {
+    "task": "inventory.tasks.reservations_expire_task",
+    "schedule": 900.0,
+}
 # 05:30 every day: build the day's cycle count lists before the clerks start (weekends plan nothing).
 CELERY_BEAT_SCHEDULE["counting-plan-daily"] = {
     "task": "counting.tasks.plan_counts_daily",
@@ -267,6 +300,18 @@ MONTH_END_CLASS_CONSUMERS = [
     "planning.services.month_end_classes_set",
     "counting.services.count_plan_classes_set",
 ]
+
+# Who hears of the events of core.events.CATALOGUE besides the people notified: dotted paths of
+# consumers (core.services.events.EventConsumer), called inside the publishing transaction.
+EVENT_CONSUMERS = ["webhooks.services.event_consumer"]
+# Webhook targets must be https and resolve to public addresses, unless this allows plain http and
+# private or loopback addresses (on in development and tests, off in production unless set).
+WEBHOOKS_ALLOW_INSECURE_TARGETS = env_bool("WEBHOOKS_ALLOW_INSECURE_TARGETS", False)
+# The Celery queue of webhook work (a test's own worker sets its own).
+WEBHOOKS_QUEUE = os.environ.get("WEBHOOKS_QUEUE", "webhooks")
+# Bounded waits per delivery attempt (seconds): connecting, then the partner's answer.
+WEBHOOKS_CONNECT_TIMEOUT = float(os.environ.get("WEBHOOKS_CONNECT_TIMEOUT", "3"))
+WEBHOOKS_READ_TIMEOUT = float(os.environ.get("WEBHOOKS_READ_TIMEOUT", "10"))
 
 # --- Mail ---------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -325,6 +370,10 @@ IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 # --- Domain settings ----------------------------------------------------------
 # Receipts above the ordered quantity by more than this share are refused.
 INVENTORY_OVER_RECEIPT_TOLERANCE = float(os.environ.get("INVENTORY_OVER_RECEIPT_TOLERANCE", "0"))
+# How many days after a counter sale its parts may be brought back to the counter.
+COUNTER_RETURN_DAYS = int(os.environ.get("COUNTER_RETURN_DAYS", "30"))
+# Hours after the end of the booked day that a reservation not picked still holds its parts.
+RESERVATION_GRACE_HOURS = int(os.environ.get("RESERVATION_GRACE_HOURS", "24"))
 
 LOGGING = {
     "version": 1,
@@ -361,3 +410,15 @@ CELERY_BEAT_SCHEDULE["suppliers-rate-monthly"] = {
     "schedule": crontab(day_of_month=2, hour=4, minute=0),
 }
 SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {})["PurchaseOrderStateEnum"] = "suppliers.models.OrderState"
+# Two choice sets named "reason" (a workshop return's, a supplier return's): named after their enums.
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["WorkshopReturnReasonEnum"] = "inventory.models.WorkshopReturnReason"
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["SupplierReturnReasonEnum"] = "suppliers.models.SupplierReturnReason"
+
+# What waits for a user on the start page: each app's ``waiting(*, user, access)`` (core.home).
+HOME_WAITING = [
+    "suppliers.home.waiting",
+    "inventory.home.waiting",
+    "counting.home.waiting",
+    "planning.home.waiting",
+    "kpis.home.waiting",
+]

@@ -14,3 +14,6 @@ if DEBUG:
     }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
+
+# Local partner systems (http://127.0.0.1:...) may receive webhooks in development.
+WEBHOOKS_ALLOW_INSECURE_TARGETS = env_bool("WEBHOOKS_ALLOW_INSECURE_TARGETS", True)

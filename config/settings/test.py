@@ -18,3 +18,6 @@ STORAGES = {
 # Static files come straight from the app folders in tests (no collectstatic needed).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# The tests' webhook receivers listen on http://127.0.0.1; the target check is tested with this off.
+WEBHOOKS_ALLOW_INSECURE_TARGETS = env_bool("WEBHOOKS_ALLOW_INSECURE_TARGETS", True)

@@ -1,13 +1,28 @@
 """Writes every app uses: the outbox and notifications. Import from here: ``from core import services``."""
 
-from .notifications import notification_mark_read, notify, users_with_role
-from .outbox import outbox_dispatch, outbox_enqueue, outbox_flush
+from .access import user_access_set
+from .notifications import (
+    notification_digest_send,
+    notification_mark_read,
+    notification_preferences,
+    notification_preferences_set,
+    notification_unread_count,
+    notify,
+    users_with_role,
+)
+from .outbox import outbox_claim, outbox_dispatch, outbox_enqueue, outbox_flush
 
 __all__ = [
+    "notification_digest_send",
     "notification_mark_read",
+    "notification_preferences",
+    "notification_preferences_set",
+    "notification_unread_count",
     "notify",
+    "outbox_claim",
     "outbox_dispatch",
     "outbox_enqueue",
     "outbox_flush",
+    "user_access_set",
     "users_with_role",
 ]

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
+from functools import lru_cache
 
 from celery import current_app
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 
+from core.fastpath.rows import prepared_cursor
 from core.models import OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -22,11 +25,59 @@ log = logging.getLogger(__name__)
 GRACE = timedelta(seconds=30)
 
 
-def outbox_enqueue(*, task_name: str, kwargs: dict) -> OutboxMessage:
-    """Record a task in the current transaction; dispatch it after commit (or later, by the flush)."""
-    message = OutboxMessage.objects.create(task_name=task_name, kwargs=kwargs)
-    transaction.on_commit(lambda: outbox_dispatch(message_id=message.pk))
+def outbox_enqueue(*, task_name: str, kwargs: dict, dispatch: bool = True) -> OutboxMessage:
+    """Record a task in the current transaction; dispatch it after commit (or later, by the flush).
+
+    With ``dispatch=False`` nothing is sent at commit: the caller collects its
+    messages in batches with ``outbox_claim`` (a message per posting would
+    cost the posting a second commit and a broker round trip). The flush
+    still sends any message left pending past ``GRACE``.
+    """
+    message = OutboxMessage(task_name=task_name, kwargs=kwargs, created_at=timezone.now())
+    _insert(message)
+    if dispatch:
+        transaction.on_commit(lambda: outbox_dispatch(message_id=message.pk))
     return message
+
+
+@lru_cache(maxsize=1)
+def _insert_sql() -> tuple[str, list]:
+    meta = OutboxMessage._meta
+    fields = [field for field in meta.concrete_fields if not field.primary_key]
+    columns = ", ".join(connection.ops.quote_name(str(field.column)) for field in fields)
+    values = ", ".join(["%s"] * len(fields))
+    table, pk = connection.ops.quote_name(meta.db_table), connection.ops.quote_name(str(meta.pk.column))
+    return f"INSERT INTO {table} ({columns}) VALUES ({values}) RETURNING {pk}", fields  # noqa: S608 - from the model
+
+
+def _insert(message: OutboxMessage) -> None:
+    """``message.save(force_insert=True)`` on a prepared statement: events are written on every posting."""
+    sql, fields = _insert_sql()
+    params = [field.get_db_prep_save(getattr(message, field.attname), connection) for field in fields]
+    with prepared_cursor() as cursor:
+        cursor.execute(sql, params)
+        message.pk = cursor.fetchone()[0]
+    message._state.adding = False
+    message._state.db = connection.alias
+
+
+def outbox_claim(*, task_name: str, limit: int = 500) -> list[OutboxMessage]:
+    """Take up to ``limit`` pending messages of one task, oldest first, in the caller's transaction.
+
+    They are locked (``skip_locked``: two collectors never take the same one)
+    and marked dispatched; if the caller's transaction rolls back they are
+    pending again. The caller runs their work itself.
+    """
+    messages = list(
+        OutboxMessage.objects.select_for_update(skip_locked=True)
+        .filter(task_name=task_name, dispatched_at__isnull=True)
+        .order_by("id")[:limit]
+    )
+    if messages:
+        OutboxMessage.objects.filter(pk__in=[message.pk for message in messages]).update(
+            dispatched_at=timezone.now(), attempts=F("attempts") + 1, last_error=""
+        )
+    return messages
 
 
 def outbox_dispatch(*, message_id: int) -> bool:

@@ -19,3 +19,15 @@ def user_language_set(*, user, language: str) -> UserProfile:
         raise DomainError(gettext("Choose one of the languages offered."), field="language")
     profile, _created = UserProfile.objects.update_or_create(user=user, defaults={"language": language})
     return profile
+
+
+def remember_language_at_login(*, request, user, **_signal) -> None:
+    """Keep the user's chosen language in the new session (``user_logged_in``), saved with the login.
+
+    Requests then read it from the session that is loaded anyway: no query and no session write
+    per request.
+    """
+    if request is None or not hasattr(request, "session"):
+        return
+    chosen = UserProfile.objects.filter(user=user).values_list("language", flat=True).first() or ""
+    request.session[SESSION_LANGUAGE_KEY] = chosen

@@ -13,10 +13,13 @@ from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Count, F, Max, Q, Sum
+from django.urls import reverse
 from django.utils import timezone
 
+from core import events
 from core.permissions import has_role, require_warehouse
 from core.roles import Role
+from core.services.notifications import notify, users_with_role
 from inventory import services as inventory_services
 from inventory.bounds import MAX_QUANTITY, too_large
 from inventory.exceptions import InvalidQuantity
@@ -393,8 +396,29 @@ def count_line_enter(*, line: CountLine, quantity: Decimal, user, note: str = ""
     line.save()
     if line.status != CountLineStatus.RECOUNT:
         _mark_counted(line)
+    if line.status in (CountLineStatus.RECOUNT, CountLineStatus.TO_APPROVE):
+        _tell_variance(line, user)
     _close_if_done(line.count_list)
     return line
+
+
+def _tell_variance(line: CountLine, user) -> None:
+    """A variance waits: a recount by another clerk of the warehouse, or a manager's decision."""
+    warehouse = line.count_list.warehouse
+    if line.status == CountLineStatus.RECOUNT:
+        users = users_with_role(Role.CLERK, warehouse=warehouse).exclude(pk=user.pk)
+        what = "needs a recount by someone else"
+    else:
+        users = users_with_role(Role.MANAGER)
+        what = "waits for a manager's approval"
+    variance = line.variance_qty or ZERO  # set by the count just entered
+    notify(
+        users=users,
+        kind=events.COUNT_VARIANCE_WAITING,
+        message=f"Count variance of {variance.normalize():f} × {line.part.number} at {warehouse.code} {what}.",
+        link=reverse("counting:detail", args=[line.count_list_id]),
+        email_subject=f"Count variance at {warehouse.code}",
+    )
 
 
 def _mark_counted(line: CountLine) -> None:

@@ -27,6 +27,7 @@ from suppliers.services.orders import approval_threshold, purchase_order_create
 from suppliers.services.rating import supplier_rating_compute
 
 from ..profiles import add_months
+from .exchange import exchange_market
 
 VMI_PARTS = 4  # OEM parts the manufacturer manages in the Hamburg store
 COUNTED_SHARE = 2  # every second line of the first count list is entered: the rest waits
@@ -177,4 +178,5 @@ def desk_prepare(*, users: dict, warehouses: dict[str, Warehouse], first: date, 
     vmi = step("VMI proposals", lambda: vmi_proposals(users=users, warehouses=warehouses))
     step("transfers to send / receive", lambda: transfers_waiting(users=users, warehouses=warehouses))
     order = step("order awaiting approval", lambda: order_awaiting_approval(users=users, warehouses=warehouses))
+    step("dealer exchange", lambda: exchange_market(users=users))
     return Desk(ratings, proposals, lists, entered, vmi, order)

@@ -49,3 +49,15 @@ urlpatterns += [
     path("ledger-settings/", lv.LedgerSettingsView.as_view(), name="api-ledger-settings"),
     path("audit/", lv.AuditList.as_view(), name="api-audit"),
 ]
+
+# Returns from the workshop and from counter customers.
+from inventory.demand.api import returns as rv  # noqa: E402
+
+urlpatterns += [
+    path("workshop-returns/", rv.WorkshopReturnCreate.as_view(), name="api-workshop-return"),
+    path("customer-returns/", rv.CustomerReturnCreate.as_view(), name="api-customer-return"),
+]
+
+from inventory.demand.api import reservations as resv  # noqa: E402
+
+urlpatterns += [path("reservations/", resv.ReservationCreate.as_view(), name="api-reservation")]

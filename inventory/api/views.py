@@ -7,10 +7,10 @@ from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import NotFound, ValidationError
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api.idempotency import IDEMPOTENCY_HEADER, idempotency_key
 from core.api.pagination import LargeTablePagination
 from core.permissions import IsInternal, require_warehouse, roles_permission
 from core.roles import CATALOGUE_EDITORS, POSTING_ROLES, Role
@@ -26,22 +26,6 @@ from inventory.models import (
 )
 
 from . import serializers as s
-
-IDEMPOTENCY_HEADER = OpenApiParameter(
-    name="Idempotency-Key",
-    location=OpenApiParameter.HEADER,
-    required=False,
-    description="Send the same key when retrying: the posting happens once and the retry gets the first result.",
-)
-
-
-def _idempotency_key(request: Request) -> str | None:
-    key = request.headers.get("Idempotency-Key", "").strip()
-    # Cut short, two different long keys would name one posting.
-    if len(key) > 100:
-        raise ValidationError({"Idempotency-Key": ["An idempotency key has at most 100 characters."]})
-    return key or None
-
 
 # --- catalogue ------------------------------------------------------------------
 
@@ -264,7 +248,7 @@ class ReceiptCreate(_PostingView):
         data.is_valid(raise_exception=True)
         require_warehouse(request.user, data.validated_data["warehouse"])
         movement = services.stock_receive(
-            user=request.user, idempotency_key=_idempotency_key(request), **data.validated_data
+            user=request.user, idempotency_key=idempotency_key(request), **data.validated_data
         )
         return Response(s.MovementSerializer(movement).data, status=status.HTTP_201_CREATED)
 
@@ -280,7 +264,7 @@ class IssueCreate(_PostingView):
         data.is_valid(raise_exception=True)
         require_warehouse(request.user, data.validated_data["warehouse"])
         movement = services.stock_issue(
-            user=request.user, idempotency_key=_idempotency_key(request), **data.validated_data
+            user=request.user, idempotency_key=idempotency_key(request), **data.validated_data
         )
         return Response(s.MovementSerializer(movement).data, status=status.HTTP_201_CREATED)
 
@@ -298,7 +282,7 @@ class TransferCreate(_PostingView):
         data.is_valid(raise_exception=True)
         require_warehouse(request.user, data.validated_data["from_warehouse"])
         out, incoming = services.stock_transfer(
-            user=request.user, idempotency_key=_idempotency_key(request), **data.validated_data
+            user=request.user, idempotency_key=idempotency_key(request), **data.validated_data
         )
         body = s.TransferResultSerializer({"transfer_out": out, "transfer_in": incoming}).data
         return Response(body, status=status.HTTP_201_CREATED)
@@ -317,7 +301,7 @@ class AdjustmentCreate(_PostingView):
         data.is_valid(raise_exception=True)
         require_warehouse(request.user, data.validated_data["warehouse"])
         movement = services.stock_adjust(
-            user=request.user, idempotency_key=_idempotency_key(request), **data.validated_data
+            user=request.user, idempotency_key=idempotency_key(request), **data.validated_data
         )
         return Response(s.MovementSerializer(movement).data, status=status.HTTP_201_CREATED)
 
@@ -339,6 +323,6 @@ class MovementReverse(_PostingView):
             movement=movement,
             user=request.user,
             reason=data.validated_data["reason"],
-            idempotency_key=_idempotency_key(request),
+            idempotency_key=idempotency_key(request),
         )
         return Response(s.MovementSerializer(reversal).data, status=status.HTTP_201_CREATED)

@@ -11,11 +11,13 @@ from inventory.models import (
     Backorder,
     CounterSale,
     CounterSaleLine,
+    CustomerReturn,
     RepairOrder,
     TransferOrder,
     TransferOrderLine,
     WorkshopRequest,
     WorkshopRequestLine,
+    WorkshopReturn,
 )
 
 
@@ -137,3 +139,19 @@ class TransferOrderAdmin(ReadOnlyAdmin):
     list_select_related = ["from_warehouse", "to_warehouse"]
     date_hierarchy = "created_at"
     inlines = [TransferOrderLineInline]
+
+
+@admin.register(WorkshopReturn)
+class WorkshopReturnAdmin(ReadOnlyAdmin):
+    list_display = ["number", "part", "warehouse", "quantity", "value", "reason", "hit_withdrawn", "returned_at"]
+    list_filter = ["reason", "warehouse"]
+    list_select_related = ["part", "warehouse"]
+    date_hierarchy = "returned_at"
+
+
+@admin.register(CustomerReturn)
+class CustomerReturnAdmin(ReadOnlyAdmin):
+    list_display = ["number", "part", "warehouse", "quantity", "value", "refund", "condition", "returned_at"]
+    list_filter = ["condition", "warehouse"]
+    list_select_related = ["part", "warehouse"]
+    date_hierarchy = "returned_at"

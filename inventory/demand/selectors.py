@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from django.db.models import Case, F, Prefetch, Q, QuerySet, Sum, When
+from django.utils import timezone
 
 from inventory import quantities
 from inventory.models import (
@@ -114,9 +116,17 @@ def workshop_request_get(*, pk: int) -> WorkshopRequest | None:
     )
 
 
-def pick_list(*, warehouse_ids: Iterable[int] | None = None) -> QuerySet[WorkshopRequest]:
-    """Requests with stock issued and not yet handed over, oldest first (the clerk's queue)."""
-    return workshop_request_list(warehouse_ids=warehouse_ids, state=RequestState.TO_PICK).order_by("created_at", "id")
+def pick_list(*, warehouse_ids: Iterable[int] | None = None, day: date | None = None) -> QuerySet[WorkshopRequest]:
+    """Requests with stock issued and not yet handed over, oldest first (the clerk's queue).
+
+    Reservations appear from the day their repair order is booked for (``day``: today by default).
+    """
+    day = day or timezone.localdate()
+    return (
+        workshop_request_list(warehouse_ids=warehouse_ids, state=RequestState.TO_PICK)
+        .filter(Q(booked_for__isnull=True) | Q(booked_for__lte=day))
+        .order_by("created_at", "id")
+    )
 
 
 def backorder_list(

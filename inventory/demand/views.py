@@ -6,6 +6,7 @@ and write through services; domain errors become messages.
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from django.contrib import messages
@@ -22,7 +23,13 @@ from django.views.generic import ListView, TemplateView
 from core.exceptions import DomainError
 from core.permissions import RoleRequiredMixin, require_warehouse
 from core.roles import Role, user_access
-from inventory.forms import TransferAcceptForm, TransferCreateForm, WorkshopRequestForm, line_quantities
+from inventory.forms import (
+    TransferAcceptForm,
+    TransferCreateForm,
+    WorkshopRequestForm,
+    line_quantities,
+    own_warehouse_id,
+)
 from inventory.models import Backorder, BackorderState, TransferState, Warehouse
 
 from . import selectors as sel
@@ -77,7 +84,10 @@ class RequestNewView(RoleRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        form = kwargs.get("form") or WorkshopRequestForm(warehouses=own_warehouses(self.request.user))
+        form = kwargs.get("form") or WorkshopRequestForm(
+            warehouses=own_warehouses(self.request.user),
+            own_warehouse_id=own_warehouse_id(user_access(self.request.user)),
+        )
         context["form"] = form
         rows = getattr(form, "line_rows", None) or [{"number": "", "quantity": "1"} for _ in range(self.blank_lines)]
         context["rows"] = rows
@@ -174,14 +184,22 @@ class PickListView(RoleRequiredMixin, ListView):
     paginate_by = 50
     context_object_name = "requests"
 
+    def _day(self):
+        """``?day=YYYY-MM-DD`` looks ahead: reservations booked up to that day are shown too."""
+        try:
+            return date.fromisoformat(self.request.GET.get("day", ""))
+        except ValueError:
+            return timezone.localdate()
+
     def get_queryset(self):
-        return sel.pick_list(warehouse_ids=warehouse_scope(self.request.user))
+        return sel.pick_list(warehouse_ids=warehouse_scope(self.request.user), day=self._day())
 
     def get_context_data(self, **kwargs):
         # The day's printed pick list per warehouse: one walk over every open request of the day.
         return super().get_context_data(**kwargs) | {
             "warehouses": list(own_warehouses(self.request.user).order_by("code")),
             "today_iso": timezone.localdate().isoformat(),
+            "day": self._day(),
         }
 
 
@@ -312,7 +330,9 @@ class TransferListView(RoleRequiredMixin, ListView):
         context["state"] = self.request.GET.get("state", "open")
         context["states"] = [("open", "open"), *TransferState.choices]
         context["scope"] = warehouse_scope(self.request.user)
-        context["form"] = kwargs.get("form") or TransferCreateForm()
+        context["form"] = kwargs.get("form") or TransferCreateForm(
+            own_warehouse_id=own_warehouse_id(user_access(self.request.user))
+        )
         return context
 
 

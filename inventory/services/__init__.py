@@ -3,6 +3,7 @@
 from .bulk import Outcome, stock_level_set_parameters_bulk, stock_opening_balances_bulk, stock_receive_bulk
 from .catalogue import _check_supersession, part_create, part_supersede, part_update
 from .limits import stock_level_set_limits_bulk
+from .returns import stock_return_in
 from .stock import (
     stock_adjust,
     stock_issue,
@@ -38,6 +39,7 @@ __all__ = [
     "stock_receive",
     "stock_receive_bulk",
     "stock_reserve",
+    "stock_return_in",
     "stock_return_to_supplier",
     "stock_scrap",
     "stock_transfer",

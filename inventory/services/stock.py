@@ -21,10 +21,16 @@ from functools import lru_cache
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
+from django.urls import reverse
 from django.utils import timezone
 
+from core.events import CRITICAL_BELOW_REORDER_POINT, STOCK_CHANGED
 from core.exceptions import DomainError
 from core.fastpath.rows import prepared_cursor
+from core.models import OutboxMessage
+from core.roles import Role
+from core.services.events import Event, event_wanted, events_outbox_rows, events_publish
+from core.services.notifications import notify, users_with_role
 
 from ..bounds import MAX_COST, too_large
 from ..exceptions import (
@@ -213,12 +219,37 @@ def _post(
             )
         )
     if len(movements) == 1:
-        _insert_movement(movements[0], posted=lines[0].level)
+        # The stock.changed event's outbox rows go in with the movement, in the same statement.
+        rows = []
+        if event_wanted(STOCK_CHANGED):
+            rows = events_outbox_rows(events=[stock_changed_event(lines[0].level, movements[0])])
+        _insert_movement(movements[0], posted=lines[0].level, outbox=rows)
         return movements
     StockMovement.objects.bulk_create(movements)
     for line in lines:
         _save_posted(line.level)
+    if event_wanted(STOCK_CHANGED):
+        events_publish(events=[stock_changed_event(line.level, mv) for line, mv in zip(lines, movements, strict=True)])
     return movements
+
+
+def stock_changed_event(level: StockLevel, movement: StockMovement) -> Event:
+    """The ``stock.changed`` event of a posted movement: the level's figures right after it."""
+    return Event(
+        kind=STOCK_CHANGED,
+        occurred_at=movement.posted_at,
+        data={
+            "movement_id": movement.pk if movement.pk is not None else MOVEMENT_ID,
+            "movement_kind": movement.kind,
+            "quantity": str(movement.quantity),
+            "part": level.part.number,
+            "part_id": level.part_id,
+            "warehouse": level.warehouse.code,
+            "warehouse_id": level.warehouse_id,
+            "on_hand": str(level.on_hand),
+            "available": str(level.available),
+        },
+    )
 
 
 # What a posting changes on a level; written with one prepared UPDATE.
@@ -270,17 +301,51 @@ def _movement_insert_and_level_update() -> str:
     return f"WITH moved AS ({insert}), posted AS ({update}) SELECT {pk} FROM moved"  # noqa: S608
 
 
-def _insert_movement(movement: StockMovement, *, posted: StockLevel) -> None:
+# Stands for the movement's id in the outbox rows written with it (the id exists only inside the statement).
+MOVEMENT_ID = "@movement_id@"
+
+
+@lru_cache(maxsize=4)
+def _movement_insert_level_update_and_outbox(rows: int) -> tuple[str, list]:
+    """``_movement_insert_and_level_update()`` that also writes ``rows`` outbox rows, the placeholder
+    ``MOVEMENT_ID`` in their kwargs replaced by the new movement's id."""
+    statement = _movement_insert_and_level_update()
+    if not rows:
+        return statement, []
+    meta = OutboxMessage._meta
+    fields = [field for field in meta.concrete_fields if not field.primary_key]
+    pk = quote(StockMovement._meta.pk.column)
+    placeholders = [
+        f"replace(%s::text, '\"{MOVEMENT_ID}\"', (SELECT {pk} FROM moved)::text)::jsonb"  # noqa: S608 - constants and identifiers from the model
+        if field.name == "kwargs"
+        else "%s"
+        for field in fields
+    ]
+    values = ", ".join(f"({', '.join(placeholders)})" for _ in range(rows))
+    columns = ", ".join(quote(field.column) for field in fields)
+    queued = f"queued AS (INSERT INTO {quote(meta.db_table)} ({columns}) VALUES {values})"  # noqa: S608
+    head, tail = statement.rsplit(" SELECT ", 1)
+    return f"{head}, {queued} SELECT {tail}", fields
+
+
+def _insert_movement(movement: StockMovement, *, posted: StockLevel, outbox: list | None = None) -> None:
     """``movement.save(force_insert=True)`` and ``_save_posted(posted)``, from SQL built once from the models.
 
     Every concrete column of the movement is written, and the level's posted
-    fields go in the same statement (one round trip).
+    fields go in the same statement (one round trip), with the ``outbox``
+    rows (task name, kwargs) of its events when there are any.
     """
     _sql, fields = _movement_insert()
     params = [field.get_db_prep_save(field.pre_save(movement, add=True), connection) for field in fields]
     params += _posted_params(posted)
+    sql, outbox_fields = _movement_insert_level_update_and_outbox(len(outbox or ()))
+    if outbox:
+        row = {"created_at": timezone.now(), "dispatched_at": None, "attempts": 0, "last_error": ""}
+        for task_name, kwargs in outbox:
+            row |= {"task_name": task_name, "kwargs": kwargs}
+            params += [field.get_db_prep_save(row[field.attname], connection) for field in outbox_fields]
     with prepared_cursor() as cursor:
-        cursor.execute(_movement_insert_and_level_update(), params)
+        cursor.execute(sql, params)
         movement.pk = cursor.fetchone()[0]
     movement._state.adding = False
     movement._state.db = connection.alias
@@ -304,6 +369,21 @@ def _locked(part: Part, warehouse: Warehouse) -> StockLevel:
     level.part = part
     level.warehouse = warehouse
     return level
+
+
+def _tell_below_reorder_point(level: StockLevel) -> None:
+    """A critical part's available stock just fell below its reorder point (the level's minimum): tell purchasing.
+
+    Only the posting that crosses the line tells, so a part that stays below is not announced again.
+    """
+    notify(
+        users=users_with_role(Role.PURCHASER),
+        kind=CRITICAL_BELOW_REORDER_POINT,
+        message=f"Critical part {level.part.number} at {level.warehouse.code} is below its reorder point: "
+        f"{level.available.normalize():f} available, reorder point {level.min_qty.normalize():f}; order it now.",
+        link=f"{reverse('inventory:stock-lookup')}?number={level.part.number}",
+        email_subject=f"Critical part {level.part.number} below its reorder point",
+    )
 
 
 def _fill_backorders(level: StockLevel, user, posted_at: datetime | None) -> None:
@@ -419,7 +499,8 @@ def _take_out(
 
     def post() -> StockMovement:
         level = _locked(part, warehouse)
-        return _post(
+        before = level.available
+        movement = _post(
             lines=[_Line(kind, level, -quantity, from_quarantine=from_quarantine)],
             user=user,
             document_type=document_type,
@@ -429,6 +510,9 @@ def _take_out(
             posted_at=posted_at,
             idempotency_key=idempotency_key,
         )[0]
+        if part.is_critical and before >= level.min_qty > level.available:
+            _tell_below_reorder_point(level)
+        return movement
 
     same = _same(
         kind,

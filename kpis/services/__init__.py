@@ -13,7 +13,7 @@ from .close import (
     reclose_reopened_months,
 )
 from .report import kpi_report_send, kpi_report_subscription_ids, kpi_reports_queue, report_subscription_set
-from .targets import target_set
+from .targets import target_set, thresholds_set
 
 __all__ = [
     "STEPS",
@@ -31,4 +31,5 @@ __all__ = [
     "reclose_reopened_months",
     "report_subscription_set",
     "target_set",
+    "thresholds_set",
 ]

@@ -18,9 +18,13 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from core import events
+from core.roles import Role
+from core.services.notifications import notify, users_with_role
 from inventory.classification import VALUE_A_SHARE, VALUE_B_SHARE
 from inventory.models import DemandHit, Part, StockLevel, StockMovement
 from inventory.months import add_months, month_begins, month_index
@@ -697,6 +701,13 @@ def _step_kpis(run: MonthClose) -> None:
     from .report import kpi_reports_queue
 
     kpi_reports_queue(month=run.month)
+    notify(
+        users=[*users_with_role(Role.PLANNER), *users_with_role(Role.MANAGER)],
+        kind=events.MONTH_END_CLOSED,
+        message=f"The close of {run.month:%Y-%m} is done: classes and KPIs are on the dashboard.",
+        link=reverse("kpis:dashboard"),
+        email_subject=f"Month-end close {run.month:%Y-%m} done",
+    )
 
     def hand_over() -> None:
         from ..tasks import hand_over_classes

@@ -13,7 +13,8 @@ from decimal import Decimal
 
 from django.db import connection
 
-from inventory.models import DemandHit
+from inventory.document_types import EXCHANGE_SALE
+from inventory.models import DemandHit, StockMovement
 from inventory.months import add_months, days_in_month
 from suppliers.models import GoodsReceipt, PurchaseOrderLine
 
@@ -184,6 +185,19 @@ def _stock_figures(params: dict) -> dict[Scope, dict]:
     )
     figures: dict[Scope, dict] = {row["warehouse_id"]: row for row in rows}
     figures[None] = _summed(rows, ("scrap", "negative"))
+    # Stock sold to partner dealers through the exchange in the month, at cost (dead stock turned to money).
+    exchange_rows = _rows(
+        f"""
+        SELECT warehouse_id, -sum(value) AS exchange_disposed
+        FROM {StockMovement._meta.db_table}
+        WHERE document_type = %(exchange_sale)s AND posted_at >= %(start)s AND posted_at < %(end)s
+        GROUP BY warehouse_id
+        """,  # noqa: S608 - table names come from model meta, values are parameters
+        params | {"exchange_sale": EXCHANGE_SALE},
+    )
+    for row in exchange_rows:
+        figures.setdefault(row["warehouse_id"], {})["exchange_disposed"] = row["exchange_disposed"]
+    figures[None]["exchange_disposed"] = sum((row["exchange_disposed"] or 0) for row in exchange_rows)
     return figures
 
 
@@ -338,6 +352,7 @@ def _kpi_values(
     values.append((Kpi.STOCKED_ITEMS, "", float(overall.get("stocked") or 0)))
     stock = stock or {}
     values.append((Kpi.SCRAP_RATE, "", _ratio(stock.get("scrap") or 0, total_value)))
+    values.append((Kpi.EXCHANGE_DISPOSED, "", float(stock.get("exchange_disposed") or 0)))
     values.append((Kpi.NEGATIVE_STOCK, "", float(stock.get("negative") or 0)))
     # Demand of the month: first pick, instant fill, target achievement, sales per repair order.
     demand = demand or {}

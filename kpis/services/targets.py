@@ -9,7 +9,7 @@ from django.db import transaction
 from inventory.models import Warehouse
 
 from ..exceptions import KpiError
-from ..models import Kpi, Target
+from ..models import ClassThresholds, Kpi, Target
 
 
 @transaction.atomic
@@ -38,3 +38,42 @@ def target_set(
         defaults={"lower": lower, "upper": upper, "near_band": near_band},
     )
     return target
+
+
+THRESHOLD_FIELDS = (
+    "a_min_hits",
+    "b_min_hits",
+    "new_part_months",
+    "x_max_cv",
+    "y_max_cv",
+    "review_period_months",
+    "lead_time_months",
+)
+
+
+@transaction.atomic
+def thresholds_set(*, user, values: dict) -> ClassThresholds:
+    """Change the classification thresholds and review cycle; every rule is checked before anything is written."""
+    from django.utils.translation import gettext as _
+
+    row = ClassThresholds.objects.select_for_update().get_or_create(pk=1)[0]
+    merged = {name: values.get(name, getattr(row, name)) for name in THRESHOLD_FIELDS}
+    if merged["b_min_hits"] < 1:
+        raise KpiError(_("Class B needs at least 1 hit."), field="b_min_hits")
+    if merged["a_min_hits"] <= merged["b_min_hits"]:
+        raise KpiError(_("Class A needs more hits than class B."), field="a_min_hits")
+    if merged["new_part_months"] < 1:
+        raise KpiError(_("A part is new for at least 1 month."), field="new_part_months")
+    if merged["x_max_cv"] < 0 or merged["y_max_cv"] < merged["x_max_cv"]:
+        raise KpiError(
+            _("The highest CV for Y must be at least the one for X, and neither negative."), field="y_max_cv"
+        )
+    if merged["review_period_months"] < 0 or merged["lead_time_months"] < 0:
+        raise KpiError(_("Periods cannot be negative."), field="review_period_months")
+    if merged["review_period_months"] + merged["lead_time_months"] <= 0:
+        raise KpiError(_("Review period and lead time cannot both be zero."), field="review_period_months")
+    for name, value in merged.items():
+        setattr(row, name, value)
+    row._history_user = user  # type: ignore[attr-defined]
+    row.save()
+    return row

@@ -5,6 +5,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import template
+from django.utils.translation import gettext as _
+
+from core import formats
 
 from ..models import Kpi
 from ..selectors import kpi_kind
@@ -13,15 +16,12 @@ register = template.Library()
 
 
 def _format(kpi: str, value: Decimal | float | None) -> str:
-    if value is None:
-        return "–"
     kind = kpi_kind(kpi)
-    number = float(value)
     if kind == "share":
-        return f"{number * 100:.1f} %"
+        return formats.share(value)
     if kind == "count":
-        return f"{number:,.0f}"
-    return f"{number:,.2f}"
+        return formats.count(value)
+    return formats.money(value)
 
 
 @register.filter
@@ -43,10 +43,31 @@ def kpi_target(snapshot) -> str:
 
 
 @register.filter
+def kpi_number(value, kpi: str) -> str:
+    """A bare value of ``kpi`` formatted as its figures are: ``{{ value|kpi_number:kpi }}``."""
+    return _format(kpi, value)
+
+
+@register.filter
 def kpi_label(kpi: str) -> str:
     return Kpi(kpi).label
 
 
 @register.filter
 def percent(value: float | None) -> str:
-    return "–" if value is None else f"{value * 100:.1f} %"
+    return formats.share(value)
+
+
+@register.filter
+def kpi_change(card) -> str:
+    """The change against last month: percentage points for shares, the plain difference otherwise."""
+    change = card.change
+    if change is None:
+        return ""
+    sign = "+" if change > 0 else "−" if change < 0 else "±"
+    size = abs(change)
+    if card.kind == "share":
+        return f"{sign}{size * 100:.1f} " + _("pts")
+    if card.kind == "count":
+        return f"{sign}{size:,.0f}"
+    return f"{sign}{size:,.2f}"

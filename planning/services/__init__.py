@@ -10,6 +10,7 @@ from .parameters import (
     parameters_compute,
 )
 from .replenishment import proposals_approve, proposals_build, proposals_reject, replenishment_run
+from .settings import planning_settings_set
 from .vmi import vmi_accept, vmi_propose, vmi_reject
 
 __all__ = [
@@ -23,6 +24,7 @@ __all__ = [
     "parameter_override_clear",
     "parameter_override_set",
     "parameters_compute",
+    "planning_settings_set",
     "proposals_approve",
     "proposals_build",
     "proposals_reject",

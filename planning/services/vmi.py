@@ -5,10 +5,13 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
+from core import events
 from core.permissions import has_role
 from core.roles import Role
+from core.services.notifications import notify, users_with_role
 from inventory.models import Part, Warehouse
 from inventory.quantities import quantity_checked
 from suppliers import services as supplier_services
@@ -32,9 +35,18 @@ def vmi_propose(*, part: Part, warehouse: Warehouse, quantity: Decimal, user, no
     if not StockingParameter.objects.filter(part=part, warehouse=warehouse, is_vmi=True).exists():
         raise PlanningError(f"{part.number} is not vendor-managed in {warehouse.code}.", field="part")
     quantity = quantity_checked(part, quantity)
-    return VmiProposal.objects.create(
+    proposal = VmiProposal.objects.create(
         supplier=supplier, part=part, warehouse=warehouse, quantity=quantity, note=note.strip()[:200], proposed_by=user
     )
+    notify(
+        users=users_with_role(Role.PURCHASER),
+        kind=events.VMI_PROPOSAL_WAITING,
+        message=f"{supplier.code} proposes {quantity.normalize():f} × {part.number} for {warehouse.code}; "
+        "accept or reject it on the VMI screen.",
+        link=reverse("planning:vmi-review"),
+        email_subject=f"VMI proposal from {supplier.code}",
+    )
+    return proposal
 
 
 def _locked(proposal: VmiProposal) -> VmiProposal:

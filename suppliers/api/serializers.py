@@ -302,7 +302,7 @@ class ShipmentNoticeSerializer(serializers.Serializer):
     delivery_note = serializers.CharField()
     expected_arrival = serializers.DateField()
     state = serializers.CharField()
-    source = serializers.CharField()
+    source = serializers.CharField()  # type: ignore[assignment]  # the notice's field, not DRF's `source`
     announced_at = serializers.DateTimeField()
     receipt = serializers.CharField(source="receipt.number", allow_null=True, default=None)
     lines = ShipmentNoticeLineSerializer(many=True)

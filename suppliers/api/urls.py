@@ -45,3 +45,16 @@ urlpatterns += [
         name="api-backorder-emergency-order",
     ),
 ]
+
+# Returns to the supplier.
+from . import returns as return_views  # noqa: E402
+
+urlpatterns += [
+    path("supplier-returns/", return_views.SupplierReturnListCreate.as_view(), name="api-supplier-return-list"),
+    path("supplier-returns/<int:pk>/", return_views.SupplierReturnDetail.as_view(), name="api-supplier-return-detail"),
+    path(
+        "supplier-returns/<int:pk>/replacement/",
+        return_views.SupplierReturnReplacement.as_view(),
+        name="api-supplier-return-replacement",
+    ),
+]

@@ -14,6 +14,7 @@ from .orders import (
     purchase_order_send,
     purchase_order_update,
 )
+from .overdue import purchase_orders_overdue_notify
 from .rating import rating_weights_current, supplier_rating_compute
 from .receiving import (
     ReceiptLineInput,
@@ -21,6 +22,12 @@ from .receiving import (
     goods_receipt_line_release,
     goods_receipt_post,
 )
+from .returns import (
+    supplier_return_decline_replacement,
+    supplier_return_order_replacement,
+    supplier_return_post,
+)
+from .settings import purchasing_settings_set, rating_weights_set
 
 __all__ = [
     "ReceiptLineInput",
@@ -39,7 +46,13 @@ __all__ = [
     "purchase_order_reconfirm",
     "purchase_order_send",
     "purchase_order_update",
+    "purchase_orders_overdue_notify",
+    "purchasing_settings_set",
     "rating_weights_current",
+    "rating_weights_set",
     "shipment_notice_announce",
     "supplier_rating_compute",
+    "supplier_return_decline_replacement",
+    "supplier_return_order_replacement",
+    "supplier_return_post",
 ]

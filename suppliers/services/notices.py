@@ -21,8 +21,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import events
 from core import services as core_services
 from core.roles import Role
+from core.services.events import event_publish
 from inventory.bounds import check_line_count
 from inventory.models import normalize_part_number
 
@@ -158,6 +160,7 @@ def shipment_notice_announce(
     )
     core_services.notify(
         users=order_purchaser(order),
+        kind=events.SHIPMENT_ANNOUNCED,
         message=_(
             "%(supplier)s announced shipment %(notice)s (delivery note %(note)s) for %(order)s, arriving %(day)s."
         )
@@ -175,20 +178,26 @@ def shipment_notice_announce(
 
 
 def _emit_announced(notice: ShipmentNotice) -> None:
-    """The ``shipment.announced`` partner event, where the webhook outbox exists."""
-    try:
-        from core.services.events import event_emit  # type: ignore[import-not-found]
-    except ImportError:
-        return
-    event_emit(
-        kind="shipment.announced",
-        payload={
+    """The ``shipment.announced`` partner event, published with the notice (the supplier's own subscriptions get it)."""
+    order = notice.purchase_order
+    event_publish(
+        kind=events.SHIPMENT_ANNOUNCED,
+        data=lambda: {
             "notice": notice.number,
-            "order": notice.purchase_order.number,
-            "supplier": notice.purchase_order.supplier.code,
+            "order": order.number,
+            "supplier": order.supplier.code,
             "delivery_note": notice.delivery_note,
             "expected_arrival": notice.expected_arrival.isoformat(),
+            "lines": [
+                {
+                    "line": line.po_line.line_no,
+                    "part": line.po_line.part.number,
+                    "quantity": str(line.quantity_announced),
+                }
+                for line in notice.lines.select_related("po_line__part").order_by("po_line__line_no")
+            ],
         },
+        supplier_id=order.supplier_id,
     )
 
 
@@ -205,10 +214,10 @@ def notice_lines_from_csv(*, order: PurchaseOrder, content: bytes) -> list[tuple
         raise PurchasingError(_("The file is not UTF-8 text; save it as CSV (UTF-8)."), field="file") from None
     lines = list(PurchaseOrderLine.objects.filter(order=order).select_related("part"))
     by_number: dict[str, PurchaseOrderLine] = {}
-    for line in lines:
-        by_number[line.part.number_normalized] = line
-        if line.supplier_part_number:
-            by_number.setdefault(normalize_part_number(line.supplier_part_number), line)
+    for order_line in lines:
+        by_number[order_line.part.number_normalized] = order_line
+        if order_line.supplier_part_number:
+            by_number.setdefault(normalize_part_number(order_line.supplier_part_number), order_line)
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if ";" in first_line else "\t" if "\t" in first_line else ","
     result: list[tuple[PurchaseOrderLine, Decimal]] = []

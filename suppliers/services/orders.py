@@ -18,8 +18,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import events
 from core import services as core_services
 from core.roles import Role, user_access
+from core.services.events import event_publish
+from core.services.notifications import notification_unread_exists, notify, users_with_role
 from core.services.outbox import outbox_enqueue
 from inventory.bounds import MAX_COST, MAX_QUANTITY, check_line_count, too_large
 from inventory.exceptions import InvalidQuantity
@@ -76,6 +79,12 @@ _VERB = {
 
 
 def approval_threshold() -> Decimal:
+    """The value above which an order needs approval: the managers' setting, else the environment's."""
+    from ..models import PurchasingSettings
+
+    row = PurchasingSettings.objects.order_by("-id").values_list("approval_threshold", flat=True).first()
+    if row is not None:
+        return row
     return Decimal(str(getattr(settings, "PURCHASE_APPROVAL_THRESHOLD", "5000")))
 
 
@@ -360,13 +369,36 @@ def purchase_order_approve(*, order: PurchaseOrder, user, approved_at: datetime 
     return order
 
 
-@transaction.atomic
 def purchase_order_send(*, order: PurchaseOrder, user, sent_at: datetime | None = None) -> PurchaseOrder:
     """Send a draft to the supplier: the PO is mailed after commit (a Celery task).
 
     An order worth more than ``PURCHASE_APPROVAL_THRESHOLD`` needs a manager's
-    approval first.
+    approval first: the send is refused and the managers are asked (once per
+    order while the request is unread).
     """
+    try:
+        return _send(order=order, user=user, sent_at=sent_at)
+    except ApprovalRequired:
+        _ask_for_approval(order, user)
+        raise
+
+
+@transaction.atomic
+def _ask_for_approval(order: PurchaseOrder, user) -> None:
+    link = reverse("suppliers:po-detail", args=[order.pk])
+    if notification_unread_exists(kind=events.PURCHASE_ORDER_APPROVAL_NEEDED, link=link):
+        return
+    notify(
+        users=users_with_role(Role.MANAGER),
+        kind=events.PURCHASE_ORDER_APPROVAL_NEEDED,
+        message=f"{order.number} ({order.supplier.code}) waits for your approval before {user} can send it.",
+        link=link,
+        email_subject=f"{order.number} waits for your approval",
+    )
+
+
+@transaction.atomic
+def _send(*, order: PurchaseOrder, user, sent_at: datetime | None) -> PurchaseOrder:
     from ..selectors import purchase_order_value
 
     order = lock_purchase_order(order.pk)
@@ -389,6 +421,9 @@ def purchase_order_send(*, order: PurchaseOrder, user, sent_at: datetime | None 
     if order.supplier.email:
         # Through the outbox: a broker outage delays the mail, never loses it or fails the send.
         outbox_enqueue(task_name="suppliers.tasks.send_purchase_order_email", kwargs={"order_id": order.pk})
+    event_publish(
+        kind=events.PURCHASE_ORDER_SENT, data=lambda: purchase_order_event_data(order), supplier_id=order.supplier_id
+    )
     return order
 
 
@@ -474,7 +509,59 @@ def purchase_order_confirm(
     order.confirmed_at = confirmed_at
     order.confirmed_by = user
     order.save(update_fields=["state", "confirmed_at", "confirmed_by"])
+    event_publish(
+        kind=events.PURCHASE_ORDER_CONFIRMED,
+        data=lambda: purchase_order_event_data(order),
+        supplier_id=order.supplier_id,
+    )
+    short = [
+        line
+        for line in locked.values()
+        if line.confirmed_quantity is not None and line.confirmed_quantity < line.quantity
+    ]
+    if short:
+        short_lines = ", ".join(
+            f"{line.line_no}: {Decimal(line.confirmed_quantity or 0).normalize():f} of {line.quantity.normalize():f}"
+            for line in sorted(short, key=lambda line: line.line_no)
+        )
+        notify(
+            users=[order.created_by],
+            kind=events.PURCHASE_ORDER_CONFIRMED_SHORT,
+            message=f"{order.number} ({order.supplier.code}) confirmed short on line {short_lines}; "
+            "order the rest elsewhere or close the lines.",
+            link=reverse("suppliers:po-detail", args=[order.pk]),
+            email_subject=f"{order.number} confirmed short",
+        )
+    elif order.created_by_id != user.pk:
+        notify(
+            users=[order.created_by],
+            kind=events.PURCHASE_ORDER_CONFIRMED,
+            message=f"{order.number} ({order.supplier.code}) is confirmed.",
+            link=reverse("suppliers:po-detail", args=[order.pk]),
+            email_subject=f"{order.number} confirmed",
+        )
     return order
+
+
+def purchase_order_event_data(order: PurchaseOrder) -> dict:
+    """The body of the purchase order events: what a supplier's or dealer's system needs to match the order."""
+    return {
+        "order": order.number,
+        "order_id": order.pk,
+        "state": order.state,
+        "supplier": order.supplier.code,
+        "warehouse": order.warehouse.code,
+        "lines": [
+            {
+                "line_no": line.line_no,
+                "part": line.part.number,
+                "quantity": str(line.quantity),
+                "confirmed_quantity": None if line.confirmed_quantity is None else str(line.confirmed_quantity),
+                "promised_date": line.promised_date.isoformat() if line.promised_date else None,
+            }
+            for line in order.lines.select_related("part").order_by("line_no")
+        ],
+    }
 
 
 @transaction.atomic
@@ -561,6 +648,7 @@ def purchase_order_reconfirm(
         raise PurchasingError(_("Nothing changed; change a date or a quantity."), field="lines")
     core_services.notify(
         users=order_purchaser(order),
+        kind=events.PURCHASE_ORDER_DELAY_ANNOUNCED,
         message=_("%(supplier)s changed its confirmation of %(order)s (%(reason)s): %(changes)s.")
         % {"supplier": order.supplier.code, "order": order.number, "reason": reason, "changes": "; ".join(changes)},
         link=reverse("suppliers:po-detail", args=[order.pk]),

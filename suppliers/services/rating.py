@@ -133,6 +133,8 @@ def supplier_rating_compute(*, month: date) -> list[SupplierRating]:
     for supplier_id, sent_at, confirmed_at in PurchaseOrder.objects.filter(
         confirmed_at__gte=start, confirmed_at__lt=end, sent_at__isnull=False
     ).values_list("supplier_id", "sent_at", "confirmed_at"):
+        if confirmed_at is None or sent_at is None:  # filtered out above; the ORM's types cannot say so
+            continue
         hours = Decimal(max((confirmed_at - sent_at).total_seconds(), 0)) / 3600
         stats[supplier_id]["response_hours"].append(hours)
 

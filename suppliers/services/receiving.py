@@ -22,9 +22,11 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
+from core import events
 from core import services as core_services
 from core.permissions import require_warehouse
 from core.roles import Role, user_access
+from core.services.events import event_publish
 from inventory import services as stock
 from inventory.bounds import check_line_count
 from inventory.models import Bin, Part
@@ -43,6 +45,7 @@ from ..models import (
     SupplierPart,
 )
 from .orders import _price, _quantity, check_allowed
+from .returns import supplier_return_from_reject
 
 QUALITY_ROLES = (Role.PURCHASER, Role.MANAGER)
 UNPLANNED_ROLES = (Role.MANAGER,)
@@ -317,6 +320,27 @@ def _post(
     if shipment_notice is not None:
         notice_record_receipt(notice=shipment_notice, receipt=receipt, received=dict(adding))
 
+    event_publish(
+        kind=events.GOODS_RECEIPT_POSTED,
+        supplier_id=order.supplier_id,
+        data=lambda: {
+            "receipt": receipt.number,
+            "receipt_id": receipt.pk,
+            "order": order.number,
+            "supplier": order.supplier.code,
+            "warehouse": order.warehouse.code,
+            "delivery_note": receipt.delivery_note,
+            "lines": [
+                {
+                    "part": line.part.number,
+                    "quantity": str(line.quantity),
+                    "held": line.hold_state == HoldState.HELD,
+                    "movement_id": line.movement_id,
+                }
+                for line in receipt_lines
+            ],
+        },
+    )
     held = [line for line in receipt_lines if line.hold_state == HoldState.HELD]
     if held:
         parts = ", ".join(f"{line.part.number} × {_fmt(line.quantity)}" for line in held)
@@ -325,6 +349,7 @@ def _post(
             message=f"Quality hold on {receipt.number} ({order.number}, {order.supplier.code}): {parts}.",
             link=reverse("suppliers:receipt-detail", args=[receipt.pk]),
             email_subject=f"Quality hold on {receipt.number} from {order.supplier.code}",
+            kind=events.QUALITY_HOLD,
         )
     return receipt
 
@@ -361,9 +386,12 @@ def goods_receipt_line_release(
 
 @transaction.atomic
 def goods_receipt_line_reject(
-    *, line: GoodsReceiptLine, user, reason: str, rejected_at: datetime | None = None
+    *, line: GoodsReceiptLine, user, reason: str, rejected_at: datetime | None = None, rma_number: str = ""
 ) -> QualityReject:
     """The held goods failed: return them to the supplier from quarantine and record the reject against it.
+
+    The goods leave on a supplier return (``SupplierReturn``, under the
+    supplier's RMA number when given), and purchasing is asked whether to order a replacement.
 
     The order line keeps its received quantity (the supplier did deliver);
     ``quantity_rejected`` records the reject and the rating counts it.
@@ -392,7 +420,7 @@ def goods_receipt_line_reject(
     line.hold_decided_by = user
     line.hold_note = reason.strip()[:200]
     line.save(update_fields=["hold_state", "hold_decided_at", "hold_decided_by", "hold_note"])
-    return QualityReject.objects.create(
+    reject = QualityReject.objects.create(
         supplier=receipt.purchase_order.supplier,
         receipt_line=line,
         part=line.part,
@@ -402,3 +430,5 @@ def goods_receipt_line_reject(
         rejected_by=user,
         movement=movement,
     )
+    supplier_return_from_reject(reject=reject, rma_number=rma_number)
+    return reject

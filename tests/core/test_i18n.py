@@ -110,3 +110,18 @@ def test_api_errors_speak_the_language_asked_for(api_client):
     response = api_client.get("/api/v1/parts/", HTTP_AUTHORIZATION="Token not-a-token", HTTP_ACCEPT_LANGUAGE="zh-TW")
     assert response.status_code == 401
     assert response.json()["detail"] == "權杖無效。"
+
+
+@pytest.mark.parametrize("locale", sorted(CATALOGUES))
+def test_catalogue_compiles_with_format_checks(locale, tmp_path):
+    """msgfmt --check-format refuses a translation whose %-directives differ from the source's."""
+    import shutil
+
+    if shutil.which("msgfmt") is None:
+        pytest.skip("gettext's msgfmt is not installed")
+    result = subprocess.run(
+        ["msgfmt", "--check-format", "-o", str(tmp_path / "django.mo"), str(CATALOGUES[locale])],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr

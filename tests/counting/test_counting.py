@@ -217,3 +217,19 @@ def test_an_adhoc_count_leaves_out_parts_already_on_an_open_count(site):
     whole = services.count_list_create_adhoc(warehouse=site["warehouse"], user=site["clerk"])
     assert list(whole.lines.values_list("part_id", flat=True)) == [second.pk]
     assert whole.kind == "warehouse"
+
+
+def test_a_recount_goes_to_the_other_clerks_and_an_approval_to_the_managers(site):
+    from core.models import Notification
+
+    # given the first count finds 4 where 10 are expected: a recount by someone else
+    line = services.count_line_enter(line=site["line"], quantity=Decimal(4), user=site["clerk"])
+    recount = Notification.objects.get(kind="count.variance_waiting")
+    assert recount.user == site["other"]
+    assert recount.message == f"Count variance of -6 × {site['part'].number} at CEN needs a recount by someone else."
+
+    # when the other clerk recounts 7: the manager decides
+    services.count_line_enter(line=line, quantity=Decimal(7), user=site["other"])
+    approval = Notification.objects.filter(kind="count.variance_waiting").exclude(pk=recount.pk).get()
+    assert approval.user == site["manager"]
+    assert approval.message.endswith("waits for a manager's approval.")

@@ -64,7 +64,7 @@ def test_bin_entry_is_blind_and_saves_counts(client, setup, django_assert_max_nu
 
     line.refresh_from_db()
     assert line.status == CountLineStatus.MATCHED
-    assert "1 counts saved." in response.content.decode()
+    assert "1 count saved." in response.content.decode()
 
 
 def test_bin_entry_reports_a_bad_number_and_saves_nothing(client, setup):

@@ -66,6 +66,12 @@ def test_small_load_posts_a_consistent_history_a_month_end_can_read(postgres):
     call_command("verify_ledger", stdout=io.StringIO())
     assert mail.outbox == []
     assert not StockLevel.objects.filter(Q(on_hand__lt=0) | Q(on_hand__lt=F("reserved") + F("quarantined"))).exists()
+    # the dealer exchange: the partner's dealer has offers to choose from and one request waits to ship
+    from exchange.models import ExchangeRequest, Offer, PartnerUser
+
+    assert PartnerUser.objects.filter(user__username="partner", dealer__code="TPE-AUTO").exists()
+    assert Offer.objects.filter(state="open").exists()
+    assert ExchangeRequest.objects.filter(state="requested").count() == 1
 
     # the network: one central, two regionals, three stores; parents and neighbours; aisle-rack-shelf bins
     echelons = dict(Warehouse.objects.values_list("code", "echelon"))

@@ -91,10 +91,10 @@ def test_a_pair_may_have_several_problems(month):
 
 def test_the_close_hands_its_classes_to_planning_and_counting(month, django_capture_on_commit_callbacks):
     # when March is closed (the hand-over is a task queued when the publishing step commits, beside
-    # the outbox's dispatch of the KPI report mail)
+    # the outbox's dispatches of the KPI report mail and of the "close done" notification mail)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         run = services.month_close_run(month=MARCH)
-    assert len(callbacks) == 2
+    assert len(callbacks) == 3
 
     # then planning holds every class of the close, by its own model
     assert {
@@ -138,3 +138,17 @@ def test_an_older_run_hands_nothing_over(month):
     assert MonthEndClass.objects.count() == 0
     assert MonthClose.objects.get(pk=later.pk).is_published
     assert services.month_end_classes_hand_over(run_id=later.pk) == 7
+
+
+def test_planners_and_managers_are_told_the_close_is_done(month, make_user):
+    from core.models import Notification
+    from core.roles import Role
+
+    planner, manager, clerk = make_user(Role.PLANNER), make_user(Role.MANAGER), make_user(Role.CLERK)
+
+    services.month_close_run(month=MARCH)
+
+    told = Notification.objects.filter(kind="month_end.closed")
+    assert set(told.values_list("user_id", flat=True)) >= {planner.pk, manager.pk}
+    assert not told.filter(user=clerk).exists()
+    assert told.first().message == f"The close of {MARCH:%Y-%m} is done: classes and KPIs are on the dashboard."

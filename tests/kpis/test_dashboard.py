@@ -36,7 +36,7 @@ def test_dashboard_shows_cards_against_targets_within_a_query_bound(
     closed, planner_client, django_assert_max_num_queries
 ):
     # when a planner opens the dashboard for the central warehouse
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):
         response = planner_client.get(reverse("kpis:dashboard"), {"month": "2026-03", "warehouse": closed["cen"].pk})
 
     # then the dead stock card is red with its value and target, and links to the parts behind it
@@ -45,7 +45,7 @@ def test_dashboard_shows_cards_against_targets_within_a_query_bound(
     assert 'data-kpi="dead_stock" data-class="" data-status="missed"' in html
     assert "53.2 %" in html  # 200 / 376
     assert "target ≤ 10.0 %" in html
-    drill = reverse("kpis:drilldown", args=["dead_stock"]) + f"?month=2026-03&warehouse={closed['cen'].pk}"
+    drill = reverse("kpis:drilldown", args=["dead_stock"]) + f"?month=2026-03&amp;warehouse={closed['cen'].pk}"
     assert drill in html
     # the trend data goes to the chart through json_script, with no inline code
     assert 'id="kpi-trends"' in html
@@ -85,7 +85,7 @@ def test_dashboard_before_any_close_says_so(db, postgres, planner_client):
 
 
 def test_drilldown_lists_the_dead_parts_by_value(closed, planner_client, django_assert_max_num_queries):
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(10):
         response = planner_client.get(
             reverse("kpis:drilldown", args=["dead_stock"]), {"month": "2026-03", "warehouse": closed["cen"].pk}
         )
@@ -145,7 +145,7 @@ def test_class_changes_list_parts_that_moved(closed, planner_client, django_asse
     services.month_close_run(month=date(2026, 4, 1))
 
     # when the planner lists April's class changes
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         response = planner_client.get(reverse("kpis:class-changes"), {"month": "2026-04"})
 
     # then exactly those two show, with the class before and after
@@ -187,3 +187,25 @@ def test_planner_cannot_press_the_close_button(db, postgres, client, make_user):
     response = client.post(reverse("kpis:close"), {"month": "2026-03"})
     assert response.status_code == 403
     assert MonthClose.objects.count() == 0
+
+
+def test_cards_show_the_change_against_last_month(planner_client, django_assert_max_num_queries):
+    # given February and March closed
+    data = build_handmade_month()
+    services.month_close_run(month=date(2026, 2, 1))
+    services.month_close_run(month=MARCH)
+
+    with django_assert_max_num_queries(15):
+        response = planner_client.get(reverse("kpis:dashboard"), {"month": "2026-03", "warehouse": data["cen"].pk})
+
+    # then the dead stock card says how far it moved since February, in percentage points
+    cards = {card.kpi: card for _key, _title, group in response.context["groups"] for card in group}
+    dead = cards["dead_stock"]
+    assert dead.previous.month == date(2026, 2, 1)
+    expected = float(dead.main.value) - float(dead.previous.value)
+    assert dead.change == pytest.approx(expected)
+    html = response.content.decode()
+    sign = "+" if expected > 0 else "−"
+    assert f"{sign}{abs(expected) * 100:.1f} pts against February" in html
+    # and the groups come in the order a manager reads them (nothing was counted or forecast: no accuracy group)
+    assert [key for key, _title, _cards in response.context["groups"]] == ["service", "stock", "purchasing"]

@@ -72,7 +72,35 @@ def test_review_screen_filters_by_supplier_warehouse_and_class(client, purchaser
     by_class = client.get("/planning/proposals/?class=B")
 
     assert [p.warehouse_id for p in by_wh.context["proposals"]] == [other_wh.pk]
-    assert by_class.context["proposals"] == []
+    assert list(by_class.context["proposals"]) == []
+
+
+def test_review_screen_offers_each_class_once_and_pages_sorts_and_exports(client, purchaser, settings):
+    _proposals(count=3)
+    client.force_login(purchaser)
+
+    page = client.get("/planning/proposals/", {"sort": "-quantity"})
+    export = client.get("/planning/proposals/", {"sort": "part", "format": "csv"})
+
+    assert page.context["choices"]["classes"] == ["A"]
+    assert page.context["paginator"].per_page == 50
+    quantities = [p.quantity for p in page.context["proposals"]]
+    assert quantities == sorted(quantities, reverse=True)
+    rows = b"".join(export.streaming_content).decode().splitlines()
+    assert rows[0].lstrip("\ufeff").startswith("Part,Description,Warehouse")
+    assert len(rows) == 4
+
+
+@pytest.mark.django_db(transaction=True)
+def test_run_now_without_a_broker_says_what_the_run_did(client, planner):
+    _proposals(count=1)
+    client.force_login(planner)
+
+    response = client.post("/planning/run/", follow=True)
+
+    text = response.content.decode()
+    assert "queued" not in text
+    assert "done:" in text
 
 
 def test_purchaser_approves_on_the_screen_with_an_edited_quantity(client, purchaser):

@@ -41,9 +41,7 @@ def test_portal_urls_of_another_suppliers_order_are_404_and_change_nothing(clien
     line = theirs.lines.get()
     announce = reverse("suppliers:portal-announce", args=[theirs.pk])
     assert client.get(announce).status_code == 404
-    posted = client.post(
-        announce, {"delivery_note": "X-1", "expected_arrival": "2026-12-10", f"qty-{line.pk}": "1"}
-    )
+    posted = client.post(announce, {"delivery_note": "X-1", "expected_arrival": "2026-12-10", f"qty-{line.pk}": "1"})
     assert posted.status_code == 404
     reconfirm = client.post(
         reverse("suppliers:portal-order", args=[theirs.pk]),

@@ -8,9 +8,9 @@ from io import StringIO
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.management import CommandError, call_command
 from hypothesis import given
 from hypothesis import strategies as st
-from django.core.management import CommandError, call_command
 
 from suppliers import rating_formulas as f
 from suppliers import services

@@ -42,6 +42,16 @@ def test_po_list_overdue_filter(client, make_order, purchaser):
     assert [o.number for o in response.context["orders"]] == [late.number]
 
 
+@pytest.mark.parametrize(("state", "missed"), [("sent", True), ("partially_received", True), ("received", False)])
+def test_po_list_marks_only_undelivered_orders_as_past_their_date(client, make_order, purchaser, state, missed):
+    order = make_order(state=state, expected_date="2020-01-01")
+    client.force_login(purchaser)
+
+    row = client.get(reverse("suppliers:po-list")).content.decode().split(order.number, 1)[1].split("</tr>", 1)[0]
+
+    assert ('class="status-missed"' in row) is missed
+
+
 def test_purchaser_creates_draft_adds_line_and_sends(client, purchaser, warehouse):
     sp = SupplierPartFactory(price=Decimal("4.0000"), min_order_qty=Decimal(5))
     client.force_login(purchaser)
@@ -193,3 +203,54 @@ def test_holds_and_notifications_lists_query_bound(client, make_order, clerk, pu
     with django_assert_max_num_queries(8):
         notes = client.get(reverse("suppliers:notifications"))
     assert len(notes.context["notifications"]) == 4
+
+
+def test_a_clerk_sees_a_receipts_order_number_without_a_link_it_cannot_follow(client, make_order, clerk, purchaser):
+    order = make_order(state="sent")
+    line = order.lines.get()
+    receipt = services.goods_receipt_post(order=order, lines=[(line, line.quantity, None, False)], user=clerk)
+    detail = reverse("suppliers:receipt-detail", args=[receipt.pk])
+    order_link = f'href="{reverse("suppliers:po-detail", args=[order.pk])}"'
+
+    client.force_login(clerk)
+    as_clerk = client.get(detail).content.decode()
+    client.force_login(purchaser)
+    as_purchaser = client.get(detail).content.decode()
+
+    assert order.number in as_clerk
+    assert order_link not in as_clerk
+    assert order_link in as_purchaser
+
+
+def test_po_list_sorts_pages_and_exports_what_the_filters_select(client, make_order, purchaser):
+    small = make_order(state="sent", lines=[(1, "1.00")])
+    large = make_order(state="sent", lines=[(10, "9.00")])
+    draft = make_order(lines=[(5, "5.00")])
+    client.force_login(purchaser)
+    url = reverse("suppliers:po-list")
+
+    by_value = client.get(url, {"state": "sent", "sort": "-value"})
+    export = client.get(url, {"state": "sent", "sort": "value", "format": "csv"})
+
+    assert [o.number for o in by_value.context["orders"]] == [large.number, small.number]
+    assert 'aria-sort="descending"' in by_value.content.decode()
+    assert "format=xlsx" in by_value.content.decode()
+    rows = b"".join(export.streaming_content).decode().splitlines()
+    assert [row.split(",")[0] for row in rows[1:]] == [small.number, large.number]
+    assert draft.number not in "".join(rows)
+    assert client.get(url, {"sort": "password"}).status_code == 200
+
+
+def test_po_list_exports_as_xlsx_with_translated_headers(client, make_order, purchaser):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    order = make_order(state="sent")
+    client.force_login(purchaser)
+
+    response = client.get(reverse("suppliers:po-list"), {"format": "xlsx"}, HTTP_ACCEPT_LANGUAGE="en")
+
+    sheet = load_workbook(BytesIO(response.content)).active
+    assert [cell.value for cell in sheet[1]][:2] == ["Number", "Supplier"]
+    assert sheet["A2"].value == order.number

@@ -34,13 +34,14 @@ def _lines(order):
 
 def test_announce_records_lines_and_tells_the_purchaser(acme, purchaser):
     order, user = acme["order"], acme["user"]
-    first, second = _lines(order)
+    first, _second = _lines(order)
 
     notice = services.shipment_notice_announce(
         order=order, user=user, delivery_note="DN-77", expected_arrival=ARRIVAL, lines=[(first, Decimal(6))]
     )
 
-    assert notice.number.startswith("ASN-") and notice.number.endswith("000001")
+    assert notice.number.startswith("ASN-")
+    assert notice.number.endswith("000001")
     assert (notice.state, notice.supplier_id, notice.delivery_note) == ("announced", acme["supplier"].pk, "DN-77")
     assert [(line.po_line_id, line.quantity_announced) for line in notice.lines.all()] == [(first.pk, Decimal(6))]
     assert list(Notification.objects.filter(user=purchaser).values_list("message", flat=True)) == [
@@ -170,7 +171,9 @@ def test_receiving_screen_opens_from_the_notice_number_with_quantities(client, a
         follow=True,
     )
     text = next(iter(posted.context["messages"])).message
-    assert text.endswith(f"2 lines received, 1 line(s) differ from notice {notice.number} (recorded for the supplier rating).")
+    assert text.endswith(
+        f"2 lines received, 1 line(s) differ from notice {notice.number} (recorded for the supplier rating)."
+    )
     notice.refresh_from_db()
     assert notice.state == "received"
 

@@ -356,13 +356,18 @@ def workshop_request_pick(*, request: WorkshopRequest, user, now: datetime | Non
 
     Stock left the shelf at submission (or when a backorder was filled); picking
     records the hand-over, so the pick list shows what is waiting at the counter.
+    A reservation's reserved quantities are issued at the pick.
     """
     with transaction.atomic():
         request = WorkshopRequest.objects.select_for_update().get(pk=request.pk)
-        lines = list(request.lines.select_for_update())
+        lines = list(request.lines.select_for_update(of=("self",)).select_related("part"))
         to_pick = [line for line in lines if line.quantity_to_pick > 0]
         if not to_pick:
             raise InvalidTransition(f"Nothing of {request.number} is waiting to be picked.")
+        # A reservation's held quantities become an issue now (imported here: reservations build on requests).
+        from .reservations import reserved_lines_issue
+
+        reserved_lines_issue(request=request, lines=to_pick, user=user, now=now or timezone.now())
         for line in to_pick:
             line.quantity_picked = line.quantity_supplied + line.quantity_filled
         WorkshopRequestLine.objects.bulk_update(to_pick, ["quantity_picked"])

@@ -15,8 +15,13 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
+from core import events
+from core.roles import Role
+from core.services.events import event_publish
+from core.services.notifications import notify, users_with_role
 from inventory.bounds import check_line_count
 from inventory.exceptions import InvalidQuantity, InvalidTransition, InventoryError
 from inventory.models import (
@@ -66,6 +71,14 @@ def transfer_order_create(
         )
         TransferOrderLine.objects.bulk_create(
             [TransferOrderLine(transfer=transfer, part=part, quantity_requested=qty) for part, qty in checked]
+        )
+        notify(
+            users=users_with_role(Role.CLERK, warehouse=from_warehouse),
+            kind=events.TRANSFER_REQUESTED,
+            message=f"{to_warehouse.code} asks {from_warehouse.code} for {len(checked)} part(s) on {transfer.number}; "
+            "pick and send them.",
+            link=reverse("inventory:transfer-detail", args=[transfer.pk]),
+            email_subject=f"Transfer {transfer.number} requested",
         )
     return transfer
 
@@ -157,7 +170,32 @@ def transfer_order_send(
         transfer.state = TransferState.SENT
         transfer.sent_at, transfer.sent_by = when, user
         transfer.save(update_fields=["state", "sent_at", "sent_by"])
+        notify(
+            users=users_with_role(Role.CLERK, warehouse=transfer.to_warehouse),
+            kind=events.TRANSFER_SENT,
+            message=f"{transfer.number} left {transfer.from_warehouse.code}; receive it when it arrives.",
+            link=reverse("inventory:transfer-detail", args=[transfer.pk]),
+            email_subject=f"Transfer {transfer.number} sent",
+        )
+        event_publish(
+            kind=events.TRANSFER_SENT,
+            data=_transfer_data(
+                transfer, [(line.part.number, line.quantity_sent) for line in lines if line.quantity_sent]
+            ),
+        )
     return transfer
+
+
+def _transfer_data(transfer: TransferOrder, lines: list[tuple[str, Decimal]]) -> dict:
+    """The body of the transfer events: the order, its warehouses and the lines concerned."""
+    return {
+        "transfer": transfer.number,
+        "transfer_id": transfer.pk,
+        "state": transfer.state,
+        "from_warehouse": transfer.from_warehouse.code,
+        "to_warehouse": transfer.to_warehouse.code,
+        "lines": [{"part": part, "quantity": str(quantity)} for part, quantity in lines],
+    }
 
 
 def transfer_order_receive(
@@ -186,6 +224,8 @@ def transfer_order_receive(
         when = now or timezone.now()
         lines = list(transfer.lines.select_related("part").order_by("pk"))
         changed = []
+        arrived: list[tuple[str, Decimal]] = []
+        missing: list[tuple[str, Decimal]] = []
         for line in lines:
             outstanding = line.quantity_outstanding
             raw = quantities.get(line.pk, (outstanding, ZERO))
@@ -215,6 +255,9 @@ def transfer_order_receive(
             line.quantity_received += received
             line.quantity_lost += lost
             changed.append(line)
+            arrived.append((line.part.number, received))
+            if lost:
+                missing.append((line.part.number, lost))
         if not changed:
             raise InvalidQuantity("Enter what arrived (or what is missing) for at least one line.")
         TransferOrderLine.objects.bulk_update(changed, ["quantity_received", "quantity_lost"])
@@ -226,6 +269,26 @@ def transfer_order_receive(
             transfer.discrepancy_note = "; ".join(filter(None, [transfer.discrepancy_note, note.strip()]))[:300]
             fields.append("discrepancy_note")
         transfer.save(update_fields=fields)
+        event_publish(kind=events.TRANSFER_RECEIVED, data=_transfer_data(transfer, arrived))
+        if transfer.created_by_id:
+            notify(
+                users=[transfer.created_by],
+                kind=events.TRANSFER_RECEIVED,
+                message=f"{transfer.number} from {transfer.from_warehouse.code} arrived at "
+                f"{transfer.to_warehouse.code}.",
+                link=reverse("inventory:transfer-detail", args=[transfer.pk]),
+                email_subject=f"Transfer {transfer.number} arrived",
+            )
+        if missing and transfer.created_by_id:
+            parts = ", ".join(f"{part} × {quantity.normalize():f}" for part, quantity in missing)
+            notify(
+                users=[transfer.created_by],
+                kind=events.TRANSFER_SHORT,
+                message=f"{transfer.number} from {transfer.from_warehouse.code} arrived short: {parts} missing "
+                f"({note.strip()}).",
+                link=reverse("inventory:transfer-detail", args=[transfer.pk]),
+                email_subject=f"{transfer.number} arrived short",
+            )
     return transfer
 
 

@@ -10,7 +10,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("suppliers", "0001_purchasing"),
+        ("suppliers", "0003_purchasing_settings"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

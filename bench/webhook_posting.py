@@ -1,0 +1,144 @@
+"""Benchmark: stock postings with three active webhook subscriptions against the same postings with none.
+
+    source scripts/test_env.sh && .venv/bin/python bench/webhook_posting.py [--n 2000] [--parts 500]
+
+Needs PostgreSQL and Redis (REDIS_URL): the events go the way they go in
+production, an outbox row in the posting's transaction and, at most once a
+second, a message to the broker that wakes the collector. No worker runs, so
+the figure is the cost a subscription adds to a posting, not the delivery
+(which happens on the ``webhooks`` queue, away from postings); the queued
+messages are removed at the end. Uses the database ``parts_bench`` (dropped and re-created, like
+bench/posting.py).
+
+With ``--api`` the receipts go through the whole request path (token
+authentication, serializer, view, service) in-process, as clients post them.
+
+The two sides take turns, a chunk of receipts each, into two warehouses:
+before each chunk the three subscriptions (all wanting ``stock.changed``)
+are switched on or off. The last line is the ratio with ÷ without; the goal
+is at least 0.90.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from posting import reset_database, setup_django, workload
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=2000, help="receipts per side (default 2000)")
+    parser.add_argument("--parts", type=int, default=500, help="distinct parts (default 500)")
+    parser.add_argument("--chunk", type=int, default=100, help="receipts per turn of each side (default 100)")
+    parser.add_argument(
+        "--api", action="store_true", help="post through the API (in-process test client) instead of the service"
+    )
+    args = parser.parse_args()
+
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        sys.exit("Set DATABASE_URL to PostgreSQL (source scripts/test_env.sh).")
+    if not os.environ.get("REDIS_URL"):
+        sys.exit("Set REDIS_URL: the events are dispatched to the broker as in production.")
+    os.environ["CELERY_TASK_ALWAYS_EAGER"] = "0"
+    setup_django(reset_database(url))
+
+    from django.contrib.auth import get_user_model
+
+    from core.models import OutboxMessage
+    from inventory import services
+    from inventory.models import Echelon, Part, Warehouse
+    from inventory.selectors import ledger_differences
+    from webhooks import services as webhooks
+    from webhooks.models import WebhookSubscription
+
+    user = get_user_model().objects.create_user("bench", password=None, is_superuser=True)
+    without_wh = Warehouse.objects.create(code="OFF", name="No subscriptions", echelon=Echelon.CENTRAL)
+    with_wh = Warehouse.objects.create(code="ON", name="Three subscriptions", echelon=Echelon.CENTRAL)
+    parts = Part.objects.bulk_create(
+        [
+            Part(number=f"B-{i:05d}", number_normalized=f"B{i:05d}", description=f"Bench part {i}")
+            for i in range(args.parts)
+        ]
+    )
+    for n in range(3):
+        webhooks.webhook_subscription_create(
+            name=f"Partner {n}",
+            target_url=f"http://127.0.0.1:9/partner-{n}",
+            kinds=["stock.changed", "purchase_order.sent"],
+            user=user,
+        )
+    work = workload(args.n, args.parts)
+
+    def switch(on: bool) -> None:
+        WebhookSubscription.objects.update(is_active=on)
+        webhooks._forget_active_kinds()
+
+    from django.test import Client
+    from rest_framework.authtoken.models import Token
+
+    client = Client(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}", HTTP_HOST="localhost")
+
+    def run(chunk, warehouse) -> float:
+        start = time.perf_counter()
+        for index, quantity, cost in chunk:
+            if args.api:
+                body = {
+                    "part": parts[index].pk,
+                    "warehouse": warehouse.pk,
+                    "quantity": str(quantity),
+                    "unit_cost": str(cost),
+                }
+                answer = client.post("/api/v1/stock/receipts/", body, content_type="application/json")
+                if answer.status_code != 201:
+                    sys.exit(f"API answered {answer.status_code}: {answer.content[:300]!r}")
+                continue
+            services.stock_receive(
+                part=parts[index], warehouse=warehouse, quantity=quantity, unit_cost=cost, user=user, document_ref="B"
+            )
+        return time.perf_counter() - start
+
+    # Warm up both sides (first queries, the Celery task registry) before anything is timed.
+    warm_up = workload(50, args.parts)
+    switch(False)
+    run(warm_up, without_wh)
+    switch(True)
+    run(warm_up, with_wh)
+    OutboxMessage.objects.filter(task_name=webhooks.FAN_OUT_TASK).delete()
+
+    without_seconds = with_seconds = 0.0
+    for start in range(0, args.n, args.chunk):
+        chunk = work[start : start + args.chunk]
+        switch(False)
+        without_seconds += run(chunk, without_wh)
+        switch(True)
+        with_seconds += run(chunk, with_wh)
+
+    total = OutboxMessage.objects.filter(task_name=webhooks.FAN_OUT_TASK).count()
+    differences = ledger_differences()
+
+    import redis
+    from django.conf import settings
+
+    redis.Redis.from_url(os.environ["REDIS_URL"]).delete(settings.WEBHOOKS_QUEUE)
+
+    without_rate, with_rate = args.n / without_seconds, args.n / with_seconds
+    how = "through the API" if args.api else "through the service"
+    print(f"PostgreSQL + Redis, {args.n} receipts {how} per side over {args.parts} parts, in turns of {args.chunk}")
+    print(f"no subscription:     {without_seconds:7.2f} s  {without_rate:8.0f} receipts/s")
+    print(f"three subscriptions: {with_seconds:7.2f} s  {with_rate:8.0f} receipts/s")
+    print(f"events recorded in the outbox: {total}; ledger differences: {len(differences)}")
+    if total != args.n or differences:
+        sys.exit("Every posting with subscriptions must record exactly one outbox row of events.")
+    print(f"ratio with/without: {with_rate / without_rate:.2f}")
+
+
+if __name__ == "__main__":
+    main()
