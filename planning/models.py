@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from inventory.models import COST, QTY, Part, TransferOrder, Warehouse
@@ -299,6 +300,11 @@ class ProposalSource(models.TextChoices):
     SUPPLIER = "supplier", "supplier order"
 
 
+class ProposalOrigin(models.TextChoices):
+    RUN = "run", _("replenishment run")
+    EVENT = "event", _("posting below the reorder point")
+
+
 class ProposalState(models.TextChoices):
     OPEN = "open", "open"
     APPROVED = "approved", "approved"
@@ -309,7 +315,11 @@ class ProposalState(models.TextChoices):
 class ReplenishmentProposal(models.Model):
     """One proposed cover for a part in a warehouse, with the figures that made it."""
 
-    run = models.ForeignKey(ReplenishmentRun, on_delete=models.CASCADE, related_name="proposal_rows")
+    # Empty for a proposal a posting made (origin event) rather than a run.
+    run = models.ForeignKey(
+        ReplenishmentRun, null=True, blank=True, on_delete=models.CASCADE, related_name="proposal_rows"
+    )
+    origin = models.CharField(max_length=5, choices=ProposalOrigin.choices, default=ProposalOrigin.RUN)
     part = models.ForeignKey(Part, on_delete=models.PROTECT, related_name="+")
     warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="+")
     source = models.CharField(max_length=10, choices=ProposalSource.choices)

@@ -24,3 +24,12 @@ def replenishment_run_task(run_id: int) -> int:
     if run is None:
         return run_id
     return replenishment_run(run=run).pk
+
+
+@shared_task(name="planning.replenishment_pair")
+def replenishment_pair_task(part_id: int, warehouse_id: int) -> list[int]:
+    """Cover one part-warehouse a posting took below its reorder point. Idempotent: an open proposal
+    for the pair means nothing more is proposed."""
+    from .services import replenishment_pair_propose
+
+    return replenishment_pair_propose(part_id=part_id, warehouse_id=warehouse_id)

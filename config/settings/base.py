@@ -301,6 +301,11 @@ MONTH_END_CLASS_CONSUMERS = [
     "counting.services.count_plan_classes_set",
 ]
 
+# Who hears that a posting took a part's available stock below its reorder point (the level's min):
+# dotted paths of callables taking ``part`` and ``warehouse``, called inside the posting's transaction.
+# They must be cheap (planning writes one outbox row and proposes cover after the commit).
+STOCK_BELOW_REORDER_POINT_HOOKS = ["planning.services.replenishment_below_reorder_point"]
+
 # Who hears of the events of core.events.CATALOGUE besides the people notified: dotted paths of
 # consumers (core.services.events.EventConsumer), called inside the publishing transaction.
 EVENT_CONSUMERS = ["webhooks.services.event_consumer"]

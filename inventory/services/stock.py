@@ -20,9 +20,11 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from core.events import CRITICAL_BELOW_REORDER_POINT, STOCK_CHANGED
 from core.exceptions import DomainError
@@ -371,6 +373,24 @@ def _locked(part: Part, warehouse: Warehouse) -> StockLevel:
     return level
 
 
+@lru_cache(maxsize=1)
+def _below_reorder_point_hooks() -> tuple[Callable[..., None], ...]:
+    return tuple(import_string(path) for path in getattr(settings, "STOCK_BELOW_REORDER_POINT_HOOKS", ()))
+
+
+def _below_reorder_point(level: StockLevel) -> None:
+    """The posting took the level's available stock below its reorder point (it was at or above it).
+
+    Purchasing is told of a critical part; the apps named in
+    ``settings.STOCK_BELOW_REORDER_POINT_HOOKS`` hear of every part (planning
+    decides which it replenishes at once), so inventory imports none of them.
+    """
+    if level.part.is_critical:
+        _tell_below_reorder_point(level)
+    for hook in _below_reorder_point_hooks():
+        hook(part=level.part, warehouse=level.warehouse)
+
+
 def _tell_below_reorder_point(level: StockLevel) -> None:
     """A critical part's available stock just fell below its reorder point (the level's minimum): tell purchasing.
 
@@ -510,8 +530,8 @@ def _take_out(
             posted_at=posted_at,
             idempotency_key=idempotency_key,
         )[0]
-        if part.is_critical and before >= level.min_qty > level.available:
-            _tell_below_reorder_point(level)
+        if before >= level.min_qty > level.available:
+            _below_reorder_point(level)
         return movement
 
     same = _same(

@@ -35,7 +35,7 @@ class ReplenishmentProposalSerializer(serializers.ModelSerializer):
     class Meta:
         model = ReplenishmentProposal
         fields = [
-            "id", "run", "part", "part_number", "warehouse", "warehouse_code", "source", "from_warehouse",
+            "id", "run", "origin", "part", "part_number", "warehouse", "warehouse_code", "source", "from_warehouse",
             "from_warehouse_code", "supplier", "supplier_code", "unit_price", "suggested_quantity", "quantity",
             "state", "class_code", "forecast_per_month", "method", "pattern", "safety_stock", "reorder_point", "eoq",
             "min_qty", "max_qty", "on_hand", "on_order", "in_transit", "reserved", "backordered", "projected",

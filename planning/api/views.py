@@ -32,7 +32,7 @@ class ProposalFilter(django_filters.FilterSet):
 
     class Meta:
         model = ReplenishmentProposal
-        fields = ["supplier", "warehouse", "class_code", "state", "source", "run"]
+        fields = ["supplier", "warehouse", "class_code", "state", "source", "origin", "run"]
 
 
 class ProposalList(generics.ListAPIView):

@@ -9,7 +9,14 @@ from .parameters import (
     parameter_override_set,
     parameters_compute,
 )
-from .replenishment import proposals_approve, proposals_build, proposals_reject, replenishment_run
+from .replenishment import (
+    proposals_approve,
+    proposals_build,
+    proposals_reject,
+    replenishment_below_reorder_point,
+    replenishment_pair_propose,
+    replenishment_run,
+)
 from .settings import planning_settings_set
 from .vmi import vmi_accept, vmi_propose, vmi_reject
 
@@ -28,6 +35,8 @@ __all__ = [
     "proposals_approve",
     "proposals_build",
     "proposals_reject",
+    "replenishment_below_reorder_point",
+    "replenishment_pair_propose",
     "replenishment_run",
     "vmi_accept",
     "vmi_propose",

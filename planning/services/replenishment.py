@@ -22,6 +22,7 @@ from django.utils import timezone
 from core.limits import request_max_items
 from core.permissions import has_role
 from core.roles import Role
+from core.services.outbox import outbox_enqueue
 from inventory import quantities
 from inventory.bounds import check_line_count
 from inventory.demand.services.transfers import transfer_order_create
@@ -40,6 +41,7 @@ from suppliers.models import OrderState, OrderType, PurchaseOrder, PurchaseOrder
 from ..copyio import copy_in
 from ..exceptions import NotPermitted, PlanningError, ProposalNotOpen
 from ..models import (
+    ProposalOrigin,
     ProposalSource,
     ProposalState,
     ReplenishmentProposal,
@@ -97,7 +99,9 @@ class Position:
         return self.on_hand + self.on_order + self.in_transit - self.reserved - self.backordered
 
 
-def positions(*, warehouse_ids=None, today: date | None = None, needy_only: bool = False) -> list[Position]:
+def positions(
+    *, warehouse_ids=None, part_ids=None, today: date | None = None, needy_only: bool = False
+) -> list[Position]:
     """Every planned part-warehouse (not VMI) with its effective parameters and stock position, one query."""
     today = today or timezone.localdate()
     active = "(p.override_reason <> '' AND (p.override_expires_on IS NULL OR p.override_expires_on >= %(today)s))"
@@ -110,6 +114,9 @@ def positions(*, warehouse_ids=None, today: date | None = None, needy_only: bool
     if warehouse_ids is not None:
         where += " AND p.warehouse_id = ANY(%(wh)s)"
         params["wh"] = list(warehouse_ids)
+    if part_ids is not None:
+        where += " AND p.part_id = ANY(%(parts)s)"
+        params["parts"] = list(part_ids)
     sql = f"""
         SELECT p.part_id, p.warehouse_id, p.class_code, p.forecast_per_month, COALESCE(f.method, ''),
                COALESCE(f.pattern, ''), {eff("safety_stock")}, {eff("reorder_point")}, {eff("eoq")},
@@ -178,11 +185,27 @@ def _whole(part_whole: bool, quantity: Decimal) -> Decimal:
     return quantities.whole_units(quantity, is_whole_unit=part_whole)
 
 
-def proposals_build(*, run: ReplenishmentRun, warehouse_ids=None, today: date | None = None) -> int:
-    """Write the run's proposals; the open proposals of earlier runs in scope are superseded."""
-    needy = [pos for pos in positions(warehouse_ids=warehouse_ids, today=today, needy_only=True) if _needs_cover(pos)]
-    part_ids = {pos.part_id for pos in needy}
-    warehouses = Warehouse.objects.in_bulk()
+@dataclass
+class _Cover:
+    """What covering shortages of some parts needs: the sources and the stock they can still give."""
+
+    warehouses: dict
+    neighbours: dict[int, list[int]]
+    surplus: _Spare
+    spare_at_parent: _Spare
+    whole: set[int]
+    suppliers: dict
+
+    def promise(self, proposals) -> None:
+        """Open transfer proposals already take stock from their sources: less is left for new ones."""
+        for p in proposals:
+            if p.source == ProposalSource.NEIGHBOUR:
+                self.surplus.take((p.part_id, p.from_warehouse_id), p.quantity)
+            elif p.source == ProposalSource.PARENT:
+                self.spare_at_parent.take((p.part_id, p.from_warehouse_id), p.quantity)
+
+
+def _cover_for(part_ids) -> _Cover:
     neighbours = defaultdict(list)
     for link in WarehouseNeighbour.objects.order_by("transfer_lead_time_days", "neighbour__code"):
         neighbours[link.warehouse_id].append(link.neighbour_id)
@@ -195,100 +218,137 @@ def proposals_build(*, run: ReplenishmentRun, warehouse_ids=None, today: date | 
             free=free, min_qty=lv.min_qty, max_qty=lv.max_qty
         )
         spare_at_parent.left[(lv.part_id, lv.warehouse_id)] = quantities.spare_at_parent(free=free, min_qty=lv.min_qty)
-    whole = {part.pk for part in Part.objects.filter(pk__in=part_ids).only("pk", "unit") if part.is_whole_unit}
-    suppliers = best_supplier_parts(part_ids)
+    return _Cover(
+        warehouses=Warehouse.objects.in_bulk(),
+        neighbours=neighbours,
+        surplus=surplus,
+        spare_at_parent=spare_at_parent,
+        whole={part.pk for part in Part.objects.filter(pk__in=part_ids).only("pk", "unit") if part.is_whole_unit},
+        suppliers=best_supplier_parts(part_ids),
+    )
 
+
+def _cover_rows(pos: Position, cover: _Cover) -> list[dict]:
+    """The proposal rows (column values) that cover one short position: the transfer-first rule."""
     rows: list[dict] = []
-    for pos in needy:
-        need = _target(pos) - pos.projected
-        why = (
-            f"Projected {_fmt(pos.projected)} (on hand {_fmt(pos.on_hand)} + on order {_fmt(pos.on_order)} "
-            f"+ in transit {_fmt(pos.in_transit)} − reserved {_fmt(pos.reserved)} − backordered "
-            f"{_fmt(pos.backordered)}) "
-        )
-        if pos.order_on_demand:
-            why += "is below zero (order on demand)"
-        else:
-            why += f"is below the reorder point {_fmt(pos.reorder_point)}; order up to max {_fmt(_target(pos))}"
-        base = {
-            "run_id": run.pk,
-            "part_id": pos.part_id,
-            "warehouse_id": pos.warehouse_id,
-            "class_code": pos.class_code,
-            "forecast_per_month": pos.forecast_per_month,
-            "method": pos.method,
-            "pattern": pos.pattern,
-            "safety_stock": pos.safety_stock,
-            "reorder_point": pos.reorder_point,
-            "eoq": pos.eoq,
-            "min_qty": pos.min_qty,
-            "max_qty": pos.max_qty,
-            "on_hand": pos.on_hand,
-            "on_order": pos.on_order,
-            "in_transit": pos.in_transit,
-            "reserved": pos.reserved,
-            "backordered": pos.backordered,
-            "projected": pos.projected,
-        }
-        is_whole = pos.part_id in whole
-        for neighbour_id in neighbours.get(pos.warehouse_id, []):
-            if need <= 0:
-                break
-            given = _whole(is_whole, surplus.take((pos.part_id, neighbour_id), need))
-            if given > 0:
-                need -= given
-                rows.append(
-                    base
-                    | {
-                        "source": ProposalSource.NEIGHBOUR.value,
-                        "from_warehouse_id": neighbour_id,
-                        "suggested_quantity": given,
-                        "quantity": given,
-                        "reason": f"{why}; {warehouses[neighbour_id].code} has stock above its maximum.",
-                    }
-                )
-        parent_id = warehouses[pos.warehouse_id].parent_id
-        if need > 0 and parent_id:
-            given = _whole(is_whole, spare_at_parent.take((pos.part_id, parent_id), need))
-            if given > 0:
-                need -= given
-                rows.append(
-                    base
-                    | {
-                        "source": ProposalSource.PARENT.value,
-                        "from_warehouse_id": parent_id,
-                        "suggested_quantity": given,
-                        "quantity": given,
-                        "reason": f"{why}; the parent {warehouses[parent_id].code} has stock above its minimum.",
-                    }
-                )
-        if need > 0:
-            sp = suppliers.get(pos.part_id)
-            if sp is None:
-                logger.warning("No active supplier sells part %s; shortfall %s not proposed", pos.part_id, need)
-                continue
-            quantity = _round_to_pack(need, sp.pack_size, sp.min_order_qty)
-            rounding = f" (rounded from {_fmt(need)} to pack {_fmt(sp.pack_size)}, MOQ {_fmt(sp.min_order_qty)})"
+    need = _target(pos) - pos.projected
+    why = (
+        f"Projected {_fmt(pos.projected)} (on hand {_fmt(pos.on_hand)} + on order {_fmt(pos.on_order)} "
+        f"+ in transit {_fmt(pos.in_transit)} − reserved {_fmt(pos.reserved)} − backordered "
+        f"{_fmt(pos.backordered)}) "
+    )
+    if pos.order_on_demand:
+        why += "is below zero (order on demand)"
+    else:
+        why += f"is below the reorder point {_fmt(pos.reorder_point)}; order up to max {_fmt(_target(pos))}"
+    base = {
+        "part_id": pos.part_id,
+        "warehouse_id": pos.warehouse_id,
+        "class_code": pos.class_code,
+        "forecast_per_month": pos.forecast_per_month,
+        "method": pos.method,
+        "pattern": pos.pattern,
+        "safety_stock": pos.safety_stock,
+        "reorder_point": pos.reorder_point,
+        "eoq": pos.eoq,
+        "min_qty": pos.min_qty,
+        "max_qty": pos.max_qty,
+        "on_hand": pos.on_hand,
+        "on_order": pos.on_order,
+        "in_transit": pos.in_transit,
+        "reserved": pos.reserved,
+        "backordered": pos.backordered,
+        "projected": pos.projected,
+    }
+    warehouses = cover.warehouses
+    is_whole = pos.part_id in cover.whole
+    for neighbour_id in cover.neighbours.get(pos.warehouse_id, []):
+        if need <= 0:
+            break
+        given = _whole(is_whole, cover.surplus.take((pos.part_id, neighbour_id), need))
+        if given > 0:
+            need -= given
             rows.append(
                 base
                 | {
-                    "source": ProposalSource.SUPPLIER.value,
-                    "supplier_id": sp.supplier_id,
-                    "unit_price": sp.price,
-                    "suggested_quantity": quantity,
-                    "quantity": quantity,
-                    "reason": (
-                        f"{why}; order from {sp.supplier.code} (best by rating, price, lead time)"
-                        + (rounding if quantity != need else "")
-                        + "."
-                    ),
+                    "source": ProposalSource.NEIGHBOUR.value,
+                    "from_warehouse_id": neighbour_id,
+                    "suggested_quantity": given,
+                    "quantity": given,
+                    "reason": f"{why}; {warehouses[neighbour_id].code} has stock above its maximum.",
                 }
             )
+    parent_id = warehouses[pos.warehouse_id].parent_id
+    if need > 0 and parent_id:
+        given = _whole(is_whole, cover.spare_at_parent.take((pos.part_id, parent_id), need))
+        if given > 0:
+            need -= given
+            rows.append(
+                base
+                | {
+                    "source": ProposalSource.PARENT.value,
+                    "from_warehouse_id": parent_id,
+                    "suggested_quantity": given,
+                    "quantity": given,
+                    "reason": f"{why}; the parent {warehouses[parent_id].code} has stock above its minimum.",
+                }
+            )
+    if need > 0:
+        sp = cover.suppliers.get(pos.part_id)
+        if sp is None:
+            logger.warning("No active supplier sells part %s; shortfall %s not proposed", pos.part_id, need)
+            return rows
+        quantity = _round_to_pack(need, sp.pack_size, sp.min_order_qty)
+        rounding = f" (rounded from {_fmt(need)} to pack {_fmt(sp.pack_size)}, MOQ {_fmt(sp.min_order_qty)})"
+        rows.append(
+            base
+            | {
+                "source": ProposalSource.SUPPLIER.value,
+                "supplier_id": sp.supplier_id,
+                "unit_price": sp.price,
+                "suggested_quantity": quantity,
+                "quantity": quantity,
+                "reason": (
+                    f"{why}; order from {sp.supplier.code} (best by rating, price, lead time)"
+                    + (rounding if quantity != need else "")
+                    + "."
+                ),
+            }
+        )
+    return rows
+
+
+def proposals_build(*, run: ReplenishmentRun, warehouse_ids=None, today: date | None = None) -> int:
+    """Write the run's proposals; the open proposals of earlier runs in scope are superseded.
+
+    Open proposals a posting made (``origin`` event) are merged, not doubled:
+    a pair still short keeps its event-made proposal and gets no second one
+    (its transfers keep their claim on the source's stock); a pair no longer
+    short has it superseded with the rest.
+    """
+    needy = [pos for pos in positions(warehouse_ids=warehouse_ids, today=today, needy_only=True) if _needs_cover(pos)]
+    part_ids = {pos.part_id for pos in needy}
+    cover = _cover_for(part_ids)
+    open_proposals = ReplenishmentProposal.objects.filter(state=ProposalState.OPEN).exclude(run=run)
+    if warehouse_ids is not None:
+        open_proposals = open_proposals.filter(warehouse_id__in=list(warehouse_ids))
+    short = {(pos.part_id, pos.warehouse_id) for pos in needy}
+    kept = [
+        p
+        for p in open_proposals.filter(origin=ProposalOrigin.EVENT, part_id__in=part_ids)
+        if (p.part_id, p.warehouse_id) in short
+    ]
+    cover.promise(kept)
+    kept_pairs = {(p.part_id, p.warehouse_id) for p in kept}
+
+    rows: list[dict] = [
+        row | {"run_id": run.pk, "origin": ProposalOrigin.RUN.value}
+        for pos in needy
+        if (pos.part_id, pos.warehouse_id) not in kept_pairs
+        for row in _cover_rows(pos, cover)
+    ]
     with transaction.atomic():
-        old = ReplenishmentProposal.objects.filter(state=ProposalState.OPEN).exclude(run=run)
-        if warehouse_ids is not None:
-            old = old.filter(warehouse_id__in=list(warehouse_ids))
-        old.update(state=ProposalState.SUPERSEDED)
+        open_proposals.exclude(pk__in=[p.pk for p in kept]).update(state=ProposalState.SUPERSEDED)
         # COPY, not bulk_create: building 20,000 model instances took most of the run.
         now = timezone.now()
         columns = (
@@ -301,6 +361,69 @@ def proposals_build(*, run: ReplenishmentRun, warehouse_ids=None, today: date | 
             row["reason"] = row["reason"][:300]
         copy_in(ReplenishmentProposal._meta.db_table, columns, ([row.get(c) for c in columns] for row in rows))
     return len(rows)
+
+
+# --- replenishment as it happens ------------------------------------------------------------
+
+# The classes whose parts are replenished the moment a posting takes them below the reorder point
+# (besides critical parts): A and new A, the classes with the highest service level.
+EVENT_CLASSES = ("A", "NA")
+PAIR_TASK = "planning.replenishment_pair"
+
+
+def replenishment_below_reorder_point(*, part, warehouse) -> None:
+    """A posting just took ``part``'s available stock in ``warehouse`` below its reorder point.
+
+    The hook inventory calls inside the posting's transaction (setting
+    ``STOCK_BELOW_REORDER_POINT_HOOKS``): one outbox row, so the proposal is
+    made after the commit by a task (``replenishment_pair_propose``) and a
+    rolled-back posting asks for nothing.
+    """
+    outbox_enqueue(task_name=PAIR_TASK, kwargs={"part_id": part.pk, "warehouse_id": warehouse.pk})
+
+
+def replenishment_pair_propose(*, part_id: int, warehouse_id: int, today: date | None = None) -> list[int]:
+    """Propose cover for one part-warehouse now, by the nightly run's rules; returns the new proposals' ids.
+
+    Only for a critical part or an A / NA class pair that is planned (not VMI)
+    and still short by the run's own test (projected stock below the min).
+    A pair that already has an open proposal (of a run or of an earlier
+    posting) gets no second one. The pair's stocking parameter row is locked,
+    so two postings at once make one proposal.
+    """
+    with transaction.atomic():
+        parameter = (
+            StockingParameter.objects.select_for_update()
+            .select_related("part")
+            .filter(part_id=part_id, warehouse_id=warehouse_id, is_vmi=False)
+            .first()
+        )
+        if parameter is None:
+            return []
+        if not (parameter.part.is_critical or parameter.class_code.upper() in EVENT_CLASSES):
+            return []
+        if ReplenishmentProposal.objects.filter(
+            part_id=part_id, warehouse_id=warehouse_id, state=ProposalState.OPEN
+        ).exists():
+            return []
+        needy = [
+            pos
+            for pos in positions(warehouse_ids=[warehouse_id], part_ids=[part_id], today=today, needy_only=True)
+            if _needs_cover(pos)
+        ]
+        if not needy:
+            return []
+        cover = _cover_for({part_id})
+        cover.promise(
+            ReplenishmentProposal.objects.filter(part_id=part_id, state=ProposalState.OPEN).exclude(from_warehouse=None)
+        )
+        made = ReplenishmentProposal.objects.bulk_create(
+            [
+                ReplenishmentProposal(**(row | {"reason": row["reason"][:300]}), origin=ProposalOrigin.EVENT)
+                for row in _cover_rows(needy[0], cover)
+            ]
+        )
+        return [p.pk for p in made]
 
 
 def replenishment_run(
@@ -432,7 +555,9 @@ def proposals_approve(*, items: list[tuple[int, Decimal | None]], user) -> Appro
             order_type=OrderType.STOCK,
             lines=[(p.part, p.quantity, p.unit_price) for p in group],
             user=user,
-            reference=f"Replenishment run #{group[0].run_id}",
+            reference=(
+                f"Replenishment run #{group[0].run_id}" if group[0].run_id else "Replenishment below reorder point"
+            ),
         )
         made_orders.append(order)
         for p in group:
