@@ -79,6 +79,9 @@ class _Consumer:
     collector takes the rows after the commit.
     """
 
+    # Its row is always (FAN_OUT_TASK, {"events": [...]}): the posting writes it in its own statement.
+    batch_task = FAN_OUT_TASK
+
     @staticmethod
     def wants(kind: str) -> bool:
         return kind in active_kinds()

@@ -59,6 +59,11 @@ class EventConsumer(Protocol):
     def committed(self) -> None: ...
 
 
+# A consumer may also name ``batch_task``: its outbox row for any events is then always
+# ``(batch_task, {"events": [event.as_dict(), ...]})``, so that a publisher on a hot path can build
+# that row itself (the posting builds it in SQL, see ``event_batch_tasks``).
+
+
 @lru_cache(maxsize=1)
 def _consumers() -> tuple[EventConsumer, ...]:
     return tuple(import_string(path) for path in getattr(settings, "EVENT_CONSUMERS", ()))
@@ -86,6 +91,24 @@ def events_outbox_rows(*, events: Sequence[Event]) -> list[tuple[str, dict[str, 
             rows += consumer.outbox_rows(events=chosen)
             transaction.on_commit(consumer.committed)
     return rows
+
+
+def event_batch_tasks(kind: str) -> tuple[str, ...] | None:
+    """The ``batch_task`` of every consumer that wants ``kind``, their after-commit hooks registered.
+
+    For a publisher that writes the rows ``(task, {"events": [event.as_dict()]})`` itself, one per
+    task, in the current transaction. None when a consumer that wants the kind names no
+    ``batch_task``: the publisher then asks ``events_outbox_rows`` (nothing is registered).
+    """
+    if kind not in BY_NAME:
+        raise ValueError(f"Unknown event kind {kind!r}; add it to core.events.CATALOGUE.")
+    wanting = [consumer for consumer in _consumers() if consumer.wants(kind)]
+    tasks = tuple(getattr(consumer, "batch_task", None) for consumer in wanting)
+    if None in tasks:
+        return None
+    for consumer in wanting:
+        transaction.on_commit(consumer.committed)
+    return tasks  # type: ignore[return-value]  # no None left
 
 
 def events_publish(*, events: Sequence[Event]) -> None:

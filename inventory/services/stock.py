@@ -31,7 +31,7 @@ from core.exceptions import DomainError
 from core.fastpath.rows import prepared_cursor
 from core.models import OutboxMessage
 from core.roles import Role
-from core.services.events import Event, event_wanted, events_outbox_rows, events_publish
+from core.services.events import Event, event_batch_tasks, event_wanted, events_outbox_rows, events_publish
 from core.services.notifications import notify, users_with_role
 
 from ..bounds import MAX_COST, too_large
@@ -221,11 +221,16 @@ def _post(
             )
         )
     if len(movements) == 1:
-        # The stock.changed event's outbox rows go in with the movement, in the same statement.
-        rows = []
+        # The stock.changed event's outbox rows go in with the movement, in the same statement; for
+        # consumers that take events as one batch row the statement builds the row itself (no event
+        # object, no JSON made in Python: most postings with a webhook subscription take this way).
+        rows: list = []
+        tasks: tuple[str, ...] = ()
         if event_wanted(STOCK_CHANGED):
-            rows = events_outbox_rows(events=[stock_changed_event(lines[0].level, movements[0])])
-        _insert_movement(movements[0], posted=lines[0].level, outbox=rows)
+            tasks = event_batch_tasks(STOCK_CHANGED) or ()
+            if not tasks:
+                rows = events_outbox_rows(events=[stock_changed_event(lines[0].level, movements[0])])
+        _insert_movement(movements[0], posted=lines[0].level, outbox=rows, event_tasks=tasks)
         return movements
     StockMovement.objects.bulk_create(movements)
     for line in lines:
@@ -237,21 +242,36 @@ def _post(
 
 def stock_changed_event(level: StockLevel, movement: StockMovement) -> Event:
     """The ``stock.changed`` event of a posted movement: the level's figures right after it."""
-    return Event(
-        kind=STOCK_CHANGED,
-        occurred_at=movement.posted_at,
-        data={
-            "movement_id": movement.pk if movement.pk is not None else MOVEMENT_ID,
-            "movement_kind": movement.kind,
-            "quantity": str(movement.quantity),
-            "part": level.part.number,
-            "part_id": level.part_id,
-            "warehouse": level.warehouse.code,
-            "warehouse_id": level.warehouse_id,
-            "on_hand": str(level.on_hand),
-            "available": str(level.available),
-        },
-    )
+    return Event(kind=STOCK_CHANGED, occurred_at=movement.posted_at, data=_stock_changed_data(level, movement))
+
+
+# The data of a stock.changed event, key by key, with the SQL type each value is sent as when the
+# posting builds the event's outbox row in its own statement (None: the new movement's id, from SQL).
+_STOCK_CHANGED_KEYS = (
+    ("movement_id", None),
+    ("movement_kind", "text"),
+    ("quantity", "text"),
+    ("part", "text"),
+    ("part_id", "bigint"),
+    ("warehouse", "text"),
+    ("warehouse_id", "bigint"),
+    ("on_hand", "text"),
+    ("available", "text"),
+)
+
+
+def _stock_changed_data(level: StockLevel, movement: StockMovement) -> dict[str, Any]:
+    return {
+        "movement_id": movement.pk if movement.pk is not None else MOVEMENT_ID,
+        "movement_kind": movement.kind,
+        "quantity": str(movement.quantity),
+        "part": level.part.number,
+        "part_id": level.part_id,
+        "warehouse": level.warehouse.code,
+        "warehouse_id": level.warehouse_id,
+        "on_hand": str(level.on_hand),
+        "available": str(level.available),
+    }
 
 
 # What a posting changes on a level; written with one prepared UPDATE.
@@ -330,7 +350,34 @@ def _movement_insert_level_update_and_outbox(rows: int) -> tuple[str, list]:
     return f"{head}, {queued} SELECT {tail}", fields
 
 
-def _insert_movement(movement: StockMovement, *, posted: StockLevel, outbox: list | None = None) -> None:
+@lru_cache(maxsize=4)
+def _movement_insert_level_update_and_stock_changed(tasks: int) -> str:
+    """``_movement_insert_and_level_update()`` that also writes the stock.changed event's outbox row
+    for ``tasks`` batch consumers, built in SQL (``_STOCK_CHANGED_KEYS``): one event id for all."""
+    statement = _movement_insert_and_level_update()
+    pk = quote(StockMovement._meta.pk.column)
+    data = ", ".join(
+        f"'{key}', " + (f"(SELECT {pk} FROM moved)" if cast is None else f"%s::{cast}")
+        for key, cast in _STOCK_CHANGED_KEYS
+    )
+    event = (
+        "event AS (SELECT jsonb_build_object('id', gen_random_uuid()::text, 'kind', %s::text, "
+        f"'occurred_at', %s::text, 'supplier_id', NULL, 'data', jsonb_build_object({data})) AS body)"
+    )
+    tasks_sql = ", ".join(["(%s::text)"] * tasks)
+    queued = (
+        f"queued AS (INSERT INTO {quote(OutboxMessage._meta.db_table)} "  # noqa: S608 - identifiers from the model
+        "(task_name, kwargs, created_at, dispatched_at, attempts, last_error) "
+        "SELECT t.task, jsonb_build_object('events', jsonb_build_array(event.body)), %s, NULL, 0, '' "
+        f"FROM event, (VALUES {tasks_sql}) AS t (task))"
+    )
+    head, tail = statement.rsplit(" SELECT ", 1)
+    return f"{head}, {event}, {queued} SELECT {tail}"
+
+
+def _insert_movement(
+    movement: StockMovement, *, posted: StockLevel, outbox: list | None = None, event_tasks: tuple[str, ...] = ()
+) -> None:
     """``movement.save(force_insert=True)`` and ``_save_posted(posted)``, from SQL built once from the models.
 
     Every concrete column of the movement is written, and the level's posted
@@ -341,7 +388,13 @@ def _insert_movement(movement: StockMovement, *, posted: StockLevel, outbox: lis
     params = [field.get_db_prep_save(field.pre_save(movement, add=True), connection) for field in fields]
     params += _posted_params(posted)
     sql, outbox_fields = _movement_insert_level_update_and_outbox(len(outbox or ()))
-    if outbox:
+    if event_tasks:
+        sql = _movement_insert_level_update_and_stock_changed(len(event_tasks))
+        data = _stock_changed_data(posted, movement)
+        params += [STOCK_CHANGED, movement.posted_at.isoformat()]
+        params += [data[key] for key, cast in _STOCK_CHANGED_KEYS if cast is not None]
+        params += [timezone.now(), *event_tasks]
+    elif outbox:
         row = {"created_at": timezone.now(), "dispatched_at": None, "attempts": 0, "last_error": ""}
         for task_name, kwargs in outbox:
             row |= {"task_name": task_name, "kwargs": kwargs}
