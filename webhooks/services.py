@@ -69,6 +69,7 @@ def active_kinds() -> frozenset[str]:
 
 def _forget_active_kinds() -> None:
     _active["until"] = 0.0
+    _last_wake["at"] = -COLLECT_EVERY  # the subscriptions changed: the next commit wakes the collector
 
 
 class _Consumer:
@@ -106,11 +107,13 @@ _last_wake = {"at": -COLLECT_EVERY}
 
 
 def _wake_collector() -> None:
-    eager = current_app.conf.task_always_eager
+    # The clock first: within the second after a wake-up a commit costs no look-up of Celery's
+    # settings. Only a wake-up through the broker starts the second (eager mode wakes every time).
     now = time.monotonic()
-    if not eager and now - _last_wake["at"] < COLLECT_EVERY:
+    if now - _last_wake["at"] < COLLECT_EVERY:
         return
-    _last_wake["at"] = now
+    if not current_app.conf.task_always_eager:
+        _last_wake["at"] = now
     try:
         _named(COLLECT_TASK).apply_async(queue=settings.WEBHOOKS_QUEUE, retry=False)
     except Exception:  # broker away: the outbox flush sends the rows one by one once it is back
