@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from core.models import OutboxMessage
 from inventory import services as inv
 from inventory.models import StockLevel, StockMovement
+from inventory.services import stock
 from inventory.services.stock import stock_changed_event
 from webhooks import services
 
@@ -49,7 +50,23 @@ def test_the_row_built_in_sql_is_the_event_the_python_builder_makes(clerk):
     assert event["data"]["movement_id"] == movement.pk
     assert event["data"]["on_hand"] == "3.000"
     assert event["occurred_at"] == StockMovement.objects.get(pk=movement.pk).posted_at.isoformat()
-    assert len(event["id"]) == 36 and event["id"] != rows[0].kwargs["events"][0]["id"]
+    assert len(event["id"]) == 36
+    assert event["id"] != rows[0].kwargs["events"][0]["id"]
+
+
+def test_every_batch_consumer_gets_its_row_with_the_same_event(clerk, monkeypatch):
+    _subscribe(clerk)
+    monkeypatch.setattr(stock, "event_batch_tasks", lambda kind: (services.FAN_OUT_TASK, "other.collector"))
+    part, warehouse = PartFactory(), WarehouseFactory()
+
+    movement = inv.stock_receive(
+        part=part, warehouse=warehouse, quantity=Decimal("5"), unit_cost=Decimal("2"), user=clerk
+    )
+
+    rows = list(OutboxMessage.objects.order_by("task_name"))
+    assert [row.task_name for row in rows] == ["other.collector", services.FAN_OUT_TASK]
+    assert rows[0].kwargs == rows[1].kwargs
+    assert rows[0].kwargs["events"][0]["data"]["movement_id"] == movement.pk
 
 
 def test_a_posting_without_a_subscription_writes_no_row_and_no_more_statements(clerk):
