@@ -587,9 +587,8 @@ class StockParametersResource(ImportResource):
             rows.append((row, _checked(part), _checked(warehouse), _checked(min_qty), _checked(max_qty), bin))
         _apply_in_bulk(self.report, rows, self.post, columns=self.COLUMNS, fallback="min_qty")
 
-    @staticmethod
-    def post(rows) -> list[inventory_services.Outcome]:
-        return inventory_services.stock_level_set_parameters_bulk(parameters=[row[1:] for row in rows])
+    def post(self, rows) -> list[inventory_services.Outcome]:
+        return inventory_services.stock_level_set_parameters_bulk(parameters=[row[1:] for row in rows], user=self.user)
 
 
 # The hit fields an imported demand line is compared on (see DemandHistoryResource.COMPARED).

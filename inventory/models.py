@@ -728,6 +728,40 @@ class LedgerSettings(models.Model):
         return "Ledger settings"
 
 
+class LimitSource(models.TextChoices):
+    PLANNER = "planner", _("planner")
+    PLANNING_RUN = "planning_run", _("planning run")
+    IMPORT = "import", _("import")
+
+
+class LimitChange(models.Model):
+    """One change of a stock level's minimum or maximum: who or what set it, from which figures to which.
+
+    Written in the same transaction as the change by every service that sets
+    limits (one level, many levels in SQL, an import), and only when a figure
+    changed, so the audit trail shows each decision once.
+    """
+
+    part = models.ForeignKey(Part, on_delete=models.CASCADE, related_name="+")
+    warehouse = models.ForeignKey(Warehouse, on_delete=models.CASCADE, related_name="+")
+    min_before = models.DecimalField(**QTY)
+    max_before = models.DecimalField(**QTY)
+    min_after = models.DecimalField(**QTY)
+    max_after = models.DecimalField(**QTY)
+    source = models.CharField(max_length=20, choices=LimitSource.choices)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changed_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+
+    def __str__(self) -> str:
+        before, after = f"{self.min_before}/{self.max_before}", f"{self.min_after}/{self.max_after}"
+        return f"{self.part_id}@{self.warehouse_id}: {before} -> {after}"
+
+
 # --- returns from the workshop and from counter customers --------------------------
 
 

@@ -3,7 +3,10 @@
 Master data, targets and settings keep their history with django-simple-history
 (every model with ``history = HistoricalRecords()``, found through the app
 registry, so the inventory app imports no other app); stock changes are the
-ledger's movements; closing and reopening months are period events.
+ledger's movements; closing and reopening months are period events; changes of a
+level's minimum and maximum are ``LimitChange`` rows (the levels themselves change with
+every posting, too often for a history table); changes of a user's roles and
+warehouses made in the app are core's ``AccessChange`` rows.
 """
 
 from __future__ import annotations
@@ -14,11 +17,16 @@ from typing import Any
 
 from django.apps import apps
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
-from .models import PeriodEvent, StockMovement
+from core.models import AccessChange
+
+from .models import LimitChange, PeriodEvent, StockMovement
 
 MOVEMENTS = "stock.movement"
 PERIODS = "ledger.period"
+LIMITS = "stock.limits"
+ACCESS = "users.access"
 _HISTORY_ACTIONS = {"+": "created", "~": "changed", "-": "deleted"}
 
 
@@ -47,7 +55,13 @@ def audit_areas() -> list[tuple[str, str]]:
     areas = [
         (key, str(model.instance_type._meta.verbose_name).capitalize()) for key, model in _historical_models().items()
     ]
-    return [*areas, (MOVEMENTS, "Stock movement"), (PERIODS, "Closed period")]
+    return [
+        *areas,
+        (MOVEMENTS, _("Stock movement")),
+        (PERIODS, _("Closed period")),
+        (LIMITS, _("Minimum and maximum")),
+        (ACCESS, _("User roles and warehouses")),
+    ]
 
 
 def _window(queryset: QuerySet, field: str, start: datetime | None, end: datetime | None) -> QuerySet:
@@ -72,7 +86,7 @@ def audit_entries(
     and the lists are merged, so a page costs the same whatever the history's size.
     """
     entries: list[AuditEntry] = []
-    labels = dict(audit_areas())
+    labels = {key: str(label) for key, label in audit_areas()}
     for key, model in _historical_models().items():
         if area and area != key:
             continue
@@ -119,6 +133,41 @@ def audit_entries(
                     object=f"{event.month:%Y-%m}",
                     action=event.get_action_display(),
                     detail=event.reason,
+                )
+            )
+    if not area or area == LIMITS:
+        changes = _window(
+            LimitChange.objects.select_related("changed_by", "part", "warehouse"), "changed_at", start, end
+        )
+        if username:
+            changes = changes.filter(changed_by__username=username)
+        for change in changes.order_by("-changed_at", "-id")[:limit]:
+            entries.append(
+                AuditEntry(
+                    at=change.changed_at,
+                    user=change.changed_by.username if change.changed_by else "",
+                    area=labels[LIMITS],
+                    object=f"{change.part.number} @ {change.warehouse.code}",
+                    action=change.get_source_display(),
+                    detail=(
+                        f"min {change.min_before.normalize():f} → {change.min_after.normalize():f}, "
+                        f"max {change.max_before.normalize():f} → {change.max_after.normalize():f}"
+                    ),
+                )
+            )
+    if not area or area == ACCESS:
+        access = _window(AccessChange.objects.select_related("changed_by", "user"), "changed_at", start, end)
+        if username:
+            access = access.filter(changed_by__username=username)
+        for change in access.order_by("-changed_at", "-id")[:limit]:
+            entries.append(
+                AuditEntry(
+                    at=change.changed_at,
+                    user=change.changed_by.username if change.changed_by else "",
+                    area=labels[ACCESS],
+                    object=change.user.username,
+                    action=str(_("changed") if change.is_active else _("deactivated")),
+                    detail=f"{change.roles} @ {change.warehouses or '-'}",
                 )
             )
     entries.sort(key=lambda entry: entry.at, reverse=True)

@@ -39,7 +39,7 @@ from django.utils import timezone
 from inventory import services
 from inventory.demand.services import requests as demand_services
 from inventory.demand.services import transfers as transfer_services
-from inventory.models import Backorder, BackorderState, Bin, Part, RepairOrder, TransferOrder, Warehouse
+from inventory.models import Backorder, BackorderState, Bin, LimitSource, Part, RepairOrder, TransferOrder, Warehouse
 from inventory.services.bulk import stock_level_set_parameters_bulk, stock_opening_balances_bulk
 from suppliers import services as purchasing
 from suppliers.models import GoodsReceiptLine, HoldState, OrderType, PurchaseOrder, Supplier
@@ -728,5 +728,5 @@ class HistoryBuilder:
             for code, indices in self.stocked.items()
             for part_index in sorted(indices)
         ]
-        stock_level_set_parameters_bulk(parameters=parameters)
+        stock_level_set_parameters_bulk(parameters=parameters, source=LimitSource.PLANNING_RUN)
         return len(parameters)

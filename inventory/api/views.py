@@ -202,7 +202,7 @@ class StockLimits(APIView):
     def post(self, request):
         data = s.StockLimitsSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        level = services.stock_level_set_limits(**data.validated_data)
+        level = services.stock_level_set_limits(**data.validated_data, user=request.user)
         return Response(s.StockLevelSerializer(selectors.stock_level_list().get(pk=level.pk)).data)
 
 

@@ -26,7 +26,8 @@ from core.fastpath.rows import copy_insert, update_rows
 
 from ..exceptions import InvalidQuantity
 from ..locks import lock_stock_levels_many
-from ..models import Bin, MovementKind, Part, StockLevel, StockMovement, Warehouse
+from ..models import Bin, LimitSource, MovementKind, Part, StockLevel, StockMovement, Warehouse
+from .limits import LimitChangeRow, limit_changes_record
 from .periods import late_reason, posting_moment
 from .stock import (
     _POSTED_FIELDS,
@@ -267,7 +268,10 @@ def stock_opening_balances_bulk(
 
 
 def stock_level_set_parameters_bulk(
-    *, parameters: Sequence[tuple[Part, Warehouse, Decimal, Decimal, Bin | None]]
+    *,
+    parameters: Sequence[tuple[Part, Warehouse, Decimal, Decimal, Bin | None]],
+    user=None,
+    source: str = LimitSource.IMPORT,
 ) -> list[Outcome]:
     """Set (part, warehouse, min, max, default bin) on many levels; max 0 means no maximum, no bin keeps the bin.
 
@@ -291,6 +295,7 @@ def stock_level_set_parameters_bulk(
     with transaction.atomic():
         levels, created = lock_stock_levels_many([(part.pk, warehouse.pk) for part, warehouse, *_ in checked])
         changed: dict[int, StockLevel] = {}
+        limit_changes: list[LimitChangeRow] = []
         outcomes = []
         for part, warehouse, min_qty, max_qty, bin in checked:
             pair = (part.pk, warehouse.pk)
@@ -299,12 +304,14 @@ def stock_level_set_parameters_bulk(
                 bin is None or level.default_bin_id == bin.pk
             )
             if not same:
+                limit_changes.append((part.pk, warehouse.pk, level.min_qty, level.max_qty, min_qty, max_qty))
                 level.min_qty, level.max_qty = min_qty, max_qty
                 if bin is not None:
                     level.default_bin = bin
                 changed[level.pk] = level
             outcomes.append(Outcome.CREATED if pair in created else Outcome.UNCHANGED if same else Outcome.UPDATED)
         _write_levels(list(changed.values()), ["min_qty", "max_qty", "default_bin"])
+        limit_changes_record(changes=limit_changes, user=user, source=source)
     return outcomes
 
 

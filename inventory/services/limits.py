@@ -13,14 +13,48 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from django.db import connection, transaction
+from django.utils import timezone
 
 from ..exceptions import InvalidQuantity
-from ..models import StockLevel
+from ..models import LimitChange, LimitSource, StockLevel
+
+# (part_id, warehouse_id, min before, max before, min after, max after)
+LimitChangeRow = tuple[int, int, Decimal, Decimal, Decimal, Decimal]
+
+
+def limit_changes_record(*, changes: Sequence[LimitChangeRow], user=None, source: str) -> int:
+    """Keep the changes of min / max for the audit trail (rows whose figures did not change are left out).
+
+    Called inside the transaction that writes the new figures, by every service that sets them.
+    """
+    now = timezone.now()
+    rows = [
+        LimitChange(
+            part_id=part_id,
+            warehouse_id=warehouse_id,
+            min_before=min_before,
+            max_before=max_before,
+            min_after=min_after,
+            max_after=max_after,
+            source=source,
+            changed_by=user,
+            changed_at=now,
+        )
+        for part_id, warehouse_id, min_before, max_before, min_after, max_after in changes
+        if (min_before, max_before) != (min_after, max_after)
+    ]
+    LimitChange.objects.bulk_create(rows, batch_size=5000)
+    return len(rows)
 
 
 @transaction.atomic
-def stock_level_set_limits_bulk(*, limits: Sequence[tuple[int, int, Decimal, Decimal]]) -> int:
-    """``limits`` are (part_id, warehouse_id, min_qty, max_qty); max 0 means no maximum. Returns rows written."""
+def stock_level_set_limits_bulk(
+    *, limits: Sequence[tuple[int, int, Decimal, Decimal]], user=None, source: str = LimitSource.PLANNING_RUN
+) -> int:
+    """``limits`` are (part_id, warehouse_id, min_qty, max_qty); max 0 means no maximum. Returns rows written.
+
+    The statement that writes the figures also keeps each change as a ``LimitChange`` (audit trail).
+    """
     if not limits:
         return 0
     for part_id, _warehouse_id, min_qty, max_qty in limits:
@@ -47,12 +81,27 @@ def stock_level_set_limits_bulk(*, limits: Sequence[tuple[int, int, Decimal, Dec
             WITH wanted AS (
                 SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::numeric[], %s::numeric[]) AS t(p, w, mn, mx)
             ), locked AS (
-                SELECT l.id, wanted.mn, wanted.mx FROM {table} l
+                SELECT l.id, l.part_id, l.warehouse_id, l.min_qty AS old_mn, l.max_qty AS old_mx, wanted.mn, wanted.mx
+                FROM {table} l
                 JOIN wanted ON l.part_id = wanted.p AND l.warehouse_id = wanted.w
                 ORDER BY l.id FOR UPDATE OF l
+            ), logged AS (
+                INSERT INTO {LimitChange._meta.db_table}
+                    (part_id, warehouse_id, min_before, max_before, min_after, max_after, source, changed_by_id,
+                     changed_at)
+                SELECT part_id, warehouse_id, old_mn, old_mx, mn, mx, %s, %s, %s FROM locked
+                WHERE (old_mn, old_mx) IS DISTINCT FROM (mn, mx)
             )
             UPDATE {table} SET min_qty = locked.mn, max_qty = locked.mx FROM locked WHERE {table}.id = locked.id
-            """,  # noqa: S608 - table name from the model
-            [parts, warehouses, [mn for _, _, mn, _ in limits], [mx for _, _, _, mx in limits]],
+            """,  # noqa: S608 - table names from the models
+            [
+                parts,
+                warehouses,
+                [mn for _, _, mn, _ in limits],
+                [mx for _, _, _, mx in limits],
+                str(source),
+                getattr(user, "pk", None),
+                timezone.now(),
+            ],
         )
         return cursor.rowcount

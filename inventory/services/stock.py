@@ -48,6 +48,7 @@ from ..locks import lock_stock_levels, quote
 from ..models import (
     INBOUND_KINDS,
     Bin,
+    LimitSource,
     MovementKind,
     Part,
     StockLevel,
@@ -55,6 +56,7 @@ from ..models import (
     Warehouse,
 )
 from ..quantities import quantity_checked
+from .limits import limit_changes_record
 from .periods import late_reason, posting_moment
 
 FOUR_PLACES = Decimal("0.0001")
@@ -1017,9 +1019,19 @@ def stock_unreserve(*, part: Part, warehouse: Warehouse, quantity: Decimal) -> S
 
 @transaction.atomic
 def stock_level_set_limits(
-    *, part: Part, warehouse: Warehouse, min_qty: Decimal, max_qty: Decimal, default_bin: Bin | None = None
+    *,
+    part: Part,
+    warehouse: Warehouse,
+    min_qty: Decimal,
+    max_qty: Decimal,
+    default_bin: Bin | None = None,
+    user=None,
+    source: str = LimitSource.PLANNER,
 ) -> StockLevel:
-    """Set min and max stock (planning sets them later; a planner may now). Max 0 means no maximum."""
+    """Set min and max stock (planning sets them later; a planner may now). Max 0 means no maximum.
+
+    A change of either figure is kept as a ``LimitChange`` for the audit trail.
+    """
     min_qty = quantity_checked(part, min_qty, field="min_qty", zero_allowed=True)
     max_qty = quantity_checked(part, max_qty, field="max_qty", zero_allowed=True)
     if max_qty and max_qty < min_qty:
@@ -1027,6 +1039,9 @@ def stock_level_set_limits(
     if default_bin is not None:
         _check_bin(default_bin, warehouse)
     level = _locked(part, warehouse)
+    limit_changes_record(
+        changes=[(part.pk, warehouse.pk, level.min_qty, level.max_qty, min_qty, max_qty)], user=user, source=source
+    )
     level.min_qty, level.max_qty = min_qty, max_qty
     fields = ["min_qty", "max_qty"]
     if default_bin is not None:

@@ -16,7 +16,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from inventory import services as inventory_services
-from inventory.models import Part, StockLevel, Warehouse
+from inventory.models import LimitSource, Part, StockLevel, Warehouse
 from inventory.services.limits import stock_level_set_limits_bulk
 
 from .. import policy
@@ -201,7 +201,7 @@ def limits_apply(*, warehouse_ids=None, pairs=None, today: date | None = None) -
         with transaction.atomic():
             for p, w, mn, mx in changed:
                 inventory_services.stock_level_set_limits(
-                    part=parts[p], warehouse=warehouses[w], min_qty=mn, max_qty=mx
+                    part=parts[p], warehouse=warehouses[w], min_qty=mn, max_qty=mx, source=LimitSource.PLANNING_RUN
                 )
     else:
         for start in range(0, len(changed), 20000):

@@ -181,6 +181,8 @@ def test_bad_options_are_refused(postgres):
         _load(parts=60, months=0)
     with pytest.raises(CommandError, match="--parts"):
         _load(parts=3, months=6)
+    with pytest.raises(CommandError, match="--today"):
+        _load(parts=60, months=6, today=timezone.localdate() + timedelta(days=1))
     assert not Warehouse.objects.exists()
 
 

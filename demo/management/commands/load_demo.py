@@ -54,8 +54,25 @@ class Command(BaseCommand):
             action="store_true",
             help="Do not close the history's months, rate the suppliers or prepare today's work.",
         )
+        parser.add_argument(
+            "--today",
+            type=date.fromisoformat,
+            default=None,
+            help="The day the history leads up to, YYYY-MM-DD (default: today). The same seed, part count "
+            "and day give the same demo, so a pinned day makes a load reproducible.",
+        )
 
-    def handle(self, *args, seed: int, months: int, parts: int, if_empty: bool, no_close: bool = False, **options):
+    def handle(
+        self,
+        *args,
+        seed: int,
+        months: int,
+        parts: int,
+        if_empty: bool,
+        no_close: bool = False,
+        today: date | None = None,
+        **options,
+    ):
         if Part.objects.exists() or Warehouse.objects.exists():
             if if_empty:
                 self.stdout.write("Demo data not loaded: the database already holds parts or warehouses.")
@@ -70,7 +87,9 @@ class Command(BaseCommand):
             raise CommandError("--parts must be at least 10.")
 
         started = time.monotonic()
-        today = timezone.localdate()
+        if today is not None and today > timezone.localdate():
+            raise CommandError("--today cannot be in the future: the history leads up to it.")
+        today = today or timezone.localdate()
         write = self.stdout.write
         lap = [started]
 
