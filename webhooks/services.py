@@ -69,7 +69,6 @@ def active_kinds() -> frozenset[str]:
 
 def _forget_active_kinds() -> None:
     _active["until"] = 0.0
-    _last_wake["at"] = -COLLECT_EVERY  # the subscriptions changed: the next commit wakes the collector
 
 
 class _Consumer:
