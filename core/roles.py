@@ -33,6 +33,8 @@ POSTING_ROLES = {
     "issue": {Role.CLERK, Role.MANAGER},
     "transfer": {Role.CLERK, Role.MANAGER},
     "adjustment": {Role.MANAGER, Role.PLANNER},
+    # A clerk who finds damaged stock writes it off at once; the reason stays in the ledger and the audit.
+    "scrap": {Role.CLERK, Role.MANAGER, Role.PLANNER},
     "reversal": {Role.MANAGER},
 }
 CATALOGUE_EDITORS = {Role.MANAGER, Role.PLANNER}

@@ -76,6 +76,8 @@ def test_a_receipt_key_sent_again_with_the_same_body_replays_the_first_posting(a
         ("/api/v1/stock/adjustments/", {"quantity": "1", "reason": "found"}, {"reason": "lost"}),
         ("/api/v1/stock/adjustments/", {"quantity": "1", "reason": "found", "unit_cost": "1"}, {"unit_cost": "7"}),
         ("/api/v1/stock/transfers/", {"quantity": "1", "to_warehouse": "OTHER"}, {"document_ref": "T-2"}),
+        ("/api/v1/stock/scraps/", {"quantity": "1", "reason": "dented"}, {"reason": "rusty"}),
+        ("/api/v1/stock/scraps/", {"quantity": "1", "reason": "dented"}, {"quantity": "2"}),
     ],
 )
 def test_every_stock_posting_key_sent_again_for_another_posting_is_a_conflict(api_as, shop, path, body, changes):

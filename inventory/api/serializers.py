@@ -260,6 +260,14 @@ class AdjustmentSerializer(FieldsBuiltOnce, ReadsIdsTogether, serializers.Serial
         return value
 
 
+class ScrapSerializer(_PostingSerializer):
+    warehouse = ModelIdField(Warehouse)
+    reason = serializers.CharField(max_length=200, help_text="Why the stock is written off (damaged, obsolete, ...).")
+    from_quarantine = serializers.BooleanField(
+        default=False, help_text="Scrap held stock (a rejected quality hold or a freeze) instead of available stock."
+    )
+
+
 class ReverseSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=200)
 

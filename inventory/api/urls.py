@@ -18,6 +18,7 @@ urlpatterns = [
     path("stock/issues/", views.IssueCreate.as_view(), name="api-stock-issue"),
     path("stock/transfers/", views.TransferCreate.as_view(), name="api-stock-transfer"),
     path("stock/adjustments/", views.AdjustmentCreate.as_view(), name="api-stock-adjustment"),
+    path("stock/scraps/", views.ScrapCreate.as_view(), name="api-stock-scrap"),
 ]
 
 # Workshop demand, backorders and transfer orders: one view per state transition.

@@ -306,6 +306,22 @@ class AdjustmentCreate(_PostingView):
         return Response(s.MovementSerializer(movement).data, status=status.HTTP_201_CREATED)
 
 
+class ScrapCreate(_PostingView):
+    """Write stock off as scrap at average cost, with a reason (clerks, planners and managers)."""
+
+    action_name = "scrap"
+
+    @extend_schema(request=s.ScrapSerializer, responses={201: s.MovementSerializer}, parameters=[IDEMPOTENCY_HEADER])
+    def post(self, request):
+        data = s.ScrapSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        require_warehouse(request.user, data.validated_data["warehouse"])
+        movement = services.stock_scrap(
+            user=request.user, idempotency_key=idempotency_key(request), **data.validated_data
+        )
+        return Response(s.MovementSerializer(movement).data, status=status.HTTP_201_CREATED)
+
+
 class MovementReverse(_PostingView):
     """Post the exact opposite of a movement (managers). A movement is reversed once."""
 

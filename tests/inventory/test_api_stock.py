@@ -600,3 +600,85 @@ def test_reverse_unknown_movement_is_404(postgres, make_user, api_as):
     response = api_as(make_user(Role.MANAGER)).post("/api/v1/movements/999999/reverse/", {"reason": "x"})
 
     assert response.status_code == 404
+
+
+# --- scrap ----------------------------------------------------------------------------
+
+
+def test_scrap_writes_stock_off_at_average_cost_with_its_reason(api_as, stocked, store, store_clerk):
+    response = api_as(store_clerk).post(
+        "/api/v1/stock/scraps/", {"part": stocked.pk, "warehouse": store.pk, "quantity": "2", "reason": "crushed box"}
+    )
+
+    assert response.status_code == 201
+    assert (response.json()["kind"], response.json()["quantity"], response.json()["value"]) == (
+        MovementKind.SCRAP,
+        "-2.000",
+        "-8.0000",
+    )
+    movement = StockMovement.objects.get(pk=response.json()["id"])
+    assert (movement.reason, movement.user) == ("crushed box", store_clerk)
+    assert (_level(stocked, store).on_hand, _level(stocked, store).value) == (Decimal(8), Decimal(32))
+    assert ledger_differences() == []
+
+
+def test_scrap_from_quarantine_takes_the_held_stock(api_as, stocked, store, store_clerk):
+    services.stock_quarantine(part=stocked, warehouse=store, quantity=Decimal(3))
+
+    response = api_as(store_clerk).post(
+        "/api/v1/stock/scraps/",
+        {"part": stocked.pk, "warehouse": store.pk, "quantity": "3", "reason": "rejected", "from_quarantine": True},
+    )
+
+    assert response.status_code == 201
+    level = _level(stocked, store)
+    assert (level.on_hand, level.quarantined, level.available) == (Decimal(7), Decimal(0), Decimal(7))
+
+
+def test_scrap_retried_with_the_same_key_posts_once_and_a_changed_retry_is_409(api_as, stocked, store, store_clerk):
+    client = api_as(store_clerk)
+    body = {"part": stocked.pk, "warehouse": store.pk, "quantity": "1", "reason": "rust"}
+
+    first = client.post("/api/v1/stock/scraps/", body, HTTP_IDEMPOTENCY_KEY="scrap-1")
+    retry = client.post("/api/v1/stock/scraps/", body, HTTP_IDEMPOTENCY_KEY="scrap-1")
+    before = _state()
+    changed = client.post("/api/v1/stock/scraps/", body | {"quantity": "2"}, HTTP_IDEMPOTENCY_KEY="scrap-1")
+
+    assert first.status_code == retry.status_code == 201
+    assert retry.json() == first.json()
+    assert StockMovement.objects.filter(kind=MovementKind.SCRAP).count() == 1
+    assert changed.status_code == 409
+    assert _state() == before
+
+
+@pytest.mark.parametrize(
+    ("change", "status", "field"),
+    [
+        ({"reason": ""}, 400, "reason"),
+        ({"reason": "   "}, 400, "reason"),
+        ({"quantity": "0"}, 400, "quantity"),
+        ({"quantity": "0.5"}, 400, "quantity"),
+        ({"quantity": "11"}, 409, None),
+        ({"part": 10**9}, 400, "part"),
+    ],
+)
+def test_scrap_refusals_write_nothing(api_as, stocked, store, store_clerk, change, status, field):
+    before = _state()
+
+    response = api_as(store_clerk).post(
+        "/api/v1/stock/scraps/",
+        {"part": stocked.pk, "warehouse": store.pk, "quantity": "1", "reason": "dented"} | change,
+    )
+
+    assert response.status_code == status
+    if field:
+        assert field in response.json()
+    assert _state() == before
+
+
+def test_scrap_outside_the_clerks_warehouses_is_403(api_as, stocked, other_store, store_clerk):
+    response = api_as(store_clerk).post(
+        "/api/v1/stock/scraps/", {"part": stocked.pk, "warehouse": other_store.pk, "quantity": "1", "reason": "x"}
+    )
+
+    assert response.status_code == 403
