@@ -56,3 +56,11 @@ urlpatterns += [
 from .demand import views_reservations  # noqa: E402
 
 urlpatterns += [path("reservations/new/", views_reservations.ReservationNewView.as_view(), name="reservation-new")]
+
+from . import views_postings  # noqa: E402
+
+urlpatterns += [
+    path("scrap/", views_postings.ScrapView.as_view(), name="scrap"),
+    path("adjustments/new/", views_postings.AdjustmentView.as_view(), name="adjustment-new"),
+    path("movements/<int:pk>/", views_postings.MovementDetailView.as_view(), name="movement-detail"),
+]
