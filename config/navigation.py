@@ -34,6 +34,7 @@ MENU: list[tuple[StrOrPromise, str, tuple[str, ...]]] = [
     (_("Customer return"), "inventory:return-customer", (Role.CLERK, Role.MANAGER)),
     (_("Supplier returns"), "suppliers:returns", (Role.CLERK, Role.PURCHASER, Role.MANAGER)),
     (_("Scrap"), "inventory:scrap", (Role.CLERK, Role.PLANNER, Role.MANAGER)),
+    (_("Frozen stock"), "inventory:freezes", (Role.CLERK, Role.PURCHASER, Role.PLANNER, Role.MANAGER)),
     (_("Adjustment"), "inventory:adjustment-new", (Role.PLANNER, Role.MANAGER)),
     (_("Counting"), "counting:list", (Role.CLERK, Role.MANAGER, Role.PLANNER)),
     (_("Dashboard"), "kpis:dashboard", (Role.PLANNER, Role.MANAGER)),

@@ -38,6 +38,10 @@ POSTING_ROLES = {
     "reversal": {Role.MANAGER},
 }
 CATALOGUE_EDITORS = {Role.MANAGER, Role.PLANNER}
+# Who freezes stock on the shelf for quality and releases it. Clerks act in their own warehouses;
+# a recall is a network matter, so planners, purchasers and managers act anywhere.
+FREEZE_ROLES = {Role.CLERK, Role.PURCHASER, Role.PLANNER, Role.MANAGER}
+FREEZE_ANYWHERE_ROLES = {Role.PURCHASER, Role.PLANNER, Role.MANAGER}
 
 
 @dataclass(frozen=True)

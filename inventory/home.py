@@ -7,10 +7,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core.home import Waiting
-from core.roles import Access, Role
+from core.roles import FREEZE_ANYWHERE_ROLES, FREEZE_ROLES, Access, Role
 
 from .demand import selectors as demand
 from .models import Backorder, BackorderState, TransferOrder, TransferState
+from .selectors import freeze_open_count
 
 
 def _scope(access: Access) -> list[int] | None:
@@ -48,4 +49,9 @@ def waiting(*, user, access: Access) -> list[Waiting]:
         count = backorders.count()
         detail = _("oldest from %(date)s") % {"date": f"{summary['oldest']:%Y-%m-%d}"} if count else ""
         items.append(Waiting(_("Open backorders"), count, reverse("inventory:backorders"), detail=detail))
+    if access.has_any(FREEZE_ROLES):
+        # A recall is everybody's business in purchasing and planning; a clerk decides in own warehouses.
+        freeze_scope = None if access.has_any(FREEZE_ANYWHERE_ROLES) else set(access.warehouse_ids)
+        frozen = freeze_open_count(warehouse_ids=freeze_scope)
+        items.append(Waiting(_("Frozen stock waiting for a decision"), frozen, reverse("inventory:freezes")))
     return items

@@ -851,3 +851,83 @@ class CustomerReturn(models.Model):
     @property
     def number(self) -> str:
         return f"CRT-{self.pk:06d}" if self.pk else "CRT-new"
+
+
+# --- freezes of stock already on the shelf -----------------------------------------
+
+
+class FreezeAction(models.TextChoices):
+    RELEASE = "release", _("released")
+    SCRAP = "scrap", _("scrapped")
+    RETURN = "return", _("returned to the supplier")
+
+
+class StockFreeze(models.Model):
+    """Stock on the shelf held back for quality (a suspect batch, a recall).
+
+    The frozen quantity moves from available to quarantined on its level; it
+    stays on hand and keeps its value until it is released, scrapped or sent
+    back to the supplier, in parts or at once. ``open_quantity`` is what is
+    still frozen; a freeze with nothing open is closed.
+    """
+
+    part = models.ForeignKey(Part, on_delete=models.PROTECT, related_name="+")
+    warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="+")
+    quantity = models.DecimalField(**QTY)
+    open_quantity = models.DecimalField(**QTY)
+    reason = models.CharField(max_length=200)
+    reference = models.CharField(
+        max_length=60, blank=True, help_text="Recall or batch reference, shared by a freeze across the network."
+    )
+    frozen_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    frozen_at = models.DateTimeField()
+    closed_at = models.DateTimeField(null=True, blank=True)
+    idempotency_key = models.CharField(max_length=100, null=True, blank=True)
+
+    class Meta:
+        ordering = ["-frozen_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="freeze_quantity_positive"),
+            models.CheckConstraint(
+                condition=Q(open_quantity__gte=0) & Q(open_quantity__lte=F("quantity")), name="freeze_open_in_range"
+            ),
+            models.UniqueConstraint(fields=["idempotency_key"], name="unique_freeze_idempotency_key"),
+        ]
+        indexes = [
+            models.Index(fields=["warehouse", "part"], condition=Q(closed_at__isnull=True), name="freeze_open_idx")
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def number(self) -> str:
+        return f"FRZ-{self.pk:06d}" if self.pk else "FRZ-new"
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+
+class StockFreezeSettlement(models.Model):
+    """One decision on frozen stock: a quantity released, scrapped or returned, with its movement."""
+
+    freeze = models.ForeignKey(StockFreeze, on_delete=models.PROTECT, related_name="settlements")
+    action = models.CharField(max_length=10, choices=FreezeAction.choices)
+    quantity = models.DecimalField(**QTY)
+    note = models.CharField(max_length=200, blank=True)
+    movement = models.OneToOneField(StockMovement, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    document_ref = models.CharField(max_length=60, blank=True, help_text="The scrap or supplier return it went out on.")
+    settled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    settled_at = models.DateTimeField()
+    idempotency_key = models.CharField(max_length=100, null=True, blank=True)
+
+    class Meta:
+        ordering = ["settled_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="freeze_settlement_quantity_positive"),
+            models.UniqueConstraint(fields=["idempotency_key"], name="unique_freeze_settlement_idempotency_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.freeze.number} {self.action} {self.quantity}"

@@ -15,6 +15,7 @@ from .models import (
     Part,
     PeriodAction,
     PeriodEvent,
+    StockFreeze,
     StockLevel,
     StockMovement,
     TransferOrder,
@@ -293,3 +294,34 @@ def reopened_periods() -> list[date]:
             .values_list("month", flat=True)
         )
     )
+
+
+def freeze_list(
+    *, warehouse_ids: set[int] | None = None, state: str = "open", part: Part | None = None
+) -> QuerySet[StockFreeze]:
+    """Freezes of stock on the shelf, newest first; ``state`` is open, closed or all."""
+    freezes = StockFreeze.objects.select_related("part", "warehouse", "frozen_by")
+    if state == "open":
+        freezes = freezes.filter(closed_at__isnull=True)
+    elif state == "closed":
+        freezes = freezes.filter(closed_at__isnull=False)
+    if warehouse_ids is not None:
+        freezes = freezes.filter(warehouse_id__in=warehouse_ids)
+    if part is not None:
+        freezes = freezes.filter(part=part)
+    return freezes
+
+
+def freeze_detail(*, pk: int) -> StockFreeze | None:
+    """One freeze with what was decided on it."""
+    return (
+        StockFreeze.objects.select_related("part", "warehouse", "frozen_by")
+        .prefetch_related("settlements__settled_by", "settlements__movement")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def freeze_open_count(*, warehouse_ids: set[int] | None = None) -> int:
+    """Open freezes waiting for a decision (a home-page count)."""
+    return freeze_list(warehouse_ids=warehouse_ids).count()

@@ -64,3 +64,11 @@ urlpatterns += [
     path("adjustments/new/", views_postings.AdjustmentView.as_view(), name="adjustment-new"),
     path("movements/<int:pk>/", views_postings.MovementDetailView.as_view(), name="movement-detail"),
 ]
+
+from . import views_freezes  # noqa: E402
+
+urlpatterns += [
+    path("freezes/", views_freezes.FreezeListView.as_view(), name="freezes"),
+    path("freezes/new/", views_freezes.FreezeNewView.as_view(), name="freeze-new"),
+    path("freezes/<int:pk>/", views_freezes.FreezeDetailView.as_view(), name="freeze-detail"),
+]

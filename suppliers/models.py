@@ -326,6 +326,10 @@ class SupplierReturnReason(models.TextChoices):
     QUALITY = "quality", _("rejected at the quality hold")
 
 
+# What a person chooses when sending goods back; "quality" is only written by a rejection at the hold.
+RETURN_REASON_CHOICES = [(value, label) for value, label in SupplierReturnReason.choices if value != "quality"]
+
+
 class SupplierReturn(models.Model):
     """Goods going back to a supplier under its RMA number, with the credit expected for them.
 

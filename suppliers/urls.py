@@ -53,6 +53,7 @@ urlpatterns += [
     path("returns/", views_returns.SupplierReturnListView.as_view(), name="returns"),
     path("returns/new/", views_returns.SupplierReturnCreateView.as_view(), name="return-new"),
     path("returns/<int:pk>/", views_returns.SupplierReturnDetailView.as_view(), name="return-detail"),
+    path("returns/from-freeze/<int:pk>/", views_returns.FreezeReturnView.as_view(), name="freeze-return"),
     path(
         "returns/<int:pk>/replacement/<str:decision>/",
         views_returns.SupplierReturnReplacementView.as_view(),

@@ -23,10 +23,10 @@ from core.permissions import RoleRequiredMixin, require_warehouse
 from core.roles import Role, user_access
 from inventory.bounds import MAX_QUANTITY
 from inventory.demand.views import own_warehouses, warehouse_scope
-from inventory.selectors import part_by_number
+from inventory.selectors import freeze_detail, part_by_number
 
 from . import services
-from .models import Supplier, SupplierReturn, SupplierReturnReason
+from .models import RETURN_REASON_CHOICES, Supplier, SupplierReturn, SupplierReturnReason
 from .services.returns import REPLACEMENT_ROLES, RETURN_ROLES
 
 LINE_ROWS = 5
@@ -39,9 +39,7 @@ class SupplierReturnForm(forms.Form):
     )
     warehouse: forms.ModelChoiceField = forms.ModelChoiceField(queryset=None, label=gettext_lazy("Warehouse"))
     reason = forms.ChoiceField(
-        choices=[
-            (value, label) for value, label in SupplierReturnReason.choices if value != SupplierReturnReason.QUALITY
-        ],
+        choices=RETURN_REASON_CHOICES,
         label=gettext_lazy("Reason"),
     )
     rma_number = forms.CharField(max_length=40, label=gettext_lazy("RMA number"))
@@ -175,3 +173,85 @@ class SupplierReturnReplacementView(RoleRequiredMixin, View):
         except DomainError as error:
             messages.error(request, error.message)
         return redirect("suppliers:return-detail", pk=pk)
+
+
+class FreezeReturnForm(forms.Form):
+    supplier = forms.ModelChoiceField(queryset=Supplier.objects.none(), label=gettext_lazy("Supplier"))
+    reason = forms.ChoiceField(
+        choices=RETURN_REASON_CHOICES,
+        initial=SupplierReturnReason.WARRANTY,
+        label=gettext_lazy("Reason"),
+    )
+    rma_number = forms.CharField(max_length=40, label=gettext_lazy("RMA number"))
+    quantity = forms.DecimalField(
+        required=False,
+        min_value=Decimal("0.001"),
+        max_value=MAX_QUANTITY,
+        max_digits=14,
+        decimal_places=3,
+        label=gettext_lazy("Quantity (empty: all still frozen)"),
+    )
+    note = forms.CharField(required=False, max_length=200, label=gettext_lazy("Note"))
+    key = forms.CharField(max_length=100, widget=forms.HiddenInput)
+
+    def __init__(self, *args, part, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The part's own suppliers first (the preferred one preselected); any active supplier may take it back.
+        sellers = list(Supplier.objects.filter(supplier_parts__part=part, is_active=True).distinct().order_by("code"))
+        field = self.fields["supplier"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = Supplier.objects.filter(is_active=True).order_by("code")
+        if sellers and not self.is_bound:
+            self.initial.setdefault("supplier", sellers[0].pk)
+        self.fields["rma_number"].widget.attrs.update(autofocus=True, autocomplete="off")
+
+
+class FreezeReturnView(RoleRequiredMixin, TemplateView):
+    """Send frozen stock back to its supplier: a return document from quarantine that settles the freeze."""
+
+    template_name = "suppliers/freeze_return.html"
+    required_roles = RETURN_ROLES
+
+    def freeze(self):
+        found = freeze_detail(pk=self.kwargs["pk"])
+        if found is None:
+            raise Http404(_("No such freeze."))
+        return found
+
+    def get_context_data(self, **kwargs):
+        freeze = kwargs.get("freeze") or self.freeze()
+        form = kwargs.get("form") or FreezeReturnForm(initial={"key": uuid.uuid4().hex}, part=freeze.part)
+        return super().get_context_data(**kwargs) | {"freeze": freeze, "form": form}
+
+    def post(self, request, pk: int):
+        freeze = self.freeze()
+        form = FreezeReturnForm(request.POST, part=freeze.part)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(freeze=freeze, form=form), status=400)
+        values = form.cleaned_data
+        try:
+            settlement = services.supplier_return_from_freeze(
+                freeze=freeze,
+                supplier=values["supplier"],
+                reason=values["reason"],
+                rma_number=values["rma_number"],
+                quantity=values["quantity"],
+                note=values["note"],
+                user=request.user,
+                idempotency_key=f"freeze-return-form-{values['key']}",
+            )
+        except DomainError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+            return self.render_to_response(self.get_context_data(freeze=freeze, form=form), status=400)
+        messages.success(
+            request,
+            _("%(quantity)s of %(part)s goes back to %(supplier)s on %(number)s; %(open)s still frozen.")
+            % {
+                "quantity": f"{settlement.quantity.normalize():f}",
+                "part": freeze.part.number,
+                "supplier": values["supplier"].code,
+                "number": settlement.document_ref,
+                "open": f"{freeze.open_quantity.normalize():f}",
+            },
+        )
+        return redirect("inventory:freeze-detail", pk=freeze.pk)

@@ -418,6 +418,7 @@ SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {})["PurchaseOrderStateEn
 # Two choice sets named "reason" (a workshop return's, a supplier return's): named after their enums.
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["WorkshopReturnReasonEnum"] = "inventory.models.WorkshopReturnReason"
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["SupplierReturnReasonEnum"] = "suppliers.models.SupplierReturnReason"
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["SupplierReturnChosenReasonEnum"] = "suppliers.models.RETURN_REASON_CHOICES"
 
 # What waits for a user on the start page: each app's ``waiting(*, user, access)`` (core.home).
 HOME_WAITING = [

@@ -13,12 +13,13 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_CEILING, Decimal
 
-from django.db.models import F
+from django.db.models import Count, F
 
 from counting.models import CountLine
 from counting.services import count_line_enter, count_lines_start, count_plan_build_all
 from inventory.demand.services.transfers import transfer_order_create, transfer_order_send
 from inventory.models import Part, StockLevel, Warehouse
+from inventory.services.freezes import stock_freeze, stock_freeze_release
 from planning.services.parameters import parameter_flags_set
 from planning.services.replenishment import replenishment_run
 from planning.services.vmi import vmi_propose
@@ -160,6 +161,49 @@ def transfers_waiting(*, users: dict, warehouses: dict[str, Warehouse]) -> int:
     return len([waiting, in_transit])
 
 
+def freezes_open(*, users: dict, warehouses: dict[str, Warehouse]) -> int:
+    """A supplier recall frozen across the network by the planner; a suspect batch the clerk froze and half released."""
+    store = warehouses["ST-HAM"]
+    # Parts held in several warehouses make the network freeze show what it does; the largest stock, for a stable pick.
+    spread = list(
+        StockLevel.objects.filter(on_hand__gt=F("reserved") + F("quarantined") + 2)
+        .values("part_id")
+        .annotate(places=Count("warehouse_id"))
+        .filter(places__gte=2)
+        .order_by("-places", "part_id")
+        .values_list("part_id", flat=True)[:1]
+    )
+    frozen = 0
+    if spread:
+        recall = Part.objects.get(pk=spread[0])
+        frozen += len(
+            stock_freeze(
+                part=recall,
+                reason="supplier recall: brake hoses of lot 2611",
+                reference="RC-2611",
+                user=users["planner"],
+            )
+        )
+    suspect = (
+        StockLevel.objects.filter(warehouse=store, on_hand__gt=F("reserved") + F("quarantined") + 4)
+        .exclude(part_id__in=spread)
+        .select_related("part")
+        .order_by("-on_hand", "part__number")
+        .first()
+    )
+    if suspect is not None:
+        [freeze] = stock_freeze(
+            part=suspect.part,
+            warehouse=store,
+            quantity=Decimal(4),
+            reason="suspect batch: torn packaging",
+            user=users["clerk"],
+        )
+        stock_freeze_release(freeze=freeze, quantity=Decimal(2), note="two checked and fine", user=users["clerk"])
+        frozen += 1
+    return frozen
+
+
 def desk_prepare(*, users: dict, warehouses: dict[str, Warehouse], first: date, today: date, write) -> Desk:
     """Run the steps after the history, writing one line per step with its time."""
     import time
@@ -177,6 +221,7 @@ def desk_prepare(*, users: dict, warehouses: dict[str, Warehouse], first: date, 
     )
     vmi = step("VMI proposals", lambda: vmi_proposals(users=users, warehouses=warehouses))
     step("transfers to send / receive", lambda: transfers_waiting(users=users, warehouses=warehouses))
+    step("freezes open", lambda: freezes_open(users=users, warehouses=warehouses))
     order = step("order awaiting approval", lambda: order_awaiting_approval(users=users, warehouses=warehouses))
     step("dealer exchange", lambda: exchange_market(users=users))
     return Desk(ratings, proposals, lists, entered, vmi, order)

@@ -62,3 +62,13 @@ urlpatterns += [
 from inventory.demand.api import reservations as resv  # noqa: E402
 
 urlpatterns += [path("reservations/", resv.ReservationCreate.as_view(), name="api-reservation")]
+
+# Freezes of stock on the shelf.
+from . import freezes as fz  # noqa: E402
+
+urlpatterns += [
+    path("stock/freezes/", fz.FreezeListCreate.as_view(), name="api-freeze-list"),
+    path("stock/freezes/<int:pk>/", fz.FreezeDetail.as_view(), name="api-freeze-detail"),
+    path("stock/freezes/<int:pk>/release/", fz.FreezeRelease.as_view(), name="api-freeze-release"),
+    path("stock/freezes/<int:pk>/scrap/", fz.FreezeScrap.as_view(), name="api-freeze-scrap"),
+]

@@ -2,6 +2,7 @@
 
 from .bulk import Outcome, stock_level_set_parameters_bulk, stock_opening_balances_bulk, stock_receive_bulk
 from .catalogue import _check_supersession, part_create, part_supersede, part_update
+from .freezes import freeze_may_act_in, stock_freeze, stock_freeze_release, stock_freeze_scrap, stock_freeze_settle
 from .limits import stock_level_set_limits_bulk
 from .returns import stock_return_in
 from .stock import (
@@ -24,10 +25,15 @@ from .stock import (
 __all__ = [
     "Outcome",
     "_check_supersession",
+    "freeze_may_act_in",
     "part_create",
     "part_supersede",
     "part_update",
     "stock_adjust",
+    "stock_freeze",
+    "stock_freeze_release",
+    "stock_freeze_scrap",
+    "stock_freeze_settle",
     "stock_issue",
     "stock_level_set_limits",
     "stock_level_set_limits_bulk",

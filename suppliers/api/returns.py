@@ -14,13 +14,20 @@ from rest_framework.views import APIView
 from core.api.idempotency import IDEMPOTENCY_HEADER, idempotency_key
 from core.fastpath.fields import IdField, line_list
 from core.permissions import require_warehouse, roles_permission
+from inventory.api.freezes import FreezeSettlementSerializer, freeze_or_404
 from inventory.api.serializers import PartBriefSerializer
 from inventory.demand.api.serializers import POSITIVE_QTY, PartNumberField
 from inventory.demand.views import warehouse_scope
 from inventory.models import Warehouse
 
 from .. import services
-from ..models import PurchaseOrder, Supplier, SupplierReturn, SupplierReturnLine, SupplierReturnReason
+from ..models import (
+    RETURN_REASON_CHOICES,
+    PurchaseOrder,
+    Supplier,
+    SupplierReturn,
+    SupplierReturnLine,
+)
 from ..services.returns import REPLACEMENT_ROLES, RETURN_ROLES
 
 VIEW_ROLES = RETURN_ROLES
@@ -34,9 +41,7 @@ class SupplierReturnLineInSerializer(serializers.Serializer):
 class SupplierReturnInSerializer(serializers.Serializer):
     supplier = IdField(queryset=Supplier.objects.filter(is_active=True))
     warehouse = IdField(queryset=Warehouse.objects.filter(is_active=True))
-    reason = serializers.ChoiceField(
-        choices=[(v, label) for v, label in SupplierReturnReason.choices if v != SupplierReturnReason.QUALITY]
-    )
+    reason = serializers.ChoiceField(choices=RETURN_REASON_CHOICES)
     rma_number = serializers.CharField(max_length=40, help_text="The supplier's return authorisation.")
     expected_credit = serializers.DecimalField(
         max_digits=12, decimal_places=2, min_value=Decimal("0"), required=False, allow_null=True, default=None
@@ -151,3 +156,30 @@ class SupplierReturnReplacement(APIView):
             raise NotFound("No such return.")
         order = services.supplier_return_order_replacement(supplier_return=found, user=request.user)
         return Response(PurchaseOrderRefSerializer(order).data, status=status.HTTP_201_CREATED)
+
+
+class FreezeReturnInSerializer(serializers.Serializer):
+    supplier = IdField(queryset=Supplier.objects.filter(is_active=True))
+    reason = serializers.ChoiceField(choices=RETURN_REASON_CHOICES)
+    rma_number = serializers.CharField(max_length=40, help_text="The supplier's return authorisation.")
+    quantity = serializers.DecimalField(
+        **POSITIVE_QTY, allow_null=True, default=None, help_text="Leave out for all still frozen."
+    )
+    note = serializers.CharField(max_length=200, allow_blank=True, default="")
+
+
+class FreezeReturn(APIView):
+    """Send frozen stock back to its supplier from quarantine: a return document that settles the freeze."""
+
+    permission_classes = [roles_permission(*RETURN_ROLES)]
+
+    @extend_schema(
+        request=FreezeReturnInSerializer, responses={201: FreezeSettlementSerializer}, parameters=[IDEMPOTENCY_HEADER]
+    )
+    def post(self, request, pk: int):
+        data = FreezeReturnInSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        settlement = services.supplier_return_from_freeze(
+            freeze=freeze_or_404(pk), user=request.user, idempotency_key=idempotency_key(request), **data.validated_data
+        )
+        return Response(FreezeSettlementSerializer(settlement).data, status=status.HTTP_201_CREATED)

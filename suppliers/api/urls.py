@@ -57,4 +57,5 @@ urlpatterns += [
         return_views.SupplierReturnReplacement.as_view(),
         name="api-supplier-return-replacement",
     ),
+    path("stock/freezes/<int:pk>/return/", return_views.FreezeReturn.as_view(), name="api-freeze-return"),
 ]

@@ -24,6 +24,7 @@ from .receiving import (
 )
 from .returns import (
     supplier_return_decline_replacement,
+    supplier_return_from_freeze,
     supplier_return_order_replacement,
     supplier_return_post,
 )
@@ -53,6 +54,7 @@ __all__ = [
     "shipment_notice_announce",
     "supplier_rating_compute",
     "supplier_return_decline_replacement",
+    "supplier_return_from_freeze",
     "supplier_return_order_replacement",
     "supplier_return_post",
 ]

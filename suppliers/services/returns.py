@@ -25,7 +25,15 @@ from core.roles import Role, user_access
 from inventory import services as stock
 from inventory.bounds import check_line_count
 from inventory.demand.selectors import backorder_list
-from inventory.models import BackorderState, Part, Warehouse
+from inventory.models import (
+    BackorderState,
+    FreezeAction,
+    Part,
+    StockFreeze,
+    StockFreezeSettlement,
+    StockMovement,
+    Warehouse,
+)
 
 from ..exceptions import IdempotencyConflict, InvalidTransition, NotPermitted, PurchasingError
 from ..models import OrderType, PurchaseOrder, QualityReject, Supplier, SupplierReturn, SupplierReturnLine
@@ -59,11 +67,13 @@ def supplier_return_post(
     note: str = "",
     returned_at: datetime | None = None,
     idempotency_key: str | None = None,
+    from_quarantine: bool = False,
 ) -> SupplierReturn:
     """Send stock back to a supplier under its RMA number, every line in one transaction.
 
     The goods leave at the current average cost; the expected credit defaults
     to that cost. Store checks are the caller's; the role is checked here.
+    ``from_quarantine`` sends held stock (a freeze) instead of available stock.
     """
     if not user_access(user).has_any(RETURN_ROLES):
         raise NotPermitted(_("Only the counter, purchasing or a manager return goods to a supplier."))
@@ -108,6 +118,7 @@ def supplier_return_post(
                     document_ref=document.number,
                     reason=f"{Reason(reason).label} {rma_number}"[:200],
                     posted_at=returned_at,
+                    from_quarantine=from_quarantine,
                     idempotency_key=f"{idempotency_key}#{index}" if idempotency_key else None,
                 )
                 rows.append(
@@ -131,6 +142,48 @@ def supplier_return_post(
         if existing is not None:
             return existing
         raise
+
+
+def supplier_return_from_freeze(
+    *,
+    freeze: StockFreeze,
+    supplier: Supplier,
+    reason: str,
+    rma_number: str,
+    user,
+    quantity: Decimal | None = None,
+    note: str = "",
+    idempotency_key: str | None = None,
+) -> StockFreezeSettlement:
+    """Send frozen stock back to its supplier: a return document from quarantine and the freeze's settlement, at once.
+
+    The freeze's open quantity is checked under its lock before anything moves;
+    the return then follows every rule of ``supplier_return_post``.
+    """
+
+    def post(amount: Decimal) -> tuple[StockMovement, str]:
+        document = supplier_return_post(
+            supplier=supplier,
+            warehouse=freeze.warehouse,
+            lines=[(freeze.part, amount)],
+            reason=reason,
+            user=user,
+            rma_number=rma_number,
+            note=note or freeze.reason,
+            from_quarantine=True,
+        )
+        line = document.lines.select_related("movement").get()
+        return line.movement, document.number
+
+    return stock.stock_freeze_settle(
+        freeze=freeze,
+        action=FreezeAction.RETURN,
+        user=user,
+        quantity=quantity,
+        note=note,
+        post=post,
+        idempotency_key=idempotency_key,
+    )
 
 
 def supplier_return_from_reject(*, reject: QualityReject, rma_number: str = "") -> SupplierReturn:

@@ -66,6 +66,11 @@ def test_small_load_posts_a_consistent_history_a_month_end_can_read(postgres):
     call_command("verify_ledger", stdout=io.StringIO())
     assert mail.outbox == []
     assert not StockLevel.objects.filter(Q(on_hand__lt=0) | Q(on_hand__lt=F("reserved") + F("quarantined"))).exists()
+    # stock frozen on the shelf: a recall across the network, and a suspect batch half released at the store
+    from inventory.models import StockFreeze
+
+    assert StockFreeze.objects.filter(reference="RC-2611").values("warehouse").count() >= 2
+    assert StockFreeze.objects.filter(closed_at__isnull=True, settlements__action="release").count() == 1
     # the dealer exchange: the partner's dealer has offers to choose from and one request waits to ship
     from exchange.models import ExchangeRequest, Offer, PartnerUser
 
