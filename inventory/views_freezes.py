@@ -169,7 +169,12 @@ class FreezeNewView(RoleRequiredMixin, TemplateView):
             % {
                 "part": form.part.number,
                 "where": ", ".join(
-                    f"{freeze.quantity.normalize():f} in {freeze.warehouse.code} ({freeze.number})"
+                    _("%(quantity)s in %(warehouse)s (%(number)s)")
+                    % {
+                        "quantity": f"{freeze.quantity.normalize():f}",
+                        "warehouse": freeze.warehouse.code,
+                        "number": freeze.number,
+                    }
                     for freeze in freezes
                 ),
             },
