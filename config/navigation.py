@@ -44,6 +44,7 @@ MENU: list[tuple[StrOrPromise, str, tuple[str, ...]]] = [
     (_("Supplier portal"), "suppliers:portal", (Role.SUPPLIER,)),
     (_("Dealer exchange"), "exchange:portal", (Role.PARTNER,)),
     (_("Dealer exchange"), "exchange:manage", (Role.PLANNER, Role.MANAGER, Role.CLERK)),
+    (_("Imports"), "imports:list", (Role.PLANNER, Role.MANAGER)),
     (_("Closed months"), "inventory:periods", (Role.MANAGER,)),
     (_("Audit"), "inventory:audit", (Role.MANAGER,)),
     (_("Webhooks"), "webhooks:list", (Role.MANAGER,)),
@@ -83,6 +84,7 @@ GROUP_OF_NAMESPACE = {
     "suppliers": "purchasing",
     "planning": "planning",
     "exchange": "planning",
+    "imports": "planning",
     "kpis": "month-end",
     "webhooks": "settings",
 }

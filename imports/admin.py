@@ -6,7 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -16,6 +16,7 @@ from core.exceptions import DomainError
 from .models import ImportBatch, ImportKind, ImportStatus
 from .readers import FORMATS, format_of
 from .resources import RESOURCES
+from .screens import template_download
 from .services import import_batch_confirm, import_batch_preview
 
 MAX_UPLOAD = 50 * 1024 * 1024
@@ -129,12 +130,4 @@ class ImportBatchAdmin(admin.ModelAdmin):
         return redirect(reverse("admin:imports_importbatch_change", args=[pk]))
 
     def template_view(self, request, kind: str, file_format: str):
-        if kind not in RESOURCES or file_format not in FORMATS:
-            raise Http404("No such template.")
-        dataset = RESOURCES[kind]().template()
-        content_type = (
-            "text/csv" if file_format == "csv" else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-        response = HttpResponse(dataset.export(file_format), content_type=content_type)
-        response["Content-Disposition"] = f'attachment; filename="{kind}-template.{file_format}"'
-        return response
+        return template_download(kind, file_format)

@@ -366,6 +366,9 @@ class PartResource(ImportResource):
             category = check.text("category", max_length=60)
             list_price = check.decimal("list_price", places=2, default=ZERO)
             is_critical = check.boolean("is_critical")
+            target = check.text("superseded_by", max_length=40) if "superseded_by" in self.header else ""
+            if key and normalize_part_number(target) == key:
+                check.fail("superseded_by", "A part cannot supersede itself.")
             if key:
                 self.seen.setdefault(key, row)
             if check.failed:
@@ -379,7 +382,7 @@ class PartResource(ImportResource):
                 "is_critical": is_critical,
             }
             if "superseded_by" in self.header:
-                self.links.append((row, key, check.text("superseded_by", max_length=40)))
+                self.links.append((row, key, target))
             parsed.append((key, fields))
         # Compare plain tuples first: building model instances only for changed rows keeps a re-import cheap.
         keys = [key for key, _ in parsed]
@@ -408,8 +411,12 @@ class PartResource(ImportResource):
         self.report.unchanged += len(parsed) - len(to_create) - len(changed)
 
     def finish(self) -> None:
-        """Set supersessions once every part of the file exists; chains are fine, loops are refused per row."""
-        if not self.links or self.report.errors:
+        """Set supersessions once every part of the file exists; chains are fine, loops are refused per row.
+
+        Checked even when other rows were refused, so the preview names every
+        problem of the file in one pass; applied only when there is none.
+        """
+        if not self.links:
             return
         wanted = {key for _, key, _ in self.links} | {normalize_part_number(t) for _, _, t in self.links}
         wanted.discard("")
@@ -427,12 +434,10 @@ class PartResource(ImportResource):
             source = ids[key]
             target_key = normalize_part_number(target)
             if target and target_key not in ids:
-                self.report.error(row, "superseded_by", f"No part {target} in the catalogue or in this file.")
+                if target_key not in self.seen:  # a refused row of the file has its own error already
+                    self.report.error(row, "superseded_by", f"No part {target} in the catalogue or in this file.")
                 continue
             new = ids.get(target_key) if target_key else None
-            if new == source:
-                self.report.error(row, "superseded_by", "A part cannot supersede itself.")
-                continue
             if graph.get(source) != new:
                 changes[source] = (row, key, new)
                 if new is None:

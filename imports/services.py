@@ -95,7 +95,9 @@ def _store(batch: ImportBatch, report: ImportReport) -> None:
         report.unchanged,
     )
     batch.error_count = len(report.errors)
-    batch.errors = [{"row": p.row, "column": p.column, "message": p.message} for p in report.errors[:KEPT_ERRORS]]
+    # In file order: the row checks and the checks across rows (supersessions) find problems in two passes.
+    ordered = sorted(report.errors, key=lambda problem: problem.row)
+    batch.errors = [{"row": p.row, "column": p.column, "message": p.message} for p in ordered[:KEPT_ERRORS]]
 
 
 def import_batch_preview(*, kind: str, file_name: str, content: bytes, user) -> ImportBatch:

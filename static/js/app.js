@@ -80,4 +80,15 @@
       if (dialog && dialog.showModal && !dialog.open) { event.preventDefault(); dialog.showModal(); }
     }
   });
+
+  // Work that takes a while (checking a large file): show the form's progress note and post once.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.hasAttribute || !form.hasAttribute("data-busy")) { return; }
+    if (form.dataset.busySent) { event.preventDefault(); return; }
+    form.dataset.busySent = "1";
+    var note = form.querySelector("[data-busy-note]");
+    if (note) { note.hidden = false; }
+    form.querySelectorAll("button[type=submit]").forEach(function (button) { button.setAttribute("aria-disabled", "true"); });
+  });
 })();

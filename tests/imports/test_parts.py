@@ -150,8 +150,8 @@ def test_a_supersession_to_an_unknown_part_or_a_loop_is_refused_per_row(planner)
     report = run("parts", content, planner)
 
     assert problems(report) == [
-        (3, "superseded_by", "No part Q-404 in the catalogue or in this file."),
         (4, "superseded_by", "A part cannot supersede itself."),
+        (3, "superseded_by", "No part Q-404 in the catalogue or in this file."),
         (2, "superseded_by", "This supersession would make a loop: the chain leads back to this part."),
     ]
     assert Part.objects.count() == 2
