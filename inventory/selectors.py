@@ -325,3 +325,34 @@ def freeze_detail(*, pk: int) -> StockFreeze | None:
 def freeze_open_count(*, warehouse_ids: set[int] | None = None) -> int:
     """Open freezes waiting for a decision (a home-page count)."""
     return freeze_list(warehouse_ids=warehouse_ids).count()
+
+
+def part_categories() -> list[str]:
+    """The catalogue's categories, for filters."""
+    return list(Part.objects.exclude(category="").order_by("category").values_list("category", flat=True).distinct())
+
+
+@dataclass(frozen=True)
+class PartChange:
+    at: object
+    user: str
+    kind: str
+    fields: list[str]
+
+
+def part_changes(*, part: Part, limit: int = 20) -> list[PartChange]:
+    """The part's latest changes, newest first: when, who, and which fields changed."""
+    records = list(part.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])
+    changes = []
+    for index, record in enumerate(records[:limit]):
+        before = records[index + 1] if index + 1 < len(records) else None
+        fields = [] if before is None else sorted(change.field for change in record.diff_against(before).changes)
+        changes.append(
+            PartChange(
+                at=record.history_date,
+                user=record.history_user.username if record.history_user else "",
+                kind=record.get_history_type_display(),
+                fields=fields,
+            )
+        )
+    return changes

@@ -72,3 +72,11 @@ urlpatterns += [
     path("freezes/new/", views_freezes.FreezeNewView.as_view(), name="freeze-new"),
     path("freezes/<int:pk>/", views_freezes.FreezeDetailView.as_view(), name="freeze-detail"),
 ]
+
+from . import views_catalogue  # noqa: E402
+
+urlpatterns += [
+    path("parts/", views_catalogue.PartListView.as_view(), name="parts"),
+    path("parts/new/", views_catalogue.PartCreateView.as_view(), name="part-new"),
+    path("parts/<int:pk>/", views_catalogue.PartDetailView.as_view(), name="part-detail"),
+]

@@ -60,3 +60,12 @@ urlpatterns += [
         name="return-replacement",
     ),
 ]
+
+# Who sells what.
+from . import views_catalogue  # noqa: E402
+
+urlpatterns += [
+    path("parts/", views_catalogue.SupplierPartListView.as_view(), name="supplier-parts"),
+    path("parts/new/", views_catalogue.SupplierPartEditView.as_view(), name="supplier-part-new"),
+    path("parts/<int:pk>/", views_catalogue.SupplierPartEditView.as_view(), name="supplier-part-edit"),
+]

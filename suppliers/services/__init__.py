@@ -1,5 +1,6 @@
 """Every write of the purchasing app. Import services from here: ``from suppliers import services``."""
 
+from .catalogue import supplier_part_save
 from .notices import notice_lines_from_csv, shipment_notice_announce
 from .orders import (
     purchase_order_approve,
@@ -52,6 +53,7 @@ __all__ = [
     "rating_weights_current",
     "rating_weights_set",
     "shipment_notice_announce",
+    "supplier_part_save",
     "supplier_rating_compute",
     "supplier_return_decline_replacement",
     "supplier_return_from_freeze",

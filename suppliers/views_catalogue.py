@@ -1,0 +1,175 @@
+"""Who sells what, in the app: the supplier parts list, and a form to add or change one.
+
+Purchasing, planners and managers keep prices, lead times, order minimums and
+packs here (``suppliers.services.supplier_part_save``); a whole price list still
+comes in through the imports. The list exports the import's columns, so an
+export edited in a spreadsheet imports back.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import ListView, TemplateView
+
+from core.exceptions import DomainError
+from core.exports import Column
+from core.lists import ListScreenMixin
+from core.permissions import RoleRequiredMixin
+from core.roles import Role, user_access
+from inventory.bounds import MAX_QUANTITY
+from inventory.selectors import part_by_number
+
+from . import services
+from .models import Supplier, SupplierPart
+from .services.catalogue import SUPPLIER_PART_EDITORS
+
+READ_ROLES = (Role.PURCHASER, Role.PLANNER, Role.MANAGER, Role.CLERK)
+
+
+class SupplierPartForm(forms.Form):
+    supplier = forms.ModelChoiceField(queryset=Supplier.objects.none(), label=gettext_lazy("Supplier"))
+    part_number = forms.CharField(max_length=40, label=gettext_lazy("Part number"))
+    supplier_part_number = forms.CharField(required=False, max_length=40, label=gettext_lazy("Supplier's part number"))
+    price = forms.DecimalField(min_value=0, max_digits=14, decimal_places=4, label=gettext_lazy("Price"))
+    lead_time_days = forms.IntegerField(min_value=0, max_value=365, initial=7, label=gettext_lazy("Lead time (days)"))
+    min_order_qty = forms.DecimalField(
+        min_value=Decimal("0.001"), max_value=MAX_QUANTITY, decimal_places=3, initial=1,
+        label=gettext_lazy("Order minimum"),
+    )  # fmt: skip
+    pack_size = forms.DecimalField(
+        min_value=Decimal("0.001"), max_value=MAX_QUANTITY, decimal_places=3, initial=1,
+        label=gettext_lazy("Pack size"),
+    )  # fmt: skip
+    is_preferred = forms.BooleanField(required=False, label=gettext_lazy("Preferred supplier of this part"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["supplier"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = Supplier.objects.filter(is_active=True).order_by("code")
+
+    def clean_part_number(self):
+        number = self.cleaned_data["part_number"].strip()
+        self.part = part_by_number(number)
+        if self.part is None:
+            raise forms.ValidationError(
+                _("No part %(number)s; scan the label again or look it up.") % {"number": number}
+            )
+        return number
+
+
+class SupplierPartListView(RoleRequiredMixin, ListScreenMixin, ListView):
+    """Every supplier's parts: by part or supplier, sorted, paged, exported as the import reads them."""
+
+    template_name = "suppliers/supplierpart_list.html"
+    required_roles = READ_ROLES
+    paginate_by = 50
+    context_object_name = "rows"
+    sort_fields = {"part": "part__number_normalized", "supplier": "supplier__code", "price": "price"}
+    export_columns = (
+        Column("supplier", lambda r: r.supplier.code),
+        Column("part_number", lambda r: r.part.number),
+        Column("supplier_part_number", lambda r: r.supplier_part_number),
+        Column("price", lambda r: r.price),
+        Column("lead_time_days", lambda r: r.lead_time_days),
+        Column("min_order_qty", lambda r: r.min_order_qty),
+        Column("pack_size", lambda r: r.pack_size),
+        Column("is_preferred", lambda r: r.is_preferred),
+    )
+    export_name = "supplier-parts"
+
+    def get_queryset(self):
+        params = self.request.GET
+        rows = SupplierPart.objects.select_related("supplier", "part").order_by(
+            "part__number_normalized", "-is_preferred"
+        )
+        number = params.get("part", "").strip()[:40]
+        if number:
+            part = part_by_number(number)
+            rows = rows.filter(part=part) if part else rows.none()
+        supplier = params.get("supplier", "")
+        if supplier.isdigit():
+            rows = rows.filter(supplier_id=int(supplier))
+        if params.get("preferred") == "yes":
+            rows = rows.filter(is_preferred=True)
+        return self.sorted_queryset(rows)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {
+            "params": self.request.GET,
+            "suppliers": Supplier.objects.filter(is_active=True).order_by("code"),
+            "can_edit": user_access(self.request.user).has_any(SUPPLIER_PART_EDITORS),
+        }
+
+
+class SupplierPartEditView(RoleRequiredMixin, TemplateView):
+    """Add what a supplier sells (no id), or change a line (with its id)."""
+
+    template_name = "suppliers/supplierpart_form.html"
+    required_roles = SUPPLIER_PART_EDITORS
+
+    def row(self) -> SupplierPart | None:
+        pk = self.kwargs.get("pk")
+        if pk is None:
+            return None
+        row = SupplierPart.objects.select_related("supplier", "part").filter(pk=pk).first()
+        if row is None:
+            raise Http404(_("No such supplier part."))
+        return row
+
+    def get_context_data(self, **kwargs):
+        row = self.row()
+        if row is not None:
+            initial = {
+                "supplier": row.supplier_id,
+                "part_number": row.part.number,
+                "supplier_part_number": row.supplier_part_number,
+                "price": row.price,
+                "lead_time_days": row.lead_time_days,
+                "min_order_qty": row.min_order_qty.normalize(),
+                "pack_size": row.pack_size.normalize(),
+                "is_preferred": row.is_preferred,
+            }
+        else:
+            initial = {"part_number": self.request.GET.get("part", "")[:40]}
+        form = kwargs.get("form") or SupplierPartForm(initial=initial)
+        history = list(row.history.select_related("history_user")[:10]) if row is not None else []
+        return super().get_context_data(**kwargs) | {"form": form, "row": row, "history": history}
+
+    def post(self, request, pk: int | None = None):
+        row = self.row()
+        form = SupplierPartForm(request.POST)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        values = form.cleaned_data
+        try:
+            saved = services.supplier_part_save(
+                user=request.user,
+                supplier_part=row,
+                supplier=values["supplier"],
+                part=form.part,
+                supplier_part_number=values["supplier_part_number"],
+                price=values["price"],
+                lead_time_days=values["lead_time_days"],
+                min_order_qty=values["min_order_qty"],
+                pack_size=values["pack_size"],
+                is_preferred=values["is_preferred"],
+            )
+        except DomainError as error:
+            field = "part_number" if error.field == "part" else error.field
+            form.add_error(field if field in form.fields else None, error.message)
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        messages.success(
+            request,
+            _("%(supplier)s sells %(part)s at %(price)s.")
+            % {"supplier": saved.supplier.code, "part": saved.part.number, "price": f"{saved.price.normalize():f}"},
+        )
+        return redirect(reverse("suppliers:supplier-parts") + f"?part={saved.part.number}")
