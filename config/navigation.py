@@ -24,6 +24,7 @@ MENU: list[tuple[StrOrPromise, str, tuple[str, ...]]] = [
     (_("Purchase orders"), "suppliers:po-list", (Role.PURCHASER, Role.MANAGER, Role.PLANNER)),
     (_("Quality holds"), "suppliers:holds", (Role.PURCHASER, Role.CLERK, Role.MANAGER)),
     (_("Parts"), "inventory:parts", Role.INTERNAL),
+    (_("Warehouses"), "inventory:warehouses", (Role.PLANNER, Role.MANAGER, Role.PURCHASER)),
     (_("Suppliers"), "suppliers:supplier-list", (Role.PURCHASER, Role.MANAGER, Role.PLANNER)),
     (_("Who sells what"), "suppliers:supplier-parts", (Role.PURCHASER, Role.MANAGER, Role.PLANNER)),
     (_("Ratings"), "suppliers:ratings", (Role.PURCHASER, Role.MANAGER, Role.PLANNER)),

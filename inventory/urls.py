@@ -80,3 +80,11 @@ urlpatterns += [
     path("parts/new/", views_catalogue.PartCreateView.as_view(), name="part-new"),
     path("parts/<int:pk>/", views_catalogue.PartDetailView.as_view(), name="part-detail"),
 ]
+
+from . import views_network  # noqa: E402
+
+urlpatterns += [
+    path("warehouses/", views_network.WarehouseListView.as_view(), name="warehouses"),
+    path("warehouses/new/", views_network.WarehouseCreateView.as_view(), name="warehouse-new"),
+    path("warehouses/<int:pk>/", views_network.WarehouseDetailView.as_view(), name="warehouse-detail"),
+]
