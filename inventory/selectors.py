@@ -12,6 +12,7 @@ from django.db.models.functions import Coalesce
 from .ledger_hash import GENESIS, HASHED, movement_hash
 from .models import (
     ClosedPeriod,
+    LimitChange,
     Part,
     PeriodAction,
     PeriodEvent,
@@ -356,3 +357,15 @@ def part_changes(*, part: Part, limit: int = 20) -> list[PartChange]:
             )
         )
     return changes
+
+
+def limit_changes(*, source: str | None = None, since=None, until=None) -> QuerySet[LimitChange]:
+    """Changes of min/max, newest first; by source and time (what one planning run changed)."""
+    changes = LimitChange.objects.select_related("part", "warehouse")
+    if source:
+        changes = changes.filter(source=source)
+    if since is not None:
+        changes = changes.filter(changed_at__gte=since)
+    if until is not None:
+        changes = changes.filter(changed_at__lte=until)
+    return changes.order_by("-changed_at", "-id")

@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Count, F, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext, ngettext
@@ -28,8 +28,8 @@ from core.exports import Column, export_response
 from core.lists import ListScreenMixin
 from core.permissions import RoleRequiredMixin
 from core.roles import Role
-from inventory.models import Part, Warehouse
-from inventory.selectors import part_by_number
+from inventory.models import LimitSource, Part, Warehouse
+from inventory.selectors import limit_changes, part_by_number
 from suppliers.selectors import supplier_for_user
 
 from . import selectors, services
@@ -111,7 +111,9 @@ class ProposalReviewView(RoleRequiredMixin, ListScreenMixin, ListView):
         context["choices"] = selectors.proposal_filter_choices()
         context["params"] = self._filters()
         context["query_string"] = context["list_query"]
-        context["last_run"] = ReplenishmentRun.objects.order_by("-created_at", "-id").first()
+        last_run = ReplenishmentRun.objects.order_by("-created_at", "-id").first()
+        context["last_run"] = last_run
+        context["run_changes"] = run_limit_changes(last_run)
         return context
 
     def post(self, request, *args, **kwargs):
@@ -134,6 +136,19 @@ class ProposalReviewView(RoleRequiredMixin, ListScreenMixin, ListView):
         return redirect(f"{reverse('planning:proposals')}?{request.GET.urlencode()}")
 
 
+def run_limit_changes(run: ReplenishmentRun | None, *, shown: int = 50) -> dict:
+    """What a finished run changed of min/max: how many levels, raised and lowered, and the first ones."""
+    if run is None or run.state != RunState.DONE or run.started_at is None or run.finished_at is None:
+        return {"count": 0, "raised": 0, "lowered": 0, "rows": []}
+    changes = limit_changes(source=LimitSource.PLANNING_RUN, since=run.started_at, until=run.finished_at)
+    summary = changes.aggregate(
+        count=Count("id"),
+        raised=Count("id", filter=Q(max_after__gt=F("max_before"))),
+        lowered=Count("id", filter=Q(max_after__lt=F("max_before"))),
+    )
+    return summary | {"rows": list(changes[:shown])}
+
+
 class RunNowView(RoleRequiredMixin, View):
     """Queue a replenishment run now (it runs on a worker; inline without a broker)."""
 
@@ -147,10 +162,14 @@ class RunNowView(RoleRequiredMixin, View):
         # Without a broker the run has finished by now (inline): say what it did, not "queued".
         run.refresh_from_db()
         if run.state == RunState.DONE:
+            changes = run_limit_changes(run)
             messages.success(
                 request,
-                gettext("Replenishment run #%(run)s done: %(proposals)s proposals from %(series)s series.")
-                % {"run": run.pk, "proposals": run.proposals, "series": run.series},
+                gettext(
+                    "Replenishment run #%(run)s done: %(proposals)s proposals from %(series)s series; "
+                    "min/max changed on %(changed)s stock levels (listed below)."
+                )
+                % {"run": run.pk, "proposals": run.proposals, "series": run.series, "changed": changes["count"]},
             )
         elif run.state == RunState.FAILED:
             messages.error(

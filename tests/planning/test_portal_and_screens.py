@@ -387,3 +387,23 @@ def test_nightly_task_runs_the_whole_network():
 
     run = ReplenishmentRun.objects.get(pk=run_id)
     assert (run.state, run.requested_by_id) == ("done", None)
+
+
+def test_after_a_run_the_proposals_page_shows_which_min_max_it_changed(
+    client, planner, django_capture_on_commit_callbacks
+):
+    part, wh = PartFactory(number="RUN-1"), WarehouseFactory()
+    make_supplier_part(make_supplier(), part, price="5")
+    for month in range(1, 11):
+        hit(part, wh, date(timezone.localdate().year - 1, month, 10), 4)
+    client.force_login(planner)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/planning/run/")
+    page = client.get("/planning/proposals/")
+
+    level = StockLevel.objects.get(part=part, warehouse=wh)
+    assert level.max_qty > 0
+    text = page.content.decode()
+    assert "The run changed min/max on 1 stock levels: 1 maximums raised, 0 lowered." in text
+    assert "RUN-1" in text.split('id="run-changes"')[1]
