@@ -166,6 +166,21 @@ def forecast(y, method: str) -> np.ndarray:
     return FORECASTERS[method](arr)
 
 
+def fitted_one_step(y, method: str, *, warm_up: int = 2) -> list[float | None]:
+    """What ``method`` would have forecast for each month from the months before it (None while warming up).
+
+    Drawn beside the actual demand, it shows how the method follows the series.
+    """
+    series = np.asarray(y, dtype=float).ravel()
+    fitted: list[float | None] = []
+    for month in range(series.size):
+        if month < warm_up:
+            fitted.append(None)
+        else:
+            fitted.append(round(float(forecast(series[None, :month], method)[0]), 4))
+    return fitted
+
+
 # --- classification ----------------------------------------------------------------------------
 
 

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time
 from decimal import Decimal
 
 from django.db.models import OuterRef, QuerySet, Subquery, Sum
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from inventory.models import Part, StockLevel, Warehouse
+from inventory.models import DemandHit, Part, StockLevel, Warehouse
 from inventory.months import add_months, month_start
 from suppliers.models import Supplier, SupplierPart, SupplierRating
 
+from .forecasting import fitted_one_step
 from .models import (
     Forecast,
     KnownDemand,
@@ -274,3 +276,94 @@ def vmi_proposal_list(*, supplier: Supplier | None = None, state: str = "") -> Q
     if state:
         rows = rows.filter(state=state)
     return rows
+
+
+HISTORY_MONTHS = 24
+
+
+def part_demand_history(
+    *, part: Part, warehouse_ids: list[int], today: date | None = None, months: int = HISTORY_MONTHS
+) -> tuple[list[date], dict[int, list[Decimal]]]:
+    """Quantity requested per month (lost demand included) of a part in each warehouse, for the months
+    before this one, oldest first: what the forecasts are fitted on."""
+    first = _first_month(today)
+    start = add_months(first, -months)
+    month_list = [add_months(start, i) for i in range(months)]
+    index = {month: i for i, month in enumerate(month_list)}
+    series = {warehouse_id: [ZERO] * months for warehouse_id in warehouse_ids}
+    rows = (
+        DemandHit.objects.filter(
+            part=part,
+            warehouse_id__in=warehouse_ids,
+            occurred_at__gte=_aware(start),
+            occurred_at__lt=_aware(first),
+        )
+        .annotate(month=TruncMonth("occurred_at"))
+        .values("warehouse_id", "month")
+        .annotate(quantity=Sum("quantity_requested"))
+    )
+    for row in rows:
+        position = index.get(timezone.localtime(row["month"]).date())
+        if position is not None:
+            series[row["warehouse_id"]][position] = row["quantity"]
+    return month_list, series
+
+
+def _aware(day: date):
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def forecast_chart(*, row: PartForecast, months: list[date], history: list[Decimal]) -> dict:
+    """The chart of one warehouse's forecast: 24 months of demand with the method's fitted values,
+    then 12 months ahead, statistical and with known demand on top."""
+    method = row.forecast.method if row.forecast else ""
+    fitted = fitted_one_step([float(q) for q in history], method) if method else [None] * len(history)
+    ahead = [m.month for m in row.months]
+    blanks_ahead, blanks_back = [None] * len(ahead), [None] * len(months)
+    return {
+        "labels": [f"{m:%Y-%m}" for m in [*months, *ahead]],
+        "actual": [float(q) for q in history] + blanks_ahead,
+        "fitted": fitted + blanks_ahead,
+        "forecast": blanks_back + [float(m.statistical) for m in row.months],
+        "with_known": blanks_back + [float(m.total) for m in row.months],
+    }
+
+
+def forecast_list(
+    *,
+    warehouse_id: int | None = None,
+    pattern: str = "",
+    method: str = "",
+    class_code: str = "",
+    min_mape: Decimal | None = None,
+) -> QuerySet[Forecast]:
+    """Forecasts with their part, warehouse and class, for the planner's landing list."""
+    class_of = StockingParameter.objects.filter(part=OuterRef("part_id"), warehouse=OuterRef("warehouse_id"))
+    forecasts = Forecast.objects.select_related("part", "warehouse").annotate(
+        class_code=Subquery(class_of.values("class_code")[:1])
+    )
+    if warehouse_id is not None:
+        forecasts = forecasts.filter(warehouse_id=warehouse_id)
+    if pattern:
+        forecasts = forecasts.filter(pattern=pattern)
+    if method:
+        forecasts = forecasts.filter(method=method)
+    if class_code:
+        forecasts = forecasts.filter(class_code=class_code)
+    if min_mape is not None:
+        forecasts = forecasts.filter(holdout_mape__gte=min_mape)
+    return forecasts.order_by("part__number_normalized", "warehouse__code")
+
+
+def forecast_filter_choices() -> dict[str, list[str]]:
+    """The patterns, methods and classes that occur, for the filters (one entry each)."""
+    return {
+        "patterns": list(Forecast.objects.order_by("pattern").values_list("pattern", flat=True).distinct()),
+        "methods": list(Forecast.objects.order_by("method").values_list("method", flat=True).distinct()),
+        "classes": list(
+            StockingParameter.objects.exclude(class_code="")
+            .order_by("class_code")
+            .values_list("class_code", flat=True)
+            .distinct()
+        ),
+    }

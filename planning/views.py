@@ -184,22 +184,105 @@ class RunNowView(RoleRequiredMixin, View):
         return redirect("planning:proposals")
 
 
+def _share_or_none(raw: str) -> Decimal | None:
+    """A filter's error bound in per cent (``25`` is 25 %) as a share; anything else is no filter."""
+    try:
+        value = Decimal((raw or "").strip().rstrip("%").replace(",", ".")[:12])
+    except InvalidOperation:
+        return None
+    return value / 100 if value.is_finite() and 0 <= value <= 10000 else None
+
+
+class ForecastListView(RoleRequiredMixin, ListScreenMixin, ListView):
+    """Every forecast, by warehouse, pattern, method, class and error: where a planner starts."""
+
+    template_name = "planning/forecast_list.html"
+    required_roles = Role.INTERNAL
+    paginate_by = 50
+    context_object_name = "forecasts"
+    sort_fields = {"part": "part__number_normalized", "rate": "per_month", "error": "holdout_mape"}
+    export_columns = (
+        Column(_("Part"), lambda f: f.part.number),
+        Column(_("Warehouse"), lambda f: f.warehouse.code),
+        Column(_("Class"), lambda f: f.class_code or ""),
+        Column(_("Pattern"), lambda f: f.pattern),
+        Column(_("Method"), lambda f: f.method),
+        Column(_("Forecast per month"), lambda f: f.per_month),
+        Column(_("MAPE"), lambda f: f.holdout_mape),
+    )
+    export_name = "forecasts"
+
+    def _filters(self) -> dict:
+        params = self.request.GET
+        warehouse = params.get("warehouse", "")
+        return {
+            "warehouse_id": int(warehouse) if warehouse.isdigit() else None,
+            "pattern": params.get("pattern", "")[:12],
+            "method": params.get("method", "")[:20],
+            "class_code": params.get("class", "")[:4],
+            "min_mape": _share_or_none(params.get("min_mape", "")),
+        }
+
+    def get_queryset(self):
+        return self.sorted_queryset(selectors.forecast_list(**self._filters()))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context |= {
+            "choices": selectors.forecast_filter_choices(),
+            "warehouses": Warehouse.objects.filter(is_active=True).order_by("code"),
+            "params": self.request.GET,
+            "query_string": context["list_query"],
+        }
+        return context
+
+
 class ForecastView(RoleRequiredMixin, TemplateView):
-    """A part's forecast per warehouse: method, pattern, error, 12 months, known demand, parameters."""
+    """A part's forecast per warehouse: a chart of 24 months of demand with the fitted values and the
+    12 months ahead, the method, pattern and error, known demand, stocking parameters and overrides.
+    Without a part number: the list of forecasts."""
 
     template_name = "planning/forecast_detail.html"
     required_roles = Role.INTERNAL
+
+    def get(self, request, *args, **kwargs):
+        if not request.GET.get("number", "").strip():
+            return ForecastListView.as_view()(request, *args, **kwargs)
+        return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         number = self.request.GET.get("number", "").strip()
         part = part_by_number(number) if number else None
-        context.update(number=number, part=part, overridable=OVERRIDABLE)
+        context.update(number=number, part=part, overridable=OVERRIDABLE_LABELS)
         if part is not None:
-            context["rows"] = selectors.part_forecasts(part=part)
+            rows = selectors.part_forecasts(part=part)
+            months, history = selectors.part_demand_history(part=part, warehouse_ids=[r.warehouse.pk for r in rows])
+            context["rows"] = rows
+            context["charts"] = {
+                row.warehouse.code: selectors.forecast_chart(row=row, months=months, history=history[row.warehouse.pk])
+                for row in rows
+            }
+            context["chart_labels"] = {
+                "actual": gettext("Demand"),
+                "fitted": gettext("Fitted by the method"),
+                "forecast": gettext("Forecast"),
+                "with_known": gettext("Forecast with known demand"),
+            }
             context["warehouses"] = Warehouse.objects.filter(is_active=True).order_by("code")
             context["may_edit"] = _may(self.request.user, PLANNERS)
         return context
+
+
+# The stocking figures a planner may override, with the words a planner uses for them.
+OVERRIDABLE_LABELS = [
+    ("safety_stock", _("Safety stock")),
+    ("reorder_point", _("Reorder point")),
+    ("eoq", _("Order quantity (EOQ)")),
+    ("min_qty", _("Min")),
+    ("max_qty", _("Max")),
+]
+assert tuple(name for name, _label in OVERRIDABLE_LABELS) == OVERRIDABLE
 
 
 def _may(user, roles) -> bool:

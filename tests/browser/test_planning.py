@@ -1,5 +1,6 @@
 from decimal import Decimal
 
+import pytest
 from django.urls import reverse
 
 from core.roles import Role
@@ -49,3 +50,49 @@ def test_purchaser_approves_proposals_and_a_draft_po_appears_for_the_supplier(pa
     page.goto(reverse("suppliers:po-detail", args=[order.pk]))
     assert "ACME" in page.inner_text("body")
     assert order.number in page.inner_text("body")
+
+
+@pytest.mark.parametrize("size", ["desktop", "tablet"])
+def test_planner_finds_a_forecast_in_the_list_and_reads_its_chart(sized_page, login, size):
+    # given two years of monthly demand of a part, forecast by the nightly run
+
+    from django.utils import timezone
+
+    from inventory.months import add_months
+
+    from ..planning.conftest import hit
+
+    store = WarehouseFactory(code="ST-FC", name="Forecast store")
+    part = PartFactory(number="FC-100")
+    make_supplier_part(make_supplier("FCS"), part, price="4")
+    first = add_months(timezone.localdate().replace(day=1), -24)
+    for month in range(24):
+        hit(part, store, add_months(first, month).replace(day=10), 3 + month % 4)
+    services.replenishment_run(user=None, today=timezone.localdate())
+    planner = UserFactory(roles=[Role.PLANNER])
+    page = sized_page(size)
+    login(page, planner)
+
+    # when the planner opens the forecasts, filters by warehouse and opens the part
+    page.goto("/planning/forecast/")
+    page.select_option("select[name=warehouse]", label="ST-FC")
+    page.click("form.filters button[type=submit]")
+    page.click("#forecasts a:has-text('FC-100')")
+    page.wait_for_selector("canvas[data-forecast-chart='ST-FC']")
+    page.wait_for_function(
+        "() => window.Chart && Chart.getChart(document.querySelector('canvas[data-forecast-chart]'))"
+    )
+
+    # then the chart is big enough to read, with the demand, the fitted values and the forecast ahead
+    box = page.locator("canvas[data-forecast-chart='ST-FC']").bounding_box()
+    assert box["height"] >= 240
+    assert box["width"] >= (600 if size == "desktop" else 500)
+    legend = page.evaluate(
+        "() => Chart.getChart(document.querySelector('canvas[data-forecast-chart]')).data.datasets.map(d => d.label)"
+    )
+    assert legend == ["Demand", "Fitted by the method", "Forecast", "Forecast with known demand"]
+    labels = page.evaluate(
+        "() => Chart.getChart(document.querySelector('canvas[data-forecast-chart]')).data.labels.length"
+    )
+    assert labels == 36
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
