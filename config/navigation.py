@@ -28,6 +28,7 @@ MENU: list[tuple[StrOrPromise, str, tuple[str, ...]]] = [
     (_("Suppliers"), "suppliers:supplier-list", (Role.PURCHASER, Role.MANAGER, Role.PLANNER)),
     (_("Who sells what"), "suppliers:supplier-parts", (Role.PURCHASER, Role.MANAGER, Role.PLANNER)),
     (_("Ratings"), "suppliers:ratings", (Role.PURCHASER, Role.MANAGER, Role.PLANNER)),
+    (_("Counter sale"), "inventory:counter", (Role.CLERK, Role.MANAGER)),
     (_("Workshop request"), "inventory:request-new", (Role.WORKSHOP, Role.CLERK, Role.MANAGER)),
     (_("Reservation"), "inventory:reservation-new", (Role.WORKSHOP, Role.CLERK, Role.MANAGER)),
     (_("Pick list"), "inventory:pick-list", (Role.CLERK, Role.MANAGER)),

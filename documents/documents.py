@@ -17,7 +17,7 @@ from suppliers.models import Supplier
 from . import selectors
 from .pdf import Column, TableDocument, render_table_document
 
-KINDS = ("po", "picklist", "receipt", "transfer", "count", "return", "supplier-return")
+KINDS = ("po", "picklist", "receipt", "transfer", "count", "return", "supplier-return", "sale")
 
 
 def company_lines() -> list[str]:
@@ -310,6 +310,58 @@ def supplier_return_note(*, number: str) -> TableDocument:
     )
 
 
+def counter_sale_receipt(*, number: str) -> TableDocument:
+    """The customer's receipt of a counter sale: what was sold at what price, and the total to pay."""
+    sale = selectors.counter_sale_for_document(number=number)
+    lines = list(sale.lines.all())
+    rows = []
+    for line in lines:
+        asked = (
+            ""
+            if line.requested_part_id == line.part_id
+            else _("for %(number)s") % {"number": line.requested_part.number}
+        )
+        rows.append(
+            [
+                line.part.number,
+                " ".join(filter(None, [line.part.description, asked])),
+                f"{_qty(line.quantity_supplied)} {line.part.unit}",
+                _money(line.unit_price),
+                _money(line.sales_value),
+            ]
+        )
+    total = sum((line.sales_value for line in lines), start=Decimal(0))
+    short = [line for line in lines if line.quantity_supplied < line.quantity_requested]
+    return TableDocument(
+        title=_("Counter sale"),
+        number=sale.number,
+        company=company_lines(),
+        barcode=sale.number,
+        parties=[(_("Sold at"), [sale.warehouse.name, sale.warehouse.code])],
+        fields=[
+            (_("Customer"), sale.customer_ref or "—"),
+            (_("Date"), _date(sale.occurred_at)),
+            (_("Served by"), sale.sold_by.get_full_name() or sale.sold_by.username),
+        ],
+        columns=[
+            Column(_("Part number"), 28),
+            Column(_("Description"), 56, kind="wrap"),
+            Column(_("Quantity"), 18, "RIGHT"),
+            Column(_("Price"), 20, "RIGHT"),
+            Column(_("Amount"), 22, "RIGHT"),
+        ],
+        rows=rows,
+        totals=[(_("Total"), _money(total))],
+        notes=[
+            _("Not in stock, not charged: %(parts)s.")
+            % {"parts": ", ".join(line.requested_part.number for line in short)}
+        ]
+        if short
+        else [],
+        page_label=_("Page"),
+    )
+
+
 BUILDERS: dict[str, Callable[..., TableDocument]] = {
     "po": purchase_order,
     "picklist": pick_list,
@@ -318,6 +370,7 @@ BUILDERS: dict[str, Callable[..., TableDocument]] = {
     "count": count_sheet,
     "return": return_note,
     "supplier-return": supplier_return_note,
+    "sale": counter_sale_receipt,
 }
 
 

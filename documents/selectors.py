@@ -14,7 +14,16 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from counting.models import CountLine, CountList
-from inventory.models import Bin, Part, RequestState, StockLevel, TransferOrder, WorkshopRequest, WorkshopRequestLine
+from inventory.models import (
+    Bin,
+    CounterSale,
+    Part,
+    RequestState,
+    StockLevel,
+    TransferOrder,
+    WorkshopRequest,
+    WorkshopRequestLine,
+)
 from inventory.scan_codes import transfer_pk
 from inventory.selectors import part_by_number
 from suppliers.models import (
@@ -233,3 +242,19 @@ def bin_codes_of_warehouse(*, warehouse_code: str) -> QuerySet[Bin, str]:
         .order_by("code")
         .values_list("code", flat=True)
     )
+
+
+def counter_sale_for_document(*, number: str) -> CounterSale:
+    """A counter sale by its number (CS-000001), with its lines and parts."""
+    digits = number.strip().upper().removeprefix("CS-")
+    found = (
+        CounterSale.objects.select_related("warehouse", "sold_by")
+        .prefetch_related("lines__part", "lines__requested_part")
+        .filter(pk=int(digits))
+        .first()
+        if digits.isdigit() and len(digits) < 10
+        else None
+    )
+    if found is None:
+        raise DocumentNotFound(number)
+    return found

@@ -540,9 +540,11 @@ class CounterSale(models.Model):
     sold_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="counter_sales")
     customer_ref = models.CharField(max_length=100, blank=True)
     occurred_at = models.DateTimeField(db_index=True)
+    idempotency_key = models.CharField(max_length=100, null=True, blank=True)
 
     class Meta:
         ordering = ["-occurred_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["idempotency_key"], name="unique_counter_sale_idempotency_key")]
 
     def __str__(self) -> str:
         return self.number

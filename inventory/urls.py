@@ -88,3 +88,10 @@ urlpatterns += [
     path("warehouses/new/", views_network.WarehouseCreateView.as_view(), name="warehouse-new"),
     path("warehouses/<int:pk>/", views_network.WarehouseDetailView.as_view(), name="warehouse-detail"),
 ]
+
+from .demand import views_counter  # noqa: E402
+
+urlpatterns += [
+    path("counter/", views_counter.CounterSaleView.as_view(), name="counter"),
+    path("counter/sales/<int:pk>/", views_counter.CounterSaleDetailView.as_view(), name="counter-sale"),
+]

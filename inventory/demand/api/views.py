@@ -9,6 +9,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api.idempotency import IDEMPOTENCY_HEADER, idempotency_key
 from core.permissions import require_warehouse, roles_permission
 from core.roles import Role, user_access
 from inventory.demand import selectors as sel
@@ -142,7 +143,9 @@ class CounterSaleCreate(APIView):
 
     permission_classes = [roles_permission(*COUNTER_ROLES)]
 
-    @extend_schema(request=s.CounterSaleInSerializer, responses={201: s.CounterSaleSerializer})
+    @extend_schema(
+        request=s.CounterSaleInSerializer, responses={201: s.CounterSaleSerializer}, parameters=[IDEMPOTENCY_HEADER]
+    )
     def post(self, request):
         data = s.CounterSaleInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -153,6 +156,7 @@ class CounterSaleCreate(APIView):
             lines=[services.DemandLine(**line) for line in values["lines"]],
             user=request.user,
             customer_ref=values["customer_ref"],
+            idempotency_key=idempotency_key(request),
         )
         return Response(s.CounterSaleSerializer(sale).data, status=status.HTTP_201_CREATED)
 

@@ -16,15 +16,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_DOWN, Decimal
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from core.roles import Role, user_access
 from core.services.notifications import notify
 from inventory.bounds import check_line_count
-from inventory.exceptions import InvalidQuantity, InvalidTransition, InventoryError
+from inventory.exceptions import IdempotencyConflict, InvalidQuantity, InvalidTransition, InventoryError
 from inventory.locks import lock_stock_levels
 from inventory.models import (
     Backorder,
@@ -385,19 +386,45 @@ def counter_sale_post(
     user,
     customer_ref: str = "",
     occurred_at: datetime | None = None,
+    idempotency_key: str | None = None,
 ) -> CounterSale:
     """Sell over the counter: issue what is on the shelf; what is missing is lost demand.
 
     ``lines`` as for ``workshop_request_submit`` (``cancel_shortage`` is implied:
     a counter customer does not wait). Every line writes one ``DemandHit`` with
     source ``counter``. ``occurred_at`` back-dates the sale (history loads).
+    A retry with the same ``idempotency_key`` returns the first sale.
     """
     now = occurred_at or timezone.now()
     prepared = _prepare(lines, user)
+    replayed = _sale_replayed(idempotency_key, warehouse)
+    if replayed is not None:
+        return replayed
+    try:
+        return _sell(prepared, warehouse=warehouse, user=user, customer_ref=customer_ref, now=now, key=idempotency_key)
+    except IntegrityError:
+        replayed = _sale_replayed(idempotency_key, warehouse)
+        if replayed is None:
+            raise
+        return replayed
+
+
+def _sale_replayed(key: str | None, warehouse: Warehouse) -> CounterSale | None:
+    existing = CounterSale.objects.filter(idempotency_key=key).first() if key else None
+    if existing is not None and existing.warehouse_id != warehouse.pk:
+        raise IdempotencyConflict(
+            gettext("This idempotency key was already used for a different posting; send a new key.")
+        )
+    return existing
+
+
+def _sell(prepared, *, warehouse: Warehouse, user, customer_ref: str, now: datetime, key: str | None) -> CounterSale:
     with transaction.atomic():
         levels = lock_stock_levels(pairs=[(serving.pk, warehouse.pk) for _, serving, _, _ in prepared])
         available = {pair: level.available for pair, level in levels.items()}
-        sale = CounterSale.objects.create(warehouse=warehouse, sold_by=user, customer_ref=customer_ref, occurred_at=now)
+        sale = CounterSale.objects.create(
+            warehouse=warehouse, sold_by=user, customer_ref=customer_ref, occurred_at=now, idempotency_key=key
+        )
         served = _serve(
             prepared,
             warehouse=warehouse,
