@@ -71,7 +71,8 @@ class WorkshopRequestForm(forms.Form):
         for index, (number, raw_quantity) in enumerate(zip(numbers, quantities, strict=False)):
             number, raw_quantity = number.strip(), raw_quantity.strip()
             self.line_rows.append({"number": number, "quantity": raw_quantity, "cancel": str(index) in cancelled})
-            if not number and not raw_quantity:
+            if not number:
+                # An empty row keeps its prefilled quantity of 1: without a part it is not a line.
                 continue
             if "\x00" in number + raw_quantity:
                 errors.append(f"Line {index + 1}: remove the NUL character.")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.widgets import DateInput
 from inventory.models import Warehouse
 
 from .models import OrderState, OrderType, Supplier
@@ -24,12 +25,12 @@ class PurchaseOrderCreateForm(forms.Form):
     supplier = forms.ModelChoiceField(queryset=Supplier.objects.filter(is_active=True).order_by("code"))
     warehouse = forms.ModelChoiceField(queryset=Warehouse.objects.filter(is_active=True).order_by("code"))
     order_type = forms.ChoiceField(choices=OrderType.choices, initial=OrderType.STOCK, label="Type")
-    expected_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    expected_date = forms.DateField(required=False, widget=DateInput())
     notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class PurchaseOrderHeaderForm(forms.Form):
-    expected_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    expected_date = forms.DateField(required=False, widget=DateInput())
     notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
@@ -42,7 +43,7 @@ class LineAddForm(forms.Form):
 class LineUpdateForm(forms.Form):
     quantity = forms.DecimalField(min_value=0, max_digits=14, decimal_places=3)
     price = forms.DecimalField(min_value=0, max_digits=14, decimal_places=4)
-    promised_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    promised_date = forms.DateField(required=False, widget=DateInput())
 
 
 class CancelForm(forms.Form):
@@ -55,7 +56,7 @@ class RejectForm(forms.Form):
 
 class ShipmentNoticeForm(forms.Form):
     delivery_note = forms.CharField(label=_("Delivery note number"), max_length=60)
-    expected_arrival = forms.DateField(label=_("Expected arrival"), widget=forms.DateInput(attrs={"type": "date"}))
+    expected_arrival = forms.DateField(label=_("Expected arrival"), widget=DateInput())
     file = forms.FileField(
         label=_("Or upload a CSV (part number, quantity)"),
         required=False,

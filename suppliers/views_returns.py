@@ -23,6 +23,7 @@ from core.permissions import RoleRequiredMixin, require_warehouse
 from core.roles import Role, user_access
 from inventory.bounds import MAX_QUANTITY
 from inventory.demand.views import own_warehouses, warehouse_scope
+from inventory.forms import own_warehouse_id, preselect_warehouse
 from inventory.selectors import freeze_detail, part_by_number
 
 from . import services
@@ -49,9 +50,10 @@ class SupplierReturnForm(forms.Form):
     note = forms.CharField(required=False, max_length=200, label=gettext_lazy("Note"))
     key = forms.CharField(max_length=100, widget=forms.HiddenInput)
 
-    def __init__(self, *args, warehouses, **kwargs):
+    def __init__(self, *args, warehouses, own_warehouse_id: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["warehouse"].queryset = warehouses
+        preselect_warehouse(self, "warehouse", own_warehouse_id)
         for index in range(LINE_ROWS):
             self.fields[f"part-{index}"] = forms.CharField(required=False, max_length=40, label=_("Part number"))
             self.fields[f"qty-{index}"] = forms.DecimalField(
@@ -102,7 +104,9 @@ class SupplierReturnCreateView(RoleRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         form = kwargs.get("form") or SupplierReturnForm(
-            warehouses=own_warehouses(self.request.user), initial={"key": uuid.uuid4().hex}
+            warehouses=own_warehouses(self.request.user),
+            own_warehouse_id=own_warehouse_id(user_access(self.request.user)),
+            initial={"key": uuid.uuid4().hex},
         )
         return super().get_context_data(**kwargs) | {"form": form}
 

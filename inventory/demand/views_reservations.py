@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from core.exceptions import DomainError
 from core.permissions import require_warehouse
+from core.widgets import DateInput
 from inventory.forms import WorkshopRequestForm
 
 from . import services
@@ -22,7 +23,7 @@ from .views import RequestNewView, own_warehouses
 
 
 class ReservationForm(WorkshopRequestForm):
-    booked_for = forms.DateField(label=gettext_lazy("Booked for"), widget=forms.DateInput(attrs={"type": "date"}))
+    booked_for = forms.DateField(label=gettext_lazy("Booked for"), widget=DateInput())
     key = forms.CharField(max_length=100, widget=forms.HiddenInput)
 
 
