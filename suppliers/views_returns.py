@@ -52,7 +52,9 @@ class SupplierReturnForm(forms.Form):
 
     def __init__(self, *args, warehouses, own_warehouse_id: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["warehouse"].queryset = warehouses
+        field = self.fields["warehouse"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = warehouses
         preselect_warehouse(self, "warehouse", own_warehouse_id)
         for index in range(LINE_ROWS):
             self.fields[f"part-{index}"] = forms.CharField(required=False, max_length=40, label=_("Part number"))
