@@ -193,20 +193,19 @@ def quality_reject_for_document(*, number: str) -> QualityReject:
     return reject
 
 
-def supplier_return_for_document(*, number: str) -> SupplierReturn:
-    """A return to the supplier by its number (SR-000001), with its lines and parts."""
-    digits = number.strip().upper().removeprefix("SR-")
-    found = (
-        SupplierReturn.objects.select_related("supplier", "warehouse")
-        .prefetch_related("lines__part")
-        .filter(pk=int(digits))
-        .first()
-        if digits.isdigit() and len(digits) < 10
-        else None
-    )
+def _by_number(queryset, number: str, prefix: str):
+    """The row of a document number printed as PREFIX-000001, or ``DocumentNotFound``."""
+    digits = number.strip().upper().removeprefix(prefix)
+    found = queryset.filter(pk=int(digits)).first() if digits.isdigit() and len(digits) < 10 else None
     if found is None:
         raise DocumentNotFound(number)
     return found
+
+
+def supplier_return_for_document(*, number: str) -> SupplierReturn:
+    """A return to the supplier by its number (SR-000001), with its lines and parts."""
+    returns = SupplierReturn.objects.select_related("supplier", "warehouse").prefetch_related("lines__part")
+    return _by_number(returns, number, "SR-")
 
 
 def parts_for_labels(*, numbers: Sequence[str], warehouse_id: int | None = None) -> list[tuple[Part, str]]:
@@ -246,15 +245,7 @@ def bin_codes_of_warehouse(*, warehouse_code: str) -> QuerySet[Bin, str]:
 
 def counter_sale_for_document(*, number: str) -> CounterSale:
     """A counter sale by its number (CS-000001), with its lines and parts."""
-    digits = number.strip().upper().removeprefix("CS-")
-    found = (
-        CounterSale.objects.select_related("warehouse", "sold_by")
-        .prefetch_related("lines__part", "lines__requested_part")
-        .filter(pk=int(digits))
-        .first()
-        if digits.isdigit() and len(digits) < 10
-        else None
+    sales = CounterSale.objects.select_related("warehouse", "sold_by").prefetch_related(
+        "lines__part", "lines__requested_part"
     )
-    if found is None:
-        raise DocumentNotFound(number)
-    return found
+    return _by_number(sales, number, "CS-")

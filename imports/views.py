@@ -10,17 +10,8 @@ from core.permissions import RoleRequiredMixin
 from core.roles import Role
 from inventory import selectors as inventory_selectors
 from inventory.views import MovementListView, StockLevelListView
+from inventory.views_catalogue import PART_COLUMNS
 
-PART_COLUMNS = [
-    Column("number", lambda p: p.number),
-    Column("description", lambda p: p.description),
-    Column("unit", lambda p: p.unit),
-    Column("category", lambda p: p.category),
-    Column("list_price", lambda p: p.list_price),
-    Column("is_critical", lambda p: p.is_critical),
-    Column("superseded_by", lambda p: p.superseded_by.number if p.superseded_by_id else ""),
-    Column("is_active", lambda p: p.is_active),
-]
 STOCK_LEVEL_COLUMNS = [
     Column("part_number", lambda s: s.part.number),
     Column("description", lambda s: s.part.description),
@@ -75,7 +66,7 @@ class ExportView(RoleRequiredMixin, View):
             )
             if params.get("category"):
                 rows = rows.filter(category__iexact=params["category"])
-            columns = PART_COLUMNS
+            columns = list(PART_COLUMNS)
         elif name == "stock-levels":
             rows, columns = _list_queryset(StockLevelListView, request), STOCK_LEVEL_COLUMNS
         elif name == "movements":

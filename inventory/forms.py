@@ -7,11 +7,12 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from . import selectors
 from .bounds import MAX_QUANTITY, too_large
 from .demand.services import DemandLine
-from .models import Warehouse
+from .models import Part, Warehouse
 
 MAX_LINES = 30
 
@@ -137,3 +138,11 @@ def line_quantities(data, prefix: str, line_ids) -> dict[int, Decimal]:
         except InvalidOperation:
             raise forms.ValidationError(f"“{raw}” is not a number.") from None
     return result
+
+
+def scanned_part(number: str) -> Part:
+    """The part a scanned or typed number names (any spelling of dashes and spaces), or a form error."""
+    part = selectors.part_by_number(number)
+    if part is None:
+        raise forms.ValidationError(_("No part %(number)s; scan the label again or look it up.") % {"number": number})
+    return part

@@ -64,6 +64,19 @@ class PartForm(forms.Form):
         return number
 
 
+# The columns of the parts import, with "is_active": an export re-imports without changes.
+PART_COLUMNS = (
+    Column("number", lambda p: p.number),
+    Column("description", lambda p: p.description),
+    Column("unit", lambda p: p.unit),
+    Column("category", lambda p: p.category),
+    Column("list_price", lambda p: p.list_price),
+    Column("is_critical", lambda p: p.is_critical),
+    Column("superseded_by", lambda p: p.superseded_by.number if p.superseded_by_id else ""),
+    Column("is_active", lambda p: p.is_active),
+)
+
+
 class PartListView(RoleRequiredMixin, ListScreenMixin, ListView):
     """Search by number or description as you type; filter by category and state; sort; export."""
 
@@ -72,16 +85,7 @@ class PartListView(RoleRequiredMixin, ListScreenMixin, ListView):
     paginate_by = 50
     context_object_name = "parts"
     sort_fields = {"number": "number_normalized", "description": "description", "price": "list_price"}
-    # The columns of the parts import: an export re-imports without changes.
-    export_columns = (
-        Column("number", lambda p: p.number),
-        Column("description", lambda p: p.description),
-        Column("unit", lambda p: p.unit),
-        Column("category", lambda p: p.category),
-        Column("list_price", lambda p: p.list_price),
-        Column("is_critical", lambda p: p.is_critical),
-        Column("superseded_by", lambda p: p.superseded_by.number if p.superseded_by_id else ""),
-    )
+    export_columns = PART_COLUMNS
     export_name = "parts"
 
     def get_queryset(self):

@@ -29,7 +29,7 @@ from core.roles import FREEZE_ANYWHERE_ROLES, FREEZE_ROLES, Role, user_access
 from . import selectors, services
 from .bounds import MAX_QUANTITY
 from .demand.views import own_warehouses
-from .forms import own_warehouse_id
+from .forms import own_warehouse_id, scanned_part
 from .models import FreezeAction, StockFreeze, Warehouse
 from .services.freezes import SETTLE_ROLES
 
@@ -73,11 +73,7 @@ class FreezeForm(forms.Form):
 
     def clean_part_number(self):
         number = self.cleaned_data["part_number"].strip()
-        self.part = selectors.part_by_number(number)
-        if self.part is None:
-            raise forms.ValidationError(
-                _("No part %(number)s; scan the label again or look it up.") % {"number": number}
-            )
+        self.part = scanned_part(number)
         return number
 
     def warehouse(self) -> Warehouse | None:

@@ -27,7 +27,7 @@ from core.roles import POSTING_ROLES, Role, user_access
 from . import selectors, services
 from .bounds import MAX_QUANTITY
 from .demand.views import own_warehouses
-from .forms import own_warehouse_id, preselect_warehouse
+from .forms import own_warehouse_id, preselect_warehouse, scanned_part
 from .models import MovementKind, StockMovement, Warehouse
 
 # Kept in the ledger as their English text, whoever posts: the ledger reads the same for every reader.
@@ -63,11 +63,7 @@ class _PostingForm(forms.Form):
 
     def clean_part_number(self):
         number = self.cleaned_data["part_number"].strip()
-        self.part = selectors.part_by_number(number)
-        if self.part is None:
-            raise forms.ValidationError(
-                _("No part %(number)s; scan the label again or look it up.") % {"number": number}
-            )
+        self.part = scanned_part(number)
         return number
 
     def reason_text(self) -> str:

@@ -25,6 +25,7 @@ from core.lists import ListScreenMixin
 from core.permissions import RoleRequiredMixin
 from core.roles import Role, user_access
 from inventory.bounds import MAX_QUANTITY
+from inventory.forms import scanned_part
 from inventory.selectors import part_by_number
 
 from . import services
@@ -58,11 +59,7 @@ class SupplierPartForm(forms.Form):
 
     def clean_part_number(self):
         number = self.cleaned_data["part_number"].strip()
-        self.part = part_by_number(number)
-        if self.part is None:
-            raise forms.ValidationError(
-                _("No part %(number)s; scan the label again or look it up.") % {"number": number}
-            )
+        self.part = scanned_part(number)
         return number
 
 

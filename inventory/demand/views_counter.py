@@ -25,9 +25,8 @@ from core.exceptions import DomainError
 from core.permissions import RoleRequiredMixin, require_warehouse
 from core.roles import Role, user_access
 from inventory.bounds import MAX_QUANTITY
-from inventory.forms import own_warehouse_id, preselect_warehouse
+from inventory.forms import own_warehouse_id, preselect_warehouse, scanned_part
 from inventory.models import CounterSale
-from inventory.selectors import part_by_number
 
 from . import services
 from .views import own_warehouses, warehouse_scope
@@ -69,11 +68,10 @@ class CounterSaleForm(forms.Form):
             quantity, price = cleaned.get(f"qty-{index}"), cleaned.get(f"price-{index}")
             if not number and quantity is None and price is None:
                 continue
-            part = part_by_number(number) if number else None
-            if part is None:
-                self.add_error(
-                    f"part-{index}", _("No part %(number)s; scan the label again or look it up.") % {"number": number}
-                )
+            try:
+                part = scanned_part(number)
+            except forms.ValidationError as error:
+                self.add_error(f"part-{index}", error)
                 continue
             lines.append(services.DemandLine(part, quantity or Decimal(1), unit_price=price, cancel_shortage=True))
         if not lines and not self.errors:
