@@ -9,7 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import ngettext
+from django.utils.translation import gettext, ngettext
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
@@ -189,7 +189,9 @@ class CountBinView(RoleRequiredMixin, TemplateView):
             try:
                 services.count_line_enter(line=line, quantity=Decimal(raw), user=request.user)
             except InvalidOperation:
-                messages.error(request, f"{line.part.number}: “{raw}” is not a number.")
+                messages.error(
+                    request, gettext("%(part)s: “%(raw)s” is not a number.") % {"part": line.part.number, "raw": raw}
+                )
                 refused += 1
             except DomainError as error:
                 messages.error(request, f"{line.part.number}: {error.message}")
@@ -201,7 +203,7 @@ class CountBinView(RoleRequiredMixin, TemplateView):
                 request, ngettext("%(saved)d count saved.", "%(saved)d counts saved.", saved) % {"saved": saved}
             )
         if not saved and not refused:
-            messages.warning(request, "Nothing entered: type a quantity for at least one line.")
+            messages.warning(request, gettext("Nothing entered: type a quantity for at least one line."))
         return redirect(here)
 
 
@@ -224,7 +226,7 @@ class DecideView(RoleRequiredMixin, View):
         line = get_object_or_404(CountLine.objects.select_related("part"), pk=pk)
         form = DecisionForm(request.POST)
         if not form.is_valid():
-            messages.error(request, f"{line.part.number}: give the reason for the variance.")
+            messages.error(request, gettext("%(part)s: give the reason for the variance.") % {"part": line.part.number})
             return redirect("counting:variances")
         action = (
             services.count_line_approve if form.cleaned_data["decision"] == "approve" else services.count_line_reject
@@ -234,8 +236,11 @@ class DecideView(RoleRequiredMixin, View):
         except DomainError as error:
             messages.error(request, f"{line.part.number}: {error.message}")
         else:
-            verb = "approved and posted" if form.cleaned_data["decision"] == "approve" else "rejected"
-            messages.success(request, f"{line.part.number}: variance {verb}.")
+            if form.cleaned_data["decision"] == "approve":
+                text = gettext("%(part)s: variance approved and posted.")
+            else:
+                text = gettext("%(part)s: variance rejected.")
+            messages.success(request, text % {"part": line.part.number})
         return redirect("counting:variances")
 
 

@@ -322,7 +322,7 @@ class CloseRequestView(RoleRequiredMixin, View):
     def post(self, request):
         form = CloseForm(request.POST)
         if not form.is_valid():
-            messages.error(request, "Write the month as YYYY-MM, e.g. 2026-03.")
+            messages.error(request, _("Write the month as YYYY-MM, e.g. 2026-03."))
             return redirect("kpis:dashboard")
         try:
             run = services.month_close_request(

@@ -130,7 +130,13 @@ class ProposalReviewView(RoleRequiredMixin, ListScreenMixin, ListView):
                 items = [(pk, _decimal(request.POST.get(f"qty-{pk}", ""))) for pk in ids]
                 result = services.proposals_approve(items=items, user=request.user)
                 made = [t.number for t in result.transfer_orders] + [o.number for o in result.purchase_orders]
-                messages.success(request, f"{len(ids)} proposals approved: {', '.join(made)}.")
+                messages.success(
+                    request,
+                    ngettext(
+                        "%(count)s proposal approved: %(made)s.", "%(count)s proposals approved: %(made)s.", len(ids)
+                    )
+                    % {"count": len(ids), "made": ", ".join(made)},
+                )
         except DomainError as error:
             messages.error(request, error.message)
         return redirect(f"{reverse('planning:proposals')}?{request.GET.urlencode()}")
@@ -303,7 +309,7 @@ class OverrideView(RoleRequiredMixin, View):
             if request.POST.get("action") == "clear":
                 param = StockingParameter.objects.get(part=part, warehouse=warehouse)
                 services.parameter_override_clear(parameter=param, user=request.user)
-                messages.success(request, "Override cleared: the computed figures apply.")
+                messages.success(request, gettext("Override cleared: the computed figures apply."))
             elif request.POST.get("action") == "flags":
                 services.parameter_flags_set(
                     part=part,
@@ -312,7 +318,7 @@ class OverrideView(RoleRequiredMixin, View):
                     order_on_demand=request.POST.get("order_on_demand") == "1",
                     is_vmi=request.POST.get("is_vmi") == "1",
                 )
-                messages.success(request, "Flags saved.")
+                messages.success(request, gettext("Flags saved."))
             else:
                 values = {n: _decimal(request.POST.get(n, "")) for n in OVERRIDABLE if request.POST.get(n, "").strip()}
                 expires = request.POST.get("expires_on", "").strip()
@@ -324,11 +330,15 @@ class OverrideView(RoleRequiredMixin, View):
                     expires_on=date.fromisoformat(expires) if expires else None,
                     user=request.user,
                 )
-                messages.success(request, f"Override saved for {part.number} in {warehouse.code}.")
+                messages.success(
+                    request,
+                    gettext("Override saved for %(part)s in %(warehouse)s.")
+                    % {"part": part.number, "warehouse": warehouse.code},
+                )
         except StockingParameter.DoesNotExist:
-            messages.error(request, "There is no override to clear.")
+            messages.error(request, gettext("There is no override to clear."))
         except ValueError:
-            messages.error(request, "The expiry is not a date (YYYY-MM-DD).")
+            messages.error(request, gettext("The expiry is not a date (YYYY-MM-DD)."))
         except DomainError as error:
             messages.error(request, error.message)
         return redirect(f"{reverse('planning:forecast')}?number={part.number}")
@@ -350,9 +360,9 @@ class KnownDemandView(RoleRequiredMixin, View):
                 reason=request.POST.get("reason", ""),
                 user=request.user,
             )
-            messages.success(request, "Known demand added to the forecast.")
+            messages.success(request, gettext("Known demand added to the forecast."))
         except ValueError:
-            messages.error(request, "Give the month as YYYY-MM.")
+            messages.error(request, gettext("Give the month as YYYY-MM."))
         except DomainError as error:
             messages.error(request, error.message)
         return redirect(f"{reverse('planning:forecast')}?number={part.number}")
@@ -376,12 +386,14 @@ class VmiReviewView(RoleRequiredMixin, TemplateView):
         try:
             if request.POST.get("action") == "reject":
                 services.vmi_reject(proposal=proposal, user=request.user)
-                messages.success(request, "VMI proposal rejected.")
+                messages.success(request, gettext("VMI proposal rejected."))
             else:
                 done = services.vmi_accept(
                     proposal=proposal, user=request.user, quantity=_decimal(request.POST.get("quantity", ""))
                 )
-                messages.success(request, f"Accepted: draft order {done.purchase_order.number}.")
+                messages.success(
+                    request, gettext("Accepted: draft order %(number)s.") % {"number": done.purchase_order.number}
+                )
         except DomainError as error:
             messages.error(request, error.message)
         return redirect("planning:vmi-review")
@@ -461,7 +473,7 @@ class SupplierVmiView(SupplierRequiredMixin, TemplateView):
                 note=request.POST.get("note", ""),
                 user=request.user,
             )
-            messages.success(request, f"Proposal for {part.number} sent to purchasing.")
+            messages.success(request, gettext("Proposal for %(part)s sent to purchasing.") % {"part": part.number})
         except DomainError as error:
             messages.error(request, error.message)
         return redirect("planning:supplier-vmi")

@@ -19,6 +19,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
@@ -191,7 +192,9 @@ class PurchaseOrderCreateView(RoleRequiredMixin, TemplateView):
             except DomainError as error:
                 messages.error(request, error.message)
             else:
-                messages.success(request, f"Draft {order.number} created; add its lines.")
+                messages.success(
+                    request, gettext("Draft %(number)s created; add its lines.") % {"number": order.number}
+                )
                 return redirect("suppliers:po-detail", pk=order.pk)
         return self.render_to_response(self.get_context_data(form=form))
 
@@ -249,29 +252,29 @@ class PurchaseOrderActionView(RoleRequiredMixin, View):
         try:
             if action == "approve":
                 services.purchase_order_approve(order=order, user=request.user)
-                done = "approved"
+                done = gettext("approved")
             elif action == "send":
                 services.purchase_order_send(order=order, user=request.user)
-                done = "sent to the supplier"
+                done = gettext("sent to the supplier")
             elif action == "confirm":
                 services.purchase_order_confirm(order=order, user=request.user)
-                done = "confirmed"
+                done = gettext("confirmed")
             elif action == "cancel":
                 form = CancelForm(request.POST)
                 if not form.is_valid():
-                    messages.error(request, "Say why the order is cancelled.")
+                    messages.error(request, gettext("Say why the order is cancelled."))
                     return redirect("suppliers:po-detail", pk=pk)
                 services.purchase_order_cancel(order=order, user=request.user, reason=form.cleaned_data["reason"])
-                done = "cancelled"
+                done = gettext("cancelled")
             elif action == "close":
                 services.purchase_order_close(order=order, user=request.user)
-                done = "closed"
+                done = gettext("closed")
             else:
                 raise Http404("Unknown action.")
         except DomainError as error:
             messages.error(request, error.message)
         else:
-            messages.success(request, f"{order.number} {done}.")
+            messages.success(request, gettext("%(number)s %(done)s.") % {"number": order.number, "done": done})
         return redirect("suppliers:po-detail", pk=pk)
 
 
@@ -284,7 +287,7 @@ class PurchaseOrderHeaderView(RoleRequiredMixin, View):
         if form.is_valid():
             try:
                 services.purchase_order_update(order=order, user=request.user, **form.cleaned_data)
-                messages.success(request, "Order details saved.")
+                messages.success(request, gettext("Order details saved."))
             except DomainError as error:
                 messages.error(request, error.message)
         return redirect("suppliers:po-detail", pk=pk)
@@ -297,11 +300,13 @@ class LineAddView(RoleRequiredMixin, View):
         order = _order_or_404(pk)
         form = LineAddForm(request.POST)
         if not form.is_valid():
-            messages.error(request, "Enter a part number and a quantity.")
+            messages.error(request, gettext("Enter a part number and a quantity."))
             return redirect("suppliers:po-detail", pk=pk)
         part = inventory_selectors.part_by_number(form.cleaned_data["number"])
         if part is None:
-            messages.error(request, f"No part with number {form.cleaned_data['number']!r}.")
+            messages.error(
+                request, gettext("No part with number %(number)s.") % {"number": form.cleaned_data["number"]}
+            )
             return redirect("suppliers:po-detail", pk=pk)
         current = inventory_selectors.part_current(part)
         try:
@@ -315,8 +320,14 @@ class LineAddView(RoleRequiredMixin, View):
         except DomainError as error:
             messages.error(request, error.message)
         else:
-            note = f" ({part.number} is superseded by {current.number})" if current.pk != part.pk else ""
-            messages.success(request, f"Line {line.line_no}: {current.number} × {line.quantity.normalize():f}{note}.")
+            text = gettext("Line %(no)s: %(part)s × %(quantity)s.") % {
+                "no": line.line_no,
+                "part": current.number,
+                "quantity": f"{line.quantity.normalize():f}",
+            }
+            if current.pk != part.pk:
+                text += " " + gettext("%(old)s is superseded by %(new)s") % {"old": part.number, "new": current.number}
+            messages.success(request, text)
             if line.warning:
                 messages.warning(request, line.warning)
         return redirect("suppliers:po-detail", pk=pk)
@@ -329,14 +340,14 @@ class LineUpdateView(RoleRequiredMixin, View):
         line = get_object_or_404(PurchaseOrderLine, pk=line_pk, order_id=pk)
         form = LineUpdateForm(request.POST)
         if not form.is_valid():
-            messages.error(request, "Enter a quantity and a price.")
+            messages.error(request, gettext("Enter a quantity and a price."))
             return redirect("suppliers:po-detail", pk=pk)
         try:
             line = services.purchase_order_line_update(line=line, user=request.user, **form.cleaned_data)
         except DomainError as error:
             messages.error(request, error.message)
         else:
-            messages.success(request, f"Line {line.line_no} saved.")
+            messages.success(request, gettext("Line %(no)s saved.") % {"no": line.line_no})
             if line.warning:
                 messages.warning(request, line.warning)
         return redirect("suppliers:po-detail", pk=pk)
@@ -352,7 +363,7 @@ class LineRemoveView(RoleRequiredMixin, View):
         except DomainError as error:
             messages.error(request, error.message)
         else:
-            messages.success(request, f"Line {line.line_no} removed.")
+            messages.success(request, gettext("Line %(no)s removed.") % {"no": line.line_no})
         return redirect("suppliers:po-detail", pk=pk)
 
 
@@ -647,7 +658,11 @@ class QualityHoldDecisionView(RoleRequiredMixin, View):
         try:
             if decision == "release":
                 services.goods_receipt_line_release(line=line, user=request.user, note=request.POST.get("note", ""))
-                messages.success(request, f"{line.part.number} × {line.quantity.normalize():f} released to stock.")
+                messages.success(
+                    request,
+                    gettext("%(part)s × %(quantity)s released to stock.")
+                    % {"part": line.part.number, "quantity": f"{line.quantity.normalize():f}"},
+                )
             elif decision == "reject":
                 form = RejectForm(request.POST)
                 if not form.is_valid():
@@ -689,7 +704,11 @@ class NotificationListView(RoleRequiredMixin, ListView):
     def post(self, request):
         ids = [int(i) for i in request.POST.getlist("id") if i.isdigit()]
         count = core_services.notification_mark_read(user=request.user, notification_ids=ids if ids else None)
-        messages.success(request, f"{count} notification{'s' if count != 1 else ''} marked read.")
+        messages.success(
+            request,
+            ngettext("%(count)s notification marked read.", "%(count)s notifications marked read.", count)
+            % {"count": count},
+        )
         return redirect("suppliers:notifications")
 
 
@@ -800,7 +819,7 @@ class PortalOrderView(PortalMixin, TemplateView):
                     request, _("%(order)s: the change is recorded and purchasing is told.") % {"order": order.number}
                 )
             else:
-                messages.success(request, f"{order.number} confirmed. Thank you.")
+                messages.success(request, gettext("%(number)s confirmed. Thank you.") % {"number": order.number})
         return redirect("suppliers:portal-order", pk=order.pk)
 
 

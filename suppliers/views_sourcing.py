@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect
+from django.utils.translation import gettext
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -63,5 +64,7 @@ class BackorderEmergencyOrderView(RoleRequiredMixin, View):
         except DomainError as error:
             messages.error(request, error.message)
             return redirect("suppliers:backorder-sourcing", pk=pk)
-        messages.success(request, f"Emergency order {order.number} drafted; approve and send it.")
+        messages.success(
+            request, gettext("Emergency order %(number)s drafted; approve and send it.") % {"number": order.number}
+        )
         return redirect("suppliers:po-detail", pk=order.pk)

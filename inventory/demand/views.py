@@ -17,6 +17,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
@@ -113,7 +114,7 @@ class RequestNewView(RoleRequiredMixin, TemplateView):
         except DomainError as error:
             form.add_error(None, error.message)
             return self.render_to_response(self.get_context_data(form=form), status=400)
-        messages.success(request, f"{workshop_request.number} submitted.")
+        messages.success(request, gettext("%(number)s submitted.") % {"number": workshop_request.number})
         return redirect("inventory:request-detail", pk=workshop_request.pk)
 
 
@@ -213,7 +214,7 @@ class RequestPickView(RoleRequiredMixin, View):
         try:
             require_warehouse(request.user, workshop_request.warehouse)
             services.workshop_request_pick(request=workshop_request, user=request.user)
-            messages.success(request, f"{workshop_request.number} handed over.")
+            messages.success(request, gettext("%(number)s handed over.") % {"number": workshop_request.number})
         except DomainError as error:
             _error(request, error)
         return _back(request, "inventory:pick-list")
@@ -275,7 +276,7 @@ class BackorderAcceptTransferView(RoleRequiredMixin, View):
         backorder = _open_backorder(pk)
         form = TransferAcceptForm(request.POST)
         if not form.is_valid():
-            messages.error(request, "Choose a warehouse and a quantity greater than zero.")
+            messages.error(request, gettext("Choose a warehouse and a quantity greater than zero."))
             return _back(request, "inventory:backorders")
         try:
             require_warehouse(request.user, backorder.warehouse)
@@ -288,7 +289,11 @@ class BackorderAcceptTransferView(RoleRequiredMixin, View):
         except DomainError as error:
             _error(request, error)
             return _back(request, "inventory:backorders")
-        messages.success(request, f"{transfer.number} requested from {transfer.from_warehouse.code}.")
+        messages.success(
+            request,
+            gettext("%(number)s requested from %(warehouse)s.")
+            % {"number": transfer.number, "warehouse": transfer.from_warehouse.code},
+        )
         return redirect("inventory:transfer-detail", pk=transfer.pk)
 
 
@@ -304,7 +309,7 @@ class BackorderCancelView(RoleRequiredMixin, View):
             if _only_own_requests(request.user) and backorder.line.request.requested_by_id != request.user.pk:
                 raise PermissionDenied("Only the requester cancels a backorder.")
             services.backorder_cancel(backorder=backorder, user=request.user)
-            messages.success(request, "Backorder cancelled; recorded as lost demand.")
+            messages.success(request, gettext("Backorder cancelled; recorded as lost demand."))
         except DomainError as error:
             _error(request, error)
         return _back(request, "inventory:backorders")
@@ -357,7 +362,7 @@ class TransferCreateView(RoleRequiredMixin, View):
         except DomainError as error:
             _error(request, error)
             return redirect("inventory:transfers")
-        messages.success(request, f"{transfer.number} requested.")
+        messages.success(request, gettext("%(number)s requested.") % {"number": transfer.number})
         return redirect("inventory:transfer-detail", pk=transfer.pk)
 
 
