@@ -17,6 +17,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -62,8 +63,9 @@ def _check_text(value: str, *, field: str, required: bool, limit: int) -> str:
 def _replayed_freezes(key: str | None, part: Part, reason: str) -> list[StockFreeze] | None:
     if not key:
         return None
+    # A network freeze keys its later warehouses "key#1", "key#2", …: the first key finds them all.
     found = list(
-        StockFreeze.objects.filter(idempotency_key__in=[key] + [f"{key}#{n}" for n in range(1, 200)]).order_by("pk")
+        StockFreeze.objects.filter(Q(idempotency_key=key) | Q(idempotency_key__startswith=f"{key}#")).order_by("pk")
     )
     if not found:
         return None
