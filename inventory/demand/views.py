@@ -11,7 +11,6 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.forms import ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
@@ -101,16 +100,13 @@ class RequestNewView(RoleRequiredMixin, TemplateView):
         warehouse = form.cleaned_data["warehouse"]
         try:
             require_warehouse(request.user, warehouse)
-            # One transaction: a refused request leaves no repair order behind either.
-            with transaction.atomic():
-                repair_order = services.repair_order_open(
-                    number=form.cleaned_data["repair_order"],
-                    warehouse=warehouse,
-                    vehicle_ref=form.cleaned_data["vehicle_ref"],
-                )
-                workshop_request = services.workshop_request_submit(
-                    repair_order=repair_order, warehouse=warehouse, lines=form.lines, user=request.user
-                )
+            workshop_request = services.repair_order_issue(
+                number=form.cleaned_data["repair_order"],
+                warehouse=warehouse,
+                lines=form.lines,
+                user=request.user,
+                vehicle_ref=form.cleaned_data["vehicle_ref"],
+            )
         except DomainError as error:
             form.add_error(None, error.message)
             return self.render_to_response(self.get_context_data(form=form), status=400)
