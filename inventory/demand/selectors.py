@@ -29,7 +29,7 @@ from inventory.models import (
     WorkshopRequest,
     WorkshopRequestLine,
 )
-from inventory.selectors import part_by_number, part_chain
+from inventory.selectors import default_bin_codes, part_by_number, part_chain
 
 ZERO = Decimal("0")
 OPEN_TRANSFER_STATES = (TransferState.REQUESTED, TransferState.SENT, TransferState.PARTIAL)
@@ -114,6 +114,12 @@ def workshop_request_get(*, pk: int) -> WorkshopRequest | None:
         .filter(pk=pk)
         .first()
     )
+
+
+def issue_bins(*, request: WorkshopRequest) -> dict[int, str]:
+    """Each line's part → its default bin in the request's store (blank parts have none): where it was taken from."""
+    bins = default_bin_codes((line.part_id, request.warehouse_id) for line in request.lines.all())
+    return {part_id: code for (part_id, _), code in bins.items()}
 
 
 def pick_list(*, warehouse_ids: Iterable[int] | None = None, day: date | None = None) -> QuerySet[WorkshopRequest]:

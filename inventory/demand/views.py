@@ -151,6 +151,19 @@ class RequestListView(RoleRequiredMixin, ListView):
         )
 
 
+def request_visible(user, pk: int):
+    """A request the user may see: in their stores, and for the workshop one they raised."""
+    workshop_request = sel.workshop_request_get(pk=pk)
+    if workshop_request is None:
+        raise Http404("No such request.")
+    scope = warehouse_scope(user)
+    if (scope is not None and workshop_request.warehouse_id not in scope) or (
+        _only_own_requests(user) and workshop_request.requested_by_id != user.pk
+    ):
+        raise PermissionDenied("This request is not one of yours.")
+    return workshop_request
+
+
 class RequestDetailView(RoleRequiredMixin, TemplateView):
     """What was supplied at once and what is back-ordered, line by line."""
 
@@ -159,15 +172,8 @@ class RequestDetailView(RoleRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        workshop_request = sel.workshop_request_get(pk=kwargs["pk"])
-        if workshop_request is None:
-            raise Http404("No such request.")
         user = self.request.user
-        scope = warehouse_scope(user)
-        if (scope is not None and workshop_request.warehouse_id not in scope) or (
-            _only_own_requests(user) and workshop_request.requested_by_id != user.pk
-        ):
-            raise PermissionDenied("This request is not one of yours.")
+        workshop_request = request_visible(user, kwargs["pk"])
         context["req"] = workshop_request
         context["may_pick"] = user_access(user).has_any(STOCK_ROLES)
         return context
