@@ -202,10 +202,10 @@ def test_the_clerk_issues_three_lines_once_and_sees_what_was_issued_from_where_a
     client.force_login(clerk)
     page = client.get(reverse("inventory:issue"))
 
-    with django_assert_max_num_queries(60):
+    with django_assert_max_num_queries(40):
         issued = client.post(reverse("inventory:issue"), _form(store, **THREE_LINES))
     again = client.post(reverse("inventory:issue"), _form(store, **THREE_LINES))
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(6):
         result = client.get(issued["Location"])
 
     assert f'<option value="{store.pk}" selected>' in page.content.decode()
