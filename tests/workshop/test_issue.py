@@ -307,3 +307,13 @@ def test_the_issue_slip_reads_back(store, clerk, parts):
         ["OF-200", "Oil filter", "", "3 PCS", "1 PCS", "2 PCS"],
     ]
     assert slip.notes == ["Backordered, issued when stock arrives: OF-200 × 2."]
+
+
+def test_the_clerk_and_the_workshop_find_the_screen_from_home_and_the_menu(client, make_user, store):
+    for role, shown in ((Role.CLERK, True), (Role.WORKSHOP, True), (Role.PURCHASER, False)):
+        client.force_login(make_user(role, warehouses=[store]))
+
+        home = client.get("/").content.decode()
+
+        assert ('data-testid="home-issue"' in home) is shown, role
+        assert ('href="/inventory/issue/"' in home) is shown, role

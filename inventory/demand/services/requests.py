@@ -259,11 +259,11 @@ def workshop_request_submit(
     same key for a different request is ``IdempotencyConflict``.
     """
     now = occurred_at or timezone.now()
-    lines = [_as_line(raw) for raw in lines]
-    prepared = _prepare(lines, user)
+    asked = [_as_line(raw) for raw in lines]
+    prepared = _prepare(asked, user)
     if repair_order.warehouse_id != warehouse.pk:
         raise InventoryError(f"Repair order {repair_order.number} belongs to another store.", field="repair_order")
-    replayed = _request_replayed(idempotency_key, number=repair_order.number, warehouse=warehouse, lines=lines)
+    replayed = _request_replayed(idempotency_key, number=repair_order.number, warehouse=warehouse, lines=asked)
     if replayed is not None:
         return replayed
     try:
@@ -272,7 +272,7 @@ def workshop_request_submit(
         )
     except IntegrityError:
         # The same key raced in from another submission: answer with the one that won.
-        replayed = _request_replayed(idempotency_key, number=repair_order.number, warehouse=warehouse, lines=lines)
+        replayed = _request_replayed(idempotency_key, number=repair_order.number, warehouse=warehouse, lines=asked)
         if replayed is None:
             raise
         return replayed
@@ -294,8 +294,8 @@ def repair_order_issue(
     retry with the same key returns the first request before the repair order
     is looked at, so it answers the same even when the order has closed since.
     """
-    lines = [_as_line(raw) for raw in lines]
-    replayed = _request_replayed(idempotency_key, number=(number or "").strip(), warehouse=warehouse, lines=lines)
+    asked = [_as_line(raw) for raw in lines]
+    replayed = _request_replayed(idempotency_key, number=(number or "").strip(), warehouse=warehouse, lines=asked)
     if replayed is not None:
         return replayed
     with transaction.atomic():
@@ -303,7 +303,7 @@ def repair_order_issue(
             number=number, warehouse=warehouse, vehicle_ref=vehicle_ref, customer_ref=customer_ref
         )
         return workshop_request_submit(
-            repair_order=repair_order, warehouse=warehouse, lines=lines, user=user, idempotency_key=idempotency_key
+            repair_order=repair_order, warehouse=warehouse, lines=asked, user=user, idempotency_key=idempotency_key
         )
 
 
