@@ -48,12 +48,15 @@ class RepairOrderIssueForm(forms.Form):
         self.fields["repair_order"].widget.attrs.update(autofocus=True, autocomplete="off")
         for index in range(LINE_ROWS):
             number = forms.CharField(required=False, max_length=40, label=_("Part number"))
-            number.widget.attrs.update(autocomplete="off")
+            line = {"line": index + 1}
+            number.widget.attrs.update({"autocomplete": "off", "aria-label": _("Part number, line %(line)s") % line})
             self.fields[f"part-{index}"] = number
-            self.fields[f"qty-{index}"] = forms.DecimalField(
+            quantity = forms.DecimalField(
                 required=False, min_value=Decimal("0.001"), max_value=MAX_QUANTITY, max_digits=14, decimal_places=3,
                 label=_("Quantity"),
             )  # fmt: skip
+            quantity.widget.attrs["aria-label"] = _("Quantity, line %(line)s") % line
+            self.fields[f"qty-{index}"] = quantity
 
     def clean(self):
         cleaned = super().clean()

@@ -13,7 +13,7 @@ from ..factories import BinFactory, PartFactory, UserFactory, WarehouseFactory
 
 
 @pytest.mark.parametrize("size", ["desktop", "tablet"])
-def test_clerk_issues_three_lines_to_a_repair_order_by_keyboard_with_one_shortage(sized_page, login, size):
+def test_clerk_issues_three_lines_to_a_repair_order_by_keyboard_with_one_shortage(sized_page, login, axe, size):
     store = WarehouseFactory(code="ST-TPE", name="Taipei store")
     clerk = UserFactory(roles=[Role.CLERK])
     clerk.warehouse_memberships.create(warehouse=store)
@@ -30,6 +30,7 @@ def test_clerk_issues_three_lines_to_a_repair_order_by_keyboard_with_one_shortag
     page.goto("/inventory/issue/")
     page.wait_for_selector("#id_repair_order:focus")
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    axe(page)
     # order, Enter, part, Enter, quantity, Enter, … then Ctrl+Enter issues
     page.keyboard.type("RO-2024-77")
     page.keyboard.press("Enter")
@@ -56,3 +57,4 @@ def test_clerk_issues_three_lines_to_a_repair_order_by_keyboard_with_one_shortag
     assert StockLevel.objects.get(part=pads, warehouse=store).on_hand == Decimal(2)
     assert ledger_differences() == []
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    axe(page)
