@@ -142,7 +142,7 @@ class RequestAvailabilityView(RoleRequiredMixin, TemplateView):
 def _chosen_warehouses(user, raw: str) -> list[int] | None:
     """The warehouse filter of a list: the one chosen when the user may see it (else none), or the user's scope."""
     scope = warehouse_scope(user)
-    if not raw.isdigit():
+    if not (raw.isdigit() and len(raw) < 10):
         return scope
     return [int(raw)] if scope is None or int(raw) in scope else []
 
