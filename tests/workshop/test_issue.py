@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from core.exceptions import IdempotencyConflict
 from core.roles import Role
@@ -108,8 +109,6 @@ def test_the_same_key_for_a_different_issue_is_a_conflict_and_changes_nothing(st
 
 
 def test_a_reservation_key_never_replays_as_an_issue(store, clerk, parts, repair_order):
-    from django.utils import timezone
-
     demand.reservation_create(
         repair_order=repair_order,
         warehouse=store,
