@@ -3,6 +3,7 @@
 from .catalogue import supplier_part_save
 from .notices import notice_lines_from_csv, shipment_notice_announce
 from .orders import (
+    order_quantity_for_need,
     purchase_order_approve,
     purchase_order_cancel,
     purchase_order_close,
@@ -37,6 +38,7 @@ __all__ = [
     "goods_receipt_line_release",
     "goods_receipt_post",
     "notice_lines_from_csv",
+    "order_quantity_for_need",
     "purchase_order_approve",
     "purchase_order_cancel",
     "purchase_order_close",
