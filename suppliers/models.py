@@ -57,7 +57,10 @@ class OrderUnit:
 
     @property
     def stock_unit_cost(self) -> Decimal:
-        """Price per stock unit (price per purchase unit ÷ factor) to the ledger's places; receipts carry exact values."""
+        """Price per stock unit (price per purchase unit ÷ factor) to the ledger's places.
+
+        Receipts carry the exact value of the purchase units instead of this × quantity.
+        """
         return stock_unit_cost(self.price, self.purchase_factor)
 
     @property
@@ -310,6 +313,10 @@ class PurchaseOrderLine(OrderUnit, models.Model):
     @property
     def purchase_received(self) -> Decimal:
         return in_purchase_units(self.quantity_received, self.purchase_factor)
+
+    @property
+    def purchase_rejected(self) -> Decimal:
+        return in_purchase_units(self.quantity_rejected, self.purchase_factor)
 
     @property
     def purchase_outstanding(self) -> Decimal:
@@ -673,6 +680,22 @@ class ShipmentNoticeLine(models.Model):
         return f"{self.notice_id}: {self.po_line_id} × {self.quantity_announced}"
 
     @property
+    def purchase_announced(self) -> Decimal:
+        """Announced, in the order line's purchase unit (as the supplier entered it)."""
+        return in_purchase_units(self.quantity_announced, self.po_line.purchase_factor)
+
+    @property
+    def purchase_received(self) -> Decimal | None:
+        if self.quantity_received is None:
+            return None
+        return in_purchase_units(self.quantity_received, self.po_line.purchase_factor)
+
+    @property
+    def purchase_difference(self) -> Decimal | None:
+        difference = self.difference
+        return None if difference is None else in_purchase_units(difference, self.po_line.purchase_factor)
+
+    @property
     def difference(self) -> Decimal | None:
         """Received − announced (negative: short), None before the receipt."""
         if self.quantity_received is None:
@@ -701,3 +724,10 @@ class LineConfirmation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.po_line_id}: {self.promised_date} × {self.confirmed_quantity}"
+
+    @property
+    def purchase_confirmed(self) -> Decimal | None:
+        """The confirmed quantity in the order line's purchase unit."""
+        if self.confirmed_quantity is None:
+            return None
+        return in_purchase_units(self.confirmed_quantity, self.po_line.purchase_factor)

@@ -118,4 +118,6 @@ def purchase_quantity_for_need(
     else:
         # a fractional purchase unit still orders enough: round up to the stock quantity's places
         exact = exact.quantize(QTY_PLACES, rounding=ROUND_CEILING)
-    return check_order_quantity(exact, min_order_qty=min_order_qty, pack_size=pack_size, rule=ROUND, whole=whole).quantity
+    return check_order_quantity(
+        exact, min_order_qty=min_order_qty, pack_size=pack_size, rule=ROUND, whole=whole
+    ).quantity

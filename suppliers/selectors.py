@@ -176,9 +176,7 @@ def _lines_prefetch():
 
 
 def purchase_order_value(order: PurchaseOrder) -> Decimal:
-    total = order.lines.aggregate(
-        total=Coalesce(Sum(line_value()), Value(ZERO))
-    )["total"]
+    total = order.lines.aggregate(total=Coalesce(Sum(line_value()), Value(ZERO)))["total"]
     return Decimal(total)
 
 

@@ -581,7 +581,9 @@ def _order_lines(group: list[ReplenishmentProposal]) -> list[tuple[Part, Decimal
     """
     terms = {
         sp.part_id: sp
-        for sp in SupplierPart.objects.filter(supplier_id=group[0].supplier_id, part__in=[p.part_id for p in group])
+        for sp in SupplierPart.objects.filter(
+            supplier=_proposal_supplier(group[0]), part__in=[p.part_id for p in group]
+        )
     }
     lines: list[tuple[Part, Decimal, Decimal | None]] = []
     for p in group:

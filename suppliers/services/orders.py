@@ -212,7 +212,10 @@ def _order_quantity(part: Part, quantity, unit: _Unit, *, field: str = "quantity
         )
     if not has_quantity_places(quantity):
         raise InvalidQuantity(_("Quantities have at most three decimal places."), field=field)
-    if order_unit_is_whole(unit.purchase_unit, part_is_whole=part.is_whole_unit) and quantity != quantity.to_integral_value():
+    if (
+        order_unit_is_whole(unit.purchase_unit, part_is_whole=part.is_whole_unit)
+        and quantity != quantity.to_integral_value()
+    ):
         raise InvalidQuantity(
             _("%(part)s is ordered in whole %(unit)s; enter a whole number.")
             % {"part": part.number, "unit": unit.purchase_unit},
@@ -306,7 +309,8 @@ def purchase_order_create(
     Quantities and prices are in the supplier's purchase unit when the
     supplier part has one (2 boxes at 12.50 a box), else in the part's stock
     unit; the line keeps the unit and its factor as ordered. A need in stock
-    units becomes a purchase quantity through ``order_quantity_for_need``. The same part twice is merged into one line. Lines below the supplier's
+    units becomes a purchase quantity through ``order_quantity_for_need``.
+    The same part twice is merged into one line. Lines below the supplier's
     minimum order quantity or off its pack size are rounded up or carry a
     warning, as ``PURCHASE_QUANTITY_RULE`` says. The number (PO-YYYY-NNNNNN)
     comes from a locked per-year counter, so numbers are gap-free per year.

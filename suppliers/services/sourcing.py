@@ -20,8 +20,8 @@ from inventory.exceptions import InvalidQuantity
 from inventory.models import Backorder, BackorderState
 
 from .. import selectors
-from ..selectors import stock_unit_price
 from ..models import OrderType, PurchaseOrder, SupplierPart
+from ..selectors import stock_unit_price
 from .orders import order_quantity_for_need, purchase_order_create
 
 EMERGENCY = "emergency_order"
