@@ -50,7 +50,7 @@ def purchase_unit_checked(*, part: Part, unit: str, factor) -> tuple[str, Decima
     if part.is_whole_unit and factor != factor.to_integral_value():
         raise PurchasingError(
             _("%(part)s is counted in whole %(unit)s; a purchase unit holds a whole number of them.")
-            % {"part": part.number, "unit": part.get_unit_display()},
+            % {"part": part.number, "unit": part.unit},
             field="purchase_factor",
         )
     return unit, factor.normalize() if factor == factor.to_integral_value() else factor
