@@ -405,6 +405,13 @@ class GoodsReceiptLine(models.Model):
         return self.hold_state == HoldState.HELD
 
     @property
+    def purchase_quantity(self) -> Decimal | None:
+        """What arrived in the order line's purchase unit (2 boxes); None when the line was ordered in stock units."""
+        if self.po_line is None or not self.po_line.purchase_unit:
+            return None
+        return in_purchase_units(self.quantity, self.po_line.purchase_factor)
+
+    @property
     def is_unplanned(self) -> bool:
         return self.po_line_id is None
 
