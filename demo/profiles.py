@@ -207,6 +207,13 @@ class SupplierOffer:
     min_order_quantity: Decimal
     pack_size: Decimal
     preferred: bool
+    # The supplier's own unit for a pack (a box of 10, a set of 2, a drum of 20 l); empty: sold loose.
+    # Quantities and the price above stay per stock unit; the supplier part is written per purchase unit.
+    purchase_unit: str = ""
+
+    @property
+    def purchase_factor(self) -> Decimal:
+        return self.pack_size if self.purchase_unit else Decimal(1)
 
 
 @dataclass(frozen=True)
@@ -351,9 +358,19 @@ def _offers(rng: random.Random, part_number: str, category: Category, list_price
                 min_order_quantity=moq,
                 pack_size=pack,
                 preferred=position == preferred,
+                purchase_unit=_purchase_unit(category.name, pack),
             )
         )
     return tuple(offers)
+
+
+def _purchase_unit(category: str, pack: Decimal) -> str:
+    """What a pack is called: small parts come in sets of 2 and boxes, fluids in cans and drums."""
+    if pack <= 1:
+        return ""
+    if category == "Fluids":
+        return "drum" if pack >= 20 else "can"
+    return "set" if pack == 2 else "box"
 
 
 def _monthly_hits(rng: random.Random, demand_class: str) -> float:

@@ -44,7 +44,7 @@ def _date(value) -> str:
 def purchase_order(*, number: str, supplier: Supplier | None = None) -> TableDocument:
     order = selectors.purchase_order_for_document(number=number, supplier=supplier)
     lines = list(order.lines.all())
-    total = sum((line.quantity * line.price for line in lines), start=Decimal(0))
+    total = sum((line.value for line in lines), start=Decimal(0))
     return TableDocument(
         title=_("Purchase order"),
         number=order.number,
@@ -65,10 +65,11 @@ def purchase_order(*, number: str, supplier: Supplier | None = None) -> TableDoc
             Column(_("Line"), 11, "RIGHT"),
             Column(_("Our part"), 28),
             Column(_("Your part"), 26),
-            Column(_("Description"), 52, kind="wrap"),
+            Column(_("Description"), 40, kind="wrap"),
             Column(_("Quantity"), 16, "RIGHT"),
-            Column(_("Unit"), 10),
-            Column(_("Price"), 18, "RIGHT"),
+            # the supplier's unit (a box of 10 PCS): quantity and price are per that unit
+            Column(_("Unit"), 22, kind="wrap"),
+            Column(_("Price per unit"), 18, "RIGHT"),
             Column(_("Value"), 20, "RIGHT"),
             Column(_("Promised"), 18),
         ],
@@ -78,10 +79,10 @@ def purchase_order(*, number: str, supplier: Supplier | None = None) -> TableDoc
                 line.part.number,
                 line.supplier_part_number,
                 line.part.description,
-                _qty(line.quantity),
-                line.part.unit,
+                _qty(line.purchase_quantity),
+                line.order_unit_label,
                 _money(line.price),
-                _money(line.quantity * line.price),
+                _money(line.value),
                 _date(line.promised_date),
             ]
             for line in lines

@@ -781,6 +781,8 @@ class SupplierPartResource(ImportResource):
     min_order_qty = _field("min_order_qty")
     pack_size = _field("pack_size")
     is_preferred = _field("is_preferred")
+    purchase_unit = _field("purchase_unit")
+    purchase_factor = _field("purchase_factor")
 
     class Meta:
         fields = (
@@ -792,9 +794,20 @@ class SupplierPartResource(ImportResource):
             "min_order_qty",
             "pack_size",
             "is_preferred",
+            "purchase_unit",
+            "purchase_factor",
         )
 
-    FIELDS = ("supplier_part_number", "price", "lead_time_days", "min_order_qty", "pack_size", "is_preferred")
+    FIELDS = (
+        "supplier_part_number",
+        "price",
+        "lead_time_days",
+        "min_order_qty",
+        "pack_size",
+        "is_preferred",
+        "purchase_unit",
+        "purchase_factor",
+    )
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
@@ -805,6 +818,7 @@ class SupplierPartResource(ImportResource):
 
     def process(self, chunk) -> None:
         from suppliers.models import SupplierPart
+        from suppliers.services import purchase_unit_checked
 
         parts = self.parts_for(chunk)
         rows: list[tuple[Supplier, Part, dict[str, Any]]] = []
@@ -831,6 +845,16 @@ class SupplierPartResource(ImportResource):
             for column, quantity in (("min_order_qty", min_order_qty), ("pack_size", pack_size)):
                 if quantity is not None and quantity <= 0:
                     check.fail(column, "Must be greater than zero.")
+            # the supplier's purchase unit (empty: it sells in our stock unit); the same check as the screen's
+            purchase_unit = check.text("purchase_unit", max_length=20)
+            purchase_factor = check.decimal("purchase_factor", places=3, default=Decimal(1), minimum=None)
+            if part is not None and purchase_factor is not None:
+                try:
+                    fields["purchase_unit"], fields["purchase_factor"] = purchase_unit_checked(
+                        part=part, unit=purchase_unit, factor=purchase_factor
+                    )
+                except DomainError as error:
+                    check.fail(error.field or "purchase_factor", error.message)
             if supplier and part:
                 key = (supplier.pk, part.pk)
                 if key in self.seen:

@@ -385,6 +385,7 @@ def _class_rows(kpi: str, drill: Drill, class_key: str, month: date) -> QuerySet
 
 def _order_rows(drill: Drill, month: date, warehouse_id: int | None) -> QuerySet:
     """Emergency purchase order lines of orders made in the month (not drafts, not cancelled), as the KPI counts."""
+    from suppliers import selectors as supplier_selectors
     from suppliers.models import OrderType, PurchaseOrderLine
 
     start, end = _month_span(month)
@@ -405,7 +406,7 @@ def _order_rows(drill: Drill, month: date, warehouse_id: int | None) -> QuerySet
         )
     if warehouse_id is not None:
         rows = rows.filter(order__warehouse_id=warehouse_id)
-    return rows.annotate(line_value=F("quantity") * F("price")).select_related(
+    return rows.annotate(line_value=supplier_selectors.line_value()).select_related(
         "part", "order", "order__supplier", "order__warehouse"
     )
 

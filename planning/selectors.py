@@ -68,7 +68,7 @@ def best_supplier_parts(part_ids) -> dict[int, SupplierPart]:
     for sp in rows:
         key = supplier_ranking_key(
             score=sp.score,
-            price=sp.price,
+            price=sp.stock_unit_price,
             lead_time_days=sp.lead_time_days,
             is_preferred=sp.is_preferred,
             code=sp.supplier.code,

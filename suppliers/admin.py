@@ -49,6 +49,8 @@ class SupplierPartAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
         "lead_time_days",
         "min_order_qty",
         "pack_size",
+        "purchase_unit",
+        "purchase_factor",
         "is_preferred",
     ]
     list_filter = ["is_preferred", "supplier"]
@@ -74,6 +76,8 @@ class PurchaseOrderLineInline(admin.TabularInline):
         "part",
         "supplier_part_number",
         "quantity",
+        "purchase_unit",
+        "purchase_factor",
         "price",
         "promised_date",
         "confirmed_quantity",

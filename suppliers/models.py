@@ -17,7 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from inventory.models import Bin, Part, StockMovement, Warehouse
+from inventory.models import Bin, Part, StockMovement, Unit, Warehouse
+
+from .quantities import in_purchase_units, stock_unit_cost
 
 ZERO = Decimal("0")
 ONE = Decimal("1")
@@ -25,6 +27,66 @@ ONE = Decimal("1")
 QTY: dict[str, Any] = {"max_digits": 14, "decimal_places": 3}
 COST: dict[str, Any] = {"max_digits": 14, "decimal_places": 4}
 RATE: dict[str, Any] = {"max_digits": 7, "decimal_places": 4}
+# A purchase unit's size in stock units: as many places as a stock quantity, so whole purchase units convert exactly.
+FACTOR: dict[str, Any] = {"max_digits": 14, "decimal_places": 3}
+
+
+def order_unit_is_whole(purchase_unit: str, *, part_is_whole: bool) -> bool:
+    """Whether an order unit is only ever counted whole.
+
+    Without a purchase unit the order is in the part's stock unit, with its
+    own rule (pieces and sets whole; litres, metres, kilograms fractional). A
+    pack (a box, a drum, a set of 4) is counted whole, unless it is named by a
+    measured unit (KG, L, M), which may be ordered in fractions.
+    """
+    if not purchase_unit:
+        return part_is_whole
+    name = purchase_unit.strip().upper()
+    measured = {code.upper() for code in Unit.values} - {code.upper() for code in Unit.whole()}
+    measured |= {str(label).upper() for code, label in Unit.choices if code.upper() in measured}
+    return name not in measured
+
+
+class OrderUnit:
+    """What an order of a part is counted in: a purchase unit of ``factor`` stock units, or the stock unit itself."""
+
+    purchase_unit: str
+    purchase_factor: Decimal
+    price: Decimal
+    part: Part
+
+    @property
+    def stock_unit_cost(self) -> Decimal:
+        """Price per stock unit (price per purchase unit ÷ factor) to the ledger's places.
+
+        Receipts carry the exact value of the purchase units instead of this × quantity.
+        """
+        return stock_unit_cost(self.price, self.purchase_factor)
+
+    @property
+    def stock_unit_price(self) -> Decimal:
+        """Price per stock unit, unrounded: for comparing suppliers that sell in different units."""
+        return self.price / self.purchase_factor
+
+    @property
+    def order_unit(self) -> str:
+        """The unit's name as printed: the purchase unit, else the part's stock unit."""
+        return self.purchase_unit or self.part.unit
+
+    @property
+    def order_unit_label(self) -> str:
+        """e.g. "box of 10 PCS"; the stock unit alone when the order is in it."""
+        if not self.purchase_unit:
+            return self.part.unit
+        return f"{self.purchase_unit} = {self.purchase_factor.normalize():f} {self.part.unit}"
+
+    @property
+    def order_unit_is_whole(self) -> bool:
+        return order_unit_is_whole(self.purchase_unit, part_is_whole=self.part.is_whole_unit)
+
+    @property
+    def has_purchase_unit(self) -> bool:
+        return bool(self.purchase_unit)
 
 
 class Supplier(models.Model):
@@ -45,16 +107,26 @@ class Supplier(models.Model):
         return f"{self.code} {self.name}"
 
 
-class SupplierPart(models.Model):
-    """What one supplier sells of a part: its own number, price, lead time, MOQ and pack size."""
+class SupplierPart(OrderUnit, models.Model):
+    """What one supplier sells of a part: its own number, price, lead time, MOQ and pack size.
+
+    The supplier may sell in its own purchase unit (a box of 10 pieces, a drum
+    of 208 l): then the price, the order minimum and the pack size are per
+    purchase unit, and ``purchase_factor`` says exactly how many stock units
+    one purchase unit holds.
+    """
 
     supplier = models.ForeignKey(Supplier, on_delete=models.CASCADE, related_name="supplier_parts")
     part = models.ForeignKey(Part, on_delete=models.PROTECT, related_name="supplier_parts")
     supplier_part_number = models.CharField(max_length=40, blank=True)
-    price = models.DecimalField(**COST, help_text="Currency-free unit price.")
+    price = models.DecimalField(**COST, help_text="Currency-free price per purchase unit (per stock unit without one).")
     lead_time_days = models.PositiveSmallIntegerField(default=7)
-    min_order_qty = models.DecimalField(**QTY, default=ONE)
-    pack_size = models.DecimalField(**QTY, default=ONE)
+    min_order_qty = models.DecimalField(**QTY, default=ONE, help_text="In purchase units.")
+    pack_size = models.DecimalField(**QTY, default=ONE, help_text="Order multiple, in purchase units.")
+    purchase_unit = models.CharField(
+        max_length=20, blank=True, help_text="The supplier's unit (box, drum, set); empty: the part's stock unit."
+    )
+    purchase_factor = models.DecimalField(**FACTOR, default=ONE, help_text="Stock units in one purchase unit.")
     is_preferred = models.BooleanField(default=False)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
@@ -66,6 +138,10 @@ class SupplierPart(models.Model):
             models.CheckConstraint(condition=Q(price__gte=0), name="supplier_part_price_not_negative"),
             models.CheckConstraint(condition=Q(min_order_qty__gt=0), name="supplier_part_moq_positive"),
             models.CheckConstraint(condition=Q(pack_size__gt=0), name="supplier_part_pack_positive"),
+            models.CheckConstraint(condition=Q(purchase_factor__gt=0), name="supplier_part_factor_positive"),
+            models.CheckConstraint(
+                condition=~Q(purchase_unit="") | Q(purchase_factor=1), name="supplier_part_stock_unit_factor_one"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -177,13 +253,22 @@ class PurchaseOrder(models.Model):
         return self.state == OrderState.DRAFT
 
 
-class PurchaseOrderLine(models.Model):
+class PurchaseOrderLine(OrderUnit, models.Model):
+    """One part on an order, ordered in the supplier's purchase unit (kept on the line as it was ordered).
+
+    Quantities (ordered, confirmed, received, rejected) are stock units, as
+    the ledger and planning count; the price is per purchase unit, as the
+    supplier bills. ``purchase_quantity`` and ``value`` are exact.
+    """
+
     order = models.ForeignKey(PurchaseOrder, on_delete=models.CASCADE, related_name="lines")
     line_no = models.PositiveSmallIntegerField()
     part = models.ForeignKey(Part, on_delete=models.PROTECT, related_name="purchase_order_lines")
     supplier_part_number = models.CharField(max_length=40, blank=True)
-    quantity = models.DecimalField(**QTY)
-    price = models.DecimalField(**COST)
+    quantity = models.DecimalField(**QTY, help_text="Ordered, in stock units.")
+    price = models.DecimalField(**COST, help_text="Per purchase unit (per stock unit without one).")
+    purchase_unit = models.CharField(max_length=20, blank=True, help_text="Empty: ordered in the stock unit.")
+    purchase_factor = models.DecimalField(**FACTOR, default=ONE, help_text="Stock units in one purchase unit.")
     promised_date = models.DateField(null=True, blank=True)
     confirmed_quantity = models.DecimalField(
         **QTY, null=True, blank=True, help_text="What the supplier confirmed it will deliver."
@@ -205,6 +290,7 @@ class PurchaseOrderLine(models.Model):
             models.CheckConstraint(condition=Q(quantity__gt=0), name="po_line_quantity_positive"),
             models.CheckConstraint(condition=Q(price__gte=0), name="po_line_price_not_negative"),
             models.CheckConstraint(condition=Q(quantity_received__gte=0), name="po_line_received_not_negative"),
+            models.CheckConstraint(condition=Q(purchase_factor__gt=0), name="po_line_factor_positive"),
             models.CheckConstraint(
                 condition=Q(quantity_rejected__gte=0) & Q(quantity_rejected__lte=F("quantity_received")),
                 name="po_line_rejected_within_received",
@@ -217,7 +303,30 @@ class PurchaseOrderLine(models.Model):
 
     @property
     def value(self) -> Decimal:
-        return self.quantity * self.price
+        """Purchase quantity × price per purchase unit: exact (the quantity is whole purchase units)."""
+        return self.quantity * self.price / self.purchase_factor
+
+    @property
+    def purchase_quantity(self) -> Decimal:
+        return in_purchase_units(self.quantity, self.purchase_factor)
+
+    @property
+    def purchase_received(self) -> Decimal:
+        return in_purchase_units(self.quantity_received, self.purchase_factor)
+
+    @property
+    def purchase_rejected(self) -> Decimal:
+        return in_purchase_units(self.quantity_rejected, self.purchase_factor)
+
+    @property
+    def purchase_outstanding(self) -> Decimal:
+        return in_purchase_units(self.outstanding, self.purchase_factor)
+
+    @property
+    def purchase_confirmed(self) -> Decimal | None:
+        if self.confirmed_quantity is None:
+            return None
+        return in_purchase_units(self.confirmed_quantity, self.purchase_factor)
 
     @property
     def outstanding(self) -> Decimal:
@@ -294,6 +403,13 @@ class GoodsReceiptLine(models.Model):
     @property
     def on_hold(self) -> bool:
         return self.hold_state == HoldState.HELD
+
+    @property
+    def purchase_quantity(self) -> Decimal | None:
+        """What arrived in the order line's purchase unit (2 boxes); None when the line was ordered in stock units."""
+        if self.po_line is None or not self.po_line.purchase_unit:
+            return None
+        return in_purchase_units(self.quantity, self.po_line.purchase_factor)
 
     @property
     def is_unplanned(self) -> bool:
@@ -571,6 +687,22 @@ class ShipmentNoticeLine(models.Model):
         return f"{self.notice_id}: {self.po_line_id} × {self.quantity_announced}"
 
     @property
+    def purchase_announced(self) -> Decimal:
+        """Announced, in the order line's purchase unit (as the supplier entered it)."""
+        return in_purchase_units(self.quantity_announced, self.po_line.purchase_factor)
+
+    @property
+    def purchase_received(self) -> Decimal | None:
+        if self.quantity_received is None:
+            return None
+        return in_purchase_units(self.quantity_received, self.po_line.purchase_factor)
+
+    @property
+    def purchase_difference(self) -> Decimal | None:
+        difference = self.difference
+        return None if difference is None else in_purchase_units(difference, self.po_line.purchase_factor)
+
+    @property
     def difference(self) -> Decimal | None:
         """Received − announced (negative: short), None before the receipt."""
         if self.quantity_received is None:
@@ -599,3 +731,10 @@ class LineConfirmation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.po_line_id}: {self.promised_date} × {self.confirmed_quantity}"
+
+    @property
+    def purchase_confirmed(self) -> Decimal | None:
+        """The confirmed quantity in the order line's purchase unit."""
+        if self.confirmed_quantity is None:
+            return None
+        return in_purchase_units(self.confirmed_quantity, self.po_line.purchase_factor)

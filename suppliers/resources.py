@@ -2,7 +2,8 @@
 
 One row per supplier and part: supplier code, part number (as printed;
 spaces, dashes and case do not matter), the supplier's own number, price,
-lead time, MOQ, pack size, preferred. An existing (supplier, part) row is
+lead time, MOQ, pack size, preferred, and the supplier's purchase unit with
+its factor (stock units per purchase unit; empty: our stock unit). An existing (supplier, part) row is
 updated, a new one created. A row with an unknown supplier or part, or a bad
 number, is reported with its line; with ``IMPORT_EXPORT_USE_TRANSACTIONS``
 nothing at all is imported while any row fails.
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
+from django.core.exceptions import ValidationError
 from import_export import fields, resources, widgets
 
 from inventory.selectors import part_by_number
@@ -70,6 +72,15 @@ class PositiveDecimalWidget(widgets.DecimalWidget):
         return number
 
 
+class FactorWidget(PositiveDecimalWidget):
+    """Stock units per purchase unit; empty means 1 (the supplier sells in our stock unit)."""
+
+    def clean(self, value, row=None, **kwargs):
+        if value in (None, ""):
+            return Decimal(1)
+        return super().clean(value, row, **kwargs)
+
+
 class SupplierPartResource(resources.ModelResource):
     supplier = fields.Field(attribute="supplier", column_name="supplier", widget=SupplierCodeWidget())
     part = fields.Field(attribute="part", column_name="part_number", widget=PartNumberWidget())
@@ -81,6 +92,9 @@ class SupplierPartResource(resources.ModelResource):
     )
     pack_size = fields.Field(
         attribute="pack_size", column_name="pack_size", widget=PositiveDecimalWidget(allow_zero=False, places=3)
+    )
+    purchase_factor = fields.Field(
+        attribute="purchase_factor", column_name="purchase_factor", widget=FactorWidget(allow_zero=False, places=3)
     )
 
     class Meta:
@@ -95,6 +109,8 @@ class SupplierPartResource(resources.ModelResource):
             "min_order_qty",
             "pack_size",
             "is_preferred",
+            "purchase_unit",
+            "purchase_factor",
         ]
         export_order = fields
         skip_unchanged = True
@@ -104,6 +120,21 @@ class SupplierPartResource(resources.ModelResource):
 
     def get_queryset(self):
         return SupplierPart.objects.select_related("supplier", "part")
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        """The purchase unit and factor by the same rule as the screen (``services.purchase_unit_checked``)."""
+        from .exceptions import PurchasingError
+        from .services import purchase_unit_checked
+
+        errors = dict(import_validation_errors or {})
+        if instance.part_id is not None and "purchase_factor" not in errors:
+            try:
+                instance.purchase_unit, instance.purchase_factor = purchase_unit_checked(
+                    part=instance.part, unit=instance.purchase_unit or "", factor=instance.purchase_factor
+                )
+            except PurchasingError as error:
+                errors[error.field or "purchase_factor"] = [ValidationError(error.message)]
+        super().validate_instance(instance, errors, validate_unique)
 
     def dehydrate_supplier(self, supplier_part):
         return supplier_part.supplier.code

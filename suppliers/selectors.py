@@ -54,9 +54,14 @@ def supplier_part_preferred(part: Part) -> SupplierPart | None:
     return (
         SupplierPart.objects.filter(part=part, supplier__is_active=True)
         .select_related("supplier", "part")
-        .order_by("-is_preferred", "price", "lead_time_days", "pk")
+        .order_by("-is_preferred", stock_unit_price(), "lead_time_days", "pk")
         .first()
     )
+
+
+def stock_unit_price():
+    """A supplier part's price per stock unit, for ranking suppliers that sell in different purchase units."""
+    return ExpressionWrapper(F("price") / F("purchase_factor"), output_field=_VALUE)
 
 
 def supplier_for_user(user) -> Supplier | None:
@@ -87,9 +92,20 @@ def supplier_list(*, query: str = "", active_only: bool = False) -> QuerySet[Sup
     return suppliers
 
 
+def line_value(prefix: str = ""):
+    """An order line's value in SQL: stock quantity × price per purchase unit ÷ factor (= purchase quantity × price).
+
+    The one definition of ``PurchaseOrderLine.value`` for querysets; ``prefix``
+    reaches the line through a relation (``"lines__"``).
+    """
+    return ExpressionWrapper(
+        F(f"{prefix}quantity") * F(f"{prefix}price") / F(f"{prefix}purchase_factor"), output_field=_VALUE
+    )
+
+
 def _order_value():
     return Coalesce(
-        Sum(ExpressionWrapper(F("lines__quantity") * F("lines__price"), output_field=_VALUE)),
+        Sum(line_value("lines__")),
         Value(ZERO),
         output_field=_VALUE,
     )
@@ -160,9 +176,7 @@ def _lines_prefetch():
 
 
 def purchase_order_value(order: PurchaseOrder) -> Decimal:
-    total = order.lines.aggregate(
-        total=Coalesce(Sum(ExpressionWrapper(F("quantity") * F("price"), output_field=_VALUE)), Value(ZERO))
-    )["total"]
+    total = order.lines.aggregate(total=Coalesce(Sum(line_value()), Value(ZERO)))["total"]
     return Decimal(total)
 
 

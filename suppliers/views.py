@@ -56,6 +56,7 @@ from .models import (
     PurchaseOrderLine,
     SupplierPart,
 )
+from .quantities import in_purchase_units
 from .services.orders import TRANSITIONS
 
 PURCHASING_READ = (Role.PURCHASER, Role.MANAGER, Role.PLANNER)
@@ -429,7 +430,11 @@ class ReceivingView(RoleRequiredMixin, TemplateView):
             values = kwargs.get("values")
             if values is None and notice is not None:
                 # Opened from a shipping notice: its quantities and delivery note, for the clerk to correct.
-                values = {f"qty-{nl.po_line_id}": f"{nl.quantity_announced.normalize():f}" for nl in notice.lines.all()}
+                # in the order line's purchase unit, like the receiving screen's quantities
+                values = {
+                    f"qty-{nl.po_line_id}": f"{nl.purchase_announced.normalize():f}"
+                    for nl in notice.lines.select_related("po_line")
+                }
                 values["delivery_note"] = notice.delivery_note
             context["notice"] = notice
             context["order"] = order
@@ -834,7 +839,8 @@ class PortalAnnounceView(PortalMixin, TemplateView):
         lines = list(order.lines.all())
         open_qty = selectors.notice_open_quantities(order=order)
         for line in lines:
-            line.to_announce = open_qty.get(line.pk, Decimal(0))  # type: ignore[attr-defined]
+            # in the line's purchase unit: the supplier announces boxes, as it was ordered
+            line.to_announce = in_purchase_units(open_qty.get(line.pk, Decimal(0)), line.purchase_factor)  # type: ignore[attr-defined]
             typed = values.get(f"qty-{line.pk}") if values is not None else None
             line.entered_qty = typed if typed is not None else f"{line.to_announce.normalize():f}"  # type: ignore[attr-defined]
         return super().get_context_data(**kwargs) | {

@@ -1,7 +1,7 @@
 """Who sells what, in the app: the supplier parts list, and a form to add or change one.
 
-Purchasing, planners and managers keep prices, lead times, order minimums and
-packs here (``suppliers.services.supplier_part_save``); a whole price list still
+Purchasing, planners and managers keep prices, lead times, order minimums,
+packs and the supplier's purchase unit here (``suppliers.services.supplier_part_save``); a whole price list still
 comes in through the imports. The list exports the import's columns, so an
 export edited in a spreadsheet imports back.
 """
@@ -49,6 +49,15 @@ class SupplierPartForm(forms.Form):
         min_value=Decimal("0.001"), max_value=MAX_QUANTITY, decimal_places=3, initial=1,
         label=gettext_lazy("Pack size"),
     )  # fmt: skip
+    purchase_unit = forms.CharField(
+        required=False, max_length=20, label=gettext_lazy("Purchase unit"),
+        help_text=gettext_lazy("The supplier's unit (box, drum, set); empty when it sells in our stock unit."),
+    )  # fmt: skip
+    purchase_factor = forms.DecimalField(
+        required=False, min_value=Decimal("0.001"), max_value=MAX_QUANTITY, decimal_places=3, initial=1,
+        label=gettext_lazy("Stock units per purchase unit"),
+        help_text=gettext_lazy("e.g. 10 for a box of 10 pieces. Price, order minimum and pack are per purchase unit."),
+    )  # fmt: skip
     is_preferred = forms.BooleanField(required=False, label=gettext_lazy("Preferred supplier of this part"))
 
     def __init__(self, *args, **kwargs):
@@ -80,6 +89,8 @@ class SupplierPartListView(RoleRequiredMixin, ListScreenMixin, ListView):
         Column("min_order_qty", lambda r: r.min_order_qty),
         Column("pack_size", lambda r: r.pack_size),
         Column("is_preferred", lambda r: r.is_preferred),
+        Column("purchase_unit", lambda r: r.purchase_unit),
+        Column("purchase_factor", lambda r: r.purchase_factor),
     )
     export_name = "supplier-parts"
 
@@ -134,6 +145,8 @@ class SupplierPartEditView(RoleRequiredMixin, TemplateView):
                 "min_order_qty": row.min_order_qty.normalize(),
                 "pack_size": row.pack_size.normalize(),
                 "is_preferred": row.is_preferred,
+                "purchase_unit": row.purchase_unit,
+                "purchase_factor": row.purchase_factor.normalize(),
             }
         else:
             initial = {"part_number": self.request.GET.get("part", "")[:40]}
@@ -159,6 +172,8 @@ class SupplierPartEditView(RoleRequiredMixin, TemplateView):
                 min_order_qty=values["min_order_qty"],
                 pack_size=values["pack_size"],
                 is_preferred=values["is_preferred"],
+                purchase_unit=values["purchase_unit"],
+                purchase_factor=values["purchase_factor"] if values["purchase_factor"] is not None else Decimal(1),
             )
         except DomainError as error:
             field = "part_number" if error.field == "part" else error.field

@@ -188,6 +188,10 @@ class HistoryBuilder:
     def available(self, key: tuple[int, str]) -> Decimal:
         return self.stock[key] - self.frozen[key]
 
+    def in_order_unit(self, part_index: int, quantity: Decimal) -> Decimal:
+        """A quantity in stock units (a whole number of packs) in the preferred supplier's purchase unit."""
+        return quantity / self.catalogue.parts[part_index].preferred_offer.purchase_factor
+
     def round_to_pack(self, part_index: int, quantity: Decimal, *, moq: bool) -> Decimal:
         offer = self.catalogue.parts[part_index].preferred_offer
         packs = (quantity / offer.pack_size).to_integral_value(rounding=ROUND_CEILING)
@@ -279,7 +283,7 @@ class HistoryBuilder:
             supplier=self.suppliers[supplier],
             warehouse=self.warehouses[code],
             order_type=OrderType.EMERGENCY if kind == "emergency" else OrderType.STOCK,
-            lines=[(self.parts[p], q, None) for p, q in lines],
+            lines=[(self.parts[p], self.in_order_unit(p, q), None) for p, q in lines],
             user=purchaser,
             expected_date=day + timedelta(days=lead),
             created_at=created,
@@ -325,7 +329,7 @@ class HistoryBuilder:
             hold = self.catalogue.parts[part_index].category in QUARANTINE_CATEGORIES and self.rng.random() < 0.015
             inputs.append(
                 purchasing.ReceiptLineInput(
-                    quantity=quantity,
+                    quantity=self.in_order_unit(part_index, quantity),
                     po_line=po_lines[self.parts[part_index].pk],
                     bin=self.bin_for(part_index, code),
                     hold=hold,

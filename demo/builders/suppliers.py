@@ -32,10 +32,13 @@ def build_suppliers(catalogue: Catalogue, parts: list[Part], supplier_user) -> d
                 supplier=suppliers[offer.supplier],
                 part=parts[profile.index],
                 supplier_part_number=offer.supplier_number,
-                price=offer.price,
+                # the supplier's terms per purchase unit: a box of 10 at ten times the piece price, ordered by the box
+                price=offer.price * offer.purchase_factor,
                 lead_time_days=offer.lead_time_days,
-                min_order_qty=offer.min_order_quantity,
-                pack_size=offer.pack_size,
+                min_order_qty=offer.min_order_quantity / offer.purchase_factor,
+                pack_size=offer.pack_size / offer.purchase_factor,
+                purchase_unit=offer.purchase_unit,
+                purchase_factor=offer.purchase_factor,
                 is_preferred=offer.preferred,
             )
             for profile in catalogue.parts

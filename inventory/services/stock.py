@@ -494,21 +494,29 @@ def stock_receive(
     quarantine: bool = False,
     posted_at: datetime | None = None,
     idempotency_key: str | None = None,
+    value: Decimal | None = None,
 ) -> StockMovement:
     """Put stock in at a cost and re-average the level's cost.
 
     With ``quarantine`` the quantity is received but frozen: on hand, not available.
+    ``value`` is the receipt's exact value when the cost per unit does not
+    divide it (goods bought in a purchase unit: purchase quantity × price per
+    purchase unit); without it the value is quantity × unit cost.
     """
     quantity = _check_quantity(part, quantity)
     unit_cost = _check_cost(unit_cost)
     _check_bin(bin, warehouse)
+    if value is not None:
+        value = Decimal(value)
+        if not value.is_finite() or value < 0 or value != _money(value):
+            raise InventoryError("A receipt's value is zero or more, with at most four decimal places.", field="value")
 
     def post() -> StockMovement:
         level = _locked(part, warehouse)
         if quarantine:
             level.quarantined += quantity
         movement = _post(
-            lines=[_Line(MovementKind.RECEIPT, level, quantity, unit_cost=unit_cost)],
+            lines=[_Line(MovementKind.RECEIPT, level, quantity, unit_cost=unit_cost, value=value)],
             user=user,
             document_type=document_type,
             document_ref=document_ref,
@@ -529,6 +537,7 @@ def stock_receive(
         document_type=document_type,
         document_ref=document_ref,
         posted_at=posted_at,
+        **({} if value is None else {"value": value}),
     )
     return _idempotent(idempotency_key, same, post)
 

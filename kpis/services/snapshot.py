@@ -212,8 +212,9 @@ def _emergency_figures(params: dict) -> dict[Scope, dict[str, dict]]:
         SELECT o.warehouse_id, c.abc_class, GROUPING(o.warehouse_id) AS all_warehouses,
                GROUPING(c.abc_class) AS all_classes,
                count(*) AS lines, count(*) FILTER (WHERE o.order_type = 'emergency') AS emergency_lines,
-               sum(l.quantity * l.price) AS value,
-               COALESCE(sum(l.quantity * l.price) FILTER (WHERE o.order_type = 'emergency'), 0) AS emergency_value
+               sum(l.quantity * l.price / l.purchase_factor) AS value,
+               COALESCE(sum(l.quantity * l.price / l.purchase_factor) FILTER (WHERE o.order_type = 'emergency'), 0)
+                   AS emergency_value
         FROM {PurchaseOrderLine._meta.db_table} l
         JOIN {PurchaseOrder._meta.db_table} o ON o.id = l.order_id
         LEFT JOIN {PartClass._meta.db_table} c

@@ -88,12 +88,13 @@ def parameters_compute(*, warehouse_ids=None, today: date | None = None) -> Para
         sp = suppliers.get(p)
         if sp is not None:
             lead[i] = sp.lead_time_days
-            pack[i] = float(sp.pack_size)
-            moq[i] = float(sp.min_order_qty)
+            # the supplier's terms are per purchase unit; planning counts stock units
+            pack[i] = float(sp.pack_size * sp.purchase_factor)
+            moq[i] = float(sp.min_order_qty * sp.purchase_factor)
         else:
             lead[i] = cfg.default_lead_time_days
         unit_cost = costs.get((p, w), 0.0)
-        cost[i] = unit_cost if unit_cost > 0 else (float(sp.price) if sp is not None else 0.0)
+        cost[i] = unit_cost if unit_cost > 0 else (float(sp.stock_unit_price) if sp is not None else 0.0)
         code = classes.get((p, w), "")
         class_codes.append(code)
         if code not in level_by_class:

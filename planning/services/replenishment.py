@@ -14,7 +14,7 @@ import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import ROUND_CEILING, Decimal
+from decimal import Decimal
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -36,7 +36,7 @@ from inventory.models import (
     WarehouseNeighbour,
 )
 from suppliers import services as supplier_services
-from suppliers.models import OrderState, OrderType, PurchaseOrder, PurchaseOrderLine, Supplier
+from suppliers.models import OrderState, OrderType, PurchaseOrder, PurchaseOrderLine, Supplier, SupplierPart
 
 from ..copyio import copy_in
 from ..exceptions import NotPermitted, PlanningError, ProposalNotOpen
@@ -65,13 +65,6 @@ PLANNING_ON_ORDER_STATES = (OrderState.DRAFT, *OrderState.on_order())
 def _fmt(value: Decimal) -> str:
     value = Decimal(value)
     return f"{value.quantize(Decimal('0.01')).normalize():f}"
-
-
-def _round_to_pack(quantity: Decimal, pack: Decimal, moq: Decimal) -> Decimal:
-    quantity = max(quantity, moq)
-    if pack > 0:
-        quantity = (quantity / pack).to_integral_value(rounding=ROUND_CEILING) * pack
-    return quantity
 
 
 @dataclass
@@ -298,14 +291,23 @@ def _cover_rows(pos: Position, cover: _Cover) -> list[dict]:
         if sp is None:
             logger.warning("No active supplier sells part %s; shortfall %s not proposed", pos.part_id, need)
             return rows
-        quantity = _round_to_pack(need, sp.pack_size, sp.min_order_qty)
-        rounding = f" (rounded from {_fmt(need)} to pack {_fmt(sp.pack_size)}, MOQ {_fmt(sp.min_order_qty)})"
+        # The supplier's terms are in its purchase unit: whole boxes, its minimum and packs (one rule, in suppliers).
+        boxes = supplier_services.order_quantity_for_need(need=need, part_is_whole=is_whole, supplier_part=sp)
+        quantity = boxes * sp.purchase_factor
+        if sp.purchase_unit:
+            rounding = (
+                f" (rounded from {_fmt(need)} to {_fmt(boxes)} {sp.purchase_unit} of {_fmt(sp.purchase_factor)}, "
+                f"pack {_fmt(sp.pack_size)}, MOQ {_fmt(sp.min_order_qty)})"
+            )
+        else:
+            rounding = f" (rounded from {_fmt(need)} to pack {_fmt(sp.pack_size)}, MOQ {_fmt(sp.min_order_qty)})"
         rows.append(
             base
             | {
                 "source": ProposalSource.SUPPLIER.value,
                 "supplier_id": sp.supplier_id,
-                "unit_price": sp.price,
+                # per stock unit, like the proposal's quantity; the order takes the price per purchase unit
+                "unit_price": sp.stock_unit_cost,
                 "suggested_quantity": quantity,
                 "quantity": quantity,
                 "reason": (
@@ -553,7 +555,7 @@ def proposals_approve(*, items: list[tuple[int, Decimal | None]], user) -> Appro
             supplier=_proposal_supplier(group[0]),
             warehouse=group[0].warehouse,
             order_type=OrderType.STOCK,
-            lines=[(p.part, p.quantity, p.unit_price) for p in group],
+            lines=_order_lines(group),
             user=user,
             reference=(
                 f"Replenishment run #{group[0].run_id}" if group[0].run_id else "Replenishment below reorder point"
@@ -568,6 +570,32 @@ def proposals_approve(*, items: list[tuple[int, Decimal | None]], user) -> Appro
         proposals, ["quantity", "state", "decided_by", "decided_at", "transfer_order", "purchase_order"]
     )
     return ApprovalResult(transfer_orders=made_transfers, purchase_orders=made_orders)
+
+
+def _order_lines(group: list[ReplenishmentProposal]) -> list[tuple[Part, Decimal, Decimal | None]]:
+    """The order lines of approved supplier proposals (stock units) in the supplier's purchase unit.
+
+    A proposal's quantity, edited or not, is rounded up to whole purchase
+    units (13 pieces from a box of 10 orders 2 boxes); such a line takes the
+    supplier's price per purchase unit, a line in stock units the proposal's price.
+    """
+    terms = {
+        sp.part_id: sp
+        for sp in SupplierPart.objects.filter(
+            supplier=_proposal_supplier(group[0]), part__in=[p.part_id for p in group]
+        )
+    }
+    lines: list[tuple[Part, Decimal, Decimal | None]] = []
+    for p in group:
+        sp = terms.get(p.part_id)
+        if sp is None or not sp.purchase_unit:
+            lines.append((p.part, p.quantity, p.unit_price))
+            continue
+        quantity = supplier_services.order_quantity_for_need(
+            need=p.quantity, part_is_whole=p.part.is_whole_unit, supplier_part=sp
+        )
+        lines.append((p.part, quantity, None))
+    return lines
 
 
 @transaction.atomic

@@ -39,6 +39,12 @@ class SupplierPartSerializer(serializers.ModelSerializer):
     price = serializers.DecimalField(**COST, min_value=Decimal("0"))
     min_order_qty = serializers.DecimalField(**QTY, min_value=Decimal("0.001"), required=False)
     pack_size = serializers.DecimalField(**QTY, min_value=Decimal("0.001"), required=False)
+    purchase_unit = serializers.CharField(
+        max_length=20, required=False, allow_blank=True, help_text="The supplier's unit (box, drum); empty: stock unit."
+    )
+    purchase_factor = serializers.DecimalField(
+        **QTY, min_value=Decimal("0.001"), required=False, help_text="Stock units in one purchase unit."
+    )
 
     class Meta:
         model = SupplierPart
@@ -53,14 +59,49 @@ class SupplierPartSerializer(serializers.ModelSerializer):
             "lead_time_days",
             "min_order_qty",
             "pack_size",
+            "purchase_unit",
+            "purchase_factor",
             "is_preferred",
         ]
 
+    def validate(self, attrs: dict) -> dict:
+        """The purchase unit and its factor by the screen's rule (a 400 naming the field, never a constraint's 500)."""
+        from ..exceptions import PurchasingError
+        from ..services import purchase_unit_checked
+
+        current = self.instance
+        part = attrs.get("part") or (current.part if current is not None else None)
+        unit = attrs.get("purchase_unit", current.purchase_unit if current is not None else "")
+        factor = attrs.get("purchase_factor", current.purchase_factor if current is not None else Decimal(1))
+        if part is not None:
+            try:
+                attrs["purchase_unit"], attrs["purchase_factor"] = purchase_unit_checked(
+                    part=part, unit=unit, factor=factor
+                )
+            except PurchasingError as error:
+                raise serializers.ValidationError({error.field or "purchase_factor": [error.message]}) from None
+        return attrs
+
 
 class PurchaseOrderLineSerializer(serializers.ModelSerializer):
+    """An order line in its order unit (the supplier's purchase unit, else the stock unit), as it is entered.
+
+    Quantities and the price are per ``purchase_unit``; ``stock_*`` give the
+    same quantities in the part's stock unit, as the ledger counts them.
+    """
+
     part = PartBriefSerializer(read_only=True)
+    quantity = serializers.DecimalField(**QTY, source="purchase_quantity", read_only=True)
+    confirmed_quantity = serializers.DecimalField(**QTY, source="purchase_confirmed", read_only=True, allow_null=True)
+    quantity_received = serializers.DecimalField(**QTY, source="purchase_received", read_only=True)
+    quantity_rejected = serializers.DecimalField(**QTY, source="purchase_rejected", read_only=True)
+    outstanding = serializers.DecimalField(**QTY, source="purchase_outstanding", read_only=True)
+    order_unit = serializers.CharField(read_only=True, help_text="The purchase unit, else the part's stock unit.")
     value = serializers.DecimalField(max_digits=20, decimal_places=4, read_only=True)
-    outstanding = serializers.DecimalField(**QTY, read_only=True)
+    stock_unit = serializers.CharField(source="part.unit", read_only=True)
+    stock_quantity = serializers.DecimalField(**QTY, source="quantity", read_only=True)
+    stock_quantity_received = serializers.DecimalField(**QTY, source="quantity_received", read_only=True)
+    stock_unit_cost = serializers.DecimalField(**COST, read_only=True)
 
     class Meta:
         model = PurchaseOrderLine
@@ -70,6 +111,9 @@ class PurchaseOrderLineSerializer(serializers.ModelSerializer):
             "part",
             "supplier_part_number",
             "quantity",
+            "order_unit",
+            "purchase_unit",
+            "purchase_factor",
             "price",
             "value",
             "promised_date",
@@ -77,6 +121,10 @@ class PurchaseOrderLineSerializer(serializers.ModelSerializer):
             "quantity_received",
             "quantity_rejected",
             "outstanding",
+            "stock_unit",
+            "stock_quantity",
+            "stock_quantity_received",
+            "stock_unit_cost",
             "warning",
         ]
 
@@ -136,8 +184,17 @@ class PurchaseOrderListSerializer(serializers.ModelSerializer):
 
 class OrderLineInputSerializer(serializers.Serializer):
     part = IdField(queryset=Part.objects.all())
-    quantity = serializers.DecimalField(**QTY, min_value=Decimal("0.001"))
-    price = serializers.DecimalField(**COST, min_value=Decimal("0"), required=False, allow_null=True, default=None)
+    quantity = serializers.DecimalField(
+        **QTY, min_value=Decimal("0.001"), help_text="In the supplier's purchase unit (boxes), else the stock unit."
+    )
+    price = serializers.DecimalField(
+        **COST,
+        min_value=Decimal("0"),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Per purchase unit; empty takes the supplier's price.",
+    )
 
 
 class PurchaseOrderCreateSerializer(serializers.Serializer):
@@ -179,7 +236,9 @@ class ReceiptLineInputSerializer(serializers.Serializer):
         default=None,
         help_text="For an unplanned receipt (managers): a part not on the order.",
     )
-    quantity = serializers.DecimalField(**QTY)
+    quantity = serializers.DecimalField(
+        **QTY, help_text="In the order line's purchase unit (boxes); an unplanned part in its stock unit."
+    )
     bin = IdField(queryset=Bin.objects.all(), required=False, allow_null=True, default=None)
     hold = serializers.BooleanField(required=False, default=False)
     unit_cost = serializers.DecimalField(**COST, required=False, allow_null=True, default=None)
@@ -274,7 +333,7 @@ class LineConfirmationSerializer(serializers.Serializer):
 
 class ShipmentNoticeLineInputSerializer(serializers.Serializer):
     line = serializers.IntegerField(help_text="Order line id")
-    quantity = serializers.DecimalField(**QTY)
+    quantity = serializers.DecimalField(**QTY, help_text="In the order line's purchase unit.")
 
 
 class ShipmentNoticeCreateSerializer(serializers.Serializer):
@@ -288,9 +347,10 @@ class ShipmentNoticeLineSerializer(serializers.Serializer):
     line = serializers.IntegerField(source="po_line_id")
     line_no = serializers.IntegerField(source="po_line.line_no")
     part_number = serializers.CharField(source="po_line.part.number")
-    quantity_announced = serializers.DecimalField(**QTY)
-    quantity_received = serializers.DecimalField(**QTY, allow_null=True)
-    difference = serializers.DecimalField(**QTY, allow_null=True)
+    # in the order line's purchase unit, as announced
+    quantity_announced = serializers.DecimalField(**QTY, source="purchase_announced")
+    quantity_received = serializers.DecimalField(**QTY, source="purchase_received", allow_null=True)
+    difference = serializers.DecimalField(**QTY, source="purchase_difference", allow_null=True)
 
 
 class ShipmentNoticeSerializer(serializers.Serializer):

@@ -1,8 +1,9 @@
 """Every write of the purchasing app. Import services from here: ``from suppliers import services``."""
 
-from .catalogue import supplier_part_save
+from .catalogue import purchase_unit_checked, supplier_part_save
 from .notices import notice_lines_from_csv, shipment_notice_announce
 from .orders import (
+    order_quantity_for_need,
     purchase_order_approve,
     purchase_order_cancel,
     purchase_order_close,
@@ -37,6 +38,7 @@ __all__ = [
     "goods_receipt_line_release",
     "goods_receipt_post",
     "notice_lines_from_csv",
+    "order_quantity_for_need",
     "purchase_order_approve",
     "purchase_order_cancel",
     "purchase_order_close",
@@ -49,6 +51,7 @@ __all__ = [
     "purchase_order_send",
     "purchase_order_update",
     "purchase_orders_overdue_notify",
+    "purchase_unit_checked",
     "purchasing_settings_set",
     "rating_weights_current",
     "rating_weights_set",

@@ -39,7 +39,8 @@ from ..models import (
     ShipmentNotice,
     ShipmentNoticeLine,
 )
-from .orders import _quantity, check_allowed
+from ..quantities import to_stock_units
+from .orders import _order_quantity, _Unit, check_allowed
 from .receiving import over_receipt_tolerance
 
 # How far ahead an arrival may be announced; a typo in the year should not pass.
@@ -117,7 +118,8 @@ def shipment_notice_announce(
             )
         if quantity is None or Decimal(quantity) == 0:
             continue
-        quantity = _quantity(target.part, quantity)
+        # announced in the order unit (boxes), kept in stock units like the line's other quantities
+        quantity = to_stock_units(_order_quantity(target.part, quantity, _Unit.of(target)), target.purchase_factor)
         wanted[target.pk] = wanted.get(target.pk, Decimal(0)) + quantity
     if not wanted:
         raise PurchasingError(_("Enter the shipped quantity on at least one line."), field="lines")
@@ -133,11 +135,11 @@ def shipment_notice_announce(
                 % {
                     "no": target.line_no,
                     "part": target.part.number,
-                    "qty": _fmt(quantity),
-                    "room": _fmt(max(room, Decimal(0))),
-                    "ordered": _fmt(target.quantity),
-                    "received": _fmt(target.quantity_received),
-                    "pending": _fmt(pending.get(line_id, Decimal(0))),
+                    "qty": _fmt(quantity / target.purchase_factor),
+                    "room": _fmt(max(room, Decimal(0)) / target.purchase_factor),
+                    "ordered": _fmt(target.purchase_quantity),
+                    "received": _fmt(target.purchase_received),
+                    "pending": _fmt(pending.get(line_id, Decimal(0)) / target.purchase_factor),
                 },
                 field="quantity",
             )

@@ -9,6 +9,7 @@ only in draft. Refusals raise; nothing returns False.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -42,8 +43,16 @@ from ..models import (
     ShipmentNoticeLine,
     Supplier,
     SupplierPart,
+    order_unit_is_whole,
 )
-from ..quantities import check_order_quantity
+from ..quantities import (
+    check_order_quantity,
+    fits_stock_places,
+    purchase_quantity_for_need,
+    to_stock_units,
+)
+
+ONE = Decimal(1)
 
 PURCHASING = (Role.PURCHASER, Role.MANAGER)
 # Stock orders are purchasing's; emergency orders may also come from the floor (backorders).
@@ -168,18 +177,92 @@ def _price(part: Part, price, supplier_part: SupplierPart | None, supplier: Supp
     return price
 
 
-def _line_fields(*, supplier: Supplier, part: Part, quantity, price, supplier_part: SupplierPart | None) -> dict:
-    quantity = _quantity(part, quantity)
+@dataclass(frozen=True)
+class _Unit:
+    """The unit a line is ordered in: the supplier part's purchase unit (kept on the line), or the stock unit."""
+
+    purchase_unit: str = ""
+    factor: Decimal = ONE
+
+    @classmethod
+    def of(cls, row: SupplierPart | PurchaseOrderLine | None) -> _Unit:
+        return cls() if row is None else cls(row.purchase_unit, row.purchase_factor)
+
+    def name(self, part: Part) -> str:
+        return self.purchase_unit or part.get_unit_display()
+
+
+def _order_quantity(part: Part, quantity, unit: _Unit, *, field: str = "quantity") -> Decimal:
+    """A quantity in the order unit, checked: a fraction of a whole purchase unit (a box) is refused."""
+    if not unit.purchase_unit:
+        return _quantity(part, quantity, field=field)
+    try:
+        quantity = Decimal(quantity)
+    except (ArithmeticError, TypeError, ValueError):
+        raise InvalidQuantity(_("Enter the quantity as a number."), field=field) from None
+    if not quantity.is_finite() or quantity <= 0:
+        raise InvalidQuantity(
+            _("The quantity of %(part)s must be greater than zero.") % {"part": part.number}, field=field
+        )
+    if too_large(quantity * unit.factor, MAX_QUANTITY):
+        raise InvalidQuantity(
+            _("The quantity of %(part)s is too large (at most %(max)s %(unit)s).")
+            % {"part": part.number, "max": f"{MAX_QUANTITY:,}", "unit": part.unit},
+            field=field,
+        )
+    if not has_quantity_places(quantity):
+        raise InvalidQuantity(_("Quantities have at most three decimal places."), field=field)
+    if (
+        order_unit_is_whole(unit.purchase_unit, part_is_whole=part.is_whole_unit)
+        and quantity != quantity.to_integral_value()
+    ):
+        raise InvalidQuantity(
+            _("%(part)s is ordered in whole %(unit)s; enter a whole number.")
+            % {"part": part.number, "unit": unit.purchase_unit},
+            field=field,
+        )
+    stock_quantity = to_stock_units(quantity, unit.factor)
+    if not fits_stock_places(stock_quantity) or (
+        part.is_whole_unit and stock_quantity != stock_quantity.to_integral_value()
+    ):
+        raise InvalidQuantity(
+            _("%(qty)s %(unit)s of %(part)s is %(stock)s %(stock_unit)s, not a quantity stock can hold.")
+            % {
+                "qty": f"{quantity.normalize():f}",
+                "unit": unit.purchase_unit,
+                "part": part.number,
+                "stock": f"{stock_quantity.normalize():f}",
+                "stock_unit": part.unit,
+            },
+            field=field,
+        )
+    return quantity
+
+
+def _line_fields(
+    *, supplier: Supplier, part: Part, quantity, price, supplier_part: SupplierPart | None, unit: _Unit | None = None
+) -> dict:
+    """The fields of an order line for ``quantity`` and ``price`` in the order unit.
+
+    The unit is the supplier part's purchase unit, or ``unit`` (a line's own,
+    when it is edited). The supplier's minimum and pack size apply when the
+    line is in the supplier part's current unit.
+    """
+    unit = unit if unit is not None else _Unit.of(supplier_part)
+    quantity = _order_quantity(part, quantity, unit)
     price = _price(part, price, supplier_part, supplier)
+    terms = supplier_part if supplier_part is not None and _Unit.of(supplier_part) == unit else None
     check = check_order_quantity(
         quantity,
-        min_order_qty=supplier_part.min_order_qty if supplier_part else None,
-        pack_size=supplier_part.pack_size if supplier_part else None,
+        min_order_qty=terms.min_order_qty if terms else None,
+        pack_size=terms.pack_size if terms else None,
         rule=quantity_rule(),
     )
     return {
         "part": part,
-        "quantity": check.quantity,
+        "quantity": to_stock_units(check.quantity, unit.factor),
+        "purchase_unit": unit.purchase_unit,
+        "purchase_factor": unit.factor,
         "price": price,
         "warning": check.warning,
         "supplier_part_number": supplier_part.supplier_part_number if supplier_part else "",
@@ -188,6 +271,24 @@ def _line_fields(*, supplier: Supplier, part: Part, quantity, price, supplier_pa
 
 def _supplier_parts(supplier: Supplier, parts: Iterable[Part]) -> dict[int, SupplierPart]:
     return {sp.part_id: sp for sp in SupplierPart.objects.filter(supplier=supplier, part__in=list(parts))}
+
+
+def order_quantity_for_need(*, need: Decimal, part_is_whole: bool, supplier_part: SupplierPart | None) -> Decimal:
+    """What to order from a supplier part, in its purchase unit, to cover ``need`` stock units.
+
+    Rounded up to whole purchase units, the supplier's minimum and whole
+    packs: a need of 13 pieces from a box of 10 orders 2 boxes. Without a
+    supplier part the need itself is ordered, in stock units.
+    """
+    if supplier_part is None:
+        return need
+    return purchase_quantity_for_need(
+        need,
+        factor=supplier_part.purchase_factor,
+        min_order_qty=supplier_part.min_order_qty,
+        pack_size=supplier_part.pack_size,
+        whole=order_unit_is_whole(supplier_part.purchase_unit, part_is_whole=part_is_whole),
+    )
 
 
 @transaction.atomic
@@ -205,6 +306,10 @@ def purchase_order_create(
 ) -> PurchaseOrder:
     """Create a draft order; a price of None takes the supplier part's price.
 
+    Quantities and prices are in the supplier's purchase unit when the
+    supplier part has one (2 boxes at 12.50 a box), else in the part's stock
+    unit; the line keeps the unit and its factor as ordered. A need in stock
+    units becomes a purchase quantity through ``order_quantity_for_need``.
     The same part twice is merged into one line. Lines below the supplier's
     minimum order quantity or off its pack size are rounded up or carry a
     warning, as ``PURCHASE_QUANTITY_RULE`` says. The number (PO-YYYY-NNNNNN)
@@ -221,10 +326,11 @@ def purchase_order_create(
     supplier_parts = _supplier_parts(supplier, [part for part, *_ in lines])
     merged: dict[int, dict] = {}
     for part, quantity, price in lines:
+        unit = _Unit.of(supplier_parts.get(part.pk))
         if part.pk in merged:
-            merged[part.pk]["quantity"] += _quantity(part, quantity)
+            merged[part.pk]["quantity"] += _order_quantity(part, quantity, unit)
             continue
-        merged[part.pk] = {"part": part, "quantity": _quantity(part, quantity), "price": price}
+        merged[part.pk] = {"part": part, "quantity": _order_quantity(part, quantity, unit), "price": price}
     year = timezone.localtime(created_at).year
     number = f"PO-{year}-{next_number(f'PO-{year}'):06d}"
     order = PurchaseOrder.objects.create(
@@ -285,20 +391,22 @@ def purchase_order_update(
 def purchase_order_line_add(
     *, order: PurchaseOrder, part: Part, quantity: Decimal, user, price: Decimal | None = None
 ) -> PurchaseOrderLine:
-    """Add a part to a draft (or add to its quantity when it is already there)."""
+    """Add a part to a draft (or add to its quantity when it is already there), in the order unit."""
     order = lock_purchase_order(order.pk)
     check_allowed(order, "edit", user)
     lines = lock_order_lines(order.pk)
     supplier_part = SupplierPart.objects.filter(supplier=order.supplier, part=part).first()
     existing = next((line for line in lines.values() if line.part_id == part.pk), None)
     if existing is not None:
-        total = existing.quantity + _quantity(part, quantity)
+        unit = _Unit.of(existing)
+        total = existing.purchase_quantity + _order_quantity(part, quantity, unit)
         fields = _line_fields(
             supplier=order.supplier,
             part=part,
             quantity=total,
             price=existing.price if price is None else price,
             supplier_part=supplier_part,
+            unit=unit,
         )
         for name, value in fields.items():
             setattr(existing, name, value)
@@ -326,7 +434,7 @@ def purchase_order_line_update(
     price: Decimal | None = None,
     promised_date: date | None = None,
 ) -> PurchaseOrderLine:
-    """Change a draft line's quantity, price or promised date."""
+    """Change a draft line's quantity, price (both in the line's order unit) or promised date."""
     order = lock_purchase_order(line.order_id)
     check_allowed(order, "edit", user)
     line = lock_order_lines(order.pk)[line.pk]
@@ -334,9 +442,10 @@ def purchase_order_line_update(
     fields = _line_fields(
         supplier=order.supplier,
         part=line.part,
-        quantity=line.quantity if quantity is None else quantity,
+        quantity=line.purchase_quantity if quantity is None else quantity,
         price=line.price if price is None else price,
         supplier_part=supplier_part,
+        unit=_Unit.of(line),
     )
     for name, value in fields.items():
         setattr(line, name, value)
@@ -428,19 +537,26 @@ def _send(*, order: PurchaseOrder, user, sent_at: datetime | None) -> PurchaseOr
 
 
 def _check_confirmed_quantity(target: PurchaseOrderLine, confirmed_quantity) -> Decimal:
+    """A confirmed quantity in the line's order unit (boxes), checked; returned in stock units like the line's."""
     try:
         confirmed_quantity = Decimal(confirmed_quantity)
     except (ArithmeticError, TypeError, ValueError):
         raise InvalidQuantity(_("Enter the confirmed quantity as a number."), field="confirmed_quantity") from None
-    if not confirmed_quantity.is_finite() or confirmed_quantity < 0 or confirmed_quantity > target.quantity:
+    if not confirmed_quantity.is_finite() or confirmed_quantity < 0 or confirmed_quantity > target.purchase_quantity:
         raise InvalidQuantity(
             _("Line %(no)s: confirm between 0 and the ordered %(qty)s.")
-            % {"no": target.line_no, "qty": f"{target.quantity.normalize():f}"},
+            % {"no": target.line_no, "qty": f"{target.purchase_quantity.normalize():f}"},
             field="confirmed_quantity",
         )
     if not has_quantity_places(confirmed_quantity):
         raise InvalidQuantity(_("Quantities have at most three decimal places."), field="confirmed_quantity")
-    return confirmed_quantity
+    if target.order_unit_is_whole and confirmed_quantity != confirmed_quantity.to_integral_value():
+        raise InvalidQuantity(
+            _("Line %(no)s is ordered in whole %(unit)s; confirm a whole number.")
+            % {"no": target.line_no, "unit": target.order_unit},
+            field="confirmed_quantity",
+        )
+    return to_stock_units(confirmed_quantity, target.purchase_factor)
 
 
 def _record_confirmation(
@@ -521,7 +637,8 @@ def purchase_order_confirm(
     ]
     if short:
         short_lines = ", ".join(
-            f"{line.line_no}: {Decimal(line.confirmed_quantity or 0).normalize():f} of {line.quantity.normalize():f}"
+            f"{line.line_no}: {Decimal(line.purchase_confirmed or 0).normalize():f} "
+            f"of {line.purchase_quantity.normalize():f}"
             for line in sorted(short, key=lambda line: line.line_no)
         )
         notify(
@@ -557,6 +674,10 @@ def purchase_order_event_data(order: PurchaseOrder) -> dict:
                 "part": line.part.number,
                 "quantity": str(line.quantity),
                 "confirmed_quantity": None if line.confirmed_quantity is None else str(line.confirmed_quantity),
+                "purchase_unit": line.purchase_unit,
+                "purchase_factor": str(line.purchase_factor),
+                "purchase_quantity": str(line.purchase_quantity),
+                "price": str(line.price),
                 "promised_date": line.promised_date.isoformat() if line.promised_date else None,
             }
             for line in order.lines.select_related("part").order_by("line_no")
@@ -623,7 +744,7 @@ def purchase_order_reconfirm(
         if new[1] is not None and new[1] < target.quantity_received:
             raise InvalidQuantity(
                 _("Line %(no)s: %(qty)s already arrived; confirm at least that.")
-                % {"no": target.line_no, "qty": f"{target.quantity_received.normalize():f}"},
+                % {"no": target.line_no, "qty": f"{target.purchase_received.normalize():f}"},
                 field="confirmed_quantity",
             )
         target.promised_date, target.confirmed_quantity = new
@@ -640,8 +761,8 @@ def purchase_order_reconfirm(
                 "part": target.part.number,
                 "old_date": previous[0] or "–",
                 "new_date": new[0] or "–",
-                "old_qty": "–" if previous[1] is None else f"{previous[1].normalize():f}",
-                "new_qty": "–" if new[1] is None else f"{new[1].normalize():f}",
+                "old_qty": "–" if previous[1] is None else f"{(previous[1] / target.purchase_factor).normalize():f}",
+                "new_qty": "–" if new[1] is None else f"{(new[1] / target.purchase_factor).normalize():f}",
             }
         )
     if not entries:

@@ -44,7 +44,8 @@ from ..models import (
     ShipmentNotice,
     SupplierPart,
 )
-from .orders import _price, _quantity, check_allowed
+from ..quantities import receipt_value, to_stock_units
+from .orders import _order_quantity, _price, _quantity, _Unit, check_allowed
 from .returns import supplier_return_from_reject
 
 QUALITY_ROLES = (Role.PURCHASER, Role.MANAGER)
@@ -53,7 +54,11 @@ UNPLANNED_ROLES = (Role.MANAGER,)
 
 @dataclass(frozen=True)
 class ReceiptLineInput:
-    """One line to receive: an order line, or (managers only) a part that is not on the order."""
+    """One line to receive: an order line, or (managers only) a part that is not on the order.
+
+    ``quantity`` is counted in the unit the order line was ordered in (its
+    purchase unit: 2 boxes, not 20 pieces); an unplanned part in its stock unit.
+    """
 
     quantity: Decimal
     po_line: PurchaseOrderLine | None = None
@@ -106,7 +111,7 @@ def _replays(receipt: GoodsReceipt, request: _Request) -> bool:
         return False
     if request.arrived_at is not None and receipt.arrived_at != request.arrived_at:
         return False
-    stored = list(receipt.lines.all())
+    stored = list(receipt.lines.select_related("po_line"))
     if len(stored) != len(request.lines):
         return False
     for item in request.lines:
@@ -121,7 +126,7 @@ def _replays(receipt: GoodsReceipt, request: _Request) -> bool:
                 line
                 for line in stored
                 if (line.po_line_id == item.po_line.pk if item.po_line is not None else line.part_id == _pk(item.part))
-                and line.quantity == quantity
+                and line.quantity == quantity * (line.po_line.purchase_factor if line.po_line else 1)
                 and line.bin_id == _pk(item.bin)
                 and line.hold_state == hold
                 and (cost is None or item.po_line is not None or line.unit_cost == cost)
@@ -229,7 +234,7 @@ def _post(
 
     order_lines = lock_order_lines(order.pk)
     by_part = {line.part_id: line for line in order_lines.values()}
-    planned: list[tuple[ReceiptLineInput, PurchaseOrderLine | None, Part, Decimal, Decimal]] = []
+    planned: list[tuple[ReceiptLineInput, PurchaseOrderLine | None, Part, Decimal, Decimal, Decimal | None]] = []
     adding: dict[int, Decimal] = defaultdict(Decimal)
     access = user_access(user)
     for item in lines:
@@ -244,8 +249,9 @@ def _post(
             part = po_line.part if po_line is not None else item.part
         else:
             raise PurchasingError("Each receipt line needs an order line or a part.", field="lines")
-        quantity = _quantity(part, item.quantity)
+        value: Decimal | None = None
         if po_line is None:
+            quantity = _quantity(part, item.quantity)
             if not access.has_any(UNPLANNED_ROLES):
                 raise PartNotOnOrder(
                     f"{part.number} is not on {order.number}; only a manager can receive it as an unplanned receipt."
@@ -253,9 +259,14 @@ def _post(
             supplier_part = SupplierPart.objects.filter(supplier=order.supplier, part=part).first()
             unit_cost = _price(part, item.unit_cost, supplier_part, order.supplier)
         else:
-            unit_cost = po_line.price
+            # Counted in the order unit (boxes); the ledger gets stock units and the exact value of the boxes.
+            purchase_quantity = _order_quantity(part, item.quantity, _Unit.of(po_line))
+            quantity = to_stock_units(purchase_quantity, po_line.purchase_factor)
+            unit_cost = po_line.stock_unit_cost
+            if po_line.has_purchase_unit:
+                value = receipt_value(purchase_quantity, po_line.price)
             adding[po_line.pk] += quantity
-        planned.append((item, po_line, part, quantity, unit_cost))
+        planned.append((item, po_line, part, quantity, unit_cost, value))
 
     tolerance = over_receipt_tolerance()
     for line_id, quantity in adding.items():
@@ -263,10 +274,12 @@ def _post(
         total = line.quantity_received + quantity
         limit = line.quantity * (1 + tolerance)
         if total > limit:
+            factor = line.purchase_factor
+            unit = f" {line.purchase_unit}" if line.purchase_unit else ""
             raise OverReceipt(
-                f"Line {line.line_no} ({line.part.number}): {_fmt(total)} would be received against "
-                f"{_fmt(line.quantity)} ordered ({_fmt(line.quantity_received)} already received); "
-                f"the most allowed is {_fmt(limit)}."
+                f"Line {line.line_no} ({line.part.number}): {_fmt(total / factor)}{unit} would be received against "
+                f"{_fmt(line.purchase_quantity)}{unit} ordered ({_fmt(line.purchase_received)}{unit} already "
+                f"received); the most allowed is {_fmt(limit / factor)}{unit}."
             )
 
     year = timezone.localtime(posted_at).year
@@ -281,12 +294,13 @@ def _post(
         idempotency_key=idempotency_key,
     )
     receipt_lines = []
-    for item, po_line, part, quantity, unit_cost in planned:
+    for item, po_line, part, quantity, unit_cost, value in planned:
         movement = stock.stock_receive(
             part=part,
             warehouse=order.warehouse,
             quantity=quantity,
             unit_cost=unit_cost,
+            value=value,
             user=user,
             bin=item.bin,
             document_type="goods_receipt",

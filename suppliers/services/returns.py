@@ -36,9 +36,17 @@ from inventory.models import (
 )
 
 from ..exceptions import IdempotencyConflict, InvalidTransition, NotPermitted, PurchasingError
-from ..models import OrderType, PurchaseOrder, QualityReject, Supplier, SupplierReturn, SupplierReturnLine
+from ..models import (
+    OrderType,
+    PurchaseOrder,
+    QualityReject,
+    Supplier,
+    SupplierPart,
+    SupplierReturn,
+    SupplierReturnLine,
+)
 from ..models import SupplierReturnReason as Reason
-from .orders import purchase_order_create
+from .orders import order_quantity_for_need, purchase_order_create
 from .sourcing import backorder_order_emergency
 
 RETURN_ROLES = (Role.CLERK, Role.PURCHASER, Role.MANAGER)
@@ -254,11 +262,29 @@ def supplier_return_order_replacement(*, supplier_return: SupplierReturn, user) 
                 order = backorder_order_emergency(backorder=waiting, user=user)
                 break
         if order is None:
+            terms = {
+                sp.part_id: sp
+                for sp in SupplierPart.objects.filter(
+                    supplier=document.supplier, part__in=[line.part_id for line in lines]
+                ).exclude(purchase_unit="")
+            }
             order = purchase_order_create(
                 supplier=document.supplier,
                 warehouse=document.warehouse,
                 order_type=OrderType.STOCK,
-                lines=[(line.part, line.quantity, None) for line in lines],
+                # the rejected pieces, in the supplier's purchase unit where it has one (whole boxes, rounded up)
+                lines=[
+                    (
+                        line.part,
+                        order_quantity_for_need(
+                            need=line.quantity, part_is_whole=line.part.is_whole_unit, supplier_part=terms[line.part_id]
+                        )
+                        if line.part_id in terms
+                        else line.quantity,
+                        None,
+                    )
+                    for line in lines
+                ],
                 user=user,
                 reference=document.number,
                 notes=_("Replacement for %(number)s.") % {"number": document.number},

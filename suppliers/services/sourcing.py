@@ -21,7 +21,8 @@ from inventory.models import Backorder, BackorderState
 
 from .. import selectors
 from ..models import OrderType, PurchaseOrder, SupplierPart
-from .orders import purchase_order_create
+from ..selectors import stock_unit_price
+from .orders import order_quantity_for_need, purchase_order_create
 
 EMERGENCY = "emergency_order"
 
@@ -32,7 +33,7 @@ def _preferred_bulk(part_ids: set[int]) -> dict[int, SupplierPart]:
     candidates = (
         SupplierPart.objects.filter(part_id__in=part_ids, supplier__is_active=True)
         .select_related("supplier", "part")
-        .order_by("part_id", "-is_preferred", "price", "lead_time_days", "pk")
+        .order_by("part_id", "-is_preferred", stock_unit_price(), "lead_time_days", "pk")
     )
     for supplier_part in candidates:
         chosen.setdefault(supplier_part.part_id, supplier_part)
@@ -57,7 +58,7 @@ def sourcing_proposals_bulk(backorders: list[Backorder]) -> dict[int, list[Sourc
                     quantity=wanted,
                     supplier=supplier_part.supplier,
                     lead_time_days=supplier_part.lead_time_days,
-                    price=supplier_part.price,
+                    price=supplier_part.stock_unit_cost,
                 )
             )
         result[backorder.pk] = found
@@ -97,11 +98,15 @@ def backorder_order_emergency(*, backorder: Backorder, user, quantity: Decimal |
             raise DomainError(
                 f"No active supplier sells {backorder.part.number}; add a supplier part first.", field="supplier"
             )
+        # the need is in stock units; the order is in the supplier's purchase unit (whole boxes, rounded up)
+        ordered = order_quantity_for_need(
+            need=quantity, part_is_whole=backorder.part.is_whole_unit, supplier_part=supplier_part
+        )
         order = purchase_order_create(
             supplier=supplier_part.supplier,
             warehouse=backorder.warehouse,
             order_type=OrderType.EMERGENCY,
-            lines=[(backorder.part, quantity, None)],
+            lines=[(backorder.part, ordered if supplier_part.purchase_unit else quantity, None)],
             user=user,
             reference=backorder.line.request.number,
             notes=f"Emergency order for backorder of {backorder.line.request.number}.",

@@ -106,7 +106,11 @@ def test_small_load_posts_a_consistent_history_a_month_end_can_read(postgres):
     assert not Supplier.objects.filter(email="").exists()
     preferred = SupplierPart.objects.filter(is_preferred=True)
     assert preferred.values("part").distinct().count() == preferred.count() == 60
-    assert not SupplierPart.objects.filter(price__gte=F("part__list_price")).exists()
+    # prices are per purchase unit: a box of 10 is cheaper than ten pieces at list price
+    assert not SupplierPart.objects.filter(price__gte=F("part__list_price") * F("purchase_factor")).exists()
+    packed = SupplierPart.objects.exclude(purchase_unit="")
+    assert set(packed.values_list("purchase_unit", flat=True)) <= {"set", "box", "can", "drum"}
+    assert packed.exists()
 
     # hits in every month of the history, from imported history and then from request documents
     today = timezone.localdate()

@@ -111,3 +111,39 @@ def test_bad_price_list_rows_import_nothing(world):
         (5, "part_number", "F-1 of ACME appears twice (also row 2)."),
     ]
     assert SupplierPart.objects.count() == 0
+
+
+def test_purchase_units_come_in_with_the_price_list_and_bad_factors_import_nothing(world):
+    header = [*HEADER, "purchase_unit", "purchase_factor"]
+    bad = csv_bytes(
+        header,
+        [
+            ["ACME", "F-1", "", "12.50", "5", "1", "1", "no", "box", "0"],
+            ["ACME", "OIL-5", "", "4", "5", "1", "1", "no", "box", "2.5"],
+            ["BOLT", "F-1", "", "4", "5", "1", "1", "no", "", "10"],
+        ],
+    )
+
+    refused = run("supplier_parts", bad, world["user"])
+
+    assert problems(refused) == [
+        (2, "purchase_factor", "The factor is more than zero."),
+        (3, "purchase_factor", "OIL-5 is counted in whole PCS; a purchase unit holds a whole number of them."),
+        (4, "purchase_unit", "Name the purchase unit (box, drum, set) that holds 10 PCS."),
+    ]
+    assert SupplierPart.objects.count() == 0
+
+    good = csv_bytes(
+        header,
+        [
+            ["ACME", "F-1", "", "12.50", "5", "1", "1", "no", "box", "10"],
+            ["BOLT", "F-1", "", "1.30", "5", "1", "1", "no", "", ""],
+        ],
+    )
+    report = run("supplier_parts", good, world["user"])
+
+    assert problems(report) == []
+    assert sorted(SupplierPart.objects.values_list("supplier__code", "purchase_unit", "purchase_factor", "price")) == [
+        ("ACME", "box", Decimal(10), Decimal("12.5")),
+        ("BOLT", "", Decimal(1), Decimal("1.3")),
+    ]

@@ -75,7 +75,33 @@ def test_the_export_has_the_import_columns_and_clerks_only_read(client, make_use
     export = client.get(reverse("suppliers:supplier-parts"), {"format": "csv"})
 
     header = b"".join(export.streaming_content).decode("utf-8-sig").splitlines()[0]
-    assert (
-        header == "supplier,part_number,supplier_part_number,price,lead_time_days,min_order_qty,pack_size,is_preferred"
+    assert header == (
+        "supplier,part_number,supplier_part_number,price,lead_time_days,min_order_qty,pack_size,is_preferred,"
+        "purchase_unit,purchase_factor"
     )
     assert client.get(reverse("suppliers:supplier-part-new")).status_code == 403
+
+
+def test_a_supplier_part_in_boxes_is_saved_and_listed_and_a_bad_factor_is_a_form_error(client, make_user):
+    part = PartFactory(number="SP-1")
+    supplier = SupplierFactory(code="BOX")
+    client.force_login(make_user(Role.PURCHASER))
+    url = reverse("suppliers:supplier-part-new")
+
+    zero = client.post(url, _form(supplier, purchase_unit="box", purchase_factor="0"))
+    fraction = client.post(url, _form(supplier, purchase_unit="box", purchase_factor="2.5"))
+    assert (zero.status_code, fraction.status_code) == (400, 400)
+    assert "a purchase unit holds a whole number of them" in fraction.content.decode()
+    assert not SupplierPart.objects.exists()
+
+    created = client.post(url, _form(supplier, purchase_unit="box", purchase_factor="10", price="12.50"))
+    listed = client.get(reverse("suppliers:supplier-parts"), {"part": "SP-1"})
+    exported = client.get(reverse("suppliers:supplier-parts"), {"part": "SP-1", "format": "csv"})
+
+    assert created.status_code == 302
+    row = SupplierPart.objects.get(part=part)
+    assert (row.purchase_unit, row.purchase_factor, row.price) == ("box", Decimal(10), Decimal("12.5"))
+    assert "box = 10 PCS" in listed.content.decode()
+    head, first = b"".join(exported.streaming_content).decode("utf-8-sig").splitlines()[:2]
+    assert head.endswith("purchase_unit,purchase_factor")
+    assert first.endswith("box,10.000")
