@@ -11,6 +11,9 @@ from django.db.models.functions import Coalesce
 
 from .ledger_hash import GENESIS, HASHED, movement_hash
 from .models import (
+    Bin,
+    BinMovement,
+    BinStock,
     ClosedPeriod,
     LimitChange,
     Part,
@@ -213,6 +216,68 @@ def ledger_differences() -> list[LedgerDifference]:
         for part_id, warehouse_id in sorted(orphans):
             qty, val = sums[(part_id, warehouse_id)]
             differences.append(LedgerDifference(parts[part_id], codes[warehouse_id], ZERO, qty, ZERO, val))
+    return differences
+
+
+@dataclass(frozen=True)
+class BinDifference:
+    """A place whose stored quantity is not what it should be.
+
+    ``bin_code`` empty: the level's on hand (stored) differs from the sum of its
+    bins (expected). Otherwise the bin's stock (stored) differs from the sum of
+    its entries in the bins' ledger (expected); ``-`` is stock in no bin.
+    """
+
+    part_number: str
+    warehouse_code: str
+    bin_code: str
+    stored: Decimal
+    expected: Decimal
+
+
+def bin_differences() -> list[BinDifference]:
+    """Every level whose bins do not add up to its on hand, and every bin stock that is not its entries' sum.
+
+    Also every stock movement whose bin entries do not add up to its quantity,
+    and every bin move whose entries do not cancel out (as part ``movement N`` /
+    ``bin move N``). Grouped queries, in the database.
+    """
+    binned = {
+        (row["part_id"], row["warehouse_id"]): row["total"]
+        for row in BinStock.objects.values("part_id", "warehouse_id").annotate(total=Sum("quantity"))
+    }
+    entered = {
+        (row["part_id"], row["warehouse_id"], row["bin_id"]): row["total"]
+        for row in BinMovement.objects.values("part_id", "warehouse_id", "bin_id").annotate(total=Sum("quantity"))
+    }
+    stored = {
+        (row["part_id"], row["warehouse_id"], row["bin_id"]): row["quantity"]
+        for row in BinStock.objects.values("part_id", "warehouse_id", "bin_id", "quantity")
+    }
+    found: list[tuple[int, int, int | None, Decimal, Decimal]] = []
+    levels = StockLevel.objects.values_list("part_id", "warehouse_id", "on_hand")
+    for part_id, warehouse_id, on_hand in levels.iterator(chunk_size=5000):
+        total = binned.pop((part_id, warehouse_id), ZERO)
+        if total != on_hand:
+            found.append((part_id, warehouse_id, None, on_hand, total))
+    for (part_id, warehouse_id), total in binned.items():  # bins of a level that does not exist
+        found.append((part_id, warehouse_id, None, ZERO, total))
+    bin_found = [
+        (p, w, b, stored.get((p, w, b), ZERO), entered.get((p, w, b), ZERO))
+        for p, w, b in sorted(set(stored) | set(entered), key=lambda key: (key[0], key[1], key[2] or 0))
+        if stored.get((p, w, b), ZERO) != entered.get((p, w, b), ZERO)
+    ]
+    parts = dict(Part.objects.filter(pk__in={row[0] for row in found + bin_found}).values_list("pk", "number"))
+    codes = dict(Warehouse.objects.filter(pk__in={row[1] for row in found + bin_found}).values_list("pk", "code"))
+    bins = dict(Bin.objects.filter(pk__in={row[2] for row in bin_found if row[2]}).values_list("pk", "code"))
+    differences = [BinDifference(parts[p], codes[w], "", a, b) for p, w, _bin, a, b in found]
+    differences += [BinDifference(parts[p], codes[w], bins.get(bn, "-"), a, b) for p, w, bn, a, b in bin_found]
+    movements = StockMovement.objects.filter(bin_entries__isnull=False).values("pk", "quantity")
+    for row in movements.annotate(total=Sum("bin_entries__quantity")).exclude(total=F("quantity")):
+        differences.append(BinDifference(f"movement {row['pk']}", "", "", row["quantity"], row["total"]))
+    moves = BinMovement.objects.filter(bin_move__isnull=False).values("bin_move_id").annotate(total=Sum("quantity"))
+    for row in moves.exclude(total=0):
+        differences.append(BinDifference(f"bin move {row['bin_move_id']}", "", "", ZERO, row["total"]))
     return differences
 
 
