@@ -12,6 +12,7 @@ from django.db.models.functions import Coalesce
 from .ledger_hash import GENESIS, HASHED, movement_hash
 from .models import (
     Bin,
+    BinMove,
     BinMovement,
     BinStock,
     ClosedPeriod,
@@ -176,6 +177,12 @@ def stock_lookup(*, part: Part) -> StockLookup:
     order = {"central": 0, "regional": 1, "store": 2}
     rows.sort(key=lambda row: (order.get(row.warehouse.echelon, 9), row.warehouse.code))
     return StockLookup(requested=part, chain=chain, serving=serving, rows=rows)
+
+
+def bin_move_list(*, warehouses: QuerySet[Warehouse] | None = None) -> QuerySet[BinMove]:
+    """Bin moves, newest first, with what their rows show (one query)."""
+    moves = BinMove.objects.select_related("part", "warehouse", "from_bin", "to_bin", "moved_by")
+    return moves.filter(warehouse__in=warehouses) if warehouses is not None else moves
 
 
 @dataclass(frozen=True)
