@@ -36,7 +36,30 @@ def backwards(apps, schema_editor):
     apps.get_model("inventory", "BinStock").objects.all().delete()
 
 
+# The bins' ledger is append-only in the database itself, like the stock ledger: a mistake is corrected by
+# a new entry (a reversal's legs, a bin move back), never by editing one.
+APPEND_ONLY = """
+CREATE FUNCTION inventory_bin_ledger_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION '% is append-only: % of row % refused; post a correction instead', TG_TABLE_NAME, TG_OP, OLD.id
+        USING ERRCODE = 'restrict_violation';
+END $$;
+CREATE TRIGGER inventory_binmovement_append_only BEFORE UPDATE OR DELETE ON inventory_binmovement
+    FOR EACH ROW EXECUTE FUNCTION inventory_bin_ledger_append_only();
+CREATE TRIGGER inventory_binmove_append_only BEFORE UPDATE OR DELETE ON inventory_binmove
+    FOR EACH ROW EXECUTE FUNCTION inventory_bin_ledger_append_only();
+"""
+DROP_APPEND_ONLY = """
+DROP TRIGGER IF EXISTS inventory_binmovement_append_only ON inventory_binmovement;
+DROP TRIGGER IF EXISTS inventory_binmove_append_only ON inventory_binmove;
+DROP FUNCTION IF EXISTS inventory_bin_ledger_append_only();
+"""
+
+
 class Migration(migrations.Migration):
     dependencies = [("inventory", "0016_bin_stock")]
 
-    operations = [migrations.RunPython(forwards, backwards)]
+    operations = [
+        migrations.RunPython(forwards, backwards),
+        migrations.RunSQL(APPEND_ONLY, DROP_APPEND_ONLY),
+    ]

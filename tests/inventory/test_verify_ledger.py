@@ -8,6 +8,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import IntegrityError, connection, transaction
 
 from core.roles import Role
 from inventory import services
@@ -89,7 +90,11 @@ def test_verify_ledger_lists_a_movement_whose_bin_entries_do_not_add_up(stocked)
     part, store = stocked
     bin = BinFactory(warehouse=store, code="A-01")
     receipt_entry = BinMovement.objects.get(part=part, quantity=Decimal(5))
-    BinMovement.objects.filter(pk=receipt_entry.pk).update(quantity=Decimal(4))
+    with connection.cursor() as cursor:  # the bins' ledger is append-only: tamper with the trigger off
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("ALTER TABLE inventory_binmovement DISABLE TRIGGER inventory_binmovement_append_only")
+        cursor.execute("UPDATE inventory_binmovement SET quantity = 4 WHERE id = %s", [receipt_entry.pk])
+        cursor.execute("ALTER TABLE inventory_binmovement ENABLE TRIGGER inventory_binmovement_append_only")
     BinMovement.objects.create(part=part, warehouse=store, bin=bin, quantity=Decimal(1))
     BinStock.objects.filter(part=part, warehouse=store).update(quantity=Decimal(2))
     BinStock.objects.create(part=part, warehouse=store, bin=bin, quantity=Decimal(1))
@@ -97,3 +102,12 @@ def test_verify_ledger_lists_a_movement_whose_bin_entries_do_not_add_up(stocked)
     assert bin_differences() == [
         BinDifference(f"movement {receipt_entry.movement_id}", "", "", Decimal(5), Decimal(4)),
     ]
+
+
+def test_the_bins_ledger_refuses_edits_and_deletes(stocked):
+    entry = BinMovement.objects.first()
+
+    with pytest.raises(IntegrityError, match="inventory_binmovement is append-only: UPDATE"), transaction.atomic():
+        BinMovement.objects.filter(pk=entry.pk).update(quantity=Decimal(1))
+    with pytest.raises(IntegrityError, match="inventory_binmovement is append-only: DELETE"), transaction.atomic():
+        BinMovement.objects.filter(pk=entry.pk).delete()
