@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import DecimalField, ExpressionWrapper, F, Q, QuerySet, Sum
+from django.db.models import DecimalField, ExpressionWrapper, F, Max, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from .ledger_hash import GENESIS, HASHED, movement_hash
@@ -177,6 +177,41 @@ def stock_lookup(*, part: Part) -> StockLookup:
     order = {"central": 0, "regional": 1, "store": 2}
     rows.sort(key=lambda row: (order.get(row.warehouse.echelon, 9), row.warehouse.code))
     return StockLookup(requested=part, chain=chain, serving=serving, rows=rows)
+
+
+def bin_part_ids(*, bin: Bin) -> list[int]:
+    """The parts held in a bin, or with it as their default bin: what a count of the bin walks past."""
+    held = BinStock.objects.filter(bin=bin, quantity__gt=0).values_list("part_id", flat=True)
+    homed = StockLevel.objects.filter(default_bin=bin).values_list("part_id", flat=True)
+    return sorted(set(held) | set(homed))
+
+
+def bin_snapshots(*, warehouse_id: int, bin_id: int, part_ids: list[int]) -> dict[int, tuple[Decimal, int]]:
+    """(quantity in the bin, last entry id of the part's bins in the warehouse) per part.
+
+    The caller holds the parts' level locks (bins change only under them), so no
+    posting is half seen; the entry id marks where later changes start.
+    """
+    held = dict(
+        BinStock.objects.filter(warehouse_id=warehouse_id, bin_id=bin_id, part_id__in=part_ids).values_list(
+            "part_id", "quantity"
+        )
+    )
+    last = dict(
+        BinMovement.objects.filter(warehouse_id=warehouse_id, part_id__in=part_ids)
+        .values("part_id")
+        .annotate(last=Max("id"))
+        .values_list("part_id", "last")
+    )
+    return {p: (held.get(p, ZERO), last.get(p) or 0) for p in part_ids}
+
+
+def bin_moved_since(*, part_id: int, warehouse_id: int, bin_id: int, after_entry_id: int) -> Decimal:
+    """Net quantity into (out of, negative) a bin after the given entry of the bins' ledger."""
+    entries = BinMovement.objects.filter(
+        part_id=part_id, warehouse_id=warehouse_id, bin_id=bin_id, id__gt=after_entry_id
+    )
+    return entries.aggregate(total=Sum("quantity"))["total"] or ZERO
 
 
 def bin_move_list(*, warehouses: QuerySet[Warehouse] | None = None) -> QuerySet[BinMove]:

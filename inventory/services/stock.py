@@ -825,11 +825,12 @@ def stock_adjust(
     reason: str,
     unit_cost: Decimal | None = None,
     kind: str = MovementKind.ADJUSTMENT,
+    bin: Bin | None = None,
     document_ref: str = "",
     posted_at: datetime | None = None,
     idempotency_key: str | None = None,
 ) -> StockMovement:
-    """Correct stock up or down (signed quantity) with a reason.
+    """Correct stock up or down (signed quantity) with a reason; in or out of ``bin`` when one is named.
 
     A positive adjustment comes in at ``unit_cost`` or, without one, at the
     current average cost; a negative one leaves at average cost.
@@ -845,6 +846,7 @@ def stock_adjust(
     _check_quantity(part, abs(quantity))
     if unit_cost is not None:
         unit_cost = _check_cost(unit_cost)
+    _check_bin(bin, warehouse)
 
     def post() -> StockMovement:
         level = _locked(part, warehouse)
@@ -855,6 +857,7 @@ def stock_adjust(
             document_type=kind,
             document_ref=document_ref,
             reason=reason,
+            bin=bin,
             posted_at=posted_at,
             idempotency_key=idempotency_key,
         )[0]
@@ -868,6 +871,7 @@ def stock_adjust(
         part,
         warehouse,
         quantity,
+        bin_id=_pk(bin),
         document_type=kind,
         document_ref=document_ref,
         reason=reason,
