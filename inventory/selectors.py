@@ -122,6 +122,14 @@ def movement_list(
 
 
 @dataclass(frozen=True)
+class BinQuantity:
+    """What one bin holds of a part; ``code`` empty for stock in no bin."""
+
+    code: str
+    quantity: Decimal
+
+
+@dataclass(frozen=True)
 class WarehouseAvailability:
     warehouse: Warehouse
     on_hand: Decimal
@@ -131,7 +139,8 @@ class WarehouseAvailability:
     available: Decimal
     min_qty: Decimal
     max_qty: Decimal
-    bin: str
+    bin: str  # the default bin
+    bins: tuple[BinQuantity, ...] = ()  # where the stock on hand lies, along the pick route
 
 
 @dataclass(frozen=True)
@@ -155,6 +164,14 @@ def stock_lookup(*, part: Part) -> StockLookup:
     levels = {
         level.warehouse_id: level for level in StockLevel.objects.filter(part=serving).select_related("default_bin")
     }
+    held: dict[int, list[BinQuantity]] = {}
+    stocks = (
+        BinStock.objects.filter(part=serving, quantity__gt=0)
+        .order_by("warehouse_id", F("bin__route").asc(nulls_last=True), F("bin__code").asc(nulls_last=True))
+        .values_list("warehouse_id", "bin__code", "quantity")
+    )
+    for warehouse_id, code, quantity in stocks:
+        held.setdefault(warehouse_id, []).append(BinQuantity(code or "", quantity))
     rows = []
     for warehouse in Warehouse.objects.filter(is_active=True).order_by("echelon", "code"):
         level = levels.get(warehouse.pk)
@@ -172,6 +189,7 @@ def stock_lookup(*, part: Part) -> StockLookup:
                 min_qty=level.min_qty,
                 max_qty=level.max_qty,
                 bin=level.default_bin.code if level.default_bin else "",
+                bins=tuple(held.get(warehouse.pk, ())),
             )
         )
     order = {"central": 0, "regional": 1, "store": 2}

@@ -82,6 +82,11 @@ class SupersedeSerializer(serializers.Serializer):
     superseded_by = IdField(queryset=Part.objects.all(), allow_null=True)
 
 
+class BinQuantitySerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="The bin's code; empty for stock that lies in no bin.")
+    quantity = serializers.DecimalField(**QTY)
+
+
 class WarehouseAvailabilitySerializer(serializers.Serializer):
     warehouse = serializers.CharField(source="warehouse.code")
     warehouse_name = serializers.CharField(source="warehouse.name")
@@ -93,7 +98,8 @@ class WarehouseAvailabilitySerializer(serializers.Serializer):
     available = serializers.DecimalField(**QTY)
     min_qty = serializers.DecimalField(**QTY)
     max_qty = serializers.DecimalField(**QTY)
-    bin = serializers.CharField()
+    bin = serializers.CharField(help_text="The default bin.")
+    bins = BinQuantitySerializer(many=True, help_text="Where the stock on hand lies, along the pick route.")
 
 
 class StockLookupSerializer(serializers.Serializer):

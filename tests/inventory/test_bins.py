@@ -7,11 +7,11 @@ from decimal import Decimal
 import pytest
 
 from core.roles import Role
-from inventory import services
+from inventory import selectors, services
 from inventory.bin_order import Shelf, bins_to_take, shelf_order
 from inventory.exceptions import IdempotencyConflict, InsufficientStock, InventoryError
 from inventory.models import BinMove, BinMovement, BinStock, StockLevel, StockMovement
-from inventory.selectors import bin_differences, ledger_differences
+from inventory.selectors import BinQuantity, bin_differences, ledger_differences
 from inventory.services import network
 
 from ..factories import BinFactory, PartFactory, UserFactory, WarehouseFactory
@@ -270,3 +270,31 @@ def test_bin_move_retry_with_the_same_key_moves_once(part, store, user, bins):
     with pytest.raises(IdempotencyConflict):
         services.stock_bin_move(**values, quantity=Decimal(1), idempotency_key="bm-1")
     assert _verified()
+
+
+# --- stock lookup ------------------------------------------------------------------------
+
+
+def test_stock_lookup_shows_each_bin_along_the_route_and_the_api_answers_them(
+    part, store, user, bins, api_as, make_user
+):
+    services.stock_level_set_limits(part=part, warehouse=store, min_qty=0, max_qty=0, default_bin=bins["C-03"])
+    _receive(part, store, user, 1)
+    _receive(part, store, user, 2, bin=bins["A-01"])
+    _receive(part, store, user, 3, bin=bins["B-02"])
+
+    row = next(row for row in selectors.stock_lookup(part=part).rows if row.warehouse == store)
+    body = api_as(make_user(Role.CLERK)).get(f"/api/v1/parts/lookup/?number={part.number}").json()
+
+    assert row.bins == (
+        BinQuantity("B-02", Decimal(3)),
+        BinQuantity("A-01", Decimal(2)),
+        BinQuantity("C-03", Decimal(1)),
+    )
+    assert (row.bin, row.on_hand) == ("C-03", Decimal(6))
+    api_row = next(r for r in body["rows"] if r["warehouse"] == "S1")
+    assert api_row["bins"] == [
+        {"code": "B-02", "quantity": "3.000"},
+        {"code": "A-01", "quantity": "2.000"},
+        {"code": "C-03", "quantity": "1.000"},
+    ]
