@@ -80,8 +80,8 @@ def test_part_lookup_endpoint_query_budget(busy_network, api_as, django_assert_m
     client = api_as(busy_network["manager"])
     start_of_chain = busy_network["parts"][0]
 
-    # token+access, the part, one query per supersession link (two), its levels, the warehouses
-    with django_assert_max_num_queries(6):
+    # token+access, the part, one query per supersession link (two), its levels, its bins, the warehouses
+    with django_assert_max_num_queries(7):
         response = client.get("/api/v1/parts/lookup/", {"number": start_of_chain.number})
 
     assert response.status_code == 200
@@ -96,7 +96,10 @@ def test_part_lookup_endpoint_query_budget(busy_network, api_as, django_assert_m
         ("/inventory/stock/?below_min=1&sort=-value", 7),
         ("/inventory/movements/", 7),  # as the stock list: count, page ids, page rows
         ("/inventory/movements/?part=Q-001&kind=issue", 8),  # plus the part lookup
-        ("/inventory/lookup/?number=q 000", 8),  # session, user, access, part, two chain links, levels, warehouses
+        (
+            "/inventory/lookup/?number=q 000",
+            9,
+        ),  # session, user, access, part, two chain links, levels, bins, warehouses
     ],
 )
 def test_list_screen_query_budget(busy_network, client, django_assert_max_num_queries, url, budget):
