@@ -336,8 +336,8 @@ def bin_differences() -> list[BinDifference]:
     for row in movements.annotate(total=Sum("bin_entries__quantity")).exclude(total=F("quantity")):
         differences.append(BinDifference(f"movement {row['pk']}", "", "", row["quantity"], row["total"]))
     moves = BinMovement.objects.filter(bin_move__isnull=False).values("bin_move_id").annotate(total=Sum("quantity"))
-    for row in moves.exclude(total=0):
-        differences.append(BinDifference(f"bin move {row['bin_move_id']}", "", "", ZERO, row["total"]))
+    for move_id, total in moves.exclude(total=0).values_list("bin_move_id", "total"):
+        differences.append(BinDifference(f"bin move {move_id}", "", "", ZERO, total))
     return differences
 
 

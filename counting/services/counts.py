@@ -299,9 +299,9 @@ def _line_snapshots(count_list: CountList, lines: list[CountLine]) -> dict[int, 
     snapshots = _snapshots(count_list.warehouse_id, [line.part_id for line in lines])
     by_bin: dict[int, list[int]] = {}
     for line in lines:
-        if _counts_bin(line, count_list):
+        if line.bin_id is not None and _counts_bin(line, count_list):
             by_bin.setdefault(line.bin_id, []).append(line.part_id)
-    binned = {
+    binned: dict[tuple[int | None, int], tuple[Decimal, int]] = {
         (bin_id, part_id): snapshot
         for bin_id, part_ids in by_bin.items()
         for part_id, snapshot in inventory_selectors.bin_snapshots(

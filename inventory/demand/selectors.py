@@ -202,13 +202,13 @@ def pick_lines(requests: Iterable[WorkshopRequest]) -> dict[int, list[PickLine]]
         places = {shelf.bin_id: (shelf.route, shelf.code) for shelf in shelves.get(pair, [])}
         places |= {shelf.bin_id: (shelf.route, shelf.code) for shelf in issued.get((r.number, line.part_id), [])}
         picks: dict[int | None, Decimal] = {}
-        for bin_id, quantity in [*from_issues, *from_reservation]:
-            picks[bin_id] = picks.get(bin_id, ZERO) + quantity
+        for place, quantity in [*from_issues, *from_reservation]:
+            picks[place] = picks.get(place, ZERO) + quantity
         if left > 0:
             picks[None] = picks.get(None, ZERO) + left
         bins = []
-        for bin_id, quantity in picks.items():
-            route, code = places.get(bin_id, (NO_BIN_ROUTE, "")) if bin_id is not None else (NO_BIN_ROUTE, "")
+        for place, quantity in picks.items():
+            route, code = places.get(place, (NO_BIN_ROUTE, "")) if place is not None else (NO_BIN_ROUTE, "")
             bins.append(PickBin(code, quantity, route))
         result[r.pk].append(PickLine(line, bins))
     for picked in result.values():

@@ -105,18 +105,19 @@ def _post(
     extra_fields: Sequence[str] = (),
 ) -> list[StockMovement]:
     """Apply the postings to their locked levels in order, then write movements and levels in bulk."""
-    movements = []
+    movements: list[StockMovement] = []
     # What each level's bins hold, kept up to date line by line, for the lines that take stock out.
     takers = [(p.part.pk, p.warehouse.pk) for p in postings if p.quantity < 0]
-    shelves = {pair: [] for pair in takers} | (bin_shelves(pairs=takers) if takers else {})
-    legs: list[tuple[int, int, int | None, Decimal, int | None, int | None]] = []
+    shelves: dict[tuple[int, int], list[Shelf]] = {pair: [] for pair in takers}
+    shelves |= bin_shelves(pairs=takers) if takers else {}
+    legs: list[tuple[int, int, int | None, Decimal, int]] = []  # (part, warehouse, bin, quantity, movement index)
     for posting in postings:
         pair = (posting.part.pk, posting.warehouse.pk)
         level = levels[pair]
         level.part, level.warehouse = posting.part, posting.warehouse
         unit_cost, value = _apply(_Line(posting.kind, level, posting.quantity, unit_cost=posting.unit_cost), now=now)
         for bin_id, quantity in _bin_split(posting, level, shelves):
-            legs.append((*pair, bin_id, quantity, len(movements), None))
+            legs.append((*pair, bin_id, quantity, len(movements)))
         movements.append(
             chain(
                 level,
@@ -140,7 +141,7 @@ def _post(
     if not movements:
         return movements
     _insert_movements(movements)
-    bin_legs_write([(p, w, b, q, movements[index].pk, bm) for p, w, b, q, index, bm in legs])
+    bin_legs_write([(p, w, b, q, movements[index].pk, None) for p, w, b, q, index in legs])
     touched = {(p.part.pk, p.warehouse.pk): levels[(p.part.pk, p.warehouse.pk)] for p in postings}
     _write_levels(list(touched.values()), [*_POSTED_FIELDS, *extra_fields])
     for pair in {(p.part.pk, p.warehouse.pk) for p in postings if p.quantity > 0}:
