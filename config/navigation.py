@@ -35,6 +35,7 @@ MENU: list[tuple[StrOrPromise, str, tuple[str, ...]]] = [
     (_("Pick list"), "inventory:pick-list", (Role.CLERK, Role.MANAGER)),
     (_("Backorders"), "inventory:backorders", (Role.WORKSHOP, Role.CLERK, Role.PURCHASER, Role.MANAGER)),
     (_("Transfers"), "inventory:transfers", (Role.CLERK, Role.MANAGER)),
+    (_("Bin moves"), "inventory:bin-move", (Role.CLERK, Role.MANAGER)),
     (_("Workshop return"), "inventory:return-workshop", (Role.CLERK, Role.MANAGER)),
     (_("Customer return"), "inventory:return-customer", (Role.CLERK, Role.MANAGER)),
     (_("Supplier returns"), "suppliers:returns", (Role.CLERK, Role.PURCHASER, Role.MANAGER)),

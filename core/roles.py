@@ -36,6 +36,8 @@ POSTING_ROLES = {
     # A clerk who finds damaged stock writes it off at once; the reason stays in the ledger and the audit.
     "scrap": {Role.CLERK, Role.MANAGER, Role.PLANNER},
     "reversal": {Role.MANAGER},
+    # Moving stock between bins of a warehouse changes neither quantity nor value: the counter's own work.
+    "bin_move": {Role.CLERK, Role.MANAGER},
 }
 CATALOGUE_EDITORS = {Role.MANAGER, Role.PLANNER}
 # Who freezes stock on the shelf for quality and releases it. Clerks act in their own warehouses;

@@ -69,7 +69,8 @@ class WarehouseAdmin(SimpleHistoryAdmin):
 
 @admin.register(Bin)
 class BinAdmin(admin.ModelAdmin):
-    list_display = ["code", "warehouse", "is_active"]
+    list_display = ["code", "warehouse", "route", "is_active"]
+    list_editable = ["route"]  # the pick route is set bin by bin, along the aisles
     list_filter = ["warehouse", "is_active"]
     search_fields = ["code"]
 

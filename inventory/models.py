@@ -155,6 +155,9 @@ class WarehouseNeighbour(models.Model):
 class Bin(models.Model):
     warehouse = models.ForeignKey(Warehouse, on_delete=models.CASCADE, related_name="bins")
     code = models.CharField(max_length=20)
+    route = models.PositiveIntegerField(
+        default=0, help_text="Place on the warehouse's pick route; bins of the same place go by code."
+    )
     is_active = models.BooleanField(default=True)
 
     class Meta:
@@ -218,6 +221,99 @@ class StockLevel(models.Model):
     @property
     def available(self) -> Decimal:
         return self.on_hand - self.reserved - self.quarantined
+
+
+class BinStock(models.Model):
+    """How much of a part lies in one bin of a warehouse: its level's on hand, split by place.
+
+    The level's ``on_hand`` is always the sum of its bin stocks, and each bin
+    stock the sum of its ``BinMovement`` entries (``verify_ledger`` proves
+    both). ``bin`` is empty for stock not put to any bin (a warehouse without
+    bins, a receipt naming no bin into a level without a default bin). Written
+    only while the level's row lock is held, so the level's lock guards its bins.
+    """
+
+    part = models.ForeignKey(Part, on_delete=models.PROTECT, related_name="bin_stocks")
+    warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="bin_stocks")
+    bin = models.ForeignKey(Bin, null=True, blank=True, on_delete=models.PROTECT, related_name="stocks")
+    quantity = models.DecimalField(**QTY, default=ZERO)
+
+    class Meta:
+        ordering = ["part_id", "warehouse_id", "bin_id"]
+        constraints = [
+            # One row per place; the "no bin" place is one row too (nulls not distinct).
+            models.UniqueConstraint(fields=["part", "warehouse", "bin"], name="unique_bin_stock", nulls_distinct=False),
+            models.CheckConstraint(condition=Q(quantity__gte=0), name="bin_stock_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.part_id}@{self.warehouse_id}/{self.bin_id or '-'}: {self.quantity}"
+
+
+class BinMove(models.Model):
+    """Stock moved from one bin to another inside a warehouse.
+
+    It changes neither the level's quantity nor its value, so it is not a
+    ledger movement; its two ``BinMovement`` entries (out of one bin, into the
+    other) keep the bins' own ledger. ``from_bin`` empty puts away stock that
+    lay in no bin.
+    """
+
+    part = models.ForeignKey(Part, on_delete=models.PROTECT, related_name="+")
+    warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="+")
+    from_bin = models.ForeignKey(Bin, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    to_bin = models.ForeignKey(Bin, on_delete=models.PROTECT, related_name="+")
+    quantity = models.DecimalField(**QTY)
+    note = models.CharField(max_length=200, blank=True)
+    moved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    moved_at = models.DateTimeField(db_index=True)
+    idempotency_key = models.CharField(max_length=100, null=True, blank=True)
+
+    class Meta:
+        ordering = ["-moved_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="bin_move_quantity_positive"),
+            models.CheckConstraint(condition=~Q(from_bin=F("to_bin")), name="bin_move_two_bins"),
+            models.UniqueConstraint(fields=["idempotency_key"], name="unique_bin_move_idempotency_key"),
+        ]
+        indexes = [models.Index(fields=["warehouse", "moved_at"], name="bin_move_wh_time_idx")]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def number(self) -> str:
+        return f"BMV-{self.pk:06d}" if self.pk else "BMV-new"
+
+
+class BinMovement(models.Model):
+    """One bin's signed share of a stock movement or of a bin move: the bins' own ledger.
+
+    A bin stock is the sum of its entries; the entries of a stock movement add
+    up to its quantity, those of a bin move to zero. Entries with neither are
+    the opening balances written when stock was first split by bin.
+    """
+
+    part = models.ForeignKey(Part, on_delete=models.PROTECT, related_name="+")
+    warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="+")
+    bin = models.ForeignKey(Bin, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    quantity = models.DecimalField(**QTY, help_text="Signed: positive into the bin, negative out of it.")
+    movement = models.ForeignKey(
+        "StockMovement", null=True, blank=True, on_delete=models.PROTECT, related_name="bin_entries"
+    )
+    bin_move = models.ForeignKey(BinMove, null=True, blank=True, on_delete=models.PROTECT, related_name="entries")
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(quantity=0), name="bin_movement_quantity_not_zero"),
+            models.CheckConstraint(
+                condition=Q(movement__isnull=True) | Q(bin_move__isnull=True), name="bin_movement_one_source"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} {self.part_id}@{self.warehouse_id}/{self.bin_id or '-'}"
 
 
 class MovementKind(models.TextChoices):

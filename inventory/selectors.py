@@ -7,11 +7,15 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import DecimalField, ExpressionWrapper, F, Q, QuerySet, Sum
+from django.db.models import DecimalField, ExpressionWrapper, F, Max, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from .ledger_hash import GENESIS, HASHED, movement_hash
 from .models import (
+    Bin,
+    BinMove,
+    BinMovement,
+    BinStock,
     ClosedPeriod,
     LimitChange,
     Part,
@@ -130,6 +134,14 @@ def movement_list(
 
 
 @dataclass(frozen=True)
+class BinQuantity:
+    """What one bin holds of a part; ``code`` empty for stock in no bin."""
+
+    code: str
+    quantity: Decimal
+
+
+@dataclass(frozen=True)
 class WarehouseAvailability:
     warehouse: Warehouse
     on_hand: Decimal
@@ -139,7 +151,8 @@ class WarehouseAvailability:
     available: Decimal
     min_qty: Decimal
     max_qty: Decimal
-    bin: str
+    bin: str  # the default bin
+    bins: tuple[BinQuantity, ...] = ()  # where the stock on hand lies, along the pick route
 
 
 @dataclass(frozen=True)
@@ -163,6 +176,14 @@ def stock_lookup(*, part: Part) -> StockLookup:
     levels = {
         level.warehouse_id: level for level in StockLevel.objects.filter(part=serving).select_related("default_bin")
     }
+    held: dict[int, list[BinQuantity]] = {}
+    stocks = (
+        BinStock.objects.filter(part=serving, quantity__gt=0)
+        .order_by("warehouse_id", F("bin__route").asc(nulls_last=True), F("bin__code").asc(nulls_last=True))
+        .values_list("warehouse_id", "bin__code", "quantity")
+    )
+    for warehouse_id, code, quantity in stocks:
+        held.setdefault(warehouse_id, []).append(BinQuantity(code or "", quantity))
     rows = []
     for warehouse in Warehouse.objects.filter(is_active=True).order_by("echelon", "code"):
         level = levels.get(warehouse.pk)
@@ -180,11 +201,53 @@ def stock_lookup(*, part: Part) -> StockLookup:
                 min_qty=level.min_qty,
                 max_qty=level.max_qty,
                 bin=level.default_bin.code if level.default_bin else "",
+                bins=tuple(held.get(warehouse.pk, ())),
             )
         )
     order = {"central": 0, "regional": 1, "store": 2}
     rows.sort(key=lambda row: (order.get(row.warehouse.echelon, 9), row.warehouse.code))
     return StockLookup(requested=part, chain=chain, serving=serving, rows=rows)
+
+
+def bin_part_ids(*, bin: Bin) -> list[int]:
+    """The parts held in a bin, or with it as their default bin: what a count of the bin walks past."""
+    held = BinStock.objects.filter(bin=bin, quantity__gt=0).values_list("part_id", flat=True)
+    homed = StockLevel.objects.filter(default_bin=bin).values_list("part_id", flat=True)
+    return sorted(set(held) | set(homed))
+
+
+def bin_snapshots(*, warehouse_id: int, bin_id: int, part_ids: list[int]) -> dict[int, tuple[Decimal, int]]:
+    """(quantity in the bin, last entry id of the part's bins in the warehouse) per part.
+
+    The caller holds the parts' level locks (bins change only under them), so no
+    posting is half seen; the entry id marks where later changes start.
+    """
+    held = dict(
+        BinStock.objects.filter(warehouse_id=warehouse_id, bin_id=bin_id, part_id__in=part_ids).values_list(
+            "part_id", "quantity"
+        )
+    )
+    last = dict(
+        BinMovement.objects.filter(warehouse_id=warehouse_id, part_id__in=part_ids)
+        .values("part_id")
+        .annotate(last=Max("id"))
+        .values_list("part_id", "last")
+    )
+    return {p: (held.get(p, ZERO), last.get(p) or 0) for p in part_ids}
+
+
+def bin_moved_since(*, part_id: int, warehouse_id: int, bin_id: int, after_entry_id: int) -> Decimal:
+    """Net quantity into (out of, negative) a bin after the given entry of the bins' ledger."""
+    entries = BinMovement.objects.filter(
+        part_id=part_id, warehouse_id=warehouse_id, bin_id=bin_id, id__gt=after_entry_id
+    )
+    return entries.aggregate(total=Sum("quantity"))["total"] or ZERO
+
+
+def bin_move_list(*, warehouses: QuerySet[Warehouse] | None = None) -> QuerySet[BinMove]:
+    """Bin moves, newest first, with what their rows show (one query)."""
+    moves = BinMove.objects.select_related("part", "warehouse", "from_bin", "to_bin", "moved_by")
+    return moves.filter(warehouse__in=warehouses) if warehouses is not None else moves
 
 
 @dataclass(frozen=True)
@@ -225,6 +288,68 @@ def ledger_differences() -> list[LedgerDifference]:
         for part_id, warehouse_id in sorted(orphans):
             qty, val = sums[(part_id, warehouse_id)]
             differences.append(LedgerDifference(parts[part_id], codes[warehouse_id], ZERO, qty, ZERO, val))
+    return differences
+
+
+@dataclass(frozen=True)
+class BinDifference:
+    """A place whose stored quantity is not what it should be.
+
+    ``bin_code`` empty: the level's on hand (stored) differs from the sum of its
+    bins (expected). Otherwise the bin's stock (stored) differs from the sum of
+    its entries in the bins' ledger (expected); ``-`` is stock in no bin.
+    """
+
+    part_number: str
+    warehouse_code: str
+    bin_code: str
+    stored: Decimal
+    expected: Decimal
+
+
+def bin_differences() -> list[BinDifference]:
+    """Every level whose bins do not add up to its on hand, and every bin stock that is not its entries' sum.
+
+    Also every stock movement whose bin entries do not add up to its quantity,
+    and every bin move whose entries do not cancel out (as part ``movement N`` /
+    ``bin move N``). Grouped queries, in the database.
+    """
+    binned = {
+        (row["part_id"], row["warehouse_id"]): row["total"]
+        for row in BinStock.objects.values("part_id", "warehouse_id").annotate(total=Sum("quantity"))
+    }
+    entered = {
+        (row["part_id"], row["warehouse_id"], row["bin_id"]): row["total"]
+        for row in BinMovement.objects.values("part_id", "warehouse_id", "bin_id").annotate(total=Sum("quantity"))
+    }
+    stored = {
+        (row["part_id"], row["warehouse_id"], row["bin_id"]): row["quantity"]
+        for row in BinStock.objects.values("part_id", "warehouse_id", "bin_id", "quantity")
+    }
+    found: list[tuple[int, int, int | None, Decimal, Decimal]] = []
+    levels = StockLevel.objects.values_list("part_id", "warehouse_id", "on_hand")
+    for part_id, warehouse_id, on_hand in levels.iterator(chunk_size=5000):
+        total = binned.pop((part_id, warehouse_id), ZERO)
+        if total != on_hand:
+            found.append((part_id, warehouse_id, None, on_hand, total))
+    for (part_id, warehouse_id), total in binned.items():  # bins of a level that does not exist
+        found.append((part_id, warehouse_id, None, ZERO, total))
+    bin_found = [
+        (p, w, b, stored.get((p, w, b), ZERO), entered.get((p, w, b), ZERO))
+        for p, w, b in sorted(set(stored) | set(entered), key=lambda key: (key[0], key[1], key[2] or 0))
+        if stored.get((p, w, b), ZERO) != entered.get((p, w, b), ZERO)
+    ]
+    parts = dict(Part.objects.filter(pk__in={row[0] for row in found + bin_found}).values_list("pk", "number"))
+    codes = dict(Warehouse.objects.filter(pk__in={row[1] for row in found + bin_found}).values_list("pk", "code"))
+    bins = dict(Bin.objects.filter(pk__in={row[2] for row in bin_found if row[2]}).values_list("pk", "code"))
+    differences = [BinDifference(parts[p], codes[w], "", a, b) for p, w, _bin, a, b in found]
+    differences += [BinDifference(parts[p], codes[w], bins.get(bn, "-"), a, b) for p, w, bn, a, b in bin_found]
+    movements = StockMovement.objects.filter(bin_entries__isnull=False).values("pk", "quantity")
+    for row in movements.annotate(total=Sum("bin_entries__quantity")).exclude(total=F("quantity")):
+        differences.append(BinDifference(f"movement {row['pk']}", "", "", row["quantity"], row["total"]))
+    moves = BinMovement.objects.filter(bin_move__isnull=False).values("bin_move_id").annotate(total=Sum("quantity"))
+    for move_id, total in moves.exclude(total=0).values_list("bin_move_id", "total"):
+        differences.append(BinDifference(f"bin move {move_id}", "", "", ZERO, total))
     return differences
 
 

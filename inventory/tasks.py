@@ -15,13 +15,13 @@ def send_notification_email(self, *, subject: str, body: str, recipients: list[s
 
 @shared_task
 def ledger_verify_task() -> int:
-    """Recompute every stock level from the ledger; return how many disagree (0 is healthy).
+    """Recompute every stock level and bin from the ledger; return how many disagree (0 is healthy).
 
     The same check as ``manage.py verify_ledger``, for a nightly beat entry or an on-demand run.
     """
-    from .selectors import ledger_differences
+    from .selectors import bin_differences, ledger_differences
 
-    return len(ledger_differences())
+    return len(ledger_differences()) + len(bin_differences())
 
 
 @shared_task

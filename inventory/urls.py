@@ -65,6 +65,10 @@ urlpatterns += [
     path("movements/<int:pk>/", views_postings.MovementDetailView.as_view(), name="movement-detail"),
 ]
 
+from . import views_bins  # noqa: E402
+
+urlpatterns += [path("bin-moves/", views_bins.BinMoveView.as_view(), name="bin-move")]
+
 from . import views_freezes  # noqa: E402
 
 urlpatterns += [

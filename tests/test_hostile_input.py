@@ -103,7 +103,9 @@ def shop(db):
     filter_part = PartFactory(number="HF-1", unit=Unit.PIECE)
     oil = PartFactory(number="HOIL", unit=Unit.LITRE)
     for part in (filter_part, oil):
-        services.stock_receive(part=part, warehouse=store, quantity=Decimal(10), unit_cost=Decimal(2), user=manager)
+        services.stock_receive(
+            part=part, warehouse=store, quantity=Decimal(10), unit_cost=Decimal(2), user=manager, bin=shelf
+        )
     supplier = SupplierFactory(code="HSUP")
     SupplierPartFactory(supplier=supplier, part=filter_part)
     order = supplier_services.purchase_order_create(

@@ -20,6 +20,7 @@ from core import events
 from core.permissions import has_role, require_warehouse
 from core.roles import Role
 from core.services.notifications import notify, users_with_role
+from inventory import selectors as inventory_selectors
 from inventory import services as inventory_services
 from inventory.bounds import MAX_QUANTITY, too_large
 from inventory.exceptions import InvalidQuantity
@@ -210,13 +211,18 @@ def count_plan_build_all(*, day: date) -> list[PlanResult]:
     return [count_plan_build(warehouse=warehouse, day=day) for warehouse in Warehouse.objects.filter(is_active=True)]
 
 
-def _add_lines(count_list: CountList, part_ids: list[int]) -> int:
-    """Add lines for parts in route order: by bin code, then part number; parts without a bin last."""
+def _add_lines(count_list: CountList, part_ids: list[int], *, bin: Bin | None = None) -> int:
+    """Add lines for parts in route order: by bin code, then part number; parts without a bin last.
+
+    A count of one ``bin`` puts every line in that bin: each compares with what the bin holds.
+    """
     bins = dict(
         StockLevel.objects.filter(warehouse=count_list.warehouse, part_id__in=part_ids).values_list(
             "part_id", "default_bin_id"
         )
     )
+    if bin is not None:
+        bins = dict.fromkeys(part_ids, bin.pk)
     bin_codes = dict(Bin.objects.filter(pk__in={b for b in bins.values() if b}).values_list("pk", "code"))
     numbers = dict(Part.objects.filter(pk__in=part_ids).values_list("pk", "number_normalized"))
 
@@ -252,7 +258,7 @@ def count_list_create_adhoc(
     levels = StockLevel.objects.filter(warehouse=warehouse)
     if bin is not None:
         kind = CountKind.BIN
-        part_ids = list(levels.filter(default_bin=bin).values_list("part_id", flat=True))
+        part_ids = inventory_selectors.bin_part_ids(bin=bin)
     elif part is not None:
         kind = CountKind.PART
         part_ids = [part.pk]
@@ -272,11 +278,40 @@ def count_list_create_adhoc(
     count_list = CountList.objects.create(
         warehouse=warehouse, kind=kind, scheduled_for=timezone.localdate(), created_by=user, note=note.strip()
     )
-    _add_lines(count_list, wanted)
+    _add_lines(count_list, wanted, bin=bin)
     return count_list
 
 
 # --- counting ------------------------------------------------------------------------
+
+
+def _counts_bin(line: CountLine, count_list: CountList) -> bool:
+    """A line of a bin count compares with its bin's quantity; every other line with the part's level."""
+    return count_list.kind == CountKind.BIN and line.bin_id is not None
+
+
+def _line_snapshots(count_list: CountList, lines: list[CountLine]) -> dict[int, tuple[Decimal, int]]:
+    """The snapshot of each line (by line id): its system quantity and where later changes start.
+
+    For a level that is (on hand, last movement id); for a bin (its quantity, last
+    entry id of the bins' ledger), read under the same level locks.
+    """
+    snapshots = _snapshots(count_list.warehouse_id, [line.part_id for line in lines])
+    by_bin: dict[int, list[int]] = {}
+    for line in lines:
+        if line.bin_id is not None and _counts_bin(line, count_list):
+            by_bin.setdefault(line.bin_id, []).append(line.part_id)
+    binned: dict[tuple[int | None, int], tuple[Decimal, int]] = {
+        (bin_id, part_id): snapshot
+        for bin_id, part_ids in by_bin.items()
+        for part_id, snapshot in inventory_selectors.bin_snapshots(
+            warehouse_id=count_list.warehouse_id, bin_id=bin_id, part_ids=part_ids
+        ).items()
+    }
+    return {
+        line.pk: binned[(line.bin_id, line.part_id)] if _counts_bin(line, count_list) else snapshots[line.part_id]
+        for line in lines
+    }
 
 
 def _snapshots(warehouse_id: int, part_ids: list[int]) -> dict[int, tuple[Decimal, int]]:
@@ -314,10 +349,10 @@ def count_lines_start(*, count_list: CountList, user, bin: Bin | None = None, al
     lines = [line for line in open_lines.order_by("pk") if _needs_snapshot(line)]
     if not lines:
         return 0
-    snapshots = _snapshots(count_list.warehouse_id, [line.part_id for line in lines])
+    snapshots = _line_snapshots(count_list, lines)
     now = timezone.now()
     for line in lines:
-        line.snapshot_qty, line.snapshot_movement_id = snapshots[line.part_id]
+        line.snapshot_qty, line.snapshot_movement_id = snapshots[line.pk]
         line.started_at = now
         if line.status == CountLineStatus.PENDING:
             line.status = CountLineStatus.STARTED
@@ -366,15 +401,25 @@ def count_line_enter(*, line: CountLine, quantity: Decimal, user, note: str = ""
         raise CountNotPermitted(f"{line.part.number} needs a recount by someone else; you counted it first.")
     quantity = _check_count_quantity(line.part, quantity)
     if _needs_snapshot(line):
-        line.snapshot_qty, line.snapshot_movement_id = _snapshots(warehouse.pk, [line.part_id])[line.part_id]
+        line.snapshot_qty, line.snapshot_movement_id = _line_snapshots(line.count_list, [line])[line.pk]
         line.started_at = timezone.now()
     level = StockLevel.objects.select_for_update().filter(part_id=line.part_id, warehouse=warehouse).first()
-    moved = (
-        StockMovement.objects.filter(
-            part_id=line.part_id, warehouse=warehouse, id__gt=line.snapshot_movement_id or 0
-        ).aggregate(total=Sum("quantity"))["total"]
-        or ZERO
-    )
+    if _counts_bin(line, line.count_list):
+        # For a bin, the snapshot's marker is an entry of the bins' ledger (a bin move changes a bin too).
+        assert line.bin_id is not None
+        moved = inventory_selectors.bin_moved_since(
+            part_id=line.part_id,
+            warehouse_id=warehouse.pk,
+            bin_id=line.bin_id,
+            after_entry_id=line.snapshot_movement_id or 0,
+        )
+    else:
+        moved = (
+            StockMovement.objects.filter(
+                part_id=line.part_id, warehouse=warehouse, id__gt=line.snapshot_movement_id or 0
+            ).aggregate(total=Sum("quantity"))["total"]
+            or ZERO
+        )
     unit_cost = level.average_cost if level is not None else ZERO
     if line.snapshot_qty is None:
         raise CountingError(f"{line.part.number} has no snapshot of the system quantity; start counting its bin again.")
@@ -467,6 +512,8 @@ def count_line_approve(*, line: CountLine, user, reason: str) -> CountLine:
         reason=f"Count {line.count_list_id}: {line.reason}"[:200],
         unit_cost=line.unit_cost if positive else None,
         kind=MovementKind.COUNT_CORRECTION,
+        # A bin's count corrects that bin: what was found goes into it, what is missing leaves it.
+        bin=line.bin if _counts_bin(line, line.count_list) else None,
         document_ref=f"COUNT-{line.count_list_id}",
         idempotency_key=f"count-line-{line.pk}",
     )

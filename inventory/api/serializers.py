@@ -8,6 +8,7 @@ from rest_framework import serializers
 from core.fastpath.fields import FieldsBuiltOnce, IdField, ModelIdField, ReadsIdsTogether
 from inventory.models import (
     Bin,
+    BinMove,
     MovementKind,
     Part,
     StockLevel,
@@ -81,6 +82,11 @@ class SupersedeSerializer(serializers.Serializer):
     superseded_by = IdField(queryset=Part.objects.all(), allow_null=True)
 
 
+class BinQuantitySerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="The bin's code; empty for stock that lies in no bin.")
+    quantity = serializers.DecimalField(**QTY)
+
+
 class WarehouseAvailabilitySerializer(serializers.Serializer):
     warehouse = serializers.CharField(source="warehouse.code")
     warehouse_name = serializers.CharField(source="warehouse.name")
@@ -92,7 +98,8 @@ class WarehouseAvailabilitySerializer(serializers.Serializer):
     available = serializers.DecimalField(**QTY)
     min_qty = serializers.DecimalField(**QTY)
     max_qty = serializers.DecimalField(**QTY)
-    bin = serializers.CharField()
+    bin = serializers.CharField(help_text="The default bin.")
+    bins = BinQuantitySerializer(many=True, help_text="Where the stock on hand lies, along the pick route.")
 
 
 class StockLookupSerializer(serializers.Serializer):
@@ -266,6 +273,43 @@ class ScrapSerializer(_PostingSerializer):
     from_quarantine = serializers.BooleanField(
         default=False, help_text="Scrap held stock (a rejected quality hold or a freeze) instead of available stock."
     )
+
+
+class BinMoveSerializer(FieldsBuiltOnce, ReadsIdsTogether, serializers.Serializer):
+    part = ModelIdField(Part)
+    warehouse = ModelIdField(Warehouse)
+    from_bin = ModelIdField(Bin, allow_null=True, help_text="The bin the stock leaves; null for stock in no bin.")
+    to_bin = ModelIdField(Bin, help_text="The bin the stock goes into (an open bin of the same warehouse).")
+    quantity = serializers.DecimalField(**QTY, min_value=Decimal("0.001"))
+    note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+    def validate(self, attrs):
+        errors = {
+            field: [f"Bin {attrs[field].code} is not in that warehouse."]
+            for field in ("from_bin", "to_bin")
+            if attrs[field] is not None and attrs[field].warehouse_id != attrs["warehouse"].pk
+        }
+        if not errors and attrs["from_bin"] is not None and attrs["from_bin"].pk == attrs["to_bin"].pk:
+            errors["to_bin"] = ["Choose a different bin to move to."]
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
+
+
+class BinMoveResultSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
+    part = PartBriefSerializer(read_only=True)
+    warehouse: "serializers.SlugRelatedField[Warehouse]" = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
+    from_bin: "serializers.SlugRelatedField[Bin]" = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True
+    )
+    to_bin: "serializers.SlugRelatedField[Bin]" = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    moved_by: "serializers.SlugRelatedField[User]" = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = BinMove
+        fields = ["id", "number", "part", "warehouse", "from_bin", "to_bin", "quantity", "note", "moved_by", "moved_at"]
 
 
 class ReverseSerializer(serializers.Serializer):

@@ -19,6 +19,7 @@ urlpatterns = [
     path("stock/transfers/", views.TransferCreate.as_view(), name="api-stock-transfer"),
     path("stock/adjustments/", views.AdjustmentCreate.as_view(), name="api-stock-adjustment"),
     path("stock/scraps/", views.ScrapCreate.as_view(), name="api-stock-scrap"),
+    path("stock/bin-moves/", views.BinMoveCreate.as_view(), name="api-stock-bin-move"),
 ]
 
 # Workshop demand, backorders and transfer orders: one view per state transition.

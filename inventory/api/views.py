@@ -322,6 +322,24 @@ class ScrapCreate(_PostingView):
         return Response(s.MovementSerializer(movement).data, status=status.HTTP_201_CREATED)
 
 
+class BinMoveCreate(_PostingView):
+    """Move stock from one bin to another of the same warehouse (clerks and managers); level and value stay."""
+
+    action_name = "bin_move"
+
+    @extend_schema(
+        request=s.BinMoveSerializer, responses={201: s.BinMoveResultSerializer}, parameters=[IDEMPOTENCY_HEADER]
+    )
+    def post(self, request):
+        data = s.BinMoveSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        require_warehouse(request.user, data.validated_data["warehouse"])
+        move = services.stock_bin_move(
+            user=request.user, idempotency_key=idempotency_key(request), **data.validated_data
+        )
+        return Response(s.BinMoveResultSerializer(move).data, status=status.HTTP_201_CREATED)
+
+
 class MovementReverse(_PostingView):
     """Post the exact opposite of a movement (managers). A movement is reversed once."""
 

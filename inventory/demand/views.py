@@ -247,8 +247,12 @@ class PickListView(RoleRequiredMixin, ListView):
         return sel.pick_list(warehouse_ids=warehouse_scope(self.request.user), day=self._day())
 
     def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        picks = sel.pick_lines(context["requests"])
+        for request in context["requests"]:
+            request.pick_lines = picks[request.pk]
         # The day's printed pick list per warehouse: one walk over every open request of the day.
-        return super().get_context_data(**kwargs) | {
+        return context | {
             "warehouses": list(own_warehouses(self.request.user).order_by("code")),
             "today_iso": timezone.localdate().isoformat(),
             "day": self._day(),

@@ -1,5 +1,6 @@
 """Every write of the inventory app. Import services from here: ``from inventory import services``."""
 
+from .bins import stock_bin_move
 from .bulk import Outcome, stock_level_set_parameters_bulk, stock_opening_balances_bulk, stock_receive_bulk
 from .catalogue import _check_supersession, part_create, part_supersede, part_update
 from .freezes import freeze_may_act_in, stock_freeze, stock_freeze_release, stock_freeze_scrap, stock_freeze_settle
@@ -30,6 +31,7 @@ __all__ = [
     "part_supersede",
     "part_update",
     "stock_adjust",
+    "stock_bin_move",
     "stock_freeze",
     "stock_freeze_release",
     "stock_freeze_scrap",

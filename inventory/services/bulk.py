@@ -24,6 +24,7 @@ from django.db import connection, transaction
 
 from core.fastpath.rows import copy_insert, update_rows
 
+from ..bin_order import Shelf, bins_to_take
 from ..exceptions import InvalidQuantity
 from ..locks import lock_stock_levels_many
 from ..models import Bin, LimitSource, MovementKind, Part, StockLevel, StockMovement, Warehouse
@@ -37,6 +38,8 @@ from .stock import (
     _check_quantity,
     _fill_backorders,
     _Line,
+    bin_legs_write,
+    bin_shelves,
     chain,
 )
 
@@ -102,11 +105,19 @@ def _post(
     extra_fields: Sequence[str] = (),
 ) -> list[StockMovement]:
     """Apply the postings to their locked levels in order, then write movements and levels in bulk."""
-    movements = []
+    movements: list[StockMovement] = []
+    # What each level's bins hold, kept up to date line by line, for the lines that take stock out.
+    takers = [(p.part.pk, p.warehouse.pk) for p in postings if p.quantity < 0]
+    shelves: dict[tuple[int, int], list[Shelf]] = {pair: [] for pair in takers}
+    shelves |= bin_shelves(pairs=takers) if takers else {}
+    legs: list[tuple[int, int, int | None, Decimal, int]] = []  # (part, warehouse, bin, quantity, movement index)
     for posting in postings:
-        level = levels[(posting.part.pk, posting.warehouse.pk)]
+        pair = (posting.part.pk, posting.warehouse.pk)
+        level = levels[pair]
         level.part, level.warehouse = posting.part, posting.warehouse
         unit_cost, value = _apply(_Line(posting.kind, level, posting.quantity, unit_cost=posting.unit_cost), now=now)
+        for bin_id, quantity in _bin_split(posting, level, shelves):
+            legs.append((*pair, bin_id, quantity, len(movements)))
         movements.append(
             chain(
                 level,
@@ -130,11 +141,37 @@ def _post(
     if not movements:
         return movements
     _insert_movements(movements)
+    bin_legs_write([(p, w, b, q, movements[index].pk, None) for p, w, b, q, index in legs])
     touched = {(p.part.pk, p.warehouse.pk): levels[(p.part.pk, p.warehouse.pk)] for p in postings}
     _write_levels(list(touched.values()), [*_POSTED_FIELDS, *extra_fields])
     for pair in {(p.part.pk, p.warehouse.pk) for p in postings if p.quantity > 0}:
         _fill_backorders(touched[pair], user, posted_at)  # a no-op unless the level has open backorders
     return movements
+
+
+def _bin_split(
+    posting: _Posting, level: StockLevel, shelves: dict[tuple[int, int], list[Shelf]]
+) -> list[tuple[int | None, Decimal]]:
+    """The bin legs of one bulk line, by the rules of a single posting (``stock._bin_legs``).
+
+    ``shelves`` holds only the levels some line takes from; it follows every line of those levels.
+    """
+    pair = (posting.part.pk, posting.warehouse.pk)
+    if posting.quantity > 0:
+        bin_id = posting.bin.pk if posting.bin is not None else level.default_bin_id
+        if pair in shelves:
+            held = {shelf.bin_id: shelf for shelf in shelves[pair]}
+            shelf = held.get(bin_id, Shelf(bin_id, ZERO))
+            held[bin_id] = Shelf(bin_id, shelf.quantity + posting.quantity, shelf.route, shelf.code)
+            shelves[pair] = list(held.values())
+        return [(bin_id, posting.quantity)]
+    taken, _left = bins_to_take(shelves.get(pair, []), -posting.quantity, default_bin_id=level.default_bin_id)
+    took = dict(taken)
+    shelves[pair] = [
+        Shelf(shelf.bin_id, shelf.quantity - took.get(shelf.bin_id, ZERO), shelf.route, shelf.code)
+        for shelf in shelves.get(pair, [])
+    ]
+    return [(bin_id, -quantity) for bin_id, quantity in taken]
 
 
 # --- services ------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from core.exceptions import NotPermitted
 from core.roles import CATALOGUE_EDITORS, user_access
 
 from ..exceptions import InventoryError
-from ..models import Bin, StockLevel, Warehouse, WarehouseNeighbour
+from ..models import Bin, BinStock, StockLevel, Warehouse, WarehouseNeighbour
 
 BIN_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,19}$")
 MAX_BINS_AT_ONCE = 500
@@ -131,6 +131,10 @@ def bin_set_active(*, user, bin: Bin, is_active: bool) -> Bin:
             _("Bin %(code)s is the default bin of stock on hand; move that stock to another bin first.")
             % {"code": bin.code},
             field="bin",
+        )
+    if not is_active and BinStock.objects.filter(bin=bin, quantity__gt=0).exists():
+        raise InventoryError(
+            _("Bin %(code)s holds stock; move it to another bin first.") % {"code": bin.code}, field="bin"
         )
     bin.is_active = is_active
     bin.save(update_fields=["is_active"])

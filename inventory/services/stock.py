@@ -35,6 +35,7 @@ from core.roles import Role
 from core.services.events import Event, event_batch_tasks, event_wanted, events_outbox_rows, events_publish
 from core.services.notifications import notify, users_with_role
 
+from ..bin_order import Shelf, bins_to_take
 from ..bounds import MAX_COST, too_large
 from ..exceptions import (
     AlreadyReversed,
@@ -48,6 +49,8 @@ from ..locks import lock_stock_levels, quote
 from ..models import (
     INBOUND_KINDS,
     Bin,
+    BinMovement,
+    BinStock,
     LimitSource,
     MovementKind,
     Part,
@@ -130,6 +133,10 @@ def _idempotent(key: str | None, matches: Callable[[StockMovement], bool], post:
 # --- the posting core -------------------------------------------------------------
 
 
+# A movement's bin legs: [(bin id or None for no bin, signed quantity)], adding up to its quantity.
+Legs = list[tuple[int | None, Decimal]]
+
+
 @dataclass
 class _Line:
     kind: str
@@ -138,6 +145,9 @@ class _Line:
     unit_cost: Decimal | None = None  # inbound only; outbound leaves at average
     value: Decimal | None = None  # fixed value (reversals)
     from_quarantine: bool = False
+    bin: Bin | None = None  # named: inbound puts away here, outbound takes only from here
+    legs: Legs | None = None  # fixed bin legs (a reversal puts back where the stock came from)
+    prefer: tuple[int | None, ...] = ()  # bins taken from first, before the order rule
 
 
 def _apply(line: _Line, *, now: datetime) -> tuple[Decimal, Decimal]:
@@ -195,6 +205,9 @@ def _post(
 ) -> list[StockMovement]:
     now, intended_at = posting_moment(posted_at)
     reason = late_reason(reason, intended_at)
+    if bin is not None and lines[0].bin is None:
+        lines[0].bin = bin
+    legs = _bin_legs(lines)
     movements = []
     for index, line in enumerate(lines):
         unit_cost, value = _apply(line, now=now)
@@ -233,14 +246,130 @@ def _post(
             tasks = event_batch_tasks(STOCK_CHANGED) or ()
             if not tasks:
                 rows = events_outbox_rows(events=[stock_changed_event(lines[0].level, movements[0])])
-        _insert_movement(movements[0], posted=lines[0].level, outbox=rows, event_tasks=tasks)
+        _insert_movement(movements[0], posted=lines[0].level, legs=legs[0], outbox=rows, event_tasks=tasks)
         return movements
     StockMovement.objects.bulk_create(movements)
     for line in lines:
         _save_posted(line.level)
+    bin_legs_write(
+        [
+            (line.level.part_id, line.level.warehouse_id, bin_id, quantity, movement.pk, None)
+            for line, movement, line_legs in zip(lines, movements, legs, strict=True)
+            for bin_id, quantity in line_legs
+        ]
+    )
     if event_wanted(STOCK_CHANGED):
         events_publish(events=[stock_changed_event(line.level, mv) for line, mv in zip(lines, movements, strict=True)])
     return movements
+
+
+def _bin_legs(lines: list[_Line]) -> list[Legs]:
+    """Decide, under the levels' locks, which bins each line puts stock into or takes it from.
+
+    Inbound stock goes into the bin named, else the level's default bin, else
+    no bin; outbound stock leaves the bin named (refused when it holds too
+    little) or the bins in the order of ``bin_order``. Only a posting that takes
+    stock out reads the bins: one statement for all its levels.
+    """
+    takers = [(ln.level.part_id, ln.level.warehouse_id) for ln in lines if ln.legs is None and ln.quantity < 0]
+    shelves = bin_shelves(pairs=takers) if takers else {}
+    result = []
+    for line in lines:
+        level = line.level
+        if line.legs is not None:
+            result.append(line.legs)
+            continue
+        if line.quantity > 0:
+            result.append([(line.bin.pk if line.bin is not None else level.default_bin_id, line.quantity)])
+            continue
+        candidates = shelves.get((level.part_id, level.warehouse_id), [])
+        if line.bin is not None:
+            candidates = [shelf for shelf in candidates if shelf.bin_id == line.bin.pk]
+        taken, left = bins_to_take(candidates, -line.quantity, default_bin_id=level.default_bin_id, prefer=line.prefer)
+        if left > 0 and line.bin is not None:
+            raise InsufficientStock(
+                part=level.part.number,
+                warehouse=f"{level.warehouse.code}/{line.bin.code}",
+                available=-line.quantity - left,
+                requested=-line.quantity,
+            )
+        if left > 0 and -line.quantity <= level.on_hand:
+            raise InventoryError(
+                f"The bins of {level.part.number} in {level.warehouse.code} hold less than its level; "
+                "run verify_ledger and tell an administrator."
+            )
+        result.append([(bin_id, -quantity) for bin_id, quantity in taken])
+    return result
+
+
+def bin_shelves(*, pairs: list[tuple[int, int]]) -> dict[tuple[int, int], list[Shelf]]:
+    """What each (part, warehouse) holds per bin (only places holding stock), with each bin's route and code.
+
+    Read after the levels are locked: their bins change only under those locks.
+    """
+    wanted = sorted(set(pairs))
+    with prepared_cursor() as cursor:
+        cursor.execute(_shelves_sql(), [[p for p, _w in wanted], [w for _p, w in wanted]])
+        rows = cursor.fetchall()
+    shelves: dict[tuple[int, int], list[Shelf]] = {}
+    for part_id, warehouse_id, bin_id, quantity, route, code in rows:
+        shelves.setdefault((part_id, warehouse_id), []).append(Shelf(bin_id, quantity, route, code))
+    return shelves
+
+
+@lru_cache(maxsize=1)
+def _shelves_sql() -> str:
+    stock, bins = quote(BinStock._meta.db_table), quote(Bin._meta.db_table)
+    return (
+        f"SELECT s.part_id, s.warehouse_id, s.bin_id, s.quantity, COALESCE(b.route, 0), COALESCE(b.code, '') "  # noqa: S608 - identifiers from the model
+        f"FROM {stock} s JOIN unnest(%s::bigint[], %s::bigint[]) AS t(p, w) "
+        "ON s.part_id = t.p AND s.warehouse_id = t.w "
+        f"LEFT JOIN {bins} b ON b.id = s.bin_id WHERE s.quantity > 0"
+    )
+
+
+def bin_legs_write(rows: list[tuple[int, int, int | None, Decimal, int | None, int | None]]) -> None:
+    """Write bin legs (part, warehouse, bin, signed quantity, movement id, bin move id) and their bin stocks.
+
+    One statement from arrays, for postings of several lines, bulk postings and
+    bin moves; a single posting writes its legs inside its movement's statement.
+    The callers hold the levels' locks.
+    """
+    if not rows:
+        return
+    columns = list(zip(*rows, strict=True))
+    with prepared_cursor() as cursor:
+        cursor.execute(_bin_legs_write_sql(), [list(column) for column in columns])
+
+
+@lru_cache(maxsize=1)
+def _bin_legs_write_sql() -> str:
+    entries, stock = quote(BinMovement._meta.db_table), quote(BinStock._meta.db_table)
+    return (
+        "WITH legs AS (SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[], %s::numeric[], "  # noqa: S608 - identifiers from the model
+        "%s::bigint[], %s::bigint[]) AS t(p, w, b, q, m, bm)), "
+        f"entered AS (INSERT INTO {entries} (part_id, warehouse_id, bin_id, quantity, movement_id, bin_move_id) "
+        "SELECT p, w, b, q, m, bm FROM legs), summed AS ("
+        f"SELECT p, w, b, sum(q) AS q FROM legs GROUP BY p, w, b), {_bin_stock_writes(stock, legs='summed')} "
+        "SELECT 1"
+    )
+
+
+def _bin_stock_writes(stock: str, *, legs: str = "legs") -> str:
+    """Two CTEs adding the legs of ``legs`` (p, w, b, q) to the bin stocks.
+
+    Stock put in is an upsert; stock taken out updates the row it was read from.
+    Not one upsert for both: PostgreSQL checks the check constraints of the row
+    to insert before it looks for the conflict, so a negative leg would be
+    refused even though it only lowers an existing row.
+    """
+    return (
+        f"stocked AS (INSERT INTO {stock} (part_id, warehouse_id, bin_id, quantity) "  # noqa: S608 - identifiers from the model
+        f"SELECT p, w, b, q FROM {legs} WHERE q > 0 "
+        f"ON CONFLICT (part_id, warehouse_id, bin_id) DO UPDATE SET quantity = {stock}.quantity + EXCLUDED.quantity), "
+        f"taken AS (UPDATE {stock} s SET quantity = s.quantity + l.q FROM {legs} l "
+        "WHERE l.q < 0 AND s.part_id = l.p AND s.warehouse_id = l.w AND s.bin_id IS NOT DISTINCT FROM l.b)"
+    )
 
 
 def stock_changed_event(level: StockLevel, movement: StockMovement) -> Event:
@@ -304,11 +433,23 @@ def _movement_insert() -> tuple[str, list]:
 
 @lru_cache(maxsize=1)
 def _movement_insert_and_level_update() -> str:
-    """The movement's INSERT and its level's UPDATE in one statement (one round trip)."""
+    """The movement's INSERT, its level's UPDATE and its bin legs in one statement (one round trip).
+
+    The legs (bin ids and signed quantities as two arrays) go into the bins'
+    ledger and onto the bin stocks, a bin stock created on its first stock.
+    """
     insert, _fields = _movement_insert()
     update, _fields = _posted_update()
     pk = quote(StockMovement._meta.pk.column)
-    return f"WITH moved AS ({insert}), posted AS ({update}) SELECT {pk} FROM moved"  # noqa: S608
+    entries, stock = quote(BinMovement._meta.db_table), quote(BinStock._meta.db_table)
+    legs = (
+        "legs AS (SELECT %s::bigint AS p, %s::bigint AS w, t.b, t.q "  # noqa: S608 - identifiers from the model
+        "FROM unnest(%s::bigint[], %s::numeric[]) AS t(b, q)), "
+        f"entered AS (INSERT INTO {entries} (part_id, warehouse_id, bin_id, quantity, movement_id) "
+        f"SELECT p, w, b, q, (SELECT {pk} FROM moved) FROM legs), "
+        f"{_bin_stock_writes(stock)}"
+    )
+    return f"WITH moved AS ({insert}), posted AS ({update}), {legs} SELECT {pk} FROM moved"  # noqa: S608
 
 
 # Stands for the movement's id in the outbox rows written with it (the id exists only inside the statement).
@@ -359,17 +500,23 @@ def _movement_insert_level_update_and_stock_changed(tasks: int) -> str:
 
 
 def _insert_movement(
-    movement: StockMovement, *, posted: StockLevel, outbox: list | None = None, event_tasks: tuple[str, ...] = ()
+    movement: StockMovement,
+    *,
+    posted: StockLevel,
+    legs: Legs,
+    outbox: list | None = None,
+    event_tasks: tuple[str, ...] = (),
 ) -> None:
     """``movement.save(force_insert=True)`` and ``_save_posted(posted)``, from SQL built once from the models.
 
     Every concrete column of the movement is written, and the level's posted
-    fields go in the same statement (one round trip), with the ``outbox``
+    fields and the movement's bin ``legs`` go in the same statement (one round trip), with the ``outbox``
     rows (task name, kwargs) of its events when there are any.
     """
     _sql, fields = _movement_insert()
     params = [field.get_db_prep_save(field.pre_save(movement, add=True), connection) for field in fields]
     params += _posted_params(posted)
+    params += [posted.part_id, posted.warehouse_id, [bin_id for bin_id, _q in legs], [q for _b, q in legs]]
     sql, outbox_fields = _movement_insert_level_update_and_outbox(len(outbox or ()))
     if event_tasks:
         sql = _movement_insert_level_update_and_stock_changed(len(event_tasks))
@@ -687,11 +834,12 @@ def stock_adjust(
     reason: str,
     unit_cost: Decimal | None = None,
     kind: str = MovementKind.ADJUSTMENT,
+    bin: Bin | None = None,
     document_ref: str = "",
     posted_at: datetime | None = None,
     idempotency_key: str | None = None,
 ) -> StockMovement:
-    """Correct stock up or down (signed quantity) with a reason.
+    """Correct stock up or down (signed quantity) with a reason; in or out of ``bin`` when one is named.
 
     A positive adjustment comes in at ``unit_cost`` or, without one, at the
     current average cost; a negative one leaves at average cost.
@@ -707,6 +855,7 @@ def stock_adjust(
     _check_quantity(part, abs(quantity))
     if unit_cost is not None:
         unit_cost = _check_cost(unit_cost)
+    _check_bin(bin, warehouse)
 
     def post() -> StockMovement:
         level = _locked(part, warehouse)
@@ -717,6 +866,7 @@ def stock_adjust(
             document_type=kind,
             document_ref=document_ref,
             reason=reason,
+            bin=bin,
             posted_at=posted_at,
             idempotency_key=idempotency_key,
         )[0]
@@ -730,6 +880,7 @@ def stock_adjust(
         part,
         warehouse,
         quantity,
+        bin_id=_pk(bin),
         document_type=kind,
         document_ref=document_ref,
         reason=reason,
@@ -957,12 +1108,16 @@ def stock_movement_reverse(
         if StockMovement.objects.filter(reverses=movement).exists():
             raise AlreadyReversed(f"Movement {movement.pk} has already been reversed.")
         level = _locked(movement.part, movement.warehouse)
+        # Stock taken out goes back into the bins it left; stock put in is taken back from its bins first.
+        entries = list(BinMovement.objects.filter(movement=movement).values_list("bin_id", "quantity"))
         line = _Line(
             movement.kind,
             level,
             -movement.quantity,
             unit_cost=movement.unit_cost,
             value=-movement.value,
+            legs=[(bin_id, -quantity) for bin_id, quantity in entries] if entries and movement.quantity < 0 else None,
+            prefer=tuple(bin_id for bin_id, _quantity in entries),
         )
         return _post(
             lines=[line],

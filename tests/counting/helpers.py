@@ -14,10 +14,10 @@ from ..factories import BinFactory, PartFactory
 
 
 def stocked_part(warehouse, user, *, quantity=10, unit_cost="5", bin=None, number=None):
-    """A part with ``quantity`` on hand in the warehouse, optionally with a default bin."""
+    """A part with ``quantity`` on hand in the warehouse, optionally in a bin that is also its default bin."""
     part = PartFactory(**({"number": number} if number else {}))
     services.stock_receive(
-        part=part, warehouse=warehouse, quantity=Decimal(quantity), unit_cost=Decimal(unit_cost), user=user
+        part=part, warehouse=warehouse, quantity=Decimal(quantity), unit_cost=Decimal(unit_cost), user=user, bin=bin
     )
     if bin is not None:
         StockLevel.objects.filter(part=part, warehouse=warehouse).update(default_bin=bin)

@@ -12,7 +12,7 @@ from counting.exceptions import CountingError, CountNotPermitted, CountTransitio
 from counting.models import CountLineStatus, CountListStatus, CountPlanItem
 from inventory import services as inventory_services
 from inventory.exceptions import InvalidQuantity, WarehouseNotPermitted
-from inventory.models import MovementKind, StockLevel, StockMovement
+from inventory.models import BinMovement, BinStock, MovementKind, StockLevel, StockMovement
 from inventory.selectors import ledger_differences
 
 from ..factories import UserFactory, WarehouseFactory
@@ -56,7 +56,8 @@ def test_starting_a_bin_snapshots_the_system_quantity(site):
     assert started == 1
     assert site["line"].status == CountLineStatus.STARTED
     assert site["line"].snapshot_qty == Decimal("10")
-    assert site["line"].snapshot_movement_id == StockMovement.objects.get(part=site["part"]).pk
+    # a bin's count marks where the bins' ledger stood (a bin move changes the bin too)
+    assert site["line"].snapshot_movement_id == BinMovement.objects.get(part=site["part"]).pk
 
 
 def test_a_receipt_posted_mid_count_is_not_undone_by_the_count(site):
@@ -233,3 +234,53 @@ def test_a_recount_goes_to_the_other_clerks_and_an_approval_to_the_managers(site
     approval = Notification.objects.filter(kind="count.variance_waiting").exclude(pk=recount.pk).get()
     assert approval.user == site["manager"]
     assert approval.message.endswith("waits for a manager's approval.")
+
+
+def test_a_bin_count_compares_with_that_bins_quantity_and_corrects_that_bin(site):
+    # given 10 in A-01 and 4 more of the part in B-02, moved there... and 2 moved out of A-01 mid-count
+    other = bin_in(site["warehouse"], "B-02")
+    inventory_services.stock_receive(
+        part=site["part"],
+        warehouse=site["warehouse"],
+        quantity=Decimal(4),
+        unit_cost=Decimal(5),
+        user=site["clerk"],
+        bin=other,
+    )
+    services.count_lines_start(count_list=site["count_list"], user=site["clerk"], bin=site["bin"])
+    inventory_services.stock_bin_move(
+        part=site["part"],
+        warehouse=site["warehouse"],
+        from_bin=site["bin"],
+        to_bin=other,
+        quantity=Decimal(2),
+        user=site["clerk"],
+    )
+
+    # when the clerk finds 7 in A-01 (8 expected: 10 at the start, 2 moved out since)
+    line = services.count_line_enter(line=site["line"], quantity=Decimal(7), user=site["clerk"])
+
+    # then the variance is the bin's, not the level's (14 on hand)
+    assert (line.snapshot_qty, line.movements_qty, line.variance_qty) == (Decimal(10), Decimal(-2), Decimal(-1))
+    line = services.count_line_approve(line=line, user=site["manager"], reason="broken in the bin")
+    held = dict(BinStock.objects.filter(part=site["part"]).values_list("bin__code", "quantity"))
+    assert held == {"A-01": Decimal(7), "B-02": Decimal(6)}
+    assert _level(site).on_hand == Decimal(13)
+    assert ledger_differences() == []
+
+
+def test_a_bin_count_lists_the_parts_held_in_the_bin_not_only_those_it_is_the_default_of(site):
+    part = stocked_part(site["warehouse"], site["clerk"], quantity=3, number="OF-200")
+    inventory_services.stock_bin_move(
+        part=part,
+        warehouse=site["warehouse"],
+        from_bin=None,
+        to_bin=site["bin"],
+        quantity=Decimal(3),
+        user=site["clerk"],
+    )
+    services.count_line_enter(line=site["line"], quantity=Decimal(10), user=site["clerk"])  # closes the first count
+
+    count_list = services.count_list_create_adhoc(warehouse=site["warehouse"], user=site["clerk"], bin=site["bin"])
+
+    assert sorted(count_list.lines.values_list("part__number", "bin__code")) == [("OF-100", "A-01"), ("OF-200", "A-01")]

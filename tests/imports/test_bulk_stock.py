@@ -13,8 +13,8 @@ from imports.services import import_file
 from inventory import services
 from inventory.demand import services as demand_services
 from inventory.exceptions import InsufficientStock, InvalidQuantity
-from inventory.models import Backorder, BackorderState, MovementKind, StockLevel, StockMovement
-from inventory.selectors import ledger_differences
+from inventory.models import Backorder, BackorderState, BinStock, MovementKind, StockLevel, StockMovement
+from inventory.selectors import bin_differences, ledger_differences
 from inventory.services import Outcome
 
 from ..factories import BinFactory, PartFactory, UserFactory, WarehouseFactory
@@ -89,6 +89,15 @@ def test_opening_balances_receive_empty_levels_adjust_held_ones_and_leave_equal_
     assert StockLevel.objects.get(part=p0, warehouse=cen).default_bin == world["shelf"]
     assert StockLevel.objects.get(part=p0, warehouse=cen).first_stocked_at is not None
     assert ledger_differences() == []
+    # and the bins follow: P-0 put away into its new default bin, the others in no bin, up and down
+    held = BinStock.objects.filter(quantity__gt=0).order_by("part__number")
+    assert list(held.values_list("part__number", "bin__code", "quantity")) == [
+        ("P-0", world["shelf"].code, D(5)),
+        ("P-1", None, D(12)),
+        ("P-2", None, D(1)),
+        ("P-3", None, D(3)),
+    ]
+    assert bin_differences() == []
 
 
 def test_opening_balance_of_zero_for_an_unknown_level_creates_no_level(world):

@@ -14,11 +14,11 @@ import pytest
 from core.roles import Role
 from inventory import services
 from inventory.exceptions import InsufficientStock
-from inventory.models import StockLevel, StockMovement
-from inventory.selectors import ledger_differences
+from inventory.models import BinMovement, BinStock, StockLevel, StockMovement
+from inventory.selectors import bin_differences, ledger_differences
 
 from ..concurrency import run_at_once
-from ..factories import PartFactory, UserFactory, WarehouseFactory
+from ..factories import BinFactory, PartFactory, UserFactory, WarehouseFactory
 
 pytestmark = pytest.mark.services
 
@@ -131,3 +131,36 @@ def test_first_receipts_of_a_new_part_at_once_create_one_level(postgres_tx):
     assert level.on_hand == Decimal(4)
     assert level.value == Decimal(32)
     assert ledger_differences() == []
+
+
+def test_crossing_bin_moves_at_once_all_complete_without_deadlock(postgres_tx):
+    # Given 20 of a part in each of two bins
+    user = UserFactory(roles=[Role.CLERK])
+    part, warehouse = PartFactory(), WarehouseFactory()
+    left, right = BinFactory(warehouse=warehouse, code="L-01"), BinFactory(warehouse=warehouse, code="R-01")
+    for bin in (left, right):
+        services.stock_receive(
+            part=part, warehouse=warehouse, quantity=Decimal(20), unit_cost=Decimal(3), user=user, bin=bin
+        )
+
+    # When moves A→B and B→A run at the same moment
+    calls = []
+    for index in range(10):
+        source, target = (left, right) if index % 2 == 0 else (right, left)
+        calls.append(
+            lambda source=source, target=target: services.stock_bin_move(
+                part=part, warehouse=warehouse, from_bin=source, to_bin=target, quantity=Decimal(3), user=user
+            )
+        )
+    results, errors = run_at_once(calls)
+
+    # Then every move completed (no deadlock victim), the bins are back where they were, the level untouched
+    assert errors == []
+    assert len(results) == 10
+    held = dict(BinStock.objects.filter(part=part).values_list("bin_id", "quantity"))
+    assert held == {left.pk: Decimal(20), right.pk: Decimal(20)}
+    level = StockLevel.objects.get(part=part, warehouse=warehouse)
+    assert (level.on_hand, level.value) == (Decimal(40), Decimal(120))
+    assert BinMovement.objects.filter(bin_move__isnull=False).count() == 20
+    assert ledger_differences() == []
+    assert bin_differences() == []

@@ -132,6 +132,9 @@ def test_verify_sees_a_missing_last_movement(stocked):
     with connection.cursor() as cursor:
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no deferred checks pending, so the table may be altered
         cursor.execute("ALTER TABLE inventory_stockmovement DISABLE TRIGGER inventory_movement_append_only")
+        cursor.execute("ALTER TABLE inventory_binmovement DISABLE TRIGGER inventory_binmovement_append_only")
+        cursor.execute("DELETE FROM inventory_binmovement WHERE movement_id = %s", [second.pk])
+        cursor.execute("ALTER TABLE inventory_binmovement ENABLE TRIGGER inventory_binmovement_append_only")
         cursor.execute("DELETE FROM inventory_stockmovement WHERE id = %s", [second.pk])
         cursor.execute("ALTER TABLE inventory_stockmovement ENABLE TRIGGER inventory_movement_append_only")
 

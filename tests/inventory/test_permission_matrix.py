@@ -15,7 +15,7 @@ import pytest
 
 from core.roles import Role
 from inventory import services
-from inventory.models import Part, StockLevel, StockMovement
+from inventory.models import BinStock, Part, StockLevel, StockMovement
 
 from ..factories import BinFactory, PartFactory, WarehouseFactory
 
@@ -113,25 +113,41 @@ API = [
         201,
     ),
     _e("reverse", "post", "/api/v1/movements/{issue}/reverse/", {"reason": "wrong"}, {Role.MANAGER}, 201),
+    _e(
+        "bin move",
+        "post",
+        "/api/v1/stock/bin-moves/",
+        {"part": "{part}", "warehouse": "{store}", "from_bin": None, "to_bin": "{bin}", "quantity": "1"},
+        {Role.CLERK, Role.MANAGER},
+        201,
+    ),
 ]
 
 SCREENS = [
     _e("stock lookup screen", "get", "/inventory/lookup/?number=OF-100", None, INTERNAL),
     _e("stock levels screen", "get", "/inventory/stock/", None, INTERNAL),
     _e("movements screen", "get", "/inventory/movements/", None, INTERNAL),
+    _e("bin move screen", "get", "/inventory/bin-moves/", None, {Role.CLERK, Role.MANAGER}),
 ]
 
 
 @pytest.fixture
 def world(postgres, make_user):
     store, other = WarehouseFactory(code="S1"), WarehouseFactory(code="S2")
-    BinFactory(warehouse=store)
+    bin = BinFactory(warehouse=store)
     part = PartFactory(number="OF-100")
     old_part = PartFactory(number="OF-099")
     keeper = make_user(Role.MANAGER)
     services.stock_receive(part=part, warehouse=store, quantity=Decimal(10), unit_cost=Decimal(4), user=keeper)
     issue = services.stock_issue(part=part, warehouse=store, quantity=Decimal(1), user=keeper)
-    return {"store": store.pk, "other": other.pk, "part": part.pk, "old_part": old_part.pk, "issue": issue.pk}
+    return {
+        "store": store.pk,
+        "other": other.pk,
+        "part": part.pk,
+        "old_part": old_part.pk,
+        "issue": issue.pk,
+        "bin": bin.pk,
+    }
 
 
 def _fill(value, ids):
@@ -145,6 +161,7 @@ def _state() -> tuple:
         StockMovement.objects.count(),
         list(StockLevel.objects.order_by("pk").values_list("on_hand", "value", "min_qty", "max_qty")),
         list(Part.objects.order_by("pk").values_list("number", "description", "superseded_by_id")),
+        list(BinStock.objects.order_by("pk").values_list("bin_id", "quantity")),
     )
 
 
@@ -202,7 +219,7 @@ def test_the_matrix_covers_every_foundation_api_route():
     foundation = {
         pattern.name for pattern in urlpatterns if pattern.callback.view_class.__module__ == "inventory.api.views"
     }
-    ids = dict.fromkeys(("part", "old_part", "store", "other", "issue"), 1)
+    ids = dict.fromkeys(("part", "old_part", "store", "other", "issue", "bin"), 1)
     covered = {resolve(endpoint.url.format(**ids).split("?")[0]).url_name for endpoint in API}
-    assert len(foundation) == 16
+    assert len(foundation) == 17
     assert foundation <= covered

@@ -23,6 +23,9 @@ from ..factories import BinFactory, NeighbourFactory, PartFactory, WarehouseFact
 pytestmark = pytest.mark.services
 
 POSTING_BUDGET = 6
+# A posting that takes stock out reads the level's bins after locking it (which bins to take from).
+TAKE_OUT_BUDGET = POSTING_BUDGET + 1
+BIN_MOVE_BUDGET = 8
 
 
 @pytest.fixture
@@ -77,8 +80,8 @@ def test_part_lookup_endpoint_query_budget(busy_network, api_as, django_assert_m
     client = api_as(busy_network["manager"])
     start_of_chain = busy_network["parts"][0]
 
-    # token+access, the part, one query per supersession link (two), its levels, the warehouses
-    with django_assert_max_num_queries(6):
+    # token+access, the part, one query per supersession link (two), its levels, its bins, the warehouses
+    with django_assert_max_num_queries(7):
         response = client.get("/api/v1/parts/lookup/", {"number": start_of_chain.number})
 
     assert response.status_code == 200
@@ -93,7 +96,10 @@ def test_part_lookup_endpoint_query_budget(busy_network, api_as, django_assert_m
         ("/inventory/stock/?below_min=1&sort=-value", 7),
         ("/inventory/movements/", 7),  # as the stock list: count, page ids, page rows
         ("/inventory/movements/?part=Q-001&kind=issue", 8),  # plus the part lookup
-        ("/inventory/lookup/?number=q 000", 8),  # session, user, access, part, two chain links, levels, warehouses
+        (
+            "/inventory/lookup/?number=q 000",
+            9,
+        ),  # session, user, access, part, two chain links, levels, bins, warehouses
     ],
 )
 def test_list_screen_query_budget(busy_network, client, django_assert_max_num_queries, url, budget):
@@ -107,7 +113,7 @@ def test_list_screen_query_budget(busy_network, client, django_assert_max_num_qu
 
 @pytest.mark.parametrize("kind", ["receipt", "issue"])
 @pytest.mark.parametrize("idempotency_key", [None, "retry-safe-1"])
-def test_one_posting_through_the_api_takes_at_most_six_statements(
+def test_one_posting_through_the_api_takes_at_most_six_statements_seven_to_take_out(
     postgres_tx, make_user, api_as, kind, idempotency_key
 ):
     # Given a clerk with a token and a part already stocked in their store (the level exists)
@@ -125,8 +131,33 @@ def test_one_posting_through_the_api_takes_at_most_six_statements(
     with CaptureQueriesContext(connection) as queries:
         response = client.post(f"/api/v1/stock/{kind}s/", body, **headers)
 
-    # Then it posted in at most six statements
+    # Then it posted in at most six statements, one more to choose the bins it takes from
     assert response.status_code == 201, response.content
     statements = [query["sql"] for query in queries.captured_queries]
-    assert len(statements) <= POSTING_BUDGET, "\n".join(statements)
+    assert len(statements) <= (POSTING_BUDGET if kind == "receipt" else TAKE_OUT_BUDGET), "\n".join(statements)
+    assert statements[-1] == "COMMIT"
+
+
+@pytest.mark.parametrize("idempotency_key", [None, "bin-move-1"])
+def test_one_bin_move_through_the_api_takes_at_most_eight_statements(postgres_tx, make_user, api_as, idempotency_key):
+    # Given a clerk with a token and stock in one bin of their store
+    store = WarehouseFactory()
+    source, target = BinFactory(warehouse=store), BinFactory(warehouse=store)
+    clerk = make_user(Role.CLERK, warehouses=[store])
+    part = PartFactory()
+    services.stock_receive(
+        part=part, warehouse=store, quantity=Decimal(5), unit_cost=Decimal(2), user=clerk, bin=source
+    )
+    client = api_as(clerk)
+    body = {"part": part.pk, "warehouse": store.pk, "from_bin": source.pk, "to_bin": target.pk, "quantity": "2"}
+    headers = {"HTTP_IDEMPOTENCY_KEY": idempotency_key} if idempotency_key else {}
+
+    # When one bin move is sent
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post("/api/v1/stock/bin-moves/", body, **headers)
+
+    # Then it moved in a bounded number of statements: token, ids, BEGIN, level lock, bins, move, legs, COMMIT
+    assert response.status_code == 201, response.content
+    statements = [query["sql"] for query in queries.captured_queries]
+    assert len(statements) <= BIN_MOVE_BUDGET, "\n".join(statements)
     assert statements[-1] == "COMMIT"

@@ -12,7 +12,7 @@ import inventory.tasks  # noqa: F401 - registers the mail task, as the worker's 
 from core.models import Notification
 from core.roles import Role
 from inventory.exceptions import WarehouseNotPermitted
-from inventory.models import StockLevel, StockMovement
+from inventory.models import BinStock, StockLevel, StockMovement
 from suppliers import services
 from suppliers.exceptions import InvalidTransition, NotPermitted, OverReceipt, PartNotOnOrder, PurchasingError
 from suppliers.models import GoodsReceipt, GoodsReceiptLine, HoldState, QualityReject
@@ -47,6 +47,8 @@ def test_partial_receipts_move_stock_lines_and_state_together(make_order, clerk,
     assert (level.on_hand, level.value, level.average_cost) == (Decimal("6.000"), Decimal("30.0000"), Decimal("5.0000"))
     movement = StockMovement.objects.get(document_ref=receipt.number)
     assert (movement.kind, movement.bin, movement.document_type) == ("receipt", bin, "goods_receipt")
+    # and the stock was put away into the bin named
+    assert list(BinStock.objects.filter(part=first.part).values_list("bin", "quantity")) == [(bin.pk, Decimal(6))]
     assert receipt.number.startswith("GR-")
     assert receipt.posted_by == clerk
 
