@@ -4,23 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0004_notification_kinds_and_preferences'),
+        ("core", "0004_notification_kinds_and_preferences"),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='outboxmessage',
-            name='outbox_pending_idx',
+            model_name="outboxmessage",
+            name="outbox_pending_idx",
         ),
         migrations.AlterField(
-            model_name='outboxmessage',
-            name='created_at',
+            model_name="outboxmessage",
+            name="created_at",
             field=models.DateTimeField(auto_now_add=True),
         ),
         migrations.AddIndex(
-            model_name='outboxmessage',
-            index=models.Index(condition=models.Q(('dispatched_at__isnull', True)), fields=['id'], name='outbox_pending_idx'),
+            model_name="outboxmessage",
+            index=models.Index(
+                condition=models.Q(("dispatched_at__isnull", True)), fields=["id"], name="outbox_pending_idx"
+            ),
         ),
     ]

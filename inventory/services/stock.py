@@ -239,12 +239,13 @@ def _post(
     for line in lines:
         _save_posted(line.level)
     if event_wanted(STOCK_CHANGED):
-        references = [stock_changed_reference(line.level, mv) for line, mv in zip(lines, movements, strict=True)]
+        posted = list(zip((line.level for line in lines), movements, strict=True))
         tasks = event_batch_tasks(STOCK_CHANGED) or ()
         for task_name in tasks:
+            references = [stock_changed_reference(level, movement) for level, movement in posted]
             outbox_enqueue(task_name=task_name, kwargs={"events": references}, dispatch=False)
         if not tasks:
-            events_publish(events=[stock_changed_event(line.level, mv) for line, mv in zip(lines, movements, strict=True)])
+            events_publish(events=[stock_changed_event(level, movement) for level, movement in posted])
     return movements
 
 

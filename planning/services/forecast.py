@@ -186,7 +186,7 @@ def _supplier_forecasts_publish(*, today: date) -> None:
     portal's forecast as an event), for its own system's subscription; nothing when nobody wants it."""
     if not event_wanted(FORECAST_UPDATED):
         return
-    for supplier in supplier_list(active_only=True).filter(part_count__gt=0):
+    for supplier in supplier_list(active_only=True).filter(supplier_parts__isnull=False).distinct():
         months, rows = supplier_forecast(supplier=supplier, today=today)
         event_publish(
             kind=FORECAST_UPDATED,

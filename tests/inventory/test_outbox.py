@@ -73,9 +73,7 @@ def test_broker_down_leaves_message_pending_then_flush_sends_it(
 
 def _pending(task_name, n):
     now = timezone.now()
-    return [
-        OutboxMessage.objects.create(task_name=task_name, kwargs={"n": i}, created_at=now).pk for i in range(n)
-    ]
+    return [OutboxMessage.objects.create(task_name=task_name, kwargs={"n": i}, created_at=now).pk for i in range(n)]
 
 
 def test_take_removes_the_oldest_pending_messages_of_one_task(postgres):
@@ -96,9 +94,13 @@ def test_take_removes_the_oldest_pending_messages_of_one_task(postgres):
 def test_a_take_rolled_back_leaves_the_messages_pending(postgres):
     ids = _pending("webhooks.collect", 2)
 
-    with pytest.raises(RuntimeError), transaction.atomic():
-        assert len(core_services.outbox_take(task_name="webhooks.collect")) == 2
-        raise RuntimeError("the fan-out failed")
+    def take_then_fail():
+        with transaction.atomic():
+            assert len(core_services.outbox_take(task_name="webhooks.collect")) == 2
+            raise RuntimeError("the fan-out failed")
+
+    with pytest.raises(RuntimeError):
+        take_then_fail()
 
     assert sorted(OutboxMessage.objects.filter(dispatched_at=None).values_list("pk", flat=True)) == ids
 

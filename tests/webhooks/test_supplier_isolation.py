@@ -168,7 +168,7 @@ def test_a_supplier_gets_the_forecast_of_its_own_parts_pushed(
     assert to_supplier[0]["kind"] == "forecast.updated"
     assert to_supplier[0]["data"] == {
         "supplier": "MINE",
-        "months": [f"2026-{month:02d}-01" for month in range(5, 13)] + [f"2027-{month:02d}-01" for month in range(1, 5)],
+        "months": [f"2026-{m:02d}-01" for m in range(5, 13)] + [f"2027-{m:02d}-01" for m in range(1, 5)],
         "parts": [
             {
                 "part": "F-1",
