@@ -95,6 +95,16 @@ class _Consumer:
     def committed() -> None:
         _wake_collector()
 
+    @staticmethod
+    def commit_hook_due() -> bool:
+        """Whether a commit now would wake the collector: not within a second of the last wake-up.
+
+        Asked when the posting registers its after-commit call, a few milliseconds before the commit;
+        the collector woken then takes this posting's row too, or comes back a second later because it
+        found rows (``webhook_events_collect``), and the sweep takes anything left.
+        """
+        return time.monotonic() - _last_wake["at"] >= COLLECT_EVERY or current_app.conf.task_always_eager
+
 
 event_consumer = _Consumer()
 

@@ -59,6 +59,11 @@ class EventConsumer(Protocol):
     def committed(self) -> None: ...
 
 
+# A consumer may also name ``commit_hook_due() -> bool``: asked when a publisher registers
+# ``committed``; False skips the registration (the webhooks consumer wakes its collector at most once
+# a second, so most postings need no after-commit call at all).
+
+
 # A consumer may also name ``batch_task``: its outbox row for any events is then always
 # ``(batch_task, {"events": [...]})``, so that a publisher on a hot path can build that row itself
 # (the posting builds it in SQL, see ``event_batch_tasks``). An item is ``event.as_dict()`` or, for a
@@ -93,7 +98,7 @@ def events_outbox_rows(*, events: Sequence[Event]) -> list[tuple[str, dict[str, 
         chosen = [event for event in events if consumer.wants(event.kind)]
         if chosen:
             rows += consumer.outbox_rows(events=chosen)
-            transaction.on_commit(consumer.committed)
+            _register_committed(consumer)
     return rows
 
 
@@ -111,8 +116,14 @@ def event_batch_tasks(kind: str) -> tuple[str, ...] | None:
     if None in tasks:
         return None
     for consumer in wanting:
-        transaction.on_commit(consumer.committed)
+        _register_committed(consumer)
     return tasks  # type: ignore[return-value]  # no None left
+
+
+def _register_committed(consumer: EventConsumer) -> None:
+    due = getattr(consumer, "commit_hook_due", None)
+    if due is None or due():
+        transaction.on_commit(consumer.committed)
 
 
 def events_publish(*, events: Sequence[Event]) -> None:

@@ -159,3 +159,27 @@ def test_a_rolled_back_posting_leaves_no_event(clerk):
         post_then_fail()
 
     assert not OutboxMessage.objects.filter(task_name=services.FAN_OUT_TASK).exists()
+
+
+def test_a_posting_registers_the_wake_up_only_when_one_is_due(clerk, django_capture_on_commit_callbacks):
+    import time
+
+    from config.celery import app
+
+    _subscribe(clerk)
+    part, warehouse = PartFactory(), WarehouseFactory()
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = False
+    try:
+        services._last_wake["at"] = time.monotonic()  # woken just now: this commit would not wake it again
+        with django_capture_on_commit_callbacks() as just_woken:
+            inv.stock_receive(part=part, warehouse=warehouse, quantity=Decimal(1), unit_cost=Decimal(1), user=clerk)
+        services._last_wake["at"] = time.monotonic() - services.COLLECT_EVERY
+        with django_capture_on_commit_callbacks() as due:
+            inv.stock_receive(part=part, warehouse=warehouse, quantity=Decimal(1), unit_cost=Decimal(1), user=clerk)
+    finally:
+        app.conf.task_always_eager = eager
+
+    assert [callback.__name__ for callback in just_woken] == []
+    assert [callback.__name__ for callback in due] == ["committed"]
+    assert OutboxMessage.objects.filter(task_name=services.FAN_OUT_TASK).count() == 2
