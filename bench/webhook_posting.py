@@ -176,7 +176,8 @@ def main() -> None:
     print(f"three subscriptions: {with_seconds:7.2f} s  {with_rate:8.0f} receipts/s")
     for label, on in (("no subscription:    ", False), ("three subscriptions:", True)):
         python_cpu, backend = (seconds / args.n * 1e6 for seconds in cpu[on])
-        print(f"{label} CPU per receipt {python_cpu + backend:6.0f} µs (Python {python_cpu:.0f}, PostgreSQL {backend:.0f})")
+        total_cpu = python_cpu + backend
+        print(f"{label} CPU per receipt {total_cpu:6.0f} µs (Python {python_cpu:.0f}, PostgreSQL {backend:.0f})")
     print(f"events recorded in the outbox: {total}; ledger differences: {len(differences)}")
     if total != args.n or differences:
         sys.exit("Every posting with subscriptions must record exactly one outbox row of events.")
