@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 from .exports import Column, export_response
 
 EXPORT_FORMATS = ("csv", "xlsx")
+EXPORT_CHUNK_SIZE = 2000
 
 
 class ListScreenMixin:
@@ -34,7 +35,8 @@ class ListScreenMixin:
             rows = self.get_queryset()  # type: ignore[attr-defined]
             return export_response(
                 columns=list(self.export_columns),
-                rows=rows.iterator(),
+                # A chunk size lets a list that prefetches its lines stream too (one prefetch per chunk).
+                rows=rows.iterator(chunk_size=EXPORT_CHUNK_SIZE),
                 file_format=file_format,
                 file_name=self.export_name,
             )

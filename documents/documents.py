@@ -17,7 +17,7 @@ from suppliers.models import Supplier
 from . import selectors
 from .pdf import Column, TableDocument, render_table_document
 
-KINDS = ("po", "picklist", "receipt", "transfer", "count", "return", "supplier-return", "sale")
+KINDS = ("po", "picklist", "receipt", "transfer", "count", "return", "supplier-return", "sale", "issue")
 
 
 def company_lines() -> list[str]:
@@ -362,6 +362,60 @@ def counter_sale_receipt(*, number: str) -> TableDocument:
     )
 
 
+def issue_slip(*, number: str, requested_by=None) -> TableDocument:
+    """The slip that goes with parts issued to a repair order: what was issued, from which bin, what waits."""
+    request, bins = selectors.issue_for_document(number=number, requested_by=requested_by)
+    lines = list(request.lines.all())
+    rows = []
+    for line in lines:
+        asked = (
+            ""
+            if line.requested_part_id == line.part_id
+            else _("for %(number)s") % {"number": line.requested_part.number}
+        )
+        rows.append(
+            [
+                line.part.number,
+                " ".join(filter(None, [line.part.description, asked])),
+                bins.get(line.part_id, ""),
+                f"{_qty(line.quantity_requested)} {line.part.unit}",
+                f"{_qty(line.quantity_supplied)} {line.part.unit}",
+                f"{_qty(line.quantity_backordered)} {line.part.unit}" if line.quantity_backordered else "",
+            ]
+        )
+    short = [line for line in lines if line.quantity_backordered]
+    requester = request.requested_by
+    return TableDocument(
+        title=_("Issue to a repair order"),
+        number=request.number,
+        company=company_lines(),
+        barcode=request.number,
+        parties=[(_("Issued from"), [request.warehouse.name, request.warehouse.code])],
+        fields=[
+            (_("Repair order"), request.repair_order.number),
+            (_("Vehicle"), request.repair_order.vehicle_ref or "—"),
+            (_("Date"), _date(request.created_at)),
+            (_("Issued by"), requester.get_full_name() or requester.username),
+        ],
+        columns=[
+            Column(_("Part number"), 28),
+            Column(_("Description"), 50, kind="wrap"),
+            Column(_("Bin"), 18),
+            Column(_("Asked"), 16, "RIGHT"),
+            Column(_("Issued"), 16, "RIGHT"),
+            Column(_("Backordered"), 20, "RIGHT"),
+        ],
+        rows=rows,
+        notes=[
+            _("Backordered, issued when stock arrives: %(parts)s.")
+            % {"parts": ", ".join(f"{line.part.number} × {_qty(line.quantity_backordered)}" for line in short)}
+        ]
+        if short
+        else [],
+        page_label=_("Page"),
+    )
+
+
 BUILDERS: dict[str, Callable[..., TableDocument]] = {
     "po": purchase_order,
     "picklist": pick_list,
@@ -371,6 +425,7 @@ BUILDERS: dict[str, Callable[..., TableDocument]] = {
     "return": return_note,
     "supplier-return": supplier_return_note,
     "sale": counter_sale_receipt,
+    "issue": issue_slip,
 }
 
 

@@ -6,7 +6,7 @@ rendering a 200-line document is a handful of queries however long it is.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
@@ -14,18 +14,18 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from counting.models import CountLine, CountList
+from inventory.demand.selectors import issue_bins
 from inventory.models import (
     Bin,
     CounterSale,
     Part,
     RequestState,
-    StockLevel,
     TransferOrder,
     WorkshopRequest,
     WorkshopRequestLine,
 )
 from inventory.scan_codes import transfer_pk
-from inventory.selectors import part_by_number
+from inventory.selectors import default_bin_codes, part_by_number
 from suppliers.models import (
     GoodsReceipt,
     GoodsReceiptLine,
@@ -65,19 +65,8 @@ def purchase_order_for_document(*, number: str, supplier: Supplier | None = None
     return order
 
 
-def _default_bins(pairs: Iterable[tuple[int, int]]) -> dict[tuple[int, int], str]:
-    """The default bin code of each (part, warehouse): the picker's route follows it."""
-    wanted = set(pairs)
-    if not wanted:
-        return {}
-    levels = StockLevel.objects.filter(
-        part_id__in={p for p, _ in wanted}, warehouse_id__in={w for _, w in wanted}, default_bin__isnull=False
-    ).values_list("part_id", "warehouse_id", "default_bin__code")
-    return {(p, w): code for p, w, code in levels if (p, w) in wanted}
-
-
 def _pick_lines(lines: Sequence[WorkshopRequestLine]) -> list[PickLine]:
-    bins = _default_bins((line.part_id, line.request.warehouse_id) for line in lines)
+    bins = default_bin_codes((line.part_id, line.request.warehouse_id) for line in lines)
     rows = [
         PickLine(
             request_number=line.request.number,
@@ -216,7 +205,7 @@ def parts_for_labels(*, numbers: Sequence[str], warehouse_id: int | None = None)
         if part is None:
             raise DocumentNotFound(number)
         parts.append(part)
-    bins = _default_bins((part.pk, warehouse_id) for part in parts) if warehouse_id else {}
+    bins = default_bin_codes((part.pk, warehouse_id) for part in parts) if warehouse_id else {}
     return [(part, bins.get((part.pk, warehouse_id or 0), "")) for part in parts]
 
 
@@ -249,3 +238,21 @@ def counter_sale_for_document(*, number: str) -> CounterSale:
         "lines__part", "lines__requested_part"
     )
     return _by_number(sales, number, "CS-")
+
+
+def issue_for_document(*, number: str, requested_by=None) -> tuple[WorkshopRequest, dict[int, str]]:
+    """An issue to a repair order by its request number (WR-000001), with its lines and each part's bin.
+
+    With ``requested_by`` only that user's own requests (the workshop prints its own slips; another's is
+    not found).
+    """
+    requests = WorkshopRequest.objects.select_related("warehouse", "repair_order", "requested_by").prefetch_related(
+        Prefetch(
+            "lines",
+            queryset=WorkshopRequestLine.objects.select_related("part", "requested_part").order_by("pk"),
+        )
+    )
+    if requested_by is not None:
+        requests = requests.filter(requested_by=requested_by)
+    request = _by_number(requests, number, "WR-")
+    return request, issue_bins(request=request)

@@ -35,15 +35,20 @@ def _form_error(form) -> HttpResponseBadRequest:
 
 
 class DocumentView(RoleRequiredMixin, View):
-    """Any document by kind and printed number, for staff."""
+    """Any document by kind and printed number, for staff; the workshop prints the slips of its own issues."""
 
-    required_roles = DOCUMENT_ROLES
+    required_roles = (*DOCUMENT_ROLES, Role.WORKSHOP)
 
     def get(self, request, kind: str, number: str):
         if kind not in BUILDERS:
             raise Http404(_("No such document kind."))
+        options = {}
+        if not user_access(request.user).has_any(set(DOCUMENT_ROLES)):
+            if kind != "issue":
+                raise PermissionDenied(_("Your role does not give access to this page."))
+            options["requested_by"] = request.user
         try:
-            pdf = render_table_document(BUILDERS[kind](number=number))
+            pdf = render_table_document(BUILDERS[kind](number=number, **options))
         except selectors.DocumentNotFound:
             raise Http404(_("No such document.")) from None
         return pdf_response(pdf, f"{kind}-{number}.pdf".replace(":", "_"))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -76,6 +76,17 @@ def part_search(*, query: str = "", include_inactive: bool = False) -> QuerySet[
             condition |= Q(number_normalized__startswith=key)
         parts = parts.filter(condition)
     return parts.order_by("number_normalized")
+
+
+def default_bin_codes(pairs: Iterable[tuple[int, int]]) -> dict[tuple[int, int], str]:
+    """The default bin code of each (part, warehouse) that has one: where a picker takes it from."""
+    wanted = set(pairs)
+    if not wanted:
+        return {}
+    levels = StockLevel.objects.filter(
+        part_id__in={p for p, _ in wanted}, warehouse_id__in={w for _, w in wanted}, default_bin__isnull=False
+    ).values_list("part_id", "warehouse_id", "default_bin__code")
+    return {(p, w): code for p, w, code in levels if (p, w) in wanted}
 
 
 def stock_level_list(

@@ -95,3 +95,10 @@ urlpatterns += [
     path("counter/", views_counter.CounterSaleView.as_view(), name="counter"),
     path("counter/sales/<int:pk>/", views_counter.CounterSaleDetailView.as_view(), name="counter-sale"),
 ]
+
+from .demand import views_issue  # noqa: E402
+
+urlpatterns += [
+    path("issue/", views_issue.RepairOrderIssueView.as_view(), name="issue"),
+    path("issue/<int:pk>/", views_issue.RepairOrderIssueDetailView.as_view(), name="issue-detail"),
+]

@@ -25,7 +25,7 @@ from suppliers.models import SupplierPart
 
 from .factories import BinFactory, PartFactory, UserFactory, WarehouseFactory
 from .kpis.handmade import MARCH, build_handmade_month
-from .planning.conftest import make_supplier, make_supplier_part, supplier_user
+from .planning.builders import make_supplier, make_supplier_part, supplier_user
 from .planning.test_portal_and_screens import _forecast
 
 pytestmark = pytest.mark.usefixtures("postgres")

@@ -36,7 +36,8 @@ def user_access_set(
     # Core sits below inventory: the warehouse model is reached through the membership's key.
     Warehouse: Any = WarehouseMembership._meta.get_field("warehouse").related_model
     warehouses = list(Warehouse.objects.filter(pk__in=set(warehouse_ids)).order_by("code"))
-    target.groups.set(Group.objects.filter(name__in=roles))
+    # A role's group is made when first given, so a role is never dropped for want of its group.
+    target.groups.set([Group.objects.get_or_create(name=role)[0] for role in roles])
     WarehouseMembership.objects.filter(user=target).exclude(warehouse__in=warehouses).delete()
     for warehouse in warehouses:
         WarehouseMembership.objects.get_or_create(user=target, warehouse=warehouse)

@@ -29,7 +29,7 @@ from inventory.models import (
     WorkshopRequest,
     WorkshopRequestLine,
 )
-from inventory.selectors import part_by_number, part_chain
+from inventory.selectors import default_bin_codes, part_by_number, part_chain
 
 ZERO = Decimal("0")
 OPEN_TRANSFER_STATES = (TransferState.REQUESTED, TransferState.SENT, TransferState.PARTIAL)
@@ -93,8 +93,13 @@ def _lines_prefetch() -> Prefetch:
 
 
 def workshop_request_list(
-    *, warehouse_ids: Iterable[int] | None = None, state: str | None = None, requested_by=None
+    *,
+    warehouse_ids: Iterable[int] | None = None,
+    state: str | None = None,
+    requested_by=None,
+    repair_order: str = "",
 ) -> QuerySet[WorkshopRequest]:
+    """Requests newest first; ``repair_order`` finds the requests of one repair order by its number."""
     requests = WorkshopRequest.objects.select_related("repair_order", "warehouse", "requested_by").prefetch_related(
         _lines_prefetch()
     )
@@ -104,6 +109,8 @@ def workshop_request_list(
         requests = requests.filter(state=state)
     if requested_by is not None:
         requests = requests.filter(requested_by=requested_by)
+    if repair_order:
+        requests = requests.filter(repair_order__number__iexact=repair_order)
     return requests.order_by("-created_at", "-id")
 
 
@@ -114,6 +121,12 @@ def workshop_request_get(*, pk: int) -> WorkshopRequest | None:
         .filter(pk=pk)
         .first()
     )
+
+
+def issue_bins(*, request: WorkshopRequest) -> dict[int, str]:
+    """Each line's part → its default bin in the request's store (blank parts have none): where it was taken from."""
+    bins = default_bin_codes((line.part_id, request.warehouse_id) for line in request.lines.all())
+    return {part_id: code for (part_id, _), code in bins.items()}
 
 
 def pick_list(*, warehouse_ids: Iterable[int] | None = None, day: date | None = None) -> QuerySet[WorkshopRequest]:
@@ -134,8 +147,9 @@ def backorder_list(
     warehouse_ids: Iterable[int] | None = None,
     state: str | None = BackorderState.OPEN,
     requested_by=None,
+    part: Part | None = None,
 ) -> QuerySet[Backorder]:
-    """Backorders, oldest request first (the order they are filled in)."""
+    """Backorders, oldest request first (the order they are filled in); ``part`` as served or as asked for."""
     backorders = Backorder.objects.select_related(
         "part",
         "warehouse__parent",
@@ -149,6 +163,8 @@ def backorder_list(
         backorders = backorders.filter(state=state)
     if requested_by is not None:
         backorders = backorders.filter(line__request__requested_by=requested_by)
+    if part is not None:
+        backorders = backorders.filter(Q(part=part) | Q(line__requested_part=part))
     return backorders.order_by("requested_at", "id")
 
 

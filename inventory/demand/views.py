@@ -11,17 +11,18 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.forms import ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
 from core.exceptions import DomainError
+from core.exports import Column
+from core.lists import ListScreenMixin
 from core.permissions import RoleRequiredMixin, require_warehouse
 from core.roles import Role, user_access
 from inventory.forms import (
@@ -31,7 +32,8 @@ from inventory.forms import (
     line_quantities,
     own_warehouse_id,
 )
-from inventory.models import Backorder, BackorderState, TransferState, Warehouse
+from inventory.models import Backorder, BackorderState, RequestState, TransferState, Warehouse
+from inventory.selectors import part_by_number
 
 from . import selectors as sel
 from . import services
@@ -101,16 +103,13 @@ class RequestNewView(RoleRequiredMixin, TemplateView):
         warehouse = form.cleaned_data["warehouse"]
         try:
             require_warehouse(request.user, warehouse)
-            # One transaction: a refused request leaves no repair order behind either.
-            with transaction.atomic():
-                repair_order = services.repair_order_open(
-                    number=form.cleaned_data["repair_order"],
-                    warehouse=warehouse,
-                    vehicle_ref=form.cleaned_data["vehicle_ref"],
-                )
-                workshop_request = services.workshop_request_submit(
-                    repair_order=repair_order, warehouse=warehouse, lines=form.lines, user=request.user
-                )
+            workshop_request = services.repair_order_issue(
+                number=form.cleaned_data["repair_order"],
+                warehouse=warehouse,
+                lines=form.lines,
+                user=request.user,
+                vehicle_ref=form.cleaned_data["vehicle_ref"],
+            )
         except DomainError as error:
             form.add_error(None, error.message)
             return self.render_to_response(self.get_context_data(form=form), status=400)
@@ -140,19 +139,78 @@ class RequestAvailabilityView(RoleRequiredMixin, TemplateView):
         return context
 
 
-class RequestListView(RoleRequiredMixin, ListView):
+def _chosen_warehouses(user, raw: str) -> list[int] | None:
+    """The warehouse filter of a list: the one chosen when the user may see it (else none), or the user's scope."""
+    scope = warehouse_scope(user)
+    if not (raw.isdigit() and len(raw) < 10):
+        return scope
+    return [int(raw)] if scope is None or int(raw) in scope else []
+
+
+def _parts_summary(lines) -> str:
+    return ", ".join(f"{line.part.number} × {line.quantity_requested.normalize():f}" for line in lines)
+
+
+def _list_filters(user, params) -> dict:
+    """What the filter bar of a demand list shows: the user's warehouses and the values chosen."""
+    return {"warehouses": list(own_warehouses(user).order_by("code")), "params": params}
+
+
+class RequestListView(RoleRequiredMixin, ListScreenMixin, ListView):
     template_name = "inventory/request_list.html"
     required_roles = BACKORDER_ROLES
     paginate_by = 50
     context_object_name = "requests"
+    sort_fields = {
+        "raised": "created_at",
+        "request": "pk",
+        "repair_order": "repair_order__number",
+        "warehouse": "warehouse__code",
+        "state": "state",
+    }
+    export_columns = (
+        Column(gettext_lazy("Request"), lambda r: r.number),
+        Column(gettext_lazy("Repair order"), lambda r: r.repair_order.number),
+        Column(gettext_lazy("Store"), lambda r: r.warehouse.code),
+        Column(gettext_lazy("Raised"), lambda r: r.created_at),
+        Column(gettext_lazy("By"), lambda r: r.requested_by.username),
+        Column(gettext_lazy("State"), lambda r: r.get_state_display()),
+        Column(gettext_lazy("Booked for"), lambda r: r.booked_for),
+        Column(gettext_lazy("Lines"), lambda r: len(r.lines.all())),
+        Column(gettext_lazy("Parts"), lambda r: _parts_summary(r.lines.all())),
+    )
+    export_name = "workshop-requests"
 
     def get_queryset(self):
-        user = self.request.user
-        return sel.workshop_request_list(
-            warehouse_ids=warehouse_scope(user),
-            state=self.request.GET.get("state") or None,
+        user, params = self.request.user, self.request.GET
+        state = params.get("state", "")
+        requests = sel.workshop_request_list(
+            warehouse_ids=_chosen_warehouses(user, params.get("warehouse", "")),
+            state=state if state in RequestState.values else None,
             requested_by=user if _only_own_requests(user) else None,
+            repair_order=params.get("repair_order", "").strip()[:40],
         )
+        return self.sorted_queryset(requests)
+
+    def get_context_data(self, **kwargs):
+        return (
+            super().get_context_data(**kwargs)
+            | _list_filters(self.request.user, self.request.GET)
+            | {"states": RequestState.choices}
+        )
+
+
+def request_visible(user, pk: int):
+    """A request the user may see: in their stores, and for the workshop one they raised."""
+    workshop_request = sel.workshop_request_get(pk=pk)
+    if workshop_request is None:
+        raise Http404("No such request.")
+    scope = warehouse_scope(user)
+    if (scope is not None and workshop_request.warehouse_id not in scope) or (
+        _only_own_requests(user) and workshop_request.requested_by_id != user.pk
+    ):
+        raise PermissionDenied("This request is not one of yours.")
+    return workshop_request
 
 
 class RequestDetailView(RoleRequiredMixin, TemplateView):
@@ -163,15 +221,8 @@ class RequestDetailView(RoleRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        workshop_request = sel.workshop_request_get(pk=kwargs["pk"])
-        if workshop_request is None:
-            raise Http404("No such request.")
         user = self.request.user
-        scope = warehouse_scope(user)
-        if (scope is not None and workshop_request.warehouse_id not in scope) or (
-            _only_own_requests(user) and workshop_request.requested_by_id != user.pk
-        ):
-            raise PermissionDenied("This request is not one of yours.")
+        workshop_request = request_visible(user, kwargs["pk"])
         context["req"] = workshop_request
         context["may_pick"] = user_access(user).has_any(STOCK_ROLES)
         return context
@@ -223,22 +274,51 @@ class RequestPickView(RoleRequiredMixin, View):
 # --- backorders -------------------------------------------------------------------------------
 
 
-class BackorderListView(RoleRequiredMixin, ListView):
+class BackorderListView(RoleRequiredMixin, ListScreenMixin, ListView):
     """Open backorders, oldest first, with the transfer proposals and one-click accept."""
 
     template_name = "inventory/backorder_list.html"
     required_roles = BACKORDER_ROLES
     paginate_by = 50
     context_object_name = "backorders"
+    sort_fields = {
+        "requested": "requested_at",
+        "warehouse": "warehouse__code",
+        "part": "part__number",
+        "quantity": "quantity",
+        "filled": "quantity_filled",
+    }
+    export_columns = (
+        Column(gettext_lazy("Requested"), lambda b: b.requested_at),
+        Column(gettext_lazy("Request"), lambda b: b.line.request.number),
+        Column(gettext_lazy("Repair order"), lambda b: b.line.request.repair_order.number),
+        Column(gettext_lazy("Requested by"), lambda b: b.line.request.requested_by.username),
+        Column(gettext_lazy("Store"), lambda b: b.warehouse.code),
+        Column(gettext_lazy("Part"), lambda b: b.part.number),
+        Column(gettext_lazy("Asked for"), lambda b: b.line.requested_part.number),
+        Column(gettext_lazy("Back-ordered"), lambda b: b.quantity),
+        Column(gettext_lazy("Filled"), lambda b: b.quantity_filled),
+        Column(gettext_lazy("Cancelled"), lambda b: b.quantity_cancelled),
+        Column(gettext_lazy("Open"), lambda b: b.open_quantity),
+        Column(gettext_lazy("State"), lambda b: b.get_state_display()),
+        Column(gettext_lazy("Sourcing"), lambda b: b.sourcing_note),
+    )
+    export_name = "backorders"
 
     def get_queryset(self):
-        user = self.request.user
-        state = self.request.GET.get("state", BackorderState.OPEN)
-        return sel.backorder_list(
-            warehouse_ids=warehouse_scope(user),
+        user, params = self.request.user, self.request.GET
+        state = params.get("state", BackorderState.OPEN)
+        number = params.get("part", "").strip()[:40]
+        part = part_by_number(number) if number else None
+        if number and part is None:
+            return Backorder.objects.none()
+        backorders = sel.backorder_list(
+            warehouse_ids=_chosen_warehouses(user, params.get("warehouse", "")),
             state=state if state in BackorderState.values else None,
             requested_by=user if _only_own_requests(user) else None,
+            part=part,
         )
+        return self.sorted_queryset(backorders)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -252,8 +332,8 @@ class BackorderListView(RoleRequiredMixin, ListView):
         context["may_accept"] = access.has_any(STOCK_ROLES)
         context["may_cancel"] = access.has_any({Role.WORKSHOP, Role.CLERK, Role.MANAGER})
         context["state"] = self.request.GET.get("state", BackorderState.OPEN)
-        context["states"] = BackorderState.choices
-        return context
+        context["states"] = [*BackorderState.choices, ("all", gettext("all"))]
+        return context | _list_filters(self.request.user, self.request.GET)
 
 
 def _url_or_none(name: str, *args) -> str | None:
@@ -318,27 +398,50 @@ class BackorderCancelView(RoleRequiredMixin, View):
 # --- transfers -------------------------------------------------------------------------------------
 
 
-class TransferListView(RoleRequiredMixin, ListView):
+class TransferListView(RoleRequiredMixin, ListScreenMixin, ListView):
     """Transfers in and out of the user's warehouses: both ends see the same order."""
 
     template_name = "inventory/transfer_list.html"
     required_roles = STOCK_ROLES
     paginate_by = 50
     context_object_name = "transfers"
+    sort_fields = {
+        "requested": "created_at",
+        "transfer": "pk",
+        "from": "from_warehouse__code",
+        "to": "to_warehouse__code",
+        "state": "state",
+    }
+    export_columns = (
+        Column(gettext_lazy("Transfer"), lambda t: t.number),
+        Column(gettext_lazy("From"), lambda t: t.from_warehouse.code),
+        Column(gettext_lazy("To"), lambda t: t.to_warehouse.code),
+        Column(gettext_lazy("State"), lambda t: t.get_state_display()),
+        Column(gettext_lazy("Requested"), lambda t: t.created_at),
+        Column(gettext_lazy("Parts"), lambda t: _parts_summary(t.lines.all())),
+        Column(gettext_lazy("For backorder"), lambda t: t.backorder_id),
+    )
+    export_name = "transfers"
 
     def get_queryset(self):
-        state = self.request.GET.get("state", "open")
-        return sel.transfer_list(warehouse_ids=warehouse_scope(self.request.user), state=state or None)
+        params = self.request.GET
+        state = params.get("state", "open")
+        if state not in ("open", *TransferState.values):
+            state = ""
+        transfers = sel.transfer_list(
+            warehouse_ids=_chosen_warehouses(self.request.user, params.get("warehouse", "")), state=state or None
+        )
+        return self.sorted_queryset(transfers)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["state"] = self.request.GET.get("state", "open")
-        context["states"] = [("open", "open"), *TransferState.choices]
+        context["states"] = [("open", gettext("open")), *TransferState.choices]
         context["scope"] = warehouse_scope(self.request.user)
         context["form"] = kwargs.get("form") or TransferCreateForm(
             own_warehouse_id=own_warehouse_id(user_access(self.request.user))
         )
-        return context
+        return context | _list_filters(self.request.user, self.request.GET)
 
 
 class TransferCreateView(RoleRequiredMixin, View):

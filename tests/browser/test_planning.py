@@ -9,7 +9,7 @@ from planning.models import ReplenishmentRun, StockingParameter
 from suppliers.models import OrderState, PurchaseOrder
 
 from ..factories import PartFactory, UserFactory, WarehouseFactory
-from ..planning.conftest import make_supplier, make_supplier_part
+from ..planning.builders import make_supplier, make_supplier_part
 
 
 def test_purchaser_approves_proposals_and_a_draft_po_appears_for_the_supplier(page, login):
@@ -60,7 +60,7 @@ def test_planner_finds_a_forecast_in_the_list_and_reads_its_chart(sized_page, lo
 
     from inventory.months import add_months
 
-    from ..planning.conftest import hit
+    from ..planning.builders import hit
 
     store = WarehouseFactory(code="ST-FC", name="Forecast store")
     part = PartFactory(number="FC-100")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
+
 from core.roles import Role
 from inventory import services
 from inventory.models import Backorder, Echelon, StockLevel
@@ -11,7 +13,8 @@ from inventory.models import Backorder, Echelon, StockLevel
 from ..factories import NeighbourFactory, PartFactory, UserFactory, WarehouseFactory
 
 
-def test_request_served_backorder_covered_by_an_accepted_transfer(page, login):
+@pytest.mark.parametrize("size", ["desktop", "tablet"])
+def test_request_served_backorder_covered_by_an_accepted_transfer(sized_page, login, size):
     # given a store ST1 with two of the three parts, and its neighbour ST2 holding the third
     central = WarehouseFactory(code="CEN", echelon=Echelon.CENTRAL)
     store = WarehouseFactory(code="ST1", echelon=Echelon.STORE, parent=central)
@@ -34,6 +37,7 @@ def test_request_served_backorder_covered_by_an_accepted_transfer(page, login):
     clerk.warehouse_memberships.create(warehouse=neighbour)
 
     # when the workshop types three part numbers, seeing availability as it types, and submits
+    page = sized_page(size)
     login(page, workshop)
     page.goto("/inventory/requests/new/")
     page.select_option("#id_warehouse", label=str(store))
@@ -46,6 +50,7 @@ def test_request_served_backorder_covered_by_an_accepted_transfer(page, login):
         row.locator("input[name=quantity]").fill(quantity)
     assert rows.nth(2).locator(".avail-here").inner_text() == "0"
     assert rows.nth(2).locator(".avail-neighbour[data-warehouse=ST2]").inner_text() == "4"
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     page.click("[data-testid=submit-request]")
 
     # then two lines are supplied at once and the pads are back-ordered

@@ -53,3 +53,11 @@ def test_no_raw_sql_on_another_apps_tables(app):
             if owner != app and (app, owner) not in ALLOWED_TABLE_READS:
                 found.add(f"{path.relative_to(ROOT)}: {table}")
     assert sorted(found) == []
+
+
+def test_no_test_imports_from_a_conftest_module():
+    # Fixtures reach tests through pytest; helpers a test imports live in plain modules
+    # (factories, builders), so a conftest stays a list of fixtures.
+    pattern = re.compile(r"^\s*(?:from\s+\S*conftest\s+import|import\s+\S*conftest)", re.MULTILINE)
+    found = [str(path.relative_to(ROOT)) for path in (ROOT / "tests").rglob("*.py") if pattern.search(path.read_text())]
+    assert found == []

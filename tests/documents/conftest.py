@@ -1,9 +1,7 @@
 from __future__ import annotations
 
-import io
 from decimal import Decimal
 
-import pypdf
 import pytest
 from django.utils import timezone
 
@@ -21,11 +19,6 @@ from suppliers import services
 
 from ..factories import BinFactory, PartFactory, WarehouseFactory
 from ..suppliers.factories import SupplierFactory, SupplierPartFactory
-
-
-def pdf_text(content: bytes) -> str:
-    reader = pypdf.PdfReader(io.BytesIO(content))
-    return "\n".join(page.extract_text() for page in reader.pages)
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from suppliers import services
 from suppliers.services.mail import purchase_order_email_send
 
 from ..suppliers.factories import SupplierFactory, SupplierUserFactory
-from .conftest import pdf_text
+from .pdf import pdf_text
 
 pytestmark = pytest.mark.usefixtures("postgres")
 

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from ..factories import BinFactory, PartFactory, WarehouseFactory
-from .conftest import pdf_text
+from .pdf import pdf_text
 
 pytestmark = pytest.mark.usefixtures("postgres")
 

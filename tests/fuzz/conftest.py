@@ -29,8 +29,6 @@ from suppliers.services.receiving import ReceiptLineInput
 from ..factories import BinFactory, NeighbourFactory, PartFactory, UserFactory, WarehouseFactory
 from ..suppliers.factories import SupplierFactory, SupplierPartFactory
 
-ROLES = (Role.CLERK, Role.WORKSHOP, Role.PURCHASER, Role.PLANNER, Role.MANAGER, Role.SUPPLIER)
-
 
 @dataclass
 class World:

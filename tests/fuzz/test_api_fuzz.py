@@ -28,7 +28,7 @@ from schemathesis import GenerationMode
 from config.wsgi import application
 from inventory.selectors import ledger_differences
 
-from .conftest import ROLES
+from .roles import ROLES
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "2"))
 

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 
-from .conftest import ROLES
+from .roles import ROLES
 from .test_api_fuzz import _aim, _ids, _operations, _path_model
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "1"))

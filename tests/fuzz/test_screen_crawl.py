@@ -21,7 +21,7 @@ from inventory.models import Backorder, TransferOrder, WorkshopRequest
 from kpis.selectors import DRILLS
 from suppliers.models import GoodsReceipt, GoodsReceiptLine, PurchaseOrder, PurchaseOrderLine, Supplier
 
-from .conftest import ROLES
+from .roles import ROLES
 
 pytestmark = pytest.mark.usefixtures("postgres")
 

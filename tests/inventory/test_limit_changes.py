@@ -111,3 +111,16 @@ def test_the_audit_trail_shows_limit_and_access_changes(api_as, make_user, pair)
         (clerk.username, manager.username, f"{' '.join(sorted([Role.CLERK, Role.WORKSHOP]))} @ LC")
     ]
     assert {"Minimum and maximum", "User roles and warehouses"} <= {row["area"] for row in everything}
+
+
+def test_a_role_whose_group_was_never_made_is_given_all_the_same(postgres, make_user):
+    from django.contrib.auth.models import Group
+
+    from core.roles import user_access
+
+    manager, newcomer = make_user(Role.MANAGER), make_user(None)
+    Group.objects.filter(name=Role.PLANNER).delete()
+
+    user_access_set(user_id=newcomer.pk, by=manager, roles=[Role.PLANNER], warehouse_ids=[])
+
+    assert sorted(user_access(type(newcomer).objects.get(pk=newcomer.pk)).roles) == [Role.PLANNER]

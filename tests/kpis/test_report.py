@@ -11,7 +11,7 @@ from kpis import services
 from kpis.models import ReportSubscription
 from kpis.report import kpi_report_pdf
 
-from ..documents.conftest import pdf_text
+from ..documents.pdf import pdf_text
 from .handmade import MARCH, build_handmade_month
 
 pytestmark = pytest.mark.usefixtures("postgres")

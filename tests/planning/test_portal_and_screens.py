@@ -16,7 +16,7 @@ from planning.tasks import replenishment_nightly
 from suppliers.models import OrderState, PurchaseOrder, Supplier
 
 from ..factories import PartFactory, WarehouseFactory
-from .conftest import hit, make_supplier, make_supplier_part, supplier_user
+from .builders import hit, make_supplier, make_supplier_part, supplier_user
 
 pytestmark = pytest.mark.usefixtures("postgres")
 

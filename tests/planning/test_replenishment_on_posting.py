@@ -22,7 +22,7 @@ from planning.models import (
 )
 
 from ..factories import NeighbourFactory, PartFactory, UserFactory, WarehouseFactory
-from .conftest import make_supplier, make_supplier_part, rate_supplier
+from .builders import make_supplier, make_supplier_part, rate_supplier
 
 pytestmark = pytest.mark.usefixtures("postgres")
 

@@ -23,7 +23,7 @@ from planning.selectors import part_forecasts
 from suppliers.models import OrderState, PurchaseOrder
 
 from ..factories import NeighbourFactory, PartFactory, UserFactory, WarehouseFactory
-from .conftest import hit, make_supplier, make_supplier_part, rate_supplier
+from .builders import hit, make_supplier, make_supplier_part, rate_supplier
 
 pytestmark = pytest.mark.usefixtures("postgres")
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.db import transaction
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import NotFound
@@ -49,26 +48,26 @@ class WorkshopRequestListCreate(generics.ListAPIView):
             requested_by=user if _own_only(user) else None,
         )
 
-    @extend_schema(request=s.WorkshopRequestInSerializer, responses={201: s.WorkshopRequestSerializer})
+    @extend_schema(
+        request=s.WorkshopRequestInSerializer,
+        responses={201: s.WorkshopRequestSerializer},
+        parameters=[IDEMPOTENCY_HEADER],
+    )
     def post(self, request):
         data = s.WorkshopRequestInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
+        key = idempotency_key(request)
         require_warehouse(request.user, values["warehouse"])
-        # One transaction: a refused request leaves no repair order behind either.
-        with transaction.atomic():
-            repair_order = services.repair_order_open(
-                number=values["repair_order"],
-                warehouse=values["warehouse"],
-                vehicle_ref=values["vehicle_ref"],
-                customer_ref=values["customer_ref"],
-            )
-            created = services.workshop_request_submit(
-                repair_order=repair_order,
-                warehouse=values["warehouse"],
-                lines=[services.DemandLine(**line) for line in values["lines"]],
-                user=request.user,
-            )
+        created = services.repair_order_issue(
+            number=values["repair_order"],
+            warehouse=values["warehouse"],
+            lines=[services.DemandLine(**line) for line in values["lines"]],
+            user=request.user,
+            vehicle_ref=values["vehicle_ref"],
+            customer_ref=values["customer_ref"],
+            idempotency_key=key,
+        )
         return Response(
             s.WorkshopRequestSerializer(sel.workshop_request_get(pk=created.pk)).data, status=status.HTTP_201_CREATED
         )

@@ -243,6 +243,7 @@ def workshop_request_submit(
     lines: Iterable[DemandLine | Sequence],
     user,
     occurred_at: datetime | None = None,
+    idempotency_key: str | None = None,
 ) -> WorkshopRequest:
     """Raise a workshop request and serve it at once, all in one transaction.
 
@@ -254,17 +255,94 @@ def workshop_request_submit(
     (sales value at the selling price, cost value from the issue movement).
     ``occurred_at`` back-dates the request, its movements and its hits (history
     loads). Role and store checks are the caller's (views, API).
+    A retry with the same ``idempotency_key`` returns the first request; the
+    same key for a different request is ``IdempotencyConflict``.
     """
     now = occurred_at or timezone.now()
-    prepared = _prepare(lines, user)
+    asked = [_as_line(raw) for raw in lines]
+    prepared = _prepare(asked, user)
     if repair_order.warehouse_id != warehouse.pk:
         raise InventoryError(f"Repair order {repair_order.number} belongs to another store.", field="repair_order")
+    replayed = _request_replayed(idempotency_key, number=repair_order.number, warehouse=warehouse, lines=asked)
+    if replayed is not None:
+        return replayed
+    try:
+        return _submit(
+            prepared, repair_order=repair_order, warehouse=warehouse, user=user, now=now, key=idempotency_key
+        )
+    except IntegrityError:
+        # The same key raced in from another submission: answer with the one that won.
+        replayed = _request_replayed(idempotency_key, number=repair_order.number, warehouse=warehouse, lines=asked)
+        if replayed is None:
+            raise
+        return replayed
+
+
+def repair_order_issue(
+    *,
+    number: str,
+    warehouse: Warehouse,
+    lines: Iterable[DemandLine | Sequence],
+    user,
+    vehicle_ref: str = "",
+    customer_ref: str = "",
+    idempotency_key: str | None = None,
+) -> WorkshopRequest:
+    """Issue parts to a repair order by its number: the open one at this store, or a new one.
+
+    One transaction: a refused issue leaves no repair order behind either. A
+    retry with the same key returns the first request before the repair order
+    is looked at, so it answers the same even when the order has closed since.
+    """
+    asked = [_as_line(raw) for raw in lines]
+    replayed = _request_replayed(idempotency_key, number=(number or "").strip(), warehouse=warehouse, lines=asked)
+    if replayed is not None:
+        return replayed
+    with transaction.atomic():
+        repair_order = repair_order_open(
+            number=number, warehouse=warehouse, vehicle_ref=vehicle_ref, customer_ref=customer_ref
+        )
+        return workshop_request_submit(
+            repair_order=repair_order, warehouse=warehouse, lines=asked, user=user, idempotency_key=idempotency_key
+        )
+
+
+def _request_replayed(
+    key: str | None, *, number: str, warehouse: Warehouse, lines: Sequence[DemandLine]
+) -> WorkshopRequest | None:
+    """The request first posted with ``key``, when this is a retry of it; a different posting is a conflict.
+
+    A retry asks the same repair order, store and parts in the same quantities
+    (in any order); a reservation's key never replays as an issue.
+    """
+    if not key:
+        return None
+    existing = (
+        WorkshopRequest.objects.select_related("repair_order").prefetch_related("lines").filter(idempotency_key=key)
+    ).first()
+    if existing is None:
+        return None
+    asked = sorted((line.part.pk, Decimal(line.quantity)) for line in lines)
+    had = sorted((line.requested_part_id, line.quantity_requested) for line in existing.lines.all())
+    if (
+        existing.booked_for is not None
+        or existing.warehouse_id != warehouse.pk
+        or existing.repair_order.number != number
+        or asked != had
+    ):
+        raise IdempotencyConflict(
+            gettext("This idempotency key was already used for a different posting; send a new key.")
+        )
+    return existing
+
+
+def _submit(prepared, *, repair_order, warehouse, user, now: datetime, key: str | None) -> WorkshopRequest:
     with transaction.atomic():
         # Lock every level the request touches at once, in primary-key order: no deadlocks.
         levels = lock_stock_levels(pairs=[(serving.pk, warehouse.pk) for _, serving, _, _ in prepared])
         available = {pair: level.available for pair, level in levels.items()}
         request = WorkshopRequest.objects.create(
-            repair_order=repair_order, warehouse=warehouse, requested_by=user, created_at=now
+            repair_order=repair_order, warehouse=warehouse, requested_by=user, created_at=now, idempotency_key=key
         )
         served = _serve(
             prepared,
