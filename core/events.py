@@ -43,6 +43,7 @@ FILL_RATE_WARNING = "kpi.fill_rate_warning"
 MONTH_END_CLOSED = "month_end.closed"
 VMI_PROPOSAL_WAITING = "vmi.proposal_waiting"
 IMPORT_FINISHED = "import.finished"
+FORECAST_UPDATED = "forecast.updated"
 
 CATALOGUE: tuple[EventKind, ...] = (
     EventKind(STOCK_CHANGED, _("Stock changed"), notify=False, webhook=True),
@@ -65,6 +66,7 @@ CATALOGUE: tuple[EventKind, ...] = (
     EventKind(MONTH_END_CLOSED, _("Month-end close done")),
     EventKind(VMI_PROPOSAL_WAITING, _("VMI proposal waiting")),
     EventKind(IMPORT_FINISHED, _("Import finished")),
+    EventKind(FORECAST_UPDATED, _("Forecast updated"), notify=False, webhook=True),
 )
 
 BY_NAME: dict[str, EventKind] = {kind.name: kind for kind in CATALOGUE}

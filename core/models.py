@@ -80,7 +80,7 @@ class OutboxMessage(models.Model):
 
     task_name = models.CharField(max_length=200)
     kwargs = models.JSONField(default=dict)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
     dispatched_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.CharField(max_length=300, blank=True)
@@ -88,9 +88,9 @@ class OutboxMessage(models.Model):
     class Meta:
         db_table = "inventory_outboxmessage"
         ordering = ["id"]
-        indexes = [
-            models.Index(fields=["created_at"], name="outbox_pending_idx", condition=Q(dispatched_at__isnull=True))
-        ]
+        # Every posting with a webhook subscription inserts a row, so one index besides the key: the
+        # pending rows in id order, which is how the collector and the flush read them.
+        indexes = [models.Index(fields=["id"], name="outbox_pending_idx", condition=Q(dispatched_at__isnull=True))]
 
     def __str__(self) -> str:
         return f"{self.task_name} ({'dispatched' if self.dispatched_at else 'pending'})"

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import uuid
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import DecimalField, ExpressionWrapper, F, Max, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
@@ -131,6 +133,52 @@ def movement_list(
     if kind:
         movements = movements.filter(kind=kind)
     return movements.order_by("-posted_at", "-id")
+
+
+# The namespace of the stock.changed event ids derived from their movements.
+STOCK_CHANGED_EVENTS = uuid.UUID("5b0f6a52-3c1e-4d8e-9a57-2f4c8d1e6b90")
+
+
+def stock_changed_events(references: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The ``stock.changed`` events (``{"id", "kind", "occurred_at", "supplier_id", "data"}``) of the
+    references a posting wrote to the outbox (``services.stock.stock_changed_reference``), in their order.
+
+    One query for the whole batch. The event's id follows from its movement (its id and its ledger
+    hash), so the same movement always gives the same event id and a restored database that reuses
+    a movement id still gives a new one. A reference whose movement is not there is left out.
+    """
+    ids = {int(reference["movement_id"]) for reference in references}
+    movements = {
+        movement.pk: movement
+        for movement in StockMovement.objects.filter(pk__in=ids)
+        .select_related("part", "warehouse")
+        .only("kind", "quantity", "posted_at", "hash", "part__number", "warehouse__code")
+    }
+    events = []
+    for reference in references:
+        movement = movements.get(int(reference["movement_id"]))
+        if movement is None:
+            continue
+        events.append(
+            {
+                "id": str(uuid.uuid5(STOCK_CHANGED_EVENTS, f"{movement.pk}:{movement.hash}")),
+                "kind": reference.get("kind", "stock.changed"),
+                "occurred_at": movement.posted_at.isoformat(),
+                "supplier_id": None,
+                "data": {
+                    "movement_id": movement.pk,
+                    "movement_kind": movement.kind,
+                    "quantity": str(movement.quantity),
+                    "part": movement.part.number,
+                    "part_id": movement.part_id,
+                    "warehouse": movement.warehouse.code,
+                    "warehouse_id": movement.warehouse_id,
+                    "on_hand": reference["on_hand"],
+                    "available": reference["available"],
+                },
+            }
+        )
+    return events
 
 
 @dataclass(frozen=True)

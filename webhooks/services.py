@@ -30,7 +30,8 @@ from django.utils.translation import gettext as _
 
 from core.events import BY_NAME, WEBHOOK_KINDS
 from core.services.events import Event
-from core.services.outbox import outbox_claim
+from core.services.outbox import outbox_take
+from inventory.selectors import stock_changed_events
 
 from . import transport
 from .exceptions import WebhookError
@@ -94,6 +95,16 @@ class _Consumer:
     def committed() -> None:
         _wake_collector()
 
+    @staticmethod
+    def commit_hook_due() -> bool:
+        """Whether a commit now would wake the collector: not within a second of the last wake-up.
+
+        Asked when the posting registers its after-commit call, a few milliseconds before the commit;
+        the collector woken then takes this posting's row too, or comes back a second later because it
+        found rows (``webhook_events_collect``), and the sweep takes anything left.
+        """
+        return time.monotonic() - _last_wake["at"] >= COLLECT_EVERY or current_app.conf.task_always_eager
+
 
 event_consumer = _Consumer()
 
@@ -126,7 +137,7 @@ def webhook_events_collect(*, limit: int = 500) -> int:
     postings whose wake-up was skipped are taken within about a second.
     """
     with transaction.atomic():
-        messages = outbox_claim(task_name=FAN_OUT_TASK, limit=limit)
+        messages = outbox_take(task_name=FAN_OUT_TASK, limit=limit)
         events = [event for message in messages for event in message.kwargs.get("events", [])]
         if events:
             webhook_events_fan_out(events=events)
@@ -247,6 +258,17 @@ def _body(event: dict[str, Any]) -> str:
     )
 
 
+def _completed(events: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The events as delivered, in their order: a posting writes its stock.changed event as a reference
+    to its movement (no ``id``), completed here from the ledger, one query per batch."""
+    references = [event for event in events if "id" not in event]
+    if not references:
+        return list(events)
+    by_movement = {event["data"]["movement_id"]: event for event in stock_changed_events(references)}
+    completed = [event if "id" in event else by_movement.get(int(event["movement_id"])) for event in events]
+    return [event for event in completed if event is not None]
+
+
 def _receives(subscription: WebhookSubscription, event: dict[str, Any]) -> bool:
     """A supplier's subscription gets only that supplier's events; an internal one gets all of its kinds."""
     if event["kind"] not in subscription.kinds:
@@ -261,6 +283,7 @@ def webhook_events_fan_out(*, events: Sequence[dict[str, Any]], now: datetime | 
     Returns the ids of the deliveries queued.
     """
     now = now or timezone.now()
+    events = _completed(events)
     kinds = {event["kind"] for event in events if event["kind"] in BY_NAME}
     subscriptions = list(WebhookSubscription.objects.filter(is_active=True, kinds__overlap=sorted(kinds)))
     rows = [

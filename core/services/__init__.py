@@ -10,7 +10,7 @@ from .notifications import (
     notify,
     users_with_role,
 )
-from .outbox import outbox_claim, outbox_dispatch, outbox_enqueue, outbox_flush
+from .outbox import outbox_dispatch, outbox_enqueue, outbox_flush, outbox_take
 
 __all__ = [
     "notification_digest_send",
@@ -19,10 +19,10 @@ __all__ = [
     "notification_preferences_set",
     "notification_unread_count",
     "notify",
-    "outbox_claim",
     "outbox_dispatch",
     "outbox_enqueue",
     "outbox_flush",
+    "outbox_take",
     "user_access_set",
     "users_with_role",
 ]

@@ -49,7 +49,7 @@ class Event:
 class EventConsumer(Protocol):
     """What ``settings.EVENT_CONSUMERS`` names. Asked first whether it wants a kind (cheap, no query
     on the hot path); then for the outbox rows (task name, kwargs) its events need, written in the
-    publisher's transaction and collected by the consumer itself (``outbox_claim``); ``committed``
+    publisher's transaction and collected by the consumer itself (``outbox_take``); ``committed``
     runs after the commit (to wake the collector)."""
 
     def wants(self, kind: str) -> bool: ...
@@ -59,9 +59,18 @@ class EventConsumer(Protocol):
     def committed(self) -> None: ...
 
 
+# A consumer may also name ``commit_hook_due() -> bool``: asked when a publisher registers
+# ``committed``; False skips the registration (the webhooks consumer wakes its collector at most once
+# a second, so most postings need no after-commit call at all).
+
+
 # A consumer may also name ``batch_task``: its outbox row for any events is then always
-# ``(batch_task, {"events": [event.as_dict(), ...]})``, so that a publisher on a hot path can build
-# that row itself (the posting builds it in SQL, see ``event_batch_tasks``).
+# ``(batch_task, {"events": [...]})``, so that a publisher on a hot path can build that row itself
+# (the posting builds it in SQL, see ``event_batch_tasks``). An item is ``event.as_dict()`` or, for a
+# kind whose publisher keeps the event's facts in its own rows, a reference without an ``id`` that
+# the consumer completes with the publisher's selector: ``stock.changed`` is
+# ``{"kind", "movement_id", "on_hand", "available"}``, completed by
+# ``inventory.selectors.stock_changed_events``.
 
 
 @lru_cache(maxsize=1)
@@ -89,15 +98,15 @@ def events_outbox_rows(*, events: Sequence[Event]) -> list[tuple[str, dict[str, 
         chosen = [event for event in events if consumer.wants(event.kind)]
         if chosen:
             rows += consumer.outbox_rows(events=chosen)
-            transaction.on_commit(consumer.committed)
+            _register_committed(consumer)
     return rows
 
 
 def event_batch_tasks(kind: str) -> tuple[str, ...] | None:
     """The ``batch_task`` of every consumer that wants ``kind``, their after-commit hooks registered.
 
-    For a publisher that writes the rows ``(task, {"events": [event.as_dict()]})`` itself, one per
-    task, in the current transaction. None when a consumer that wants the kind names no
+    For a publisher that writes the rows ``(task, {"events": [...]})`` itself, one per task, in the
+    current transaction. None when a consumer that wants the kind names no
     ``batch_task``: the publisher then asks ``events_outbox_rows`` (nothing is registered).
     """
     if kind not in BY_NAME:
@@ -107,8 +116,14 @@ def event_batch_tasks(kind: str) -> tuple[str, ...] | None:
     if None in tasks:
         return None
     for consumer in wanting:
-        transaction.on_commit(consumer.committed)
+        _register_committed(consumer)
     return tasks  # type: ignore[return-value]  # no None left
+
+
+def _register_committed(consumer: EventConsumer) -> None:
+    due = getattr(consumer, "commit_hook_due", None)
+    if due is None or due():
+        transaction.on_commit(consumer.committed)
 
 
 def events_publish(*, events: Sequence[Event]) -> None:

@@ -7,13 +7,13 @@ pending; ``outbox_flush`` (every minute, from beat) sends what is pending.
 
 from __future__ import annotations
 
+import json
 import logging
 from datetime import timedelta
 from functools import lru_cache
 
 from celery import current_app
 from django.db import connection, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from core.fastpath.rows import prepared_cursor
@@ -29,7 +29,7 @@ def outbox_enqueue(*, task_name: str, kwargs: dict, dispatch: bool = True) -> Ou
     """Record a task in the current transaction; dispatch it after commit (or later, by the flush).
 
     With ``dispatch=False`` nothing is sent at commit: the caller collects its
-    messages in batches with ``outbox_claim`` (a message per posting would
+    messages in batches with ``outbox_take`` (a message per posting would
     cost the posting a second commit and a broker round trip). The flush
     still sends any message left pending past ``GRACE``.
     """
@@ -61,23 +61,36 @@ def _insert(message: OutboxMessage) -> None:
     message._state.db = connection.alias
 
 
-def outbox_claim(*, task_name: str, limit: int = 500) -> list[OutboxMessage]:
-    """Take up to ``limit`` pending messages of one task, oldest first, in the caller's transaction.
+def outbox_take(*, task_name: str, limit: int = 500) -> list[OutboxMessage]:
+    """Take up to ``limit`` pending messages of one task, oldest first, out of the outbox, in the caller's
+    transaction: they are deleted (one statement) and returned, and the caller runs their work itself.
 
-    They are locked (``skip_locked``: two collectors never take the same one)
-    and marked dispatched; if the caller's transaction rolls back they are
-    pending again. The caller runs their work itself.
+    ``skip_locked``: two collectors never take the same message. If the caller's transaction rolls back
+    the messages are pending again; once it commits, its own rows (deliveries, say) are the record, so
+    the outbox keeps only what is still to do and stays small however many postings write to it.
     """
-    messages = list(
-        OutboxMessage.objects.select_for_update(skip_locked=True)
-        .filter(task_name=task_name, dispatched_at__isnull=True)
-        .order_by("id")[:limit]
+    table = connection.ops.quote_name(OutboxMessage._meta.db_table)
+    sql = (
+        f"DELETE FROM {table} WHERE id IN (SELECT id FROM {table} "  # noqa: S608 - the model's table
+        "WHERE task_name = %s AND dispatched_at IS NULL ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED) "
+        "RETURNING id, task_name, kwargs, created_at, dispatched_at, attempts, last_error"
     )
-    if messages:
-        OutboxMessage.objects.filter(pk__in=[message.pk for message in messages]).update(
-            dispatched_at=timezone.now(), attempts=F("attempts") + 1, last_error=""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [task_name, limit])
+        rows = cursor.fetchall()
+    messages = [
+        OutboxMessage(
+            id=pk,
+            task_name=name,
+            kwargs=json.loads(kwargs) if isinstance(kwargs, str) else kwargs,
+            created_at=created_at,
+            dispatched_at=dispatched_at,
+            attempts=attempts,
+            last_error=last_error,
         )
-    return messages
+        for pk, name, kwargs, created_at, dispatched_at, attempts, last_error in rows
+    ]
+    return sorted(messages, key=lambda message: message.pk)
 
 
 def outbox_dispatch(*, message_id: int) -> bool:

@@ -11,14 +11,17 @@ import numpy as np
 from django.db import connection, transaction
 from django.utils import timezone
 
+from core.events import FORECAST_UPDATED
+from core.services.events import event_publish, event_wanted
 from inventory.models import DemandHit, Part, StockLevel, Warehouse
 from inventory.months import add_months, month_start
+from suppliers.selectors import supplier_list
 
 from .. import forecasting
 from ..copyio import copy_in, copy_out
 from ..exceptions import NotPermitted, PlanningError
 from ..models import Forecast, ForecastError, KnownDemand, MethodChoice
-from ..selectors import planning_settings_current
+from ..selectors import planning_settings_current, supplier_forecast
 
 ZERO = Decimal("0")
 _WH_BITS = 24  # pair key = part_id << 24 | warehouse_id
@@ -174,7 +177,34 @@ def forecast_run(*, today: date | None = None, warehouse_ids=None) -> ForecastRu
                 strict=True,
             )
             copy_in(table, columns.split(", "), rows)
+        _supplier_forecasts_publish(today=first)
     return ForecastRunResult(series=len(y), first_month=first, error_month=add_months(first, -1), error_rows=error_rows)
+
+
+def _supplier_forecasts_publish(*, today: date) -> None:
+    """Push each active supplier the forecast of its own parts (``forecast.updated``, the supplier
+    portal's forecast as an event), for its own system's subscription; nothing when nobody wants it."""
+    if not event_wanted(FORECAST_UPDATED):
+        return
+    for supplier in supplier_list(active_only=True).filter(supplier_parts__isnull=False).distinct():
+        months, rows = supplier_forecast(supplier=supplier, today=today)
+        event_publish(
+            kind=FORECAST_UPDATED,
+            supplier_id=supplier.pk,
+            data={
+                "supplier": supplier.code,
+                "months": [month.isoformat() for month in months],
+                "parts": [
+                    {
+                        "part": row.part.number,
+                        "supplier_part_number": row.supplier_part_number,
+                        "months": [str(quantity) for quantity in row.months],
+                        "total": str(row.total),
+                    }
+                    for row in rows
+                ],
+            },
+        )
 
 
 # --- known future demand -----------------------------------------------------------------------

@@ -1,13 +1,17 @@
 """The outbox: side effects are stored with the change and survive a broker outage."""
 
+import time
 from datetime import timedelta
 
+import pytest
 from django.core import mail
+from django.db import transaction
 from django.utils import timezone
 
 from core import services as core_services
 from core.models import Notification, OutboxMessage
 
+from ..concurrency import run_at_once
 from ..factories import UserFactory
 
 
@@ -65,3 +69,56 @@ def test_broker_down_leaves_message_pending_then_flush_sends_it(
     assert len(mail.outbox) == 1
     assert core_services.outbox_flush() == 0
     assert OutboxMessage.objects.get().dispatched_at is not None
+
+
+def _pending(task_name, n):
+    now = timezone.now()
+    return [OutboxMessage.objects.create(task_name=task_name, kwargs={"n": i}, created_at=now).pk for i in range(n)]
+
+
+def test_take_removes_the_oldest_pending_messages_of_one_task(postgres):
+    # given pending messages of two tasks and one already dispatched
+    taken_ids = _pending("webhooks.collect", 3)
+    other = _pending("mail.send", 1)
+    OutboxMessage.objects.filter(pk=taken_ids[0]).update(dispatched_at=timezone.now())
+
+    # when two are taken
+    with transaction.atomic():
+        taken = core_services.outbox_take(task_name="webhooks.collect", limit=2)
+
+    # then the two pending ones of that task come out in id order and are gone; the rest stays
+    assert [(message.pk, message.kwargs) for message in taken] == [(taken_ids[1], {"n": 1}), (taken_ids[2], {"n": 2})]
+    assert sorted(OutboxMessage.objects.values_list("pk", flat=True)) == sorted([taken_ids[0], *other])
+
+
+def test_a_take_rolled_back_leaves_the_messages_pending(postgres):
+    ids = _pending("webhooks.collect", 2)
+
+    def take_then_fail():
+        with transaction.atomic():
+            assert len(core_services.outbox_take(task_name="webhooks.collect")) == 2
+            raise RuntimeError("the fan-out failed")
+
+    with pytest.raises(RuntimeError):
+        take_then_fail()
+
+    assert sorted(OutboxMessage.objects.filter(dispatched_at=None).values_list("pk", flat=True)) == ids
+
+
+def test_two_collectors_at_once_never_take_the_same_message(postgres_tx):
+    ids = _pending("webhooks.collect", 40)
+
+    def take():
+        with transaction.atomic():
+            taken = [message.pk for message in core_services.outbox_take(task_name="webhooks.collect", limit=25)]
+            time.sleep(0.2)  # hold the rows while the other collector looks
+            return taken
+
+    results, errors = run_at_once([take, take])
+
+    assert errors == []
+    first, second = results
+    assert sorted(first + second) == ids
+    assert not set(first) & set(second)
+    assert sorted([len(first), len(second)]) == [15, 25]
+    assert not OutboxMessage.objects.exists()

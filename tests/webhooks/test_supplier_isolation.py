@@ -135,3 +135,51 @@ def test_a_shipment_notice_reaches_only_its_suppliers_subscription(
         ("shipment.announced", order.number, "DN-1")
     ]
     assert [r.path for r in receiver.received] == ["/hooks"]
+
+
+def test_a_supplier_gets_the_forecast_of_its_own_parts_pushed(
+    manager, purchaser, warehouse, receiver, django_capture_on_commit_callbacks
+):
+    from datetime import date
+
+    from planning.models import KnownDemand
+    from planning.services.forecast import forecast_run
+
+    mine, other = SupplierFactory(code="MINE"), SupplierFactory(code="OTHER")
+    own = SupplierPartFactory(supplier=mine, part=PartFactory(number="F-1"), supplier_part_number="M-F1")
+    SupplierPartFactory(supplier=other, part=PartFactory(number="F-2"))
+    KnownDemand.objects.create(
+        part=own.part, warehouse=warehouse, month=date(2026, 7, 1), quantity=Decimal(12), reason="fleet service",
+        created_by=manager,
+    )  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        subscription = services.webhook_subscription_create(
+            name="Supplier EDI", target_url=receiver.url, kinds=["forecast.updated"], user=manager, supplier=mine
+        )
+        internal = services.webhook_subscription_create(
+            name="Data warehouse", target_url=receiver.url + "/dwh", kinds=["forecast.updated"], user=manager
+        )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        forecast_run(today=date(2026, 5, 20))
+
+    to_supplier = [json.loads(r.body) for r in receiver.received if r.path == "/hooks"]
+    assert len(to_supplier) == 1
+    assert to_supplier[0]["kind"] == "forecast.updated"
+    assert to_supplier[0]["data"] == {
+        "supplier": "MINE",
+        "months": [f"2026-{m:02d}-01" for m in range(5, 13)] + [f"2027-{m:02d}-01" for m in range(1, 5)],
+        "parts": [
+            {
+                "part": "F-1",
+                "supplier_part_number": "M-F1",
+                "months": ["0.00", "0.00", "12.00"] + ["0.00"] * 9,
+                "total": "12.00",
+            }
+        ],
+    }
+    assert WebhookDelivery.objects.filter(subscription=subscription).count() == 1
+    # An internal subscription gets every supplier's forecast.
+    dwh = sorted(json.loads(r.body)["data"]["supplier"] for r in receiver.received if r.path == "/hooks/dwh")
+    assert dwh == ["MINE", "OTHER"]
+    assert WebhookDelivery.objects.filter(subscription=internal).count() == 2
