@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from demo.builders.catalogue import build_parts
 from demo.builders.history import HistoryBuilder
+from demo.builders.history_sets import SetBasedHistoryBuilder
 from demo.builders.network import build_network
 from demo.builders.suppliers import build_suppliers, suppliers_publish_contacts
 from demo.builders.today import desk_prepare
@@ -55,6 +56,12 @@ class Command(BaseCommand):
             help="Do not close the history's months, rate the suppliers or prepare today's work.",
         )
         parser.add_argument(
+            "--per-posting",
+            action="store_true",
+            help="Post the whole history document by document through the services (slow; the services' own "
+            "test) instead of writing the imported months set-based.",
+        )
+        parser.add_argument(
             "--today",
             type=date.fromisoformat,
             default=None,
@@ -70,6 +77,7 @@ class Command(BaseCommand):
         parts: int,
         if_empty: bool,
         no_close: bool = False,
+        per_posting: bool = False,
         today: date | None = None,
         **options,
     ):
@@ -118,8 +126,12 @@ class Command(BaseCommand):
         offers = sum(len(p.offers) for p in catalogue.parts)
         write(f"Suppliers: {len(suppliers)} with {offers:,} supplier parts{took()}")
 
-        write("Posting the history through the services, one transaction per week:")
-        history = HistoryBuilder(
+        if per_posting:
+            write("Posting the history through the services, one transaction per week:")
+        else:
+            write("History: imported months in memory and written with COPY, the last months through the services:")
+        builder = HistoryBuilder if per_posting else SetBasedHistoryBuilder
+        history = builder(
             catalogue=catalogue,
             documents=documents,
             parts=part_rows,
