@@ -42,16 +42,27 @@ from core.fastpath.rows import quote, update_rows
 from core.models import Notification
 from core.roles import Role
 from core.services.notifications import users_with_role
+from inventory.demand.services.requests import _first_pick, _state_of
 from inventory.ledger_hash import GENESIS
 from inventory.models import (
+    Backorder,
+    BackorderState,
+    CounterSale,
+    CounterSaleLine,
     DemandHit,
+    DemandSource,
     MovementKind,
+    RepairOrder,
+    RequestState,
     StockLevel,
     StockMovement,
     TransferOrder,
     TransferOrderLine,
     TransferState,
+    WorkshopRequest,
+    WorkshopRequestLine,
 )
+from inventory.quantities import money
 from inventory.services.periods import open_from
 from inventory.services.stock import _apply, _Line, chain
 from suppliers.models import (
@@ -71,10 +82,13 @@ from suppliers.models import (
 )
 from suppliers.services.orders import _line_fields
 
+from ..logins import WORKSHOP_OF
+from ..profiles import COUNTER
 from .history import (
     QUALITY_REJECT_REASON,
     QUALITY_RELEASE_NOTE,
     SCRAP_REASON,
+    ZERO,
     Delivery,
     HistoryBuilder,
     Stats,
@@ -90,6 +104,7 @@ LEVEL_FIELDS = (
     "average_cost",
     "quarantined",
     "in_transit",
+    "backordered",
     "first_stocked_at",
     "last_movement_at",
     "last_hash",
@@ -98,6 +113,13 @@ LEVEL_FIELDS = (
 WRITE_ORDER: tuple[type[Model], ...] = (
     PurchaseOrder,
     PurchaseOrderLine,
+    RepairOrder,
+    WorkshopRequest,
+    CounterSale,
+    DemandHit,
+    WorkshopRequestLine,
+    CounterSaleLine,
+    Backorder,
     TransferOrder,
     StockMovement,
     TransferOrderLine,
@@ -106,7 +128,6 @@ WRITE_ORDER: tuple[type[Model], ...] = (
     QualityReject,
     SupplierReturn,
     SupplierReturnLine,
-    DemandHit,
 )
 
 
@@ -171,6 +192,7 @@ class SetBasedHistoryBuilder(HistoryBuilder):
         self.clerks: dict[str, list] = {}
         self.lap = clock.monotonic()
         self.spare_ids: dict[type[Model], list[int]] = {}
+        self.waiting_backorders: dict[tuple[int, int], list[Backorder]] = defaultdict(list)
 
     # --- the run ----------------------------------------------------------------------------
 
@@ -189,19 +211,12 @@ class SetBasedHistoryBuilder(HistoryBuilder):
             code: list(users_with_role(Role.CLERK, warehouse=warehouse)) for code, warehouse in self.warehouses.items()
         }
         day = start
-        while day < min(self.documents_from, today):
+        while day < today:
             self.step(day)
             day += timedelta(days=1)
         with transaction.atomic():
             self.write_rows()
         self.batch = False
-        while day < today:
-            with transaction.atomic():
-                while day < today:
-                    self.step(day)
-                    day += timedelta(days=1)
-                    if day.weekday() == 0 or day.day == 1:
-                        break
         return self.total
 
     def step(self, day: date) -> None:
@@ -213,8 +228,7 @@ class SetBasedHistoryBuilder(HistoryBuilder):
     def report_month(self, day: date) -> None:
         super().report_month(day)
         now = clock.monotonic()
-        how = "in memory" if self.batch else "through the services"
-        self.write(f"    ({now - self.lap:.1f} s, {how})")
+        self.write(f"    ({now - self.lap:.1f} s in memory)")
         self.lap = now
 
     def write_rows(self) -> None:
@@ -249,7 +263,7 @@ class SetBasedHistoryBuilder(HistoryBuilder):
             NumberSequence.objects.update_or_create(prefix=prefix, defaults={"last_value": value})
         rows = len(notes) + len(self.po_history)
         self.po_history, self.notes, self.numbers = [], [], {}
-        self.write(f"  imported months written with COPY ({clock.monotonic() - began:.1f} s, {rows:,} other rows)")
+        self.write(f"  written with COPY ({clock.monotonic() - began:.1f} s, {rows:,} other rows)")
 
     def take_id(self, model: type[Model]) -> int:
         """An id of ``model``'s table for a row that needs it before it is written (taken in blocks)."""
@@ -453,6 +467,7 @@ class SetBasedHistoryBuilder(HistoryBuilder):
             po_line.quantity_received += quantity
             if hold:
                 held.append(line)
+            self.fill_backorders((part_index, code), clerk, at)
         order_lines = order.demo_lines.values()  # type: ignore[attr-defined]
         if all(line.quantity_received >= line.quantity for line in order_lines):
             order.state, order.received_at = OrderState.RECEIVED, arrived_at
@@ -541,10 +556,15 @@ class SetBasedHistoryBuilder(HistoryBuilder):
     def post_transfer(
         self, request, key: tuple[int, str], source: str, quantity: Decimal, at: datetime
     ) -> TransferOrder:
-        if not self.batch or request is not None:
+        if not self.batch:
             return super().post_transfer(request, key, source, quantity, at)
         part_index, code = key
         clerk, sender = self.clerk(code), self.clerk(source)
+        backorder = None
+        if request is not None:
+            backorder = request.demo_backorders.get(part_index)
+            if backorder is not None and (backorder.state != BackorderState.OPEN or backorder.open_quantity < quantity):
+                backorder = None
         # The transfer's number is its id, which its movements carry (and hash): taken from the sequence now.
         transfer = TransferOrder(
             pk=self.take_id(TransferOrder),
@@ -552,8 +572,11 @@ class SetBasedHistoryBuilder(HistoryBuilder):
             to_warehouse=self.warehouses[code],
             created_by=clerk,
             created_at=at,
+            backorder=backorder,
         )
         self.keep(transfer)
+        if backorder is not None:
+            backorder.sourcing_note = f"Transfer {transfer.number} from {source}: {quantity.normalize():f}"[:200]
         self.note(
             self.clerks[source],
             events.TRANSFER_REQUESTED,
@@ -613,6 +636,7 @@ class SetBasedHistoryBuilder(HistoryBuilder):
             unit_cost=line.unit_cost,
             other=source,
         )
+        self.fill_backorders((part_index, code), self.clerk(code), at)
         line.quantity_received += quantity
         transfer.state, transfer.received_at = TransferState.RECEIVED, at
         self.note(
@@ -637,3 +661,173 @@ class SetBasedHistoryBuilder(HistoryBuilder):
             document_ref="",
             reason=SCRAP_REASON,
         )
+
+    # --- demand documents (the last months) ---------------------------------------------------
+
+    def demand_documents(self, document) -> None:
+        """A workshop request or counter sale: the rows of ``workshop_request_submit`` / ``counter_sale_post``."""
+        if not self.batch:
+            return super().demand_documents(document)
+        at, code = self.at(document.day, document.minute), document.warehouse
+        warehouse, counter = self.warehouses[code], document.source == COUNTER
+        if counter:
+            user = self.clerk(code)
+            sale = CounterSale(pk=self.take_id(CounterSale), warehouse=warehouse, sold_by=user, occurred_at=at)
+            self.keep(sale)
+            ref, repair_order_ref, document_type = sale.number, "", "counter_sale"
+        else:
+            user = self.users[WORKSHOP_OF[code]]
+            repair_order = RepairOrder(number=document.repair_order_ref, warehouse=warehouse, opened_at=at)
+            self.keep(repair_order)
+            self.repair_orders.append(repair_order)
+            request = WorkshopRequest(
+                pk=self.take_id(WorkshopRequest),
+                repair_order=repair_order,
+                warehouse=warehouse,
+                requested_by=user,
+                created_at=at,
+            )
+            request.demo_backorders = {}  # type: ignore[attr-defined]
+            self.keep(request)
+            ref, repair_order_ref, document_type = request.number, repair_order.number, "workshop_request"
+        rows, shortages = [], []
+        for line in document.lines:
+            key = (line.served, code)
+            supplied, short, cancel = self.first_pick(document, line, key)
+            serving, price = self.parts[line.served], self.parts[line.served].list_price
+            cost = ZERO
+            if supplied > 0:
+                movement = self.move(
+                    MovementKind.ISSUE,
+                    key,
+                    -supplied,
+                    user=user,
+                    at=at,
+                    document_type=document_type,
+                    document_ref=ref,
+                )
+                cost = -movement.value
+            self.stock[key] -= supplied
+            lost = short if cancel else ZERO
+            sales = money(supplied * price)
+            hit = DemandHit(
+                occurred_at=at,
+                warehouse=warehouse,
+                part=serving,
+                requested_part=self.parts[line.requested],
+                source=DemandSource.COUNTER if counter else DemandSource.WORKSHOP,
+                document_ref=ref,
+                repair_order_ref=repair_order_ref,
+                quantity_requested=line.quantity,
+                quantity_supplied=supplied,
+                quantity_lost=lost,
+                unit_price=price,
+                sales_value=sales,
+                cost_value=cost,
+            )
+            self.keep(hit)
+            if counter:
+                self.keep(
+                    CounterSaleLine(
+                        sale=sale,
+                        requested_part=hit.requested_part,
+                        part=serving,
+                        quantity_requested=line.quantity,
+                        quantity_supplied=supplied,
+                        unit_price=price,
+                        sales_value=sales,
+                        cost_value=cost,
+                        hit=hit,
+                    )
+                )
+                continue
+            row = WorkshopRequestLine(
+                request=request,
+                requested_part=hit.requested_part,
+                part=serving,
+                quantity_requested=line.quantity,
+                quantity_supplied=supplied,
+                quantity_backordered=short - lost,
+                quantity_lost=lost,
+                unit_price=price,
+                sales_value=sales,
+                cost_value=cost,
+                hit=hit,
+            )
+            self.keep(row)
+            rows.append(row)
+            if short - lost > 0:
+                backorder = Backorder(
+                    line=row, warehouse=warehouse, part=serving, requested_at=at, quantity=short - lost
+                )
+                self.keep(backorder)
+                request.demo_backorders[line.served] = backorder  # type: ignore[attr-defined]
+                self.waiting_backorders[(serving.pk, warehouse.pk)].append(backorder)
+                self.level(*key).backordered += short - lost
+                self.waiting[key] += short - lost
+                shortages.append(key)
+        if counter:
+            return
+        request.state = _state_of(rows, has_open_backorders=bool(request.demo_backorders))  # type: ignore[attr-defined]
+        for key in dict.fromkeys(shortages):
+            self.source_shortage(request, key, at)
+
+    def fill_backorders(self, key: tuple[int, str], user, at: datetime) -> None:
+        """Stock came in: open backorders of the level take it, oldest request first (``backorders_fill``)."""
+        level = self.level(*key)
+        if level.backordered <= 0 or level.available <= 0:
+            return
+        queue = self.waiting_backorders[(level.part_id, level.warehouse_id)]
+        available, total = level.available, ZERO
+        while queue:
+            backorder = queue[0]
+            quantity = _first_pick(backorder.part, backorder.open_quantity, available)
+            if quantity <= 0:
+                break
+            line = backorder.line
+            request = line.request
+            movement = self.move(
+                MovementKind.ISSUE,
+                key,
+                -quantity,
+                user=user,
+                at=at,
+                document_type="workshop_backorder",
+                document_ref=request.number,
+            )
+            available -= quantity
+            total += quantity
+            backorder.quantity_filled += quantity
+            if backorder.open_quantity == 0:
+                backorder.state, backorder.closed_at = BackorderState.FILLED, at
+                queue.pop(0)
+            sales, cost = money(quantity * line.unit_price), -movement.value
+            line.quantity_filled += quantity
+            line.sales_value += sales
+            line.cost_value += cost
+            line.hit.sales_value += sales
+            line.hit.cost_value += cost
+            request.state = RequestState.TO_PICK
+            message = (
+                f"Backorder filled: {quantity.normalize():f} × {backorder.part.number} for "
+                f"{request.number} (repair order {request.repair_order.number}) is ready at {key[1]}."
+            )
+            self.note(
+                [request.requested_by],
+                "",
+                lambda request=request, message=message: (
+                    message,
+                    reverse("inventory:request-detail", args=[request.pk]),
+                ),
+            )
+            if available <= 0:
+                break
+        level.backordered -= total
+
+    def close_repair_orders(self, day: date) -> None:
+        if not self.batch:
+            return super().close_repair_orders(day)
+        closed_at = self.at(day, 18 * 60)
+        for repair_order in self.repair_orders:
+            repair_order.closed_at = max(closed_at, repair_order.opened_at)
+        self.repair_orders = []
