@@ -395,8 +395,12 @@ class SetBasedHistoryBuilder(HistoryBuilder):
         )
         self.keep(order)
         self.snapshot(order, "+")
+        # The same part twice is one line, as ``purchase_order_create`` merges it.
+        merged: dict[int, Decimal] = {}
+        for part_index, quantity in lines:
+            merged[part_index] = merged.get(part_index, ZERO) + quantity
         order.demo_lines = {}  # type: ignore[attr-defined]
-        for number, (part_index, quantity) in enumerate(lines, start=1):
+        for number, (part_index, quantity) in enumerate(merged.items(), start=1):
             part = self.parts[part_index]
             line = PurchaseOrderLine(
                 order=order,
@@ -694,6 +698,7 @@ class SetBasedHistoryBuilder(HistoryBuilder):
         for line in document.lines:
             key = (line.served, code)
             supplied, short, cancel = self.first_pick(document, line, key)
+            self.level(*key)  # the services lock (so create) the level of every line, stock or not
             serving, price = self.parts[line.served], self.parts[line.served].list_price
             cost = ZERO
             if supplied > 0:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from io import StringIO
 
@@ -18,7 +19,7 @@ from demo.builders.history_sets import SetBasedHistoryBuilder
 from demo.builders.network import build_network
 from demo.builders.suppliers import build_suppliers, suppliers_publish_contacts
 from demo.builders.today import desk_prepare
-from demo.builders.users import build_users, users_publish_emails
+from demo.builders.users import build_users, password_hashes, users_publish_emails
 from demo.profiles import generate_catalogue, generate_demand
 from inventory.models import Part, Warehouse
 
@@ -107,6 +108,9 @@ class Command(BaseCommand):
             seconds, lap[0] = now - lap[0], now
             return f" ({seconds:.1f} s)"
 
+        # The slow password hashes are made in a thread while the history loads (hashing releases the GIL).
+        hashing = ThreadPoolExecutor(max_workers=1, thread_name_prefix="demo-passwords")
+        hashes = hashing.submit(password_hashes)
         write(f"Generating {parts:,} parts and {months} months of demand (seed {seed}, today {today})…")
         catalogue = generate_catalogue(seed=seed, parts=parts, today=today, months=months)
         documents = generate_demand(catalogue)
@@ -115,10 +119,10 @@ class Command(BaseCommand):
 
         with transaction.atomic():
             warehouses, bins = build_network()
-            users = build_users(warehouses)
+            users = build_users(warehouses, hashes={})
             bin_count = sum(len(b) for b in bins.values())
             write(f"Network: {len(warehouses)} warehouses, {bin_count:,} bins; {len(users)} users{took()}")
-            part_rows = build_parts(catalogue, progress=write)
+            part_rows = build_parts(catalogue)
         write(f"Catalogue: {len(part_rows):,} parts{took()}")
 
         with transaction.atomic():
@@ -129,7 +133,7 @@ class Command(BaseCommand):
         if per_posting:
             write("Posting the history through the services, one transaction per week:")
         else:
-            write("History: imported months in memory and written with COPY, the last months through the services:")
+            write("History: simulated in memory by the ledger's rules, then written with COPY:")
         builder = HistoryBuilder if per_posting else SetBasedHistoryBuilder
         history = builder(
             catalogue=catalogue,
@@ -150,7 +154,8 @@ class Command(BaseCommand):
         write(f"History posted{took()}")
         with transaction.atomic():
             suppliers_publish_contacts(suppliers)
-            users_publish_emails(users)
+            users_publish_emails(users, hashes.result())
+        hashing.shutdown()
 
         elapsed = time.monotonic() - started
         counts = stats.counts
