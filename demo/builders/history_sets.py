@@ -43,7 +43,7 @@ from core.models import Notification
 from core.roles import Role
 from core.services.notifications import users_with_role
 from inventory.demand.services.requests import _first_pick, _state_of
-from inventory.ledger_hash import GENESIS
+from inventory.ledger_hash import GENESIS, movement_hash
 from inventory.models import (
     Backorder,
     BackorderState,
@@ -64,7 +64,7 @@ from inventory.models import (
 )
 from inventory.quantities import money
 from inventory.services.periods import open_from
-from inventory.services.stock import _apply, _Line, chain
+from inventory.services.stock import _apply, _Line
 from suppliers.models import (
     GoodsReceipt,
     GoodsReceiptLine,
@@ -131,8 +131,47 @@ WRITE_ORDER: tuple[type[Model], ...] = (
 )
 
 
+class Row:
+    """A row of a busy table (movements, hits) as plain values: a model instance costs more than the posting.
+
+    ``pk`` is set when the row is written; ``row.name`` reads a value.
+    """
+
+    __slots__ = ("pk", "values")
+
+    def __init__(self, values: dict[str, Any]) -> None:
+        self.values = values
+        self.pk: int | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self.values[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+def copy_rows(model: type[Model], rows: list[Row]) -> None:
+    """Give ``rows`` ids from the table's sequence, in order, and write them with one COPY."""
+    if not rows:
+        return
+    meta = model._meta
+    fields = [field for field in meta.concrete_fields if not field.primary_key]
+    defaults = {field.attname: field.get_default() for field in fields}
+    names = [field.attname for field in fields]
+    for row, ident in zip(rows, take_ids(model, len(rows)), strict=True):
+        row.pk = ident
+    columns = ", ".join(quote(column) for column in [meta.pk.column, *(field.column for field in fields)])
+    with connection.cursor() as cursor, cursor.copy(f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN") as copy:
+        for row in rows:
+            values = row.values
+            copy.write_row([row.pk, *(values[name] if name in values else defaults[name] for name in names)])
+
+
 def _column_value(obj: Model, field) -> Any:
     """The value to write for ``field``: a relation's id (the related row got its id earlier in the write)."""
+    refs = obj.__dict__.get("demo_refs")
+    if refs and field.attname in refs:
+        return refs[field.attname].pk
     if field.is_relation:
         value = getattr(obj, field.attname)
         if value is None and field.is_cached(obj):
@@ -182,6 +221,7 @@ class SetBasedHistoryBuilder(HistoryBuilder):
         super().__init__(**kwargs)
         self.batch = False
         self.rows: dict[type[Model], list[Model]] = defaultdict(list)
+        self.plain: dict[type[Model], list[Row]] = defaultdict(list)
         self.levels: dict[tuple[int, int], StockLevel] = {}
         self.new_levels: list[StockLevel] = []
         self.numbers: dict[str, int] = {}
@@ -205,6 +245,9 @@ class SetBasedHistoryBuilder(HistoryBuilder):
             raise RuntimeError("The set-based history loads into a ledger without closed months.")
         self.batch = True
         self.levels = {(level.part_id, level.warehouse_id): level for level in StockLevel.objects.all()}
+        parts, warehouses = {part.pk: part for part in self.parts}, {w.pk: w for w in self.warehouses.values()}
+        for level in self.levels.values():
+            level.part, level.warehouse = parts[level.part_id], warehouses[level.warehouse_id]
         self.supplier_parts = {(sp.supplier_id, sp.part_id): sp for sp in SupplierPart.objects.all()}
         self.purchasers = list(users_with_role(Role.PURCHASER))
         self.clerks = {
@@ -245,6 +288,7 @@ class SetBasedHistoryBuilder(HistoryBuilder):
         )
         self.new_levels = []
         for model in WRITE_ORDER:
+            copy_rows(model, self.plain.pop(model, []))
             copy_objects(model, self.rows.pop(model, []))
         history = PurchaseOrder.history.model
         copy_objects(
@@ -295,7 +339,6 @@ class SetBasedHistoryBuilder(HistoryBuilder):
             level = StockLevel(part=part, warehouse=warehouse, last_hash=GENESIS)
             self.levels[pair] = level
             self.new_levels.append(level)
-        level.part, level.warehouse = part, warehouse
         return level
 
     def move(
@@ -313,27 +356,41 @@ class SetBasedHistoryBuilder(HistoryBuilder):
         reason: str = "",
         other: str | None = None,
         from_quarantine: bool = False,
-    ) -> StockMovement:
+    ) -> Row:
         """One posting on the level in memory, by the single postings' rules (``_apply`` and ``chain``)."""
         level = self.level(*key)
         unit, value = _apply(_Line(kind, level, quantity, unit_cost=unit_cost, from_quarantine=from_quarantine), now=at)
-        movement = StockMovement(
-            part=level.part,
-            warehouse=level.warehouse,
-            bin=bin,
-            kind=kind,
-            quantity=quantity,
-            unit_cost=unit,
-            value=value,
-            user=user,
-            posted_at=at,
-            document_type=document_type,
-            document_ref=document_ref,
-            reason=reason,
-            other_warehouse=self.warehouses[other] if other else None,
-            intended_at=None,
-        )
-        return self.keep(chain(level, movement))  # type: ignore[return-value]
+        values = {
+            "part_id": level.part_id,
+            "warehouse_id": level.warehouse_id,
+            "bin_id": bin.pk if bin is not None else None,
+            "kind": kind,
+            "quantity": quantity,
+            "unit_cost": unit,
+            "value": value,
+            "user_id": user.pk,
+            "posted_at": at,
+            "intended_at": None,
+            "document_type": document_type,
+            "document_ref": document_ref,
+            "reason": reason,
+            "reverses_id": None,
+            "other_warehouse_id": self.warehouses[other].pk if other else None,
+            "idempotency_key": None,
+        }
+        # ``chain``'s link, on plain values: hashed after the level's last movement, which it becomes.
+        values["hash"] = level.last_hash = movement_hash(level.last_hash, values)
+        return self.keep_row(StockMovement, values)
+
+    def keep_row(self, model: type[Model], values: dict[str, Any]) -> Row:
+        row = Row(values)
+        self.plain[model].append(row)
+        return row
+
+    @staticmethod
+    def refer(obj: Model, attname: str, row: Row) -> None:
+        """``obj``'s foreign key ``attname`` points at ``row``, whose id comes when it is written."""
+        obj.__dict__.setdefault("demo_refs", {})[attname] = row
 
     def note(self, users: list, kind: str, text: Any) -> None:
         """A notification the services would leave; ``text()`` gives (message, link) once the rows have ids."""
@@ -365,7 +422,7 @@ class SetBasedHistoryBuilder(HistoryBuilder):
         if not self.batch:
             return super().post_hits(hits)
         for draft in hits:
-            self.keep(draft.build())
+            self.keep_row(DemandHit, draft.values())
 
     def post_order(
         self,
@@ -465,8 +522,8 @@ class SetBasedHistoryBuilder(HistoryBuilder):
                 unit_cost=po_line.price,
                 bin=bin,
                 hold_state=HoldState.HELD if hold else HoldState.NONE,
-                movement=movement,
             )
+            self.refer(line, "movement_id", movement)
             self.keep(line)
             po_line.quantity_received += quantity
             if hold:
@@ -523,8 +580,8 @@ class SetBasedHistoryBuilder(HistoryBuilder):
             reason=QUALITY_REJECT_REASON,
             rejected_at=when,
             rejected_by=purchaser,
-            movement=movement,
         )
+        self.refer(reject, "movement_id", movement)
         self.keep(reject)
         document = SupplierReturn(
             supplier=supplier,
@@ -537,15 +594,11 @@ class SetBasedHistoryBuilder(HistoryBuilder):
             created_at=when,
         )
         self.keep(document)
-        self.keep(
-            SupplierReturnLine(
-                supplier_return=document,
-                part=line.part,
-                quantity=line.quantity,
-                value=-movement.value,
-                movement=movement,
-            )
+        returned = SupplierReturnLine(
+            supplier_return=document, part=line.part, quantity=line.quantity, value=-movement.value
         )
+        self.refer(returned, "movement_id", movement)
+        self.keep(returned)
         part, quantity = line.part.number, f"{line.quantity.normalize():f}"
         self.note(
             self.purchasers,
@@ -601,16 +654,15 @@ class SetBasedHistoryBuilder(HistoryBuilder):
             other=code,
         )
         self.level(part_index, code).in_transit += quantity
-        transfer.demo_line = self.keep(  # type: ignore[attr-defined]
-            TransferOrderLine(
-                transfer=transfer,
-                part=self.parts[part_index],
-                quantity_requested=quantity,
-                quantity_sent=quantity,
-                unit_cost=movement.unit_cost,
-                out_movement=movement,
-            )
+        transfer.demo_line = TransferOrderLine(  # type: ignore[attr-defined]
+            transfer=transfer,
+            part=self.parts[part_index],
+            quantity_requested=quantity,
+            quantity_sent=quantity,
+            unit_cost=movement.unit_cost,
         )
+        self.refer(transfer.demo_line, "out_movement_id", movement)  # type: ignore[attr-defined]
+        self.keep(transfer.demo_line)  # type: ignore[attr-defined]
         transfer.state, transfer.sent_at, transfer.sent_by = TransferState.SENT, sent, sender
         self.note(
             self.clerks[code],
@@ -715,40 +767,42 @@ class SetBasedHistoryBuilder(HistoryBuilder):
             self.stock[key] -= supplied
             lost = short if cancel else ZERO
             sales = money(supplied * price)
-            hit = DemandHit(
-                occurred_at=at,
-                warehouse=warehouse,
-                part=serving,
-                requested_part=self.parts[line.requested],
-                source=DemandSource.COUNTER if counter else DemandSource.WORKSHOP,
-                document_ref=ref,
-                repair_order_ref=repair_order_ref,
-                quantity_requested=line.quantity,
-                quantity_supplied=supplied,
-                quantity_lost=lost,
-                unit_price=price,
-                sales_value=sales,
-                cost_value=cost,
+            requested = self.parts[line.requested]
+            hit = self.keep_row(
+                DemandHit,
+                {
+                    "occurred_at": at,
+                    "warehouse_id": warehouse.pk,
+                    "part_id": serving.pk,
+                    "requested_part_id": requested.pk,
+                    "source": DemandSource.COUNTER if counter else DemandSource.WORKSHOP,
+                    "document_ref": ref,
+                    "repair_order_ref": repair_order_ref,
+                    "quantity_requested": line.quantity,
+                    "quantity_supplied": supplied,
+                    "quantity_lost": lost,
+                    "unit_price": price,
+                    "sales_value": sales,
+                    "cost_value": cost,
+                },
             )
-            self.keep(hit)
             if counter:
-                self.keep(
-                    CounterSaleLine(
-                        sale=sale,
-                        requested_part=hit.requested_part,
-                        part=serving,
-                        quantity_requested=line.quantity,
-                        quantity_supplied=supplied,
-                        unit_price=price,
-                        sales_value=sales,
-                        cost_value=cost,
-                        hit=hit,
-                    )
+                sold = CounterSaleLine(
+                    sale=sale,
+                    requested_part=requested,
+                    part=serving,
+                    quantity_requested=line.quantity,
+                    quantity_supplied=supplied,
+                    unit_price=price,
+                    sales_value=sales,
+                    cost_value=cost,
                 )
+                self.refer(sold, "hit_id", hit)
+                self.keep(sold)
                 continue
             row = WorkshopRequestLine(
                 request=request,
-                requested_part=hit.requested_part,
+                requested_part=requested,
                 part=serving,
                 quantity_requested=line.quantity,
                 quantity_supplied=supplied,
@@ -757,8 +811,8 @@ class SetBasedHistoryBuilder(HistoryBuilder):
                 unit_price=price,
                 sales_value=sales,
                 cost_value=cost,
-                hit=hit,
             )
+            self.refer(row, "hit_id", hit)
             self.keep(row)
             rows.append(row)
             if short - lost > 0:
@@ -810,8 +864,9 @@ class SetBasedHistoryBuilder(HistoryBuilder):
             line.quantity_filled += quantity
             line.sales_value += sales
             line.cost_value += cost
-            line.hit.sales_value += sales
-            line.hit.cost_value += cost
+            hit = line.__dict__["demo_refs"]["hit_id"].values
+            hit["sales_value"] += sales
+            hit["cost_value"] += cost
             request.state = RequestState.TO_PICK
             message = (
                 f"Backorder filled: {quantity.normalize():f} × {backorder.part.number} for "
