@@ -146,6 +146,7 @@ class HistoryBuilder:
         for document in documents:
             self.documents_by_day[document.day].append(document)
         self.threshold = approval_threshold()
+        self.zone = timezone.get_current_timezone()
         self.index_of = {part.pk: index for index, part in enumerate(parts)}
 
         # The mirror: what the services hold, kept in step to decide quantities without reading back.
@@ -174,7 +175,8 @@ class HistoryBuilder:
 
     def at(self, day: date, minute: int) -> datetime:
         minute = max(0, min(minute, 23 * 60 + 59))
-        return timezone.make_aware(datetime.combine(day, time(minute // 60, minute % 60)))
+        # ``timezone.make_aware`` in the current zone, without looking the zone up on every call.
+        return datetime.combine(day, time(minute // 60, minute % 60), tzinfo=self.zone)
 
     def clerk(self, code: str):
         return self.users[CLERK_OF[code]]
@@ -625,10 +627,21 @@ class HistoryBuilder:
     def review(self, code: str, day: date) -> None:
         """Order up to max for every stocked part whose position fell to its min: one PO per supplier."""
         by_supplier: dict[str, list[tuple[int, Decimal]]] = defaultdict(list)
+        # Every stocked part at every review: the hottest loop of the simulation, so its lookups are local.
+        stock, on_order, waiting, imported, policies = (
+            self.stock,
+            self.on_order,
+            self.waiting,
+            self.imported_waiting,
+            self.policy,
+        )
         for part_index in sorted(self.stocked[code]):
             key = (part_index, code)
-            policy = self.policy[key]
-            position = self.stock[key] + self.on_order[key] - self.open_backorders(key)
+            policy = policies[key]
+            position = stock[key] + on_order[key] - waiting[key]
+            queue = imported.get(key)
+            if queue:
+                position -= sum((entry[1] for entry in queue), ZERO)
             if position > policy.min_qty:
                 continue
             quantity = self.round_to_pack(part_index, policy.max_qty - position, moq=True)
