@@ -9,9 +9,12 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Model
 
+from core import events
 from core.models import Notification
+from counting.models import CountList
 from inventory.models import (
     Backorder,
+    ClosedPeriod,
     CounterSale,
     CounterSaleLine,
     DemandHit,
@@ -21,20 +24,27 @@ from inventory.models import (
     StockMovement,
     TransferOrder,
     TransferOrderLine,
+    TransferState,
     WorkshopRequest,
     WorkshopRequestLine,
 )
 from inventory.selectors import ledger_broken_links, ledger_differences
+from kpis.models import MonthClose
+from planning.models import ReplenishmentRun, RunState
 from suppliers.models import (
     GoodsReceipt,
     GoodsReceiptLine,
     NumberSequence,
+    OrderState,
     PurchaseOrder,
     PurchaseOrderLine,
     QualityReject,
+    SupplierRating,
     SupplierReturn,
     SupplierReturnLine,
 )
+from suppliers.selectors import purchase_order_value
+from suppliers.services.orders import approval_threshold
 
 pytestmark = pytest.mark.services
 
@@ -108,3 +118,42 @@ def test_the_set_based_history_writes_the_rows_the_services_write(postgres_tx):
         assert _rows(model) == posted[model.__name__], model.__name__
     assert ledger_differences() == []
     assert ledger_broken_links() == []
+
+
+def test_a_small_demo_written_set_based_verifies_and_opens_on_every_month_and_todays_work(postgres):
+    # given an empty database
+    # when a small demo is loaded the default way (the history set-based)
+    out = io.StringIO()
+    call_command("load_demo", parts=60, months=6, seed=7, today=TODAY, stdout=out)
+
+    # then the ledger verifies: every level equals its movements and every hash chain holds
+    call_command("verify_ledger", stdout=io.StringIO())
+    assert "written with COPY" in out.getvalue()
+    # every finished month is closed and rated, oldest first
+    months = [date(2026, month, 1) for month in range(6, 12)]
+    closed = list(MonthClose.objects.filter(is_published=True).order_by("month").values_list("month", flat=True))
+    assert closed == months
+    assert list(ClosedPeriod.objects.order_by("month").values_list("month", flat=True)) == months
+    rated = SupplierRating.objects.values_list("month", flat=True).distinct().order_by("month")
+    assert list(rated) == months
+    # today's work waits: a finished replenishment run with proposals, a count list half entered,
+    # a stock order above the limit in draft for the manager, and notes for the people who act on them
+    run = ReplenishmentRun.objects.get()
+    assert run.state == RunState.DONE
+    assert run.proposals > 0
+    started = CountList.objects.filter(lines__counted_qty__isnull=False).distinct().get()
+    assert started.lines.filter(counted_qty__isnull=True).exists()
+    draft = PurchaseOrder.objects.get(state=OrderState.DRAFT)
+    assert purchase_order_value(draft) > approval_threshold()
+    assert draft.approved_at is None
+    unread = Notification.objects.filter(read_at__isnull=True)
+    assert unread.filter(user__username="manager").exists()
+    assert (
+        unread.filter(user__username="purchaser", kind=events.QUALITY_HOLD).exists()
+        or unread.filter(user__username="purchaser").exists()
+    )
+    # the history's receipts, transfers and requests are there to look at
+    assert GoodsReceipt.objects.count() > 100
+    assert TransferOrder.objects.filter(state=TransferState.RECEIVED).exists()
+    assert WorkshopRequest.objects.exists()
+    assert CounterSale.objects.exists()
