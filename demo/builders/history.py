@@ -479,6 +479,8 @@ class HistoryBuilder:
             self.inbound(key, quantity, self.at(day, minute))
 
     def post_transfer_receipt(self, delivery: Delivery, at: datetime) -> None:
+        if delivery.transfer is None:
+            raise RuntimeError(f"A transfer delivery to {delivery.warehouse} has no transfer order to receive.")
         transfer_services.transfer_order_receive(
             transfer=delivery.transfer, user=self.clerk(delivery.warehouse), now=at
         )

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import time as clock
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -195,7 +196,7 @@ def take_ids(model: type[Model], count: int) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
-def copy_objects(model: type[Model], objects: list[Model]) -> None:
+def copy_objects(model: type[Model], objects: Sequence[Model]) -> None:
     """Give ``objects`` without an id one from the table's sequence, in order, and write them with one COPY."""
     if not objects:
         return
@@ -569,6 +570,7 @@ class SetBasedHistoryBuilder(HistoryBuilder):
             reason=QUALITY_REJECT_REASON,
             from_quarantine=True,
         )
+        assert line.po_line is not None  # the demo receives only against order lines
         line.po_line.quantity_rejected += line.quantity
         line.hold_state, line.hold_note = HoldState.REJECTED, QUALITY_REJECT_REASON
         supplier = receipt.purchase_order.supplier
