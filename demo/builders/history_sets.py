@@ -39,7 +39,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core import events
-from core.fastpath.rows import quote, update_rows
+from core.fastpath.rows import copy_insert, take_ids, update_rows
 from core.models import Notification
 from core.roles import Role
 from core.services.notifications import users_with_role
@@ -152,20 +152,10 @@ class Row:
 
 
 def copy_rows(model: type[Model], rows: list[Row]) -> None:
-    """Give ``rows`` ids from the table's sequence, in order, and write them with one COPY."""
-    if not rows:
-        return
-    meta = model._meta
-    fields = [field for field in meta.concrete_fields if not field.primary_key]
-    defaults = {field.attname: field.get_default() for field in fields}
-    names = [field.attname for field in fields]
-    for row, ident in zip(rows, take_ids(model, len(rows)), strict=True):
-        row.pk = ident
-    columns = ", ".join(quote(column) for column in [meta.pk.column, *(field.column for field in fields)])
-    with connection.cursor() as cursor, cursor.copy(f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN") as copy:
-        for row in rows:
-            values = row.values
-            copy.write_row([row.pk, *(values[name] if name in values else defaults[name] for name in names)])
+    """Write ``rows`` with one COPY (``core.fastpath.rows.copy_insert``); each gets its id, in order."""
+    if rows:
+        for row, ident in zip(rows, copy_insert(model, [row.values for row in rows]), strict=True):
+            row.pk = ident
 
 
 def _column_value(obj: Model, field) -> Any:
@@ -183,33 +173,19 @@ def _column_value(obj: Model, field) -> Any:
     return field.pre_save(obj, add=True)
 
 
-def take_ids(model: type[Model], count: int) -> list[int]:
-    """``count`` new ids from the table's sequence, in order."""
-    if not count:
-        return []
-    meta = model._meta
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-            [meta.db_table, meta.pk.column, count],
-        )
-        return [row[0] for row in cursor.fetchall()]
-
-
 def copy_objects(model: type[Model], objects: Sequence[Model]) -> None:
-    """Give ``objects`` without an id one from the table's sequence, in order, and write them with one COPY."""
+    """Write model instances with one COPY; those without an id get one from the table's sequence, in order."""
     if not objects:
         return
-    meta = model._meta
-    fields = meta.concrete_fields
-    with connection.cursor() as cursor:
-        fresh = [obj for obj in objects if obj.pk is None]
-        for obj, ident in zip(fresh, take_ids(model, len(fresh)), strict=True):
-            obj.pk = ident
-        names = ", ".join(quote(field.column) for field in fields)
-        with cursor.copy(f"COPY {quote(meta.db_table)} ({names}) FROM STDIN") as copy:
-            for obj in objects:
-                copy.write_row([_column_value(obj, field) for field in fields])
+    fresh = [obj for obj in objects if obj.pk is None]
+    for obj, ident in zip(fresh, take_ids(model, len(fresh)), strict=True):
+        obj.pk = ident
+    fields = [field for field in model._meta.concrete_fields if not field.primary_key]
+    copy_insert(
+        model,
+        [{field.attname: _column_value(obj, field) for field in fields} for obj in objects],
+        ids=[obj.pk for obj in objects],
+    )
     for obj in objects:
         obj._state.adding = False
         obj._state.db = connection.alias
