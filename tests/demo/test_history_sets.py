@@ -150,6 +150,6 @@ def test_a_small_demo_written_set_based_verifies_and_opens_on_every_month_and_to
     assert unread.filter(user__username="purchaser").exists()
     # the history's receipts, transfers and requests are there to look at
     assert GoodsReceipt.objects.count() > 100
-    assert TransferOrder.objects.filter(state=TransferState.RECEIVED).exists()
+    assert TransferOrder.objects.filter(state=TransferState.REQUESTED).exists()  # today's, to pick and send
     assert WorkshopRequest.objects.exists()
     assert CounterSale.objects.exists()
