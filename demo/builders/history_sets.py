@@ -267,14 +267,14 @@ class SetBasedHistoryBuilder(HistoryBuilder):
         for model in WRITE_ORDER:
             copy_rows(model, self.plain.pop(model, []))
             copy_objects(model, self.rows.pop(model, []))
-        history = PurchaseOrder.history.model
-        copy_objects(
-            history,
-            [
-                history(id=order.pk, **values, history_date=at, history_type=change, history_change_reason=None)
-                for order, values, change, at in self.po_history
-            ],
-        )
+        if self.po_history:
+            copy_insert(
+                PurchaseOrder.history.model,
+                [
+                    {**values, "id": order.pk, "history_date": at, "history_type": change}
+                    for order, values, change, at in self.po_history
+                ],
+            )
         notes = []
         for users, kind, text in self.notes:
             message, link = text()
