@@ -75,6 +75,14 @@ PRICE_DRIFT_PER_YEAR = 0.03  # purchase prices rose over the two years
 # The dealer has run its workshop on this system for the last three months; older demand
 # was imported from the previous dealer system as issues and hits (no request documents).
 DOCUMENT_MONTHS = 3
+QUALITY_RELEASE_NOTE = "Inspected: fine."
+QUALITY_REJECT_REASON = "Damaged in transit."
+SCRAP_REASON = "Superseded number, obsolete stock written off."
+
+
+def delivery_note(order: PurchaseOrder) -> str:
+    """The supplier's delivery note number of a delivery against ``order`` (from the order's number)."""
+    return "DN" + order.number.removeprefix("PO-").replace("-", "")
 
 
 @dataclass
@@ -138,6 +146,7 @@ class HistoryBuilder:
         for document in documents:
             self.documents_by_day[document.day].append(document)
         self.threshold = approval_threshold()
+        self.zone = timezone.get_current_timezone()
         self.index_of = {part.pk: index for index, part in enumerate(parts)}
 
         # The mirror: what the services hold, kept in step to decide quantities without reading back.
@@ -166,7 +175,8 @@ class HistoryBuilder:
 
     def at(self, day: date, minute: int) -> datetime:
         minute = max(0, min(minute, 23 * 60 + 59))
-        return timezone.make_aware(datetime.combine(day, time(minute // 60, minute % 60)))
+        # ``timezone.make_aware`` in the current zone, without looking the zone up on every call.
+        return datetime.combine(day, time(minute // 60, minute % 60), tzinfo=self.zone)
 
     def clerk(self, code: str):
         return self.users[CLERK_OF[code]]
@@ -275,24 +285,21 @@ class HistoryBuilder:
         ``reserved``: the quantities already count as on order (emergencies collected during the day).
         """
         profile = SUPPLIER_BY_CODE[supplier]
-        purchaser, manager = self.users["purchaser"], self.users["manager"]
         express = kind == "emergency" and all(self.family_of[p].demand_class in (FAST, MEDIUM, NEW) for p, _ in lines)
         lead = 1 + (self.rng.random() < 0.4) if express else max(self.lead_time(p) for p, _ in lines)
-        created = self.at(day, minute)
-        order = purchasing.purchase_order_create(
-            supplier=self.suppliers[supplier],
-            warehouse=self.warehouses[code],
-            order_type=OrderType.EMERGENCY if kind == "emergency" else OrderType.STOCK,
-            lines=[(self.parts[p], self.in_order_unit(p, q), None) for p, q in lines],
-            user=purchaser,
-            expected_date=day + timedelta(days=lead),
-            created_at=created,
-        )
         value = sum((q * self.catalogue.parts[p].preferred_offer.price for p, q in lines), ZERO)
-        if value > self.threshold:
-            purchasing.purchase_order_approve(order=order, user=manager, approved_at=created + timedelta(minutes=20))
+        approve = value > self.threshold
+        order = self.post_order(
+            code,
+            supplier,
+            lines,
+            kind=kind,
+            created=self.at(day, minute),
+            expected=day + timedelta(days=lead),
+            approve=approve,
+        )
+        if approve:
             self.count("approvals")
-        purchasing.purchase_order_send(order=order, user=purchaser, sent_at=created + timedelta(minutes=30))
         self.count(f"{kind} orders")
         self.count(f"{kind} order lines", len(lines))
         if not reserved:
@@ -310,6 +317,35 @@ class HistoryBuilder:
         else:
             self.deliver(Delivery(kind, code, lines, order=order), arrives)
 
+    def post_order(
+        self,
+        code: str,
+        supplier: str,
+        lines: list[tuple[int, Decimal]],
+        *,
+        kind: str,
+        created: datetime,
+        expected: date,
+        approve: bool,
+    ) -> PurchaseOrder:
+        """Create the order, approve it when it is above the limit, and send it: 30 minutes in all."""
+        purchaser = self.users["purchaser"]
+        order = purchasing.purchase_order_create(
+            supplier=self.suppliers[supplier],
+            warehouse=self.warehouses[code],
+            order_type=OrderType.EMERGENCY if kind == "emergency" else OrderType.STOCK,
+            lines=[(self.parts[p], self.in_order_unit(p, q), None) for p, q in lines],
+            user=purchaser,
+            expected_date=expected,
+            created_at=created,
+        )
+        if approve:
+            purchasing.purchase_order_approve(
+                order=order, user=self.users["manager"], approved_at=created + timedelta(minutes=20)
+            )
+        purchasing.purchase_order_send(order=order, user=purchaser, sent_at=created + timedelta(minutes=30))
+        return order
+
     def deliver(self, delivery: Delivery, arrives: date) -> None:
         if arrives >= self.catalogue.today:
             return  # still on order today: the receiving screen has something to do
@@ -319,60 +355,76 @@ class HistoryBuilder:
         self.arrivals[arrives].append((delivery.arrived + delay, delivery))
 
     def receive_goods(self, delivery: Delivery, day: date, minute: int) -> None:
+        code = delivery.warehouse
+        lines = []
+        for part_index, quantity in delivery.lines:
+            hold = self.catalogue.parts[part_index].category in QUARANTINE_CATEGORIES and self.rng.random() < 0.015
+            lines.append((part_index, quantity, hold))
+        held_lines = self.post_receipt(
+            delivery, lines, arrived_at=self.at(day, delivery.arrived), at=self.at(day, minute)
+        )
+        self.count("goods receipts")
+        self.count("receipt lines", len(lines))
+        for part_index, quantity, hold in lines:
+            key = (part_index, code)
+            self.on_order[key] -= quantity
+            self.inbound(key, quantity, self.at(day, minute), held=hold)
+        if held_lines:
+            self.count("quality holds", len(held_lines))
+            decide = day + timedelta(days=self.rng.randint(1, 4))
+            for line in held_lines:
+                release = self.rng.random() < 0.6
+                self.tasks[decide].append((11 * 60, partial(self.quality_decision, line, release)))
+
+    def post_receipt(
+        self, delivery: Delivery, lines: list[tuple[int, Decimal, bool]], *, arrived_at: datetime, at: datetime
+    ) -> list[GoodsReceiptLine]:
+        """Post the goods receipt of (part index, quantity, on hold) lines; return its lines on hold."""
         order = delivery.order
         code = delivery.warehouse
         if order is None:
             raise RuntimeError(f"A {delivery.kind} delivery to {code} has no purchase order to receive against.")
         po_lines = {line.part_id: line for line in order.lines.all()}
-        inputs, held = [], []
-        for part_index, quantity in delivery.lines:
-            hold = self.catalogue.parts[part_index].category in QUARANTINE_CATEGORIES and self.rng.random() < 0.015
-            inputs.append(
+        receipt = purchasing.goods_receipt_post(
+            order=order,
+            lines=[
                 purchasing.ReceiptLineInput(
                     quantity=self.in_order_unit(part_index, quantity),
                     po_line=po_lines[self.parts[part_index].pk],
                     bin=self.bin_for(part_index, code),
                     hold=hold,
                 )
-            )
-            if hold:
-                held.append(part_index)
-        receipt = purchasing.goods_receipt_post(
-            order=order,
-            lines=inputs,
+                for part_index, quantity, hold in lines
+            ],
             user=self.clerk(code),
-            arrived_at=self.at(day, delivery.arrived),
-            posted_at=self.at(day, minute),
-            delivery_note=f"DN{order.pk:07d}",
+            arrived_at=arrived_at,
+            posted_at=at,
+            delivery_note=delivery_note(order),
         )
-        self.count("goods receipts")
-        self.count("receipt lines", len(inputs))
-        for part_index, quantity in delivery.lines:
-            key = (part_index, code)
-            self.on_order[key] -= quantity
-            self.inbound(key, quantity, self.at(day, minute), held=part_index in held)
-        if held:
-            self.count("quality holds", len(held))
-            decide = day + timedelta(days=self.rng.randint(1, 4))
-            for line in GoodsReceiptLine.objects.filter(receipt=receipt, hold_state=HoldState.HELD):
-                release = self.rng.random() < 0.6
-                self.tasks[decide].append((11 * 60, partial(self.quality_decision, line, release)))
+        if not any(hold for *_, hold in lines):
+            return []
+        return list(GoodsReceiptLine.objects.filter(receipt=receipt, hold_state=HoldState.HELD).order_by("pk"))
 
     def quality_decision(self, line: GoodsReceiptLine, release: bool, when: datetime) -> None:
         part_index = self.index_of[line.part_id]
         key = (part_index, line.receipt.warehouse.code)
+        self.post_quality_decision(line, release, when)
         if release:
-            purchasing.goods_receipt_line_release(
-                line=line, user=self.users["purchaser"], note="Inspected: fine.", released_at=when
-            )
             self.count("quality releases")
         else:
-            purchasing.goods_receipt_line_reject(
-                line=line, user=self.users["purchaser"], reason="Damaged in transit.", rejected_at=when
-            )
             self.stock[key] -= line.quantity
             self.count("quality rejects")
         self.frozen[key] -= line.quantity
+
+    def post_quality_decision(self, line: GoodsReceiptLine, release: bool, when: datetime) -> None:
+        if release:
+            purchasing.goods_receipt_line_release(
+                line=line, user=self.users["purchaser"], note=QUALITY_RELEASE_NOTE, released_at=when
+            )
+        else:
+            purchasing.goods_receipt_line_reject(
+                line=line, user=self.users["purchaser"], reason=QUALITY_REJECT_REASON, rejected_at=when
+            )
 
     # --- transfers ----------------------------------------------------------------------------
 
@@ -380,6 +432,20 @@ class HistoryBuilder:
         self, request, key: tuple[int, str], source: str, quantity: Decimal, lead: int, at: datetime
     ) -> None:
         """A transfer order for a shortage, sent at once; the transfer-in fills the backorder."""
+        part_index, code = key
+        transfer = self.post_transfer(request, key, source, quantity, at)
+        self.stock[(part_index, source)] -= quantity
+        self.on_order[key] += quantity
+        self.count("transfers")
+        delivery = Delivery("transfer", code, [(part_index, quantity)], transfer=transfer, from_warehouse=source)
+        arrives = at.date() + timedelta(days=lead)
+        if arrives < self.catalogue.today:
+            self.arrivals[arrives].append((self.rng.randint(8 * 60, 11 * 60), delivery))
+
+    def post_transfer(
+        self, request, key: tuple[int, str], source: str, quantity: Decimal, at: datetime
+    ) -> TransferOrder:
+        """Create the transfer order (for the request's backorder when there is one) and send it 50 minutes later."""
         part_index, code = key
         backorder = None
         if request is not None:
@@ -405,24 +471,23 @@ class HistoryBuilder:
         transfer_services.transfer_order_send(
             transfer=transfer, user=self.clerk(source), now=at + timedelta(minutes=50)
         )
-        self.stock[(part_index, source)] -= quantity
-        self.on_order[key] += quantity
-        self.count("transfers")
-        delivery = Delivery("transfer", code, [(part_index, quantity)], transfer=transfer, from_warehouse=source)
-        arrives = at.date() + timedelta(days=lead)
-        if arrives < self.catalogue.today:
-            self.arrivals[arrives].append((self.rng.randint(8 * 60, 11 * 60), delivery))
+        return transfer
 
     def receive_transfer(self, delivery: Delivery, day: date, minute: int) -> None:
         if delivery.transfer is None:
             raise RuntimeError(f"A transfer delivery to {delivery.warehouse} has no transfer order to receive.")
-        transfer_services.transfer_order_receive(
-            transfer=delivery.transfer, user=self.clerk(delivery.warehouse), now=self.at(day, minute)
-        )
+        self.post_transfer_receipt(delivery, self.at(day, minute))
         for part_index, quantity in delivery.lines:
             key = (part_index, delivery.warehouse)
             self.on_order[key] -= quantity
             self.inbound(key, quantity, self.at(day, minute))
+
+    def post_transfer_receipt(self, delivery: Delivery, at: datetime) -> None:
+        if delivery.transfer is None:
+            raise RuntimeError(f"A transfer delivery to {delivery.warehouse} has no transfer order to receive.")
+        transfer_services.transfer_order_receive(
+            transfer=delivery.transfer, user=self.clerk(delivery.warehouse), now=at
+        )
 
     def arrive(self, delivery: Delivery, day: date, minute: int) -> None:
         if delivery.kind == "transfer":
@@ -568,10 +633,21 @@ class HistoryBuilder:
     def review(self, code: str, day: date) -> None:
         """Order up to max for every stocked part whose position fell to its min: one PO per supplier."""
         by_supplier: dict[str, list[tuple[int, Decimal]]] = defaultdict(list)
+        # Every stocked part at every review: the hottest loop of the simulation, so its lookups are local.
+        stock, on_order, waiting, imported, policies = (
+            self.stock,
+            self.on_order,
+            self.waiting,
+            self.imported_waiting,
+            self.policy,
+        )
         for part_index in sorted(self.stocked[code]):
             key = (part_index, code)
-            policy = self.policy[key]
-            position = self.stock[key] + self.on_order[key] - self.open_backorders(key)
+            policy = policies[key]
+            position = stock[key] + on_order[key] - waiting[key]
+            queue = imported.get(key)
+            if queue:
+                position -= sum((entry[1] for entry in queue), ZERO)
             if position > policy.min_qty:
                 continue
             quantity = self.round_to_pack(part_index, policy.max_qty - position, moq=True)
@@ -609,16 +685,19 @@ class HistoryBuilder:
         quantity = self.available(key)
         if quantity <= 0:
             return
+        self.post_scrap(key, quantity, when)
+        self.stock[key] -= quantity
+        self.count("scraps")
+
+    def post_scrap(self, key: tuple[int, str], quantity: Decimal, when: datetime) -> None:
         services.stock_scrap(
             part=self.parts[key[0]],
             warehouse=self.warehouses[key[1]],
             quantity=quantity,
             user=self.clerk(key[1]),
-            reason="Superseded number, obsolete stock written off.",
+            reason=SCRAP_REASON,
             posted_at=when,
         )
-        self.stock[key] -= quantity
-        self.count("scraps")
 
     # --- the run --------------------------------------------------------------------------
 
@@ -685,11 +764,14 @@ class HistoryBuilder:
         self.close_repair_orders(day)
         self.send_emergency_orders(day)
         if self.hits:
-            demand_hits_record(self.hits)
+            self.post_hits(self.hits)
             self.hits = []
         for profile in NETWORK:
             if day.weekday() in profile.review_weekdays:
                 self.review(profile.code, day)
+
+    def post_hits(self, hits: list[HitDraft]) -> None:
+        demand_hits_record(hits)
 
     def run(self) -> Stats:
         """Post the history; one transaction per week (a month-end also ends one)."""

@@ -31,23 +31,27 @@ class HitDraft:
     quantity_lost: Decimal
     cost_value: Decimal
 
-    def build(self) -> DemandHit:
+    def values(self) -> dict:
+        """The hit's column values (by attname)."""
         price = self.part.list_price
-        return DemandHit(
-            occurred_at=self.occurred_at,
-            warehouse=self.warehouse,
-            part=self.part,
-            requested_part=self.requested_part,
-            source=self.source,
-            document_ref=self.document_ref,
-            repair_order_ref=self.repair_order_ref,
-            quantity_requested=self.quantity_requested,
-            quantity_supplied=self.quantity_supplied,
-            quantity_lost=self.quantity_lost,
-            unit_price=price,
-            sales_value=(price * self.quantity_supplied).quantize(VALUE_PLACES),
-            cost_value=self.cost_value,
-        )
+        return {
+            "occurred_at": self.occurred_at,
+            "warehouse_id": self.warehouse.pk,
+            "part_id": self.part.pk,
+            "requested_part_id": self.requested_part.pk,
+            "source": self.source,
+            "document_ref": self.document_ref,
+            "repair_order_ref": self.repair_order_ref,
+            "quantity_requested": self.quantity_requested,
+            "quantity_supplied": self.quantity_supplied,
+            "quantity_lost": self.quantity_lost,
+            "unit_price": price,
+            "sales_value": (price * self.quantity_supplied).quantize(VALUE_PLACES),
+            "cost_value": self.cost_value,
+        }
+
+    def build(self) -> DemandHit:
+        return DemandHit(**self.values())
 
 
 def demand_hits_record(drafts: list[HitDraft]) -> int:

@@ -12,19 +12,28 @@ from inventory.models import Warehouse
 from ..logins import DEMO_LOGINS
 
 
-def build_users(warehouses: dict[str, Warehouse]) -> dict[str, User]:
-    """Create (or reuse) every demo login; returns users by username."""
+def password_hashes() -> dict[str, str]:
+    """The hash of each demo password. Hashing is slow on purpose (about a second each); users sharing a
+    password share one hash, and ``load_demo`` hashes in a thread beside the load (the hash releases the GIL)."""
+    return {password: make_password(password) for password in {login.password for login in DEMO_LOGINS}}
+
+
+def build_users(warehouses: dict[str, Warehouse], *, hashes: dict[str, str] | None = None) -> dict[str, User]:
+    """Create (or reuse) every demo login; returns users by username.
+
+    ``hashes`` (from ``password_hashes``) are their passwords; ``{}`` leaves new users without a
+    usable password until ``users_publish_emails`` gives them theirs.
+    """
     user_model = get_user_model()
     users: dict[str, User] = {}
-    # Hashing is slow on purpose; users sharing a demo password share one hash.
-    hashes = {password: make_password(password) for password in {login.password for login in DEMO_LOGINS}}
+    hashes = password_hashes() if hashes is None else hashes
     for login in DEMO_LOGINS:
         first, _, last = login.name.partition(" ")
         user = user_model.objects.filter(username=login.username).first()
         if user is None:
             user = user_model.objects.create(
                 username=login.username,
-                password=hashes[login.password],
+                password=hashes.get(login.password) or make_password(None),
                 email="",  # filled in after the history: no mail for the past
                 first_name=first,
                 last_name=last,
@@ -43,8 +52,14 @@ def build_users(warehouses: dict[str, Warehouse]) -> dict[str, User]:
     return users
 
 
-def users_publish_emails(users: dict[str, User]) -> None:
-    """Give the demo users their addresses once the history is in (notifications mail them from now on)."""
+def users_publish_emails(users: dict[str, User], hashes: dict[str, str] | None = None) -> None:
+    """Give the demo users their addresses once the history is in (notifications mail them from now on),
+    and their passwords when ``hashes`` come with them."""
+    passwords = {login.username: login.password for login in DEMO_LOGINS}
     for username, user in users.items():
         user.email = f"{username}@demo.example"
-        user.save(update_fields=["email"])
+        fields = ["email"]
+        if hashes and username in passwords:
+            user.password = hashes[passwords[username]]
+            fields.append("password")
+        user.save(update_fields=fields)

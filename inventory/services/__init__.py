@@ -2,7 +2,7 @@
 
 from .bins import stock_bin_move
 from .bulk import Outcome, stock_level_set_parameters_bulk, stock_opening_balances_bulk, stock_receive_bulk
-from .catalogue import _check_supersession, part_create, part_supersede, part_update
+from .catalogue import _check_supersession, part_create, part_supersede, part_update, parts_create_bulk
 from .freezes import freeze_may_act_in, stock_freeze, stock_freeze_release, stock_freeze_scrap, stock_freeze_settle
 from .limits import stock_level_set_limits_bulk
 from .returns import stock_return_in
@@ -30,6 +30,7 @@ __all__ = [
     "part_create",
     "part_supersede",
     "part_update",
+    "parts_create_bulk",
     "stock_adjust",
     "stock_bin_move",
     "stock_freeze",

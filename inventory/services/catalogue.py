@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from simple_history.utils import bulk_create_with_history
 
 from ..exceptions import InventoryError, SupersessionCycle
 from ..models import Part, normalize_part_number
@@ -61,6 +63,43 @@ def part_create(
     if superseded_by is not None:
         part_supersede(part=part, new_part=superseded_by)
     return part
+
+
+@transaction.atomic
+def parts_create_bulk(*, parts: Sequence[dict[str, Any]]) -> list[Part]:
+    """Create many parts at once (a catalogue import), each by ``part_create``'s rules; returns them in order.
+
+    ``parts`` are the keyword arguments of ``part_create`` without ``superseded_by``.
+    Every part is checked before any is written, and a number whose normalised
+    form is taken (in the database or earlier in the list) refuses them all.
+    The parts and their history records go in with one insert each.
+    """
+    created = []
+    for fields in parts:
+        part = Part(
+            number=fields["number"].strip(),
+            description=fields["description"].strip(),
+            unit=fields.get("unit", "PCS"),
+            category=fields.get("category", "").strip(),
+            list_price=Decimal(fields.get("list_price", ZERO)),
+            is_critical=fields.get("is_critical", False),
+        )
+        # Uniqueness is checked below for all parts at once; the check constraints repeat ``clean``
+        # (a list price not below zero) and would cost a query each.
+        part.full_clean(
+            exclude=["number_normalized", "superseded_by"], validate_unique=False, validate_constraints=False
+        )
+        part.number_normalized = normalize_part_number(part.number)
+        created.append(part)
+    seen: set[str] = set()
+    for part in created:
+        if part.number_normalized in seen:
+            raise InventoryError(f"Part number {part.number} already exists.", field="number")
+        seen.add(part.number_normalized)
+    taken = Part.objects.filter(number_normalized__in=seen).values_list("number", flat=True).first()
+    if taken is not None:
+        raise InventoryError(f"Part number {taken} already exists.", field="number")
+    return bulk_create_with_history(created, Part, batch_size=1000)
 
 
 @transaction.atomic
