@@ -43,11 +43,15 @@ from core.fastpath.rows import copy_insert, take_ids, update_rows
 from core.models import Notification
 from core.roles import Role
 from core.services.notifications import users_with_role
+from inventory.bin_order import Shelf, bins_to_take
 from inventory.demand.services.requests import _first_pick, _state_of
 from inventory.ledger_hash import GENESIS, movement_hash
 from inventory.models import (
     Backorder,
     BackorderState,
+    Bin,
+    BinMovement,
+    BinStock,
     CounterSale,
     CounterSaleLine,
     DemandHit,
@@ -81,6 +85,7 @@ from suppliers.models import (
     SupplierReturnLine,
     SupplierReturnReason,
 )
+from suppliers.quantities import receipt_value, to_stock_units
 from suppliers.services.orders import _line_fields
 
 from ..logins import WORKSHOP_OF
@@ -151,6 +156,19 @@ class Row:
             raise AttributeError(name) from None
 
 
+class Place:
+    """What one bin (None: no bin) holds of a level, as ``BinStock`` keeps it; ``pk`` None until written.
+
+    ``slot``: a new place's id is the one the services' upsert of its first stock took from the
+    sequence (every stock put in takes one, a new place or not): the ``slot``-th of the history's.
+    """
+
+    __slots__ = ("changed", "pk", "quantity", "slot")
+
+    def __init__(self, quantity: Decimal = ZERO, *, pk: int | None = None, slot: int | None = None) -> None:
+        self.quantity, self.pk, self.slot, self.changed = quantity, pk, slot, False
+
+
 def copy_rows(model: type[Model], rows: list[Row]) -> None:
     """Write ``rows`` with one COPY (``core.fastpath.rows.copy_insert``); each gets its id, in order."""
     if rows:
@@ -210,6 +228,11 @@ class SetBasedHistoryBuilder(HistoryBuilder):
         self.lap = clock.monotonic()
         self.spare_ids: dict[type[Model], list[int]] = {}
         self.waiting_backorders: dict[tuple[int, int], list[Backorder]] = defaultdict(list)
+        # The bins of every level, by (part id, warehouse id) and bin id; each bin's (route, code).
+        self.places: dict[tuple[int, int], dict[int | None, Place]] = defaultdict(dict)
+        self.bin_route: dict[int, tuple[int, str]] = {}
+        self.bin_entries: list[tuple[Row, dict[str, Any]]] = []  # (movement, its bin leg)
+        self.stock_puts = 0  # bin stock ids the services' upserts would have taken
 
     # --- the run ----------------------------------------------------------------------------
 
@@ -226,6 +249,11 @@ class SetBasedHistoryBuilder(HistoryBuilder):
         for level in self.levels.values():
             level.part, level.warehouse = parts[level.part_id], warehouses[level.warehouse_id]
         self.supplier_parts = {(sp.supplier_id, sp.part_id): sp for sp in SupplierPart.objects.all()}
+        for pk, part_id, warehouse_id, bin_id, quantity in BinStock.objects.values_list(
+            "pk", "part_id", "warehouse_id", "bin_id", "quantity"
+        ):
+            self.places[(part_id, warehouse_id)][bin_id] = Place(quantity, pk=pk)
+        self.bin_route = {pk: (route, code) for pk, route, code in Bin.objects.values_list("pk", "route", "code")}
         self.purchasers = list(users_with_role(Role.PURCHASER))
         self.clerks = {
             code: list(users_with_role(Role.CLERK, warehouse=warehouse)) for code, warehouse in self.warehouses.items()
@@ -271,6 +299,7 @@ class SetBasedHistoryBuilder(HistoryBuilder):
         for model in WRITE_ORDER:
             copy_rows(model, self.plain.pop(model, []))
             copy_objects(model, self.rows.pop(model, []))
+        self.write_bins()
         if self.po_history:
             copy_insert(
                 PurchaseOrder.history.model,
@@ -289,6 +318,36 @@ class SetBasedHistoryBuilder(HistoryBuilder):
         rows = len(notes) + len(self.po_history)
         self.po_history, self.notes, self.numbers = [], [], {}
         self.write(f"  written with COPY ({clock.monotonic() - began:.1f} s, {rows:,} other rows)")
+
+    def write_bins(self) -> None:
+        """The bins' ledger (each leg with its movement's id) and the bin stocks as the postings left them."""
+        copy_insert(BinMovement, [{**leg, "movement_id": movement.pk} for movement, leg in self.bin_entries])
+        self.bin_entries = []
+        ids = take_ids(BinStock, self.stock_puts)
+        fresh, known = [], []
+        for (part_id, warehouse_id), held in self.places.items():
+            for bin_id, place in held.items():
+                if place.pk is None:
+                    assert place.slot is not None  # a place is new only by stock put in
+                    place.pk = ids[place.slot]
+                    fresh.append(
+                        (
+                            place.pk,
+                            {
+                                "part_id": part_id,
+                                "warehouse_id": warehouse_id,
+                                "bin_id": bin_id,
+                                "quantity": place.quantity,
+                            },
+                        )
+                    )
+                elif place.changed:
+                    known.append(place)
+                place.changed = False
+        fresh.sort(key=lambda row: row[0])
+        copy_insert(BinStock, [values for _pk, values in fresh], ids=[pk for pk, _values in fresh])
+        update_rows(BinStock, [place.pk for place in known], ["quantity"], [[place.quantity for place in known]])
+        self.stock_puts = 0
 
     def take_id(self, model: type[Model]) -> int:
         """An id of ``model``'s table for a row that needs it before it is written (taken in blocks)."""
@@ -337,10 +396,16 @@ class SetBasedHistoryBuilder(HistoryBuilder):
         reason: str = "",
         other: str | None = None,
         from_quarantine: bool = False,
+        value: Decimal | None = None,
     ) -> Row:
-        """One posting on the level in memory, by the single postings' rules (``_apply`` and ``chain``)."""
+        """One posting on the level in memory, by the single postings' rules (``_bin_legs``, ``_apply``, ``chain``).
+
+        ``value``: a receipt's exact value (``stock_receive(value=...)``).
+        """
         level = self.level(*key)
-        unit, value = _apply(_Line(kind, level, quantity, unit_cost=unit_cost, from_quarantine=from_quarantine), now=at)
+        legs = self.bin_legs(level, quantity, bin)
+        line = _Line(kind, level, quantity, unit_cost=unit_cost, value=value, from_quarantine=from_quarantine)
+        unit, value = _apply(line, now=at)
         values = {
             "part_id": level.part_id,
             "warehouse_id": level.warehouse_id,
@@ -361,7 +426,42 @@ class SetBasedHistoryBuilder(HistoryBuilder):
         }
         # ``chain``'s link, on plain values: hashed after the level's last movement, which it becomes.
         values["hash"] = level.last_hash = movement_hash(level.last_hash, values)
-        return self.keep_row(StockMovement, values)
+        movement = self.keep_row(StockMovement, values)
+        held = self.places[(level.part_id, level.warehouse_id)]
+        for bin_id, leg in legs:
+            place = held.get(bin_id)
+            if leg > 0:
+                # The services add stock to a bin with an upsert, which takes an id whether it inserts or not.
+                if place is None:
+                    place = held[bin_id] = Place(slot=self.stock_puts)
+                self.stock_puts += 1
+            assert place is not None  # stock is taken only from places that hold it
+            place.quantity += leg
+            place.changed = True
+            leg_row = {"part_id": level.part_id, "warehouse_id": level.warehouse_id, "bin_id": bin_id, "quantity": leg}
+            self.bin_entries.append((movement, leg_row))
+        return movement
+
+    def bin_legs(self, level: StockLevel, quantity: Decimal, bin) -> list[tuple[int | None, Decimal]]:
+        """The bins a posting puts stock into or takes it from (``inventory.services.stock._bin_legs``).
+
+        Inbound into the bin named, else the level's default bin (else no bin); outbound from the
+        bins in the order of ``inventory.bin_order`` (only from the bin named, when one is).
+        """
+        if quantity > 0:
+            return [(bin.pk if bin is not None else level.default_bin_id, quantity)]
+        held = self.places[(level.part_id, level.warehouse_id)]
+        shelves = [
+            Shelf(bin_id, place.quantity, *(self.bin_route[bin_id] if bin_id is not None else (0, "")))
+            for bin_id, place in held.items()
+            if place.quantity > 0 and (bin is None or bin_id == bin.pk)
+        ]
+        taken, left = bins_to_take(shelves, -quantity, default_bin_id=level.default_bin_id)
+        if left > 0:
+            raise RuntimeError(
+                f"The bins of {level.part.number} in {level.warehouse.code} hold {-quantity - left} of {-quantity}."
+            )
+        return [(bin_id, -taken_quantity) for bin_id, taken_quantity in taken]
 
     def keep_row(self, model: type[Model], values: dict[str, Any]) -> Row:
         row = Row(values)
@@ -433,10 +533,10 @@ class SetBasedHistoryBuilder(HistoryBuilder):
         )
         self.keep(order)
         self.snapshot(order, "+")
-        # The same part twice is one line, as ``purchase_order_create`` merges it.
+        # The same part twice is one line, as ``purchase_order_create`` merges it (in the order unit).
         merged: dict[int, Decimal] = {}
         for part_index, quantity in lines:
-            merged[part_index] = merged.get(part_index, ZERO) + quantity
+            merged[part_index] = merged.get(part_index, ZERO) + self.in_order_unit(part_index, quantity)
         order.demo_lines = {}  # type: ignore[attr-defined]
         for number, (part_index, quantity) in enumerate(merged.items(), start=1):
             part = self.parts[part_index]
@@ -479,8 +579,13 @@ class SetBasedHistoryBuilder(HistoryBuilder):
         )
         self.keep(receipt)
         held = []
-        for part_index, quantity, hold in lines:
+        for part_index, planned, hold in lines:
             po_line = order.demo_lines[part_index]  # type: ignore[attr-defined]
+            # Counted in the order unit; the ledger gets stock units at the exact value of the purchase units.
+            purchase_quantity = self.in_order_unit(part_index, planned)
+            quantity = to_stock_units(purchase_quantity, po_line.purchase_factor)
+            unit_cost = po_line.stock_unit_cost
+            value = receipt_value(purchase_quantity, po_line.price) if po_line.has_purchase_unit else None
             bin = self.bin_for(part_index, code)
             if hold:
                 self.level(part_index, code).quarantined += quantity
@@ -492,15 +597,16 @@ class SetBasedHistoryBuilder(HistoryBuilder):
                 at=at,
                 document_type="goods_receipt",
                 document_ref=receipt.number,
-                unit_cost=po_line.price,
+                unit_cost=unit_cost,
                 bin=bin,
+                value=value,
             )
             line = GoodsReceiptLine(
                 receipt=receipt,
                 po_line=po_line,
                 part=self.parts[part_index],
                 quantity=quantity,
-                unit_cost=po_line.price,
+                unit_cost=unit_cost,
                 bin=bin,
                 hold_state=HoldState.HELD if hold else HoldState.NONE,
             )

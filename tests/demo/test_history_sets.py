@@ -13,6 +13,8 @@ from core.models import Notification
 from counting.models import CountList
 from inventory.models import (
     Backorder,
+    BinMovement,
+    BinStock,
     ClosedPeriod,
     CounterSale,
     CounterSaleLine,
@@ -27,7 +29,7 @@ from inventory.models import (
     WorkshopRequest,
     WorkshopRequestLine,
 )
-from inventory.selectors import ledger_broken_links, ledger_differences
+from inventory.selectors import bin_differences, ledger_broken_links, ledger_differences
 from kpis.models import MonthClose
 from planning.models import ReplenishmentRun, RunState
 from suppliers.models import (
@@ -52,6 +54,8 @@ TODAY = date(2026, 12, 3)
 WRITTEN: tuple[type[Model], ...] = (
     StockLevel,
     StockMovement,
+    BinStock,
+    BinMovement,
     DemandHit,
     PurchaseOrder,
     PurchaseOrderLine,
@@ -106,6 +110,13 @@ def test_the_set_based_history_writes_the_rows_the_services_write(postgres_tx):
     assert posted["Backorder"]
     assert posted["CounterSale"]
     assert any(row[4] for row in posted["TransferOrder"])  # backorder_id: one for a backorder
+    # lines ordered in a purchase unit (boxes) and received at the exact value of the boxes
+    boxed = PurchaseOrderLine.objects.exclude(purchase_unit="")
+    assert boxed.exists()
+    assert GoodsReceiptLine.objects.filter(po_line__in=boxed).exists()
+    # stock put into bins and taken out of them, a bin emptied (its row kept at zero)
+    assert BinMovement.objects.filter(quantity__lt=0, movement__isnull=False).exists()
+    assert BinStock.objects.filter(quantity=0).exists()
 
     # when it is loaded again with the set-based history
     _empty()
@@ -117,6 +128,7 @@ def test_the_set_based_history_writes_the_rows_the_services_write(postgres_tx):
         assert _rows(model) == posted[model.__name__], model.__name__
     assert ledger_differences() == []
     assert ledger_broken_links() == []
+    assert bin_differences() == []
 
 
 def test_a_small_demo_written_set_based_verifies_and_opens_on_every_month_and_todays_work(postgres):
