@@ -9,7 +9,10 @@ written at the end, table by table, with COPY (``core.fastpath.rows.copy_insert`
   average, the last unit out takes the remaining value) on the level held in
   memory and is linked into the level's hash chain by ``movement_hash``, as
   ``chain`` does; movement ids follow posting order, the order the chains are
-  proved in;
+  proved in; its bin legs are the ones ``_bin_legs`` would give it (stock put
+  into the bin named or the level's default bin, taken out in the order of
+  ``inventory.bin_order``), from the bin quantities held in memory, and go into
+  the bins' ledger with the bin stocks the history leaves;
 - purchase orders with their history records (created, approved, sent,
   received), goods receipts with quality holds released or rejected (the
   reject and its supplier return), transfer orders sent and received, scrapped

@@ -60,6 +60,7 @@ WRITTEN: tuple[type[Model], ...] = (
     PurchaseOrder,
     PurchaseOrderLine,
     PurchaseOrder.history.model,
+    PurchaseOrderLine.history.model,
     GoodsReceipt,
     GoodsReceiptLine,
     QualityReject,
@@ -81,7 +82,8 @@ STAMPED = {"history_date", "created_at"}
 
 
 def _rows(model: type[Model]) -> list[tuple]:
-    left_out = STAMPED if model in (Notification, Part, PurchaseOrder.history.model) else {"history_date"}
+    stamped = (Notification, Part, PurchaseOrder.history.model, PurchaseOrderLine.history.model)
+    left_out = STAMPED if model in stamped else {"history_date"}
     if model is NumberSequence:
         left_out = {"id"}  # the services' get-or-create of a counter uses up ids; its prefix is its key
     fields = [f.attname for f in model._meta.concrete_fields if f.attname not in left_out]
