@@ -172,6 +172,35 @@ class Place:
         self.quantity, self.pk, self.slot, self.changed = quantity, pk, slot, False
 
 
+def bin_legs(
+    level: StockLevel,
+    quantity: Decimal,
+    bin: Bin | None,
+    *,
+    held: dict[int | None, Place],
+    routes: dict[int, tuple[int, str]],
+) -> list[tuple[int | None, Decimal]]:
+    """The bins a posting puts stock into or takes it from, as ``inventory.services.stock._bin_legs`` decides.
+
+    Inbound into the bin named, else the level's default bin (else no bin); outbound from what the
+    level's places ``held`` hold, in the order of ``inventory.bin_order`` (only from the bin named,
+    when one is). ``routes``: each bin's (route, code).
+    """
+    if quantity > 0:
+        return [(bin.pk if bin is not None else level.default_bin_id, quantity)]
+    shelves = [
+        Shelf(bin_id, place.quantity, *(routes[bin_id] if bin_id is not None else (0, "")))
+        for bin_id, place in held.items()
+        if place.quantity > 0 and (bin is None or bin_id == bin.pk)
+    ]
+    taken, left = bins_to_take(shelves, -quantity, default_bin_id=level.default_bin_id)
+    if left > 0:
+        raise RuntimeError(
+            f"The bins of {level.part.number} in {level.warehouse.code} hold {-quantity - left} of {-quantity}."
+        )
+    return [(bin_id, -taken_quantity) for bin_id, taken_quantity in taken]
+
+
 def copy_rows(model: type[Model], rows: list[Row]) -> None:
     """Write ``rows`` with one COPY (``core.fastpath.rows.copy_insert``); each gets its id, in order."""
     if rows:
@@ -406,7 +435,9 @@ class SetBasedHistoryBuilder(HistoryBuilder):
         ``value``: a receipt's exact value (``stock_receive(value=...)``).
         """
         level = self.level(*key)
-        legs = self.bin_legs(level, quantity, bin)
+        legs = bin_legs(
+            level, quantity, bin, held=self.places[(level.part_id, level.warehouse_id)], routes=self.bin_route
+        )
         line = _Line(kind, level, quantity, unit_cost=unit_cost, value=value, from_quarantine=from_quarantine)
         unit, value = _apply(line, now=at)
         values = {
@@ -444,27 +475,6 @@ class SetBasedHistoryBuilder(HistoryBuilder):
             leg_row = {"part_id": level.part_id, "warehouse_id": level.warehouse_id, "bin_id": bin_id, "quantity": leg}
             self.bin_entries.append((movement, leg_row))
         return movement
-
-    def bin_legs(self, level: StockLevel, quantity: Decimal, bin) -> list[tuple[int | None, Decimal]]:
-        """The bins a posting puts stock into or takes it from (``inventory.services.stock._bin_legs``).
-
-        Inbound into the bin named, else the level's default bin (else no bin); outbound from the
-        bins in the order of ``inventory.bin_order`` (only from the bin named, when one is).
-        """
-        if quantity > 0:
-            return [(bin.pk if bin is not None else level.default_bin_id, quantity)]
-        held = self.places[(level.part_id, level.warehouse_id)]
-        shelves = [
-            Shelf(bin_id, place.quantity, *(self.bin_route[bin_id] if bin_id is not None else (0, "")))
-            for bin_id, place in held.items()
-            if place.quantity > 0 and (bin is None or bin_id == bin.pk)
-        ]
-        taken, left = bins_to_take(shelves, -quantity, default_bin_id=level.default_bin_id)
-        if left > 0:
-            raise RuntimeError(
-                f"The bins of {level.part.number} in {level.warehouse.code} hold {-quantity - left} of {-quantity}."
-            )
-        return [(bin_id, -taken_quantity) for bin_id, taken_quantity in taken]
 
     def keep_row(self, model: type[Model], values: dict[str, Any]) -> Row:
         row = Row(values)

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import io
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
 from django.db.models import Model
 
 from core.models import Notification
+from core.roles import Role
 from counting.models import CountList
+from demo.builders.history_sets import Place, bin_legs
+from inventory import services
 from inventory.models import (
     Backorder,
     BinMovement,
@@ -19,6 +23,7 @@ from inventory.models import (
     CounterSale,
     CounterSaleLine,
     DemandHit,
+    MovementKind,
     Part,
     RepairOrder,
     StockLevel,
@@ -30,6 +35,7 @@ from inventory.models import (
     WorkshopRequestLine,
 )
 from inventory.selectors import bin_differences, ledger_broken_links, ledger_differences
+from inventory.services.stock import _bin_legs, _Line
 from kpis.models import MonthClose
 from planning.models import ReplenishmentRun, RunState
 from suppliers.models import (
@@ -46,6 +52,8 @@ from suppliers.models import (
 )
 from suppliers.selectors import purchase_order_value
 from suppliers.services.orders import approval_threshold
+
+from ..factories import BinFactory, PartFactory, UserFactory, WarehouseFactory
 
 pytestmark = pytest.mark.services
 
@@ -167,3 +175,37 @@ def test_a_small_demo_written_set_based_verifies_and_opens_on_every_month_and_to
     assert TransferOrder.objects.filter(state=TransferState.REQUESTED).exists()  # today's, to pick and send
     assert WorkshopRequest.objects.exists()
     assert CounterSale.objects.exists()
+
+
+def test_the_bin_legs_in_memory_are_the_services_legs(postgres):
+    # given a level holding stock in no bin, in its default bin and in two bins along the route
+    user, part, store = UserFactory(roles=[Role.MANAGER]), PartFactory(), WarehouseFactory()
+    first, default, later = (
+        BinFactory(warehouse=store, code=code, route=route) for code, route in [("B", 1), ("C", 5), ("A", 2)]
+    )
+    for quantity, bin in [(4, None), (3, later), (2, first)]:
+        services.stock_receive(
+            part=part, warehouse=store, quantity=Decimal(quantity), unit_cost=Decimal(1), user=user, bin=bin
+        )
+    level = services.stock_level_set_limits(
+        part=part, warehouse=store, min_qty=Decimal(0), max_qty=Decimal(0), default_bin=default
+    )
+    services.stock_receive(part=part, warehouse=store, quantity=Decimal(1), unit_cost=Decimal(1), user=user)
+    level.refresh_from_db()
+    held = {row.bin_id: Place(row.quantity, pk=row.pk) for row in BinStock.objects.filter(part=part, warehouse=store)}
+    routes = {row.pk: (row.route, row.code) for row in (first, default, later)}
+
+    # when stock is put in and taken out, in memory and by the services' rule
+    def legs(quantity: int, bin=None) -> tuple[list, list]:
+        line = _Line(MovementKind.ISSUE if quantity < 0 else MovementKind.RECEIPT, level, Decimal(quantity), bin=bin)
+        return bin_legs(level, Decimal(quantity), bin, held=held, routes=routes), _bin_legs([line])[0]
+
+    # then the legs are the same: the default bin, then along the route, the stock in no bin last
+    in_memory, posted = legs(-8)
+    assert in_memory == posted == [(default.pk, -1), (first.pk, -2), (later.pk, -3), (None, -2)]
+    in_memory, posted = legs(-2, bin=later)
+    assert in_memory == posted == [(later.pk, -2)]
+    in_memory, posted = legs(5)
+    assert in_memory == posted == [(default.pk, 5)]
+    in_memory, posted = legs(5, bin=first)
+    assert in_memory == posted == [(first.pk, 5)]
