@@ -28,6 +28,7 @@ from core.fastpath.rows import copy_insert, update_rows
 from inventory import services as inventory_services
 from inventory.bounds import MAX_COST, MAX_PRICE, MAX_QUANTITY, too_large
 from inventory.models import Bin, DemandHit, DemandSource, Part, Unit, Warehouse, normalize_part_number
+from inventory.quantities import money
 from inventory.selectors import parts_current_bulk
 
 from .models import ImportKind
@@ -720,8 +721,8 @@ class DemandHistoryResource(ImportResource):
                     "quantity_supplied": supplied,
                     "quantity_lost": _checked(lost),
                     "unit_price": unit_price,
-                    "sales_value": (supplied * unit_price).quantize(Decimal("0.0001")),
-                    "cost_value": (supplied * unit_cost).quantize(Decimal("0.0001")),
+                    "sales_value": money(supplied * unit_price),
+                    "cost_value": money(supplied * unit_cost),
                     "document_ref": document_ref,
                     "repair_order_ref": repair_order_ref,
                 }

@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from ..exceptions import InventoryError
 from ..models import RETURN_KINDS, Part, StockMovement, Warehouse
+from ..quantities import money
 from .stock import _check_quantity, _fill_backorders, _idempotent, _Line, _locked, _post, _same
 
 
@@ -49,7 +50,7 @@ def stock_return_in(
         if quarantine:
             level.quarantined += quantity
         movement = _post(
-            lines=[_Line(kind, level, quantity, unit_cost=(value / quantity).quantize(Decimal("0.0001")), value=value)],
+            lines=[_Line(kind, level, quantity, unit_cost=money(value / quantity), value=value)],
             user=user,
             document_type=document_type,
             document_ref=document_ref,

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
@@ -58,17 +58,11 @@ from ..models import (
     StockMovement,
     Warehouse,
 )
-from ..quantities import quantity_checked
+from ..quantities import COST_PLACES, money, quantity_checked
 from .limits import limit_changes_record
 from .periods import late_reason, posting_moment
 
-FOUR_PLACES = Decimal("0.0001")
-QTY_PLACES = Decimal("0.001")
 ZERO = Decimal("0")
-
-
-def _money(amount: Decimal) -> Decimal:
-    return amount.quantize(FOUR_PLACES, rounding=ROUND_HALF_UP)
 
 
 def _check_quantity(part: Part, quantity: Decimal, *, field: str = "quantity") -> Decimal:
@@ -81,7 +75,7 @@ def _check_cost(unit_cost: Decimal) -> Decimal:
         raise InventoryError("The unit cost cannot be negative.", field="unit_cost")
     if too_large(unit_cost, MAX_COST):
         raise InventoryError(f"The unit cost is too large (at most {MAX_COST:,}).", field="unit_cost")
-    if unit_cost != unit_cost.quantize(FOUR_PLACES):
+    if unit_cost != unit_cost.quantize(COST_PLACES):
         raise InventoryError("Unit costs have at most four decimal places.", field="unit_cost")
     return unit_cost
 
@@ -155,10 +149,10 @@ def _apply(line: _Line, *, now: datetime) -> tuple[Decimal, Decimal]:
     level = line.level
     if line.quantity > 0:
         unit_cost = line.unit_cost if line.unit_cost is not None else level.average_cost
-        value = line.value if line.value is not None else _money(line.quantity * unit_cost)
+        value = line.value if line.value is not None else money(line.quantity * unit_cost)
         level.on_hand += line.quantity
         level.value += value
-        level.average_cost = _money(level.value / level.on_hand)
+        level.average_cost = money(level.value / level.on_hand)
         if level.first_stocked_at is None and line.kind in INBOUND_KINDS:
             level.first_stocked_at = now
     else:
@@ -177,15 +171,15 @@ def _apply(line: _Line, *, now: datetime) -> tuple[Decimal, Decimal]:
         elif line.value is not None:
             value = max(line.value, -level.value)
         else:
-            value = -min(_money(taken * unit_cost), level.value)
+            value = -min(money(taken * unit_cost), level.value)
         level.on_hand -= taken
         level.value += value
         if line.from_quarantine:
             level.quarantined -= taken
         if line.value is not None and level.on_hand > 0:
-            level.average_cost = _money(level.value / level.on_hand)
+            level.average_cost = money(level.value / level.on_hand)
         if taken and value:
-            unit_cost = _money(-value / taken)
+            unit_cost = money(-value / taken)
     level.last_movement_at = now
     return unit_cost, value
 

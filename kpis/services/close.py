@@ -638,9 +638,15 @@ def _step_classes(run: MonthClose) -> None:
                    -- NULL for a pair never stocked: graded on its hits as an established part. (GREATEST
                    -- skips NULLs: without the CASE such a pair was one month old, new, its hits × 12.)
                    CASE WHEN s.first_stocked_at IS NOT NULL THEN GREATEST(1, %(month_index)s + 1 - (
-                       extract(year FROM s.first_stocked_at AT TIME ZONE %(tz)s) * 12
-                       + extract(month FROM s.first_stocked_at AT TIME ZONE %(tz)s)))::int END AS months_stocked
-            FROM (SELECT * FROM {StockMonthEnd._meta.db_table} WHERE run_id = %(run)s) s
+                       date_part('year', s.first_local) * 12 + date_part('month', s.first_local)))::int
+                   END AS months_stocked
+            FROM (
+                -- The local time once per row (OFFSET 0 keeps it from being inlined into both uses): a
+                -- named zone is looked up on every call, and date_part's float8 is cheaper than extract's
+                -- numeric; whole years and months either way (0.06 s of CPU per 100,000 rows on the bench).
+                SELECT *, first_stocked_at AT TIME ZONE %(tz)s AS first_local
+                FROM {StockMonthEnd._meta.db_table} WHERE run_id = %(run)s OFFSET 0
+            ) s
             FULL JOIN kpis_close_demand d ON d.warehouse_id = s.warehouse_id AND d.part_id = s.part_id
             OFFSET 0
         ), graded AS NOT MATERIALIZED (
