@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from . import selectors
 from .bounds import MAX_QUANTITY, too_large
@@ -44,9 +45,9 @@ def own_warehouse_id(access) -> int | None:
 class WorkshopRequestForm(forms.Form):
     """The request header; the lines come as parallel lists (``number``, ``quantity``, ``cancel``)."""
 
-    warehouse = forms.ModelChoiceField(queryset=Warehouse.objects.none(), label="Store")
-    repair_order = forms.CharField(max_length=40, label="Repair order")
-    vehicle_ref = forms.CharField(max_length=60, required=False, label="Vehicle")
+    warehouse = forms.ModelChoiceField(queryset=Warehouse.objects.none(), label=gettext_lazy("Store"))
+    repair_order = forms.CharField(max_length=40, label=gettext_lazy("Repair order"))
+    vehicle_ref = forms.CharField(max_length=60, required=False, label=gettext_lazy("Vehicle"))
 
     def __init__(
         self,
@@ -76,25 +77,33 @@ class WorkshopRequestForm(forms.Form):
                 # An empty row keeps its prefilled quantity of 1: without a part it is not a line.
                 continue
             if "\x00" in number + raw_quantity:
-                errors.append(f"Line {index + 1}: remove the NUL character.")
+                errors.append(_("Line %(line)s: remove the NUL character.") % {"line": index + 1})
                 continue
             part = selectors.part_by_number(number) if number else None
             if part is None:
-                errors.append(f"Line {index + 1}: no part numbered “{number[:40]}”.")
+                errors.append(
+                    _("Line %(line)s: no part numbered “%(number)s”.") % {"line": index + 1, "number": number[:40]}
+                )
                 continue
             try:
                 quantity = Decimal(raw_quantity or "1")
             except InvalidOperation:
-                errors.append(f"Line {index + 1}: the quantity “{raw_quantity[:20]}” is not a number.")
+                errors.append(
+                    _("Line %(line)s: the quantity “%(quantity)s” is not a number.")
+                    % {"line": index + 1, "quantity": raw_quantity[:20]}
+                )
                 continue
             if not quantity.is_finite() or quantity <= 0 or too_large(quantity, MAX_QUANTITY):
-                errors.append(f"Line {index + 1}: enter a quantity between 0 and {MAX_QUANTITY:,}.")
+                errors.append(
+                    _("Line %(line)s: enter a quantity between 0 and %(limit)s.")
+                    % {"line": index + 1, "limit": format(MAX_QUANTITY, ",")}
+                )
                 continue
             self.lines.append(DemandLine(part, quantity, cancel_shortage=str(index) in cancelled))
         if len(self.lines) > MAX_LINES:
-            errors.append(f"A request has at most {MAX_LINES} lines.")
+            errors.append(_("A request has at most %(limit)s lines.") % {"limit": MAX_LINES})
         if not self.lines and not errors:
-            errors.append("Enter at least one part number.")
+            errors.append(_("Enter at least one part number."))
         if errors:
             raise forms.ValidationError(errors)
         return cleaned
@@ -108,9 +117,11 @@ class TransferAcceptForm(forms.Form):
 
 
 class TransferCreateForm(forms.Form):
-    from_warehouse = forms.ModelChoiceField(queryset=Warehouse.objects.filter(is_active=True), label="From")
-    to_warehouse = forms.ModelChoiceField(queryset=Warehouse.objects.filter(is_active=True), label="To")
-    number = forms.CharField(max_length=40, label="Part number")
+    from_warehouse = forms.ModelChoiceField(
+        queryset=Warehouse.objects.filter(is_active=True), label=gettext_lazy("From")
+    )
+    to_warehouse = forms.ModelChoiceField(queryset=Warehouse.objects.filter(is_active=True), label=gettext_lazy("To"))
+    number = forms.CharField(max_length=40, label=gettext_lazy("Part number"))
     quantity = forms.DecimalField(max_digits=14, decimal_places=3, min_value=Decimal("0.001"))
 
     def __init__(self, *args: Any, own_warehouse_id: int | None = None, **kwargs: Any) -> None:
@@ -121,7 +132,7 @@ class TransferCreateForm(forms.Form):
     def clean_number(self):
         part = selectors.part_by_number(self.cleaned_data["number"])
         if part is None:
-            raise forms.ValidationError("No part with this number.")
+            raise forms.ValidationError(_("No part with this number."))
         self.cleaned_data["part"] = part
         return self.cleaned_data["number"]
 
@@ -136,7 +147,7 @@ def line_quantities(data, prefix: str, line_ids) -> dict[int, Decimal]:
         try:
             result[line_id] = Decimal(raw)
         except InvalidOperation:
-            raise forms.ValidationError(f"“{raw}” is not a number.") from None
+            raise forms.ValidationError(_("“%(raw)s” is not a number.") % {"raw": raw}) from None
     return result
 
 
