@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.utils.translation import gettext as _
-
 PERCENT_OF_COST = "percent_of_cost"
 FIXED = "fixed"
 RULES = (PERCENT_OF_COST, FIXED)
@@ -23,11 +21,11 @@ def offer_price(*, rule: str, value: Decimal, unit_cost: Decimal) -> Decimal:
     planner clearing dead stock at a loss); ``fixed``: ``value`` itself.
     """
     if rule not in RULES:
-        raise PriceRuleError(_("Unknown price rule %(rule)s.") % {"rule": repr(rule)})
+        raise PriceRuleError(f"Unknown price rule {rule!r}.")
     if value is None or value < 0:
-        raise PriceRuleError(_("A price rule's value is zero or more."))
+        raise PriceRuleError("A price rule's value is zero or more.")
     if rule == FIXED:
         return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
     if unit_cost < 0:
-        raise PriceRuleError(_("The unit cost is zero or more."))
+        raise PriceRuleError("The unit cost is zero or more.")
     return (Decimal(unit_cost) * Decimal(value) / 100).quantize(CENT, rounding=ROUND_HALF_UP)

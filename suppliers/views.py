@@ -603,7 +603,7 @@ def _check_texts(post) -> None:
     """Refuse what PostgreSQL cannot store (NUL characters) and texts longer than their columns."""
     for name, value in post.items():
         if "\x00" in value:
-            raise DomainError(_("The form contains a NUL character; type the values again."), field=name)
+            raise DomainError(str(_("The form contains a NUL character; type the values again.")), field=name)
     for name, (label, limit) in RECEIPT_TEXTS.items():
         if len(post.get(name, "").strip()) > limit:
             raise DomainError(
@@ -682,7 +682,7 @@ class QualityHoldDecisionView(RoleRequiredMixin, View):
             elif decision == "reject":
                 form = RejectForm(request.POST)
                 if not form.is_valid():
-                    raise DomainError(_("Say why the goods are rejected."), field="reason")
+                    raise DomainError(str(_("Say why the goods are rejected.")), field="reason")
                 services.goods_receipt_line_reject(line=line, user=request.user, reason=form.cleaned_data["reason"])
                 messages.success(
                     request,

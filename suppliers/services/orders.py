@@ -116,7 +116,7 @@ def check_allowed(order: PurchaseOrder, action: str, user) -> None:
         if supplier is None or supplier.pk != order.supplier_id:
             raise NotPermitted(_("This purchase order belongs to another supplier."))
     if order.state not in states:
-        labels = [OrderState(s).label for s in states]
+        labels = [str(OrderState(s).label) for s in states]
         allowed = (
             labels[0]
             if len(labels) == 1

@@ -40,11 +40,13 @@ def test_a_traditional_chinese_clerk_reads_form_refusals_in_chinese(client, stor
     client.force_login(taiwan_clerk)
 
     unknown = client.post(
-        reverse("counting:adhoc"), {"warehouse": store.pk, "part_number": "NOPE-1", "bin_code": "", "note": ""},
+        reverse("counting:adhoc"),
+        {"warehouse": store.pk, "part_number": "NOPE-1", "bin_code": "", "note": ""},
         follow=True,
     )
     both = client.post(
-        reverse("counting:adhoc"), {"warehouse": store.pk, "part_number": "NOPE-1", "bin_code": "A-01", "note": ""},
+        reverse("counting:adhoc"),
+        {"warehouse": store.pk, "part_number": "NOPE-1", "bin_code": "A-01", "note": ""},
         follow=True,
     )
 
