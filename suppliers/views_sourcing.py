@@ -11,7 +11,6 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.translation import gettext
-from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -30,7 +29,7 @@ EMERGENCY_ROLES = (Role.PURCHASER, Role.CLERK, Role.MANAGER)
 def _backorder(user, pk: int):
     found = backorder_list(warehouse_ids=warehouse_scope(user), state=None).filter(pk=pk).first()
     if found is None:
-        raise Http404(_("No such backorder."))
+        raise Http404(gettext("No such backorder."))
     return found
 
 

@@ -21,7 +21,6 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
-from django.utils.translation import gettext as _
 
 from core.roles import Role, user_access
 from core.services.notifications import notify
@@ -96,14 +95,15 @@ def _prepare(lines: Iterable[DemandLine | Sequence], user) -> list[tuple[DemandL
             price = Decimal(line.unit_price)
             if not price.is_finite() or price < 0 or price != price.quantize(LIST_PRICE_PLACES):
                 raise InventoryError(
-                    _("A selling price is zero or more, with at most two decimals."), field=f"lines[{index}].unit_price"
+                    gettext("A selling price is zero or more, with at most two decimals."),
+                    field=f"lines[{index}].unit_price",
                 )
             overriding = overriding or price != serving.list_price
         prepared.append((line, serving, quantity, price))
     if not prepared:
-        raise InvalidQuantity(_("Add at least one line."), field="lines")
+        raise InvalidQuantity(gettext("Add at least one line."), field="lines")
     if overriding and not user_access(user).has_any(PRICE_OVERRIDE_ROLES):
-        raise PriceOverrideNotPermitted(_("Only counter staff and managers may change the selling price."))
+        raise PriceOverrideNotPermitted(gettext("Only counter staff and managers may change the selling price."))
     return prepared
 
 
@@ -207,7 +207,7 @@ def repair_order_open(
     """
     number = (number or "").strip()
     if not number:
-        raise InventoryError(_("Enter the repair order number."), field="repair_order")
+        raise InventoryError(gettext("Enter the repair order number."), field="repair_order")
     order, created = RepairOrder.objects.get_or_create(
         number=number,
         defaults={
@@ -219,12 +219,12 @@ def repair_order_open(
     )
     if not created and order.warehouse_id != warehouse.pk:
         raise InventoryError(
-            _("Repair order %(number)s belongs to another store; check the number.") % {"number": number},
+            gettext("Repair order %(number)s belongs to another store; check the number.") % {"number": number},
             field="repair_order",
         )
     if order.closed_at is not None:
         raise InvalidTransition(
-            _("Repair order %(number)s is closed; open a new one.") % {"number": number}, field="repair_order"
+            gettext("Repair order %(number)s is closed; open a new one.") % {"number": number}, field="repair_order"
         )
     return order
 
@@ -234,10 +234,10 @@ def repair_order_close(*, repair_order: RepairOrder, closed_at: datetime | None 
     """Close a repair order (the job is done). Its open backorders stay open until filled or cancelled."""
     order = RepairOrder.objects.select_for_update().get(pk=repair_order.pk)
     if order.closed_at is not None:
-        raise InvalidTransition(_("Repair order %(order)s is already closed.") % {"order": order.number})
+        raise InvalidTransition(gettext("Repair order %(order)s is already closed.") % {"order": order.number})
     order.closed_at = closed_at or timezone.now()
     if order.closed_at < order.opened_at:
-        raise InventoryError(_("A repair order cannot close before it opened."), field="closed_at")
+        raise InventoryError(gettext("A repair order cannot close before it opened."), field="closed_at")
     order.save(update_fields=["closed_at"])
     return order
 
@@ -265,7 +265,7 @@ def workshop_request_submit(
     prepared = _prepare(lines, user)
     if repair_order.warehouse_id != warehouse.pk:
         raise InventoryError(
-            _("Repair order %(repair_order)s belongs to another store.") % {"repair_order": repair_order.number},
+            gettext("Repair order %(repair_order)s belongs to another store.") % {"repair_order": repair_order.number},
             field="repair_order",
         )
     with transaction.atomic():
@@ -373,7 +373,9 @@ def workshop_request_pick(*, request: WorkshopRequest, user, now: datetime | Non
         lines = list(request.lines.select_for_update(of=("self",)).select_related("part"))
         to_pick = [line for line in lines if line.quantity_to_pick > 0]
         if not to_pick:
-            raise InvalidTransition(_("Nothing of %(request)s is waiting to be picked.") % {"request": request.number})
+            raise InvalidTransition(
+                gettext("Nothing of %(request)s is waiting to be picked.") % {"request": request.number}
+            )
         # A reservation's held quantities become an issue now (imported here: reservations build on requests).
         from .reservations import reserved_lines_issue
 
@@ -571,7 +573,7 @@ def backorder_cancel(*, backorder: Backorder, user, now: datetime | None = None)
         backorder = Backorder.objects.select_for_update().select_related("line__request").get(pk=backorder.pk)
         if backorder.state != BackorderState.OPEN:
             raise InvalidTransition(
-                _("This backorder is %(state)s; only open ones are cancelled.")
+                gettext("This backorder is %(state)s; only open ones are cancelled.")
                 % {"state": backorder.get_state_display()}
             )
         quantity = backorder.open_quantity
