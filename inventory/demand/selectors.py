@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.db.models import Case, F, Prefetch, Q, QuerySet, Sum, When
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from inventory import quantities
 from inventory.bin_order import Shelf, bins_to_take
@@ -329,8 +330,10 @@ class SourcingProposal:
         if self.kind in ("neighbour", "parent"):
             if self.warehouse is None:
                 raise ValueError(f"A {self.kind} sourcing proposal needs the warehouse to transfer from.")
-            return f"Transfer from {self.kind} {self.warehouse.code}"
-        return f"Emergency order to {self.supplier}"
+            if self.kind == "neighbour":
+                return _("Transfer from neighbour %(warehouse)s") % {"warehouse": self.warehouse.code}
+            return _("Transfer from parent %(warehouse)s") % {"warehouse": self.warehouse.code}
+        return _("Emergency order to %(supplier)s") % {"supplier": self.supplier}
 
 
 def backorder_uncovered(backorders: list[Backorder]) -> dict[int, Decimal]:
