@@ -666,7 +666,7 @@ def stock_receive(
     _check_bin(bin, warehouse)
     if value is not None:
         value = Decimal(value)
-        if not value.is_finite() or value < 0 or value != _money(value):
+        if not value.is_finite() or value < 0 or value != money(value):
             raise InventoryError("A receipt's value is zero or more, with at most four decimal places.", field="value")
 
     def post() -> StockMovement:
