@@ -43,11 +43,14 @@ from core.fastpath.rows import copy_insert, take_ids, update_rows
 from core.models import Notification
 from core.roles import Role
 from core.services.notifications import users_with_role
+from inventory.bin_order import Shelf, bins_to_take
 from inventory.demand.services.requests import _first_pick, _state_of
 from inventory.ledger_hash import GENESIS, movement_hash
 from inventory.models import (
     Backorder,
     BackorderState,
+    Bin,
+    BinStock,
     CounterSale,
     CounterSaleLine,
     DemandHit,
@@ -65,7 +68,7 @@ from inventory.models import (
 )
 from inventory.quantities import money
 from inventory.services.periods import open_from
-from inventory.services.stock import _apply, _Line
+from inventory.services.stock import _apply, _Line, bin_legs_write
 from suppliers.models import (
     GoodsReceipt,
     GoodsReceiptLine,
@@ -222,6 +225,14 @@ class SetBasedHistoryBuilder(HistoryBuilder):
             raise RuntimeError("The set-based history loads into a ledger without closed months.")
         self.batch = True
         self.levels = {(level.part_id, level.warehouse_id): level for level in StockLevel.objects.all()}
+        # What each bin holds, in memory, so that a posting takes from bins as the services do (``bin_order``).
+        self.places = {b.pk: (b.route, b.code) for b in Bin.objects.all()}
+        self.bin_stock: dict[tuple[int, int], dict[int | None, Decimal]] = defaultdict(dict)
+        for part_id, warehouse_id, bin_id, held in BinStock.objects.values_list(
+            "part_id", "warehouse_id", "bin_id", "quantity"
+        ):
+            self.bin_stock[(part_id, warehouse_id)][bin_id] = held
+        self.bin_legs: list[tuple[int, int, int | None, Decimal, Row]] = []
         parts, warehouses = {part.pk: part for part in self.parts}, {w.pk: w for w in self.warehouses.values()}
         for level in self.levels.values():
             level.part, level.warehouse = parts[level.part_id], warehouses[level.warehouse_id]
@@ -271,6 +282,8 @@ class SetBasedHistoryBuilder(HistoryBuilder):
         for model in WRITE_ORDER:
             copy_rows(model, self.plain.pop(model, []))
             copy_objects(model, self.rows.pop(model, []))
+        bin_legs_write([(p, w, b, q, row.pk, None) for p, w, b, q, row in self.bin_legs])
+        self.bin_legs = []
         if self.po_history:
             copy_insert(
                 PurchaseOrder.history.model,
@@ -361,7 +374,27 @@ class SetBasedHistoryBuilder(HistoryBuilder):
         }
         # ``chain``'s link, on plain values: hashed after the level's last movement, which it becomes.
         values["hash"] = level.last_hash = movement_hash(level.last_hash, values)
-        return self.keep_row(StockMovement, values)
+        row = self.keep_row(StockMovement, values)
+        self.put_in_bins(level, quantity, bin, row)
+        return row
+
+    def put_in_bins(self, level: StockLevel, quantity: Decimal, bin, row: Row) -> None:
+        """The movement's bin legs by the postings' rules: in to the bin named or the default bin, out by
+        ``bin_order`` (``stock._bin_legs``); kept in memory, written with the movements."""
+        held = self.bin_stock[(level.part_id, level.warehouse_id)]
+        if quantity > 0:
+            place = bin.pk if bin is not None else level.default_bin_id
+            legs = [(place, quantity)]
+        else:
+            shelves = [
+                Shelf(place, amount, *(self.places.get(place, (0, "")) if place is not None else (0, "")))
+                for place, amount in held.items()
+            ]
+            taken, _left = bins_to_take(shelves, -quantity, default_bin_id=level.default_bin_id)
+            legs = [(place, -amount) for place, amount in taken]
+        for place, amount in legs:
+            held[place] = held.get(place, Decimal(0)) + amount
+            self.bin_legs.append((level.part_id, level.warehouse_id, place, amount, row))
 
     def keep_row(self, model: type[Model], values: dict[str, Any]) -> Row:
         row = Row(values)
