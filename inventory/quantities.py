@@ -12,24 +12,18 @@ at most three decimal places, and a whole number for a part counted in whole uni
 
 from __future__ import annotations
 
-from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_FLOOR, Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
+
+# The places and money's rounding live in the pure .rounding; imported from here by the apps.
+from .rounding import COST_PLACES, LIST_PRICE_PLACES, MONEY_PLACES, QTY_PLACES, money  # noqa: F401
 
 if TYPE_CHECKING:
     from .models import Part
 
 ZERO = Decimal("0")
-QTY_PLACES = Decimal("0.001")
-MONEY_PLACES = Decimal("0.0001")
-COST_PLACES = Decimal("0.0001")  # unit costs and purchase prices (inventory.models.COST)
-LIST_PRICE_PLACES = Decimal("0.01")  # list and sales prices (inventory.models.MONEY)
-
-
-def money(amount: Decimal) -> Decimal:
-    """A value or cost rounded half up to the ledger's 4 places."""
-    return amount.quantize(MONEY_PLACES, rounding=ROUND_HALF_UP)
 
 
 def has_quantity_places(quantity: Decimal) -> bool:

@@ -70,7 +70,7 @@ def test_surplus_and_spare_at_parent(free, min_qty, max_qty, surplus, spare):
     [
         (r"^def add_months\(", "inventory/months.py"),
         (r"^def month_start\(", "inventory/months.py"),
-        (r"^(FOUR_PLACES|QTY_PLACES|MONEY_PLACES) = ", "inventory/quantities.py"),
+        (r"^(FOUR_PLACES|QTY_PLACES|MONEY_PLACES|COST_PLACES) = ", "inventory/rounding.py"),
         (r"^def _money\(", None),
         # money is rounded by quantities.money (half up), never by a bare quantize (half even)
         (r"\.quantize\(Decimal\(\"0\.0001\"\)", None),
