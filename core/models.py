@@ -31,7 +31,13 @@ class Notification(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     # The event's name in core.events.CATALOGUE; empty for notes outside the catalogue (backorder filled).
     kind = models.CharField(max_length=60, blank=True)
+    # The text in English (the source language), as it was sent; what a reader sees is rendered from
+    # message_id and params in the reader's language (``text``). Notes from before message ids have
+    # only this.
     message = models.CharField(max_length=300)
+    # The message's gettext id (its English source with named placeholders) and the values for them.
+    message_id = models.TextField(blank=True, default="")
+    params = models.JSONField(blank=True, default=dict)
     link = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
@@ -45,6 +51,15 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.message
+
+    @property
+    def text(self) -> str:
+        """The message in the active language (the reader's); the stored English for notes without an id."""
+        if not self.message_id:
+            return self.message
+        from core.messages import message_render
+
+        return message_render(self.message_id, self.params)
 
 
 class MailMode(models.TextChoices):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.contrib.auth.mixins import AccessMixin
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework.permissions import BasePermission
 
 from core.exceptions import WarehouseNotPermitted
@@ -18,7 +20,9 @@ def has_role(user, *roles: str) -> bool:
 def require_warehouse(user, warehouse) -> None:
     """Refuse a posting in a warehouse the user does not work in."""
     if not user_access(user).may_post_in(warehouse.pk):
-        raise WarehouseNotPermitted(f"You post only in your own warehouses; {warehouse.code} is not one of them.")
+        raise WarehouseNotPermitted(
+            _("You post only in your own warehouses; %(warehouse)s is not one of them.") % {"warehouse": warehouse.code}
+        )
 
 
 class RolePermission(BasePermission):
@@ -26,7 +30,7 @@ class RolePermission(BasePermission):
 
     roles: frozenset[str] = frozenset()
     read_roles: frozenset[str] | None = None
-    message = "Your role does not allow this."
+    message = gettext_lazy("Your role does not allow this.")
 
     def has_permission(self, request, view) -> bool:
         if not request.user or not request.user.is_authenticated:
@@ -58,5 +62,5 @@ class RoleRequiredMixin(AccessMixin):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         if not has_role(request.user, *self.required_roles):
-            raise PermissionDenied("Your role does not give access to this page.")
+            raise PermissionDenied(_("Your role does not give access to this page."))
         return super().dispatch(request, *args, **kwargs)

@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy
 
 from inventory.models import QTY, VALUE, Bin, Part, StockMovement, Warehouse
 
@@ -20,14 +21,14 @@ ZERO = Decimal("0")
 
 
 class ABCClass(models.TextChoices):
-    A = "A", "A (counted most often)"
-    B = "B", "B"
-    C = "C", "C and the rest"
+    A = "A", gettext_lazy("A (counted most often)")
+    B = "B", gettext_lazy("B")
+    C = "C", gettext_lazy("C and the rest")
 
 
 class ClassSource(models.TextChoices):
-    HITS = "hits", "12-month hits (planner)"
-    MONTH_END = "month_end", "month-end classification"
+    HITS = "hits", gettext_lazy("12-month hits (planner)")
+    MONTH_END = "month_end", gettext_lazy("month-end classification")
 
 
 class CountPolicy(models.Model):
@@ -110,15 +111,15 @@ class CountPlanItem(models.Model):
 
 
 class CountKind(models.TextChoices):
-    CYCLE = "cycle", "cycle count (planned)"
-    BIN = "bin", "ad-hoc: one bin"
-    PART = "part", "ad-hoc: one part"
-    WAREHOUSE = "warehouse", "ad-hoc: whole warehouse"
+    CYCLE = "cycle", gettext_lazy("cycle count (planned)")
+    BIN = "bin", gettext_lazy("ad-hoc: one bin")
+    PART = "part", gettext_lazy("ad-hoc: one part")
+    WAREHOUSE = "warehouse", gettext_lazy("ad-hoc: whole warehouse")
 
 
 class CountListStatus(models.TextChoices):
-    OPEN = "open", "open"
-    CLOSED = "closed", "closed"
+    OPEN = "open", gettext_lazy("open")
+    CLOSED = "closed", gettext_lazy("closed")
 
 
 class CountList(models.Model):
@@ -152,13 +153,13 @@ class CountList(models.Model):
 
 
 class CountLineStatus(models.TextChoices):
-    PENDING = "pending", "to count"
-    STARTED = "started", "counting"
-    RECOUNT = "recount", "recount by another counter"
-    TO_APPROVE = "to_approve", "variance to approve"
-    MATCHED = "matched", "no variance"
-    APPROVED = "approved", "variance approved and posted"
-    REJECTED = "rejected", "variance rejected"
+    PENDING = "pending", gettext_lazy("to count")
+    STARTED = "started", gettext_lazy("counting")
+    RECOUNT = "recount", gettext_lazy("recount by another counter")
+    TO_APPROVE = "to_approve", gettext_lazy("variance to approve")
+    MATCHED = "matched", gettext_lazy("no variance")
+    APPROVED = "approved", gettext_lazy("variance approved and posted")
+    REJECTED = "rejected", gettext_lazy("variance rejected")
 
 
 OPEN_LINE_STATUSES = (CountLineStatus.PENDING, CountLineStatus.STARTED, CountLineStatus.RECOUNT)

@@ -38,7 +38,7 @@ def _count_list_for(user, pk: int) -> CountList:
     count_list = get_object_or_404(CountList.objects.select_related("warehouse"), pk=pk)
     scope = _scope(user)
     if scope is not None and count_list.warehouse_id not in scope:
-        raise Http404("No such count in your warehouses.")
+        raise Http404(gettext("No such count in your warehouses."))
     return count_list
 
 
@@ -126,7 +126,7 @@ def _bin_or_none(count_list: CountList, bin_key: str) -> Bin | None:
     if bin_key == "none":
         return None
     if not bin_key.isdigit():
-        raise Http404("No such bin.")
+        raise Http404(gettext("No such bin."))
     return get_object_or_404(Bin, pk=int(bin_key), warehouse=count_list.warehouse_id)
 
 
@@ -142,7 +142,7 @@ class CountBinView(RoleRequiredMixin, TemplateView):
         bin = _bin_or_none(count_list, kwargs["bin_key"])
         lines = list(selectors.count_lines_for_bin(count_list=count_list, bin_id=bin.pk if bin else None))
         if not lines:
-            raise Http404("Nothing to count in this bin on this list.")
+            raise Http404(gettext("Nothing to count in this bin on this list."))
         user_id = self.request.user.pk
         for line in lines:
             line.is_open = line.status in OPEN_LINE_STATUSES

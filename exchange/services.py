@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from core.exceptions import DomainError, IdempotencyConflict, InvalidTransition, NotPermitted
 from core.permissions import require_warehouse
@@ -204,8 +205,8 @@ def request_create(
             )
             notify(
                 users=users_with_role(Role.PLANNER),
-                message=_("%(dealer)s asks for %(lines)s offered parts on %(number)s.")
-                % {"dealer": dealer.code, "lines": len(wanted), "number": request.number},
+                message=gettext_noop("%(dealer)s asks for %(lines)s offered parts on %(number)s."),
+                params={"dealer": dealer.code, "lines": len(wanted), "number": request.number},
                 link=f"/exchange/manage/requests/{request.pk}/",
             )
     except IntegrityError:
@@ -257,7 +258,8 @@ def request_ship(*, request: ExchangeRequest, user) -> ExchangeRequest:
     request.save(update_fields=["state", "decided_by", "decided_at"])
     notify(
         users=[link.user for link in request.dealer.users.select_related("user")],
-        message=_("%(number)s has been shipped; the delivery note goes with the parts.") % {"number": request.number},
+        message=gettext_noop("%(number)s has been shipped; the delivery note goes with the parts."),
+        params={"number": request.number},
         link=f"/exchange/requests/{request.pk}/",
     )
     return request

@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.translation import gettext as _
 
 from core.exceptions import DomainError
 
@@ -33,7 +34,7 @@ class UploadForm(forms.Form):
         except ValueError as error:
             raise forms.ValidationError(str(error)) from error
         if upload.size > MAX_UPLOAD:
-            raise forms.ValidationError("Files above 50 MB go through `manage.py import_data`.")
+            raise forms.ValidationError(_("Files above 50 MB go through `manage.py import_data`."))
         return upload
 
 
@@ -111,7 +112,7 @@ class ImportBatchAdmin(admin.ModelAdmin):
 
     def confirm_view(self, request, pk: int):
         if request.method != "POST":
-            raise Http404("Confirm with the button on the preview.")
+            raise Http404(_("Confirm with the button on the preview."))
         if not self.has_add_permission(request):
             raise PermissionDenied
         batch = get_object_or_404(ImportBatch, pk=pk)

@@ -4,20 +4,21 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 
 class ImportKind(models.TextChoices):
-    PARTS = "parts", "parts (with supersessions)"
-    SUPPLIER_PARTS = "supplier_parts", "supplier parts and price lists"
-    OPENING_STOCK = "opening_stock", "opening stock balances"
-    DEMAND_HISTORY = "demand_history", "demand history"
-    STOCK_PARAMETERS = "stock_parameters", "stocking parameters (min / max)"
+    PARTS = "parts", gettext_lazy("parts (with supersessions)")
+    SUPPLIER_PARTS = "supplier_parts", gettext_lazy("supplier parts and price lists")
+    OPENING_STOCK = "opening_stock", gettext_lazy("opening stock balances")
+    DEMAND_HISTORY = "demand_history", gettext_lazy("demand history")
+    STOCK_PARAMETERS = "stock_parameters", gettext_lazy("stocking parameters (min / max)")
 
 
 class ImportStatus(models.TextChoices):
-    PREVIEWED = "previewed", "previewed (dry run)"
-    REFUSED = "refused", "refused: the file has bad rows"
-    IMPORTED = "imported", "imported"
+    PREVIEWED = "previewed", gettext_lazy("previewed (dry run)")
+    REFUSED = "refused", gettext_lazy("refused: the file has bad rows")
+    IMPORTED = "imported", gettext_lazy("imported")
 
 
 class ImportBatch(models.Model):

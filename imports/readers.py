@@ -11,6 +11,8 @@ import io
 from collections.abc import Iterator
 from typing import IO, Any
 
+from django.utils.translation import gettext as _
+
 FORMATS = ("csv", "xlsx")
 
 
@@ -46,7 +48,8 @@ def _check_extra_cells(number: int, header: list[str], values) -> None:
         if (index >= len(header) or not header[index]) and value is not None and str(value).strip():
             raise UnreadableRow(
                 number,
-                f"Row {number} has a value in column {index + 1}, which has no name in the header row.",
+                _("Row %(number)s has a value in column %(value)s, which has no name in the header row.")
+                % {"number": number, "value": index + 1},
             )
 
 
@@ -74,7 +77,9 @@ def _csv_rows(stream: IO[bytes]):
                 return
             except csv.Error as error:
                 # A cell over the csv module's field limit, a NUL byte, a broken quote.
-                raise UnreadableRow(number, f"Row {number} cannot be read: {error}.") from None
+                raise UnreadableRow(
+                    number, _("Row %(number)s cannot be read: %(error)s.") % {"number": number, "error": error}
+                ) from None
             if not any(value.strip() for value in values):
                 continue
             _check_extra_cells(number, header, values)

@@ -19,6 +19,7 @@ from django.db import connection, transaction
 from django.db.models import BooleanField
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from import_export import fields as ie_fields
 from import_export import resources as ie_resources
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -28,6 +29,7 @@ from core.fastpath.rows import copy_insert, update_rows
 from inventory import services as inventory_services
 from inventory.bounds import MAX_COST, MAX_PRICE, MAX_QUANTITY, too_large
 from inventory.models import Bin, DemandHit, DemandSource, Part, Unit, Warehouse, normalize_part_number
+from inventory.quantities import money
 from inventory.selectors import parts_current_bulk
 
 from .models import ImportKind
@@ -108,9 +110,13 @@ class RowCheck:
             value = int(value)  # a spreadsheet turns number-like codes into numbers
         text = "" if value is None else str(value).strip()
         if required and not text:
-            self.fail(column, "A value is required.")
+            self.fail(column, _("A value is required."))
         elif len(text) > max_length:
-            self.fail(column, f"At most {max_length} characters ({len(text)} given).")
+            self.fail(
+                column,
+                _("At most %(max_length)s characters (%(count)s given).")
+                % {"max_length": max_length, "count": len(text)},
+            )
         return text
 
     def decimal(
@@ -119,24 +125,32 @@ class RowCheck:
         value = self.raw(column)
         if value is None or value == "":
             if default is None:
-                self.fail(column, "A number is required.")
+                self.fail(column, _("A number is required."))
             return default
         try:
             number = Decimal(str(value).replace(",", ".")) if not isinstance(value, Decimal) else value
         except InvalidOperation:
-            self.fail(column, f"“{value}” is not a number.")
+            self.fail(column, _("“%(value)s” is not a number.") % {"value": value})
             return None
         if not number.is_finite():
-            self.fail(column, f"“{value}” is not a number.")
+            self.fail(column, _("“%(value)s” is not a number.") % {"value": value})
             return None
         if too_large(number, LIMITS.get(places, MAX_QUANTITY)):
-            self.fail(column, f"Too large: at most {LIMITS.get(places, MAX_QUANTITY):,} ({str(value)[:20]} given).")
+            self.fail(
+                column,
+                _("Too large: at most %(limit)s (%(value)s given).")
+                % {"limit": format(LIMITS.get(places, MAX_QUANTITY), ","), "value": str(value)[:20]},
+            )
             return None
         if number != number.quantize(Decimal(1).scaleb(-places)):
-            self.fail(column, f"At most {places} decimal places ({value} given).")
+            self.fail(
+                column, _("At most %(places)s decimal places (%(value)s given).") % {"places": places, "value": value}
+            )
             return None
         if minimum is not None and number < minimum:
-            self.fail(column, f"Cannot be below {minimum} ({value} given).")
+            self.fail(
+                column, _("Cannot be below %(minimum)s (%(value)s given).") % {"minimum": minimum, "value": value}
+            )
             return None
         return number.quantize(Decimal(1).scaleb(-places))
 
@@ -145,7 +159,7 @@ class RowCheck:
         if number is None:
             return None
         if number > maximum:
-            self.fail(column, f"Cannot be above {maximum}.")
+            self.fail(column, _("Cannot be above %(maximum)s.") % {"maximum": maximum})
             return None
         return int(number)
 
@@ -160,7 +174,7 @@ class RowCheck:
             return True
         if text in FALSE:
             return default if text == "" else False
-        self.fail(column, f"“{value}” is not yes or no.")
+        self.fail(column, _("“%(value)s” is not yes or no.") % {"value": value})
         return default
 
     def moment(self, column: str) -> datetime | None:
@@ -172,19 +186,19 @@ class RowCheck:
         else:
             text = str(value or "").strip()
             if not text:
-                self.fail(column, "A date is required (YYYY-MM-DD or YYYY-MM-DD HH:MM).")
+                self.fail(column, _("A date is required (YYYY-MM-DD or YYYY-MM-DD HH:MM)."))
                 return None
             try:
                 moment = datetime.fromisoformat(text)
             except ValueError:
-                self.fail(column, f"“{text}” is not a date (YYYY-MM-DD or YYYY-MM-DD HH:MM).")
+                self.fail(column, _("“%(text)s” is not a date (YYYY-MM-DD or YYYY-MM-DD HH:MM).") % {"text": text})
                 return None
             if len(text) == 10:
                 moment = moment.replace(hour=12)
         if timezone.is_naive(moment):
             moment = timezone.make_aware(moment)
         if moment > timezone.now():
-            self.fail(column, "The date is in the future.")
+            self.fail(column, _("The date is in the future."))
             return None
         return moment
 
@@ -245,7 +259,7 @@ class ImportResource(ie_resources.Resource):
             return None
         found = self._warehouses.get(code.upper())
         if found is None:
-            check.fail(column, f"No warehouse {code}.")
+            check.fail(column, _("No warehouse %(code)s.") % {"code": code})
         return found
 
     _bins: dict[int, dict[str, Bin]] | None = None
@@ -260,7 +274,7 @@ class ImportResource(ie_resources.Resource):
             self._bins[warehouse.pk] = {b.code.upper(): b for b in Bin.objects.filter(warehouse=warehouse)}
         found = self._bins[warehouse.pk].get(code.upper())
         if found is None:
-            check.fail(column, f"No bin {code} in {warehouse.code}.")
+            check.fail(column, _("No bin %(code)s in %(warehouse)s.") % {"code": code, "warehouse": warehouse.code})
         return found
 
     def parts_for(self, chunk, column: str = "part_number") -> dict[str, Part]:
@@ -274,7 +288,7 @@ class ImportResource(ie_resources.Resource):
             return None
         found = parts.get(normalize_part_number(number))
         if found is None:
-            check.fail(column, f"No part {number} in the catalogue.")
+            check.fail(column, _("No part %(number)s in the catalogue.") % {"number": number})
         return found
 
 
@@ -355,20 +369,28 @@ class PartResource(ImportResource):
             number = check.text("number", required=True, max_length=40)
             key = normalize_part_number(number)
             if number and not key:
-                check.fail("number", "A part number needs at least one letter or digit.")
+                check.fail("number", _("A part number needs at least one letter or digit."))
             elif key in self.seen:
-                check.fail("number", f"{number} appears twice in the file (also row {self.seen[key]}).")
+                check.fail(
+                    "number",
+                    _("%(number)s appears twice in the file (also row %(seen)s).")
+                    % {"number": number, "seen": self.seen[key]},
+                )
             description = check.text("description", required=True, max_length=200)
             unit_text = check.text("unit", max_length=20)
             unit = self.UNITS.get(unit_text.lower(), None) if unit_text else Unit.PIECE.value
             if unit is None:
-                check.fail("unit", f"“{unit_text}” is not a unit; use one of {', '.join(Unit.values)}.")
+                check.fail(
+                    "unit",
+                    _("“%(unit_text)s” is not a unit; use one of %(values)s.")
+                    % {"unit_text": unit_text, "values": ", ".join(Unit.values)},
+                )
             category = check.text("category", max_length=60)
             list_price = check.decimal("list_price", places=2, default=ZERO)
             is_critical = check.boolean("is_critical")
             target = check.text("superseded_by", max_length=40) if "superseded_by" in self.header else ""
             if key and normalize_part_number(target) == key:
-                check.fail("superseded_by", "A part cannot supersede itself.")
+                check.fail("superseded_by", _("A part cannot supersede itself."))
             if key:
                 self.seen.setdefault(key, row)
             if check.failed:
@@ -435,7 +457,11 @@ class PartResource(ImportResource):
             target_key = normalize_part_number(target)
             if target and target_key not in ids:
                 if target_key not in self.seen:  # a refused row of the file has its own error already
-                    self.report.error(row, "superseded_by", f"No part {target} in the catalogue or in this file.")
+                    self.report.error(
+                        row,
+                        "superseded_by",
+                        _("No part %(target)s in the catalogue or in this file.") % {"target": target},
+                    )
                 continue
             new = ids.get(target_key) if target_key else None
             if graph.get(source) != new:
@@ -449,7 +475,9 @@ class PartResource(ImportResource):
             while node is not None and steps <= len(graph):
                 if node == source:
                     self.report.error(
-                        row, "superseded_by", "This supersession would make a loop: the chain leads back to this part."
+                        row,
+                        "superseded_by",
+                        _("This supersession would make a loop: the chain leads back to this part."),
                     )
                     break
                 node, steps = graph.get(node), steps + 1
@@ -504,7 +532,9 @@ class OpeningStockResource(ImportResource):
                 key = (part.pk, warehouse.pk)
                 if key in self.seen:
                     check.fail(
-                        "part_number", f"{part.number} in {warehouse.code} appears twice (also row {self.seen[key]})."
+                        "part_number",
+                        _("%(part)s in %(warehouse)s appears twice (also row %(seen)s).")
+                        % {"part": part.number, "warehouse": warehouse.code, "seen": self.seen[key]},
                     )
                 self.seen.setdefault(key, row)
             if check.failed:
@@ -577,14 +607,16 @@ class StockParametersResource(ImportResource):
             if min_qty is not None and max_qty is not None and max_qty and max_qty < min_qty:
                 check.fail(
                     "max_qty",
-                    f"The maximum ({max_qty.normalize():f}) is below the minimum ({min_qty.normalize():f}); "
-                    "0 means no maximum.",
+                    _("The maximum (%(max_qty)s) is below the minimum (%(min_qty)s); 0 means no maximum.")
+                    % {"max_qty": format(max_qty.normalize(), "f"), "min_qty": format(min_qty.normalize(), "f")},
                 )
             if part and warehouse:
                 key = (part.pk, warehouse.pk)
                 if key in self.seen:
                     check.fail(
-                        "part_number", f"{part.number} in {warehouse.code} appears twice (also row {self.seen[key]})."
+                        "part_number",
+                        _("%(part)s in %(warehouse)s appears twice (also row %(seen)s).")
+                        % {"part": part.number, "warehouse": warehouse.code, "seen": self.seen[key]},
                     )
                 self.seen.setdefault(key, row)
             if check.failed:
@@ -689,7 +721,7 @@ class DemandHistoryResource(ImportResource):
             part = self.part(check, parts)
             requested = check.decimal("quantity_requested", places=3)
             if requested is not None and requested <= 0:
-                check.fail("quantity_requested", "The requested quantity must be greater than zero.")
+                check.fail("quantity_requested", _("The requested quantity must be greater than zero."))
             supplied = check.decimal("quantity_supplied", places=3, default=requested if requested else ZERO)
             lost = check.decimal("quantity_lost", places=3, default=ZERO)
             unit_price = check.decimal("unit_price", places=2, default=ZERO)
@@ -699,13 +731,16 @@ class DemandHistoryResource(ImportResource):
             if requested and supplied is not None and supplied > requested:
                 check.fail(
                     "quantity_supplied",
-                    f"More supplied ({supplied.normalize():f}) than requested ({requested.normalize():f}).",
+                    _("More supplied (%(supplied)s) than requested (%(requested)s).")
+                    % {"supplied": format(supplied.normalize(), "f"), "requested": format(requested.normalize(), "f")},
                 )
             if part and warehouse and document_ref:
                 key = (warehouse.pk, document_ref, part.pk)
                 if key in self.seen:
                     check.fail(
-                        "document_ref", f"{document_ref} / {part.number} appears twice (also row {self.seen[key]})."
+                        "document_ref",
+                        _("%(document_ref)s / %(part)s appears twice (also row %(seen)s).")
+                        % {"document_ref": document_ref, "part": part.number, "seen": self.seen[key]},
                     )
                 self.seen.setdefault(key, row)
             if check.failed:
@@ -720,8 +755,8 @@ class DemandHistoryResource(ImportResource):
                     "quantity_supplied": supplied,
                     "quantity_lost": _checked(lost),
                     "unit_price": unit_price,
-                    "sales_value": (supplied * unit_price).quantize(Decimal("0.0001")),
-                    "cost_value": (supplied * unit_cost).quantize(Decimal("0.0001")),
+                    "sales_value": money(supplied * unit_price),
+                    "cost_value": money(supplied * unit_cost),
                     "document_ref": document_ref,
                     "repair_order_ref": repair_order_ref,
                 }
@@ -827,7 +862,7 @@ class SupplierPartResource(ImportResource):
             code = check.text("supplier", required=True, max_length=20)
             supplier = self.suppliers.get(code.upper()) if code else None
             if code and supplier is None:
-                check.fail("supplier", f"No supplier {code}.")
+                check.fail("supplier", _("No supplier %(code)s.") % {"code": code})
             part = self.part(check, parts)
             supplier_part_number = check.text("supplier_part_number", max_length=40)
             price = check.decimal("price", places=4)
@@ -844,7 +879,7 @@ class SupplierPartResource(ImportResource):
             }
             for column, quantity in (("min_order_qty", min_order_qty), ("pack_size", pack_size)):
                 if quantity is not None and quantity <= 0:
-                    check.fail(column, "Must be greater than zero.")
+                    check.fail(column, _("Must be greater than zero."))
             # the supplier's purchase unit (empty: it sells in our stock unit); the same check as the screen's
             purchase_unit = check.text("purchase_unit", max_length=20)
             purchase_factor = check.decimal("purchase_factor", places=3, default=Decimal(1), minimum=None)
@@ -859,7 +894,9 @@ class SupplierPartResource(ImportResource):
                 key = (supplier.pk, part.pk)
                 if key in self.seen:
                     check.fail(
-                        "part_number", f"{part.number} of {supplier.code} appears twice (also row {self.seen[key]})."
+                        "part_number",
+                        _("%(part)s of %(supplier)s appears twice (also row %(seen)s).")
+                        % {"part": part.number, "supplier": supplier.code, "seen": self.seen[key]},
                     )
                 self.seen.setdefault(key, row)
             if check.failed:

@@ -15,11 +15,13 @@ from typing import IO
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from core import events
 from core.services.notifications import notify
 
-from .models import ImportBatch, ImportStatus
+from .models import ImportBatch, ImportKind, ImportStatus
 from .readers import UnreadableRow, format_of, read_rows
 from .resources import RESOURCES, ImportReport
 
@@ -43,19 +45,22 @@ def import_file(
 ) -> ImportReport:
     """Import one file of ``kind``; with any bad row nothing is kept, and a dry run keeps nothing either."""
     if kind not in RESOURCES:
-        raise ImportFileError(f"Unknown import kind {kind}; use one of {', '.join(RESOURCES)}.")
+        raise ImportFileError(
+            _("Unknown import kind %(kind)s; use one of %(resources)s.")
+            % {"kind": kind, "resources": ", ".join(RESOURCES)}
+        )
     resource_class = RESOURCES[kind]
     report = ImportReport(kind=kind, dry_run=dry_run)
     try:
         header, rows = read_rows(stream, format_of(file_name))
     except (ValueError, zipfile.BadZipFile, UnicodeDecodeError, OSError, KeyError) as error:
-        report.error(1, "", f"The file cannot be read: {error}")
+        report.error(1, "", _("The file cannot be read: %(error)s") % {"error": error})
         return report
     columns = resource_class.column_names()
     for missing in [c for c in resource_class.required if c not in header]:
-        report.error(1, missing, "This column is missing from the header row.")
+        report.error(1, missing, _("This column is missing from the header row."))
     for unknown in [c for c in header if c and c not in columns]:
-        report.error(1, unknown, f"Unknown column; the columns are: {', '.join(columns)}.")
+        report.error(1, unknown, _("Unknown column; the columns are: %(columns)s.") % {"columns": ", ".join(columns)})
     if report.errors:
         return report
     label = f"IMPORT {file_name}"[:60]
@@ -74,7 +79,11 @@ def import_file(
         except UnreadableRow as error:
             report.error(error.row, "", str(error))
         except (UnicodeDecodeError, ValueError) as error:
-            report.error(report.rows + len(chunk) + 2, "", f"The file cannot be read past this row: {error}")
+            report.error(
+                report.rows + len(chunk) + 2,
+                "",
+                _("The file cannot be read past this row: %(error)s") % {"error": error},
+            )
         if chunk:
             report.rows += len(chunk)
             resource.process(chunk)
@@ -117,7 +126,9 @@ def import_batch_confirm(*, batch: ImportBatch, user) -> ImportBatch:
     if batch.status != ImportStatus.PREVIEWED:
         from inventory.exceptions import InvalidTransition
 
-        raise InvalidTransition(f"This file is {batch.get_status_display()}; upload it again to import it.")
+        raise InvalidTransition(
+            _("This file is %(status)s; upload it again to import it.") % {"status": batch.get_status_display()}
+        )
     report = import_file(
         kind=batch.kind, stream=io.BytesIO(bytes(batch.content)), file_name=batch.file_name, user=user, dry_run=False
     )
@@ -128,7 +139,13 @@ def import_batch_confirm(*, batch: ImportBatch, user) -> ImportBatch:
     notify(
         users=[user],
         kind=events.IMPORT_FINISHED,
-        message=f"Import of {batch.file_name} ({batch.get_kind_display()}): {batch.get_status_display()}.",
-        email_subject=f"Import of {batch.file_name} finished",
+        message=gettext_noop("Import of %(file)s (%(kind)s): %(status)s."),
+        params={
+            "file": batch.file_name,
+            "kind": ImportKind(batch.kind).label,
+            "status": ImportStatus(batch.status).label,
+        },
+        email_subject=gettext_noop("Import of %(file)s finished"),
+        subject_params={"file": batch.file_name},
     )
     return batch

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 from django.views import View
 
 from core.exports import FORMATS, Column, export_response
@@ -58,7 +59,7 @@ class ExportView(RoleRequiredMixin, View):
 
     def get(self, request, name: str, file_format: str):
         if file_format not in FORMATS:
-            raise Http404("Export as .csv or .xlsx.")
+            raise Http404(_("Export as .csv or .xlsx."))
         if name == "parts":
             params = request.GET
             rows = inventory_selectors.part_search(
@@ -72,7 +73,7 @@ class ExportView(RoleRequiredMixin, View):
         elif name == "movements":
             rows, columns = _list_queryset(MovementListView, request), MOVEMENT_COLUMNS
         else:
-            raise Http404("There is no such export.")
+            raise Http404(_("There is no such export."))
         return export_response(
             columns=columns, rows=rows.iterator(chunk_size=2000), file_format=file_format, file_name=name
         )

@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Sized
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 from core.limits import document_max_lines
 
 from .exceptions import InventoryError
@@ -37,6 +39,7 @@ def check_line_count(lines: Sized, *, field: str = "lines", limit: int | None = 
     limit = document_max_lines() if limit is None else limit
     if len(lines) > limit:
         raise InventoryError(
-            f"At most {limit:,} lines in one document ({len(lines):,} were sent); split it into several.",
+            _("At most %(limit)s lines in one document (%(count)s were sent); split it into several.")
+            % {"limit": format(limit, ","), "count": format(len(lines), ",")},
             field=field,
         )

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 from core.exceptions import DomainError, IdempotencyConflict, InvalidTransition, WarehouseNotPermitted
 
 __all__ = [
@@ -42,8 +44,16 @@ class InsufficientStock(InventoryError):
         self.available = available
         self.requested = requested
         super().__init__(
-            f"Only {available.normalize():f} of {part} available in {warehouse}; "
-            f"{requested.normalize():f} requested. Lower the quantity or source the rest elsewhere."
+            _(
+                "Only %(available)s of %(part)s available in %(warehouse)s; %(requested)s requested. "
+                "Lower the quantity or source the rest elsewhere."
+            )
+            % {
+                "available": f"{available.normalize():f}",
+                "part": part,
+                "warehouse": warehouse,
+                "requested": f"{requested.normalize():f}",
+            }
         )
 
 

@@ -95,13 +95,13 @@ class WorkshopRequestForm(forms.Form):
                 continue
             if not quantity.is_finite() or quantity <= 0 or too_large(quantity, MAX_QUANTITY):
                 errors.append(
-                    _("Line %(line)s: enter a quantity between 0 and %(max)s.")
-                    % {"line": index + 1, "max": f"{MAX_QUANTITY:,}"}
+                    _("Line %(line)s: enter a quantity between 0 and %(limit)s.")
+                    % {"line": index + 1, "limit": format(MAX_QUANTITY, ",")}
                 )
                 continue
             self.lines.append(DemandLine(part, quantity, cancel_shortage=str(index) in cancelled))
         if len(self.lines) > MAX_LINES:
-            errors.append(_("A request has at most %(count)s lines.") % {"count": MAX_LINES})
+            errors.append(_("A request has at most %(limit)s lines.") % {"limit": MAX_LINES})
         if not self.lines and not errors:
             errors.append(_("Enter at least one part number."))
         if errors:
@@ -147,7 +147,7 @@ def line_quantities(data, prefix: str, line_ids) -> dict[int, Decimal]:
         try:
             result[line_id] = Decimal(raw)
         except InvalidOperation:
-            raise forms.ValidationError(f"“{raw}” is not a number.") from None
+            raise forms.ValidationError(_("“%(raw)s” is not a number.") % {"raw": raw}) from None
     return result
 
 

@@ -36,11 +36,11 @@ def normalize_part_number(number: str) -> str:
 
 
 class Unit(models.TextChoices):
-    PIECE = "PCS", "piece"
-    SET = "SET", "set"
-    LITRE = "L", "litre"
-    METRE = "M", "metre"
-    KILOGRAM = "KG", "kilogram"
+    PIECE = "PCS", _("piece")
+    SET = "SET", _("set")
+    LITRE = "L", _("litre")
+    METRE = "M", _("metre")
+    KILOGRAM = "KG", _("kilogram")
 
     @classmethod
     def whole(cls) -> set[str]:
@@ -87,9 +87,9 @@ class Part(models.Model):
     def clean(self) -> None:
         self.number = (self.number or "").strip()
         if not normalize_part_number(self.number):
-            raise ValidationError({"number": "A part number needs at least one letter or digit."})
+            raise ValidationError({"number": _("A part number needs at least one letter or digit.")})
         if self.list_price is not None and self.list_price < 0:
-            raise ValidationError({"list_price": "The list price cannot be negative."})
+            raise ValidationError({"list_price": _("The list price cannot be negative.")})
 
     @property
     def is_whole_unit(self) -> bool:
@@ -97,9 +97,9 @@ class Part(models.Model):
 
 
 class Echelon(models.TextChoices):
-    CENTRAL = "central", "central warehouse"
-    REGIONAL = "regional", "regional warehouse"
-    STORE = "store", "workshop store"
+    CENTRAL = "central", _("central warehouse")
+    REGIONAL = "regional", _("regional warehouse")
+    STORE = "store", _("workshop store")
 
 
 class Warehouse(models.Model):
@@ -121,14 +121,14 @@ class Warehouse(models.Model):
 
     def clean(self) -> None:
         if self.echelon == Echelon.CENTRAL and self.parent_id:
-            raise ValidationError({"parent": "The central warehouse has no parent."})
+            raise ValidationError({"parent": _("The central warehouse has no parent.")})
         if self.echelon != Echelon.CENTRAL and not self.parent_id:
-            raise ValidationError({"parent": "Regional warehouses and stores need a parent."})
+            raise ValidationError({"parent": _("Regional warehouses and stores need a parent.")})
         seen = {self.pk}
         node = self.parent
         while node is not None:
             if node.pk in seen:
-                raise ValidationError({"parent": "This parent would make a cycle in the network."})
+                raise ValidationError({"parent": _("This parent would make a cycle in the network.")})
             seen.add(node.pk)
             node = node.parent
 
@@ -317,16 +317,16 @@ class BinMovement(models.Model):
 
 
 class MovementKind(models.TextChoices):
-    RECEIPT = "receipt", "receipt"
-    ISSUE = "issue", "issue"
-    TRANSFER_OUT = "transfer_out", "transfer out"
-    TRANSFER_IN = "transfer_in", "transfer in"
-    ADJUSTMENT = "adjustment", "adjustment"
-    COUNT_CORRECTION = "count_correction", "count correction"
-    RETURN_TO_SUPPLIER = "return_to_supplier", "return to supplier"
-    SCRAP = "scrap", "scrap"
-    WORKSHOP_RETURN = "workshop_return", "workshop return"
-    CUSTOMER_RETURN = "customer_return", "customer return"
+    RECEIPT = "receipt", _("receipt")
+    ISSUE = "issue", _("issue")
+    TRANSFER_OUT = "transfer_out", _("transfer out")
+    TRANSFER_IN = "transfer_in", _("transfer in")
+    ADJUSTMENT = "adjustment", _("adjustment")
+    COUNT_CORRECTION = "count_correction", _("count correction")
+    RETURN_TO_SUPPLIER = "return_to_supplier", _("return to supplier")
+    SCRAP = "scrap", _("scrap")
+    WORKSHOP_RETURN = "workshop_return", _("workshop return")
+    CUSTOMER_RETURN = "customer_return", _("customer return")
 
 
 INBOUND_KINDS = {MovementKind.RECEIPT, MovementKind.TRANSFER_IN}
@@ -400,9 +400,9 @@ class StockMovement(models.Model):
 
 
 class DemandSource(models.TextChoices):
-    WORKSHOP = "workshop", "workshop request"
-    COUNTER = "counter", "counter sale"
-    IMPORT = "import", "imported history"
+    WORKSHOP = "workshop", _("workshop request")
+    COUNTER = "counter", _("counter sale")
+    IMPORT = "import", _("imported history")
 
 
 class DemandHit(models.Model):
@@ -476,9 +476,9 @@ class RepairOrder(models.Model):
 
 
 class RequestState(models.TextChoices):
-    TO_PICK = "to_pick", "to pick"
-    WAITING = "waiting", "waiting for backorders"
-    DONE = "done", "done"
+    TO_PICK = "to_pick", _("to pick")
+    WAITING = "waiting", _("waiting for backorders")
+    DONE = "done", _("done")
 
 
 class WorkshopRequest(models.Model):
@@ -583,9 +583,9 @@ class WorkshopRequestLine(models.Model):
 
 
 class BackorderState(models.TextChoices):
-    OPEN = "open", "open"
-    FILLED = "filled", "filled"
-    CANCELLED = "cancelled", "cancelled"
+    OPEN = "open", _("open")
+    FILLED = "filled", _("filled")
+    CANCELLED = "cancelled", _("cancelled")
 
 
 class Backorder(models.Model):
@@ -685,11 +685,11 @@ class CounterSaleLine(models.Model):
 
 
 class TransferState(models.TextChoices):
-    REQUESTED = "requested", "requested"
-    SENT = "sent", "picked and sent"
-    PARTIAL = "partial", "partly received"
-    RECEIVED = "received", "received"
-    CANCELLED = "cancelled", "cancelled"
+    REQUESTED = "requested", _("requested")
+    SENT = "sent", _("picked and sent")
+    PARTIAL = "partial", _("partly received")
+    RECEIVED = "received", _("received")
+    CANCELLED = "cancelled", _("cancelled")
 
 
 class TransferOrder(models.Model):
@@ -785,8 +785,8 @@ class ClosedPeriod(models.Model):
 
 
 class PeriodAction(models.TextChoices):
-    CLOSE = "close", "Closed"
-    REOPEN = "reopen", "Reopened"
+    CLOSE = "close", _("Closed")
+    REOPEN = "reopen", _("Reopened")
 
 
 class PeriodEvent(models.Model):

@@ -12,22 +12,18 @@ at most three decimal places, and a whole number for a part counted in whole uni
 
 from __future__ import annotations
 
-from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_FLOOR, Decimal, InvalidOperation
 from typing import TYPE_CHECKING
+
+from django.utils.translation import gettext as _
+
+# The places and money's rounding live in the pure .rounding; imported from here by the apps.
+from .rounding import COST_PLACES, LIST_PRICE_PLACES, MONEY_PLACES, QTY_PLACES, money  # noqa: F401
 
 if TYPE_CHECKING:
     from .models import Part
 
 ZERO = Decimal("0")
-QTY_PLACES = Decimal("0.001")
-MONEY_PLACES = Decimal("0.0001")
-COST_PLACES = Decimal("0.0001")  # unit costs and purchase prices (inventory.models.COST)
-LIST_PRICE_PLACES = Decimal("0.01")  # list and sales prices (inventory.models.MONEY)
-
-
-def money(amount: Decimal) -> Decimal:
-    """A value or cost rounded half up to the ledger's 4 places."""
-    return amount.quantize(MONEY_PLACES, rounding=ROUND_HALF_UP)
 
 
 def has_quantity_places(quantity: Decimal) -> bool:
@@ -77,16 +73,22 @@ def quantity_checked(part: Part, quantity, *, field: str = "quantity", zero_allo
     try:
         quantity = Decimal(quantity)
     except (InvalidOperation, TypeError, ValueError):
-        raise InvalidQuantity("Enter the quantity as a number.", field=field) from None
+        raise InvalidQuantity(_("Enter the quantity as a number."), field=field) from None
     if not quantity.is_finite() or quantity < 0 or (quantity == 0 and not zero_allowed):
-        message = "The quantity cannot be negative." if zero_allowed else "The quantity must be greater than zero."
+        message = (
+            _("The quantity cannot be negative.") if zero_allowed else _("The quantity must be greater than zero.")
+        )
         raise InvalidQuantity(message, field=field)
     if too_large(quantity, MAX_QUANTITY):
-        raise InvalidQuantity(f"The quantity is too large (at most {MAX_QUANTITY:,}).", field=field)
+        raise InvalidQuantity(
+            _("The quantity is too large (at most %(limit)s).") % {"limit": format(MAX_QUANTITY, ",")}, field=field
+        )
     if quantity != quantity.quantize(QTY_PLACES):
-        raise InvalidQuantity("Quantities have at most three decimal places.", field=field)
+        raise InvalidQuantity(_("Quantities have at most three decimal places."), field=field)
     if part.is_whole_unit and quantity != quantity.to_integral_value():
         raise InvalidQuantity(
-            f"{part.number} is counted in whole {part.get_unit_display()}s; enter a whole number.", field=field
+            _("%(part)s is counted in whole %(unit)ss; enter a whole number.")
+            % {"part": part.number, "unit": part.get_unit_display()},
+            field=field,
         )
     return quantity

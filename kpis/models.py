@@ -78,36 +78,36 @@ class ClassThresholds(models.Model):
 
 
 class Kpi(models.TextChoices):
-    FILL_RATE = "fill_rate", "fill rate"
-    TURNOVER = "turnover", "turnover"
-    EMERGENCY_LINES = "emergency_lines", "emergency order ratio (lines)"
-    EMERGENCY_VALUE = "emergency_value", "emergency order ratio (value)"
-    EMERGENCY_A_SHARE = "emergency_a_share", "A lines among emergency lines"
-    FIRST_PICK = "first_pick", "first-pick availability"
-    INSTANT_FILL = "instant_fill", "instant fill rate"
-    TARGET_ACHIEVEMENT = "target_achievement", "daily fill target achievement"
-    DEAD_STOCK = "dead_stock", "dead stock (C0) ratio"
-    SALES_PER_RO = "sales_per_ro", "parts sales per repair order"
-    REPAIR_ORDERS = "repair_orders", "repair orders"
-    PARTS_SALES = "parts_sales", "parts sales"
-    ZERO_STOCK = "zero_stock", "zero-stock items"
-    BELOW_MIN = "below_min", "below-minimum items"
-    OVER_MAX = "over_max", "over-maximum value"
-    C_VALUE_GROWTH = "c_value_growth", "C stock value growth (year)"
-    NC_SHARE_NEW = "nc_share_new", "NC value / NA + NB value"
-    NC_SHARE_ALL = "nc_share_all", "NC value / all stock value"
-    ITEMS = "items", "classified items"
-    STOCKED_ITEMS = "stocked_items", "stocked items"
-    NEGATIVE_STOCK = "negative_stock", "items with negative month-end stock"
-    STOCK_VALUE = "stock_value", "stock value"
-    SCRAP_RATE = "scrap_rate", "scrap rate"
-    EXCHANGE_DISPOSED = "exchange_disposed", "value sold through the dealer exchange"
-    SUPPLIER_ON_TIME = "supplier_on_time", "supplier on-time delivery"
-    RECEIPT_DELAY = "receipt_delay", "receipts posted within 2 hours"
-    RECORD_ACCURACY = "record_accuracy", "inventory record accuracy"
-    COUNT_VARIANCE = "count_variance", "count variance value (absolute)"
-    FORECAST_MAPE = "forecast_mape", "demand forecast error (MAPE)"
-    FORECAST_BIAS = "forecast_bias", "demand forecast bias"
+    FILL_RATE = "fill_rate", _("fill rate")
+    TURNOVER = "turnover", _("turnover")
+    EMERGENCY_LINES = "emergency_lines", _("emergency order ratio (lines)")
+    EMERGENCY_VALUE = "emergency_value", _("emergency order ratio (value)")
+    EMERGENCY_A_SHARE = "emergency_a_share", _("A lines among emergency lines")
+    FIRST_PICK = "first_pick", _("first-pick availability")
+    INSTANT_FILL = "instant_fill", _("instant fill rate")
+    TARGET_ACHIEVEMENT = "target_achievement", _("daily fill target achievement")
+    DEAD_STOCK = "dead_stock", _("dead stock (C0) ratio")
+    SALES_PER_RO = "sales_per_ro", _("parts sales per repair order")
+    REPAIR_ORDERS = "repair_orders", _("repair orders")
+    PARTS_SALES = "parts_sales", _("parts sales")
+    ZERO_STOCK = "zero_stock", _("zero-stock items")
+    BELOW_MIN = "below_min", _("below-minimum items")
+    OVER_MAX = "over_max", _("over-maximum value")
+    C_VALUE_GROWTH = "c_value_growth", _("C stock value growth (year)")
+    NC_SHARE_NEW = "nc_share_new", _("NC value / NA + NB value")
+    NC_SHARE_ALL = "nc_share_all", _("NC value / all stock value")
+    ITEMS = "items", _("classified items")
+    STOCKED_ITEMS = "stocked_items", _("stocked items")
+    NEGATIVE_STOCK = "negative_stock", _("items with negative month-end stock")
+    STOCK_VALUE = "stock_value", _("stock value")
+    SCRAP_RATE = "scrap_rate", _("scrap rate")
+    EXCHANGE_DISPOSED = "exchange_disposed", _("value sold through the dealer exchange")
+    SUPPLIER_ON_TIME = "supplier_on_time", _("supplier on-time delivery")
+    RECEIPT_DELAY = "receipt_delay", _("receipts posted within 2 hours")
+    RECORD_ACCURACY = "record_accuracy", _("inventory record accuracy")
+    COUNT_VARIANCE = "count_variance", _("count variance value (absolute)")
+    FORECAST_MAPE = "forecast_mape", _("demand forecast error (MAPE)")
+    FORECAST_BIAS = "forecast_bias", _("demand forecast bias")
 
 
 class Status(models.TextChoices):
@@ -162,10 +162,10 @@ class Target(models.Model):
 
 
 class CloseState(models.TextChoices):
-    QUEUED = "queued", "queued"
-    RUNNING = "running", "running"
-    DONE = "done", "done"
-    FAILED = "failed", "failed"
+    QUEUED = "queued", _("queued")
+    RUNNING = "running", _("running")
+    DONE = "done", _("done")
+    FAILED = "failed", _("failed")
 
 
 ACTIVE_STATES = (CloseState.QUEUED, CloseState.RUNNING)

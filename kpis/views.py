@@ -204,14 +204,14 @@ class DrillDownView(RoleRequiredMixin, ListView):
 
     def dispatch(self, request, *args, **kwargs):
         if kwargs["kpi"] not in selectors.DRILLS:
-            raise Http404("This KPI has no drill-down.")
+            raise Http404(_("This KPI has no drill-down."))
         return super().dispatch(request, *args, **kwargs)
 
     def get_queryset(self):
         params = self.request.GET
         self.month = _month(params)
         if self.month is None:
-            raise Http404("No closed month yet.")
+            raise Http404(_("No closed month yet."))
         self.warehouse_id = _warehouse_id(params)
         self.class_key = params.get("class", "") if params.get("class", "") in selectors.CLASS_ORDER else ""
         self.drill, rows = selectors.drilldown(
@@ -303,7 +303,7 @@ class ClassChangesView(RoleRequiredMixin, ListView):
     def get_queryset(self):
         self.month = _month(self.request.GET)
         if self.month is None:
-            raise Http404("No closed month yet.")
+            raise Http404(_("No closed month yet."))
         return selectors.class_changes(month=self.month, warehouse_id=_warehouse_id(self.request.GET))
 
     def get_context_data(self, **kwargs):

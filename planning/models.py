@@ -27,8 +27,8 @@ STAT: dict[str, Any] = {"max_digits": 14, "decimal_places": 4}
 
 
 class MethodChoice(models.TextChoices):
-    PATTERN = "pattern", "by demand pattern"
-    HOLDOUT = "holdout", "least error on a holdout"
+    PATTERN = "pattern", _("by demand pattern")
+    HOLDOUT = "holdout", _("least error on a holdout")
 
 
 class PlanningSettings(models.Model):
@@ -266,10 +266,10 @@ class StockingParameter(models.Model):
 
 
 class RunState(models.TextChoices):
-    QUEUED = "queued", "queued"
-    RUNNING = "running", "running"
-    DONE = "done", "done"
-    FAILED = "failed", "failed"
+    QUEUED = "queued", _("queued")
+    RUNNING = "running", _("running")
+    DONE = "done", _("done")
+    FAILED = "failed", _("failed")
 
 
 class ReplenishmentRun(models.Model):
@@ -295,9 +295,9 @@ class ReplenishmentRun(models.Model):
 
 
 class ProposalSource(models.TextChoices):
-    NEIGHBOUR = "neighbour", "transfer from a neighbour"
-    PARENT = "parent", "transfer from the parent"
-    SUPPLIER = "supplier", "supplier order"
+    NEIGHBOUR = "neighbour", _("transfer from a neighbour")
+    PARENT = "parent", _("transfer from the parent")
+    SUPPLIER = "supplier", _("supplier order")
 
 
 class ProposalOrigin(models.TextChoices):
@@ -306,10 +306,10 @@ class ProposalOrigin(models.TextChoices):
 
 
 class ProposalState(models.TextChoices):
-    OPEN = "open", "open"
-    APPROVED = "approved", "approved"
-    REJECTED = "rejected", "rejected"
-    SUPERSEDED = "superseded", "superseded by a later run"
+    OPEN = "open", _("open")
+    APPROVED = "approved", _("approved")
+    REJECTED = "rejected", _("rejected")
+    SUPERSEDED = "superseded", _("superseded by a later run")
 
 
 class ReplenishmentProposal(models.Model):
@@ -374,9 +374,9 @@ class ReplenishmentProposal(models.Model):
 
 
 class VmiState(models.TextChoices):
-    PROPOSED = "proposed", "proposed by the supplier"
-    ACCEPTED = "accepted", "accepted"
-    REJECTED = "rejected", "rejected"
+    PROPOSED = "proposed", _("proposed by the supplier")
+    ACCEPTED = "accepted", _("accepted")
+    REJECTED = "rejected", _("rejected")
 
 
 class VmiProposal(models.Model):

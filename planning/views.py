@@ -46,7 +46,7 @@ def _decimal(raw: str) -> Decimal | None:
     try:
         return Decimal(raw)
     except InvalidOperation:
-        raise DomainError(f"{raw!r} is not a number.") from None
+        raise DomainError(_("%(raw)s is not a number.") % {"raw": repr(raw)}) from None
 
 
 def _int_or_none(raw) -> int | None:
@@ -411,7 +411,7 @@ class SupplierRequiredMixin(RoleRequiredMixin):
         if request.user.is_authenticated:
             self.supplier = supplier_for_user(request.user)
             if self.supplier is None:
-                raise PermissionDenied("This login is not linked to a supplier.")
+                raise PermissionDenied(_("This login is not linked to a supplier."))
         return super().dispatch(request, *args, **kwargs)
 
 

@@ -12,10 +12,10 @@ from .models import OrderState, OrderType, Supplier
 
 
 class PurchaseOrderFilterForm(forms.Form):
-    q = forms.CharField(required=False, label="Number")
+    q = forms.CharField(required=False, label=_("Number"))
     supplier = forms.ModelChoiceField(queryset=Supplier.objects.order_by("code"), required=False)
-    state = forms.ChoiceField(choices=[("", "any state"), *OrderState.choices], required=False)
-    order_type = forms.ChoiceField(choices=[("", "any type"), *OrderType.choices], required=False, label="Type")
+    state = forms.ChoiceField(choices=[("", _("any state")), *OrderState.choices], required=False)
+    order_type = forms.ChoiceField(choices=[("", _("any type")), *OrderType.choices], required=False, label=_("Type"))
     overdue = forms.BooleanField(required=False)
     awaiting_approval = forms.BooleanField(required=False)
     short = forms.BooleanField(required=False)
@@ -24,7 +24,7 @@ class PurchaseOrderFilterForm(forms.Form):
 class PurchaseOrderCreateForm(forms.Form):
     supplier = forms.ModelChoiceField(queryset=Supplier.objects.filter(is_active=True).order_by("code"))
     warehouse = forms.ModelChoiceField(queryset=Warehouse.objects.filter(is_active=True).order_by("code"))
-    order_type = forms.ChoiceField(choices=OrderType.choices, initial=OrderType.STOCK, label="Type")
+    order_type = forms.ChoiceField(choices=OrderType.choices, initial=OrderType.STOCK, label=_("Type"))
     expected_date = forms.DateField(required=False, widget=DateInput())
     notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -35,7 +35,7 @@ class PurchaseOrderHeaderForm(forms.Form):
 
 
 class LineAddForm(forms.Form):
-    number = forms.CharField(label="Part number", max_length=40)
+    number = forms.CharField(label=_("Part number"), max_length=40)
     quantity = forms.DecimalField(min_value=0, max_digits=14, decimal_places=3)
     price = forms.DecimalField(required=False, min_value=0, max_digits=14, decimal_places=4)
 

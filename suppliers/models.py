@@ -172,18 +172,18 @@ class NumberSequence(models.Model):
 
 
 class OrderType(models.TextChoices):
-    STOCK = "stock", "stock order"
-    EMERGENCY = "emergency", "emergency order"
+    STOCK = "stock", _("stock order")
+    EMERGENCY = "emergency", _("emergency order")
 
 
 class OrderState(models.TextChoices):
-    DRAFT = "draft", "draft"
-    SENT = "sent", "sent"
-    CONFIRMED = "confirmed", "confirmed"
-    PARTIALLY_RECEIVED = "partially_received", "partially received"
-    RECEIVED = "received", "received"
-    CLOSED = "closed", "closed"
-    CANCELLED = "cancelled", "cancelled"
+    DRAFT = "draft", _("draft")
+    SENT = "sent", _("sent")
+    CONFIRMED = "confirmed", _("confirmed")
+    PARTIALLY_RECEIVED = "partially_received", _("partially received")
+    RECEIVED = "received", _("received")
+    CLOSED = "closed", _("closed")
+    CANCELLED = "cancelled", _("cancelled")
 
     @classmethod
     def open_for_receipt(cls) -> tuple[str, ...]:
@@ -363,10 +363,10 @@ class GoodsReceipt(models.Model):
 
 
 class HoldState(models.TextChoices):
-    NONE = "none", "not held"
-    HELD = "held", "on quality hold"
-    RELEASED = "released", "released to stock"
-    REJECTED = "rejected", "rejected, returned to supplier"
+    NONE = "none", _("not held")
+    HELD = "held", _("on quality hold")
+    RELEASED = "released", _("released to stock")
+    REJECTED = "rejected", _("rejected, returned to supplier")
 
 
 class GoodsReceiptLine(models.Model):
@@ -625,14 +625,14 @@ class SupplierRating(models.Model):
 
 
 class NoticeState(models.TextChoices):
-    ANNOUNCED = "announced", "announced"
-    RECEIVED = "received", "received"
+    ANNOUNCED = "announced", _("announced")
+    RECEIVED = "received", _("received")
 
 
 class NoticeSource(models.TextChoices):
-    PORTAL = "portal", "portal form"
-    CSV = "csv", "CSV upload"
-    API = "api", "API"
+    PORTAL = "portal", _("portal form")
+    CSV = "csv", _("CSV upload")
+    API = "api", _("API")
 
 
 class ShipmentNotice(models.Model):

@@ -18,11 +18,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 
+from inventory.rounding import COST_PLACES, QTY_PLACES
+
 WARN = "warn"
 ROUND = "round"
 ONE = Decimal(1)
-QTY_PLACES = Decimal("0.001")
-COST_PLACES = Decimal("0.0001")
 
 
 @dataclass(frozen=True)

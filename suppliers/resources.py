@@ -14,6 +14,7 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
 from inventory.selectors import part_by_number
@@ -28,10 +29,10 @@ class SupplierCodeWidget(widgets.ForeignKeyWidget):
     def clean(self, value, row=None, **kwargs):
         code = (value or "").strip()
         if not code:
-            raise ValueError("The supplier code is missing.")
+            raise ValueError(_("The supplier code is missing."))
         supplier = Supplier.objects.filter(code__iexact=code).first()
         if supplier is None:
-            raise ValueError(f"No supplier with code {code!r}.")
+            raise ValueError(_("No supplier with code %(code)s.") % {"code": repr(code)})
         return supplier
 
 
@@ -44,10 +45,10 @@ class PartNumberWidget(widgets.ForeignKeyWidget):
     def clean(self, value, row=None, **kwargs):
         number = str(value or "").strip()
         if not number:
-            raise ValueError("The part number is missing.")
+            raise ValueError(_("The part number is missing."))
         part = part_by_number(number)
         if part is None:
-            raise ValueError(f"No part with number {number!r}; create the part first.")
+            raise ValueError(_("No part with number %(number)s; create the part first.") % {"number": repr(number)})
         return part
 
 
@@ -59,16 +60,20 @@ class PositiveDecimalWidget(widgets.DecimalWidget):
 
     def clean(self, value, row=None, **kwargs):
         if value in (None, ""):
-            raise ValueError("A value is required.")
+            raise ValueError(_("A value is required."))
         try:
             number = Decimal(str(value).strip().replace(",", "."))
         except InvalidOperation:
-            raise ValueError(f"{value!r} is not a number.") from None
+            raise ValueError(_("%(value)s is not a number.") % {"value": repr(value)}) from None
         if not number.is_finite() or number < 0 or (number == 0 and not self.allow_zero):
-            raise ValueError(f"{value!r} must be {'zero or more' if self.allow_zero else 'greater than zero'}.")
+            if self.allow_zero:
+                raise ValueError(_("%(value)s must be zero or more.") % {"value": repr(value)})
+            raise ValueError(_("%(value)s must be greater than zero.") % {"value": repr(value)})
         quantum = Decimal(1).scaleb(-self.places)
         if number != number.quantize(quantum):
-            raise ValueError(f"{value!r} has more than {self.places} decimal places.")
+            raise ValueError(
+                _("%(value)s has more than %(places)s decimal places.") % {"value": repr(value), "places": self.places}
+            )
         return number
 
 

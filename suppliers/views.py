@@ -219,7 +219,7 @@ class PurchaseOrderDetailView(RoleRequiredMixin, TemplateView):
         try:
             order = selectors.purchase_order_detail(self.kwargs["pk"])
         except PurchaseOrder.DoesNotExist:
-            raise Http404("No such purchase order.") from None
+            raise Http404(_("No such purchase order.")) from None
         actions = _allowed_actions(order, self.request.user)
         return super().get_context_data(**kwargs) | {
             "order": order,
@@ -271,7 +271,7 @@ class PurchaseOrderActionView(RoleRequiredMixin, View):
                 services.purchase_order_close(order=order, user=request.user)
                 done = gettext("closed")
             else:
-                raise Http404("Unknown action.")
+                raise Http404(_("Unknown action."))
         except DomainError as error:
             messages.error(request, error.message)
         else:
@@ -414,7 +414,7 @@ class ReceivingView(RoleRequiredMixin, TemplateView):
             orders = orders.filter(warehouse_id__in=scope)
         order = orders.filter(pk=pk).first()
         if order is None:
-            raise Http404("No such purchase order in your warehouses.")
+            raise Http404(_("No such purchase order in your warehouses."))
         return order
 
     def get_context_data(self, **kwargs):
@@ -473,7 +473,7 @@ class ReceivingView(RoleRequiredMixin, TemplateView):
             return None
         notice = selectors.shipment_notice_list(order_id=order.pk).filter(pk=int(notice_id)).first()
         if notice is None:
-            raise Http404("No such shipping notice on this order.")
+            raise Http404(_("No such shipping notice on this order."))
         return notice
 
     def get(self, request, *args, **kwargs):
@@ -497,7 +497,7 @@ class ReceivingView(RoleRequiredMixin, TemplateView):
     def post(self, request):
         order_id = request.POST.get("order", "")
         if not order_id.isdigit():
-            raise Http404("No order given.")
+            raise Http404(_("No order given."))
         order = self._order(int(order_id))
         key = request.POST.get("key", "")[:100]
         notice_id = request.POST.get("notice", "")
@@ -545,7 +545,11 @@ class ReceivingView(RoleRequiredMixin, TemplateView):
             raw = post.get(f"qty-{line.pk}", "").strip()
             if not raw:
                 continue
-            quantity = _decimal(raw, f"Line {line.line_no} ({line.part.number}): enter the quantity as a number.")
+            quantity = _decimal(
+                raw,
+                _("Line %(no)s (%(part)s): enter the quantity as a number.")
+                % {"no": line.line_no, "part": line.part.number},
+            )
             if quantity == 0:
                 continue
             bin = self._bin(bins, post.get(f"bin-{line.pk}", ""), order)
@@ -558,8 +562,11 @@ class ReceivingView(RoleRequiredMixin, TemplateView):
         if extra_number:
             part = inventory_selectors.part_by_number(extra_number)
             if part is None:
-                raise DomainError(f"No part with number {extra_number!r}.", field="extra_part")
-            quantity = _decimal(post.get("extra_qty", ""), "Enter the unplanned quantity as a number.")
+                raise DomainError(
+                    _("No part with number %(extra_number)s.") % {"extra_number": repr(extra_number)},
+                    field="extra_part",
+                )
+            quantity = _decimal(post.get("extra_qty", ""), _("Enter the unplanned quantity as a number."))
             cost = post.get("extra_cost", "").strip()
             lines.append(
                 services.ReceiptLineInput(
@@ -567,7 +574,7 @@ class ReceivingView(RoleRequiredMixin, TemplateView):
                     quantity=quantity,
                     bin=self._bin(bins, post.get("extra_bin", ""), order),
                     hold=post.get("extra_hold") == "on",
-                    unit_cost=_decimal(cost, "Enter the unit cost as a number.", MAX_COST) if cost else None,
+                    unit_cost=_decimal(cost, _("Enter the unit cost as a number."), MAX_COST) if cost else None,
                 )
             )
         arrived_at = None
@@ -576,7 +583,7 @@ class ReceivingView(RoleRequiredMixin, TemplateView):
             try:
                 arrived_at = timezone.make_aware(datetime.fromisoformat(raw_arrival))
             except ValueError:
-                raise DomainError("Enter the arrival time as date and time.", field="arrived_at") from None
+                raise DomainError(_("Enter the arrival time as date and time."), field="arrived_at") from None
             arrived_at = min(arrived_at, timezone.now())
         return lines, arrived_at
 
@@ -586,7 +593,10 @@ class ReceivingView(RoleRequiredMixin, TemplateView):
         if not code:
             return None
         if code not in bins:
-            raise DomainError(f"There is no bin {code} in {order.warehouse.code}.", field="bin")
+            raise DomainError(
+                _("There is no bin %(code)s in %(warehouse)s.") % {"code": code, "warehouse": order.warehouse.code},
+                field="bin",
+            )
         return bins[code]
 
 
@@ -598,10 +608,12 @@ def _check_texts(post) -> None:
     """Refuse what PostgreSQL cannot store (NUL characters) and texts longer than their columns."""
     for name, value in post.items():
         if "\x00" in value:
-            raise DomainError("The form contains a NUL character; type the values again.", field=name)
+            raise DomainError(str(_("The form contains a NUL character; type the values again.")), field=name)
     for name, (label, limit) in RECEIPT_TEXTS.items():
         if len(post.get(name, "").strip()) > limit:
-            raise DomainError(f"The {label} has at most {limit} characters.", field=name)
+            raise DomainError(
+                _("The %(label)s has at most %(limit)s characters.") % {"label": label, "limit": limit}, field=name
+            )
 
 
 def _decimal(raw: str, message: str, limit: Decimal = MAX_QUANTITY) -> Decimal:
@@ -612,7 +624,11 @@ def _decimal(raw: str, message: str, limit: Decimal = MAX_QUANTITY) -> Decimal:
     if not value.is_finite():
         raise DomainError(message, field="quantity")
     if too_large(value, limit):
-        raise DomainError(f"{message.rstrip('.')} up to {limit:,}.", field="quantity")
+        raise DomainError(
+            # Translators: "message" is a sentence such as "Enter the unit cost as a number", without its full stop.
+            _("%(message)s up to %(limit)s.") % {"message": message.rstrip(".。"), "limit": format(limit, ",")},
+            field="quantity",
+        )
     return value
 
 
@@ -671,14 +687,14 @@ class QualityHoldDecisionView(RoleRequiredMixin, View):
             elif decision == "reject":
                 form = RejectForm(request.POST)
                 if not form.is_valid():
-                    raise DomainError("Say why the goods are rejected.", field="reason")
+                    raise DomainError(str(_("Say why the goods are rejected.")), field="reason")
                 services.goods_receipt_line_reject(line=line, user=request.user, reason=form.cleaned_data["reason"])
                 messages.success(
                     request,
                     f"{line.part.number} × {line.quantity.normalize():f} rejected and returned to the supplier.",
                 )
             else:
-                raise Http404("Unknown decision.")
+                raise Http404(_("Unknown decision."))
         except DomainError as error:
             messages.error(request, error.message)
         return HttpResponseRedirect(
@@ -728,7 +744,7 @@ class PortalMixin:
             return redirect(f"{reverse('login')}?next={request.path}")
         supplier = selectors.supplier_for_user(request.user)
         if supplier is None or Role.SUPPLIER not in user_access(request.user).roles:
-            raise PermissionDenied("The supplier portal is for supplier users.")
+            raise PermissionDenied(_("The supplier portal is for supplier users."))
         self.supplier = supplier
         return super().dispatch(request, *args, **kwargs)
 
@@ -753,7 +769,7 @@ def _portal_order(supplier, pk: int) -> PurchaseOrder:
     try:
         return selectors.purchase_order_detail(pk, supplier=supplier)
     except PurchaseOrder.DoesNotExist:
-        raise Http404("No such purchase order.") from None
+        raise Http404(_("No such purchase order.")) from None
 
 
 def _line_values(post, lines, prefix: str) -> dict:

@@ -175,7 +175,7 @@ class SupplierReturnReplacementView(RoleRequiredMixin, View):
                 services.supplier_return_decline_replacement(supplier_return=document, user=request.user)
                 messages.success(request, _("No replacement ordered for %(number)s.") % {"number": document.number})
             else:
-                raise Http404("Unknown decision.")
+                raise Http404(_("Unknown decision."))
         except DomainError as error:
             messages.error(request, error.message)
         return redirect("suppliers:return-detail", pk=pk)

@@ -29,7 +29,7 @@ EMERGENCY_ROLES = (Role.PURCHASER, Role.CLERK, Role.MANAGER)
 def _backorder(user, pk: int):
     found = backorder_list(warehouse_ids=warehouse_scope(user), state=None).filter(pk=pk).first()
     if found is None:
-        raise Http404("No such backorder.")
+        raise Http404(gettext("No such backorder."))
     return found
 
 

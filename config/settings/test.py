@@ -21,3 +21,8 @@ WHITENOISE_AUTOREFRESH = True
 
 # The tests' webhook receivers listen on http://127.0.0.1; the target check is tested with this off.
 WEBHOOKS_ALLOW_INSECURE_TARGETS = env_bool("WEBHOOKS_ALLOW_INSECURE_TARGETS", True)
+
+# Parallel test workers share one Redis: each keeps its own cache keys, as each has its own database
+# (a deep page's anchors remembered by one worker must not serve another's rows).
+if CACHES["default"]["BACKEND"].endswith("RedisCache"):  # noqa: F405
+    CACHES["default"]["KEY_PREFIX"] = os.environ.get("PYTEST_XDIST_WORKER", "")  # noqa: F405

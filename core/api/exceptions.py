@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError
 from django.http import JsonResponse
+from django.utils.translation import gettext as _
 from django.views import defaults
 from rest_framework import status
 from rest_framework.response import Response
@@ -28,7 +29,7 @@ def exception_handler(exc, context):
         # (a sum that overflows numeric(18, 4), a text longer than its column). The service's
         # transaction has already rolled back, so nothing was written; answer 400, not 500.
         return Response(
-            {"detail": "A value is too large or too long to be stored; nothing was saved.", "code": "out_of_range"},
+            {"detail": _("A value is too large or too long to be stored; nothing was saved."), "code": "out_of_range"},
             status=status.HTTP_400_BAD_REQUEST,
         )
     return drf_exception_handler(exc, context)
@@ -38,5 +39,5 @@ def page_not_found(request, exception):
     """``handler404``: a URL under /api/ that matches no route (``/parts/1.5/``, ``/parts/-3/``) answers
     JSON like every other API error; screens keep Django's HTML page."""
     if request.path.startswith("/api/"):
-        return JsonResponse({"detail": "Not found."}, status=404)
+        return JsonResponse({"detail": _("Not found.")}, status=404)
     return defaults.page_not_found(request, exception)

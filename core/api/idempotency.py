@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework.exceptions import ValidationError
 
@@ -17,5 +18,5 @@ def idempotency_key(request) -> str | None:
     """The request's key, or None; a key over 100 characters is a 400 (cut short, two keys would be one)."""
     key = request.headers.get("Idempotency-Key", "").strip()
     if len(key) > 100:
-        raise ValidationError({"Idempotency-Key": ["An idempotency key has at most 100 characters."]})
+        raise ValidationError({"Idempotency-Key": [_("An idempotency key has at most 100 characters.")]})
     return key or None

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("core", "0004_notification_kinds_and_preferences"),
+        ("core", "0005_notification_message_id"),
     ]
 
     operations = [

@@ -4,23 +4,37 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from core.events import BY_NAME, NOTIFY_KINDS
 from core.exceptions import DomainError
+from core.messages import message_english, message_params, message_render, user_language, users_languages
 from core.models import MailMode, Notification, NotificationPreference
 
 from .outbox import outbox_enqueue
 
 
 def notify(
-    *, users: Iterable, message: str, link: str = "", email_subject: str | None = None, kind: str = ""
+    *,
+    users: Iterable,
+    message: str,
+    params: dict[str, Any] | None = None,
+    link: str = "",
+    email_subject: str | None = None,
+    subject_params: dict[str, Any] | None = None,
+    kind: str = "",
 ) -> list[Notification]:
     """Tell users something now; when ``email_subject`` is given, mail them after commit.
+
+    ``message`` and ``email_subject`` are gettext ids in English (marked with ``gettext_noop``) with
+    named placeholders filled from ``params`` / ``subject_params``: each reader sees the note, and
+    each recipient gets the mail, in their own language, whoever's request wrote it.
 
     ``kind`` names the event in ``core.events.CATALOGUE``: each user's
     preference for it decides the mail (at once, in the daily digest, never;
@@ -31,8 +45,15 @@ def notify(
     if kind and kind not in BY_NAME:
         raise ValueError(f"Unknown event kind {kind!r}; add it to core.events.CATALOGUE.")
     recipients = [user for user in users if user is not None]
+    stored = message_params(params)
+    english = message_english(message, stored)
     notes = Notification.objects.bulk_create(
-        [Notification(user=user, kind=kind, message=message[:300], link=link[:200]) for user in recipients]
+        [
+            Notification(
+                user=user, kind=kind, message=english[:300], message_id=message, params=stored, link=link[:200]
+            )
+            for user in recipients
+        ]
     )
     if email_subject:
         modes = {}
@@ -40,18 +61,25 @@ def notify(
             modes = dict(
                 NotificationPreference.objects.filter(user__in=recipients, kind=kind).values_list("user_id", "mail")
             )
-        emails = sorted(
-            {
-                user.email
-                for user in recipients
-                if user.email and modes.get(user.pk, MailMode.AT_ONCE) == MailMode.AT_ONCE
-            }
-        )
-        if emails:
-            outbox_enqueue(
-                task_name="inventory.tasks.send_notification_email",
-                kwargs={"subject": email_subject, "body": message, "recipients": emails},
-            )
+        mailed = {
+            user.pk: user
+            for user in recipients
+            if user.email and modes.get(user.pk, MailMode.AT_ONCE) == MailMode.AT_ONCE
+        }
+        by_language: dict[str, set[str]] = {}
+        for pk, language in users_languages(mailed.values()).items():
+            by_language.setdefault(language, set()).add(mailed[pk].email)
+        subject_stored = message_params(subject_params)
+        for language, emails in sorted(by_language.items()):
+            with translation.override(language):
+                outbox_enqueue(
+                    task_name="inventory.tasks.send_notification_email",
+                    kwargs={
+                        "subject": message_render(email_subject, subject_stored),
+                        "body": message_render(message, stored),
+                        "recipients": sorted(emails),
+                    },
+                )
     return notes
 
 
@@ -103,15 +131,21 @@ def notification_digest_send(*, now: datetime | None = None) -> int:
         )
         if not notes:
             continue
-        body = "\n".join(f"{timezone.localtime(note.created_at):%Y-%m-%d %H:%M}  {note.message}" for note in notes)
-        outbox_enqueue(
-            task_name="inventory.tasks.send_notification_email",
-            kwargs={
-                "subject": _("Your daily digest: %(count)d notifications") % {"count": len(notes)},
-                "body": body,
-                "recipients": [user.email],
-            },
-        )
+        with translation.override(user_language(user)):
+            body = "\n".join(f"{timezone.localtime(note.created_at):%Y-%m-%d %H:%M}  {note.text}" for note in notes)
+            outbox_enqueue(
+                task_name="inventory.tasks.send_notification_email",
+                kwargs={
+                    "subject": ngettext(
+                        "Your daily digest: %(count)d notification",
+                        "Your daily digest: %(count)d notifications",
+                        len(notes),
+                    )
+                    % {"count": len(notes)},
+                    "body": body,
+                    "recipients": [user.email],
+                },
+            )
         Notification.objects.filter(pk__in=[note.pk for note in notes]).update(digest_sent_at=now)
         mails += 1
     return mails

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import NotFound, ValidationError
@@ -34,7 +35,7 @@ def _count_list(request, pk: int) -> CountList:
     count_list = get_object_or_404(CountList.objects.select_related("warehouse"), pk=pk)
     scope = _scope(request.user)
     if scope is not None and count_list.warehouse_id not in scope:
-        raise NotFound("No such count in your warehouses.")
+        raise NotFound(_("No such count in your warehouses."))
     return count_list
 
 
@@ -42,7 +43,7 @@ def _line(request, pk: int) -> CountLine:
     line = get_object_or_404(CountLine.objects.select_related("count_list__warehouse", "part"), pk=pk)
     scope = _scope(request.user)
     if scope is not None and line.count_list.warehouse_id not in scope:
-        raise NotFound("No such count line in your warehouses.")
+        raise NotFound(_("No such count line in your warehouses."))
     return line
 
 
@@ -73,7 +74,9 @@ class CountListListCreate(generics.ListAPIView):
         if values["part_number"]:
             part = inventory_selectors.part_by_number(values["part_number"])
             if part is None:
-                raise ValidationError({"part_number": [f"No part {values['part_number']}."]})
+                raise ValidationError(
+                    {"part_number": [_("No part %(part_number)s.") % {"part_number": values["part_number"]}]}
+                )
         count_list = services.count_list_create_adhoc(
             warehouse=warehouse, user=request.user, bin=bin, part=part, note=values["note"]
         )
@@ -186,11 +189,11 @@ class CountAccuracy(APIView):
             month = int(params.get("month", today.month))
             warehouse = int(params["warehouse"]) if params.get("warehouse") else None
         except ValueError as error:
-            raise ValidationError({"detail": "year, month and warehouse are whole numbers."}) from error
+            raise ValidationError({"detail": _("year, month and warehouse are whole numbers.")}) from error
         if not 1 <= month <= 12:
-            raise ValidationError({"month": ["A month is 1 to 12."]})
+            raise ValidationError({"month": [_("A month is 1 to 12.")]})
         if not 1900 <= year <= 2999:
-            raise ValidationError({"year": ["A year is 1900 to 2999."]})
+            raise ValidationError({"year": [_("A year is 1900 to 2999.")]})
         result = selectors.accuracy_for_month(warehouse, year, month)
         body = {**result.__dict__, "accuracy": result.accuracy}
         return Response(s.AccuracySerializer(body).data)

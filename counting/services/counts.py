@@ -15,6 +15,8 @@ from django.db import connection, transaction
 from django.db.models import Count, F, Max, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from core import events
 from core.permissions import has_role, require_warehouse
@@ -252,9 +254,12 @@ def count_list_create_adhoc(
     """
     require_warehouse(user, warehouse)
     if bin is not None and part is not None:
-        raise CountingError("Count either a bin or a part, not both.", field="bin")
+        raise CountingError(_("Count either a bin or a part, not both."), field="bin")
     if bin is not None and bin.warehouse_id != warehouse.pk:
-        raise CountingError(f"Bin {bin.code} is not in warehouse {warehouse.code}.", field="bin")
+        raise CountingError(
+            _("Bin %(bin)s is not in warehouse %(warehouse)s.") % {"bin": bin.code, "warehouse": warehouse.code},
+            field="bin",
+        )
     levels = StockLevel.objects.filter(warehouse=warehouse)
     if bin is not None:
         kind = CountKind.BIN
@@ -273,8 +278,8 @@ def count_list_create_adhoc(
     wanted = [p for p in part_ids if p not in busy]
     if not wanted:
         if part_ids:
-            raise CountingError("Everything asked for is already on an open count; finish that count first.")
-        raise CountingError("There is nothing to count there: no part is held or binned.")
+            raise CountingError(_("Everything asked for is already on an open count; finish that count first."))
+        raise CountingError(_("There is nothing to count there: no part is held or binned."))
     count_list = CountList.objects.create(
         warehouse=warehouse, kind=kind, scheduled_for=timezone.localdate(), created_by=user, note=note.strip()
     )
@@ -340,7 +345,7 @@ def count_lines_start(*, count_list: CountList, user, bin: Bin | None = None, al
     """
     require_warehouse(user, count_list.warehouse)
     if count_list.status != CountListStatus.OPEN:
-        raise CountTransitionError("This count is closed.")
+        raise CountTransitionError(_("This count is closed."))
     open_lines = CountLine.objects.select_for_update().filter(
         count_list=count_list, status__in=[CountLineStatus.PENDING, CountLineStatus.RECOUNT]
     )
@@ -373,13 +378,18 @@ def _needs_snapshot(line: CountLine) -> bool:
 def _check_count_quantity(part: Part, quantity: Decimal) -> Decimal:
     quantity = Decimal(quantity)
     if not quantity.is_finite() or quantity < 0:
-        raise InvalidQuantity("The counted quantity cannot be negative.")
+        raise InvalidQuantity(_("The counted quantity cannot be negative."))
     if too_large(quantity, MAX_QUANTITY):
-        raise InvalidQuantity(f"The counted quantity is too large (at most {MAX_QUANTITY:,}).")
+        raise InvalidQuantity(
+            _("The counted quantity is too large (at most %(limit)s).") % {"limit": format(MAX_QUANTITY, ",")}
+        )
     if not has_quantity_places(quantity):
-        raise InvalidQuantity("Quantities have at most three decimal places.")
+        raise InvalidQuantity(_("Quantities have at most three decimal places."))
     if part.is_whole_unit and quantity != quantity.to_integral_value():
-        raise InvalidQuantity(f"{part.number} is counted in whole {part.get_unit_display()}s; enter a whole number.")
+        raise InvalidQuantity(
+            _("%(part)s is counted in whole %(unit)ss; enter a whole number.")
+            % {"part": part.number, "unit": part.get_unit_display()}
+        )
     return quantity
 
 
@@ -395,10 +405,15 @@ def count_line_enter(*, line: CountLine, quantity: Decimal, user, note: str = ""
     warehouse = line.count_list.warehouse
     require_warehouse(user, warehouse)
     if line.status not in OPEN_LINE_STATUSES:
-        raise CountTransitionError(f"{line.part.number} is already counted ({line.get_status_display()}).")
+        raise CountTransitionError(
+            _("%(part)s is already counted (%(status)s).")
+            % {"part": line.part.number, "status": line.get_status_display()}
+        )
     recount = line.status == CountLineStatus.RECOUNT
     if recount and line.counted_by_id == user.pk:
-        raise CountNotPermitted(f"{line.part.number} needs a recount by someone else; you counted it first.")
+        raise CountNotPermitted(
+            _("%(part)s needs a recount by someone else; you counted it first.") % {"part": line.part.number}
+        )
     quantity = _check_count_quantity(line.part, quantity)
     if _needs_snapshot(line):
         line.snapshot_qty, line.snapshot_movement_id = _line_snapshots(line.count_list, [line])[line.pk]
@@ -422,7 +437,10 @@ def count_line_enter(*, line: CountLine, quantity: Decimal, user, note: str = ""
         )
     unit_cost = level.average_cost if level is not None else ZERO
     if line.snapshot_qty is None:
-        raise CountingError(f"{line.part.number} has no snapshot of the system quantity; start counting its bin again.")
+        raise CountingError(
+            _("%(part)s has no snapshot of the system quantity; start counting its bin again.")
+            % {"part": line.part.number}
+        )
     variance = quantity - (line.snapshot_qty + moved)
     value = money(variance * unit_cost)
     if recount:
@@ -452,17 +470,23 @@ def _tell_variance(line: CountLine, user) -> None:
     warehouse = line.count_list.warehouse
     if line.status == CountLineStatus.RECOUNT:
         users = users_with_role(Role.CLERK, warehouse=warehouse).exclude(pk=user.pk)
-        what = "needs a recount by someone else"
+        message = gettext_noop(
+            "Count variance of %(quantity)s × %(part)s at %(warehouse)s needs a recount by someone else."
+        )
     else:
         users = users_with_role(Role.MANAGER)
-        what = "waits for a manager's approval"
+        message = gettext_noop(
+            "Count variance of %(quantity)s × %(part)s at %(warehouse)s waits for a manager's approval."
+        )
     variance = line.variance_qty or ZERO  # set by the count just entered
     notify(
         users=users,
         kind=events.COUNT_VARIANCE_WAITING,
-        message=f"Count variance of {variance.normalize():f} × {line.part.number} at {warehouse.code} {what}.",
+        message=message,
+        params={"quantity": f"{variance.normalize():f}", "part": line.part.number, "warehouse": warehouse.code},
         link=reverse("counting:detail", args=[line.count_list_id]),
-        email_subject=f"Count variance at {warehouse.code}",
+        email_subject=gettext_noop("Count variance at %(warehouse)s"),
+        subject_params={"warehouse": warehouse.code},
     )
 
 
@@ -485,14 +509,15 @@ def _close_if_done(count_list: CountList) -> None:
 def _decide(line: CountLine, user, reason: str) -> CountLine:
     line = CountLine.objects.select_for_update().select_related("count_list__warehouse", "part").get(pk=line.pk)
     if not has_role(user, Role.MANAGER):
-        raise CountNotPermitted("Only a manager approves or rejects count variances.")
+        raise CountNotPermitted(_("Only a manager approves or rejects count variances."))
     require_warehouse(user, line.count_list.warehouse)
     if line.status != CountLineStatus.TO_APPROVE:
         raise CountTransitionError(
-            f"{line.part.number} has no variance waiting for approval ({line.get_status_display()})."
+            _("%(part)s has no variance waiting for approval (%(status)s).")
+            % {"part": line.part.number, "status": line.get_status_display()}
         )
     if not reason.strip():
-        raise CountingError("Give the reason for the variance.", field="reason")
+        raise CountingError(_("Give the reason for the variance."), field="reason")
     line.decided_by, line.decided_at, line.reason = user, timezone.now(), reason.strip()[:200]
     return line
 

@@ -40,6 +40,7 @@ from inventory import services
 from inventory.demand.services import requests as demand_services
 from inventory.demand.services import transfers as transfer_services
 from inventory.models import Backorder, BackorderState, Bin, LimitSource, Part, RepairOrder, TransferOrder, Warehouse
+from inventory.quantities import money
 from inventory.services.bulk import stock_level_set_parameters_bulk, stock_opening_balances_bulk
 from suppliers import services as purchasing
 from suppliers.models import GoodsReceiptLine, HoldState, OrderType, PurchaseOrder, Supplier
@@ -190,7 +191,7 @@ class HistoryBuilder:
         price = self.catalogue.parts[part_index].preferred_offer.price
         years_before = (self.catalogue.today - day).days / 365
         factor = Decimal(str(round(1 - PRICE_DRIFT_PER_YEAR * years_before, 4)))
-        return (price * factor).quantize(Decimal("0.0001"))
+        return money(price * factor)
 
     def lead_time(self, part_index: int) -> int:
         return self.catalogue.parts[part_index].preferred_offer.lead_time_days

@@ -40,9 +40,11 @@ from django.db import connection, transaction
 from django.db.models import Model
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from core import events
 from core.fastpath.rows import copy_insert, take_ids, update_rows
+from core.messages import message_english, message_params
 from core.models import Notification
 from core.roles import Role
 from core.services.notifications import users_with_role
@@ -220,7 +222,10 @@ def _column_value(obj: Model, field) -> Any:
             value = None if related is None else related.pk
             setattr(obj, field.attname, value)
         return value
-    return field.pre_save(obj, add=True)
+    value = field.pre_save(obj, add=True)
+    if field.get_internal_type() == "JSONField":
+        return field.get_db_prep_save(value, connection)  # COPY takes JSON only adapted
+    return value
 
 
 def copy_objects(model: type[Model], objects: Sequence[Model]) -> None:
@@ -281,6 +286,7 @@ class SetBasedHistoryBuilder(HistoryBuilder):
         for level in self.levels.values():
             level.part, level.warehouse = parts[level.part_id], warehouses[level.warehouse_id]
         self.supplier_parts = {(sp.supplier_id, sp.part_id): sp for sp in SupplierPart.objects.all()}
+        # What each bin holds, in memory, so that a posting takes from bins as the services do (``bin_order``).
         for pk, part_id, warehouse_id, bin_id, quantity in BinStock.objects.values_list(
             "pk", "part_id", "warehouse_id", "bin_id", "quantity"
         ):
@@ -342,8 +348,15 @@ class SetBasedHistoryBuilder(HistoryBuilder):
             )
         notes = []
         for users, kind, text in self.notes:
-            message, link = text()
-            notes += [Notification(user=user, kind=kind, message=message[:300], link=link[:200]) for user in users]
+            message_id, params, link = text()
+            stored = message_params(params)
+            english = message_english(message_id, stored)[:300]
+            notes += [
+                Notification(
+                    user=user, kind=kind, message=english, message_id=message_id, params=stored, link=link[:200]
+                )
+                for user in users
+            ]
         copy_objects(Notification, notes)
         for prefix, value in self.numbers.items():
             NumberSequence.objects.update_or_create(prefix=prefix, defaults={"last_value": value})
@@ -487,7 +500,10 @@ class SetBasedHistoryBuilder(HistoryBuilder):
         obj.__dict__.setdefault("demo_refs", {})[attname] = row
 
     def note(self, users: list, kind: str, text: Any) -> None:
-        """A notification the services would leave; ``text()`` gives (message, link) once the rows have ids."""
+        """A notification the services would leave (``core.services.notify``).
+
+        ``text()`` gives (message id, params, link) once the rows have ids.
+        """
         self.notes.append((users, kind, text))
 
     def snapshot(self, order: PurchaseOrder, change: str) -> None:
@@ -641,7 +657,8 @@ class SetBasedHistoryBuilder(HistoryBuilder):
                 self.purchasers,
                 events.QUALITY_HOLD,
                 lambda: (
-                    f"Quality hold on {receipt.number} ({order.number}, {order.supplier.code}): {parts}.",
+                    gettext_noop("Quality hold on %(receipt)s (%(order)s, %(supplier)s): %(parts)s."),
+                    {"receipt": receipt.number, "order": order.number, "supplier": order.supplier.code, "parts": parts},
                     reverse("suppliers:receipt-detail", args=[receipt.pk]),
                 ),
             )
@@ -705,8 +722,11 @@ class SetBasedHistoryBuilder(HistoryBuilder):
             self.purchasers,
             "",
             lambda: (
-                f"{part} × {quantity} from {supplier.code} was rejected and goes back on {document.number}. "
-                "Order a replacement?",
+                gettext_noop(
+                    "%(part)s × %(quantity)s from %(supplier)s was rejected and goes back on %(number)s. "
+                    "Order a replacement?"
+                ),
+                {"part": part, "quantity": quantity, "supplier": supplier.code, "number": document.number},
                 reverse("suppliers:return-detail", args=[document.pk]),
             ),
         )
@@ -739,7 +759,8 @@ class SetBasedHistoryBuilder(HistoryBuilder):
             self.clerks[source],
             events.TRANSFER_REQUESTED,
             lambda: (
-                f"{code} asks {source} for 1 part(s) on {transfer.number}; pick and send them.",
+                gettext_noop("%(to)s asks %(from)s for %(count)s part(s) on %(transfer)s; pick and send them."),
+                {"to": code, "from": source, "count": 1, "transfer": transfer.number},
                 reverse("inventory:transfer-detail", args=[transfer.pk]),
             ),
         )
@@ -769,7 +790,8 @@ class SetBasedHistoryBuilder(HistoryBuilder):
             self.clerks[code],
             events.TRANSFER_SENT,
             lambda: (
-                f"{transfer.number} left {source}; receive it when it arrives.",
+                gettext_noop("%(transfer)s left %(from)s; receive it when it arrives."),
+                {"transfer": transfer.number, "from": source},
                 reverse("inventory:transfer-detail", args=[transfer.pk]),
             ),
         )
@@ -800,7 +822,8 @@ class SetBasedHistoryBuilder(HistoryBuilder):
             [transfer.created_by],
             events.TRANSFER_RECEIVED,
             lambda: (
-                f"{transfer.number} from {source} arrived at {code}.",
+                gettext_noop("%(transfer)s from %(from)s arrived at %(to)s."),
+                {"transfer": transfer.number, "from": source, "to": code},
                 reverse("inventory:transfer-detail", args=[transfer.pk]),
             ),
         )
@@ -969,15 +992,22 @@ class SetBasedHistoryBuilder(HistoryBuilder):
             hit["sales_value"] += sales
             hit["cost_value"] += cost
             request.state = RequestState.TO_PICK
-            message = (
-                f"Backorder filled: {quantity.normalize():f} × {backorder.part.number} for "
-                f"{request.number} (repair order {request.repair_order.number}) is ready at {key[1]}."
-            )
+            params = {
+                "quantity": f"{quantity.normalize():f}",
+                "part": backorder.part.number,
+                "request": request.number,
+                "repair_order": request.repair_order.number,
+                "warehouse": key[1],
+            }
             self.note(
                 [request.requested_by],
                 "",
-                lambda request=request, message=message: (
-                    message,
+                lambda request=request, params=params: (
+                    gettext_noop(
+                        "Backorder filled: %(quantity)s × %(part)s for %(request)s (repair order %(repair_order)s) "
+                        "is ready at %(warehouse)s."
+                    ),
+                    params,
                     reverse("inventory:request-detail", args=[request.pk]),
                 ),
             )

@@ -7,6 +7,7 @@ another dealer's request answers 404 exactly like one that does not exist.
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import NotFound, ValidationError
@@ -54,9 +55,9 @@ class OfferListView(generics.ListAPIView):
         warehouse = Warehouse.objects.filter(code__iexact=values["warehouse"]).first()
         errors = {}
         if part is None:
-            errors["part"] = ["No part with this number."]
+            errors["part"] = [_("No part with this number.")]
         if warehouse is None:
-            errors["warehouse"] = ["No warehouse with this code."]
+            errors["warehouse"] = [_("No warehouse with this code.")]
         if errors:
             raise ValidationError(errors)
         offer = services.offer_create(
@@ -90,7 +91,7 @@ class RequestListView(generics.ListAPIView):
     def post(self, request):
         dealer = selectors.partner_for_user(request.user)
         if dealer is None:
-            raise NotFound("Your login is not linked to an active partner dealer.")
+            raise NotFound(_("Your login is not linked to an active partner dealer."))
         data = s.ExchangeRequestCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         exchange_request = services.request_create(

@@ -9,6 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import NotFound
@@ -98,7 +99,7 @@ class FreezeScrapSerializer(serializers.Serializer):
 def freeze_or_404(pk: int) -> StockFreeze:
     freeze = selectors.freeze_detail(pk=pk)
     if freeze is None:
-        raise NotFound("No such freeze.")
+        raise NotFound(_("No such freeze."))
     return freeze
 
 

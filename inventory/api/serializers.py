@@ -3,6 +3,7 @@
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from core.fastpath.fields import FieldsBuiltOnce, IdField, ModelIdField, ReadsIdsTogether
@@ -221,7 +222,7 @@ class _PostingSerializer(FieldsBuiltOnce, ReadsIdsTogether, serializers.Serializ
 def _check_bin(attrs: dict, warehouse_field: str) -> dict:
     bin = attrs.get("bin")
     if bin is not None and bin.warehouse_id != attrs[warehouse_field].pk:
-        raise serializers.ValidationError({"bin": [f"Bin {bin.code} is not in that warehouse."]})
+        raise serializers.ValidationError({"bin": [_("Bin %(bin)s is not in that warehouse.") % {"bin": bin.code}]})
     return attrs
 
 
@@ -249,7 +250,7 @@ class TransferSerializer(_PostingSerializer):
 
     def validate(self, attrs):
         if attrs["from_warehouse"].pk == attrs["to_warehouse"].pk:
-            raise serializers.ValidationError({"to_warehouse": ["Choose a different warehouse to send to."]})
+            raise serializers.ValidationError({"to_warehouse": [_("Choose a different warehouse to send to.")]})
         return _check_bin(attrs, "to_warehouse")
 
 
@@ -263,7 +264,7 @@ class AdjustmentSerializer(FieldsBuiltOnce, ReadsIdsTogether, serializers.Serial
 
     def validate_quantity(self, value):
         if value == 0:
-            raise serializers.ValidationError("Enter a non-zero quantity (negative to reduce stock).")
+            raise serializers.ValidationError(_("Enter a non-zero quantity (negative to reduce stock)."))
         return value
 
 

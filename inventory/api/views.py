@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import django_filters
 from django.db.models import Prefetch
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import NotFound, ValidationError
@@ -100,7 +101,7 @@ class PartSupersede(APIView):
     def post(self, request, pk: int):
         part = Part.objects.filter(pk=pk).first()
         if part is None:
-            raise NotFound("No such part.")
+            raise NotFound(_("No such part."))
         data = s.SupersedeSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         part = services.part_supersede(part=part, new_part=data.validated_data["superseded_by"])
@@ -120,10 +121,13 @@ class PartLookup(APIView):
     def get(self, request):
         number = request.query_params.get("number", "")
         if not normalize_part_number(number):
-            raise ValidationError({"number": ["Give a part number to look up."]})
+            raise ValidationError({"number": [_("Give a part number to look up.")]})
         part = selectors.part_by_number(number)
         if part is None:
-            raise NotFound(f"No part with number {number!r}. Check the number or search by description.")
+            raise NotFound(
+                _("No part with number %(number)s. Check the number or search by description.")
+                % {"number": repr(number)}
+            )
         return Response(s.StockLookupSerializer(selectors.stock_lookup(part=part)).data)
 
 
@@ -190,7 +194,7 @@ def _int_param(params, name: str) -> int | None:
     try:
         return int(raw)
     except ValueError:
-        raise ValidationError({name: ["Give a whole-number id."]}) from None
+        raise ValidationError({name: [_("Give a whole-number id.")]}) from None
 
 
 class StockLimits(APIView):
@@ -349,7 +353,7 @@ class MovementReverse(_PostingView):
     def post(self, request, pk: int):
         movement = StockMovement.objects.select_related("part", "warehouse").filter(pk=pk).first()
         if movement is None:
-            raise NotFound("No such movement.")
+            raise NotFound(_("No such movement."))
         data = s.ReverseSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         require_warehouse(request.user, movement.warehouse)

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.db.models import Case, F, Prefetch, Q, QuerySet, Sum, When
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from inventory import quantities
 from inventory.bin_order import Shelf, bins_to_take
@@ -128,9 +129,39 @@ def workshop_request_get(*, pk: int) -> WorkshopRequest | None:
 
 
 def issue_bins(*, request: WorkshopRequest) -> dict[int, str]:
-    """Each line's part → its default bin in the request's store (blank parts have none): where it was taken from."""
-    bins = default_bin_codes((line.part_id, request.warehouse_id) for line in request.lines.all())
-    return {part_id: code for (part_id, _), code in bins.items()}
+    """Each issued part → the bins it was taken from in the request's store ("A-01" or "A-01 × 2, B-03 × 1").
+
+    Read from the bins' ledger of the request's issues; stock that lay in no bin, and a part not
+    issued yet, show the part's default bin, where the picker looks first.
+    """
+    defaults = {
+        part_id: code
+        for (part_id, _), code in default_bin_codes(
+            (line.part_id, request.warehouse_id) for line in request.lines.all()
+        ).items()
+    }
+    legs = (
+        BinMovement.objects.filter(
+            movement__document_type="workshop_request",
+            movement__document_ref=request.number,
+            warehouse_id=request.warehouse_id,
+            quantity__lt=0,
+        )
+        .order_by("id")
+        .values_list("part_id", "bin__code", "quantity")
+    )
+    taken: dict[int, dict[str, Decimal]] = {}
+    for part_id, code, quantity in legs:
+        place = code or defaults.get(part_id, "")
+        shelves = taken.setdefault(part_id, {})
+        shelves[place] = shelves.get(place, Decimal(0)) - quantity
+    bins = dict(defaults)
+    for part_id, shelves in taken.items():
+        if len(shelves) == 1:
+            bins[part_id] = next(iter(shelves))
+        else:
+            bins[part_id] = ", ".join(f"{code or '–'} × {quantity.normalize():f}" for code, quantity in shelves.items())
+    return bins
 
 
 def pick_list(*, warehouse_ids: Iterable[int] | None = None, day: date | None = None) -> QuerySet[WorkshopRequest]:
@@ -299,8 +330,10 @@ class SourcingProposal:
         if self.kind in ("neighbour", "parent"):
             if self.warehouse is None:
                 raise ValueError(f"A {self.kind} sourcing proposal needs the warehouse to transfer from.")
-            return f"Transfer from {self.kind} {self.warehouse.code}"
-        return f"Emergency order to {self.supplier}"
+            if self.kind == "neighbour":
+                return _("Transfer from neighbour %(warehouse)s") % {"warehouse": self.warehouse.code}
+            return _("Transfer from parent %(warehouse)s") % {"warehouse": self.warehouse.code}
+        return _("Emergency order to %(supplier)s") % {"supplier": self.supplier}
 
 
 def backorder_uncovered(backorders: list[Backorder]) -> dict[int, Decimal]:

@@ -204,12 +204,12 @@ def request_visible(user, pk: int):
     """A request the user may see: in their stores, and for the workshop one they raised."""
     workshop_request = sel.workshop_request_get(pk=pk)
     if workshop_request is None:
-        raise Http404("No such request.")
+        raise Http404(gettext("No such request."))
     scope = warehouse_scope(user)
     if (scope is not None and workshop_request.warehouse_id not in scope) or (
         _only_own_requests(user) and workshop_request.requested_by_id != user.pk
     ):
-        raise PermissionDenied("This request is not one of yours.")
+        raise PermissionDenied(gettext("This request is not one of yours."))
     return workshop_request
 
 
@@ -265,7 +265,7 @@ class RequestPickView(RoleRequiredMixin, View):
     def post(self, request, pk: int):
         workshop_request = sel.workshop_request_get(pk=pk)
         if workshop_request is None:
-            raise Http404("No such request.")
+            raise Http404(gettext("No such request."))
         try:
             require_warehouse(request.user, workshop_request.warehouse)
             services.workshop_request_pick(request=workshop_request, user=request.user)
@@ -391,7 +391,7 @@ class BackorderCancelView(RoleRequiredMixin, View):
         try:
             require_warehouse(request.user, backorder.warehouse)
             if _only_own_requests(request.user) and backorder.line.request.requested_by_id != request.user.pk:
-                raise PermissionDenied("Only the requester cancels a backorder.")
+                raise PermissionDenied(gettext("Only the requester cancels a backorder."))
             services.backorder_cancel(backorder=backorder, user=request.user)
             messages.success(request, gettext("Backorder cancelled; recorded as lost demand."))
         except DomainError as error:
@@ -483,10 +483,10 @@ class TransferDetailView(RoleRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         transfer = sel.transfer_get(pk=kwargs["pk"])
         if transfer is None:
-            raise Http404("No such transfer.")
+            raise Http404(gettext("No such transfer."))
         access = user_access(self.request.user)
         if not (access.may_post_in(transfer.from_warehouse_id) or access.may_post_in(transfer.to_warehouse_id)):
-            raise PermissionDenied("This transfer does not touch your warehouses.")
+            raise PermissionDenied(gettext("This transfer does not touch your warehouses."))
         context["transfer"] = transfer
         context["may_send"] = transfer.state == TransferState.REQUESTED and access.may_post_in(
             transfer.from_warehouse_id
@@ -504,7 +504,7 @@ class _TransferAction(RoleRequiredMixin, View):
     def post(self, request, pk: int):
         transfer = sel.transfer_get(pk=pk)
         if transfer is None:
-            raise Http404("No such transfer.")
+            raise Http404(gettext("No such transfer."))
         try:
             message = self.act(request, transfer)
             messages.success(request, message)

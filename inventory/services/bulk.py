@@ -21,6 +21,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.db import connection, transaction
+from django.utils.translation import gettext as _
 
 from core.fastpath.rows import copy_insert, update_rows
 
@@ -241,7 +242,7 @@ def stock_opening_balances_bulk(
     for part, warehouse, quantity, unit_cost, bin in balances:
         quantity = Decimal(quantity)
         if not quantity.is_finite() or quantity < 0:
-            raise InvalidQuantity("An opening balance cannot be negative.", field="quantity")
+            raise InvalidQuantity(_("An opening balance cannot be negative."), field="quantity")
         if quantity:
             _check_quantity(part, quantity)
         _check_bin(bin, warehouse)
@@ -321,9 +322,13 @@ def stock_level_set_parameters_bulk(
     for part, warehouse, min_qty, max_qty, bin in parameters:
         min_qty, max_qty = Decimal(min_qty), Decimal(max_qty)
         if min_qty < 0 or max_qty < 0:
-            raise InvalidQuantity(f"Minimum and maximum cannot be negative ({part.number}).", field="min_qty")
+            raise InvalidQuantity(
+                _("Minimum and maximum cannot be negative (%(part)s).") % {"part": part.number}, field="min_qty"
+            )
         if max_qty and max_qty < min_qty:
-            raise InvalidQuantity(f"The maximum must be at least the minimum ({part.number}).", field="max_qty")
+            raise InvalidQuantity(
+                _("The maximum must be at least the minimum (%(part)s).") % {"part": part.number}, field="max_qty"
+            )
         if bin is not None:
             _check_bin(bin, warehouse)
         checked.append((part, warehouse, min_qty, max_qty, bin))

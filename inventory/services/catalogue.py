@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from ..exceptions import InventoryError, SupersessionCycle
@@ -19,13 +20,14 @@ def _check_supersession(part: Part, new_part: Part | None) -> None:
     if new_part is None:
         return
     if new_part.pk == part.pk:
-        raise SupersessionCycle(f"{part.number} cannot supersede itself.")
+        raise SupersessionCycle(_("%(part)s cannot supersede itself.") % {"part": part.number})
     seen = {part.pk}
     node: Part | None = new_part
     while node is not None:
         if node.pk in seen:
             raise SupersessionCycle(
-                f"{new_part.number} already leads back to {part.number}; a supersession chain cannot loop."
+                _("%(new_part)s already leads back to %(part)s; a supersession chain cannot loop.")
+                % {"new_part": new_part.number, "part": part.number}
             )
         seen.add(node.pk)
         node = node.superseded_by
@@ -54,12 +56,14 @@ def part_create(
     part.full_clean(exclude=["number_normalized", "superseded_by"])
     # The lookup key is set on save; compare on it now, so "11-22 333" clashes with "1122333".
     if Part.objects.filter(number_normalized=normalize_part_number(part.number)).exists():
-        raise InventoryError(f"Part number {part.number} already exists.", field="number")
+        raise InventoryError(_("Part number %(part)s already exists.") % {"part": part.number}, field="number")
     try:
         with transaction.atomic():
             part.save()
     except IntegrityError as error:  # created by someone else a moment ago
-        raise InventoryError(f"Part number {part.number} already exists.", field="number") from error
+        raise InventoryError(
+            _("Part number %(part)s already exists.") % {"part": part.number}, field="number"
+        ) from error
     if superseded_by is not None:
         part_supersede(part=part, new_part=superseded_by)
     return part
@@ -108,13 +112,13 @@ def part_update(*, part: Part, **changes: Any) -> Part:
     allowed = {"number", "description", "unit", "category", "list_price", "is_critical", "is_active"}
     unknown = set(changes) - allowed
     if unknown:
-        raise InventoryError(f"Cannot change {', '.join(sorted(unknown))} here.")
+        raise InventoryError(_("Cannot change %(unknown)s here.") % {"unknown": ", ".join(sorted(unknown))})
     for name, value in changes.items():
         setattr(part, name, value)
     part.full_clean(exclude=["number_normalized", "superseded_by"])
     clash = Part.objects.filter(number_normalized=normalize_part_number(part.number)).exclude(pk=part.pk)
     if clash.exists():
-        raise InventoryError(f"Part number {part.number} already exists.", field="number")
+        raise InventoryError(_("Part number %(part)s already exists.") % {"part": part.number}, field="number")
     part.save()
     return part
 

@@ -21,6 +21,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from core import services as core_services
 from core.events import QUALITY_HOLD
@@ -185,7 +186,7 @@ def _tell(freezes: list[StockFreeze], *, part: Part, reason: str, user) -> None:
     """Purchasing and the planners hear of every freeze: they source around it and chase the supplier."""
     warehouses = dict(Warehouse.objects.filter(pk__in={f.warehouse_id for f in freezes}).values_list("pk", "code"))
     total = sum((freeze.quantity for freeze in freezes), start=ZERO)
-    message = _("%(part)s × %(quantity)s frozen in %(warehouses)s: %(reason)s. Decide: release, scrap or return.") % {
+    params = {
         "part": part.number,
         "quantity": f"{total.normalize():f}",
         "warehouses": ", ".join(sorted(warehouses.values())),
@@ -202,9 +203,13 @@ def _tell(freezes: list[StockFreeze], *, part: Part, reason: str, user) -> None:
     }
     core_services.notify(
         users=recipients.values(),
-        message=message,
+        message=gettext_noop(
+            "%(part)s × %(quantity)s frozen in %(warehouses)s: %(reason)s. Decide: release, scrap or return."
+        ),
+        params=params,
         link=link,
-        email_subject=_("Stock frozen: %(part)s") % {"part": part.number},
+        email_subject=gettext_noop("Stock frozen: %(part)s"),
+        subject_params={"part": part.number},
         kind=QUALITY_HOLD,
     )
 

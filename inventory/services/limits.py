@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ..exceptions import InvalidQuantity
 from ..models import LimitChange, LimitSource, StockLevel
@@ -59,9 +60,14 @@ def stock_level_set_limits_bulk(
         return 0
     for part_id, _warehouse_id, min_qty, max_qty in limits:
         if min_qty < 0 or max_qty < 0:
-            raise InvalidQuantity(f"Minimum and maximum cannot be negative (part {part_id}).", field="min_qty")
+            raise InvalidQuantity(
+                _("Minimum and maximum cannot be negative (part %(part_id)s).") % {"part_id": part_id}, field="min_qty"
+            )
         if max_qty and max_qty < min_qty:
-            raise InvalidQuantity(f"The maximum must be at least the minimum (part {part_id}).", field="max_qty")
+            raise InvalidQuantity(
+                _("The maximum must be at least the minimum (part %(part_id)s).") % {"part_id": part_id},
+                field="max_qty",
+            )
     table = StockLevel._meta.db_table
     parts = [p for p, _, _, _ in limits]
     warehouses = [w for _, w, _, _ in limits]

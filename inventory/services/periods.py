@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ..exceptions import InventoryError, PeriodClosed
 from ..models import ClosedPeriod, LedgerSettings, PeriodAction, PeriodEvent
@@ -50,8 +51,8 @@ def posting_moment(posted_at: datetime | None) -> tuple[datetime, datetime | Non
     settings_row = LedgerSettings.objects.filter(pk=1).first()
     if settings_row is None or not settings_row.late_postings_to_open_month:
         raise PeriodClosed(
-            f"{closed:%Y-%m} is closed; date the posting on or after {timezone.localtime(boundary):%Y-%m-%d}, "
-            "or ask a manager to reopen the month."
+            _("%(closed)s is closed; date the posting on or after %(boundary)s, or ask a manager to reopen the month.")
+            % {"closed": format(closed, "%Y-%m"), "boundary": format(timezone.localtime(boundary), "%Y-%m-%d")}
         )
     return boundary, posted_at
 
@@ -70,7 +71,9 @@ def parse_month(text: str) -> date:
         year, number = (int(piece) for piece in text.strip().split("-"))
         return date(year, number, 1)
     except ValueError:
-        raise InventoryError(f"'{text}' is not a month; write it as YYYY-MM, e.g. 2026-03.", field="month") from None
+        raise InventoryError(
+            _("'%(text)s' is not a month; write it as YYYY-MM, e.g. 2026-03.") % {"text": text}, field="month"
+        ) from None
 
 
 def _month(month: date) -> date:
@@ -98,11 +101,11 @@ def period_reopen(*, month: date, user, reason: str) -> int:
     """
     month = _month(month)
     if not reason.strip():
-        raise InventoryError("Say why the month is reopened.", field="reason")
+        raise InventoryError(_("Say why the month is reopened."), field="reason")
     periods = ClosedPeriod.objects.select_for_update().filter(month__gte=month)
     months = list(periods.values_list("month", flat=True))
     if month not in months:
-        raise InventoryError(f"{month:%Y-%m} is not closed.", field="month")
+        raise InventoryError(_("%(month)s is not closed.") % {"month": format(month, "%Y-%m")}, field="month")
     now = timezone.now()
     periods.delete()
     PeriodEvent.objects.bulk_create(

@@ -12,8 +12,11 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 from ..exceptions import InventoryError
 from ..models import RETURN_KINDS, Part, StockMovement, Warehouse
+from ..quantities import money
 from .stock import _check_quantity, _fill_backorders, _idempotent, _Line, _locked, _post, _same
 
 
@@ -38,18 +41,18 @@ def stock_return_in(
     wait for a decision. Stock that comes back available fills open backorders.
     """
     if kind not in RETURN_KINDS:
-        raise InventoryError("Only workshop and customer returns are posted here.", field="kind")
+        raise InventoryError(_("Only workshop and customer returns are posted here."), field="kind")
     quantity = _check_quantity(part, quantity)
     value = Decimal(value)
     if not value.is_finite() or value < 0:
-        raise InventoryError("A returned value cannot be negative.", field="value")
+        raise InventoryError(_("A returned value cannot be negative."), field="value")
 
     def post() -> StockMovement:
         level = _locked(part, warehouse)
         if quarantine:
             level.quarantined += quantity
         movement = _post(
-            lines=[_Line(kind, level, quantity, unit_cost=(value / quantity).quantize(Decimal("0.0001")), value=value)],
+            lines=[_Line(kind, level, quantity, unit_cost=money(value / quantity), value=value)],
             user=user,
             document_type=document_type,
             document_ref=document_ref,

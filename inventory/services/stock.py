@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
@@ -25,6 +25,8 @@ from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from core.events import CRITICAL_BELOW_REORDER_POINT, STOCK_CHANGED
 from core.exceptions import DomainError
@@ -58,17 +60,11 @@ from ..models import (
     StockMovement,
     Warehouse,
 )
-from ..quantities import quantity_checked
+from ..quantities import COST_PLACES, money, quantity_checked
 from .limits import limit_changes_record
 from .periods import late_reason, posting_moment
 
-FOUR_PLACES = Decimal("0.0001")
-QTY_PLACES = Decimal("0.001")
 ZERO = Decimal("0")
-
-
-def _money(amount: Decimal) -> Decimal:
-    return amount.quantize(FOUR_PLACES, rounding=ROUND_HALF_UP)
 
 
 def _check_quantity(part: Part, quantity: Decimal, *, field: str = "quantity") -> Decimal:
@@ -78,17 +74,22 @@ def _check_quantity(part: Part, quantity: Decimal, *, field: str = "quantity") -
 def _check_cost(unit_cost: Decimal) -> Decimal:
     unit_cost = Decimal(unit_cost)
     if not unit_cost.is_finite() or unit_cost < 0:
-        raise InventoryError("The unit cost cannot be negative.", field="unit_cost")
+        raise InventoryError(_("The unit cost cannot be negative."), field="unit_cost")
     if too_large(unit_cost, MAX_COST):
-        raise InventoryError(f"The unit cost is too large (at most {MAX_COST:,}).", field="unit_cost")
-    if unit_cost != unit_cost.quantize(FOUR_PLACES):
-        raise InventoryError("Unit costs have at most four decimal places.", field="unit_cost")
+        raise InventoryError(
+            _("The unit cost is too large (at most %(limit)s).") % {"limit": format(MAX_COST, ",")}, field="unit_cost"
+        )
+    if unit_cost != unit_cost.quantize(COST_PLACES):
+        raise InventoryError(_("Unit costs have at most four decimal places."), field="unit_cost")
     return unit_cost
 
 
 def _check_bin(bin: Bin | None, warehouse: Warehouse) -> None:
     if bin is not None and bin.warehouse_id != warehouse.pk:
-        raise InventoryError(f"Bin {bin.code} is not in warehouse {warehouse.code}.", field="bin")
+        raise InventoryError(
+            _("Bin %(bin)s is not in warehouse %(warehouse)s.") % {"bin": bin.code, "warehouse": warehouse.code},
+            field="bin",
+        )
 
 
 # --- idempotency ----------------------------------------------------------------
@@ -99,7 +100,7 @@ def _replay(key: str, matches: Callable[[StockMovement], bool]) -> StockMovement
     if existing is None:
         return None
     if not matches(existing):
-        raise IdempotencyConflict("This idempotency key was already used for a different posting; send a new key.")
+        raise IdempotencyConflict(_("This idempotency key was already used for a different posting; send a new key."))
     return existing
 
 
@@ -155,10 +156,10 @@ def _apply(line: _Line, *, now: datetime) -> tuple[Decimal, Decimal]:
     level = line.level
     if line.quantity > 0:
         unit_cost = line.unit_cost if line.unit_cost is not None else level.average_cost
-        value = line.value if line.value is not None else _money(line.quantity * unit_cost)
+        value = line.value if line.value is not None else money(line.quantity * unit_cost)
         level.on_hand += line.quantity
         level.value += value
-        level.average_cost = _money(level.value / level.on_hand)
+        level.average_cost = money(level.value / level.on_hand)
         if level.first_stocked_at is None and line.kind in INBOUND_KINDS:
             level.first_stocked_at = now
     else:
@@ -177,15 +178,15 @@ def _apply(line: _Line, *, now: datetime) -> tuple[Decimal, Decimal]:
         elif line.value is not None:
             value = max(line.value, -level.value)
         else:
-            value = -min(_money(taken * unit_cost), level.value)
+            value = -min(money(taken * unit_cost), level.value)
         level.on_hand -= taken
         level.value += value
         if line.from_quarantine:
             level.quarantined -= taken
         if line.value is not None and level.on_hand > 0:
-            level.average_cost = _money(level.value / level.on_hand)
+            level.average_cost = money(level.value / level.on_hand)
         if taken and value:
-            unit_cost = _money(-value / taken)
+            unit_cost = money(-value / taken)
     level.last_movement_at = now
     return unit_cost, value
 
@@ -597,10 +598,19 @@ def _tell_below_reorder_point(level: StockLevel) -> None:
     notify(
         users=users_with_role(Role.PURCHASER),
         kind=CRITICAL_BELOW_REORDER_POINT,
-        message=f"Critical part {level.part.number} at {level.warehouse.code} is below its reorder point: "
-        f"{level.available.normalize():f} available, reorder point {level.min_qty.normalize():f}; order it now.",
+        message=gettext_noop(
+            "Critical part %(part)s at %(warehouse)s is below its reorder point: "
+            "%(available)s available, reorder point %(reorder_point)s; order it now."
+        ),
+        params={
+            "part": level.part.number,
+            "warehouse": level.warehouse.code,
+            "available": f"{level.available.normalize():f}",
+            "reorder_point": f"{level.min_qty.normalize():f}",
+        },
         link=f"{reverse('inventory:stock-lookup')}?number={level.part.number}",
-        email_subject=f"Critical part {level.part.number} below its reorder point",
+        email_subject=gettext_noop("Critical part %(part)s below its reorder point"),
+        subject_params={"part": level.part.number},
     )
 
 
@@ -672,8 +682,10 @@ def stock_receive(
     _check_bin(bin, warehouse)
     if value is not None:
         value = Decimal(value)
-        if not value.is_finite() or value < 0 or value != _money(value):
-            raise InventoryError("A receipt's value is zero or more, with at most four decimal places.", field="value")
+        if not value.is_finite() or value < 0 or value != money(value):
+            raise InventoryError(
+                _("A receipt's value is zero or more, with at most four decimal places."), field="value"
+            )
 
     def post() -> StockMovement:
         level = _locked(part, warehouse)
@@ -796,7 +808,7 @@ def stock_scrap(
 ) -> StockMovement:
     """Write stock off as scrap (damaged, obsolete); the reason is required."""
     if not reason.strip():
-        raise InventoryError("Say why the stock is scrapped.", field="reason")
+        raise InventoryError(_("Say why the stock is scrapped."), field="reason")
     return _take_out(
         MovementKind.SCRAP,
         part=part,
@@ -863,12 +875,12 @@ def stock_adjust(
     ``kind`` is ``adjustment`` or ``count_correction`` (counting uses the latter).
     """
     if kind not in (MovementKind.ADJUSTMENT, MovementKind.COUNT_CORRECTION):
-        raise InventoryError("Only adjustments and count corrections are posted here.", field="kind")
+        raise InventoryError(_("Only adjustments and count corrections are posted here."), field="kind")
     if not reason.strip():
-        raise InventoryError("Say why the stock is adjusted.", field="reason")
+        raise InventoryError(_("Say why the stock is adjusted."), field="reason")
     quantity = Decimal(quantity)
     if not quantity.is_finite() or quantity == 0:
-        raise InvalidQuantity("The adjustment must be a non-zero quantity (negative to reduce).")
+        raise InvalidQuantity(_("The adjustment must be a non-zero quantity (negative to reduce)."))
     _check_quantity(part, abs(quantity))
     if unit_cost is not None:
         unit_cost = _check_cost(unit_cost)
@@ -921,7 +933,7 @@ def stock_transfer_send(
     """Post the transfer-out leg; the quantity shows as in transit at the destination."""
     quantity = _check_quantity(part, quantity)
     if from_warehouse.pk == to_warehouse.pk:
-        raise InventoryError("A transfer needs two different warehouses.", field="to_warehouse")
+        raise InventoryError(_("A transfer needs two different warehouses."), field="to_warehouse")
 
     def post() -> StockMovement:
         levels = lock_stock_levels(pairs=[(part.pk, from_warehouse.pk), (part.pk, to_warehouse.pk)])
@@ -976,11 +988,11 @@ def stock_transfer_receive(
     """
     lost_quantity = Decimal(lost_quantity)
     if lost_quantity < 0:
-        raise InvalidQuantity("A missing quantity cannot be negative.", field="lost_quantity")
+        raise InvalidQuantity(_("A missing quantity cannot be negative."), field="lost_quantity")
     if quantity:
         quantity = _check_quantity(part, quantity)
     elif not lost_quantity:
-        raise InvalidQuantity("Receive a quantity or record it as missing.")
+        raise InvalidQuantity(_("Receive a quantity or record it as missing."))
     unit_cost = _check_cost(unit_cost)
     _check_bin(bin, to_warehouse)
 
@@ -988,7 +1000,12 @@ def stock_transfer_receive(
         level = _locked(part, to_warehouse)
         if quantity + lost_quantity > level.in_transit:
             raise InvalidQuantity(
-                f"Only {level.in_transit.normalize():f} of {part.number} is in transit to {to_warehouse.code}."
+                _("Only %(in_transit)s of %(part)s is in transit to %(to_warehouse)s.")
+                % {
+                    "in_transit": format(level.in_transit.normalize(), "f"),
+                    "part": part.number,
+                    "to_warehouse": to_warehouse.code,
+                }
             )
         level.in_transit -= quantity + lost_quantity
         movement = None
@@ -1041,7 +1058,7 @@ def stock_transfer(
     """Move stock between two warehouses at once: both legs in one transaction, cost carried over."""
     quantity = _check_quantity(part, quantity)
     if from_warehouse.pk == to_warehouse.pk:
-        raise InventoryError("A transfer needs two different warehouses.", field="to_warehouse")
+        raise InventoryError(_("A transfer needs two different warehouses."), field="to_warehouse")
     _check_bin(bin, to_warehouse)
 
     def post() -> tuple[StockMovement, StockMovement]:
@@ -1099,7 +1116,8 @@ def stock_transfer(
     if isinstance(result, StockMovement):  # a replay returns the out leg
         if result.counterpart_id is None:
             raise InventoryError(
-                f"Transfer movement {result.pk} has no receiving leg; it cannot be replayed. Ask an administrator."
+                _("Transfer movement %(result)s has no receiving leg; it cannot be replayed. Ask an administrator.")
+                % {"result": result.pk}
             )
         return result, StockMovement.objects.get(pk=result.counterpart_id)
     return result
@@ -1115,15 +1133,15 @@ def stock_movement_reverse(
     refused like any issue of stock that is not there.
     """
     if not reason.strip():
-        raise InventoryError("Say why the movement is reversed.", field="reason")
+        raise InventoryError(_("Say why the movement is reversed."), field="reason")
     if movement.reverses_id is not None:
-        raise AlreadyReversed("A reversal cannot itself be reversed; post a new movement instead.")
+        raise AlreadyReversed(_("A reversal cannot itself be reversed; post a new movement instead."))
     if movement.kind in (MovementKind.TRANSFER_OUT, MovementKind.TRANSFER_IN):
-        raise InventoryError("A transfer is undone by transferring the stock back, not by a reversal.")
+        raise InventoryError(_("A transfer is undone by transferring the stock back, not by a reversal."))
 
     def post() -> StockMovement:
         if StockMovement.objects.filter(reverses=movement).exists():
-            raise AlreadyReversed(f"Movement {movement.pk} has already been reversed.")
+            raise AlreadyReversed(_("Movement %(movement)s has already been reversed.") % {"movement": movement.pk})
         level = _locked(movement.part, movement.warehouse)
         # Stock taken out goes back into the bins it left; stock put in is taken back from its bins first.
         entries = list(BinMovement.objects.filter(movement=movement).values_list("bin_id", "quantity"))
@@ -1149,7 +1167,9 @@ def stock_movement_reverse(
     try:
         return _idempotent(idempotency_key, lambda m: m.reverses_id == movement.pk and m.reason == reason, post)
     except IntegrityError as error:
-        raise AlreadyReversed(f"Movement {movement.pk} has already been reversed.") from error
+        raise AlreadyReversed(
+            _("Movement %(movement)s has already been reversed.") % {"movement": movement.pk}
+        ) from error
 
 
 def _hold(part: Part, warehouse: Warehouse, quantity: Decimal, *, bucket: str, held: bool) -> StockLevel:
@@ -1166,15 +1186,18 @@ def _hold(part: Part, warehouse: Warehouse, quantity: Decimal, *, bucket: str, h
                 part=part.number, warehouse=warehouse.code, available=level.available, requested=quantity
             )
         if not held and quantity > current:
-            raise InvalidQuantity(_HOLD_SHORT[bucket].format(qty=current.normalize(), part=part, warehouse=warehouse))
+            raise InvalidQuantity(
+                _HOLD_SHORT[bucket]
+                % {"quantity": f"{current.normalize():f}", "part": part.number, "warehouse": warehouse.code}
+            )
         setattr(level, bucket, current + quantity if held else current - quantity)
         level.save(update_fields=[bucket])
         return level
 
 
 _HOLD_SHORT = {
-    "quarantined": "Only {qty:f} of {part.number} is quarantined in {warehouse.code}.",
-    "reserved": "Only {qty:f} of {part.number} is reserved.",
+    "quarantined": gettext_lazy("Only %(quantity)s of %(part)s is quarantined in %(warehouse)s."),
+    "reserved": gettext_lazy("Only %(quantity)s of %(part)s is reserved."),
 }
 
 
@@ -1216,7 +1239,7 @@ def stock_level_set_limits(
     min_qty = quantity_checked(part, min_qty, field="min_qty", zero_allowed=True)
     max_qty = quantity_checked(part, max_qty, field="max_qty", zero_allowed=True)
     if max_qty and max_qty < min_qty:
-        raise InvalidQuantity("The maximum must be at least the minimum.", field="max_qty")
+        raise InvalidQuantity(_("The maximum must be at least the minimum."), field="max_qty")
     if default_bin is not None:
         _check_bin(default_bin, warehouse)
     level = _locked(part, warehouse)

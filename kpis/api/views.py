@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import F
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import ValidationError
@@ -162,7 +163,7 @@ def _required_month(request):
     if month is None:
         month = next(iter(selectors.closed_months()), None)
     if month is None:
-        raise ValidationError({"month": ["No month has been closed yet."]})
+        raise ValidationError({"month": [_("No month has been closed yet.")]})
     return month
 
 
@@ -172,7 +173,7 @@ def _warehouse_id(request) -> int | None:
         return None
     warehouse = Warehouse.objects.filter(code=code).first()
     if warehouse is None:
-        raise ValidationError({"warehouse": [f"No warehouse '{code}'."]})
+        raise ValidationError({"warehouse": [_("No warehouse '%(code)s'.") % {"code": code}]})
     return warehouse.pk
 
 
@@ -196,7 +197,7 @@ class AbcXyzMatrix(generics.GenericAPIView):
     def get(self, request):
         basis = request.query_params.get("basis") or "hits"
         if basis not in selectors.MATRIX_BASES:
-            raise ValidationError({"basis": ["Choose 'hits' or 'value'."]})
+            raise ValidationError({"basis": [_("Choose 'hits' or 'value'.")]})
         month = _required_month(request)
         matrix = selectors.abc_xyz_matrix(month=month, warehouse_id=_warehouse_id(request), basis=basis)
         cells = [cell for row in matrix for cell in row]
@@ -213,7 +214,7 @@ class ProblemPartList(generics.ListAPIView):
     def get_queryset(self):
         problem = self.request.query_params.get("problem", "")
         if problem and problem not in Problem.values:
-            raise ValidationError({"problem": [f"Choose one of {', '.join(Problem.values)}."]})
+            raise ValidationError({"problem": [_("Choose one of %(values)s.") % {"values": ", ".join(Problem.values)}]})
         return selectors.problem_parts(
             month=_required_month(self.request), warehouse_id=_warehouse_id(self.request), problem=problem
         )

@@ -21,6 +21,8 @@ from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from core import events
 from core.roles import Role
@@ -93,7 +95,9 @@ def parse_month(text: str) -> date:
         year, number = (int(piece) for piece in text.strip().split("-"))
         return date(year, number, 1)
     except ValueError:
-        raise MonthNotOver(f"'{text}' is not a month; write it as YYYY-MM, e.g. 2026-03.") from None
+        raise MonthNotOver(
+            _("'%(text)s' is not a month; write it as YYYY-MM, e.g. 2026-03.") % {"text": text}
+        ) from None
 
 
 def previous_month(today: date | None = None) -> date:
@@ -143,7 +147,8 @@ def _check_order(month: date) -> None:
     if first is not None:
         local = timezone.localtime(first)
         raise MonthOutOfOrder(
-            f"Close {local:%Y-%m} first: months are closed in order and {local:%Y-%m} holds data but is not closed."
+            _("Close %(local)s first: months are closed in order and %(local)s holds data but is not closed.")
+            % {"local": format(local, "%Y-%m")}
         )
 
 
@@ -175,7 +180,9 @@ def month_close_start(*, month: date, user=None) -> MonthClose:
     """
     month = date(month.year, month.month, 1)
     if _begins(add_months(month, 1)) > timezone.now():
-        raise MonthNotOver(f"{month:%Y-%m} is not over yet; close it from the first of next month.")
+        raise MonthNotOver(
+            _("%(month)s is not over yet; close it from the first of next month.") % {"month": format(month, "%Y-%m")}
+        )
     _check_order(month)
     month_close_takeover(month=month, user=user, stale_only=True)
     try:
@@ -183,8 +190,11 @@ def month_close_start(*, month: date, user=None) -> MonthClose:
             run = MonthClose.objects.create(month=month, state=CloseState.QUEUED, requested_by=user)
     except IntegrityError:
         raise CloseAlreadyRunning(
-            f"{month:%Y-%m} is being closed already; wait for that run to finish "
-            f"(a run stuck for {STALE_AFTER_MINUTES} minutes is taken over, or use close_month --takeover)."
+            _(
+                "%(month)s is being closed already; wait for that run to finish (a run stuck for "
+                "%(minutes)s minutes is taken over, or use close_month --takeover)."
+            )
+            % {"month": format(month, "%Y-%m"), "minutes": STALE_AFTER_MINUTES}
         ) from None
     _discard_unpublished(month, keep_run_id=run.pk)
     return run
@@ -232,10 +242,15 @@ def _discard_unpublished(month: date, *, keep_run_id: int) -> None:
 def month_close_step(*, run_id: int, step: str) -> MonthClose:
     """Run one step of a queued or running close; a failure marks the run failed and re-raises."""
     if step not in STEPS:
-        raise CloseNotRunnable(f"Unknown close step '{step}'; the steps are {', '.join(STEPS)}.")
+        raise CloseNotRunnable(
+            _("Unknown close step '%(step)s'; the steps are %(steps)s.") % {"step": step, "steps": ", ".join(STEPS)}
+        )
     run = MonthClose.objects.get(pk=run_id)
     if run.state not in ACTIVE_STATES:
-        raise CloseNotRunnable(f"Run #{run.pk} of {run.month:%Y-%m} is {run.state}; start a new close instead.")
+        raise CloseNotRunnable(
+            _("Run #%(run)s of %(month)s is %(state)s; start a new close instead.")
+            % {"run": run.pk, "month": format(run.month, "%Y-%m"), "state": run.state}
+        )
     index = STEPS.index(step)
     values = {
         "state": CloseState.RUNNING,
@@ -638,9 +653,15 @@ def _step_classes(run: MonthClose) -> None:
                    -- NULL for a pair never stocked: graded on its hits as an established part. (GREATEST
                    -- skips NULLs: without the CASE such a pair was one month old, new, its hits × 12.)
                    CASE WHEN s.first_stocked_at IS NOT NULL THEN GREATEST(1, %(month_index)s + 1 - (
-                       extract(year FROM s.first_stocked_at AT TIME ZONE %(tz)s) * 12
-                       + extract(month FROM s.first_stocked_at AT TIME ZONE %(tz)s)))::int END AS months_stocked
-            FROM (SELECT * FROM {StockMonthEnd._meta.db_table} WHERE run_id = %(run)s) s
+                       date_part('year', s.first_local) * 12 + date_part('month', s.first_local)))::int
+                   END AS months_stocked
+            FROM (
+                -- The local time once per row (OFFSET 0 keeps it from being inlined into both uses): a
+                -- named zone is looked up on every call, and date_part's float8 is cheaper than extract's
+                -- numeric; whole years and months either way (0.06 s of CPU per 100,000 rows on the bench).
+                SELECT *, first_stocked_at AT TIME ZONE %(tz)s AS first_local
+                FROM {StockMonthEnd._meta.db_table} WHERE run_id = %(run)s OFFSET 0
+            ) s
             FULL JOIN kpis_close_demand d ON d.warehouse_id = s.warehouse_id AND d.part_id = s.part_id
             OFFSET 0
         ), graded AS NOT MATERIALIZED (
@@ -704,9 +725,11 @@ def _step_kpis(run: MonthClose) -> None:
     notify(
         users=[*users_with_role(Role.PLANNER), *users_with_role(Role.MANAGER)],
         kind=events.MONTH_END_CLOSED,
-        message=f"The close of {run.month:%Y-%m} is done: classes and KPIs are on the dashboard.",
+        message=gettext_noop("The close of %(month)s is done: classes and KPIs are on the dashboard."),
+        params={"month": f"{run.month:%Y-%m}"},
         link=reverse("kpis:dashboard"),
-        email_subject=f"Month-end close {run.month:%Y-%m} done",
+        email_subject=gettext_noop("Month-end close %(month)s done"),
+        subject_params={"month": f"{run.month:%Y-%m}"},
     )
 
     def hand_over() -> None:

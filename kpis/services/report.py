@@ -7,8 +7,10 @@ from datetime import date
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
+from core.messages import user_language
 from core.services.outbox import outbox_enqueue
 
 from ..models import ReportSubscription
@@ -54,18 +56,20 @@ def kpi_report_send(*, subscription_id: int, month: date) -> bool:
             return False
         if subscription.last_sent_month is not None and subscription.last_sent_month >= month:
             return False
-        scope = subscription.warehouse.code if subscription.warehouse else _("network")
-        message = EmailMessage(
-            subject=_("KPI report %(month)s · %(scope)s") % {"month": f"{month:%Y-%m}", "scope": scope},
-            body=_("The month-end KPIs for %(month)s are attached.") % {"month": f"{month:%Y-%m}"},
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            to=[subscription.user.email],
-        )
-        message.attach(
-            f"kpi-report-{month:%Y-%m}-{scope}.pdf",
-            kpi_report_pdf(month=month, warehouse_id=subscription.warehouse_id),
-            "application/pdf",
-        )
+        # In the subscriber's language: the task runs outside any request.
+        with translation.override(user_language(subscription.user)):
+            scope = subscription.warehouse.code if subscription.warehouse else _("network")
+            message = EmailMessage(
+                subject=_("KPI report %(month)s · %(scope)s") % {"month": f"{month:%Y-%m}", "scope": scope},
+                body=_("The month-end KPIs for %(month)s are attached.") % {"month": f"{month:%Y-%m}"},
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                to=[subscription.user.email],
+            )
+            message.attach(
+                f"kpi-report-{month:%Y-%m}-{scope}.pdf",
+                kpi_report_pdf(month=month, warehouse_id=subscription.warehouse_id),
+                "application/pdf",
+            )
         message.send()
         subscription.last_sent_month = month
         subscription.save(update_fields=["last_sent_month"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from inventory.models import Warehouse
 
@@ -24,14 +25,17 @@ def target_set(
 ) -> Target:
     """Create or replace the target band of a KPI (for one warehouse, or the default for all)."""
     if kpi not in Kpi.values:
-        raise KpiError(f"'{kpi}' is not a KPI.", field="kpi")
+        raise KpiError(_("'%(kpi)s' is not a KPI.") % {"kpi": kpi}, field="kpi")
     if lower is None and upper is None:
-        raise KpiError("A target needs a lower or an upper bound (or both).", field="lower")
+        raise KpiError(_("A target needs a lower or an upper bound (or both)."), field="lower")
     if lower is not None and upper is not None and lower > upper:
-        raise KpiError(f"The lower bound {lower} is above the upper bound {upper}.", field="lower")
+        raise KpiError(
+            _("The lower bound %(lower)s is above the upper bound %(upper)s.") % {"lower": lower, "upper": upper},
+            field="lower",
+        )
     if near_band < 0:
-        raise KpiError("The near band cannot be negative.", field="near_band")
-    target, _ = Target.objects.select_for_update().update_or_create(
+        raise KpiError(_("The near band cannot be negative."), field="near_band")
+    target, _created = Target.objects.select_for_update().update_or_create(
         kpi=kpi,
         class_key=class_key,
         warehouse=warehouse,

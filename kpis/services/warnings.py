@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from core import events
 from core.roles import Role
@@ -51,9 +52,13 @@ def fill_rate_warnings_send(*, today: date | None = None) -> list[str]:
         notify(
             users=people,
             kind=events.FILL_RATE_WARNING,
-            message=f"{code}: instant fill rate {rate:.0%} this month so far, below the {DAILY_TARGET:.0%} target; "
-            "look at the parts not supplied at once.",
+            message=gettext_noop(
+                "%(warehouse)s: instant fill rate %(rate)s this month so far, below the %(target)s target; "
+                "look at the parts not supplied at once."
+            ),
+            params={"warehouse": code, "rate": f"{rate:.0%}", "target": f"{DAILY_TARGET:.0%}"},
             link=reverse("kpis:dashboard"),
-            email_subject=f"Fill rate early warning for {code}",
+            email_subject=gettext_noop("Fill rate early warning for %(warehouse)s"),
+            subject_params={"warehouse": code},
         )
     return warned

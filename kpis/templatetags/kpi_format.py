@@ -50,7 +50,7 @@ def kpi_number(value, kpi: str) -> str:
 
 @register.filter
 def kpi_label(kpi: str) -> str:
-    return Kpi(kpi).label
+    return str(Kpi(kpi).label)
 
 
 @register.filter

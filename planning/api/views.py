@@ -5,6 +5,7 @@ from __future__ import annotations
 import django_filters
 from django.db import transaction
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import PermissionDenied
@@ -198,7 +199,7 @@ class VmiReject(APIView):
 def _own_supplier(request):
     supplier = supplier_for_user(request.user)
     if supplier is None:
-        raise PermissionDenied("This login is not linked to a supplier.")
+        raise PermissionDenied(_("This login is not linked to a supplier."))
     return supplier
 
 

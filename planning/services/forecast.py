@@ -10,6 +10,7 @@ from decimal import Decimal
 import numpy as np
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.events import FORECAST_UPDATED
 from core.services.events import event_publish, event_wanted
@@ -215,7 +216,7 @@ def _require_planner(user) -> None:
     from core.roles import Role
 
     if not has_role(user, Role.PLANNER, Role.MANAGER):
-        raise NotPermitted("Only planners and managers change forecasts and stocking parameters.")
+        raise NotPermitted(_("Only planners and managers change forecasts and stocking parameters."))
 
 
 @transaction.atomic
@@ -226,12 +227,12 @@ def known_demand_add(
     _require_planner(user)
     quantity = Decimal(quantity)
     if quantity <= 0:
-        raise PlanningError("Known demand must be more than zero.", field="quantity")
+        raise PlanningError(_("Known demand must be more than zero."), field="quantity")
     if not (reason or "").strip():
-        raise PlanningError("Say what the demand is for (a campaign, a service contract).", field="reason")
+        raise PlanningError(_("Say what the demand is for (a campaign, a service contract)."), field="reason")
     month = month_start(month)
     if month < month_start(timezone.localdate()):
-        raise PlanningError("Known demand is for this month or a later one.", field="month")
+        raise PlanningError(_("Known demand is for this month or a later one."), field="month")
     return KnownDemand.objects.create(
         part=part, warehouse=warehouse, month=month, quantity=quantity, reason=reason.strip(), created_by=user
     )

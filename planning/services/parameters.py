@@ -14,6 +14,8 @@ from decimal import Decimal
 import numpy as np
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from inventory import services as inventory_services
 from inventory.models import LimitSource, Part, StockLevel, Warehouse
@@ -27,6 +29,13 @@ from ..selectors import best_supplier_parts, latest_classes, planning_settings_c
 from .forecast import _require_planner
 
 ZERO = Decimal("0")
+_NEGATIVE = {
+    "safety_stock": gettext_lazy("The safety stock cannot be negative."),
+    "reorder_point": gettext_lazy("The reorder point cannot be negative."),
+    "eoq": gettext_lazy("The EOQ cannot be negative."),
+    "min_qty": gettext_lazy("The min qty cannot be negative."),
+    "max_qty": gettext_lazy("The max qty cannot be negative."),
+}
 # Up to this many changed levels go through stock_level_set_limits one by one;
 # a nightly run over the network uses the set-based bulk service instead.
 SINGLE_WRITE_LIMIT = 200
@@ -241,17 +250,19 @@ def parameter_override_set(
     _require_planner(user)
     unknown = set(values) - set(OVERRIDABLE)
     if unknown:
-        raise PlanningError(f"These cannot be overridden: {', '.join(sorted(unknown))}.", field="values")
+        raise PlanningError(
+            _("These cannot be overridden: %(unknown)s.") % {"unknown": ", ".join(sorted(unknown))}, field="values"
+        )
     if not (reason or "").strip():
-        raise PlanningError("An override needs a reason.", field="reason")
+        raise PlanningError(_("An override needs a reason."), field="reason")
     if expires_on is not None and expires_on < timezone.localdate():
-        raise PlanningError("The expiry date is in the past.", field="expires_on")
+        raise PlanningError(_("The expiry date is in the past."), field="expires_on")
     checked = {}
     for name, value in values.items():
         if value is not None:
             value = Decimal(value)
             if value < 0:
-                raise PlanningError(f"The {name.replace('_', ' ')} cannot be negative.", field=name)
+                raise PlanningError(str(_NEGATIVE[name]), field=name)
         checked[name] = value
     param = _parameter_for(part, warehouse)
     for name, value in checked.items():
@@ -259,7 +270,9 @@ def parameter_override_set(
     mn = param.override_min_qty if param.override_min_qty is not None else param.min_qty
     mx = param.override_max_qty if param.override_max_qty is not None else param.max_qty
     if mx < mn:
-        raise PlanningError(f"The maximum ({mx}) must be at least the minimum ({mn}).", field="max_qty")
+        raise PlanningError(
+            _("The maximum (%(mx)s) must be at least the minimum (%(mn)s).") % {"mx": mx, "mn": mn}, field="max_qty"
+        )
     param.override_reason = reason.strip()
     param.override_expires_on = expires_on
     param.override_by = user

@@ -18,6 +18,7 @@ from decimal import Decimal
 
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.limits import request_max_items
 from core.permissions import has_role
@@ -470,8 +471,8 @@ class ApprovalResult:
 def _proposal_supplier(proposal: ReplenishmentProposal) -> Supplier:
     if proposal.supplier is None:
         raise PlanningError(
-            f"The proposal for {proposal.part.number} in {proposal.warehouse.code} has no supplier; "
-            "run the replenishment again.",
+            _("The proposal for %(part)s in %(warehouse)s has no supplier; run the replenishment again.")
+            % {"part": proposal.part.number, "warehouse": proposal.warehouse.code},
             field="proposals",
         )
     return proposal.supplier
@@ -480,8 +481,11 @@ def _proposal_supplier(proposal: ReplenishmentProposal) -> Supplier:
 def _proposal_source(proposal: ReplenishmentProposal) -> Warehouse:
     if proposal.from_warehouse is None:
         raise PlanningError(
-            f"The transfer proposal for {proposal.part.number} in {proposal.warehouse.code} has no source "
-            "warehouse; run the replenishment again.",
+            _(
+                "The transfer proposal for %(part)s in %(warehouse)s has no "
+                "source warehouse; run the replenishment again."
+            )
+            % {"part": proposal.part.number, "warehouse": proposal.warehouse.code},
             field="proposals",
         )
     return proposal.from_warehouse
@@ -495,11 +499,12 @@ def _locked_open(ids: list[int]) -> list[ReplenishmentProposal]:
         .order_by("pk")
     )
     if len(proposals) != len(set(ids)):
-        raise PlanningError("Some of these proposals do not exist.", field="proposals")
+        raise PlanningError(_("Some of these proposals do not exist."), field="proposals")
     closed = [p for p in proposals if p.state != ProposalState.OPEN]
     if closed:
         raise ProposalNotOpen(
-            f"{len(closed)} of the proposals are already {closed[0].get_state_display()}; reload the list."
+            _("%(count)s of the proposals are already %(state)s; reload the list.")
+            % {"count": len(closed), "state": closed[0].get_state_display()}
         )
     return proposals
 
@@ -512,16 +517,16 @@ def proposals_approve(*, items: list[tuple[int, Decimal | None]], user) -> Appro
     All or nothing: a refused proposal leaves every proposal and document as it was.
     """
     if not has_role(user, *APPROVERS):
-        raise NotPermitted("Only purchasing, planners and managers approve replenishment proposals.")
+        raise NotPermitted(_("Only purchasing, planners and managers approve replenishment proposals."))
     check_line_count(items, field="items", limit=request_max_items())
     if not items:
-        raise PlanningError("Select at least one proposal.", field="proposals")
+        raise PlanningError(_("Select at least one proposal."), field="proposals")
     quantities: dict[int, Decimal | None] = {}
     for pk, quantity in items:
         if quantity is not None:
             quantity = Decimal(quantity)
             if quantity <= 0:
-                raise PlanningError("An approved quantity must be more than zero.", field="quantity")
+                raise PlanningError(_("An approved quantity must be more than zero."), field="quantity")
         quantities[int(pk)] = quantity
     proposals = _locked_open(list(quantities))
     transfers: dict[tuple[int, int], list[ReplenishmentProposal]] = defaultdict(list)
@@ -601,10 +606,10 @@ def _order_lines(group: list[ReplenishmentProposal]) -> list[tuple[Part, Decimal
 @transaction.atomic
 def proposals_reject(*, ids: list[int], user) -> int:
     if not has_role(user, *APPROVERS):
-        raise NotPermitted("Only purchasing, planners and managers reject replenishment proposals.")
+        raise NotPermitted(_("Only purchasing, planners and managers reject replenishment proposals."))
     check_line_count(ids, field="ids", limit=request_max_items())
     if not ids:
-        raise PlanningError("Select at least one proposal.", field="proposals")
+        raise PlanningError(_("Select at least one proposal."), field="proposals")
     proposals = _locked_open([int(i) for i in ids])
     now = timezone.now()
     for p in proposals:

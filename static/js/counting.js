@@ -36,9 +36,9 @@
         var row = input.closest("tr");
         if (row && row.scrollIntoView) { row.scrollIntoView({ block: "center" }); }
       } else if (document.querySelector('tr[data-part-row="' + key + '"]')) {
-        message.textContent = scan.value + " is already counted here.";
+        message.textContent = scan.dataset.msgCounted.replace("{number}", scan.value);
       } else {
-        message.textContent = scan.value + " is not on this bin's list. Put it aside and tell the manager.";
+        message.textContent = scan.dataset.msgNotListed.replace("{number}", scan.value);
       }
       scan.value = "";
     });

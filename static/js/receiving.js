@@ -42,7 +42,8 @@
     if (!key) { return; }
     var row = form.querySelector('tr[data-part="' + CSS.escape(key) + '"]');
     if (!row) {
-      say(scan.value + " is not on this order.", "error");
+      // The text comes translated from the template; {number} stands for what was scanned.
+      say(scan.dataset.msgNotOnOrder.replace("{number}", scan.value), "error");
       scan.select();
       return;
     }
@@ -70,6 +71,6 @@
     if (form.dataset.sent) { event.preventDefault(); return; }
     form.dataset.sent = "1";
     button.disabled = true;
-    button.textContent = "Posting…";
+    button.textContent = scan.dataset.msgPosting;
   });
 })();

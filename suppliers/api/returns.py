@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.db.models import Prefetch
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import NotFound
@@ -140,7 +141,7 @@ class SupplierReturnDetail(APIView):
     def get(self, request, pk: int):
         found = _returns(request.user).filter(pk=pk).first()
         if found is None:
-            raise NotFound("No such return.")
+            raise NotFound(_("No such return."))
         return Response(SupplierReturnSerializer(found).data)
 
 
@@ -153,7 +154,7 @@ class SupplierReturnReplacement(APIView):
     def post(self, request, pk: int):
         found = _returns(request.user).filter(pk=pk).first()
         if found is None:
-            raise NotFound("No such return.")
+            raise NotFound(_("No such return."))
         order = services.supplier_return_order_replacement(supplier_return=found, user=request.user)
         return Response(PurchaseOrderRefSerializer(order).data, status=status.HTTP_201_CREATED)
 

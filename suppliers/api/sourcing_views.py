@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
@@ -43,7 +44,7 @@ class EmergencyOrderOutSerializer(serializers.Serializer):
 def _backorder(request, pk: int):
     found = backorder_list(warehouse_ids=warehouse_scope(request.user), state=None).filter(pk=pk).first()
     if found is None:
-        raise NotFound("No such backorder.")
+        raise NotFound(_("No such backorder."))
     return found
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -54,7 +55,7 @@ def _supplier_scope(request) -> Supplier | None:
         return None
     supplier = selectors.supplier_for_user(request.user)
     if supplier is None:
-        raise PermissionDenied("This login is not linked to a supplier.")
+        raise PermissionDenied(_("This login is not linked to a supplier."))
     return supplier
 
 
@@ -181,7 +182,7 @@ def _int(params, name: str) -> int | None:
     try:
         return int(raw)
     except ValueError:
-        raise ValidationError({name: ["Give a whole-number id."]}) from None
+        raise ValidationError({name: [_("Give a whole-number id.")]}) from None
 
 
 class PurchaseOrderDetail(APIView):
@@ -265,7 +266,9 @@ class PurchaseOrderConfirm(_Transition):
         for item in data.validated_data["lines"]:
             line = lines_by_id.get(item["line"])
             if line is None:
-                raise ValidationError({"lines": [f"Line {item['line']} is not on {order.number}."]})
+                raise ValidationError(
+                    {"lines": [_("Line %(line)s is not on %(order)s.") % {"line": item["line"], "order": order.number}]}
+                )
             lines.append((line, item["promised_date"], item["confirmed_quantity"]))
         order = services.purchase_order_confirm(order=order, user=request.user, lines=lines)
         return Response(_order_out(order))
@@ -333,7 +336,14 @@ class GoodsReceiptList(APIView):
             if item["po_line"] is not None:
                 po_line = order_lines.get(item["po_line"])
                 if po_line is None:
-                    raise ValidationError({"lines": [f"Line {item['po_line']} is not on {order.number}."]})
+                    raise ValidationError(
+                        {
+                            "lines": [
+                                _("Line %(po_line)s is not on %(order)s.")
+                                % {"po_line": item["po_line"], "order": order.number}
+                            ]
+                        }
+                    )
             lines.append(
                 services.ReceiptLineInput(
                     po_line=po_line,
@@ -346,7 +356,7 @@ class GoodsReceiptList(APIView):
             )
         key = request.headers.get("Idempotency-Key", "").strip() or values["idempotency_key"] or None
         if key is not None and len(key) > 100:
-            raise ValidationError({"Idempotency-Key": ["An idempotency key has at most 100 characters."]})
+            raise ValidationError({"Idempotency-Key": [_("An idempotency key has at most 100 characters.")]})
         receipt = services.goods_receipt_post(
             order=order,
             lines=lines,
@@ -454,7 +464,9 @@ class ShipmentNoticeList(APIView):
         for item in values["lines"]:
             line = lines_by_id.get(item["line"])
             if line is None:
-                raise ValidationError({"lines": [f"Line {item['line']} is not on {order.number}."]})
+                raise ValidationError(
+                    {"lines": [_("Line %(line)s is not on %(order)s.") % {"line": item["line"], "order": order.number}]}
+                )
             lines.append((line, item["quantity"]))
         notice = services.shipment_notice_announce(
             order=order,
@@ -489,7 +501,9 @@ class PurchaseOrderReconfirm(_Transition):
         for item in data.validated_data["lines"]:
             line = lines_by_id.get(item["line"])
             if line is None:
-                raise ValidationError({"lines": [f"Line {item['line']} is not on {order.number}."]})
+                raise ValidationError(
+                    {"lines": [_("Line %(line)s is not on %(order)s.") % {"line": item["line"], "order": order.number}]}
+                )
             lines.append((line, item["promised_date"], item["confirmed_quantity"]))
         entries = services.purchase_order_reconfirm(
             order=order, user=request.user, lines=lines, reason=data.validated_data["reason"]

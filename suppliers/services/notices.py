@@ -20,6 +20,7 @@ from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from core import events
 from core import services as core_services
@@ -163,10 +164,10 @@ def shipment_notice_announce(
     core_services.notify(
         users=order_purchaser(order),
         kind=events.SHIPMENT_ANNOUNCED,
-        message=_(
+        message=gettext_noop(
             "%(supplier)s announced shipment %(notice)s (delivery note %(note)s) for %(order)s, arriving %(day)s."
-        )
-        % {
+        ),
+        params={
             "supplier": order.supplier.code,
             "notice": notice.number,
             "note": delivery_note,

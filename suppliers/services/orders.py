@@ -18,9 +18,11 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from core import events
 from core import services as core_services
+from core.messages import Message
 from core.roles import Role, user_access
 from core.services.events import event_publish
 from core.services.notifications import notification_unread_exists, notify, users_with_role
@@ -74,16 +76,20 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "reconfirm": ((OrderState.CONFIRMED, OrderState.PARTIALLY_RECEIVED), (*PURCHASING, Role.SUPPLIER)),
 }
 
-_VERB = {
-    "edit": "edit",
-    "approve": "approve",
-    "send": "send",
-    "confirm": "confirm",
-    "cancel": "cancel",
-    "close": "close",
-    "receive": "receive against",
-    "announce": "announce shipments against",
-    "reconfirm": "change the confirmation of",
+_REFUSED_ACTION = {
+    "edit": gettext_lazy("Your role may not edit purchase orders."),
+    "approve": gettext_lazy("Your role may not approve purchase orders."),
+    "send": gettext_lazy("Your role may not send purchase orders."),
+    "confirm": gettext_lazy("Your role may not confirm purchase orders."),
+    "cancel": gettext_lazy("Your role may not cancel purchase orders."),
+    "close": gettext_lazy("Your role may not close purchase orders."),
+    "receive": gettext_lazy("Your role may not receive against purchase orders."),
+    "announce": gettext_lazy("Your role may not announce shipments against purchase orders."),
+    "reconfirm": gettext_lazy("Your role may not change the confirmation of purchase orders."),
+}
+_REFUSED_CREATE = {
+    "stock": gettext_lazy("Your role may not create stock orders."),
+    "emergency": gettext_lazy("Your role may not create emergency orders."),
 }
 
 
@@ -111,48 +117,61 @@ def check_allowed(order: PurchaseOrder, action: str, user) -> None:
     states, roles = TRANSITIONS[action]
     access = user_access(user)
     if not access.has_any(roles):
-        raise NotPermitted(f"Your role may not {_VERB[action]} purchase orders.")
+        raise NotPermitted(str(_REFUSED_ACTION[action]))
     if not access.is_superuser and not access.is_internal:
         from ..selectors import supplier_for_user
 
         supplier = supplier_for_user(user)
         if supplier is None or supplier.pk != order.supplier_id:
-            raise NotPermitted("This purchase order belongs to another supplier.")
+            raise NotPermitted(_("This purchase order belongs to another supplier."))
     if order.state not in states:
-        labels = [OrderState(s).label for s in states]
-        allowed = labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " or " + labels[-1]
+        labels = [str(OrderState(s).label) for s in states]
+        allowed = (
+            labels[0]
+            if len(labels) == 1
+            # Translators: the last two of a list of order states, e.g. "sent, confirmed or partially received".
+            else _("%(first)s or %(last)s") % {"first": _(", ").join(labels[:-1]), "last": labels[-1]}
+        )
         raise InvalidTransition(
-            f"{order.number} is {order.get_state_display()}; only a {allowed} order can be {_past(action)}."
+            _ONLY_IN_STATES[action] % {"order": order.number, "state": order.get_state_display(), "allowed": allowed}
         )
 
 
-def _past(action: str) -> str:
-    return {
-        "edit": "edited",
-        "approve": "approved",
-        "send": "sent",
-        "confirm": "confirmed",
-        "cancel": "cancelled",
-        "close": "closed",
-        "receive": "received",
-        "announce": "announced against",
-        "reconfirm": "re-confirmed",
-    }[action]
+_ONLY_IN_STATES = {
+    "edit": gettext_lazy("%(order)s is %(state)s; only a %(allowed)s order can be edited."),
+    "approve": gettext_lazy("%(order)s is %(state)s; only a %(allowed)s order can be approved."),
+    "send": gettext_lazy("%(order)s is %(state)s; only a %(allowed)s order can be sent."),
+    "confirm": gettext_lazy("%(order)s is %(state)s; only a %(allowed)s order can be confirmed."),
+    "cancel": gettext_lazy("%(order)s is %(state)s; only a %(allowed)s order can be cancelled."),
+    "close": gettext_lazy("%(order)s is %(state)s; only a %(allowed)s order can be closed."),
+    "receive": gettext_lazy("%(order)s is %(state)s; only a %(allowed)s order can be received."),
+    "announce": gettext_lazy("%(order)s is %(state)s; only a %(allowed)s order can be announced against."),
+    "reconfirm": gettext_lazy("%(order)s is %(state)s; only a %(allowed)s order can be re-confirmed."),
+}
 
 
 def _quantity(part: Part, quantity, *, field: str = "quantity") -> Decimal:
     try:
         quantity = Decimal(quantity)
     except (ArithmeticError, TypeError, ValueError):
-        raise InvalidQuantity("Enter the quantity as a number.", field=field) from None
+        raise InvalidQuantity(_("Enter the quantity as a number."), field=field) from None
     if not quantity.is_finite() or quantity <= 0:
-        raise InvalidQuantity(f"The quantity of {part.number} must be greater than zero.", field=field)
+        raise InvalidQuantity(
+            _("The quantity of %(part)s must be greater than zero.") % {"part": part.number}, field=field
+        )
     if too_large(quantity, MAX_QUANTITY):
-        raise InvalidQuantity(f"The quantity of {part.number} is too large (at most {MAX_QUANTITY:,}).", field=field)
+        raise InvalidQuantity(
+            _("The quantity of %(part)s is too large (at most %(limit)s).")
+            % {"part": part.number, "limit": format(MAX_QUANTITY, ",")},
+            field=field,
+        )
     if not has_quantity_places(quantity):
-        raise InvalidQuantity("Quantities have at most three decimal places.", field=field)
+        raise InvalidQuantity(_("Quantities have at most three decimal places."), field=field)
     if part.is_whole_unit and quantity != quantity.to_integral_value():
-        raise InvalidQuantity(f"{part.number} is ordered in whole {part.get_unit_display()}s.", field=field)
+        raise InvalidQuantity(
+            _("%(part)s is ordered in whole %(unit)ss.") % {"part": part.number, "unit": part.get_unit_display()},
+            field=field,
+        )
     return quantity
 
 
@@ -160,20 +179,25 @@ def _price(part: Part, price, supplier_part: SupplierPart | None, supplier: Supp
     if price is None:
         if supplier_part is None:
             raise PurchasingError(
-                f"{supplier.code} has no price for {part.number}; enter a price or add the supplier part.",
+                _("%(supplier)s has no price for %(part)s; enter a price or add the supplier part.")
+                % {"supplier": supplier.code, "part": part.number},
                 field="price",
             )
         return supplier_part.price
     try:
         price = Decimal(price)
     except (ArithmeticError, TypeError, ValueError):
-        raise PurchasingError("Enter the price as a number.", field="price") from None
+        raise PurchasingError(_("Enter the price as a number."), field="price") from None
     if not price.is_finite() or price < 0:
-        raise PurchasingError(f"The price of {part.number} cannot be negative.", field="price")
+        raise PurchasingError(_("The price of %(part)s cannot be negative.") % {"part": part.number}, field="price")
     if too_large(price, MAX_COST):
-        raise PurchasingError(f"The price of {part.number} is too large (at most {MAX_COST:,}).", field="price")
+        raise PurchasingError(
+            _("The price of %(part)s is too large (at most %(limit)s).")
+            % {"part": part.number, "limit": format(MAX_COST, ",")},
+            field="price",
+        )
     if price != price.quantize(COST_PLACES):
-        raise PurchasingError("Prices have at most four decimal places.", field="price")
+        raise PurchasingError(_("Prices have at most four decimal places."), field="price")
     return price
 
 
@@ -316,11 +340,17 @@ def purchase_order_create(
     comes from a locked per-year counter, so numbers are gap-free per year.
     """
     if order_type not in OrderType.values:
-        raise PurchasingError(f"Unknown order type {order_type!r}; use stock or emergency.", field="order_type")
+        raise PurchasingError(
+            _("Unknown order type %(order_type)s; use stock or emergency.") % {"order_type": repr(order_type)},
+            field="order_type",
+        )
     if not user_access(user).has_any(CREATE_ROLES[order_type]):
-        raise NotPermitted(f"Your role may not create {OrderType(order_type).label}s.")
+        raise NotPermitted(str(_REFUSED_CREATE[OrderType(order_type).value]))
     if not supplier.is_active:
-        raise PurchasingError(f"Supplier {supplier.code} is inactive; choose another supplier.", field="supplier")
+        raise PurchasingError(
+            _("Supplier %(supplier)s is inactive; choose another supplier.") % {"supplier": supplier.code},
+            field="supplier",
+        )
     check_line_count(lines)
     created_at = created_at or timezone.now()
     supplier_parts = _supplier_parts(supplier, [part for part, *_ in lines])
@@ -471,7 +501,7 @@ def purchase_order_approve(*, order: PurchaseOrder, user, approved_at: datetime 
     order = lock_purchase_order(order.pk)
     check_allowed(order, "approve", user)
     if not order.lines.exists():
-        raise PurchasingError(f"{order.number} has no lines to approve.")
+        raise PurchasingError(_("%(order)s has no lines to approve.") % {"order": order.number})
     order.approved_at = approved_at or timezone.now()
     order.approved_by = user
     order.save(update_fields=["approved_at", "approved_by"])
@@ -500,9 +530,11 @@ def _ask_for_approval(order: PurchaseOrder, user) -> None:
     notify(
         users=users_with_role(Role.MANAGER),
         kind=events.PURCHASE_ORDER_APPROVAL_NEEDED,
-        message=f"{order.number} ({order.supplier.code}) waits for your approval before {user} can send it.",
+        message=gettext_noop("%(order)s (%(supplier)s) waits for your approval before %(user)s can send it."),
+        params={"order": order.number, "supplier": order.supplier.code, "user": str(user)},
         link=link,
-        email_subject=f"{order.number} waits for your approval",
+        email_subject=gettext_noop("%(order)s waits for your approval"),
+        subject_params={"order": order.number},
     )
 
 
@@ -513,15 +545,20 @@ def _send(*, order: PurchaseOrder, user, sent_at: datetime | None) -> PurchaseOr
     order = lock_purchase_order(order.pk)
     check_allowed(order, "send", user)
     if not order.lines.exists():
-        raise PurchasingError(f"{order.number} has no lines; add at least one before sending.")
+        raise PurchasingError(_("%(order)s has no lines; add at least one before sending.") % {"order": order.number})
     if not order.supplier.is_active:
-        raise PurchasingError(f"Supplier {order.supplier.code} is inactive; the order cannot be sent.")
+        raise PurchasingError(
+            _("Supplier %(supplier)s is inactive; the order cannot be sent.") % {"supplier": order.supplier.code}
+        )
     value = purchase_order_value(order)
     threshold = approval_threshold()
     if value > threshold and order.approved_at is None:
         raise ApprovalRequired(
-            f"{order.number} is worth {value:.2f}, above the approval limit of {threshold:.2f}; "
-            "a manager must approve it before it is sent."
+            _(
+                "%(order)s is worth %(value)s, above the approval limit of "
+                "%(threshold)s; a manager must approve it before it is sent."
+            )
+            % {"order": order.number, "value": format(value, ".2f"), "threshold": format(threshold, ".2f")}
         )
     order.state = OrderState.SENT
     order.sent_at = sent_at or timezone.now()
@@ -534,6 +571,10 @@ def _send(*, order: PurchaseOrder, user, sent_at: datetime | None) -> PurchaseOr
         kind=events.PURCHASE_ORDER_SENT, data=lambda: purchase_order_event_data(order), supplier_id=order.supplier_id
     )
     return order
+
+
+def _in_order_unit(quantity: Decimal, line: PurchaseOrderLine) -> str:
+    return f"{(quantity / line.purchase_factor).normalize():f}"
 
 
 def _check_confirmed_quantity(target: PurchaseOrderLine, confirmed_quantity) -> Decimal:
@@ -610,7 +651,9 @@ def purchase_order_confirm(
     for line, promised_date, confirmed_quantity in lines:
         target = locked.get(line.pk)
         if target is None:
-            raise PurchasingError(f"Line {line.pk} is not on {order.number}.", field="lines")
+            raise PurchasingError(
+                _("Line %(line)s is not on %(order)s.") % {"line": line.pk, "order": order.number}, field="lines"
+            )
         previous = (target.promised_date, target.confirmed_quantity)
         if confirmed_quantity is not None:
             target.confirmed_quantity = _check_confirmed_quantity(target, confirmed_quantity)
@@ -644,18 +687,24 @@ def purchase_order_confirm(
         notify(
             users=[order.created_by],
             kind=events.PURCHASE_ORDER_CONFIRMED_SHORT,
-            message=f"{order.number} ({order.supplier.code}) confirmed short on line {short_lines}; "
-            "order the rest elsewhere or close the lines.",
+            message=gettext_noop(
+                "%(order)s (%(supplier)s) confirmed short on line %(lines)s; "
+                "order the rest elsewhere or close the lines."
+            ),
+            params={"order": order.number, "supplier": order.supplier.code, "lines": short_lines},
             link=reverse("suppliers:po-detail", args=[order.pk]),
-            email_subject=f"{order.number} confirmed short",
+            email_subject=gettext_noop("%(order)s confirmed short"),
+            subject_params={"order": order.number},
         )
     elif order.created_by_id != user.pk:
         notify(
             users=[order.created_by],
             kind=events.PURCHASE_ORDER_CONFIRMED,
-            message=f"{order.number} ({order.supplier.code}) is confirmed.",
+            message=gettext_noop("%(order)s (%(supplier)s) is confirmed."),
+            params={"order": order.number, "supplier": order.supplier.code},
             link=reverse("suppliers:po-detail", args=[order.pk]),
-            email_subject=f"{order.number} confirmed",
+            email_subject=gettext_noop("%(order)s confirmed"),
+            subject_params={"order": order.number},
         )
     return order
 
@@ -755,26 +804,35 @@ def purchase_order_reconfirm(
             )
         )
         changes.append(
-            _("line %(no)s %(part)s: %(old_date)s → %(new_date)s, %(old_qty)s → %(new_qty)s")
-            % {
-                "no": target.line_no,
-                "part": target.part.number,
-                "old_date": previous[0] or "–",
-                "new_date": new[0] or "–",
-                "old_qty": "–" if previous[1] is None else f"{(previous[1] / target.purchase_factor).normalize():f}",
-                "new_qty": "–" if new[1] is None else f"{(new[1] / target.purchase_factor).normalize():f}",
-            }
+            Message(
+                gettext_noop("line %(no)s %(part)s: %(old_date)s → %(new_date)s, %(old_qty)s → %(new_qty)s"),
+                {
+                    "no": target.line_no,
+                    "part": target.part.number,
+                    "old_date": str(previous[0] or "–"),
+                    "new_date": str(new[0] or "–"),
+                    "old_qty": "–"
+                    if previous[1] is None
+                    else f"{(previous[1] / target.purchase_factor).normalize():f}",
+                    "new_qty": "–" if new[1] is None else f"{(new[1] / target.purchase_factor).normalize():f}",
+                },
+            )
         )
     if not entries:
         raise PurchasingError(_("Nothing changed; change a date or a quantity."), field="lines")
     core_services.notify(
         users=order_purchaser(order),
         kind=events.PURCHASE_ORDER_DELAY_ANNOUNCED,
-        message=_("%(supplier)s changed its confirmation of %(order)s (%(reason)s): %(changes)s.")
-        % {"supplier": order.supplier.code, "order": order.number, "reason": reason, "changes": "; ".join(changes)},
+        message=gettext_noop("%(supplier)s changed its confirmation of %(order)s (%(reason)s): %(changes)s."),
+        params={
+            "supplier": order.supplier.code,
+            "order": order.number,
+            "reason": reason,
+            "changes": changes,
+        },
         link=reverse("suppliers:po-detail", args=[order.pk]),
-        email_subject=_("%(order)s: confirmation changed by %(supplier)s")
-        % {"order": order.number, "supplier": order.supplier.code},
+        email_subject=gettext_noop("%(order)s: confirmation changed by %(supplier)s"),
+        subject_params={"order": order.number, "supplier": order.supplier.code},
     )
     return entries
 
@@ -785,11 +843,13 @@ def purchase_order_cancel(
 ) -> PurchaseOrder:
     """Cancel an order that has not received anything; the reason is required."""
     if not (reason or "").strip():
-        raise PurchasingError("Say why the order is cancelled.", field="reason")
+        raise PurchasingError(_("Say why the order is cancelled."), field="reason")
     order = lock_purchase_order(order.pk)
     check_allowed(order, "cancel", user)
     if order.lines.filter(quantity_received__gt=0).exists():
-        raise InvalidTransition(f"{order.number} has received goods; close it instead of cancelling.")
+        raise InvalidTransition(
+            _("%(order)s has received goods; close it instead of cancelling.") % {"order": order.number}
+        )
     order.state = OrderState.CANCELLED
     order.cancelled_at = cancelled_at or timezone.now()
     order.cancelled_by = user

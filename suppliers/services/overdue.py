@@ -9,6 +9,7 @@ from django.db.models import F
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from core import events
 from core.services.notifications import notify
@@ -39,9 +40,17 @@ def purchase_orders_overdue_notify(*, today: date | None = None) -> int:
         notify(
             users=[order.created_by],
             kind=events.PURCHASE_ORDER_OVERDUE,
-            message=f"{order.number} ({order.supplier.code}) was due {yesterday:%Y-%m-%d} and is missing {parts}; "
-            "chase the supplier.",
+            message=gettext_noop(
+                "%(order)s (%(supplier)s) was due %(day)s and is missing %(parts)s; chase the supplier."
+            ),
+            params={
+                "order": order.number,
+                "supplier": order.supplier.code,
+                "day": f"{yesterday:%Y-%m-%d}",
+                "parts": parts,
+            },
             link=reverse("suppliers:po-detail", args=[order.pk]),
-            email_subject=f"{order.number} is overdue",
+            email_subject=gettext_noop("%(order)s is overdue"),
+            subject_params={"order": order.number},
         )
     return len(by_order)

@@ -21,6 +21,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from core import events
 from core import services as core_services
@@ -97,9 +99,9 @@ def _existing(key: str | None, request: _Request) -> GoodsReceipt | None:
     if receipt is None:
         return None
     if receipt.purchase_order_id != request.order.pk:
-        raise IdempotencyConflict("This receipt key was already used for another order; reload the page.")
+        raise IdempotencyConflict(_("This receipt key was already used for another order; reload the page."))
     if not _replays(receipt, request):
-        raise IdempotencyConflict("This receipt key was already used for a different receipt; send a new key.")
+        raise IdempotencyConflict(_("This receipt key was already used for a different receipt; send a new key."))
     return receipt
 
 
@@ -224,13 +226,13 @@ def _post(
     if existing is not None:
         return existing
     if not lines:
-        raise PurchasingError("Enter a quantity on at least one line.", field="lines")
+        raise PurchasingError(_("Enter a quantity on at least one line."), field="lines")
     if shipment_notice is not None:
         shipment_notice = lock_notice_for_receipt(notice=shipment_notice, order=order)
     posted_at = posted_at or timezone.now()
     arrived_at = arrived_at or posted_at
     if arrived_at > posted_at:
-        raise PurchasingError("The goods cannot arrive after the receipt is posted.", field="arrived_at")
+        raise PurchasingError(_("The goods cannot arrive after the receipt is posted."), field="arrived_at")
 
     order_lines = lock_order_lines(order.pk)
     by_part = {line.part_id: line for line in order_lines.values()}
@@ -242,19 +244,24 @@ def _post(
         if item.po_line is not None:
             po_line = order_lines.get(item.po_line.pk)
             if po_line is None:
-                raise PartNotOnOrder(f"Line {item.po_line.pk} is not a line of {order.number}.", field="lines")
+                raise PartNotOnOrder(
+                    _("Line %(po_line)s is not a line of %(order)s.")
+                    % {"po_line": item.po_line.pk, "order": order.number},
+                    field="lines",
+                )
             part = po_line.part
         elif item.part is not None:
             po_line = by_part.get(item.part.pk)
             part = po_line.part if po_line is not None else item.part
         else:
-            raise PurchasingError("Each receipt line needs an order line or a part.", field="lines")
+            raise PurchasingError(_("Each receipt line needs an order line or a part."), field="lines")
         value: Decimal | None = None
         if po_line is None:
             quantity = _quantity(part, item.quantity)
             if not access.has_any(UNPLANNED_ROLES):
                 raise PartNotOnOrder(
-                    f"{part.number} is not on {order.number}; only a manager can receive it as an unplanned receipt."
+                    _("%(part)s is not on %(order)s; only a manager can receive it as an unplanned receipt.")
+                    % {"part": part.number, "order": order.number}
                 )
             supplier_part = SupplierPart.objects.filter(supplier=order.supplier, part=part).first()
             unit_cost = _price(part, item.unit_cost, supplier_part, order.supplier)
@@ -277,9 +284,18 @@ def _post(
             factor = line.purchase_factor
             unit = f" {line.purchase_unit}" if line.purchase_unit else ""
             raise OverReceipt(
-                f"Line {line.line_no} ({line.part.number}): {_fmt(total / factor)}{unit} would be received against "
-                f"{_fmt(line.purchase_quantity)}{unit} ordered ({_fmt(line.purchase_received)}{unit} already "
-                f"received); the most allowed is {_fmt(limit / factor)}{unit}."
+                _(
+                    "Line %(line_no)s (%(part)s): %(total)s would be received against %(quantity)s ordered "
+                    "(%(quantity_received)s already received); the most allowed is %(limit)s."
+                )
+                % {
+                    "line_no": line.line_no,
+                    "part": line.part.number,
+                    "total": f"{_fmt(total / factor)}{unit}",
+                    "quantity": f"{_fmt(line.purchase_quantity)}{unit}",
+                    "quantity_received": f"{_fmt(line.purchase_received)}{unit}",
+                    "limit": f"{_fmt(limit / factor)}{unit}",
+                }
             )
 
     year = timezone.localtime(posted_at).year
@@ -360,9 +376,11 @@ def _post(
         parts = ", ".join(f"{line.part.number} × {_fmt(line.quantity)}" for line in held)
         core_services.notify(
             users=core_services.users_with_role(Role.PURCHASER),
-            message=f"Quality hold on {receipt.number} ({order.number}, {order.supplier.code}): {parts}.",
+            message=gettext_noop("Quality hold on %(receipt)s (%(order)s, %(supplier)s): %(parts)s."),
+            params={"receipt": receipt.number, "order": order.number, "supplier": order.supplier.code, "parts": parts},
             link=reverse("suppliers:receipt-detail", args=[receipt.pk]),
-            email_subject=f"Quality hold on {receipt.number} from {order.supplier.code}",
+            email_subject=gettext_noop("Quality hold on %(receipt)s from %(supplier)s"),
+            subject_params={"receipt": receipt.number, "supplier": order.supplier.code},
             kind=events.QUALITY_HOLD,
         )
     return receipt
@@ -370,7 +388,7 @@ def _post(
 
 def _locked_held_line(line: GoodsReceiptLine, user) -> GoodsReceiptLine:
     if not user_access(user).has_any(QUALITY_ROLES):
-        raise NotPermitted("Only purchasing or a manager decides on a quality hold.")
+        raise NotPermitted(_("Only purchasing or a manager decides on a quality hold."))
     line = (
         GoodsReceiptLine.objects.select_for_update()
         .select_related("part", "receipt__warehouse", "receipt__purchase_order__supplier")
@@ -378,7 +396,8 @@ def _locked_held_line(line: GoodsReceiptLine, user) -> GoodsReceiptLine:
     )
     if line.hold_state != HoldState.HELD:
         raise PurchasingError(
-            f"{line.part.number} on {line.receipt.number} is {line.get_hold_state_display()}, not on hold."
+            _("%(part)s on %(receipt)s is %(hold_state)s, not on hold.")
+            % {"part": line.part.number, "receipt": line.receipt.number, "hold_state": line.get_hold_state_display()}
         )
     return line
 
@@ -411,7 +430,7 @@ def goods_receipt_line_reject(
     ``quantity_rejected`` records the reject and the rating counts it.
     """
     if not (reason or "").strip():
-        raise PurchasingError("Say why the goods are rejected.", field="reason")
+        raise PurchasingError(_("Say why the goods are rejected."), field="reason")
     line = _locked_held_line(line, user)
     rejected_at = rejected_at or timezone.now()
     receipt = line.receipt

@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from core import services as core_services
 from core.exceptions import DomainError
@@ -218,17 +219,17 @@ def supplier_return_from_reject(*, reject: QualityReject, rma_number: str = "") 
     )
     core_services.notify(
         users=core_services.users_with_role(Role.PURCHASER),
-        message=_(
+        message=gettext_noop(
             "%(part)s × %(quantity)s from %(supplier)s was rejected and goes back on %(number)s. Order a replacement?"
-        )
-        % {
+        ),
+        params={
             "part": reject.part.number,
             "quantity": f"{reject.quantity.normalize():f}",
             "supplier": reject.supplier.code,
             "number": document.number,
         },
         link=reverse("suppliers:return-detail", args=[document.pk]),
-        email_subject=_("Rejected goods: order a replacement?"),
+        email_subject=gettext_noop("Rejected goods: order a replacement?"),
     )
     return document
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from core.exceptions import DomainError, InvalidTransition
 from inventory.demand import services as demand_services
@@ -84,19 +85,23 @@ def backorder_order_emergency(*, backorder: Backorder, user, quantity: Decimal |
             .get(pk=backorder.pk)
         )
         if backorder.state != BackorderState.OPEN:
-            raise InvalidTransition(f"This backorder is {backorder.get_state_display()}; nothing to order.")
+            raise InvalidTransition(
+                _("This backorder is %(state)s; nothing to order.") % {"state": backorder.get_state_display()}
+            )
         wanted = backorder_uncovered([backorder])[backorder.pk]
         quantity = wanted if quantity is None else Decimal(quantity)
         if quantity <= 0:
-            raise InvalidQuantity("Transfers on their way already cover this backorder.")
+            raise InvalidQuantity(_("Transfers on their way already cover this backorder."))
         if quantity > backorder.open_quantity:
             raise InvalidQuantity(
-                f"The backorder waits for {backorder.open_quantity.normalize():f}; order at most that."
+                _("The backorder waits for %(open_quantity)s; order at most that.")
+                % {"open_quantity": format(backorder.open_quantity.normalize(), "f")}
             )
         supplier_part = selectors.supplier_part_preferred(backorder.part)
         if supplier_part is None:
             raise DomainError(
-                f"No active supplier sells {backorder.part.number}; add a supplier part first.", field="supplier"
+                _("No active supplier sells %(part)s; add a supplier part first.") % {"part": backorder.part.number},
+                field="supplier",
             )
         # the need is in stock units; the order is in the supplier's purchase unit (whole boxes, rounded up)
         ordered = order_quantity_for_need(

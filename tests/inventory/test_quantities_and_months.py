@@ -70,15 +70,16 @@ def test_surplus_and_spare_at_parent(free, min_qty, max_qty, surplus, spare):
     [
         (r"^def add_months\(", "inventory/months.py"),
         (r"^def month_start\(", "inventory/months.py"),
-        (r"^(FOUR_PLACES|QTY_PLACES|MONEY_PLACES) = ", "inventory/quantities.py"),
+        (r"^(FOUR_PLACES|QTY_PLACES|MONEY_PLACES|COST_PLACES) = ", "inventory/rounding.py"),
         (r"^def _money\(", None),
+        # money is rounded by quantities.money (half up), never by a bare quantize (half even)
+        (r"\.quantize\(Decimal\(\"0\.0001\"\)", None),
         (r"unit__in=\[\"PCS\"", None),
     ],
 )
 def test_each_rule_is_defined_in_one_place(pattern, home):
-    # The posting service keeps its own copies (its module is the ledger's hot path, owned apart).
     # The demo's _money rounds generated list prices to cents, another rule.
-    exempt = {"inventory/services/stock.py", "demo/profiles.py"}
+    exempt = {"demo/profiles.py"}
     found = sorted(
         str(path.relative_to(ROOT))
         for app in APPS

@@ -427,3 +427,19 @@ def test_duplicate_part_numbers_are_refused_in_any_spelling(postgres):
         services.part_create(number="11-22 333", description="Copy", list_price=Decimal(1))
 
     assert refused.value.field == "number"
+
+
+def test_a_returns_unit_cost_rounds_half_up_like_every_cost(part, store, user):
+    # 1.0001 back for 2 units is 0.50005 a unit: the ledger's money rounding (half up) makes it 0.5001
+    movement = services.stock_return_in(
+        kind=MovementKind.WORKSHOP_RETURN,
+        part=part,
+        warehouse=store,
+        quantity=Decimal("2"),
+        value=Decimal("1.0001"),
+        user=user,
+        document_type="workshop_return",
+        document_ref="WR-1",
+    )
+
+    assert (movement.unit_cost, movement.value) == (Decimal("0.5001"), Decimal("1.0001"))

@@ -383,3 +383,48 @@ def test_an_issue_reversed_a_year_later_does_not_break_the_close(month):
         Decimal(3),
         Decimal(1),
     )
+
+
+def test_every_kpi_domain_md_gives_a_target_has_a_default_one():
+    # DOMAIN.md's targets, the ratio by value taking those of the ratio by lines, new parts their grades'
+    defaults = {(t.kpi, t.class_key): (t.lower, t.upper) for t in Target.objects.filter(warehouse=None)}
+    D = Decimal
+    expected = {
+        ("fill_rate", ""): (D("0.92"), None),
+        ("fill_rate", "A"): (D("0.95"), None),
+        ("fill_rate", "B"): (D("0.90"), None),
+        ("fill_rate", "NA"): (D("0.95"), None),
+        ("fill_rate", "NB"): (D("0.90"), None),
+        ("turnover", ""): (D(3), D(4)),
+        ("turnover", "A"): (D(4), D(5)),
+        ("turnover", "B"): (D(3), D(4)),
+        ("emergency_lines", ""): (None, D("0.30")),
+        ("emergency_lines", "A"): (None, D("0.05")),
+        ("emergency_lines", "B"): (D("0.05"), D("0.25")),
+        ("emergency_lines", "C"): (D("0.85"), D(1)),
+        ("emergency_value", ""): (None, D("0.30")),
+        ("emergency_value", "A"): (None, D("0.05")),
+        ("emergency_value", "B"): (D("0.05"), D("0.25")),
+        ("emergency_value", "C"): (D("0.85"), D(1)),
+        ("emergency_a_share", ""): (None, D("0.05")),
+        ("instant_fill", ""): (D("0.90"), None),
+        ("first_pick", ""): (D("0.90"), None),
+        ("target_achievement", ""): (D("0.90"), None),
+        ("dead_stock", ""): (None, D("0.10")),
+        ("zero_stock", "A"): (None, D("0.01")),
+        ("zero_stock", "B"): (None, D("0.10")),
+        ("zero_stock", "NA"): (None, D("0.08")),
+        ("zero_stock", "NB"): (None, D("0.15")),
+        ("below_min", "A"): (None, D("0.05")),
+        ("below_min", "B"): (None, D("0.20")),
+        ("below_min", "NA"): (None, D("0.10")),
+        ("below_min", "NB"): (None, D("0.25")),
+        ("over_max", "A"): (None, D("0.10")),
+        ("over_max", "B"): (None, D("0.15")),
+        ("over_max", "NA"): (None, D("0.15")),
+        ("over_max", "NB"): (None, D("0.20")),
+        ("c_value_growth", ""): (None, D("0.03")),
+        ("nc_share_new", ""): (None, D("0.20")),
+        ("nc_share_all", ""): (None, D("0.02")),
+    }
+    assert {key: defaults.get(key) for key in expected} == expected

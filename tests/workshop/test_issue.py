@@ -201,10 +201,12 @@ def test_the_clerk_issues_three_lines_once_and_sees_what_was_issued_from_where_a
     client.force_login(clerk)
     page = client.get(reverse("inventory:issue"))
 
-    with django_assert_max_num_queries(40):
+    # Each of the two lines that take stock out reads its bins under the level's lock.
+    with django_assert_max_num_queries(42):
         issued = client.post(reverse("inventory:issue"), _form(store, **THREE_LINES))
     again = client.post(reverse("inventory:issue"), _form(store, **THREE_LINES))
-    with django_assert_max_num_queries(6):
+    # the page reads which bins the issue took each part from: one statement of the bins' ledger
+    with django_assert_max_num_queries(7):
         result = client.get(issued["Location"])
 
     assert f'<option value="{store.pk}" selected>' in page.content.decode()
@@ -316,3 +318,17 @@ def test_the_clerk_and_the_workshop_find_the_screen_from_home_and_the_menu(clien
 
         assert ('data-testid="home-issue"' in home) is shown, role
         assert ('href="/inventory/issue/"' in home) is shown, role
+
+
+def test_the_issue_shows_each_bin_a_part_was_taken_from(store, stocker, parts):
+    from inventory.demand import selectors as demand_selectors
+
+    # given 2 more brake pads put away in a second bin, after the 5 lying in no bin
+    second = BinFactory(warehouse=store, code="B-07")
+    services.stock_receive(part=parts["new"], warehouse=store, quantity=D(2), unit_cost=D(20), user=stocker, bin=second)
+
+    # when 6 are issued: the 2 in B-07 first, then 4 of the 5 in no bin (shown at the default bin A-01-02)
+    issued = demand.repair_order_issue(number="RO-BINS", warehouse=store, lines=[(parts["new"], D(6))], user=stocker)
+
+    # then the issue names both places with their quantities, and the filter its default bin
+    assert demand_selectors.issue_bins(request=issued)[parts["new"].pk] == "B-07 × 2, A-01-02 × 4"

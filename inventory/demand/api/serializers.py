@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from core.fastpath.fields import IdField, line_list
@@ -31,10 +32,10 @@ class PartNumberField(serializers.CharField):
     def to_internal_value(self, data):
         number = super().to_internal_value(data)
         if len(number) > 40:
-            raise serializers.ValidationError("A part number has at most 40 characters.")
+            raise serializers.ValidationError(_("A part number has at most 40 characters."))
         part = selectors.part_by_number(number)
         if part is None:
-            raise serializers.ValidationError(f"No part numbered {number!r}.")
+            raise serializers.ValidationError(_("No part numbered %(number)s.") % {"number": repr(number)})
         return part
 
 

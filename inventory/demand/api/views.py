@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import NotFound
@@ -76,12 +77,12 @@ class WorkshopRequestListCreate(generics.ListAPIView):
 def _request_visible(request, pk: int):
     found = sel.workshop_request_get(pk=pk)
     if found is None:
-        raise NotFound("No such workshop request.")
+        raise NotFound(_("No such workshop request."))
     scope = warehouse_scope(request.user)
     if (scope is not None and found.warehouse_id not in scope) or (
         _own_only(request.user) and found.requested_by_id != request.user.pk
     ):
-        raise NotFound("No such workshop request.")
+        raise NotFound(_("No such workshop request."))
     return found
 
 
@@ -129,11 +130,11 @@ class RequestAvailability(APIView):
         warehouse_id = request.query_params.get("warehouse", "")
         warehouse = Warehouse.objects.filter(pk=warehouse_id).first() if warehouse_id.isdigit() else None
         if warehouse is None:
-            raise NotFound("No such warehouse.")
+            raise NotFound(_("No such warehouse."))
         number = request.query_params.get("number", "")
         availability = sel.request_availability(number=number, warehouse=warehouse)
         if availability is None:
-            raise NotFound(f"No part numbered {number!r}.")
+            raise NotFound(_("No part numbered %(number)s.") % {"number": repr(number)})
         return Response(s.RequestAvailabilitySerializer(availability).data)
 
 
@@ -189,7 +190,7 @@ def _backorder_visible(request, pk: int) -> Backorder:
     scope = warehouse_scope(request.user)
     found = sel.backorder_list(warehouse_ids=scope, state=None).filter(pk=pk).first()
     if found is None or (_own_only(request.user) and found.line.request.requested_by_id != request.user.pk):
-        raise NotFound("No such backorder.")
+        raise NotFound(_("No such backorder."))
     return found
 
 
@@ -275,7 +276,7 @@ def _transfer_visible(request, pk: int):
     if transfer is None or not (
         access.may_post_in(transfer.from_warehouse_id) or access.may_post_in(transfer.to_warehouse_id)
     ):
-        raise NotFound("No such transfer order.")
+        raise NotFound(_("No such transfer order."))
     return transfer
 
 

@@ -20,7 +20,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from core.roles import Role, user_access
 from core.services.notifications import notify
@@ -95,14 +95,15 @@ def _prepare(lines: Iterable[DemandLine | Sequence], user) -> list[tuple[DemandL
             price = Decimal(line.unit_price)
             if not price.is_finite() or price < 0 or price != price.quantize(LIST_PRICE_PLACES):
                 raise InventoryError(
-                    "A selling price is zero or more, with at most two decimals.", field=f"lines[{index}].unit_price"
+                    gettext("A selling price is zero or more, with at most two decimals."),
+                    field=f"lines[{index}].unit_price",
                 )
             overriding = overriding or price != serving.list_price
         prepared.append((line, serving, quantity, price))
     if not prepared:
-        raise InvalidQuantity("Add at least one line.", field="lines")
+        raise InvalidQuantity(gettext("Add at least one line."), field="lines")
     if overriding and not user_access(user).has_any(PRICE_OVERRIDE_ROLES):
-        raise PriceOverrideNotPermitted("Only counter staff and managers may change the selling price.")
+        raise PriceOverrideNotPermitted(gettext("Only counter staff and managers may change the selling price."))
     return prepared
 
 
@@ -206,7 +207,7 @@ def repair_order_open(
     """
     number = (number or "").strip()
     if not number:
-        raise InventoryError("Enter the repair order number.", field="repair_order")
+        raise InventoryError(gettext("Enter the repair order number."), field="repair_order")
     order, created = RepairOrder.objects.get_or_create(
         number=number,
         defaults={
@@ -217,9 +218,14 @@ def repair_order_open(
         },
     )
     if not created and order.warehouse_id != warehouse.pk:
-        raise InventoryError(f"Repair order {number} belongs to another store; check the number.", field="repair_order")
+        raise InventoryError(
+            gettext("Repair order %(number)s belongs to another store; check the number.") % {"number": number},
+            field="repair_order",
+        )
     if order.closed_at is not None:
-        raise InvalidTransition(f"Repair order {number} is closed; open a new one.", field="repair_order")
+        raise InvalidTransition(
+            gettext("Repair order %(number)s is closed; open a new one.") % {"number": number}, field="repair_order"
+        )
     return order
 
 
@@ -228,10 +234,10 @@ def repair_order_close(*, repair_order: RepairOrder, closed_at: datetime | None 
     """Close a repair order (the job is done). Its open backorders stay open until filled or cancelled."""
     order = RepairOrder.objects.select_for_update().get(pk=repair_order.pk)
     if order.closed_at is not None:
-        raise InvalidTransition(f"Repair order {order.number} is already closed.")
+        raise InvalidTransition(gettext("Repair order %(order)s is already closed.") % {"order": order.number})
     order.closed_at = closed_at or timezone.now()
     if order.closed_at < order.opened_at:
-        raise InventoryError("A repair order cannot close before it opened.", field="closed_at")
+        raise InventoryError(gettext("A repair order cannot close before it opened."), field="closed_at")
     order.save(update_fields=["closed_at"])
     return order
 
@@ -262,7 +268,10 @@ def workshop_request_submit(
     asked = [_as_line(raw) for raw in lines]
     prepared = _prepare(asked, user)
     if repair_order.warehouse_id != warehouse.pk:
-        raise InventoryError(f"Repair order {repair_order.number} belongs to another store.", field="repair_order")
+        raise InventoryError(
+            gettext("Repair order %(repair_order)s belongs to another store.") % {"repair_order": repair_order.number},
+            field="repair_order",
+        )
     replayed = _request_replayed(idempotency_key, number=repair_order.number, warehouse=warehouse, lines=asked)
     if replayed is not None:
         return replayed
@@ -442,7 +451,9 @@ def workshop_request_pick(*, request: WorkshopRequest, user, now: datetime | Non
         lines = list(request.lines.select_for_update(of=("self",)).select_related("part"))
         to_pick = [line for line in lines if line.quantity_to_pick > 0]
         if not to_pick:
-            raise InvalidTransition(f"Nothing of {request.number} is waiting to be picked.")
+            raise InvalidTransition(
+                gettext("Nothing of %(request)s is waiting to be picked.") % {"request": request.number}
+            )
         # A reservation's held quantities become an issue now (imported here: reservations build on requests).
         from .reservations import reserved_lines_issue
 
@@ -605,16 +616,22 @@ def backorders_fill(*, level: StockLevel, user, now: datetime | None = None) -> 
         if request.state != RequestState.TO_PICK:
             request.state = RequestState.TO_PICK
             WorkshopRequest.objects.filter(pk=request.pk).update(state=RequestState.TO_PICK)
-        message = (
-            f"Backorder filled: {quantity.normalize():f} × {backorder.part.number} for "
-            f"{request.number} (repair order {request.repair_order.number}) is ready at {level.warehouse.code}."
-        )
         notify(
             users=[request.requested_by],
-            message=message,
+            message=gettext_noop(
+                "Backorder filled: %(quantity)s × %(part)s for %(request)s (repair order %(repair_order)s) "
+                "is ready at %(warehouse)s."
+            ),
+            params={
+                "quantity": f"{quantity.normalize():f}",
+                "part": backorder.part.number,
+                "request": request.number,
+                "repair_order": request.repair_order.number,
+                "warehouse": level.warehouse.code,
+            },
             link=reverse("inventory:request-detail", args=[request.pk]),
             # History loads (back-dated postings) leave the in-app note but send no mail.
-            email_subject="Backorder filled" if now is None else None,
+            email_subject=gettext_noop("Backorder filled") if now is None else None,
         )
         filled.append(backorder)
         if available <= 0:
@@ -633,7 +650,10 @@ def backorder_cancel(*, backorder: Backorder, user, now: datetime | None = None)
         ]
         backorder = Backorder.objects.select_for_update().select_related("line__request").get(pk=backorder.pk)
         if backorder.state != BackorderState.OPEN:
-            raise InvalidTransition(f"This backorder is {backorder.get_state_display()}; only open ones are cancelled.")
+            raise InvalidTransition(
+                gettext("This backorder is %(state)s; only open ones are cancelled.")
+                % {"state": backorder.get_state_display()}
+            )
         quantity = backorder.open_quantity
         backorder.quantity_cancelled += quantity
         backorder.state = BackorderState.CANCELLED

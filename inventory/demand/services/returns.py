@@ -78,7 +78,7 @@ def _share(*, quantity: Decimal, returned: Decimal, issued: Decimal, cost: Decim
     """The cost a return takes back: its share of the line's cost; the last units take the rest exactly."""
     if returned + quantity >= issued:
         return cost - cost_returned
-    share = (cost * quantity / issued).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+    share = money(cost * quantity / issued)
     return min(share, cost - cost_returned)
 
 

@@ -17,6 +17,8 @@ from decimal import Decimal
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from core import events
 from core.roles import Role
@@ -51,16 +53,16 @@ def transfer_order_create(
 ) -> TransferOrder:
     """Ask another warehouse for stock. ``lines`` are ``(part, quantity)`` pairs."""
     if from_warehouse.pk == to_warehouse.pk:
-        raise InventoryError("A transfer needs two different warehouses.", field="to_warehouse")
+        raise InventoryError(_("A transfer needs two different warehouses."), field="to_warehouse")
     checked = []
     lines = list(lines)
     check_line_count(lines)
     for index, (part, quantity) in enumerate(lines):
         checked.append((part, _check_quantity(part, quantity, field=f"lines[{index}].quantity")))
     if not checked:
-        raise InvalidQuantity("Add at least one line.", field="lines")
+        raise InvalidQuantity(_("Add at least one line."), field="lines")
     if len({part.pk for part, _ in checked}) != len(checked):
-        raise InventoryError("Each part appears once on a transfer order.", field="lines")
+        raise InventoryError(_("Each part appears once on a transfer order."), field="lines")
     with transaction.atomic():
         transfer = TransferOrder.objects.create(
             from_warehouse=from_warehouse,
@@ -75,10 +77,16 @@ def transfer_order_create(
         notify(
             users=users_with_role(Role.CLERK, warehouse=from_warehouse),
             kind=events.TRANSFER_REQUESTED,
-            message=f"{to_warehouse.code} asks {from_warehouse.code} for {len(checked)} part(s) on {transfer.number}; "
-            "pick and send them.",
+            message=gettext_noop("%(to)s asks %(from)s for %(count)s part(s) on %(transfer)s; pick and send them."),
+            params={
+                "to": to_warehouse.code,
+                "from": from_warehouse.code,
+                "count": len(checked),
+                "transfer": transfer.number,
+            },
             link=reverse("inventory:transfer-detail", args=[transfer.pk]),
-            email_subject=f"Transfer {transfer.number} requested",
+            email_subject=gettext_noop("Transfer %(transfer)s requested"),
+            subject_params={"transfer": transfer.number},
         )
     return transfer
 
@@ -91,11 +99,14 @@ def backorder_source_by_transfer(
     When the stock arrives the transfer-in fills the backorder (oldest first).
     """
     if backorder.state != BackorderState.OPEN:
-        raise InvalidTransition(f"This backorder is {backorder.get_state_display()}; nothing to source.")
+        raise InvalidTransition(
+            _("This backorder is %(state)s; nothing to source.") % {"state": backorder.get_state_display()}
+        )
     quantity = _check_quantity(backorder.part, quantity)
     if quantity > backorder.open_quantity:
         raise InvalidQuantity(
-            f"The backorder waits for {backorder.open_quantity.normalize():f}; transfer at most that."
+            _("The backorder waits for %(open_quantity)s; transfer at most that.")
+            % {"open_quantity": format(backorder.open_quantity.normalize(), "f")}
         )
     with transaction.atomic():
         transfer = transfer_order_create(
@@ -138,7 +149,8 @@ def transfer_order_send(
         transfer = _locked_transfer(transfer)
         if transfer.state != TransferState.REQUESTED:
             raise InvalidTransition(
-                f"{transfer.number} is {transfer.get_state_display()}; only requested transfers are sent."
+                _("%(transfer)s is %(state)s; only requested transfers are sent.")
+                % {"transfer": transfer.number, "state": transfer.get_state_display()}
             )
         when = now or timezone.now()
         lines = list(transfer.lines.select_related("part").order_by("pk"))
@@ -147,7 +159,8 @@ def transfer_order_send(
             quantity = Decimal(quantities.get(line.pk, line.quantity_requested))
             if quantity < 0 or quantity > line.quantity_requested:
                 raise InvalidQuantity(
-                    f"Send between 0 and {line.quantity_requested.normalize():f} of {line.part.number}."
+                    _("Send between 0 and %(quantity_requested)s of %(part)s.")
+                    % {"quantity_requested": format(line.quantity_requested.normalize(), "f"), "part": line.part.number}
                 )
             if quantity == 0:
                 continue
@@ -165,7 +178,7 @@ def transfer_order_send(
             line.out_movement = movement
             sent_any = True
         if not sent_any:
-            raise InvalidQuantity("Send at least one line, or cancel the transfer.")
+            raise InvalidQuantity(_("Send at least one line, or cancel the transfer."))
         TransferOrderLine.objects.bulk_update(lines, ["quantity_sent", "unit_cost", "out_movement"])
         transfer.state = TransferState.SENT
         transfer.sent_at, transfer.sent_by = when, user
@@ -173,9 +186,11 @@ def transfer_order_send(
         notify(
             users=users_with_role(Role.CLERK, warehouse=transfer.to_warehouse),
             kind=events.TRANSFER_SENT,
-            message=f"{transfer.number} left {transfer.from_warehouse.code}; receive it when it arrives.",
+            message=gettext_noop("%(transfer)s left %(from)s; receive it when it arrives."),
+            params={"transfer": transfer.number, "from": transfer.from_warehouse.code},
             link=reverse("inventory:transfer-detail", args=[transfer.pk]),
-            email_subject=f"Transfer {transfer.number} sent",
+            email_subject=gettext_noop("Transfer %(transfer)s sent"),
+            subject_params={"transfer": transfer.number},
         )
         event_publish(
             kind=events.TRANSFER_SENT,
@@ -219,7 +234,8 @@ def transfer_order_receive(
         transfer = _locked_transfer(transfer)
         if transfer.state not in (TransferState.SENT, TransferState.PARTIAL):
             raise InvalidTransition(
-                f"{transfer.number} is {transfer.get_state_display()}; only sent transfers are received."
+                _("%(transfer)s is %(state)s; only sent transfers are received.")
+                % {"transfer": transfer.number, "state": transfer.get_state_display()}
             )
         when = now or timezone.now()
         lines = list(transfer.lines.select_related("part").order_by("pk"))
@@ -232,15 +248,20 @@ def transfer_order_receive(
             received, lost = (raw, ZERO) if not isinstance(raw, tuple | list) else raw
             received, lost = Decimal(received), Decimal(lost)
             if received < 0 or lost < 0:
-                raise InvalidQuantity(f"Quantities for {line.part.number} cannot be negative.")
+                raise InvalidQuantity(_("Quantities for %(part)s cannot be negative.") % {"part": line.part.number})
             if received + lost > outstanding:
                 raise InvalidQuantity(
-                    f"Only {outstanding.normalize():f} of {line.part.number} is still in transit on {transfer.number}."
+                    _("Only %(outstanding)s of %(part)s is still in transit on %(transfer)s.")
+                    % {
+                        "outstanding": format(outstanding.normalize(), "f"),
+                        "part": line.part.number,
+                        "transfer": transfer.number,
+                    }
                 )
             if received + lost == 0:
                 continue
             if lost and not note.strip():
-                raise InventoryError("Say what happened to the missing quantity.", field="note")
+                raise InventoryError(_("Say what happened to the missing quantity."), field="note")
             stock_transfer_receive(
                 part=line.part,
                 from_warehouse=transfer.from_warehouse,
@@ -259,7 +280,7 @@ def transfer_order_receive(
             if lost:
                 missing.append((line.part.number, lost))
         if not changed:
-            raise InvalidQuantity("Enter what arrived (or what is missing) for at least one line.")
+            raise InvalidQuantity(_("Enter what arrived (or what is missing) for at least one line."))
         TransferOrderLine.objects.bulk_update(changed, ["quantity_received", "quantity_lost"])
         complete = all(line.quantity_outstanding == 0 for line in lines)
         transfer.state = TransferState.RECEIVED if complete else TransferState.PARTIAL
@@ -274,20 +295,31 @@ def transfer_order_receive(
             notify(
                 users=[transfer.created_by],
                 kind=events.TRANSFER_RECEIVED,
-                message=f"{transfer.number} from {transfer.from_warehouse.code} arrived at "
-                f"{transfer.to_warehouse.code}.",
+                message=gettext_noop("%(transfer)s from %(from)s arrived at %(to)s."),
+                params={
+                    "transfer": transfer.number,
+                    "from": transfer.from_warehouse.code,
+                    "to": transfer.to_warehouse.code,
+                },
                 link=reverse("inventory:transfer-detail", args=[transfer.pk]),
-                email_subject=f"Transfer {transfer.number} arrived",
+                email_subject=gettext_noop("Transfer %(transfer)s arrived"),
+                subject_params={"transfer": transfer.number},
             )
         if missing and transfer.created_by_id:
             parts = ", ".join(f"{part} × {quantity.normalize():f}" for part, quantity in missing)
             notify(
                 users=[transfer.created_by],
                 kind=events.TRANSFER_SHORT,
-                message=f"{transfer.number} from {transfer.from_warehouse.code} arrived short: {parts} missing "
-                f"({note.strip()}).",
+                message=gettext_noop("%(transfer)s from %(from)s arrived short: %(parts)s missing (%(note)s)."),
+                params={
+                    "transfer": transfer.number,
+                    "from": transfer.from_warehouse.code,
+                    "parts": parts,
+                    "note": note.strip(),
+                },
                 link=reverse("inventory:transfer-detail", args=[transfer.pk]),
-                email_subject=f"{transfer.number} arrived short",
+                email_subject=gettext_noop("%(transfer)s arrived short"),
+                subject_params={"transfer": transfer.number},
             )
     return transfer
 
@@ -298,7 +330,8 @@ def transfer_order_cancel(*, transfer: TransferOrder, user) -> TransferOrder:
         transfer = _locked_transfer(transfer)
         if transfer.state != TransferState.REQUESTED:
             raise InvalidTransition(
-                f"{transfer.number} is {transfer.get_state_display()}; only requested transfers are cancelled."
+                _("%(transfer)s is %(state)s; only requested transfers are cancelled.")
+                % {"transfer": transfer.number, "state": transfer.get_state_display()}
             )
         transfer.state = TransferState.CANCELLED
         transfer.save(update_fields=["state"])
