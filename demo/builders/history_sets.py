@@ -9,7 +9,10 @@ written at the end, table by table, with COPY (``core.fastpath.rows.copy_insert`
   average, the last unit out takes the remaining value) on the level held in
   memory and is linked into the level's hash chain by ``movement_hash``, as
   ``chain`` does; movement ids follow posting order, the order the chains are
-  proved in;
+  proved in; its bin legs are the ones ``_bin_legs`` would give it (stock put
+  into the bin named or the level's default bin, taken out in the order of
+  ``inventory.bin_order``), from the bin quantities held in memory, and go into
+  the bins' ledger with the bin stocks the history leaves;
 - purchase orders with their history records (created, approved, sent,
   received), goods receipts with quality holds released or rejected (the
   reject and its supplier return), transfer orders sent and received, scrapped
@@ -37,9 +40,11 @@ from django.db import connection, transaction
 from django.db.models import Model
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from core import events
 from core.fastpath.rows import copy_insert, take_ids, update_rows
+from core.messages import message_english, message_params
 from core.models import Notification
 from core.roles import Role
 from core.services.notifications import users_with_role
@@ -50,6 +55,7 @@ from inventory.models import (
     Backorder,
     BackorderState,
     Bin,
+    BinMovement,
     BinStock,
     CounterSale,
     CounterSaleLine,
@@ -68,7 +74,7 @@ from inventory.models import (
 )
 from inventory.quantities import money
 from inventory.services.periods import open_from
-from inventory.services.stock import _apply, _Line, bin_legs_write
+from inventory.services.stock import _apply, _Line
 from suppliers.models import (
     GoodsReceipt,
     GoodsReceiptLine,
@@ -84,6 +90,7 @@ from suppliers.models import (
     SupplierReturnLine,
     SupplierReturnReason,
 )
+from suppliers.quantities import receipt_value, to_stock_units
 from suppliers.services.orders import _line_fields
 
 from ..logins import WORKSHOP_OF
@@ -154,6 +161,48 @@ class Row:
             raise AttributeError(name) from None
 
 
+class Place:
+    """What one bin (None: no bin) holds of a level, as ``BinStock`` keeps it; ``pk`` None until written.
+
+    ``slot``: a new place's id is the one the services' upsert of its first stock took from the
+    sequence (every stock put in takes one, a new place or not): the ``slot``-th of the history's.
+    """
+
+    __slots__ = ("changed", "pk", "quantity", "slot")
+
+    def __init__(self, quantity: Decimal = ZERO, *, pk: int | None = None, slot: int | None = None) -> None:
+        self.quantity, self.pk, self.slot, self.changed = quantity, pk, slot, False
+
+
+def bin_legs(
+    level: StockLevel,
+    quantity: Decimal,
+    bin: Bin | None,
+    *,
+    held: dict[int | None, Place],
+    routes: dict[int, tuple[int, str]],
+) -> list[tuple[int | None, Decimal]]:
+    """The bins a posting puts stock into or takes it from, as ``inventory.services.stock._bin_legs`` decides.
+
+    Inbound into the bin named, else the level's default bin (else no bin); outbound from what the
+    level's places ``held`` hold, in the order of ``inventory.bin_order`` (only from the bin named,
+    when one is). ``routes``: each bin's (route, code).
+    """
+    if quantity > 0:
+        return [(bin.pk if bin is not None else level.default_bin_id, quantity)]
+    shelves = [
+        Shelf(bin_id, place.quantity, *(routes[bin_id] if bin_id is not None else (0, "")))
+        for bin_id, place in held.items()
+        if place.quantity > 0 and (bin is None or bin_id == bin.pk)
+    ]
+    taken, left = bins_to_take(shelves, -quantity, default_bin_id=level.default_bin_id)
+    if left > 0:
+        raise RuntimeError(
+            f"The bins of {level.part.number} in {level.warehouse.code} hold {-quantity - left} of {-quantity}."
+        )
+    return [(bin_id, -taken_quantity) for bin_id, taken_quantity in taken]
+
+
 def copy_rows(model: type[Model], rows: list[Row]) -> None:
     """Write ``rows`` with one COPY (``core.fastpath.rows.copy_insert``); each gets its id, in order."""
     if rows:
@@ -173,7 +222,10 @@ def _column_value(obj: Model, field) -> Any:
             value = None if related is None else related.pk
             setattr(obj, field.attname, value)
         return value
-    return field.pre_save(obj, add=True)
+    value = field.pre_save(obj, add=True)
+    if field.get_internal_type() == "JSONField":
+        return field.get_db_prep_save(value, connection)  # COPY takes JSON only adapted
+    return value
 
 
 def copy_objects(model: type[Model], objects: Sequence[Model]) -> None:
@@ -213,6 +265,11 @@ class SetBasedHistoryBuilder(HistoryBuilder):
         self.lap = clock.monotonic()
         self.spare_ids: dict[type[Model], list[int]] = {}
         self.waiting_backorders: dict[tuple[int, int], list[Backorder]] = defaultdict(list)
+        # The bins of every level, by (part id, warehouse id) and bin id; each bin's (route, code).
+        self.places: dict[tuple[int, int], dict[int | None, Place]] = defaultdict(dict)
+        self.bin_route: dict[int, tuple[int, str]] = {}
+        self.bin_entries: list[tuple[Row, dict[str, Any]]] = []  # (movement, its bin leg)
+        self.stock_puts = 0  # bin stock ids the services' upserts would have taken
 
     # --- the run ----------------------------------------------------------------------------
 
@@ -225,18 +282,16 @@ class SetBasedHistoryBuilder(HistoryBuilder):
             raise RuntimeError("The set-based history loads into a ledger without closed months.")
         self.batch = True
         self.levels = {(level.part_id, level.warehouse_id): level for level in StockLevel.objects.all()}
-        # What each bin holds, in memory, so that a posting takes from bins as the services do (``bin_order``).
-        self.places = {b.pk: (b.route, b.code) for b in Bin.objects.all()}
-        self.bin_stock: dict[tuple[int, int], dict[int | None, Decimal]] = defaultdict(dict)
-        for part_id, warehouse_id, bin_id, held in BinStock.objects.values_list(
-            "part_id", "warehouse_id", "bin_id", "quantity"
-        ):
-            self.bin_stock[(part_id, warehouse_id)][bin_id] = held
-        self.bin_legs: list[tuple[int, int, int | None, Decimal, Row]] = []
         parts, warehouses = {part.pk: part for part in self.parts}, {w.pk: w for w in self.warehouses.values()}
         for level in self.levels.values():
             level.part, level.warehouse = parts[level.part_id], warehouses[level.warehouse_id]
         self.supplier_parts = {(sp.supplier_id, sp.part_id): sp for sp in SupplierPart.objects.all()}
+        # What each bin holds, in memory, so that a posting takes from bins as the services do (``bin_order``).
+        for pk, part_id, warehouse_id, bin_id, quantity in BinStock.objects.values_list(
+            "pk", "part_id", "warehouse_id", "bin_id", "quantity"
+        ):
+            self.places[(part_id, warehouse_id)][bin_id] = Place(quantity, pk=pk)
+        self.bin_route = {pk: (route, code) for pk, route, code in Bin.objects.values_list("pk", "route", "code")}
         self.purchasers = list(users_with_role(Role.PURCHASER))
         self.clerks = {
             code: list(users_with_role(Role.CLERK, warehouse=warehouse)) for code, warehouse in self.warehouses.items()
@@ -282,8 +337,7 @@ class SetBasedHistoryBuilder(HistoryBuilder):
         for model in WRITE_ORDER:
             copy_rows(model, self.plain.pop(model, []))
             copy_objects(model, self.rows.pop(model, []))
-        bin_legs_write([(p, w, b, q, row.pk, None) for p, w, b, q, row in self.bin_legs])
-        self.bin_legs = []
+        self.write_bins()
         if self.po_history:
             copy_insert(
                 PurchaseOrder.history.model,
@@ -294,14 +348,51 @@ class SetBasedHistoryBuilder(HistoryBuilder):
             )
         notes = []
         for users, kind, text in self.notes:
-            message, link = text()
-            notes += [Notification(user=user, kind=kind, message=message[:300], link=link[:200]) for user in users]
+            message_id, params, link = text()
+            stored = message_params(params)
+            english = message_english(message_id, stored)[:300]
+            notes += [
+                Notification(
+                    user=user, kind=kind, message=english, message_id=message_id, params=stored, link=link[:200]
+                )
+                for user in users
+            ]
         copy_objects(Notification, notes)
         for prefix, value in self.numbers.items():
             NumberSequence.objects.update_or_create(prefix=prefix, defaults={"last_value": value})
         rows = len(notes) + len(self.po_history)
         self.po_history, self.notes, self.numbers = [], [], {}
         self.write(f"  written with COPY ({clock.monotonic() - began:.1f} s, {rows:,} other rows)")
+
+    def write_bins(self) -> None:
+        """The bins' ledger (each leg with its movement's id) and the bin stocks as the postings left them."""
+        copy_insert(BinMovement, [{**leg, "movement_id": movement.pk} for movement, leg in self.bin_entries])
+        self.bin_entries = []
+        ids = take_ids(BinStock, self.stock_puts)
+        fresh, known = [], []
+        for (part_id, warehouse_id), held in self.places.items():
+            for bin_id, place in held.items():
+                if place.pk is None:
+                    assert place.slot is not None  # a place is new only by stock put in
+                    place.pk = ids[place.slot]
+                    fresh.append(
+                        (
+                            place.pk,
+                            {
+                                "part_id": part_id,
+                                "warehouse_id": warehouse_id,
+                                "bin_id": bin_id,
+                                "quantity": place.quantity,
+                            },
+                        )
+                    )
+                elif place.changed:
+                    known.append(place)
+                place.changed = False
+        fresh.sort(key=lambda row: row[0])
+        copy_insert(BinStock, [values for _pk, values in fresh], ids=[pk for pk, _values in fresh])
+        update_rows(BinStock, [place.pk for place in known], ["quantity"], [[place.quantity for place in known]])
+        self.stock_puts = 0
 
     def take_id(self, model: type[Model]) -> int:
         """An id of ``model``'s table for a row that needs it before it is written (taken in blocks)."""
@@ -350,10 +441,18 @@ class SetBasedHistoryBuilder(HistoryBuilder):
         reason: str = "",
         other: str | None = None,
         from_quarantine: bool = False,
+        value: Decimal | None = None,
     ) -> Row:
-        """One posting on the level in memory, by the single postings' rules (``_apply`` and ``chain``)."""
+        """One posting on the level in memory, by the single postings' rules (``_bin_legs``, ``_apply``, ``chain``).
+
+        ``value``: a receipt's exact value (``stock_receive(value=...)``).
+        """
         level = self.level(*key)
-        unit, value = _apply(_Line(kind, level, quantity, unit_cost=unit_cost, from_quarantine=from_quarantine), now=at)
+        legs = bin_legs(
+            level, quantity, bin, held=self.places[(level.part_id, level.warehouse_id)], routes=self.bin_route
+        )
+        line = _Line(kind, level, quantity, unit_cost=unit_cost, value=value, from_quarantine=from_quarantine)
+        unit, value = _apply(line, now=at)
         values = {
             "part_id": level.part_id,
             "warehouse_id": level.warehouse_id,
@@ -374,27 +473,21 @@ class SetBasedHistoryBuilder(HistoryBuilder):
         }
         # ``chain``'s link, on plain values: hashed after the level's last movement, which it becomes.
         values["hash"] = level.last_hash = movement_hash(level.last_hash, values)
-        row = self.keep_row(StockMovement, values)
-        self.put_in_bins(level, quantity, bin, row)
-        return row
-
-    def put_in_bins(self, level: StockLevel, quantity: Decimal, bin, row: Row) -> None:
-        """The movement's bin legs by the postings' rules: in to the bin named or the default bin, out by
-        ``bin_order`` (``stock._bin_legs``); kept in memory, written with the movements."""
-        held = self.bin_stock[(level.part_id, level.warehouse_id)]
-        if quantity > 0:
-            place = bin.pk if bin is not None else level.default_bin_id
-            legs = [(place, quantity)]
-        else:
-            shelves = [
-                Shelf(place, amount, *(self.places.get(place, (0, "")) if place is not None else (0, "")))
-                for place, amount in held.items()
-            ]
-            taken, _left = bins_to_take(shelves, -quantity, default_bin_id=level.default_bin_id)
-            legs = [(place, -amount) for place, amount in taken]
-        for place, amount in legs:
-            held[place] = held.get(place, Decimal(0)) + amount
-            self.bin_legs.append((level.part_id, level.warehouse_id, place, amount, row))
+        movement = self.keep_row(StockMovement, values)
+        held = self.places[(level.part_id, level.warehouse_id)]
+        for bin_id, leg in legs:
+            place = held.get(bin_id)
+            if leg > 0:
+                # The services add stock to a bin with an upsert, which takes an id whether it inserts or not.
+                if place is None:
+                    place = held[bin_id] = Place(slot=self.stock_puts)
+                self.stock_puts += 1
+            assert place is not None  # stock is taken only from places that hold it
+            place.quantity += leg
+            place.changed = True
+            leg_row = {"part_id": level.part_id, "warehouse_id": level.warehouse_id, "bin_id": bin_id, "quantity": leg}
+            self.bin_entries.append((movement, leg_row))
+        return movement
 
     def keep_row(self, model: type[Model], values: dict[str, Any]) -> Row:
         row = Row(values)
@@ -407,7 +500,10 @@ class SetBasedHistoryBuilder(HistoryBuilder):
         obj.__dict__.setdefault("demo_refs", {})[attname] = row
 
     def note(self, users: list, kind: str, text: Any) -> None:
-        """A notification the services would leave; ``text()`` gives (message, link) once the rows have ids."""
+        """A notification the services would leave (``core.services.notify``).
+
+        ``text()`` gives (message id, params, link) once the rows have ids.
+        """
         self.notes.append((users, kind, text))
 
     def snapshot(self, order: PurchaseOrder, change: str) -> None:
@@ -466,10 +562,10 @@ class SetBasedHistoryBuilder(HistoryBuilder):
         )
         self.keep(order)
         self.snapshot(order, "+")
-        # The same part twice is one line, as ``purchase_order_create`` merges it.
+        # The same part twice is one line, as ``purchase_order_create`` merges it (in the order unit).
         merged: dict[int, Decimal] = {}
         for part_index, quantity in lines:
-            merged[part_index] = merged.get(part_index, ZERO) + quantity
+            merged[part_index] = merged.get(part_index, ZERO) + self.in_order_unit(part_index, quantity)
         order.demo_lines = {}  # type: ignore[attr-defined]
         for number, (part_index, quantity) in enumerate(merged.items(), start=1):
             part = self.parts[part_index]
@@ -512,8 +608,13 @@ class SetBasedHistoryBuilder(HistoryBuilder):
         )
         self.keep(receipt)
         held = []
-        for part_index, quantity, hold in lines:
+        for part_index, planned, hold in lines:
             po_line = order.demo_lines[part_index]  # type: ignore[attr-defined]
+            # Counted in the order unit; the ledger gets stock units at the exact value of the purchase units.
+            purchase_quantity = self.in_order_unit(part_index, planned)
+            quantity = to_stock_units(purchase_quantity, po_line.purchase_factor)
+            unit_cost = po_line.stock_unit_cost
+            value = receipt_value(purchase_quantity, po_line.price) if po_line.has_purchase_unit else None
             bin = self.bin_for(part_index, code)
             if hold:
                 self.level(part_index, code).quarantined += quantity
@@ -525,15 +626,16 @@ class SetBasedHistoryBuilder(HistoryBuilder):
                 at=at,
                 document_type="goods_receipt",
                 document_ref=receipt.number,
-                unit_cost=po_line.price,
+                unit_cost=unit_cost,
                 bin=bin,
+                value=value,
             )
             line = GoodsReceiptLine(
                 receipt=receipt,
                 po_line=po_line,
                 part=self.parts[part_index],
                 quantity=quantity,
-                unit_cost=po_line.price,
+                unit_cost=unit_cost,
                 bin=bin,
                 hold_state=HoldState.HELD if hold else HoldState.NONE,
             )
@@ -555,7 +657,8 @@ class SetBasedHistoryBuilder(HistoryBuilder):
                 self.purchasers,
                 events.QUALITY_HOLD,
                 lambda: (
-                    f"Quality hold on {receipt.number} ({order.number}, {order.supplier.code}): {parts}.",
+                    gettext_noop("Quality hold on %(receipt)s (%(order)s, %(supplier)s): %(parts)s."),
+                    {"receipt": receipt.number, "order": order.number, "supplier": order.supplier.code, "parts": parts},
                     reverse("suppliers:receipt-detail", args=[receipt.pk]),
                 ),
             )
@@ -619,8 +722,11 @@ class SetBasedHistoryBuilder(HistoryBuilder):
             self.purchasers,
             "",
             lambda: (
-                f"{part} × {quantity} from {supplier.code} was rejected and goes back on {document.number}. "
-                "Order a replacement?",
+                gettext_noop(
+                    "%(part)s × %(quantity)s from %(supplier)s was rejected and goes back on %(number)s. "
+                    "Order a replacement?"
+                ),
+                {"part": part, "quantity": quantity, "supplier": supplier.code, "number": document.number},
                 reverse("suppliers:return-detail", args=[document.pk]),
             ),
         )
@@ -653,7 +759,8 @@ class SetBasedHistoryBuilder(HistoryBuilder):
             self.clerks[source],
             events.TRANSFER_REQUESTED,
             lambda: (
-                f"{code} asks {source} for 1 part(s) on {transfer.number}; pick and send them.",
+                gettext_noop("%(to)s asks %(from)s for %(count)s part(s) on %(transfer)s; pick and send them."),
+                {"to": code, "from": source, "count": 1, "transfer": transfer.number},
                 reverse("inventory:transfer-detail", args=[transfer.pk]),
             ),
         )
@@ -683,7 +790,8 @@ class SetBasedHistoryBuilder(HistoryBuilder):
             self.clerks[code],
             events.TRANSFER_SENT,
             lambda: (
-                f"{transfer.number} left {source}; receive it when it arrives.",
+                gettext_noop("%(transfer)s left %(from)s; receive it when it arrives."),
+                {"transfer": transfer.number, "from": source},
                 reverse("inventory:transfer-detail", args=[transfer.pk]),
             ),
         )
@@ -714,7 +822,8 @@ class SetBasedHistoryBuilder(HistoryBuilder):
             [transfer.created_by],
             events.TRANSFER_RECEIVED,
             lambda: (
-                f"{transfer.number} from {source} arrived at {code}.",
+                gettext_noop("%(transfer)s from %(from)s arrived at %(to)s."),
+                {"transfer": transfer.number, "from": source, "to": code},
                 reverse("inventory:transfer-detail", args=[transfer.pk]),
             ),
         )
@@ -883,15 +992,22 @@ class SetBasedHistoryBuilder(HistoryBuilder):
             hit["sales_value"] += sales
             hit["cost_value"] += cost
             request.state = RequestState.TO_PICK
-            message = (
-                f"Backorder filled: {quantity.normalize():f} × {backorder.part.number} for "
-                f"{request.number} (repair order {request.repair_order.number}) is ready at {key[1]}."
-            )
+            params = {
+                "quantity": f"{quantity.normalize():f}",
+                "part": backorder.part.number,
+                "request": request.number,
+                "repair_order": request.repair_order.number,
+                "warehouse": key[1],
+            }
             self.note(
                 [request.requested_by],
                 "",
-                lambda request=request, message=message: (
-                    message,
+                lambda request=request, params=params: (
+                    gettext_noop(
+                        "Backorder filled: %(quantity)s × %(part)s for %(request)s (repair order %(repair_order)s) "
+                        "is ready at %(warehouse)s."
+                    ),
+                    params,
                     reverse("inventory:request-detail", args=[request.pk]),
                 ),
             )
