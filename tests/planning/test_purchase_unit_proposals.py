@@ -12,7 +12,7 @@ from planning.models import ReplenishmentProposal, ReplenishmentRun, StockingPar
 from suppliers.models import PurchaseOrder
 
 from ..factories import PartFactory, WarehouseFactory
-from .conftest import make_supplier, make_supplier_part
+from .builders import make_supplier, make_supplier_part
 
 pytestmark = pytest.mark.usefixtures("postgres")
 

@@ -101,7 +101,10 @@ def test_a_receipt_in_boxes_enters_pieces_at_the_exact_value_of_the_boxes(purcha
     services.goods_receipt_post(order=order, lines=[(line, D(1), None, False)], user=clerk)
     level = _level(part, warehouse)
     assert (level.on_hand, level.value, level.average_cost) == (D("9.000"), D("30.0000"), D("3.3333"))
-    assert _verify_ledger() == "Ledger verified: every stock level equals its movements and every hash chain holds."
+    assert _verify_ledger() == (
+        "Ledger verified: every stock level equals its movements and its bins, every bin its entries, "
+        "and every hash chain holds."
+    )
 
 
 def test_the_cost_per_piece_moves_the_average_with_stock_already_held(purchaser, clerk, warehouse):
