@@ -240,6 +240,14 @@ class _PostingView(APIView):
     def get_permissions(self):
         return [roles_permission(*POSTING_ROLES[self.action_name])()]
 
+    def posted(self, request, *, serializer, service, result):
+        """Check the body, the warehouse scope, post once per Idempotency-Key; 201 with ``result``."""
+        data = serializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        require_warehouse(request.user, data.validated_data["warehouse"])
+        done = service(user=request.user, idempotency_key=idempotency_key(request), **data.validated_data)
+        return Response(result(done).data, status=status.HTTP_201_CREATED)
+
 
 class ReceiptCreate(_PostingView):
     """Receive stock at a unit cost; the level's moving average cost is updated."""
@@ -248,13 +256,9 @@ class ReceiptCreate(_PostingView):
 
     @extend_schema(request=s.ReceiptSerializer, responses={201: s.MovementSerializer}, parameters=[IDEMPOTENCY_HEADER])
     def post(self, request):
-        data = s.ReceiptSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        require_warehouse(request.user, data.validated_data["warehouse"])
-        movement = services.stock_receive(
-            user=request.user, idempotency_key=idempotency_key(request), **data.validated_data
+        return self.posted(
+            request, serializer=s.ReceiptSerializer, service=services.stock_receive, result=s.MovementSerializer
         )
-        return Response(s.MovementSerializer(movement).data, status=status.HTTP_201_CREATED)
 
 
 class IssueCreate(_PostingView):
@@ -264,13 +268,9 @@ class IssueCreate(_PostingView):
 
     @extend_schema(request=s.IssueSerializer, responses={201: s.MovementSerializer}, parameters=[IDEMPOTENCY_HEADER])
     def post(self, request):
-        data = s.IssueSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        require_warehouse(request.user, data.validated_data["warehouse"])
-        movement = services.stock_issue(
-            user=request.user, idempotency_key=idempotency_key(request), **data.validated_data
+        return self.posted(
+            request, serializer=s.IssueSerializer, service=services.stock_issue, result=s.MovementSerializer
         )
-        return Response(s.MovementSerializer(movement).data, status=status.HTTP_201_CREATED)
 
 
 class TransferCreate(_PostingView):
@@ -301,13 +301,9 @@ class AdjustmentCreate(_PostingView):
         request=s.AdjustmentSerializer, responses={201: s.MovementSerializer}, parameters=[IDEMPOTENCY_HEADER]
     )
     def post(self, request):
-        data = s.AdjustmentSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        require_warehouse(request.user, data.validated_data["warehouse"])
-        movement = services.stock_adjust(
-            user=request.user, idempotency_key=idempotency_key(request), **data.validated_data
+        return self.posted(
+            request, serializer=s.AdjustmentSerializer, service=services.stock_adjust, result=s.MovementSerializer
         )
-        return Response(s.MovementSerializer(movement).data, status=status.HTTP_201_CREATED)
 
 
 class ScrapCreate(_PostingView):
@@ -317,13 +313,9 @@ class ScrapCreate(_PostingView):
 
     @extend_schema(request=s.ScrapSerializer, responses={201: s.MovementSerializer}, parameters=[IDEMPOTENCY_HEADER])
     def post(self, request):
-        data = s.ScrapSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        require_warehouse(request.user, data.validated_data["warehouse"])
-        movement = services.stock_scrap(
-            user=request.user, idempotency_key=idempotency_key(request), **data.validated_data
+        return self.posted(
+            request, serializer=s.ScrapSerializer, service=services.stock_scrap, result=s.MovementSerializer
         )
-        return Response(s.MovementSerializer(movement).data, status=status.HTTP_201_CREATED)
 
 
 class BinMoveCreate(_PostingView):
@@ -335,13 +327,9 @@ class BinMoveCreate(_PostingView):
         request=s.BinMoveSerializer, responses={201: s.BinMoveResultSerializer}, parameters=[IDEMPOTENCY_HEADER]
     )
     def post(self, request):
-        data = s.BinMoveSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        require_warehouse(request.user, data.validated_data["warehouse"])
-        move = services.stock_bin_move(
-            user=request.user, idempotency_key=idempotency_key(request), **data.validated_data
+        return self.posted(
+            request, serializer=s.BinMoveSerializer, service=services.stock_bin_move, result=s.BinMoveResultSerializer
         )
-        return Response(s.BinMoveResultSerializer(move).data, status=status.HTTP_201_CREATED)
 
 
 class MovementReverse(_PostingView):
