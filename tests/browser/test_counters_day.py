@@ -1,5 +1,5 @@
 """A counter's day on the screens alone, at desktop and tablet size: a reservation for tomorrow's repair
-order picked, a workshop return, a counter sale and its customer return, a return to the supplier, and a
+order picked from two bins, a workshop return, a counter sale and its customer return, a return to the supplier, and a
 part frozen and released. The ledger verifies at the end."""
 
 from decimal import Decimal
@@ -10,6 +10,7 @@ from django.utils import timezone
 from core.roles import Role
 from inventory import services
 from inventory.models import (
+    BinStock,
     CounterSale,
     CustomerReturn,
     StockFreeze,
@@ -17,10 +18,10 @@ from inventory.models import (
     WorkshopRequest,
     WorkshopReturn,
 )
-from inventory.selectors import ledger_differences
+from inventory.selectors import bin_differences, ledger_differences
 from suppliers.models import SupplierReturn
 
-from ..factories import PartFactory, UserFactory, WarehouseFactory
+from ..factories import BinFactory, PartFactory, UserFactory, WarehouseFactory
 from ..suppliers.factories import SupplierFactory, SupplierPartFactory
 
 
@@ -38,31 +39,42 @@ def test_a_counters_day(sized_page, login, size):
     hoses = PartFactory(number="HS-220", list_price=Decimal("18.00"))
     supplier = SupplierFactory(code="SUP-TW")
     SupplierPartFactory(supplier=supplier, part=hoses, is_preferred=True)
-    for part, quantity in ((pads, 6), (bulbs, 10), (hoses, 8)):
+    for part, quantity in ((bulbs, 10), (hoses, 8)):
         services.stock_receive(part=part, warehouse=store, quantity=Decimal(quantity), unit_cost=Decimal(3), user=clerk)
+    # the pads lie in two bins: 2 in their default bin A-01, 4 more in B-02
+    shelf, overflow = BinFactory(warehouse=store, code="A-01"), BinFactory(warehouse=store, code="B-02")
+    services.stock_level_set_limits(part=pads, warehouse=store, min_qty=0, max_qty=0, default_bin=shelf)
+    for bin, quantity in ((shelf, 2), (overflow, 4)):
+        services.stock_receive(
+            part=pads, warehouse=store, quantity=Decimal(quantity), unit_cost=Decimal(3), user=clerk, bin=bin
+        )
     page = sized_page(size)
     login(page, clerk)
 
-    # 1. reserve two brake pads for tomorrow's repair order: available drops, on hand does not
+    # 1. reserve three brake pads for tomorrow's repair order: available drops, on hand does not
     page.goto("/inventory/reservations/new/")
     page.fill("#id_repair_order", "RO-7781")
     page.fill("tr[data-line='0'] input[name=number]", "BP-410")
-    page.fill("tr[data-line='0'] input[name=quantity]", "2")
+    page.fill("tr[data-line='0'] input[name=quantity]", "3")
     page.press("tr[data-line='0'] input[name=quantity]", "Control+Enter")
     page.wait_for_selector(".msg.success")
     assert "reserved for" in page.inner_text(".msg.success")
     level = StockLevel.objects.get(part=pads, warehouse=store)
-    assert (level.on_hand, level.reserved) == (Decimal(6), Decimal(2))
+    assert (level.on_hand, level.reserved) == (Decimal(6), Decimal(3))
     _no_sideways_scroll(page)
 
-    # 2. tomorrow's pick list shows it; picking turns the reservation into an issue
+    # 2. tomorrow's pick list shows it with the bins to take it from; picking turns it into an issue
     tomorrow = (timezone.localdate() + timezone.timedelta(days=1)).isoformat()
     page.goto(f"/inventory/pick-list/?day={tomorrow}")
     reservation = WorkshopRequest.objects.get()
+    bins = f"section[data-request='{reservation.number}'] tr[data-part='BP-410'] [data-testid=pick-bins]"
+    assert page.inner_text(bins) == "A-01 × 2, B-02 × 1"
     page.click(f"form[action='/inventory/requests/{reservation.pk}/pick/'] button")
     page.wait_for_selector(".msg.success")
     level.refresh_from_db()
-    assert (level.on_hand, level.reserved) == (Decimal(4), Decimal(0))
+    assert (level.on_hand, level.reserved) == (Decimal(3), Decimal(0))
+    held = dict(BinStock.objects.filter(part=pads, warehouse=store).values_list("bin__code", "quantity"))
+    assert held == {"A-01": Decimal(0), "B-02": Decimal(3)}
     _no_sideways_scroll(page)
 
     # 3. one pad comes back unused from the workshop
@@ -120,8 +132,8 @@ def test_a_counters_day(sized_page, login, size):
     _no_sideways_scroll(page)
 
     # the day leaves the stock where the postings put it, and the ledger proves it
-    assert StockLevel.objects.get(part=pads, warehouse=store).on_hand == Decimal(5)
+    assert StockLevel.objects.get(part=pads, warehouse=store).on_hand == Decimal(4)
     assert StockLevel.objects.get(part=bulbs, warehouse=store).on_hand == Decimal(8)
     hoses_level = StockLevel.objects.get(part=hoses, warehouse=store)
     assert (hoses_level.on_hand, hoses_level.quarantined) == (Decimal(6), Decimal(0))
-    assert ledger_differences() == []
+    assert ledger_differences() == bin_differences() == []
