@@ -27,8 +27,17 @@ ONE = Decimal(1)
 
 @dataclass(frozen=True)
 class QuantityCheck:
+    """The quantity to order and, when the supplier's terms were not met, the note in English.
+
+    ``problems`` says the same as data ((code, figure) with code "moq", "pack" or "whole") and
+    ``original`` is the quantity asked for, so the services can word the note in the reader's language.
+    """
+
     quantity: Decimal
     warning: str = ""
+    problems: tuple[tuple[str, Decimal | None], ...] = ()
+    original: Decimal | None = None
+    rounded: bool = False
 
 
 def _fmt(value: Decimal) -> str:
@@ -85,23 +94,34 @@ def check_order_quantity(
     """
     moq = min_order_qty or Decimal(0)
     pack = pack_size or Decimal(0)
-    problems = []
+    found: list[tuple[str, Decimal | None]] = []
     if moq and quantity < moq:
-        problems.append(f"below the minimum order quantity of {_fmt(moq)}")
+        found.append(("moq", moq))
     if pack and quantity % pack != 0:
-        problems.append(f"not a multiple of the pack size {_fmt(pack)}")
+        found.append(("pack", pack))
     if whole and quantity != quantity.to_integral_value():
-        problems.append("not a whole purchase unit")
-    if not problems:
+        found.append(("whole", None))
+    if not found:
         return QuantityCheck(quantity)
+    said = " and ".join(PROBLEM_TEXTS[code].format(_fmt(figure) if figure else "") for code, figure in found)
     if rule != ROUND:
-        return QuantityCheck(quantity, f"Quantity {_fmt(quantity)} is " + " and ".join(problems) + ".")
+        return QuantityCheck(quantity, f"Quantity {_fmt(quantity)} is {said}.", tuple(found), quantity)
     rounded = max(quantity, moq)
     if pack:
         rounded = (rounded / pack).to_integral_value(rounding=ROUND_CEILING) * pack
     if whole:
         rounded = rounded.to_integral_value(rounding=ROUND_CEILING)
-    return QuantityCheck(rounded, f"Rounded from {_fmt(quantity)} to {_fmt(rounded)} (" + " and ".join(problems) + ").")
+    return QuantityCheck(
+        rounded, f"Rounded from {_fmt(quantity)} to {_fmt(rounded)} ({said}).", tuple(found), quantity, rounded=True
+    )
+
+
+# The English wording of each problem; suppliers.services.orders words the same in the reader's language.
+PROBLEM_TEXTS = {
+    "moq": "below the minimum order quantity of {}",
+    "pack": "not a multiple of the pack size {}",
+    "whole": "not a whole purchase unit",
+}
 
 
 def purchase_quantity_for_need(

@@ -48,6 +48,7 @@ from ..models import (
     order_unit_is_whole,
 )
 from ..quantities import (
+    QuantityCheck,
     check_order_quantity,
     fits_stock_places,
     purchase_quantity_for_need,
@@ -288,9 +289,32 @@ def _line_fields(
         "purchase_unit": unit.purchase_unit,
         "purchase_factor": unit.factor,
         "price": price,
-        "warning": check.warning,
+        "warning": order_quantity_note(check),
         "supplier_part_number": supplier_part.supplier_part_number if supplier_part else "",
     }
+
+
+def order_quantity_note(check: QuantityCheck) -> str:
+    """The note on a line off the supplier's terms, in the language of the person ordering (kept on the line)."""
+
+    def _figure(value) -> str:
+        return f"{value.normalize():f}"
+
+    if not check.problems or check.original is None:
+        return ""
+    said = {
+        "moq": lambda figure: _("below the minimum order quantity of %(moq)s") % {"moq": _figure(figure)},
+        "pack": lambda figure: _("not a multiple of the pack size %(pack)s") % {"pack": _figure(figure)},
+        "whole": lambda figure: _("not a whole purchase unit"),
+    }
+    problems = _(" and ").join(said[code](figure) for code, figure in check.problems)
+    if check.rounded:
+        return _("Rounded from %(quantity)s to %(rounded)s (%(problems)s).") % {
+            "quantity": _figure(check.original),
+            "rounded": _figure(check.quantity),
+            "problems": problems,
+        }
+    return _("Quantity %(quantity)s is %(problems)s.") % {"quantity": _figure(check.original), "problems": problems}
 
 
 def _supplier_parts(supplier: Supplier, parts: Iterable[Part]) -> dict[int, SupplierPart]:

@@ -130,3 +130,21 @@ def test_a_simplified_chinese_browser_gets_simplified_refusals(api_as, store, ta
 
     assert response.status_code == 404
     assert response.json()["detail"] == "没有零件号为 'NOPE-9' 的零件。请检查零件号，或依说明搜索。"
+
+
+def test_a_line_off_the_suppliers_terms_is_noted_in_the_purchasers_language(client, store):
+    purchaser = UserFactory(roles=[Role.PURCHASER])
+    UserProfile.objects.create(user=purchaser, language="zh-hant")
+    offer = SupplierPartFactory(min_order_qty=Decimal(5), pack_size=Decimal(5))
+    order = supplier_services.purchase_order_create(
+        supplier=offer.supplier, warehouse=store, order_type="stock", lines=[], user=purchaser
+    )
+    client.force_login(purchaser)
+
+    page = client.post(
+        reverse("suppliers:po-line-add", args=[order.pk]), {"number": offer.part.number, "quantity": "3"}, follow=True
+    )
+
+    note = "數量 3 低於最低訂購量 5、不是包裝數 5 的倍數。"
+    assert order.lines.get().warning == note
+    assert note in page.content.decode()
