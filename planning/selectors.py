@@ -188,8 +188,17 @@ def part_forecasts(*, part: Part, today: date | None = None) -> list[PartForecas
 
 
 @dataclass
+class ForecastPart:
+    """What the supplier's forecast shows of a part (read as plain values: a range holds thousands)."""
+
+    pk: int
+    number: str
+    description: str
+
+
+@dataclass
 class SupplierForecastRow:
-    part: Part
+    part: ForecastPart
     supplier_part_number: str
     months: list[Decimal]
 
@@ -207,9 +216,11 @@ def supplier_forecast(*, supplier: Supplier, today: date | None = None) -> tuple
     first = _first_month(today)
     months = [add_months(first, i) for i in range(HORIZON)]
     sps = list(
-        SupplierPart.objects.filter(supplier=supplier).select_related("part").order_by("part__number_normalized")
+        SupplierPart.objects.filter(supplier=supplier)
+        .order_by("part__number_normalized")
+        .values_list("part_id", "part__number", "part__description", "supplier_part_number")
     )
-    part_ids = [sp.part_id for sp in sps]
+    part_ids = [part_id for part_id, *_ in sps]
     rates = dict(
         Forecast.objects.filter(part_id__in=part_ids)
         .values("part_id")
@@ -217,6 +228,7 @@ def supplier_forecast(*, supplier: Supplier, today: date | None = None) -> tuple
         .values_list("part_id", "rate")
     )
     known: defaultdict[tuple[int, date], Decimal] = defaultdict(lambda: ZERO)
+    with_known: set[int] = set()
     for part_id, month, quantity in (
         KnownDemand.objects.filter(part_id__in=part_ids, month__gte=first, month__lte=months[-1])
         .values("part_id", "month")
@@ -224,11 +236,22 @@ def supplier_forecast(*, supplier: Supplier, today: date | None = None) -> tuple
         .values_list("part_id", "month", "q")
     ):
         known[(part_id, month)] += quantity
+        with_known.add(part_id)
+    cent = Decimal("0.01")
     rows = []
-    for sp in sps:
-        rate = rates.get(sp.part_id) or ZERO
-        figures = [(rate + known[(sp.part_id, m)]).quantize(Decimal("0.01")) for m in months]
-        rows.append(SupplierForecastRow(part=sp.part, supplier_part_number=sp.supplier_part_number, months=figures))
+    for part_id, number, description, supplier_part_number in sps:
+        rate = rates.get(part_id) or ZERO
+        if part_id in with_known:
+            figures = [(rate + known[(part_id, m)]).quantize(cent) for m in months]
+        else:
+            figures = [rate.quantize(cent)] * len(months)
+        rows.append(
+            SupplierForecastRow(
+                part=ForecastPart(part_id, number, description),
+                supplier_part_number=supplier_part_number,
+                months=figures,
+            )
+        )
     return months, rows
 
 

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, F, Q
 from django.shortcuts import get_object_or_404, redirect
@@ -416,15 +418,27 @@ class SupplierRequiredMixin(RoleRequiredMixin):
 
 
 class SupplierForecastView(SupplierRequiredMixin, TemplateView):
+    """The supplier's parts with 12 months of forecast, a page at a time; the totals cover every part shown."""
+
     template_name = "planning/supplier_forecast.html"
+    paginate_by = 100
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         months, rows = selectors.supplier_forecast(supplier=self.supplier)
+        query = self.request.GET.get("q", "").strip()[:40]
+        if query:
+            needle = query.upper()
+            rows = [r for r in rows if needle in r.part.number.upper() or needle in r.supplier_part_number.upper()]
+        page = Paginator(rows, self.paginate_by).get_page(self.request.GET.get("page"))
         context.update(
             supplier=self.supplier,
             months=months,
-            rows=rows,
+            rows=page.object_list,
+            page_obj=page,
+            is_paginated=page.paginator.num_pages > 1,
+            query=query,
+            query_string=urlencode({"q": query}) if query else "",
             month_totals=[sum((r.months[i] for r in rows), Decimal(0)) for i in range(len(months))],
             grand_total=sum((r.total for r in rows), Decimal(0)),
         )

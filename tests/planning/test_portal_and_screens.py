@@ -170,6 +170,26 @@ def test_supplier_sees_only_its_own_parts_forecast(client):
     assert "THEIR-1" not in response.content.decode()
 
 
+def test_supplier_forecast_pages_a_long_range_and_searches_it(client, django_assert_max_num_queries):
+    wh, supplier = WarehouseFactory(), make_supplier("OEM")
+    for index in range(130):
+        part = PartFactory(number=f"P-{index:03d}")
+        make_supplier_part(supplier, part)
+        _forecast(part, wh, "1")
+    client.force_login(supplier_user(supplier))
+
+    with django_assert_max_num_queries(12):
+        first = client.get("/planning/portal/forecast/")
+    second = client.get("/planning/portal/forecast/", {"page": 2})
+    found = client.get("/planning/portal/forecast/", {"q": "p-12"})
+
+    # a hundred parts a page; the totals count every part of the range
+    assert [len(page.context["rows"]) for page in (first, second)] == [100, 30]
+    assert first.context["grand_total"] == second.context["grand_total"] == Decimal("1560.00")
+    assert [r.part.number for r in found.context["rows"]] == [f"P-{n}" for n in range(120, 130)]
+    assert "Page 1 of 2 · 130 rows" in first.content.decode()
+
+
 def test_supplier_downloads_its_forecast_as_csv_and_xlsx(client):
     _wh, mine, _theirs, _my_part, _their_part = _two_suppliers()
     client.force_login(supplier_user(mine))
