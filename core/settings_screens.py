@@ -23,6 +23,7 @@ from django.views import View
 
 from .exceptions import DomainError
 from .permissions import RoleRequiredMixin
+from .views import refusal_on_form
 
 HUNDRED = Decimal(100)
 
@@ -102,7 +103,7 @@ class SettingsFormView(RoleRequiredMixin, View):
             try:
                 self.save(user=request.user, values=form.cleaned_data)
             except DomainError as error:
-                form.add_error(error.field if error.field in form.fields else None, error.message)
+                refusal_on_form(form, error)
             else:
                 messages.success(request, self.success_message())
                 return redirect(request.path)

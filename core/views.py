@@ -44,3 +44,8 @@ def favicon(request):
     from django.templatetags.static import static
 
     return HttpResponsePermanentRedirect(static("favicon.svg"))
+
+
+def refusal_on_form(form, error) -> None:
+    """Show a service's refusal (a ``DomainError``) on the form: under its field when the form has one."""
+    form.add_error(error.field if error.field in form.fields else None, error.message)

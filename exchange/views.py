@@ -16,6 +16,7 @@ from django.views.generic import TemplateView
 from core.exceptions import DomainError
 from core.permissions import RoleRequiredMixin
 from core.roles import Role, user_access
+from core.views import refusal_on_form
 from inventory.models import normalize_part_number
 
 from . import selectors, services
@@ -132,7 +133,7 @@ class ManageView(RoleRequiredMixin, TemplateView):
                     user=request.user,
                 )
             except DomainError as error:
-                form.add_error(error.field if error.field in form.fields else None, error.message)
+                refusal_on_form(form, error)
             else:
                 messages.success(
                     request,

@@ -21,6 +21,7 @@ from django.views.generic import TemplateView
 from core.exceptions import DomainError
 from core.permissions import RoleRequiredMixin, require_warehouse
 from core.roles import POSTING_ROLES, user_access
+from core.views import refusal_on_form
 
 from . import selectors, services
 from .bounds import MAX_QUANTITY
@@ -112,7 +113,7 @@ class BinMoveView(RoleRequiredMixin, TemplateView):
                 idempotency_key=f"bin-move-form-{values['key']}",
             )
         except DomainError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            refusal_on_form(form, error)
             return self.render_to_response(self.get_context_data(form=form), status=400)
         messages.success(
             request,

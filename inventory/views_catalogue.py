@@ -24,6 +24,7 @@ from core.exports import Column
 from core.lists import ListScreenMixin
 from core.permissions import RoleRequiredMixin
 from core.roles import CATALOGUE_EDITORS, Role, user_access
+from core.views import refusal_on_form
 
 from . import selectors, services
 from .exceptions import SupersessionCycle
@@ -124,7 +125,7 @@ class PartCreateView(RoleRequiredMixin, TemplateView):
         try:
             part = services.part_create(**values, superseded_by=form.new_part)
         except DomainError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            refusal_on_form(form, error)
             return self.render_to_response(self.get_context_data(form=form), status=400)
         except ValidationError as error:
             _add_errors(form, error)

@@ -25,6 +25,7 @@ from core.exports import Column
 from core.lists import ListScreenMixin
 from core.permissions import RoleRequiredMixin
 from core.roles import FREEZE_ANYWHERE_ROLES, FREEZE_ROLES, Role, user_access
+from core.views import refusal_on_form
 
 from . import selectors, services
 from .bounds import MAX_QUANTITY
@@ -258,7 +259,7 @@ class FreezeDetailView(RoleRequiredMixin, TemplateView):
                     idempotency_key=key,
                 )
         except DomainError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            refusal_on_form(form, error)
             return self.render_to_response(self.get_context_data(freeze=freeze, bound={action: form}), status=400)
         messages.success(request, settled_message(settlement))
         return redirect(request.path)

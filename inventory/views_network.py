@@ -22,6 +22,7 @@ from django.views.generic import ListView, TemplateView
 from core.exceptions import DomainError
 from core.permissions import RoleRequiredMixin
 from core.roles import CATALOGUE_EDITORS, Role, user_access
+from core.views import refusal_on_form
 
 from .models import Bin, Echelon, Warehouse, WarehouseNeighbour
 from .services import network
@@ -105,7 +106,7 @@ class WarehouseCreateView(RoleRequiredMixin, TemplateView):
         try:
             warehouse = network.warehouse_save(user=request.user, **form.cleaned_data)
         except DomainError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            refusal_on_form(form, error)
             return self.render_to_response(self.get_context_data(form=form), status=400)
         messages.success(
             request, _("Warehouse %(code)s created; add its bins and neighbours.") % {"code": warehouse.code}
@@ -165,7 +166,7 @@ class WarehouseDetailView(RoleRequiredMixin, TemplateView):
         return handler(request, warehouse, action)
 
     def _refused(self, warehouse, name: str, form, error: DomainError):
-        form.add_error(error.field if error.field in form.fields else None, error.message)
+        refusal_on_form(form, error)
         return self.render_to_response(self.get_context_data(warehouse=warehouse, bound={name: form}), status=400)
 
     def _save(self, request, warehouse, action):

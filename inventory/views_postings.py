@@ -23,6 +23,7 @@ from django.views.generic import TemplateView
 from core.exceptions import DomainError
 from core.permissions import RoleRequiredMixin, require_warehouse
 from core.roles import POSTING_ROLES, Role, user_access
+from core.views import refusal_on_form
 
 from . import selectors, services
 from .bounds import MAX_QUANTITY
@@ -128,7 +129,7 @@ class _PostingScreen(RoleRequiredMixin, TemplateView):
         try:
             movement = self.post_movement(form)
         except DomainError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            refusal_on_form(form, error)
             return self.render_to_response(self.get_context_data(form=form), status=400)
         messages.success(
             request,

@@ -16,6 +16,7 @@ from core.exceptions import DomainError
 from core.models import AccessChange, WarehouseMembership
 from core.permissions import RoleRequiredMixin
 from core.roles import Role
+from core.views import refusal_on_form
 
 from .models import Warehouse
 
@@ -112,7 +113,7 @@ class UserAccessView(RoleRequiredMixin, View):
                     is_active=form.cleaned_data["is_active"],
                 )
             except DomainError as error:
-                form.add_error(error.field if error.field in form.fields else None, error.message)
+                refusal_on_form(form, error)
             else:
                 messages.success(
                     request, _("%(user)s's roles and warehouses are saved.") % {"user": person.get_username()}

@@ -16,6 +16,7 @@ from core.exceptions import DomainError
 from core.permissions import RoleRequiredMixin
 from core.roles import Role
 from core.settings_screens import SettingsFormView
+from core.views import refusal_on_form
 from inventory.classification import AbcClass
 from inventory.models import Warehouse
 
@@ -115,7 +116,7 @@ class TargetsView(RoleRequiredMixin, View):
                     near_band=data["near_band"] or Decimal(0),
                 )
             except DomainError as error:
-                form.add_error(error.field if error.field in form.fields else None, error.message)
+                refusal_on_form(form, error)
             else:
                 messages.success(
                     request,

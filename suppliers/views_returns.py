@@ -21,6 +21,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 from core.exceptions import DomainError
 from core.permissions import RoleRequiredMixin, require_warehouse
 from core.roles import Role, user_access
+from core.views import refusal_on_form
 from inventory.bounds import MAX_QUANTITY
 from inventory.demand.views import own_warehouses, warehouse_scope
 from inventory.forms import own_warehouse_id, preselect_warehouse
@@ -131,7 +132,7 @@ class SupplierReturnCreateView(RoleRequiredMixin, TemplateView):
                 idempotency_key=f"sr-form-{values['key']}",
             )
         except DomainError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            refusal_on_form(form, error)
             return self.render_to_response(self.get_context_data(form=form), status=400)
         messages.success(
             request,
@@ -247,7 +248,7 @@ class FreezeReturnView(RoleRequiredMixin, TemplateView):
                 idempotency_key=f"freeze-return-form-{values['key']}",
             )
         except DomainError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            refusal_on_form(form, error)
             return self.render_to_response(self.get_context_data(freeze=freeze, form=form), status=400)
         messages.success(
             request,

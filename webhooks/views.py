@@ -11,14 +11,11 @@ from django.views.generic import ListView, TemplateView
 from core.exceptions import DomainError
 from core.permissions import RoleRequiredMixin
 from core.roles import Role
+from core.views import refusal_on_form
 
 from . import selectors, services
 from .forms import SubscriptionForm
 from .models import WebhookDelivery, WebhookSubscription
-
-
-def _apply_errors(form: SubscriptionForm, error: DomainError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 class SubscriptionListView(RoleRequiredMixin, TemplateView):
@@ -37,7 +34,7 @@ class SubscriptionListView(RoleRequiredMixin, TemplateView):
             try:
                 subscription = services.webhook_subscription_create(user=request.user, **form.cleaned_data)
             except DomainError as error:
-                _apply_errors(form, error)
+                refusal_on_form(form, error)
             else:
                 messages.success(
                     request,
@@ -90,7 +87,7 @@ class SubscriptionDetailView(RoleRequiredMixin, ListView):
                     subscription=self.subscription, user=request.user, **form.cleaned_data
                 )
             except DomainError as error:
-                _apply_errors(form, error)
+                refusal_on_form(form, error)
             else:
                 messages.success(request, _("Subscription saved."))
                 return redirect("webhooks:detail", pk=pk)

@@ -23,6 +23,7 @@ from core.exceptions import DomainError
 from core.exports import Column, export_response
 from core.permissions import RoleRequiredMixin, require_warehouse
 from core.roles import Role
+from core.views import refusal_on_form
 from inventory.bounds import MAX_QUANTITY
 from inventory.models import ReturnCondition, WorkshopReturnReason
 from inventory.months import month_start
@@ -101,7 +102,7 @@ class _ReturnView(RoleRequiredMixin, TemplateView):
         try:
             message = self.post_return(form)
         except DomainError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            refusal_on_form(form, error)
             return self.render_to_response(self.get_context_data(form=form), status=400)
         messages.success(request, message)
         return redirect(request.path)
