@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 
 import pytest
+from hypothesis import HealthCheck, settings
 from rest_framework.test import APIClient
 
 from core.roles import Role
@@ -18,6 +19,11 @@ from core.roles import Role
 from .factories import UserFactory, WarehouseFactory
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+
+# Property tests judge results, not speed: a loaded machine (two CI workers on two cores) must not turn
+# a slow example into a failure. Speed is measured by the benchmarks in bench/.
+settings.register_profile("suite", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("suite")
 
 
 def _missing(what: str) -> None:

@@ -5,11 +5,12 @@ from django.urls import reverse
 
 from core.roles import Role
 from planning import services
-from planning.models import ReplenishmentRun, StockingParameter
+from planning.models import StockingParameter
 from suppliers.models import OrderState, PurchaseOrder
 
 from ..factories import PartFactory, UserFactory, WarehouseFactory
 from ..planning.builders import make_supplier, make_supplier_part
+from ..planning.factories import ReplenishmentRunFactory
 
 
 def test_purchaser_approves_proposals_and_a_draft_po_appears_for_the_supplier(page, login):
@@ -23,7 +24,7 @@ def test_purchaser_approves_proposals_and_a_draft_po_appears_for_the_supplier(pa
             part=part, warehouse=store, service_level=Decimal("0.9"), lead_time_days=7, reorder_point=4,
             min_qty=4, max_qty=10, class_code="A",
         )  # fmt: skip
-    services.proposals_build(run=ReplenishmentRun.objects.create())
+    services.proposals_build(run=ReplenishmentRunFactory())
     purchaser = UserFactory(roles=[Role.PURCHASER])
     login(page, purchaser)
 

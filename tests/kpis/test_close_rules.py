@@ -142,15 +142,16 @@ def test_fill_rate_in_sql_matches_the_poisson_formula(month):
 def test_emergency_order_ratio_from_purchase_order_lines(month):
     if "suppliers_purchaseorderline" not in connection.introspection.table_names():
         pytest.skip("purchasing is not migrated in this tree")
-    from suppliers.models import PurchaseOrder, PurchaseOrderLine, Supplier
+    from suppliers.models import Supplier
 
+    from ..suppliers.factories import PurchaseOrderFactory, PurchaseOrderLineFactory
     from .handmade import at
 
     supplier = Supplier.objects.create(code="S1", name="Supplier one")
     parts = month["parts"]
 
     def order(number, order_type, lines, state="sent"):
-        po = PurchaseOrder.objects.create(
+        po = PurchaseOrderFactory(
             number=number,
             supplier=supplier,
             warehouse=month["cen"],
@@ -160,7 +161,7 @@ def test_emergency_order_ratio_from_purchase_order_lines(month):
             created_by=month["user"],
         )
         for line_no, (name, quantity, price) in enumerate(lines, start=1):
-            PurchaseOrderLine.objects.create(
+            PurchaseOrderLineFactory(
                 order=po, line_no=line_no, part=parts[name], quantity=Decimal(quantity), price=Decimal(price)
             )
 

@@ -9,8 +9,9 @@ import pytest
 from django.urls import reverse
 
 from kpis import services
-from suppliers.models import GoodsReceipt, GoodsReceiptLine, PurchaseOrder, PurchaseOrderLine, Supplier
+from suppliers.models import GoodsReceipt, GoodsReceiptLine, Supplier
 
+from ..suppliers.factories import PurchaseOrderFactory, PurchaseOrderLineFactory
 from .handmade import BERLIN, MARCH, at, build_handmade_month
 
 pytestmark = pytest.mark.usefixtures("postgres")
@@ -23,7 +24,7 @@ def purchasing(make_user):
     parts = month["parts"]
 
     def order(number, order_type, lines, state="sent", expected=None):
-        po = PurchaseOrder.objects.create(
+        po = PurchaseOrderFactory(
             number=number,
             supplier=supplier,
             warehouse=month["cen"],
@@ -34,7 +35,7 @@ def purchasing(make_user):
             created_by=month["user"],
         )
         return po, [
-            PurchaseOrderLine.objects.create(
+            PurchaseOrderLineFactory(
                 order=po, line_no=number_, part=parts[name], quantity=Decimal(quantity), price=Decimal(price)
             )
             for number_, (name, quantity, price) in enumerate(lines, start=1)

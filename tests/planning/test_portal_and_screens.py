@@ -11,22 +11,19 @@ from openpyxl import load_workbook
 
 from inventory.models import StockLevel
 from planning import services
-from planning.models import Forecast, ReplenishmentProposal, ReplenishmentRun, StockingParameter, VmiProposal
+from planning.models import ReplenishmentProposal, ReplenishmentRun, StockingParameter, VmiProposal
 from planning.tasks import replenishment_nightly
 from suppliers.models import OrderState, PurchaseOrder, Supplier
 
 from ..factories import PartFactory, WarehouseFactory
 from .builders import hit, make_supplier, make_supplier_part, supplier_user
+from .factories import ForecastFactory, ReplenishmentRunFactory
 
 pytestmark = pytest.mark.usefixtures("postgres")
 
 
 def _forecast(part, wh, rate):
-    return Forecast.objects.create(
-        part=part, warehouse=wh, first_month=timezone.localdate().replace(day=1), per_month=Decimal(rate),
-        std_per_month=Decimal(1), method="croston", pattern="intermittent", history_months=24,
-        computed_at=timezone.now(),
-    )  # fmt: skip
+    return ForecastFactory(part=part, warehouse=wh, per_month=Decimal(rate), method="croston", pattern="intermittent")
 
 
 def _proposals(count=3):
@@ -41,7 +38,7 @@ def _proposals(count=3):
             min_qty=4, max_qty=10, class_code="A",
         )  # fmt: skip
         parts.append(part)
-    run = ReplenishmentRun.objects.create()
+    run = ReplenishmentRunFactory()
     services.proposals_build(run=run)
     return wh, supplier, parts
 

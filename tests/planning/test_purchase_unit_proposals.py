@@ -8,11 +8,12 @@ import pytest
 
 from core.roles import Role
 from planning import services
-from planning.models import ReplenishmentProposal, ReplenishmentRun, StockingParameter
+from planning.models import ReplenishmentProposal, StockingParameter
 from suppliers.models import PurchaseOrder
 
 from ..factories import PartFactory, WarehouseFactory
 from .builders import make_supplier, make_supplier_part
+from .factories import ReplenishmentRunFactory
 
 pytestmark = pytest.mark.usefixtures("postgres")
 
@@ -45,7 +46,7 @@ def test_a_need_of_13_pieces_proposes_2_boxes_and_the_order_is_2_boxes(make_user
     part, store = PartFactory(), WarehouseFactory()
     _short_by_13(part, store)
     box = _boxes_of_ten(part)
-    run = ReplenishmentRun.objects.create()
+    run = ReplenishmentRunFactory()
 
     # when the run proposes cover
     services.proposals_build(run=run)
@@ -71,7 +72,7 @@ def test_an_approved_quantity_edited_to_pieces_is_rounded_up_to_whole_boxes(make
     part, store = PartFactory(), WarehouseFactory()
     _short_by_13(part, store)
     _boxes_of_ten(part)
-    run = ReplenishmentRun.objects.create()
+    run = ReplenishmentRunFactory()
     services.proposals_build(run=run)
     proposal = ReplenishmentProposal.objects.get(run=run)
 
@@ -86,7 +87,7 @@ def test_the_minimum_order_in_boxes_applies(make_user):
     part, store = PartFactory(), WarehouseFactory()
     _short_by_13(part, store)
     _boxes_of_ten(part, moq="3")
-    run = ReplenishmentRun.objects.create()
+    run = ReplenishmentRunFactory()
 
     services.proposals_build(run=run)
 

@@ -17,12 +17,12 @@ from planning.models import (
     ProposalSource,
     ProposalState,
     ReplenishmentProposal,
-    ReplenishmentRun,
     StockingParameter,
 )
 
 from ..factories import NeighbourFactory, PartFactory, UserFactory, WarehouseFactory
 from .builders import make_supplier, make_supplier_part, rate_supplier
+from .factories import ReplenishmentRunFactory
 
 pytestmark = pytest.mark.usefixtures("postgres")
 
@@ -164,7 +164,7 @@ def test_a_rolled_back_posting_asks_for_nothing(clerk, django_capture_on_commit_
 def test_an_open_nightly_proposal_for_the_pair_is_not_doubled_by_a_posting(clerk, django_capture_on_commit_callbacks):
     part, s1, _s2, _supplier = _case(clerk, neighbour_surplus=False)
     StockingParameter.objects.filter(part=part, warehouse=s1).update(min_qty=Decimal(7))  # the night saw it short
-    run = ReplenishmentRun.objects.create()
+    run = ReplenishmentRunFactory()
     services.proposals_build(run=run)
 
     _issue(part, s1, 3, clerk, django_capture_on_commit_callbacks)
@@ -180,7 +180,7 @@ def test_the_nightly_run_keeps_the_event_proposal_of_a_pair_still_short(clerk, d
     _planned(other, s1, clerk, on_hand=0, mn=2, mx=4, class_code="C")
     make_supplier_part(make_supplier(), other)
 
-    run = ReplenishmentRun.objects.create()
+    run = ReplenishmentRunFactory()
     count = services.proposals_build(run=run)
 
     assert [r.pk for r in _open(part, s1)] == made  # kept, no second set for the pair
@@ -195,7 +195,7 @@ def test_the_nightly_run_supersedes_an_event_proposal_no_longer_needed(clerk, dj
     _issue(part, s1, 3, clerk, django_capture_on_commit_callbacks)
     inv.stock_receive(part=part, warehouse=s1, quantity=Decimal(8), unit_cost=Decimal(10), user=clerk)  # 11 now
 
-    services.proposals_build(run=ReplenishmentRun.objects.create())
+    services.proposals_build(run=ReplenishmentRunFactory())
 
     assert _open(part, s1) == []
     assert set(ReplenishmentProposal.objects.values_list("state", flat=True)) == {ProposalState.SUPERSEDED}

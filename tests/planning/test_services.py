@@ -16,7 +16,6 @@ from planning.models import (
     ProposalSource,
     ProposalState,
     ReplenishmentProposal,
-    ReplenishmentRun,
     StockingParameter,
 )
 from planning.selectors import part_forecasts
@@ -24,6 +23,7 @@ from suppliers.models import OrderState, PurchaseOrder
 
 from ..factories import NeighbourFactory, PartFactory, UserFactory, WarehouseFactory
 from .builders import hit, make_supplier, make_supplier_part, rate_supplier
+from .factories import ForecastFactory, ReplenishmentRunFactory
 
 pytestmark = pytest.mark.usefixtures("postgres")
 
@@ -60,17 +60,7 @@ def test_forecast_run_forecasts_an_intermittent_series_by_croston():
 def test_forecast_error_compares_the_forecast_made_before_the_month_with_what_happened():
     # given a forecast of 3 a month made for October, and 4 demanded in October
     part, wh = PartFactory(), WarehouseFactory()
-    Forecast.objects.create(
-        part=part,
-        warehouse=wh,
-        first_month=date(2026, 10, 1),
-        per_month=Decimal(3),
-        std_per_month=Decimal(1),
-        method="ses",
-        pattern="smooth",
-        history_months=24,
-        computed_at=timezone.now(),
-    )
+    ForecastFactory(part=part, warehouse=wh, first_month=date(2026, 10, 1), per_month=Decimal(3))
     hit(part, wh, date(2026, 10, 5), 4)
 
     # when November's run starts
@@ -84,17 +74,7 @@ def test_forecast_error_compares_the_forecast_made_before_the_month_with_what_ha
 
 def test_known_demand_is_added_to_the_forecast_and_shown_as_such(planner):
     part, wh = PartFactory(), WarehouseFactory()
-    Forecast.objects.create(
-        part=part,
-        warehouse=wh,
-        first_month=date(2026, 11, 1),
-        per_month=Decimal(2),
-        std_per_month=Decimal(1),
-        method="ses",
-        pattern="smooth",
-        history_months=24,
-        computed_at=timezone.now(),
-    )
+    ForecastFactory(part=part, warehouse=wh, first_month=date(2026, 11, 1), per_month=Decimal(2))
     services.known_demand_add(
         part=part, warehouse=wh, month=date(2027, 1, 1), quantity=Decimal(5), reason="Fleet contract", user=planner
     )
@@ -127,7 +107,7 @@ def _slow_mover(lead_days=46):
     part, wh = PartFactory(), WarehouseFactory()
     make_supplier_part(make_supplier(), part, price="24", lead_time_days=lead_days, pack="25")
     _receive(part, wh, 10, cost="24")
-    Forecast.objects.create(
+    ForecastFactory(
         part=part,
         warehouse=wh,
         first_month=date(2026, 11, 1),
@@ -135,8 +115,6 @@ def _slow_mover(lead_days=46):
         std_per_month=Decimal("1.4"),
         method="croston",
         pattern="intermittent",
-        history_months=24,
-        computed_at=timezone.now(),
     )
     return part, wh
 
@@ -256,7 +234,7 @@ def _sourcing_case():
 def test_sourcing_order_neighbour_surplus_then_parent_then_best_supplier_rounded():
     # given S1 projected 2 below its reorder point 10, max 20: 18 short
     _part, _s1, s2, regional, cheap = _sourcing_case()
-    run = ReplenishmentRun.objects.create()
+    run = ReplenishmentRunFactory()
 
     count = services.proposals_build(run=run)
 
@@ -281,7 +259,7 @@ def test_best_supplier_by_rating_before_price():
     make_supplier_part(rated, part, price="12")
     make_supplier_part(cheap, part, price="9")
     _param(part, wh, Decimal(5), Decimal(8))
-    run = ReplenishmentRun.objects.create()
+    run = ReplenishmentRunFactory()
 
     services.proposals_build(run=run)
 
@@ -296,7 +274,7 @@ def test_preferred_supplier_wins_a_tie_and_lead_time_breaks_equal_prices():
     make_supplier_part(preferred, part, price="9", lead_time_days=5, preferred=True)
     make_supplier_part(slow, part, price="9", lead_time_days=9, preferred=True)
     _param(part, wh, Decimal(1), Decimal(3))
-    run = ReplenishmentRun.objects.create()
+    run = ReplenishmentRunFactory()
 
     services.proposals_build(run=run)
 
@@ -305,9 +283,9 @@ def test_preferred_supplier_wins_a_tie_and_lead_time_breaks_equal_prices():
 
 def test_a_new_run_supersedes_open_proposals():
     _part, _s1, *_ = _sourcing_case()
-    first = ReplenishmentRun.objects.create()
+    first = ReplenishmentRunFactory()
     services.proposals_build(run=first)
-    second = ReplenishmentRun.objects.create()
+    second = ReplenishmentRunFactory()
     services.proposals_build(run=second)
 
     assert set(ReplenishmentProposal.objects.filter(run=first).values_list("state", flat=True)) == {"superseded"}
@@ -316,7 +294,7 @@ def test_a_new_run_supersedes_open_proposals():
 
 def test_approval_creates_transfer_orders_and_a_draft_po_per_supplier_and_warehouse(purchaser):
     part, s1, s2, regional, cheap = _sourcing_case()
-    run = ReplenishmentRun.objects.create()
+    run = ReplenishmentRunFactory()
     services.proposals_build(run=run)
     neighbour, parent, supplier_line = ReplenishmentProposal.objects.filter(run=run).order_by("id")
 
@@ -341,7 +319,7 @@ def test_approval_creates_transfer_orders_and_a_draft_po_per_supplier_and_wareho
 
 def test_approving_an_approved_proposal_again_changes_nothing(purchaser):
     _sourcing_case()
-    run = ReplenishmentRun.objects.create()
+    run = ReplenishmentRunFactory()
     services.proposals_build(run=run)
     ids = list(ReplenishmentProposal.objects.filter(run=run).values_list("pk", flat=True))
     services.proposals_approve(items=[(ids[2], None)], user=purchaser)
@@ -356,7 +334,7 @@ def test_approving_an_approved_proposal_again_changes_nothing(purchaser):
 
 def test_a_clerk_may_not_approve(clerk):
     _sourcing_case()
-    run = ReplenishmentRun.objects.create()
+    run = ReplenishmentRunFactory()
     services.proposals_build(run=run)
     ids = list(ReplenishmentProposal.objects.values_list("pk", flat=True))
 

@@ -6,9 +6,9 @@ from decimal import Decimal
 
 import factory
 
-from suppliers.models import Supplier, SupplierPart, SupplierUser
+from suppliers.models import PurchaseOrder, PurchaseOrderLine, Supplier, SupplierPart, SupplierUser
 
-from ..factories import PartFactory, UserFactory
+from ..factories import PartFactory, UserFactory, WarehouseFactory
 
 
 class SupplierFactory(factory.django.DjangoModelFactory):
@@ -41,3 +41,27 @@ class SupplierUserFactory(factory.django.DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory, roles=["supplier"])
     supplier = factory.SubFactory(SupplierFactory)
+
+
+class PurchaseOrderFactory(factory.django.DjangoModelFactory):
+    """An order written as it stands (no service): tests that need a sent or cancelled order in a
+    closed month say its state and dates; tests of the order's life use the services."""
+
+    class Meta:
+        model = PurchaseOrder
+
+    number = factory.Sequence(lambda n: f"PO-T{n:05d}")
+    supplier = factory.SubFactory(SupplierFactory)
+    warehouse = factory.SubFactory(WarehouseFactory)
+    created_by = factory.SubFactory(UserFactory, roles=["purchasing"])
+
+
+class PurchaseOrderLineFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PurchaseOrderLine
+
+    order = factory.SubFactory(PurchaseOrderFactory)
+    line_no = factory.Sequence(lambda n: n + 1)
+    part = factory.SubFactory(PartFactory)
+    quantity = Decimal("1")
+    price = Decimal("10.0000")
