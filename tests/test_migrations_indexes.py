@@ -9,7 +9,7 @@ import re
 import pytest
 from django.apps import apps
 from django.contrib.postgres.operations import AddIndexConcurrently, RemoveIndexConcurrently
-from django.db import connection, migrations
+from django.db import connection, migrations, models
 from django.db.migrations.loader import MigrationLoader
 
 from inventory.models import Part, StockLevel
@@ -116,13 +116,21 @@ def test_every_index_on_a_big_table_is_built_concurrently():
     assert violations == []
 
 
-def test_a_plain_add_index_on_a_big_table_is_refused():
+def test_a_plain_index_on_a_big_table_is_refused_and_one_on_a_new_table_passes():
     migration = migrations.Migration("0099_movement_index", "inventory")
     migration.operations = [
-        migrations.AddIndex(model_name="stockmovement", index=_index(["kind", "id"], "movement_kind_id_idx")),
+        migrations.AddIndex(
+            model_name="stockmovement", index=models.Index(fields=["kind", "id"], name="movement_kind_id_idx")
+        ),
         migrations.RunSQL("CREATE INDEX demand_hit_x_idx ON inventory_demandhit (part_id)"),
     ]
+    new_table = migrations.Migration("0001_initial", "inventory")
+    new_table.operations = [
+        migrations.CreateModel("StockMovement", fields=[("id", models.BigAutoField(primary_key=True))]),
+        migrations.AddIndex(model_name="stockmovement", index=models.Index(fields=["id"], name="movement_id_idx")),
+    ]
 
+    assert index_violations(new_table) == []
     assert index_violations(migration) == [
         "inventory.0099_movement_index: Create index movement_kind_id_idx on field(s) kind, id of model stockmovement",
         "inventory.0099_movement_index: CREATE INDEX demand_hit_x_idx ON inventory_demandhit",
@@ -132,19 +140,20 @@ def test_a_plain_add_index_on_a_big_table_is_refused():
 def test_a_concurrent_add_index_passes_only_outside_a_transaction():
     migration = migrations.Migration("0099_movement_index", "inventory")
     migration.operations = [
-        AddIndexConcurrently(model_name="stockmovement", index=_index(["kind", "id"], "movement_kind_id_idx")),
+        AddIndexConcurrently(
+            model_name="stockmovement", index=models.Index(fields=["kind", "id"], name="movement_kind_id_idx")
+        ),
         migrations.RunSQL("CREATE INDEX CONCURRENTLY demand_hit_x_idx ON inventory_demandhit (part_id)"),
     ]
 
-    assert len(index_violations(migration)) == 1
+    in_a_transaction = index_violations(migration)
     migration.atomic = False
+
+    assert in_a_transaction == [
+        "inventory.0099_movement_index: Concurrently create index movement_kind_id_idx on field(s) kind, id of "
+        "model stockmovement needs atomic = False"
+    ]
     assert index_violations(migration) == []
-
-
-def _index(fields, name):
-    from django.db import models
-
-    return models.Index(fields=fields, name=name)
 
 
 def test_the_migration_state_declares_the_search_indexes():
