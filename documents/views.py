@@ -17,9 +17,25 @@ from .documents import BUILDERS, purchase_order_pdf
 from .forms import BinLabelForm, PartLabelForm, ReceiptLabelForm
 from .label_sets import TooManyLabels, bin_labels, labels_pdf, part_labels, receipt_labels
 from .pdf import render_table_document
+from .scope import document_warehouses
 
 DOCUMENT_ROLES = (Role.CLERK, Role.MANAGER, Role.PURCHASER, Role.PLANNER)
 LABEL_ROLES = (Role.CLERK, Role.MANAGER, Role.PURCHASER, Role.PLANNER)
+# Their work is the network's (buying, planning, running it): documents of every warehouse.
+NETWORK_ROLES = (Role.MANAGER, Role.PURCHASER, Role.PLANNER)
+
+
+def document_scope(user) -> frozenset[int] | None:
+    """The warehouses whose documents a user downloads: None (all) for the network's roles, else their own."""
+    access = user_access(user)
+    return None if access.has_any(NETWORK_ROLES) else access.warehouse_ids
+
+
+def require_document_in_scope(user, *, kind: str, number: str) -> None:
+    """``DocumentNotFound`` for a document of another warehouse: out of scope looks like no such number."""
+    scope = document_scope(user)
+    if scope is not None and not scope & document_warehouses(kind=kind, number=number):
+        raise selectors.DocumentNotFound(number)
 
 
 def pdf_response(content: bytes, filename: str, *, inline: bool = True) -> HttpResponse:
@@ -35,7 +51,8 @@ def _form_error(form) -> HttpResponseBadRequest:
 
 
 class DocumentView(RoleRequiredMixin, View):
-    """Any document by kind and printed number, for staff; the workshop prints the slips of its own issues."""
+    """Any document by kind and printed number: staff those of their warehouses (the network's roles every
+    one); the workshop prints the slips of its own issues."""
 
     required_roles = (*DOCUMENT_ROLES, Role.WORKSHOP)
 
@@ -43,11 +60,14 @@ class DocumentView(RoleRequiredMixin, View):
         if kind not in BUILDERS:
             raise Http404(_("No such document kind."))
         options = {}
-        if not user_access(request.user).has_any(set(DOCUMENT_ROLES)):
+        staff = user_access(request.user).has_any(set(DOCUMENT_ROLES))
+        if not staff:
             if kind != "issue":
                 raise PermissionDenied(_("Your role does not give access to this page."))
             options["requested_by"] = request.user
         try:
+            if staff:
+                require_document_in_scope(request.user, kind=kind, number=number)
             pdf = render_table_document(BUILDERS[kind](number=number, **options))
         except selectors.DocumentNotFound:
             raise Http404(_("No such document.")) from None
@@ -93,6 +113,7 @@ class ReceiptLabelsView(RoleRequiredMixin, View):
         if not form.is_valid():
             return _form_error(form)
         try:
+            require_document_in_scope(request.user, kind="receipt", number=number)
             labels = receipt_labels(number=number, per=form.cleaned_data["per"])
             pdf = labels_pdf(labels, layout=form.cleaned_data["layout"])
         except selectors.DocumentNotFound:

@@ -12,9 +12,11 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -74,7 +76,15 @@ class Part(models.Model):
             models.CheckConstraint(condition=Q(list_price__gte=0), name="part_list_price_not_negative"),
             models.CheckConstraint(condition=~Q(superseded_by=F("pk")), name="part_not_superseded_by_itself"),
         ]
-        indexes = [models.Index(fields=["description"], name="part_description_idx")]
+        indexes = [
+            models.Index(fields=["description"], name="part_description_idx"),
+            # Number search is a prefix (LIKE 'ABC%'): the pattern operator class serves it in any collation.
+            models.Index(
+                fields=["number_normalized"], opclasses=["varchar_pattern_ops"], name="part_number_prefix_idx"
+            ),
+            # Description search is icontains, UPPER(description) LIKE '%…%': only trigrams serve a middle match.
+            GinIndex(OpClass(Upper("description"), name="gin_trgm_ops"), name="part_description_trgm_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.number} {self.description}"
@@ -213,7 +223,11 @@ class StockLevel(models.Model):
                 condition=Q(max_qty=0) | Q(max_qty__gte=F("min_qty")), name="stock_max_not_below_min"
             ),
         ]
-        indexes = [models.Index(fields=["warehouse", "part"], name="stocklevel_wh_part_idx")]
+        indexes = [
+            models.Index(fields=["warehouse", "part"], name="stocklevel_wh_part_idx"),
+            # Deep pages of the stock list seek on (warehouse, part, id) from the index alone.
+            models.Index(fields=["warehouse", "part"], include=["id"], name="stocklevel_wh_part_cover_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.part.number} @ {self.warehouse.code}: {self.on_hand}"
