@@ -17,7 +17,7 @@ from inventory.models import StockMovement
 
 from ..factories import BinFactory, PartFactory, WarehouseFactory
 
-pytestmark = pytest.mark.services
+pytestmark = [pytest.mark.services, pytest.mark.usefixtures("posting_path")]
 
 
 @pytest.fixture
