@@ -147,7 +147,11 @@ def _by_pks_orm(wanted: Sequence[tuple[type[Model], Any]]) -> list[Model | None]
     keys: dict[type[Model], list[Any]] = {}
     for model, pk in wanted:
         keys.setdefault(model, []).append(pk)
-    read = {(model, row.pk): row for model, pks in keys.items() for row in model._default_manager.filter(pk__in=pks)}
+    read = {
+        (model, row.pk): row
+        for model, pks in keys.items()
+        for row in model._default_manager.filter(pk__in=pks).order_by()
+    }
     return [read.get((model, pk)) for model, pk in wanted]
 
 
