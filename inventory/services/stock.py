@@ -390,7 +390,8 @@ def _bin_legs_write_orm(rows: list[tuple[int, int, int | None, Decimal, int | No
     for (p, w, b), q in summed.items():
         if not q:
             continue
-        changed = BinStock.objects.filter(part_id=p, warehouse_id=w, bin_id=b).update(quantity=F("quantity") + q)
+        place = Q(part_id=p, warehouse_id=w) & (Q(bin_id=b) if b is not None else Q(bin__isnull=True))
+        changed = BinStock.objects.filter(place).update(quantity=F("quantity") + q)
         if not changed and q > 0:
             BinStock.objects.create(part_id=p, warehouse_id=w, bin_id=b, quantity=q)
 
