@@ -45,15 +45,12 @@ class TokenAuthentication(authentication.TokenAuthentication):
 
     def _authenticate_credentials_orm(self, key):
         """The same reads as a queryset (the ORM path): DRF's token and user, the two arrays as subqueries."""
-        user_model = get_user_model()
         try:
             token = (
                 self.get_model()
                 .objects.select_related("user")
                 .annotate(
-                    role_names=ArraySubquery(
-                        Group.objects.filter(user=OuterRef("user_id")).values(Group._meta.get_field("name").name)
-                    ),
+                    role_names=ArraySubquery(Group.objects.filter(user=OuterRef("user_id")).values("name")),
                     warehouse_ids=ArraySubquery(
                         WarehouseMembership.objects.filter(user=OuterRef("user_id")).values("warehouse_id")
                     ),
@@ -63,7 +60,6 @@ class TokenAuthentication(authentication.TokenAuthentication):
         except self.get_model().DoesNotExist:
             raise exceptions.AuthenticationFailed(_("Invalid token.")) from None
         user = token.user
-        assert isinstance(user, user_model)
         if not user.is_active:
             raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
         user_access_prime(user, roles=token.role_names, warehouse_ids=token.warehouse_ids)
