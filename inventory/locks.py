@@ -4,7 +4,10 @@ Every posting locks the stock levels it changes with ``SELECT … FOR UPDATE``
 ordered by primary key, so two postings touching the same levels always
 queue instead of deadlocking. Missing levels are created first with an
 ``INSERT … ON CONFLICT DO NOTHING`` so that two first receipts of a part
-cannot race to create the same row.
+cannot race to create the same row. The lock of a posting is a statement built
+once per pair count, or on the ORM path (``core.fastpath.switch``) the
+``select_for_update()`` queryset it stands for; ``lock_stock_levels_many``
+(thousands of pairs, as two arrays) has no ORM form and takes its SQL either way.
 """
 
 from __future__ import annotations
@@ -13,9 +16,11 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 from django.db import connection
+from django.db.models import Q
 from django.db.transaction import TransactionManagementError
 
 from core.fastpath.rows import columns, instance, prepared_cursor, quote
+from core.fastpath.switch import fast_path
 
 from .models import StockLevel
 
@@ -88,6 +93,8 @@ def lock_stock_levels_many(
 def _select_locked(pairs: list[tuple[int, int]]) -> dict[tuple[int, int], StockLevel]:
     if connection.get_autocommit():
         raise TransactionManagementError("Stock levels are locked inside transaction.atomic only.")
+    if not fast_path():
+        return _select_locked_orm(pairs)
     with prepared_cursor() as cursor:
         cursor.execute(_select_sql(len(pairs)), [ident for pair in pairs for ident in pair])
         rows = cursor.fetchall()
@@ -96,6 +103,15 @@ def _select_locked(pairs: list[tuple[int, int]]) -> dict[tuple[int, int], StockL
         level = instance(StockLevel, row)
         levels[(level.part_id, level.warehouse_id)] = level
     return levels
+
+
+def _select_locked_orm(pairs: list[tuple[int, int]]) -> dict[tuple[int, int], StockLevel]:
+    """``_select_locked`` as the queryset it stands for (the ORM path, ``core.fastpath.switch``)."""
+    wanted = Q()
+    for part_id, warehouse_id in pairs:
+        wanted |= Q(part_id=part_id, warehouse_id=warehouse_id)
+    locked = StockLevel.objects.select_for_update().filter(wanted).order_by("pk")
+    return {(level.part_id, level.warehouse_id): level for level in locked}
 
 
 @lru_cache(maxsize=64)

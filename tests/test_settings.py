@@ -153,3 +153,19 @@ def test_postgresql_prepares_the_hot_statements_unless_turned_off(value, expecte
     result = _run(["-c", script], _production_env(**extra))
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == str(expected)
+
+
+@pytest.mark.parametrize(("value", "expected"), [(None, "fast"), ("orm", "orm"), (" ORM ", "orm"), ("fast", "fast")])
+def test_the_hot_paths_take_the_fast_path_unless_posting_path_says_orm(value, expected):
+    extra = {} if value is None else {"POSTING_PATH": value}
+    script = "import django; django.setup(); from django.conf import settings; print(settings.POSTING_PATH)"
+    result = _run(["-c", script], _production_env(**extra))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == expected
+
+
+def test_an_unknown_posting_path_is_refused():
+    result = _run(["manage.py", "check"], _clean_env(POSTING_PATH="quick"))
+
+    assert result.returncode != 0
+    assert 'POSTING_PATH must be "fast" or "orm".' in result.stderr

@@ -166,6 +166,12 @@ _prepare = os.environ.get("DB_PREPARE_THRESHOLD", "5")
 DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = (
     None if _prepare.lower() in ("", "off", "none") else int(_prepare)
 )
+# Which way the hot paths read and write (core.fastpath.switch): "fast", the statements built once in
+# core.fastpath, or "orm", the plain ORM and DRF they stand in for (the reference path: debugging, a
+# Django or psycopg upgrade, comparing the two). Both give the same results.
+POSTING_PATH = os.environ.get("POSTING_PATH", "fast").strip().lower() or "fast"
+if POSTING_PATH not in ("fast", "orm"):
+    raise ImproperlyConfigured('POSTING_PATH must be "fast" or "orm".')
 if os.environ.get("TEST_DB_NAME"):
     # Lets several test runs share one PostgreSQL server without sharing a test database.
     DATABASES["default"]["TEST"] = {"NAME": os.environ["TEST_DB_NAME"]}

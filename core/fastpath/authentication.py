@@ -4,7 +4,7 @@ Every endpoint checks roles and most check the warehouse scope, so reading
 them with the token saves a query on every API request. The statement is
 built once from the models (``core.fastpath.rows``): compiling the equivalent
 queryset, with its two array subqueries, took longer than a whole stock
-posting (see bench/load.py).
+posting (see bench/load.py). That queryset is the ORM path (``switch``).
 """
 
 from __future__ import annotations
@@ -13,17 +13,21 @@ from functools import lru_cache
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.db.models import Field
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import Field, OuterRef
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 
 from core.fastpath.rows import columns, instance, prepared_cursor, quote
+from core.fastpath.switch import fast_path
 from core.models import WarehouseMembership
 from core.roles import user_access_prime
 
 
 class TokenAuthentication(authentication.TokenAuthentication):
     def authenticate_credentials(self, key):
+        if not fast_path():
+            return self._authenticate_credentials_orm(key)
         token_model, user_model = self.get_model(), get_user_model()
         with prepared_cursor() as cursor:
             cursor.execute(_token_sql(token_model), [key])
@@ -37,6 +41,28 @@ class TokenAuthentication(authentication.TokenAuthentication):
         token.user = user
         role_names, warehouse_ids = row[-2], row[-1]
         user_access_prime(user, roles=role_names, warehouse_ids=warehouse_ids)
+        return (user, token)
+
+    def _authenticate_credentials_orm(self, key):
+        """The same reads as a queryset (the ORM path): DRF's token and user, the two arrays as subqueries."""
+        try:
+            token = (
+                self.get_model()
+                .objects.select_related("user")
+                .annotate(
+                    role_names=ArraySubquery(Group.objects.filter(user=OuterRef("user_id")).values("name")),
+                    warehouse_ids=ArraySubquery(
+                        WarehouseMembership.objects.filter(user=OuterRef("user_id")).values("warehouse_id")
+                    ),
+                )
+                .get(key=key)
+            )
+        except self.get_model().DoesNotExist:
+            raise exceptions.AuthenticationFailed(_("Invalid token.")) from None
+        user = token.user
+        if not user.is_active:
+            raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
+        user_access_prime(user, roles=token.role_names, warehouse_ids=token.warehouse_ids)
         return (user, token)
 
 

@@ -12,6 +12,7 @@ from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 
 from core.fastpath.rows import by_pk, by_pks
+from core.fastpath.switch import fast_path
 from core.limits import document_max_lines
 
 
@@ -55,7 +56,7 @@ class ModelIdField(serializers.PrimaryKeyRelatedField):
     The same answers and messages as DRF's field (unknown id, wrong type), and
     an id beyond the column's range is an unknown id, as in the ORM. Used for
     the ids of a stock posting, where the query compilation cost more than the
-    row itself.
+    row itself. On the ORM path (``switch``) ``by_pk``/``by_pks`` read through querysets.
     """
 
     def __init__(self, model, **kwargs) -> None:
@@ -126,6 +127,8 @@ class FieldsBuiltOnce:
     """
 
     def get_fields(self):
+        if not fast_path():
+            return super().get_fields()  # type: ignore[misc]
         cls = type(self)
         built = cls.__dict__.get("_fields_built_once")
         if built is None:

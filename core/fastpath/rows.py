@@ -19,6 +19,8 @@ from django.db import connection
 from django.db.models import Model
 from django.utils import timezone
 
+from .switch import fast_path
+
 M = TypeVar("M", bound=Model)
 
 
@@ -99,7 +101,9 @@ def _by_pk_sql(model: type[Model]) -> str:
 
 
 def by_pk(model: type[M], pk: Any) -> M | None:
-    """``model.objects.filter(pk=pk).first()`` without compiling a query."""
+    """``model.objects.filter(pk=pk).first()`` without compiling a query (with it on the ORM path)."""
+    if not fast_path():
+        return model._default_manager.filter(pk=pk).first()
     with prepared_cursor() as cursor:
         cursor.execute(_by_pk_sql(model), [pk])
         row = cursor.fetchone()
@@ -122,6 +126,8 @@ def by_pks(wanted: Sequence[tuple[type[Model], Any]]) -> list[Model | None]:
     """Rows of several models, one per (model, pk), in one statement; None where there is no such row."""
     if not wanted:
         return []
+    if not fast_path():
+        return _by_pks_orm(wanted)
     models = tuple(model for model, _pk in wanted)
     with prepared_cursor() as cursor:
         cursor.execute(_by_pks_sql(models), [pk for _model, pk in wanted])
@@ -134,6 +140,19 @@ def by_pks(wanted: Sequence[tuple[type[Model], Any]]) -> list[Model | None]:
         found.append(None if row[offset + pk_index] is None else instance(model, row, offset))
         offset += len(attnames)
     return found
+
+
+def _by_pks_orm(wanted: Sequence[tuple[type[Model], Any]]) -> list[Model | None]:
+    """``by_pks`` on the ORM path: ``filter(pk__in=...)`` per model, in the order the models are first named."""
+    keys: dict[type[Model], list[Any]] = {}
+    for model, pk in wanted:
+        keys.setdefault(model, []).append(pk)
+    read = {
+        (model, row.pk): row
+        for model, pks in keys.items()
+        for row in model._default_manager.filter(pk__in=pks).order_by()
+    }
+    return [read.get((model, pk)) for model, pk in wanted]
 
 
 def update_rows(model: type[Model], pks: Sequence[Any], names: Sequence[str], values: Sequence[Sequence[Any]]) -> None:

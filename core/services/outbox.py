@@ -17,6 +17,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from core.fastpath.rows import prepared_cursor
+from core.fastpath.switch import fast_path
 from core.models import OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -51,7 +52,13 @@ def _insert_sql() -> tuple[str, list]:
 
 
 def _insert(message: OutboxMessage) -> None:
-    """``message.save(force_insert=True)`` on a prepared statement: events are written on every posting."""
+    """``message.save(force_insert=True)`` on a prepared statement: events are written on every posting.
+
+    On the ORM path (``core.fastpath.switch``) that ``save`` itself.
+    """
+    if not fast_path():
+        message.save(force_insert=True)
+        return
     sql, fields = _insert_sql()
     params = [field.get_db_prep_save(getattr(message, field.attname), connection) for field in fields]
     with prepared_cursor() as cursor:

@@ -22,6 +22,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
+from django.db.models import CharField, F, IntegerField, Q, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -31,6 +33,7 @@ from django.utils.translation import gettext_lazy, gettext_noop
 from core.events import CRITICAL_BELOW_REORDER_POINT, STOCK_CHANGED
 from core.exceptions import DomainError
 from core.fastpath.rows import prepared_cursor
+from core.fastpath.switch import fast_path
 from core.models import OutboxMessage
 from core.roles import Role
 from core.services.events import Event, event_batch_tasks, event_wanted, events_outbox_rows, events_publish
@@ -315,13 +318,33 @@ def bin_shelves(*, pairs: list[tuple[int, int]]) -> dict[tuple[int, int], list[S
     Read after the levels are locked: their bins change only under those locks.
     """
     wanted = sorted(set(pairs))
-    with prepared_cursor() as cursor:
-        cursor.execute(_shelves_sql(), [[p for p, _w in wanted], [w for _p, w in wanted]])
-        rows = cursor.fetchall()
+    if fast_path():
+        with prepared_cursor() as cursor:
+            cursor.execute(_shelves_sql(), [[p for p, _w in wanted], [w for _p, w in wanted]])
+            rows = cursor.fetchall()
+    else:
+        rows = _shelves_orm(wanted)
     shelves: dict[tuple[int, int], list[Shelf]] = {}
     for part_id, warehouse_id, bin_id, quantity, route, code in rows:
         shelves.setdefault((part_id, warehouse_id), []).append(Shelf(bin_id, quantity, route, code))
     return shelves
+
+
+def _shelves_orm(pairs: list[tuple[int, int]]) -> list[tuple]:
+    """The rows of ``_shelves_sql()`` from a queryset (the ORM path, ``core.fastpath.switch``)."""
+    wanted = Q()
+    for part_id, warehouse_id in pairs:
+        wanted |= Q(part_id=part_id, warehouse_id=warehouse_id)
+    return list(
+        BinStock.objects.filter(wanted, quantity__gt=0).values_list(
+            "part_id",
+            "warehouse_id",
+            "bin_id",
+            "quantity",
+            Coalesce("bin__route", Value(0), output_field=IntegerField()),
+            Coalesce("bin__code", Value(""), output_field=CharField()),
+        )
+    )
 
 
 @lru_cache(maxsize=1)
@@ -344,9 +367,33 @@ def bin_legs_write(rows: list[tuple[int, int, int | None, Decimal, int | None, i
     """
     if not rows:
         return
+    if not fast_path():
+        _bin_legs_write_orm(rows)
+        return
     columns = list(zip(*rows, strict=True))
     with prepared_cursor() as cursor:
         cursor.execute(_bin_legs_write_sql(), [list(column) for column in columns])
+
+
+def _bin_legs_write_orm(rows: list[tuple[int, int, int | None, Decimal, int | None, int | None]]) -> None:
+    """``bin_legs_write`` through the ORM: the entries in one ``bulk_create``, then each bin stock
+    changed by its legs' sum (``F`` expression), a bin stock created on its first stock."""
+    BinMovement.objects.bulk_create(
+        [
+            BinMovement(part_id=p, warehouse_id=w, bin_id=b, quantity=q, movement_id=m, bin_move_id=bm)
+            for p, w, b, q, m, bm in rows
+        ]
+    )
+    summed: dict[tuple[int, int, int | None], Decimal] = {}
+    for p, w, b, q, _m, _bm in rows:
+        summed[(p, w, b)] = summed.get((p, w, b), ZERO) + q
+    for (p, w, b), q in summed.items():
+        if not q:
+            continue
+        place = Q(part_id=p, warehouse_id=w) & (Q(bin_id=b) if b is not None else Q(bin__isnull=True))
+        changed = BinStock.objects.filter(place).update(quantity=F("quantity") + q)
+        if not changed and q > 0:
+            BinStock.objects.create(part_id=p, warehouse_id=w, bin_id=b, quantity=q)
 
 
 @lru_cache(maxsize=1)
@@ -532,6 +579,9 @@ def _insert_movement(
     fields and the movement's bin ``legs`` go in the same statement (one round trip), with the ``outbox``
     rows (task name, kwargs) of its events when there are any.
     """
+    if not fast_path():
+        _insert_movement_orm(movement, posted=posted, legs=legs, outbox=outbox, event_tasks=event_tasks)
+        return
     _sql, fields = _movement_insert()
     params = [field.get_db_prep_save(field.pre_save(movement, add=True), connection) for field in fields]
     params += _posted_params(posted)
@@ -552,8 +602,45 @@ def _insert_movement(
     movement._state.db = connection.alias
 
 
+def _insert_movement_orm(
+    movement: StockMovement,
+    *,
+    posted: StockLevel,
+    legs: Legs,
+    outbox: list | None = None,
+    event_tasks: tuple[str, ...] = (),
+) -> None:
+    """``_insert_movement`` through the ORM (``core.fastpath.switch``): the same rows, one statement each."""
+    StockMovement.objects.bulk_create([movement])
+    _save_posted(posted)
+    bin_legs_write([(posted.part_id, posted.warehouse_id, bin_id, q, movement.pk, None) for bin_id, q in legs])
+    now = timezone.now()
+    if event_tasks:
+        kwargs = {"events": [stock_changed_reference(posted, movement)]}
+        queued = [OutboxMessage(task_name=task, kwargs=kwargs, created_at=now) for task in event_tasks]
+    else:
+        queued = [
+            OutboxMessage(task_name=task_name, kwargs=_with_movement_id(kwargs, movement.pk), created_at=now)
+            for task_name, kwargs in outbox or ()
+        ]
+    if queued:
+        OutboxMessage.objects.bulk_create(queued)
+
+
+def _with_movement_id(data: Any, movement_id: int) -> Any:
+    """``data`` with every ``MOVEMENT_ID`` replaced by ``movement_id``, as the fast statement does in its JSON."""
+    if isinstance(data, dict):
+        return {key: _with_movement_id(value, movement_id) for key, value in data.items()}
+    if isinstance(data, list | tuple):
+        return [_with_movement_id(value, movement_id) for value in data]
+    return movement_id if data == MOVEMENT_ID else data
+
+
 def _save_posted(level: StockLevel) -> None:
     """``level.save(update_fields=_POSTED_FIELDS)`` without compiling a query on every posting."""
+    if not fast_path():
+        StockLevel.objects.filter(pk=level.pk).update(**{name: getattr(level, name) for name in _POSTED_FIELDS})
+        return
     sql, _fields = _posted_update()
     with prepared_cursor() as cursor:
         cursor.execute(sql, _posted_params(level))

@@ -13,7 +13,7 @@ from inventory.selectors import bin_differences, ledger_differences
 
 from ..factories import BinFactory, PartFactory, WarehouseFactory
 
-pytestmark = pytest.mark.services
+pytestmark = [pytest.mark.services, pytest.mark.usefixtures("posting_path")]
 
 URL = "/api/v1/stock/bin-moves/"
 

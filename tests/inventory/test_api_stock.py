@@ -18,7 +18,7 @@ from inventory.selectors import ledger_differences
 
 from ..factories import BinFactory, PartFactory, WarehouseFactory
 
-pytestmark = pytest.mark.services
+pytestmark = [pytest.mark.services, pytest.mark.usefixtures("posting_path")]
 
 
 @pytest.fixture

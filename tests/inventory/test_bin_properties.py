@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
 from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -23,6 +24,8 @@ from inventory.models import BinMove, BinStock, StockLevel, StockMovement
 from inventory.selectors import bin_differences, ledger_differences
 
 from ..factories import BinFactory, PartFactory, UserFactory, WarehouseFactory
+
+pytestmark = pytest.mark.usefixtures("posting_path")
 
 WAREHOUSES = 2
 BINS = 3

@@ -16,7 +16,7 @@ from inventory.services import network
 
 from ..factories import BinFactory, PartFactory, UserFactory, WarehouseFactory
 
-pytestmark = pytest.mark.services
+pytestmark = [pytest.mark.services, pytest.mark.usefixtures("posting_path")]
 
 
 @pytest.fixture

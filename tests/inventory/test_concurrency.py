@@ -20,7 +20,7 @@ from inventory.selectors import bin_differences, ledger_differences
 from ..concurrency import run_at_once
 from ..factories import BinFactory, PartFactory, UserFactory, WarehouseFactory
 
-pytestmark = pytest.mark.services
+pytestmark = [pytest.mark.services, pytest.mark.usefixtures("posting_path")]
 
 
 @pytest.mark.parametrize(

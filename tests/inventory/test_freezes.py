@@ -19,7 +19,7 @@ from inventory.selectors import ledger_differences
 from ..concurrency import run_at_once
 from ..factories import PartFactory, UserFactory, WarehouseFactory
 
-pytestmark = pytest.mark.services
+pytestmark = [pytest.mark.services, pytest.mark.usefixtures("posting_path")]
 
 D = Decimal
 

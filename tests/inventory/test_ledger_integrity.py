@@ -21,7 +21,7 @@ from inventory.services.periods import ledger_settings_update, period_close, per
 
 from ..factories import PartFactory, UserFactory, WarehouseFactory
 
-pytestmark = pytest.mark.services
+pytestmark = [pytest.mark.services, pytest.mark.usefixtures("posting_path")]
 
 D = Decimal
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
 from django.db import transaction
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -22,6 +23,8 @@ from inventory.models import StockLevel, StockMovement, Unit
 from inventory.selectors import ledger_broken_links, ledger_differences
 
 from ..factories import PartFactory, UserFactory, WarehouseFactory
+
+pytestmark = pytest.mark.usefixtures("posting_path")
 
 PARTS = 2
 WAREHOUSES = 3

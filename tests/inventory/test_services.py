@@ -21,7 +21,7 @@ from inventory.selectors import ledger_differences, part_by_number, part_chain, 
 
 from ..factories import PartFactory, UserFactory, WarehouseFactory
 
-pytestmark = pytest.mark.services
+pytestmark = [pytest.mark.services, pytest.mark.usefixtures("posting_path")]
 
 
 @pytest.fixture
