@@ -48,14 +48,12 @@ def test_parts_set_bulk_creates_updates_and_leaves_alone_with_one_history_row_ea
     history_before = Part.history.count()
 
     # when a new part, the stored one changed (its number spelled another way) and an unchanged one are set
-    outcomes = services.parts_set_bulk(
-        parts=[
-            _fields("NEW 1", description="煞車來令片\t前"),
-            _fields("1K0 615 301", description="Disc, vented"),
-            _fields("N-1"),
-        ],
-        user=user,
-    )
+    parts = [
+        _fields("NEW 1", description="煞車來令片\t前"),
+        _fields("1K0 615 301", description="Disc, vented"),
+        _fields("N-1"),
+    ]
+    outcomes = services.parts_set_bulk(parts=parts, user=user)
 
     # then one outcome per part, in order, and one history row for each part written
     assert outcomes == [CREATED, UPDATED, UNCHANGED]
@@ -69,14 +67,7 @@ def test_parts_set_bulk_creates_updates_and_leaves_alone_with_one_history_row_ea
     assert kept.history.count() == 1  # its factory "created" row only
 
     # and the same list a second time changes nothing
-    again = services.parts_set_bulk(
-        parts=[
-            _fields("NEW 1", description="煞車來令片\t前"),
-            _fields("1K0 615 301", description="Disc, vented"),
-            _fields("N-1"),
-        ],
-        user=user,
-    )
+    again = services.parts_set_bulk(parts=parts, user=user)
     assert again == [UNCHANGED, UNCHANGED, UNCHANGED]
     assert Part.history.count() == history_before + 2
 
