@@ -210,5 +210,5 @@ def copy_insert(model: type[Model], rows: Sequence[dict[str, Any]], *, ids: Sequ
         [ident, *(row.get(f.attname, defaults[f.attname]) for f in fields)]
         for ident, row in zip(ids, rows, strict=True)
     )
-    copy_rows(meta.db_table, [meta.pk.column, *(f.column for f in fields)], values)
+    copy_rows(meta.db_table, [str(meta.pk.column), *(str(f.column) for f in fields)], values)
     return ids

@@ -32,7 +32,7 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.fastpath.rows import copy_insert, update_rows
+from core.fastpath.rows import copy_insert, quote, update_rows
 
 from ..bin_order import Shelf, bins_to_take
 from ..exceptions import InvalidQuantity, InventoryError
@@ -383,7 +383,7 @@ def stock_level_set_parameters_bulk(
 
 def _any(column: str, values: Sequence[Any]) -> RawSQL:
     """``column = ANY(%s)`` with one array parameter: cheaper than an IN list of thousands on PostgreSQL."""
-    sql = f"{connection.ops.quote_name(column)} = ANY(%s)"  # the column name is ours; values are a parameter
+    sql = f"{quote(column)} = ANY(%s)"  # the column name is ours; values are a parameter
     return RawSQL(sql, [list(values)], output_field=BooleanField())  # noqa: S611
 
 
@@ -395,7 +395,6 @@ def history_rows_write(model: type[Model], pks: Sequence[int], *, history_type: 
     """
     if not pks:
         return
-    quote = connection.ops.quote_name
     history = model.history.model  # type: ignore[attr-defined]  # added by simple_history
     history_columns = {f.column for f in history._meta.concrete_fields}
     tracked = [f.column for f in model._meta.concrete_fields if f.column in history_columns]

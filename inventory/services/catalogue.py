@@ -162,14 +162,15 @@ def parts_supersede_bulk(*, links: Mapping[int, int | None], user, reason: str =
             graph.pop(source, None)
         else:
             graph[source] = new
-    loops = [source for source, new in changes.items() if _leads_back(graph, source, new)]
+    loops = [(source, new) for source, new in changes.items() if new is not None and _leads_back(graph, source, new)]
     if loops:
-        numbers = dict(Part.objects.filter(pk__in=[loops[0], changes[loops[0]]]).values_list("pk", "number"))
+        part, new_part = loops[0]
+        numbers = dict(Part.objects.filter(pk__in=[part, new_part]).values_list("pk", "number"))
         error = SupersessionCycle(
             _("%(new_part)s already leads back to %(part)s; a supersession chain cannot loop.")
-            % {"new_part": numbers[changes[loops[0]]], "part": numbers[loops[0]]}
+            % {"new_part": numbers[new_part], "part": numbers[part]}
         )
-        error.parts = tuple(loops)
+        error.parts = tuple(source for source, _new in loops)
         raise error
     sources = list(changes)
     update_rows(Part, sources, ["superseded_by"], [[changes[source] for source in sources]])
@@ -177,9 +178,10 @@ def parts_supersede_bulk(*, links: Mapping[int, int | None], user, reason: str =
     return sources
 
 
-def _leads_back(graph: Mapping[int, int], source: int, new: int | None) -> bool:
+def _leads_back(graph: Mapping[int, int], source: int, new: int) -> bool:
     """Whether following the supersessions from ``new`` comes back to ``source``."""
-    node, steps = new, 0
+    node: int | None = new
+    steps = 0
     while node is not None and steps <= len(graph):
         if node == source:
             return True
