@@ -10,7 +10,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from core.fastpath.rows import update_rows
+from core.fastpath.rows import quote, update_rows
 
 from ..exceptions import InventoryError, SupersessionCycle
 from ..models import Part, normalize_part_number
@@ -150,13 +150,17 @@ def parts_supersede_bulk(*, links: Mapping[int, int | None], user, reason: str =
     link closes one. Links that change nothing are not written; the others in
     one UPDATE, each part with its history row ("~", ``reason``).
     """
-    wanted = sorted({*links, *(new for new in links.values() if new is not None)})
-    # Lock the linked rows in primary-key order, as part_supersede does, so no planner builds a loop meanwhile.
-    table = connection.ops.quote_name(Part._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT id FROM {table} WHERE id = ANY(%s) ORDER BY id FOR UPDATE", [wanted])  # noqa: S608
-    graph = dict(Part.objects.filter(superseded_by__isnull=False).values_list("pk", "superseded_by_id"))
-    changes = {source: new for source, new in links.items() if graph.get(source) != new}
+    graph, changes = _supersessions_changed(links)
+    if changes:
+        # Lock the changed parts and their new targets in primary-key order, as part_supersede does, so no
+        # planner builds a loop meanwhile; then read the links again under the lock.
+        wanted = sorted({*changes, *(new for new in changes.values() if new is not None)})
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT id FROM {quote(Part._meta.db_table)} WHERE id = ANY(%s) ORDER BY id FOR UPDATE",  # noqa: S608
+                [wanted],
+            )
+        graph, changes = _supersessions_changed(links)
     for source, new in changes.items():
         if new is None:
             graph.pop(source, None)
@@ -176,6 +180,12 @@ def parts_supersede_bulk(*, links: Mapping[int, int | None], user, reason: str =
     update_rows(Part, sources, ["superseded_by"], [[changes[source] for source in sources]])
     history_rows_write(Part, sources, history_type="~", user=user, reason=reason)
     return sources
+
+
+def _supersessions_changed(links: Mapping[int, int | None]) -> tuple[dict[int, int], dict[int, int | None]]:
+    """Every stored supersession (part id -> new part id), and the links that differ from it."""
+    graph = dict(Part.objects.filter(superseded_by__isnull=False).values_list("pk", "superseded_by_id"))
+    return graph, {source: new for source, new in links.items() if graph.get(source) != new}
 
 
 def _leads_back(graph: Mapping[int, int], source: int, new: int) -> bool:
