@@ -1,4 +1,4 @@
-"""Stock postings and stocking parameters for many levels at once: opening balances and other large loads.
+"""Many rows at once: stock postings, stocking parameters, parts and demand history (imports, large loads).
 
 The ledger rules are those of the single postings in ``stock``: every line is
 checked by the same checks and applied by the same ``_apply`` (so a receipt
