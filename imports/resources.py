@@ -3,9 +3,11 @@ give the downloadable template), how a row is checked, and how a chunk of rows i
 
 Resources are called by ``imports.services.import_file`` inside one transaction
 that is rolled back when any row is bad or the run is a dry run. They work a
-chunk at a time: one query fetches what the chunk refers to, then rows are
-compared with what is stored so that importing the same file again changes
-nothing. Stock is changed only through ``inventory.services``.
+chunk at a time: one query fetches what the chunk refers to, each row is
+checked cell by cell (every problem named with its row and column), and the
+good rows go to one bulk service of ``inventory.services``, which compares them
+with what is stored (importing the same file again changes nothing) and owns
+the writing: COPY, history rows, supersession loops, the ledger.
 """
 
 from __future__ import annotations
@@ -13,11 +15,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING, Any, ClassVar, Literal, NotRequired, TypedDict, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
-from django.db import connection, transaction
-from django.db.models import BooleanField
-from django.db.models.expressions import RawSQL
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from import_export import fields as ie_fields
@@ -25,12 +25,11 @@ from import_export import resources as ie_resources
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from core.exceptions import DomainError
-from core.fastpath.rows import copy_insert, update_rows
 from inventory import services as inventory_services
 from inventory.bounds import MAX_COST, MAX_PRICE, MAX_QUANTITY, too_large
-from inventory.models import Bin, DemandHit, DemandSource, Part, Unit, Warehouse, normalize_part_number
+from inventory.exceptions import SupersessionCycle
+from inventory.models import Bin, Part, Unit, Warehouse, normalize_part_number
 from inventory.quantities import money
-from inventory.selectors import parts_current_bulk
 
 from .models import ImportKind
 
@@ -292,40 +291,6 @@ class ImportResource(ie_resources.Resource):
         return found
 
 
-def _any(column: str, values: list) -> RawSQL:
-    """``column = ANY(%s)`` with one array parameter: cheaper than an IN list of thousands on PostgreSQL."""
-    sql = f"{connection.ops.quote_name(column)} = ANY(%s)"  # the column name is ours; values are a parameter
-    return RawSQL(sql, [list(values)], output_field=BooleanField())  # noqa: S611
-
-
-def _history_rows(model, pks: list[int], *, history_type: str, user) -> None:
-    """Write django-simple-history rows for ``pks`` set-based, copied from the table in one statement.
-
-    The same rows ``bulk_create_with_history`` would write, without building a
-    historical model instance per row (half the time of a large parts import).
-    """
-    if not pks:
-        return
-    history = model.history.model
-    history_columns = {f.column for f in history._meta.concrete_fields}
-    tracked = [f.column for f in model._meta.concrete_fields if f.column in history_columns]
-    columns = ", ".join(connection.ops.quote_name(c) for c in tracked)
-    sql = (
-        f"INSERT INTO {connection.ops.quote_name(history._meta.db_table)} "  # noqa: S608 - names from model meta
-        f"({columns}, history_date, history_type, history_user_id, history_change_reason) "
-        f"SELECT {columns}, %s, %s, %s, %s FROM {connection.ops.quote_name(model._meta.db_table)} "
-        f"WHERE {connection.ops.quote_name(model._meta.pk.column)} = ANY(%s)"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [timezone.now(), history_type, getattr(user, "pk", None), "import", list(pks)])
-
-
-def _update_rows(model, changes: dict[int, dict[str, Any]], names: list[str]) -> None:
-    """Write the fields ``names`` of rows by id in one statement (``core.fastpath.rows.update_rows``)."""
-    ids = list(changes)
-    update_rows(model, ids, names, [[changes[pk][name] for pk in ids] for name in names])
-
-
 def _field(name: str) -> ie_fields.Field:
     return ie_fields.Field(attribute=name, column_name=name)
 
@@ -354,7 +319,6 @@ class PartResource(ImportResource):
         "pcs.": "PCS",
         "l": "L",
     }
-    FIELDS = ("number", "description", "unit", "category", "list_price", "is_critical")
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
@@ -406,31 +370,11 @@ class PartResource(ImportResource):
             if "superseded_by" in self.header:
                 self.links.append((row, key, target))
             parsed.append((key, fields))
-        # Compare plain tuples first: building model instances only for changed rows keeps a re-import cheap.
-        keys = [key for key, _ in parsed]
-        stored = {
-            row[0]: row[1:]
-            for row in Part.objects.filter(_any("number_normalized", keys)).values_list(
-                "number_normalized", "pk", *self.FIELDS
-            )
-        }
-        to_create, changed = [], {}
-        for key, fields in parsed:
-            current = stored.get(key)
-            if current is None:
-                to_create.append({"number_normalized": key, **fields})
-            elif tuple(current[1:]) != tuple(fields[name] for name in self.FIELDS):
-                changed[current[0]] = fields
-            else:
+        outcomes = inventory_services.parts_set_bulk(parts=[fields for _key, fields in parsed], user=self.user)
+        for (key, _fields), outcome in zip(parsed, outcomes, strict=True):
+            if outcome is inventory_services.Outcome.UNCHANGED:
                 self.unchanged_keys.add(key)
-        if to_create:
-            _history_rows(Part, copy_insert(Part, to_create), history_type="+", user=self.user)
-        if changed:
-            _update_rows(Part, changed, list(self.FIELDS))
-            _history_rows(Part, list(changed), history_type="~", user=self.user)
-        self.report.created += len(to_create)
-        self.report.updated += len(changed)
-        self.report.unchanged += len(parsed) - len(to_create) - len(changed)
+        _count(self.report, outcomes)
 
     def finish(self) -> None:
         """Set supersessions once every part of the file exists; chains are fine, loops are refused per row.
@@ -450,8 +394,8 @@ class PartResource(ImportResource):
                     "number_normalized", "pk"
                 )
             )
-        graph = dict(Part.objects.filter(superseded_by__isnull=False).values_list("pk", "superseded_by_id"))
-        changes: dict[int, tuple[int, str, int | None]] = {}
+        links: dict[int, int | None] = {}
+        rows: dict[int, tuple[int, str]] = {}
         for row, key, target in self.links:
             source = ids[key]
             target_key = normalize_part_number(target)
@@ -463,60 +407,46 @@ class PartResource(ImportResource):
                         _("No part %(target)s in the catalogue or in this file.") % {"target": target},
                     )
                 continue
-            new = ids.get(target_key) if target_key else None
-            if graph.get(source) != new:
-                changes[source] = (row, key, new)
-                if new is None:
-                    graph.pop(source, None)
-                else:
-                    graph[source] = new
-        for source, (row, _key, new) in changes.items():
-            node, steps = new, 0
-            while node is not None and steps <= len(graph):
-                if node == source:
-                    self.report.error(
-                        row,
-                        "superseded_by",
-                        _("This supersession would make a loop: the chain leads back to this part."),
-                    )
-                    break
-                node, steps = graph.get(node), steps + 1
-        if self.report.errors or not changes:
+            links[source] = ids.get(target_key) if target_key else None
+            rows[source] = (row, key)
+        try:
+            # Its own savepoint: the loops are named even when other rows are refused (all is rolled back then).
+            with transaction.atomic():
+                changed = inventory_services.parts_supersede_bulk(links=links, user=self.user)
+        except SupersessionCycle as error:
+            for source in error.parts:
+                self.report.error(
+                    rows[source][0],
+                    "superseded_by",
+                    _("This supersession would make a loop: the chain leads back to this part."),
+                )
+            return
+        if self.report.errors:
             return
         # a row whose only change is its supersession is an update after all
-        moved = len({changes[source][1] for source in changes} & self.unchanged_keys)
+        moved = len({rows[source][1] for source in changed} & self.unchanged_keys)
         self.report.unchanged -= moved
         self.report.updated += moved
-        sources = list(changes)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"UPDATE {connection.ops.quote_name(Part._meta.db_table)} AS p "  # noqa: S608 - name from model meta
-                "SET superseded_by_id = v.new FROM unnest(%s::bigint[], %s::bigint[]) AS v(id, new) WHERE p.id = v.id",
-                [sources, [changes[source][2] for source in sources]],
-            )
-        _history_rows(Part, sources, history_type="~", user=self.user)
 
 
-class OpeningStockResource(ImportResource):
-    """Opening balances per part and warehouse, posted as receipts or adjustments in the ledger."""
+class PartWarehouseResource(ImportResource):
+    """Rows of one part in one warehouse (the natural key): two figures and an optional bin, each checked
+    cell by cell, then posted a chunk at a time through one bulk service of inventory."""
 
-    kind = ImportKind.OPENING_STOCK
-    required = ("part_number", "warehouse", "quantity", "unit_cost")
     natural_key = "part_number + warehouse"
     part_number = _field("part_number")
     warehouse_code = ie_fields.Field(attribute="warehouse", column_name="warehouse")
-    quantity = _field("quantity")
-    unit_cost = _field("unit_cost")
     bin = _field("bin")
 
-    class Meta:
-        fields = ("part_number", "warehouse_code", "quantity", "unit_cost", "bin")
-
-    COLUMNS: ClassVar[dict[str, str]] = {"quantity": "quantity", "unit_cost": "unit_cost", "bin": "bin"}
+    FIGURES: ClassVar[tuple[str, str]]  # the two figure columns, in the order the service takes them
+    PLACES: ClassVar[tuple[int, int]]
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.seen: dict[tuple[int, int], int] = {}
+
+    def check_figures(self, check: RowCheck, first: Decimal | None, second: Decimal | None) -> None:
+        """A rule between the two figures of a row, if the kind has one."""
 
     def process(self, chunk) -> None:
         parts = self.parts_for(chunk)
@@ -525,9 +455,10 @@ class OpeningStockResource(ImportResource):
             check = RowCheck(self.report, row, values)
             part = self.part(check, parts)
             warehouse = self.warehouse(check)
-            quantity = check.decimal("quantity", places=3)
-            unit_cost = check.decimal("unit_cost", places=4)
+            first = check.decimal(self.FIGURES[0], places=self.PLACES[0])
+            second = check.decimal(self.FIGURES[1], places=self.PLACES[1])
             bin = self.bin_of(check, warehouse)
+            self.check_figures(check, first, second)
             if part and warehouse:
                 key = (part.pk, warehouse.pk)
                 if key in self.seen:
@@ -539,8 +470,31 @@ class OpeningStockResource(ImportResource):
                 self.seen.setdefault(key, row)
             if check.failed:
                 continue
-            rows.append((row, _checked(part), _checked(warehouse), _checked(quantity), _checked(unit_cost), bin))
-        _apply_in_bulk(self.report, rows, self.post, columns=self.COLUMNS, fallback="quantity")
+            rows.append((row, _checked(part), _checked(warehouse), _checked(first), _checked(second), bin))
+        _apply_in_bulk(self.report, rows, self.post, columns=self.columns(), fallback=self.FIGURES[0])
+
+    @classmethod
+    def columns(cls) -> dict[str, str]:
+        """The column of each field a service may name in its refusal."""
+        return {name: name for name in (*cls.FIGURES, "bin")}
+
+    def post(self, rows) -> list[inventory_services.Outcome]:
+        raise NotImplementedError
+
+
+class OpeningStockResource(PartWarehouseResource):
+    """Opening balances per part and warehouse, posted as receipts or adjustments in the ledger."""
+
+    kind = ImportKind.OPENING_STOCK
+    required = ("part_number", "warehouse", "quantity", "unit_cost")
+    quantity = _field("quantity")
+    unit_cost = _field("unit_cost")
+
+    class Meta:
+        fields = ("part_number", "warehouse_code", "quantity", "unit_cost", "bin")
+
+    FIGURES = ("quantity", "unit_cost")
+    PLACES = (3, 4)
 
     def post(self, rows) -> list[inventory_services.Outcome]:
         return inventory_services.stock_opening_balances_bulk(
@@ -569,94 +523,40 @@ def _apply_in_bulk(report: ImportReport, rows: list, post, *, columns: dict[str,
         _apply_in_bulk(report, rows[:middle], post, columns=columns, fallback=fallback)
         _apply_in_bulk(report, rows[middle:], post, columns=columns, fallback=fallback)
         return
+    _count(report, outcomes)
+
+
+def _count(report: ImportReport, outcomes: list[inventory_services.Outcome]) -> None:
+    """Add what a bulk service did with each row to the report's created / updated / unchanged."""
     for outcome in outcomes:
         setattr(report, outcome.value, getattr(report, outcome.value) + 1)
 
 
-class StockParametersResource(ImportResource):
+class StockParametersResource(PartWarehouseResource):
     """Minimum and maximum stock per part and warehouse (0 as maximum means none), optionally the default bin."""
 
     kind = ImportKind.STOCK_PARAMETERS
     required = ("part_number", "warehouse", "min_qty", "max_qty")
-    natural_key = "part_number + warehouse"
-    part_number = _field("part_number")
-    warehouse_code = ie_fields.Field(attribute="warehouse", column_name="warehouse")
     min_qty = _field("min_qty")
     max_qty = _field("max_qty")
-    bin = _field("bin")
 
     class Meta:
         fields = ("part_number", "warehouse_code", "min_qty", "max_qty", "bin")
 
-    COLUMNS: ClassVar[dict[str, str]] = {"min_qty": "min_qty", "max_qty": "max_qty", "bin": "bin"}
+    FIGURES = ("min_qty", "max_qty")
+    PLACES = (3, 3)
 
-    def __init__(self, **kwargs) -> None:
-        super().__init__(**kwargs)
-        self.seen: dict[tuple[int, int], int] = {}
-
-    def process(self, chunk) -> None:
-        parts = self.parts_for(chunk)
-        rows: list[tuple[int, Part, Warehouse, Decimal, Decimal, Bin | None]] = []
-        for row, values in chunk:
-            check = RowCheck(self.report, row, values)
-            part = self.part(check, parts)
-            warehouse = self.warehouse(check)
-            min_qty = check.decimal("min_qty", places=3)
-            max_qty = check.decimal("max_qty", places=3)
-            bin = self.bin_of(check, warehouse)
-            if min_qty is not None and max_qty is not None and max_qty and max_qty < min_qty:
-                check.fail(
-                    "max_qty",
-                    _("The maximum (%(max_qty)s) is below the minimum (%(min_qty)s); 0 means no maximum.")
-                    % {"max_qty": format(max_qty.normalize(), "f"), "min_qty": format(min_qty.normalize(), "f")},
-                )
-            if part and warehouse:
-                key = (part.pk, warehouse.pk)
-                if key in self.seen:
-                    check.fail(
-                        "part_number",
-                        _("%(part)s in %(warehouse)s appears twice (also row %(seen)s).")
-                        % {"part": part.number, "warehouse": warehouse.code, "seen": self.seen[key]},
-                    )
-                self.seen.setdefault(key, row)
-            if check.failed:
-                continue
-            rows.append((row, _checked(part), _checked(warehouse), _checked(min_qty), _checked(max_qty), bin))
-        _apply_in_bulk(self.report, rows, self.post, columns=self.COLUMNS, fallback="min_qty")
+    def check_figures(self, check: RowCheck, first: Decimal | None, second: Decimal | None) -> None:
+        min_qty, max_qty = first, second
+        if min_qty is not None and max_qty is not None and max_qty and max_qty < min_qty:
+            check.fail(
+                "max_qty",
+                _("The maximum (%(max_qty)s) is below the minimum (%(min_qty)s); 0 means no maximum.")
+                % {"max_qty": format(max_qty.normalize(), "f"), "min_qty": format(min_qty.normalize(), "f")},
+            )
 
     def post(self, rows) -> list[inventory_services.Outcome]:
         return inventory_services.stock_level_set_parameters_bulk(parameters=[row[1:] for row in rows], user=self.user)
-
-
-# The hit fields an imported demand line is compared on (see DemandHistoryResource.COMPARED).
-_DemandCompared = Literal[
-    "occurred_at",
-    "part_id",
-    "quantity_requested",
-    "quantity_supplied",
-    "quantity_lost",
-    "unit_price",
-    "sales_value",
-    "cost_value",
-    "repair_order_ref",
-]
-
-
-class _DemandValues(TypedDict):
-    """The DemandHit fields of one imported demand line; ``part_id`` (the serving part) is added per chunk."""
-
-    occurred_at: datetime
-    warehouse: Warehouse
-    requested_part: Part
-    part_id: NotRequired[int]
-    quantity_requested: Decimal
-    quantity_supplied: Decimal
-    quantity_lost: Decimal
-    unit_price: Decimal
-    sales_value: Decimal
-    cost_value: Decimal
-    document_ref: str
-    repair_order_ref: str
 
 
 class DemandHistoryResource(ImportResource):
@@ -695,25 +595,13 @@ class DemandHistoryResource(ImportResource):
             "repair_order_ref",
         )
 
-    COMPARED: ClassVar[tuple[_DemandCompared, ...]] = (
-        "occurred_at",
-        "part_id",
-        "quantity_requested",
-        "quantity_supplied",
-        "quantity_lost",
-        "unit_price",
-        "sales_value",
-        "cost_value",
-        "repair_order_ref",
-    )
-
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.seen: dict[tuple[int, str, int], int] = {}
 
     def process(self, chunk) -> None:
         parts = self.parts_for(chunk)
-        rows: list[_DemandValues] = []
+        rows: list[inventory_services.DemandLine] = []
         for row, values in chunk:
             check = RowCheck(self.report, row, values)
             occurred_at = check.moment("occurred_at")
@@ -761,44 +649,7 @@ class DemandHistoryResource(ImportResource):
                     "repair_order_ref": repair_order_ref,
                 }
             )
-        if not rows:
-            return
-        serving = parts_current_bulk(list({r["requested_part"].pk: r["requested_part"] for r in rows}.values()))
-        existing = {
-            (hit.warehouse_id, hit.document_ref, hit.requested_part_id): hit
-            # requested_part is part of the key and indexed: without it each chunk read every hit of the warehouse
-            for hit in DemandHit.objects.filter(
-                _any("requested_part_id", list({r["requested_part"].pk for r in rows})),
-                source=DemandSource.IMPORT,
-                warehouse_id__in={r["warehouse"].pk for r in rows},
-                document_ref__in={r["document_ref"] for r in rows},
-            )
-        }
-        to_create: list[_DemandValues] = []
-        to_update: dict[int, dict[str, Any]] = {}
-        for values in rows:
-            values["part_id"] = serving[values["requested_part"].pk].pk
-            hit = existing.get((values["warehouse"].pk, values["document_ref"], values["requested_part"].pk))
-            if hit is None:
-                to_create.append(values)
-            elif any(getattr(hit, name) != values[name] for name in self.COMPARED):
-                to_update[hit.pk] = {name: values[name] for name in self.COMPARED}
-        copy_insert(
-            DemandHit,
-            [
-                {
-                    **{name: value for name, value in values.items() if name not in ("warehouse", "requested_part")},
-                    "warehouse_id": values["warehouse"].pk,
-                    "requested_part_id": values["requested_part"].pk,
-                    "source": DemandSource.IMPORT.value,
-                }
-                for values in to_create
-            ],
-        )
-        _update_rows(DemandHit, to_update, list(self.COMPARED))
-        self.report.created += len(to_create)
-        self.report.updated += len(to_update)
-        self.report.unchanged += len(rows) - len(to_create) - len(to_update)
+        _count(self.report, inventory_services.demand_hits_import_bulk(lines=rows))
 
 
 class SupplierPartResource(ImportResource):

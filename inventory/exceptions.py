@@ -60,6 +60,7 @@ class InsufficientStock(InventoryError):
 class SupersessionCycle(InventoryError):
     code = "supersession_cycle"
     field = "superseded_by"
+    parts: tuple[int, ...] = ()  # from parts_supersede_bulk: the parts (ids) whose new link closes a loop
 
 
 class AlreadyReversed(InventoryError):

@@ -10,7 +10,7 @@ converters the ORM would apply.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any, TypeVar
@@ -193,6 +193,22 @@ def take_ids(model: type[Model], count: int) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
+def copy_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    """Write ``rows`` (one value per column, in order) into ``table`` with one PostgreSQL ``COPY``.
+
+    The one way this codebase writes rows with COPY (``copy_insert`` builds on
+    it). psycopg adapts and escapes each value (``Copy.write_row``): str, int,
+    float, Decimal, bool, date, datetime (aware or not), None as NULL. Table and
+    column names are quoted here.
+    """
+    if not columns:
+        return
+    names = ", ".join(quote(column) for column in columns)
+    with connection.cursor() as cursor, cursor.copy(f"COPY {quote(table)} ({names}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
 def copy_insert(model: type[Model], rows: Sequence[dict[str, Any]], *, ids: Sequence[int] | None = None) -> list[int]:
     """Insert rows (values by field attname) with PostgreSQL ``COPY``; return their new ids, in order.
 
@@ -208,9 +224,10 @@ def copy_insert(model: type[Model], rows: Sequence[dict[str, Any]], *, ids: Sequ
         f.attname: now if getattr(f, "auto_now_add", False) or getattr(f, "auto_now", False) else f.get_default()
         for f in fields
     }
-    names = ", ".join(quote(c) for c in [meta.pk.column, *(f.column for f in fields)])
     ids = take_ids(model, len(rows)) if ids is None else list(ids)
-    with connection.cursor() as cursor, cursor.copy(f"COPY {quote(meta.db_table)} ({names}) FROM STDIN") as copy:
-        for ident, row in zip(ids, rows, strict=True):
-            copy.write_row([ident, *(row.get(f.attname, defaults[f.attname]) for f in fields)])
+    values = (
+        [ident, *(row.get(f.attname, defaults[f.attname]) for f in fields)]
+        for ident, row in zip(ids, rows, strict=True)
+    )
+    copy_rows(meta.db_table, [str(meta.pk.column), *(str(f.column) for f in fields)], values)
     return ids

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from core.fastpath.rows import quote, update_rows
+
 from ..exceptions import InventoryError, SupersessionCycle
 from ..models import Part, normalize_part_number
+from .bulk import history_rows_write
 
 ZERO = Decimal("0")
 
@@ -134,3 +137,63 @@ def part_supersede(*, part: Part, new_part: Part | None) -> Part:
     part.superseded_by = new_part
     part.save(update_fields=["superseded_by"])
     return part
+
+
+@transaction.atomic
+def parts_supersede_bulk(*, links: Mapping[int, int | None], user, reason: str = "import") -> list[int]:
+    """Point many parts (by id) to their replacements (or clear them) at once; returns the ids that changed.
+
+    The rule of ``part_supersede`` for the whole set: chains are allowed, a
+    loop is refused, judged on the supersessions as they will be once every
+    link is set (so a file may point forward to its own later rows). Any loop
+    refuses them all, with ``SupersessionCycle.parts`` naming every part whose
+    link closes one. Links that change nothing are not written; the others in
+    one UPDATE, each part with its history row ("~", ``reason``).
+    """
+    graph, changes = _supersessions_changed(links)
+    if changes:
+        # Lock the changed parts and their new targets in primary-key order, as part_supersede does, so no
+        # planner builds a loop meanwhile; then read the links again under the lock.
+        wanted = sorted({*changes, *(new for new in changes.values() if new is not None)})
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT id FROM {quote(Part._meta.db_table)} WHERE id = ANY(%s) ORDER BY id FOR UPDATE",  # noqa: S608
+                [wanted],
+            )
+        graph, changes = _supersessions_changed(links)
+    for source, new in changes.items():
+        if new is None:
+            graph.pop(source, None)
+        else:
+            graph[source] = new
+    loops = [(source, new) for source, new in changes.items() if new is not None and _leads_back(graph, source, new)]
+    if loops:
+        part, new_part = loops[0]
+        numbers = dict(Part.objects.filter(pk__in=[part, new_part]).values_list("pk", "number"))
+        error = SupersessionCycle(
+            _("%(new_part)s already leads back to %(part)s; a supersession chain cannot loop.")
+            % {"new_part": numbers[new_part], "part": numbers[part]}
+        )
+        error.parts = tuple(source for source, _new in loops)
+        raise error
+    sources = list(changes)
+    update_rows(Part, sources, ["superseded_by"], [[changes[source] for source in sources]])
+    history_rows_write(Part, sources, history_type="~", user=user, reason=reason)
+    return sources
+
+
+def _supersessions_changed(links: Mapping[int, int | None]) -> tuple[dict[int, int], dict[int, int | None]]:
+    """Every stored supersession (part id -> new part id), and the links that differ from it."""
+    graph = dict(Part.objects.filter(superseded_by__isnull=False).values_list("pk", "superseded_by_id"))
+    return graph, {source: new for source, new in links.items() if graph.get(source) != new}
+
+
+def _leads_back(graph: Mapping[int, int], source: int, new: int) -> bool:
+    """Whether following the supersessions from ``new`` comes back to ``source``."""
+    node: int | None = new
+    steps = 0
+    while node is not None and steps <= len(graph):
+        if node == source:
+            return True
+        node, steps = graph.get(node), steps + 1
+    return False

@@ -13,13 +13,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.events import FORECAST_UPDATED
+from core.fastpath.rows import copy_rows
 from core.services.events import event_publish, event_wanted
 from inventory.models import DemandHit, Part, StockLevel, Warehouse
 from inventory.months import add_months, month_start
 from suppliers.selectors import supplier_list
 
 from .. import forecasting
-from ..copyio import copy_in, copy_out
+from ..copyio import copy_out
 from ..exceptions import NotPermitted, PlanningError
 from ..models import Forecast, ForecastError, KnownDemand, MethodChoice
 from ..selectors import planning_settings_current, supplier_forecast
@@ -174,10 +175,10 @@ def forecast_run(*, today: date | None = None, warehouse_ids=None) -> ForecastRu
                 _nums(result.mape),
                 _nums(result.bias),
                 [months] * len(rate),
-                [now.isoformat()] * len(rate),
+                [now] * len(rate),
                 strict=True,
             )
-            copy_in(table, columns.split(", "), rows)
+            copy_rows(table, columns.split(", "), rows)
         _supplier_forecasts_publish(today=first)
     return ForecastRunResult(series=len(y), first_month=first, error_month=add_months(first, -1), error_rows=error_rows)
 

@@ -17,12 +17,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.fastpath.rows import copy_rows
 from inventory import services as inventory_services
 from inventory.models import LimitSource, Part, StockLevel, Warehouse
 from inventory.services.limits import stock_level_set_limits_bulk
 
 from .. import policy
-from ..copyio import copy_in, copy_out
+from ..copyio import copy_out
 from ..exceptions import PlanningError
 from ..models import OVERRIDABLE, Forecast, StockingParameter
 from ..selectors import best_supplier_parts, latest_classes, planning_settings_current
@@ -136,7 +137,7 @@ def parameters_compute(*, warehouse_ids=None, today: date | None = None) -> Para
         cursor.execute(
             f"CREATE TEMP TABLE planning_param_in ON COMMIT DROP AS SELECT {columns} FROM {table} WITH NO DATA"  # noqa: S608
         )
-        copy_in(
+        copy_rows(
             "planning_param_in",
             columns.split(", "),
             zip(

@@ -20,6 +20,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.fastpath.rows import copy_rows
 from core.limits import request_max_items
 from core.permissions import has_role
 from core.roles import Role
@@ -39,7 +40,6 @@ from inventory.models import (
 from suppliers import services as supplier_services
 from suppliers.models import OrderState, OrderType, PurchaseOrder, PurchaseOrderLine, Supplier, SupplierPart
 
-from ..copyio import copy_in
 from ..exceptions import NotPermitted, PlanningError, ProposalNotOpen
 from ..models import (
     ProposalOrigin,
@@ -362,7 +362,7 @@ def proposals_build(*, run: ReplenishmentRun, warehouse_ids=None, today: date | 
         for row in rows:
             row.update(fixed)
             row["reason"] = row["reason"][:300]
-        copy_in(ReplenishmentProposal._meta.db_table, columns, ([row.get(c) for c in columns] for row in rows))
+        copy_rows(ReplenishmentProposal._meta.db_table, columns, ([row.get(c) for c in columns] for row in rows))
     return len(rows)
 
 
