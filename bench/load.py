@@ -100,8 +100,9 @@ def ensure_database(parts: int, warehouses: int) -> None:
         user_id = _bench_user(conn)
         conn.execute(
             """INSERT INTO inventory_stocklevel (part_id, warehouse_id, on_hand, reserved, quarantined, in_transit,
-                   backordered, value, average_cost, min_qty, max_qty, first_stocked_at, last_movement_at)
-               SELECT p.id, w.id, 1000, 0, 0, 0, 0, 1000 * 5, 5, 0, 0, now(), now()
+                   backordered, value, average_cost, min_qty, max_qty, first_stocked_at, last_movement_at,
+                   last_hash)
+               SELECT p.id, w.id, 1000, 0, 0, 0, 0, 1000 * 5, 5, 0, 0, now(), now(), ''
                FROM inventory_part p CROSS JOIN inventory_warehouse w"""
         )
         conn.execute(

@@ -72,14 +72,15 @@ INSERT INTO inventory_part (number, number_normalized, description, unit, catego
 INSERT INTO suppliers_supplier (code, name, email, phone, contact_name, payment_terms, is_active, created_at)
     SELECT 'SUP' || g, 'Supplier ' || g, '', '', '', '', true, now() FROM generate_series(1, 3) g;
 INSERT INTO suppliers_supplierpart (supplier_id, part_id, supplier_part_number, price, lead_time_days,
-                                    min_order_qty, pack_size, is_preferred, updated_at)
+                                    min_order_qty, pack_size, is_preferred, updated_at, purchase_unit,
+                                    purchase_factor)
     SELECT s.id, p.id, '', 8 + p.id %% 37, 7 + p.id %% 21, 1 + (p.id %% 3) * 2,
            CASE WHEN p.id %% 4 = 0 THEN 5 ELSE 1 END,
-           p.id %% 2 = 0, now()
+           p.id %% 2 = 0, now(), '', 1
     FROM inventory_part p JOIN suppliers_supplier s ON s.code = 'SUP' || (1 + p.id %% 3);
 INSERT INTO inventory_stocklevel (part_id, warehouse_id, on_hand, reserved, quarantined, in_transit, backordered,
-                                  value, average_cost, min_qty, max_qty)
-    SELECT p.id, w.id, q, 0, 0, 0, 0, q * (5 + p.id %% 50), 5 + p.id %% 50, 0, 0
+                                  value, average_cost, min_qty, max_qty, last_hash)
+    SELECT p.id, w.id, q, 0, 0, 0, 0, q * (5 + p.id %% 50), 5 + p.id %% 50, 0, 0, ''
     FROM inventory_part p CROSS JOIN inventory_warehouse w, LATERAL (SELECT floor(random() * 9 + 0 * p.id) AS q) r;
 INSERT INTO inventory_demandhit (occurred_at, warehouse_id, part_id, requested_part_id, source, document_ref,
                                  repair_order_ref, quantity_requested, quantity_supplied, quantity_lost,
