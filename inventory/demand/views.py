@@ -25,6 +25,7 @@ from core.exports import Column
 from core.lists import ListScreenMixin
 from core.permissions import RoleRequiredMixin, require_warehouse
 from core.roles import Role, user_access
+from core.views import ServiceFormView
 from inventory.forms import (
     TransferAcceptForm,
     TransferCreateForm,
@@ -32,7 +33,7 @@ from inventory.forms import (
     line_quantities,
     own_warehouse_id,
 )
-from inventory.models import Backorder, BackorderState, RequestState, TransferState, Warehouse
+from inventory.models import Backorder, BackorderState, RequestState, TransferState, Warehouse, WorkshopRequest
 from inventory.selectors import part_by_number
 
 from . import selectors as sel
@@ -78,43 +79,39 @@ def _back(request, fallback: str) -> HttpResponseRedirect:
 # --- workshop requests -----------------------------------------------------------------------
 
 
-class RequestNewView(RoleRequiredMixin, TemplateView):
+class RequestNewView(RoleRequiredMixin, ServiceFormView[WorkshopRequestForm, WorkshopRequest]):
     """Type part numbers, see availability here and next door as you type, submit."""
 
     template_name = "inventory/request_new.html"
     required_roles = REQUEST_ROLES
+    form_class = WorkshopRequestForm
     blank_lines = 3
+
+    def get_form_kwargs(self):
+        user = self.request.user
+        return {"warehouses": own_warehouses(user), "own_warehouse_id": own_warehouse_id(user_access(user))}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        form = kwargs.get("form") or WorkshopRequestForm(
-            warehouses=own_warehouses(self.request.user),
-            own_warehouse_id=own_warehouse_id(user_access(self.request.user)),
-        )
-        context["form"] = form
-        rows = getattr(form, "line_rows", None) or [{"number": "", "quantity": "1"} for _ in range(self.blank_lines)]
-        context["rows"] = rows
-        return context
+        rows = context["form"].line_rows or [{"number": "", "quantity": "1"} for _ in range(self.blank_lines)]
+        return context | {"rows": rows}
 
-    def post(self, request, *args, **kwargs):
-        form = WorkshopRequestForm(request.POST, warehouses=own_warehouses(request.user))
-        if not form.is_valid():
-            return self.render_to_response(self.get_context_data(form=form), status=400)
-        warehouse = form.cleaned_data["warehouse"]
-        try:
-            require_warehouse(request.user, warehouse)
-            workshop_request = services.repair_order_issue(
-                number=form.cleaned_data["repair_order"],
-                warehouse=warehouse,
-                lines=form.lines,
-                user=request.user,
-                vehicle_ref=form.cleaned_data["vehicle_ref"],
-            )
-        except DomainError as error:
-            form.add_error(None, error.message)
-            return self.render_to_response(self.get_context_data(form=form), status=400)
-        messages.success(request, gettext("%(number)s submitted.") % {"number": workshop_request.number})
-        return redirect("inventory:request-detail", pk=workshop_request.pk)
+    def perform(self, form: WorkshopRequestForm) -> WorkshopRequest:
+        values = form.cleaned_data
+        require_warehouse(self.request.user, values["warehouse"])
+        return services.repair_order_issue(
+            number=values["repair_order"],
+            warehouse=values["warehouse"],
+            lines=form.lines,
+            user=self.request.user,
+            vehicle_ref=values["vehicle_ref"],
+        )
+
+    def success_message(self, form: WorkshopRequestForm, outcome: WorkshopRequest) -> str:
+        return gettext("%(number)s submitted.") % {"number": outcome.number}
+
+    def success_url(self, form: WorkshopRequestForm, outcome: WorkshopRequest) -> str:
+        return reverse("inventory:request-detail", args=[outcome.pk])
 
 
 class RequestAvailabilityView(RoleRequiredMixin, TemplateView):
