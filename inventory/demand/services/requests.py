@@ -160,35 +160,46 @@ def _save_lines_with_hits(*, model, rows: list, hits: list[DemandHit]) -> None:
 
 
 def _hit(
-    line: DemandLine,
-    serving: Part,
+    row: WorkshopRequestLine | CounterSaleLine,
     *,
-    quantity: Decimal,
-    supplied: Decimal,
     lost: Decimal,
-    price: Decimal,
-    cost: Decimal,
     warehouse: Warehouse,
     now: datetime,
     source: str,
     document_ref: str,
     repair_order_ref: str = "",
+    supplied: Decimal | None = None,
 ) -> DemandHit:
-    """The demand hit of one served line: what was asked, what the shelf gave, what was lost."""
+    """The demand hit of one document line: what was asked, what the shelf gave, what was lost.
+
+    The figures are the line's; ``supplied`` says what the shelf gave when the line does not (a
+    reservation holds the stock, and issues it only at the pick).
+    """
     return DemandHit(
         occurred_at=now,
         warehouse=warehouse,
-        part=serving,
-        requested_part=line.part,
+        part=row.part,
+        requested_part=row.requested_part,
         source=source,
         document_ref=document_ref,
         repair_order_ref=repair_order_ref,
-        quantity_requested=quantity,
-        quantity_supplied=supplied,
+        quantity_requested=row.quantity_requested,
+        quantity_supplied=row.quantity_supplied if supplied is None else supplied,
         quantity_lost=lost,
-        unit_price=price,
-        sales_value=money(supplied * price),
-        cost_value=cost,
+        unit_price=row.unit_price,
+        sales_value=row.sales_value,
+        cost_value=row.cost_value,
+    )
+
+
+def _backorder_shortages(rows: list[WorkshopRequestLine], *, warehouse: Warehouse, now: datetime) -> None:
+    """A backorder for each line the shelf could not serve and the workshop waits for."""
+    Backorder.objects.bulk_create(
+        [
+            Backorder(line=row, warehouse=warehouse, part=row.part, requested_at=now, quantity=row.quantity_backordered)
+            for row in rows
+            if row.quantity_backordered
+        ]
     )
 
 
@@ -371,16 +382,23 @@ def _submit(prepared, *, repair_order, warehouse, user, now: datetime, key: str 
             waiting = shortage - lost
             if waiting:
                 backordered[pair] = backordered.get(pair, ZERO) + waiting
-            sales = money(supplied * price)
+            row = WorkshopRequestLine(
+                request=request,
+                requested_part=line.part,
+                part=serving,
+                quantity_requested=quantity,
+                quantity_supplied=supplied,
+                quantity_backordered=waiting,
+                quantity_lost=lost,
+                unit_price=price,
+                sales_value=money(supplied * price),
+                cost_value=cost,
+            )
+            rows.append(row)
             hits.append(
                 _hit(
-                    line,
-                    serving,
-                    quantity=quantity,
-                    supplied=supplied,
+                    row,
                     lost=lost,
-                    price=price,
-                    cost=cost,
                     warehouse=warehouse,
                     now=now,
                     source=DemandSource.WORKSHOP,
@@ -388,34 +406,8 @@ def _submit(prepared, *, repair_order, warehouse, user, now: datetime, key: str 
                     repair_order_ref=repair_order.number,
                 )
             )
-            rows.append(
-                WorkshopRequestLine(
-                    request=request,
-                    requested_part=line.part,
-                    part=serving,
-                    quantity_requested=quantity,
-                    quantity_supplied=supplied,
-                    quantity_backordered=waiting,
-                    quantity_lost=lost,
-                    unit_price=price,
-                    sales_value=sales,
-                    cost_value=cost,
-                )
-            )
         _save_lines_with_hits(model=WorkshopRequestLine, rows=rows, hits=hits)
-        Backorder.objects.bulk_create(
-            [
-                Backorder(
-                    line=row,
-                    warehouse=warehouse,
-                    part=row.part,
-                    requested_at=now,
-                    quantity=row.quantity_backordered,
-                )
-                for row in rows
-                if row.quantity_backordered
-            ]
-        )
+        _backorder_shortages(rows, warehouse=warehouse, now=now)
         for pair, quantity in backordered.items():
             StockLevel.objects.filter(pk=levels[pair].pk).update(backordered=F("backordered") + quantity)
         request.state = _state_of(rows, has_open_backorders=bool(backordered))
@@ -525,32 +517,25 @@ def _sell(prepared, *, warehouse: Warehouse, user, customer_ref: str, now: datet
         )
         hits, rows = [], []
         for line, serving, quantity, price, supplied, cost in served:
-            sales = money(supplied * price)
+            row = CounterSaleLine(
+                sale=sale,
+                requested_part=line.part,
+                part=serving,
+                quantity_requested=quantity,
+                quantity_supplied=supplied,
+                unit_price=price,
+                sales_value=money(supplied * price),
+                cost_value=cost,
+            )
+            rows.append(row)
             hits.append(
                 _hit(
-                    line,
-                    serving,
-                    quantity=quantity,
-                    supplied=supplied,
+                    row,
                     lost=quantity - supplied,
-                    price=price,
-                    cost=cost,
                     warehouse=warehouse,
                     now=now,
                     source=DemandSource.COUNTER,
                     document_ref=sale.number,
-                )
-            )
-            rows.append(
-                CounterSaleLine(
-                    sale=sale,
-                    requested_part=line.part,
-                    part=serving,
-                    quantity_requested=quantity,
-                    quantity_supplied=supplied,
-                    unit_price=price,
-                    sales_value=sales,
-                    cost_value=cost,
                 )
             )
         _save_lines_with_hits(model=CounterSaleLine, rows=rows, hits=hits)

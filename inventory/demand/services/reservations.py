@@ -24,7 +24,6 @@ from django.utils.translation import gettext as _
 from inventory.exceptions import IdempotencyConflict, InvalidTransition, InventoryError
 from inventory.locks import lock_stock_levels
 from inventory.models import (
-    Backorder,
     DemandHit,
     DemandSource,
     RepairOrder,
@@ -36,7 +35,16 @@ from inventory.models import (
 from inventory.quantities import money
 from inventory.services.stock import stock_issue, stock_unreserve
 
-from .requests import DemandLine, _first_pick, _hit, _prepare, _refresh_state, _save_lines_with_hits, _state_of
+from .requests import (
+    DemandLine,
+    _backorder_shortages,
+    _first_pick,
+    _hit,
+    _prepare,
+    _refresh_state,
+    _save_lines_with_hits,
+    _state_of,
+)
 
 ZERO = Decimal("0")
 
@@ -124,16 +132,24 @@ def _reserve(prepared, *, repair_order, warehouse, booked_for, user, now, idempo
         waiting = shortage - lost
         if waiting:
             backordered[pair] = backordered.get(pair, ZERO) + waiting
+        row = WorkshopRequestLine(
+            request=request,
+            requested_part=line.part,
+            part=serving,
+            quantity_requested=quantity,
+            quantity_supplied=ZERO,
+            quantity_reserved=held,
+            quantity_backordered=waiting,
+            quantity_lost=lost,
+            unit_price=price,
+        )
+        rows.append(row)
         # The hit counts what the shelf held at the moment of reserving; sales and cost come with the pick.
         hits.append(
             _hit(
-                line,
-                serving,
-                quantity=quantity,
+                row,
                 supplied=held,
                 lost=lost,
-                price=price,
-                cost=ZERO,
                 warehouse=warehouse,
                 now=now,
                 source=DemandSource.WORKSHOP,
@@ -141,28 +157,8 @@ def _reserve(prepared, *, repair_order, warehouse, booked_for, user, now, idempo
                 repair_order_ref=repair_order.number,
             )
         )
-        hits[-1].sales_value = ZERO
-        rows.append(
-            WorkshopRequestLine(
-                request=request,
-                requested_part=line.part,
-                part=serving,
-                quantity_requested=quantity,
-                quantity_supplied=ZERO,
-                quantity_reserved=held,
-                quantity_backordered=waiting,
-                quantity_lost=lost,
-                unit_price=price,
-            )
-        )
     _save_lines_with_hits(model=WorkshopRequestLine, rows=rows, hits=hits)
-    Backorder.objects.bulk_create(
-        [
-            Backorder(line=row, warehouse=warehouse, part=row.part, requested_at=now, quantity=row.quantity_backordered)
-            for row in rows
-            if row.quantity_backordered
-        ]
-    )
+    _backorder_shortages(rows, warehouse=warehouse, now=now)
     for pair, level in levels.items():
         changes = {}
         if reserved.get(pair):
