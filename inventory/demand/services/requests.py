@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_DOWN, Decimal
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -189,6 +190,54 @@ def _hit(
         unit_price=row.unit_price,
         sales_value=row.sales_value,
         cost_value=row.cost_value,
+    )
+
+
+def _request_line(
+    request: WorkshopRequest,
+    line: DemandLine,
+    serving: Part,
+    *,
+    quantity: Decimal,
+    price: Decimal,
+    served: Decimal,
+    backordered: dict[tuple[int, int], Decimal],
+    **figures: Any,
+) -> WorkshopRequestLine:
+    """A request line for what the shelf served at once (issued, or held for a reservation).
+
+    Of the rest, what the workshop gives up (``cancel_shortage``) is lost demand and what it waits
+    for is back-ordered, and added to ``backordered`` by (part, warehouse).
+    """
+    shortage = quantity - served
+    lost = shortage if line.cancel_shortage else ZERO
+    waiting = shortage - lost
+    if waiting:
+        pair = (serving.pk, request.warehouse_id)
+        backordered[pair] = backordered.get(pair, ZERO) + waiting
+    return WorkshopRequestLine(
+        request=request,
+        requested_part=line.part,
+        part=serving,
+        quantity_requested=quantity,
+        quantity_backordered=waiting,
+        quantity_lost=lost,
+        unit_price=price,
+        **figures,
+    )
+
+
+def _request_hit(row: WorkshopRequestLine, *, supplied: Decimal, now: datetime) -> DemandHit:
+    request = row.request
+    return _hit(
+        row,
+        supplied=supplied,
+        lost=row.quantity_lost,
+        warehouse=request.warehouse,
+        now=now,
+        source=DemandSource.WORKSHOP,
+        document_ref=request.number,
+        repair_order_ref=request.repair_order.number,
     )
 
 
@@ -376,36 +425,20 @@ def _submit(prepared, *, repair_order, warehouse, user, now: datetime, key: str 
         hits, rows = [], []
         backordered: dict[tuple[int, int], Decimal] = {}
         for line, serving, quantity, price, supplied, cost in served:
-            pair = (serving.pk, warehouse.pk)
-            shortage = quantity - supplied
-            lost = shortage if line.cancel_shortage else ZERO
-            waiting = shortage - lost
-            if waiting:
-                backordered[pair] = backordered.get(pair, ZERO) + waiting
-            row = WorkshopRequestLine(
-                request=request,
-                requested_part=line.part,
-                part=serving,
-                quantity_requested=quantity,
+            row = _request_line(
+                request,
+                line,
+                serving,
+                quantity=quantity,
+                price=price,
+                served=supplied,
+                backordered=backordered,
                 quantity_supplied=supplied,
-                quantity_backordered=waiting,
-                quantity_lost=lost,
-                unit_price=price,
                 sales_value=money(supplied * price),
                 cost_value=cost,
             )
             rows.append(row)
-            hits.append(
-                _hit(
-                    row,
-                    lost=lost,
-                    warehouse=warehouse,
-                    now=now,
-                    source=DemandSource.WORKSHOP,
-                    document_ref=request.number,
-                    repair_order_ref=repair_order.number,
-                )
-            )
+            hits.append(_request_hit(row, supplied=supplied, now=now))
         _save_lines_with_hits(model=WorkshopRequestLine, rows=rows, hits=hits)
         _backorder_shortages(rows, warehouse=warehouse, now=now)
         for pair, quantity in backordered.items():

@@ -25,7 +25,6 @@ from inventory.exceptions import IdempotencyConflict, InvalidTransition, Invento
 from inventory.locks import lock_stock_levels
 from inventory.models import (
     DemandHit,
-    DemandSource,
     RepairOrder,
     StockLevel,
     Warehouse,
@@ -39,9 +38,10 @@ from .requests import (
     DemandLine,
     _backorder_shortages,
     _first_pick,
-    _hit,
     _prepare,
     _refresh_state,
+    _request_hit,
+    _request_line,
     _save_lines_with_hits,
     _state_of,
 )
@@ -127,36 +127,20 @@ def _reserve(prepared, *, repair_order, warehouse, booked_for, user, now, idempo
         available[pair] -= held
         if held:
             reserved[pair] = reserved.get(pair, ZERO) + held
-        shortage = quantity - held
-        lost = shortage if line.cancel_shortage else ZERO
-        waiting = shortage - lost
-        if waiting:
-            backordered[pair] = backordered.get(pair, ZERO) + waiting
-        row = WorkshopRequestLine(
-            request=request,
-            requested_part=line.part,
-            part=serving,
-            quantity_requested=quantity,
+        row = _request_line(
+            request,
+            line,
+            serving,
+            quantity=quantity,
+            price=price,
+            served=held,
+            backordered=backordered,
             quantity_supplied=ZERO,
             quantity_reserved=held,
-            quantity_backordered=waiting,
-            quantity_lost=lost,
-            unit_price=price,
         )
         rows.append(row)
         # The hit counts what the shelf held at the moment of reserving; sales and cost come with the pick.
-        hits.append(
-            _hit(
-                row,
-                supplied=held,
-                lost=lost,
-                warehouse=warehouse,
-                now=now,
-                source=DemandSource.WORKSHOP,
-                document_ref=request.number,
-                repair_order_ref=repair_order.number,
-            )
-        )
+        hits.append(_request_hit(row, supplied=held, now=now))
     _save_lines_with_hits(model=WorkshopRequestLine, rows=rows, hits=hits)
     _backorder_shortages(rows, warehouse=warehouse, now=now)
     for pair, level in levels.items():
