@@ -311,21 +311,24 @@ def supplier_return_note(*, number: str) -> TableDocument:
     )
 
 
+def _served_description(line) -> str:
+    """The served part's description; a superseded number asked for is named after it."""
+    if line.requested_part_id == line.part_id:
+        return line.part.description
+    asked = _("for %(number)s") % {"number": line.requested_part.number}
+    return " ".join(filter(None, [line.part.description, asked]))
+
+
 def counter_sale_receipt(*, number: str) -> TableDocument:
     """The customer's receipt of a counter sale: what was sold at what price, and the total to pay."""
     sale = selectors.counter_sale_for_document(number=number)
     lines = list(sale.lines.all())
     rows = []
     for line in lines:
-        asked = (
-            ""
-            if line.requested_part_id == line.part_id
-            else _("for %(number)s") % {"number": line.requested_part.number}
-        )
         rows.append(
             [
                 line.part.number,
-                " ".join(filter(None, [line.part.description, asked])),
+                _served_description(line),
                 f"{_qty(line.quantity_supplied)} {line.part.unit}",
                 _money(line.unit_price),
                 _money(line.sales_value),
@@ -369,15 +372,10 @@ def issue_slip(*, number: str, requested_by=None) -> TableDocument:
     lines = list(request.lines.all())
     rows = []
     for line in lines:
-        asked = (
-            ""
-            if line.requested_part_id == line.part_id
-            else _("for %(number)s") % {"number": line.requested_part.number}
-        )
         rows.append(
             [
                 line.part.number,
-                " ".join(filter(None, [line.part.description, asked])),
+                _served_description(line),
                 bins.get(line.part_id, ""),
                 f"{_qty(line.quantity_requested)} {line.part.unit}",
                 f"{_qty(line.quantity_supplied)} {line.part.unit}",

@@ -64,12 +64,29 @@ def audit_areas() -> list[tuple[str, str]]:
     ]
 
 
-def _window(queryset: QuerySet, field: str, start: datetime | None, end: datetime | None) -> QuerySet:
-    if start is not None:
-        queryset = queryset.filter(**{f"{field}__gte": start})
-    if end is not None:
-        queryset = queryset.filter(**{f"{field}__lt": end})
-    return queryset
+@dataclass(frozen=True)
+class _Filter:
+    """What the reader asked for: [start, end), one user's changes when named, the newest ``limit``."""
+
+    start: datetime | None
+    end: datetime | None
+    username: str
+    limit: int
+
+    def newest(self, queryset: QuerySet, *, at: str, by: str, tie: str = "id") -> QuerySet:
+        """An area's rows that pass, newest first: ``at`` dates a row, ``by`` is who made it."""
+        rows = queryset
+        if self.start is not None:
+            rows = rows.filter(**{f"{at}__gte": self.start})
+        if self.end is not None:
+            rows = rows.filter(**{f"{at}__lt": self.end})
+        if self.username:
+            rows = rows.filter(**{f"{by}__username": self.username})
+        return rows.order_by(f"-{at}", f"-{tie}")[: self.limit]
+
+
+def _name(user) -> str:
+    return user.username if user else ""
 
 
 def audit_entries(
@@ -87,17 +104,16 @@ def audit_entries(
     """
     entries: list[AuditEntry] = []
     labels = {key: str(label) for key, label in audit_areas()}
+    asked = _Filter(start=start, end=end, username=username, limit=limit)
     for key, model in _historical_models().items():
         if area and area != key:
             continue
-        rows = _window(model.objects.select_related("history_user"), "history_date", start, end)
-        if username:
-            rows = rows.filter(history_user__username=username)
-        for row in rows.order_by("-history_date", "-history_id")[:limit]:
+        rows = model.objects.select_related("history_user")
+        for row in asked.newest(rows, at="history_date", by="history_user", tie="history_id"):
             entries.append(
                 AuditEntry(
                     at=row.history_date,
-                    user=row.history_user.username if row.history_user else "",
+                    user=_name(row.history_user),
                     area=labels[key],
                     object=str(row.instance) if row.history_type != "-" else f"#{row.id}",
                     action=_HISTORY_ACTIONS.get(row.history_type, row.history_type),
@@ -105,10 +121,8 @@ def audit_entries(
                 )
             )
     if not area or area == MOVEMENTS:
-        movements = _window(StockMovement.objects.select_related("user", "part", "warehouse"), "posted_at", start, end)
-        if username:
-            movements = movements.filter(user__username=username)
-        for m in movements.order_by("-posted_at", "-id")[:limit]:
+        movements = StockMovement.objects.select_related("user", "part", "warehouse")
+        for m in asked.newest(movements, at="posted_at", by="user"):
             late = f"; dated {m.intended_at:%Y-%m-%d}" if m.intended_at else ""
             entries.append(
                 AuditEntry(
@@ -121,14 +135,12 @@ def audit_entries(
                 )
             )
     if not area or area == PERIODS:
-        events = _window(PeriodEvent.objects.select_related("user"), "at", start, end)
-        if username:
-            events = events.filter(user__username=username)
-        for event in events.order_by("-at", "-id")[:limit]:
+        events = PeriodEvent.objects.select_related("user")
+        for event in asked.newest(events, at="at", by="user"):
             entries.append(
                 AuditEntry(
                     at=event.at,
-                    user=event.user.username if event.user else "",
+                    user=_name(event.user),
                     area=labels[PERIODS],
                     object=f"{event.month:%Y-%m}",
                     action=event.get_action_display(),
@@ -136,16 +148,12 @@ def audit_entries(
                 )
             )
     if not area or area == LIMITS:
-        changes = _window(
-            LimitChange.objects.select_related("changed_by", "part", "warehouse"), "changed_at", start, end
-        )
-        if username:
-            changes = changes.filter(changed_by__username=username)
-        for change in changes.order_by("-changed_at", "-id")[:limit]:
+        changes = LimitChange.objects.select_related("changed_by", "part", "warehouse")
+        for change in asked.newest(changes, at="changed_at", by="changed_by"):
             entries.append(
                 AuditEntry(
                     at=change.changed_at,
-                    user=change.changed_by.username if change.changed_by else "",
+                    user=_name(change.changed_by),
                     area=labels[LIMITS],
                     object=f"{change.part.number} @ {change.warehouse.code}",
                     action=change.get_source_display(),
@@ -156,14 +164,12 @@ def audit_entries(
                 )
             )
     if not area or area == ACCESS:
-        access = _window(AccessChange.objects.select_related("changed_by", "user"), "changed_at", start, end)
-        if username:
-            access = access.filter(changed_by__username=username)
-        for change in access.order_by("-changed_at", "-id")[:limit]:
+        access = AccessChange.objects.select_related("changed_by", "user")
+        for change in asked.newest(access, at="changed_at", by="changed_by"):
             entries.append(
                 AuditEntry(
                     at=change.changed_at,
-                    user=change.changed_by.username if change.changed_by else "",
+                    user=_name(change.changed_by),
                     area=labels[ACCESS],
                     object=change.user.username,
                     action=str(_("changed") if change.is_active else _("deactivated")),

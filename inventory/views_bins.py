@@ -9,25 +9,19 @@ refusal is shown on the form and changes nothing.
 
 from __future__ import annotations
 
-import uuid
-
 from django import forms
-from django.contrib import messages
-from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import TemplateView
 
-from core.exceptions import DomainError
 from core.permissions import RoleRequiredMixin, require_warehouse
 from core.roles import POSTING_ROLES, user_access
-from core.views import refusal_on_form
+from core.views import ServiceFormView
 
 from . import selectors, services
 from .bounds import MAX_QUANTITY
 from .demand.views import own_warehouses
 from .forms import own_warehouse_id, preselect_warehouse, scanned_part
-from .models import Bin, Warehouse
+from .models import Bin, BinMove, Warehouse
 from .scan_codes import BinCode, parse_scan
 
 
@@ -86,45 +80,38 @@ class BinMoveForm(forms.Form):
         return bin
 
 
-class BinMoveView(RoleRequiredMixin, TemplateView):
+class BinMoveView(RoleRequiredMixin, ServiceFormView[BinMoveForm, BinMove]):
     required_roles = tuple(POSTING_ROLES["bin_move"])
     template_name = "inventory/bin_move.html"
+    form_class = BinMoveForm
+
+    def get_form_kwargs(self):
+        return {"user": self.request.user}
 
     def get_context_data(self, **kwargs):
-        form = kwargs.get("form") or BinMoveForm(initial={"key": uuid.uuid4().hex}, user=self.request.user)
         recent = selectors.bin_move_list(warehouses=own_warehouses(self.request.user))[:10]
-        return super().get_context_data(**kwargs) | {"form": form, "recent": recent}
+        return super().get_context_data(**kwargs) | {"recent": recent}
 
-    def post(self, request):
-        form = BinMoveForm(request.POST, user=request.user)
-        if not form.is_valid():
-            return self.render_to_response(self.get_context_data(form=form), status=400)
+    def perform(self, form: BinMoveForm) -> BinMove:
         values = form.cleaned_data
-        require_warehouse(request.user, values["warehouse"])
-        try:
-            move = services.stock_bin_move(
-                part=form.part,
-                warehouse=values["warehouse"],
-                from_bin=values["from_bin"],
-                to_bin=values["to_bin"],
-                quantity=values["quantity"],
-                note=values["note"],
-                user=request.user,
-                idempotency_key=f"bin-move-form-{values['key']}",
-            )
-        except DomainError as error:
-            refusal_on_form(form, error)
-            return self.render_to_response(self.get_context_data(form=form), status=400)
-        messages.success(
-            request,
-            _("%(number)s: %(quantity)s × %(part)s moved from %(source)s to %(target)s in %(warehouse)s.")
-            % {
-                "number": move.number,
-                "quantity": f"{move.quantity.normalize():f}",
-                "part": form.part.number,
-                "source": move.from_bin.code if move.from_bin else _("no bin"),
-                "target": move.to_bin.code,
-                "warehouse": move.warehouse.code,
-            },
+        require_warehouse(self.request.user, values["warehouse"])
+        return services.stock_bin_move(
+            part=form.part,
+            warehouse=values["warehouse"],
+            from_bin=values["from_bin"],
+            to_bin=values["to_bin"],
+            quantity=values["quantity"],
+            note=values["note"],
+            user=self.request.user,
+            idempotency_key=f"bin-move-form-{values['key']}",
         )
-        return redirect(request.path)
+
+    def success_message(self, form: BinMoveForm, outcome: BinMove) -> str:
+        return _("%(number)s: %(quantity)s × %(part)s moved from %(source)s to %(target)s in %(warehouse)s.") % {
+            "number": outcome.number,
+            "quantity": f"{outcome.quantity.normalize():f}",
+            "part": form.part.number,
+            "source": outcome.from_bin.code if outcome.from_bin else _("no bin"),
+            "target": outcome.to_bin.code,
+            "warehouse": outcome.warehouse.code,
+        }

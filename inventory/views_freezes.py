@@ -8,30 +8,30 @@ its supplier is the supplier-return flow's and lives in ``suppliers.views``.
 
 from __future__ import annotations
 
-import uuid
 from decimal import Decimal
+from typing import ClassVar
 
 from django import forms
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import ListView, TemplateView
+from django.views.generic import ListView
 
-from core.exceptions import DomainError
 from core.exports import Column
 from core.lists import ListScreenMixin
 from core.permissions import RoleRequiredMixin
 from core.roles import FREEZE_ANYWHERE_ROLES, FREEZE_ROLES, Role, user_access
-from core.views import refusal_on_form
+from core.views import ServiceFormView
 
 from . import selectors, services
 from .bounds import MAX_QUANTITY
 from .demand.views import own_warehouses
 from .forms import own_warehouse_id, scanned_part
-from .models import FreezeAction, StockFreeze, Warehouse
+from .models import FreezeAction, StockFreeze, StockFreezeSettlement, Warehouse
 from .services.freezes import SETTLE_ROLES
 
 NETWORK = "network"
@@ -133,52 +133,46 @@ class FreezeListView(RoleRequiredMixin, ListScreenMixin, ListView):
         }
 
 
-class FreezeNewView(RoleRequiredMixin, TemplateView):
+class FreezeNewView(RoleRequiredMixin, ServiceFormView[FreezeForm, list[StockFreeze]]):
     template_name = "inventory/freeze_form.html"
     required_roles = tuple(FREEZE_ROLES)
+    form_class = FreezeForm
+    refusal_fields = {"warehouse": "scope"}
 
-    def get_context_data(self, **kwargs):
-        form = kwargs.get("form") or FreezeForm(initial={"key": uuid.uuid4().hex}, user=self.request.user)
-        return super().get_context_data(**kwargs) | {"form": form}
+    def get_form_kwargs(self):
+        return {"user": self.request.user}
 
-    def post(self, request):
-        form = FreezeForm(request.POST, user=request.user)
-        if not form.is_valid():
-            return self.render_to_response(self.get_context_data(form=form), status=400)
+    def perform(self, form: FreezeForm) -> list[StockFreeze]:
         values = form.cleaned_data
-        try:
-            freezes = services.stock_freeze(
-                part=form.part,
-                warehouse=form.warehouse(),
-                quantity=values["quantity"],
-                reason=values["reason"],
-                reference=values["reference"],
-                user=request.user,
-                idempotency_key=f"freeze-form-{values['key']}",
-            )
-        except DomainError as error:
-            field = {"warehouse": "scope"}.get(error.field or "", error.field)
-            form.add_error(field if field in form.fields else None, error.message)
-            return self.render_to_response(self.get_context_data(form=form), status=400)
-        messages.success(
-            request,
-            _("%(part)s frozen: %(where)s. Purchasing and the planners have been told.")
-            % {
-                "part": form.part.number,
-                "where": ", ".join(
-                    _("%(quantity)s in %(warehouse)s (%(number)s)")
-                    % {
-                        "quantity": f"{freeze.quantity.normalize():f}",
-                        "warehouse": freeze.warehouse.code,
-                        "number": freeze.number,
-                    }
-                    for freeze in freezes
-                ),
-            },
+        return services.stock_freeze(
+            part=form.part,
+            warehouse=form.warehouse(),
+            quantity=values["quantity"],
+            reason=values["reason"],
+            reference=values["reference"],
+            user=self.request.user,
+            idempotency_key=f"freeze-form-{values['key']}",
         )
-        if len(freezes) == 1:
-            return redirect(reverse("inventory:freeze-detail", args=[freezes[0].pk]))
-        return redirect(reverse("inventory:freezes") + f"?part={form.part.number}")
+
+    def success_message(self, form: FreezeForm, outcome: list[StockFreeze]) -> str:
+        where = ", ".join(
+            _("%(quantity)s in %(warehouse)s (%(number)s)")
+            % {
+                "quantity": f"{freeze.quantity.normalize():f}",
+                "warehouse": freeze.warehouse.code,
+                "number": freeze.number,
+            }
+            for freeze in outcome
+        )
+        return _("%(part)s frozen: %(where)s. Purchasing and the planners have been told.") % {
+            "part": form.part.number,
+            "where": where,
+        }
+
+    def success_url(self, form: FreezeForm, outcome: list[StockFreeze]) -> str:
+        if len(outcome) == 1:
+            return reverse("inventory:freeze-detail", args=[outcome[0].pk])
+        return reverse("inventory:freezes") + f"?part={form.part.number}"
 
 
 class ReleaseForm(forms.Form):
@@ -195,13 +189,17 @@ class ScrapFrozenForm(forms.Form):
     key = forms.CharField(max_length=100, widget=forms.HiddenInput)
 
 
-class FreezeDetailView(RoleRequiredMixin, TemplateView):
+class FreezeDetailView(RoleRequiredMixin, ServiceFormView[ReleaseForm | ScrapFrozenForm, StockFreezeSettlement]):
     """One freeze, what was decided on it, and the forms to release or scrap what is still frozen."""
 
     template_name = "inventory/freeze_detail.html"
     required_roles = Role.INTERNAL
-    forms = {FreezeAction.RELEASE: ReleaseForm, FreezeAction.SCRAP: ScrapFrozenForm}
+    forms: ClassVar[dict[str, type[ReleaseForm | ScrapFrozenForm]]] = {
+        FreezeAction.RELEASE: ReleaseForm,
+        FreezeAction.SCRAP: ScrapFrozenForm,
+    }
 
+    @cached_property
     def freeze(self) -> StockFreeze:
         found = selectors.freeze_detail(pk=self.kwargs["pk"])
         if found is None:
@@ -215,54 +213,53 @@ class FreezeDetailView(RoleRequiredMixin, TemplateView):
         access = user_access(user)
         return {action for action, roles in SETTLE_ROLES.items() if access.has_any(roles)}
 
+    def get_form(self) -> ReleaseForm | ScrapFrozenForm:
+        return self.forms[self.request.POST["action"]](self.request.POST)
+
     def get_context_data(self, **kwargs):
-        freeze = kwargs.get("freeze") or self.freeze()
-        bound = kwargs.get("bound") or {}
+        freeze = self.freeze
         allowed = self.allowed(freeze)
+        shown = {action: form_class(initial=self.get_initial()) for action, form_class in self.forms.items()}
+        if kwargs.get("form") is not None:
+            shown[self.request.POST["action"]] = kwargs["form"]
+        kwargs.setdefault("form", None)  # two forms, each under its own name
         return super().get_context_data(**kwargs) | {
             "freeze": freeze,
             "settlements": list(freeze.settlements.all()),
-            "release_form": bound.get(FreezeAction.RELEASE) or ReleaseForm(initial={"key": uuid.uuid4().hex}),
-            "scrap_form": bound.get(FreezeAction.SCRAP) or ScrapFrozenForm(initial={"key": uuid.uuid4().hex}),
+            "release_form": shown[FreezeAction.RELEASE],
+            "scrap_form": shown[FreezeAction.SCRAP],
             "can_release": FreezeAction.RELEASE in allowed,
             "can_scrap": FreezeAction.SCRAP in allowed,
             "can_return": FreezeAction.RETURN in allowed,
         }
 
-    def post(self, request, pk: int):
-        freeze = self.freeze()
-        action = request.POST.get("action", "")
-        form_class = self.forms.get(action)  # type: ignore[call-overload]
-        if form_class is None or action not in self.allowed(freeze):
+    def post(self, request, *args, **kwargs):
+        if request.POST.get("action", "") not in self.forms.keys() & self.allowed(self.freeze):
             messages.error(request, _("You cannot settle this freeze: it is settled, or not in your warehouses."))
             return redirect(request.path)
-        form = form_class(request.POST)
-        if not form.is_valid():
-            return self.render_to_response(self.get_context_data(freeze=freeze, bound={action: form}), status=400)
+        return super().post(request, *args, **kwargs)
+
+    def perform(self, form: ReleaseForm | ScrapFrozenForm) -> StockFreezeSettlement:
         values = form.cleaned_data
-        key = f"freeze-{action}-form-{values['key']}"
-        try:
-            if action == FreezeAction.RELEASE:
-                settlement = services.stock_freeze_release(
-                    freeze=freeze,
-                    user=request.user,
-                    quantity=values["quantity"],
-                    note=values["note"],
-                    idempotency_key=key,
-                )
-            else:
-                settlement = services.stock_freeze_scrap(
-                    freeze=freeze,
-                    user=request.user,
-                    quantity=values["quantity"],
-                    reason=values["reason"],
-                    idempotency_key=key,
-                )
-        except DomainError as error:
-            refusal_on_form(form, error)
-            return self.render_to_response(self.get_context_data(freeze=freeze, bound={action: form}), status=400)
-        messages.success(request, settled_message(settlement))
-        return redirect(request.path)
+        key = f"freeze-{values['action']}-form-{values['key']}"
+        if isinstance(form, ReleaseForm):
+            return services.stock_freeze_release(
+                freeze=self.freeze,
+                user=self.request.user,
+                quantity=values["quantity"],
+                note=values["note"],
+                idempotency_key=key,
+            )
+        return services.stock_freeze_scrap(
+            freeze=self.freeze,
+            user=self.request.user,
+            quantity=values["quantity"],
+            reason=values["reason"],
+            idempotency_key=key,
+        )
+
+    def success_message(self, form: ReleaseForm | ScrapFrozenForm, outcome: StockFreezeSettlement) -> str:
+        return settled_message(outcome)
 
 
 def settled_message(settlement) -> str:

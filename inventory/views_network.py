@@ -22,7 +22,7 @@ from django.views.generic import ListView, TemplateView
 from core.exceptions import DomainError
 from core.permissions import RoleRequiredMixin
 from core.roles import CATALOGUE_EDITORS, Role, user_access
-from core.views import refusal_on_form
+from core.views import ServiceFormView, refusal_on_form
 
 from .models import Bin, Echelon, Warehouse, WarehouseNeighbour
 from .services import network
@@ -92,26 +92,19 @@ class WarehouseListView(RoleRequiredMixin, ListView):
         }
 
 
-class WarehouseCreateView(RoleRequiredMixin, TemplateView):
+class WarehouseCreateView(RoleRequiredMixin, ServiceFormView[WarehouseForm, Warehouse]):
     template_name = "inventory/warehouse_form.html"
     required_roles = tuple(CATALOGUE_EDITORS)
+    form_class = WarehouseForm
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(**kwargs) | {"form": kwargs.get("form") or WarehouseForm()}
+    def perform(self, form: WarehouseForm) -> Warehouse:
+        return network.warehouse_save(user=self.request.user, **form.cleaned_data)
 
-    def post(self, request):
-        form = WarehouseForm(request.POST)
-        if not form.is_valid():
-            return self.render_to_response(self.get_context_data(form=form), status=400)
-        try:
-            warehouse = network.warehouse_save(user=request.user, **form.cleaned_data)
-        except DomainError as error:
-            refusal_on_form(form, error)
-            return self.render_to_response(self.get_context_data(form=form), status=400)
-        messages.success(
-            request, _("Warehouse %(code)s created; add its bins and neighbours.") % {"code": warehouse.code}
-        )
-        return redirect(reverse("inventory:warehouse-detail", args=[warehouse.pk]))
+    def success_message(self, form: WarehouseForm, outcome: Warehouse) -> str:
+        return _("Warehouse %(code)s created; add its bins and neighbours.") % {"code": outcome.code}
+
+    def success_url(self, form: WarehouseForm, outcome: Warehouse) -> str:
+        return reverse("inventory:warehouse-detail", args=[outcome.pk])
 
 
 class WarehouseDetailView(RoleRequiredMixin, TemplateView):

@@ -8,22 +8,18 @@ posts, a refusal is shown on the form with what to do next and changes nothing.
 
 from __future__ import annotations
 
-import uuid
-
 from django import forms
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.functional import Promise
+from django.utils.functional import Promise, cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import TemplateView
 
-from core.exceptions import DomainError
 from core.permissions import RoleRequiredMixin, require_warehouse
 from core.roles import POSTING_ROLES, Role, user_access
-from core.views import refusal_on_form
+from core.views import ServiceFormView
 
 from . import selectors, services
 from .bounds import MAX_QUANTITY
@@ -102,48 +98,34 @@ class AdjustmentForm(_PostingForm):
         return quantity
 
 
-class _PostingScreen(RoleRequiredMixin, TemplateView):
+class _PostingScreen(RoleRequiredMixin, ServiceFormView[_PostingForm, StockMovement]):
     template_name = "inventory/posting_form.html"
-    form_class: type[_PostingForm]
     kind: str
     title: StrOrPromise = ""
     help_text: StrOrPromise = ""
     button: StrOrPromise = ""
 
+    def get_form_kwargs(self):
+        return {"user": self.request.user}
+
     def get_context_data(self, **kwargs):
-        form = kwargs.get("form") or self.form_class(initial={"key": uuid.uuid4().hex}, user=self.request.user)
         recent = selectors.movement_list(kind=self.kind).filter(warehouse__in=own_warehouses(self.request.user))[:10]
         return super().get_context_data(**kwargs) | {
-            "form": form,
             "recent": recent,
             "title": self.title,
             "help_text": self.help_text,
             "button": self.button,
         }
 
-    def post(self, request):
-        form = self.form_class(request.POST, user=request.user)
-        if not form.is_valid():
-            return self.render_to_response(self.get_context_data(form=form), status=400)
-        require_warehouse(request.user, form.cleaned_data["warehouse"])
-        try:
-            movement = self.post_movement(form)
-        except DomainError as error:
-            refusal_on_form(form, error)
-            return self.render_to_response(self.get_context_data(form=form), status=400)
-        messages.success(
-            request,
-            _("%(kind)s of %(quantity)s × %(part)s in %(warehouse)s posted at %(value)s (movement %(id)s).")
-            % {
-                "kind": movement.get_kind_display(),
-                "quantity": f"{movement.quantity.normalize():f}",
-                "part": movement.part.number,
-                "warehouse": movement.warehouse.code,
-                "value": movement.value,
-                "id": movement.pk,
-            },
-        )
-        return redirect(request.path)
+    def success_message(self, form: _PostingForm, outcome: StockMovement) -> str:
+        return _("%(kind)s of %(quantity)s × %(part)s in %(warehouse)s posted at %(value)s (movement %(id)s).") % {
+            "kind": outcome.get_kind_display(),
+            "quantity": f"{outcome.quantity.normalize():f}",
+            "part": outcome.part.number,
+            "warehouse": outcome.warehouse.code,
+            "value": outcome.value,
+            "id": outcome.pk,
+        }
 
 
 class ScrapView(_PostingScreen):
@@ -157,8 +139,9 @@ class ScrapView(_PostingScreen):
     )
     button = gettext_lazy("Post scrap")
 
-    def post_movement(self, form) -> StockMovement:
+    def perform(self, form) -> StockMovement:
         values = form.cleaned_data
+        require_warehouse(self.request.user, values["warehouse"])
         return services.stock_scrap(
             part=form.part,
             warehouse=values["warehouse"],
@@ -181,8 +164,9 @@ class AdjustmentView(_PostingScreen):
     )
     button = gettext_lazy("Post adjustment")
 
-    def post_movement(self, form) -> StockMovement:
+    def perform(self, form) -> StockMovement:
         values = form.cleaned_data
+        require_warehouse(self.request.user, values["warehouse"])
         return services.stock_adjust(
             part=form.part,
             warehouse=values["warehouse"],
@@ -198,12 +182,14 @@ class ReverseForm(forms.Form):
     key = forms.CharField(max_length=100, widget=forms.HiddenInput)
 
 
-class MovementDetailView(RoleRequiredMixin, TemplateView):
+class MovementDetailView(RoleRequiredMixin, ServiceFormView[ReverseForm, StockMovement]):
     """One movement: what, where, who, its document, its reversal; managers reverse it here."""
 
     template_name = "inventory/movement_detail.html"
     required_roles = Role.INTERNAL
+    form_class = ReverseForm
 
+    @cached_property
     def movement(self) -> StockMovement:
         found = (
             StockMovement.objects.select_related("part", "warehouse", "other_warehouse", "user", "reverses")
@@ -215,42 +201,35 @@ class MovementDetailView(RoleRequiredMixin, TemplateView):
         return found
 
     def get_context_data(self, **kwargs):
-        movement = kwargs.get("movement") or self.movement()
+        movement = self.movement
         reversal = StockMovement.objects.filter(reverses=movement).select_related("user").first()
         can_reverse = (
             user_access(self.request.user).has_any(POSTING_ROLES["reversal"])
             and reversal is None
             and movement.reverses_id is None
         )
-        form = kwargs.get("form") or ReverseForm(initial={"key": uuid.uuid4().hex})
-        return super().get_context_data(**kwargs) | {
-            "m": movement,
-            "reversal": reversal,
-            "can_reverse": can_reverse,
-            "form": form,
-        }
+        return super().get_context_data(**kwargs) | {"m": movement, "reversal": reversal, "can_reverse": can_reverse}
 
-    def post(self, request, pk: int):
+    def post(self, request, *args, **kwargs):
         if not user_access(request.user).has_any(POSTING_ROLES["reversal"]):
             messages.error(request, _("Only a manager reverses a movement."))
             return redirect(request.path)
-        movement = self.movement()
-        form = ReverseForm(request.POST)
-        if not form.is_valid():
-            return self.render_to_response(self.get_context_data(movement=movement, form=form), status=400)
-        require_warehouse(request.user, movement.warehouse)
-        try:
-            reversal = services.stock_movement_reverse(
-                movement=movement,
-                user=request.user,
-                reason=form.cleaned_data["reason"],
-                idempotency_key=f"reverse-form-{form.cleaned_data['key']}",
-            )
-        except DomainError as error:
-            form.add_error(None, error.message)
-            return self.render_to_response(self.get_context_data(movement=movement, form=form), status=400)
-        messages.success(
-            request,
-            _("Movement %(id)s reversed by movement %(reversal)s.") % {"id": movement.pk, "reversal": reversal.pk},
+        return super().post(request, *args, **kwargs)
+
+    def perform(self, form: ReverseForm) -> StockMovement:
+        require_warehouse(self.request.user, self.movement.warehouse)
+        return services.stock_movement_reverse(
+            movement=self.movement,
+            user=self.request.user,
+            reason=form.cleaned_data["reason"],
+            idempotency_key=f"reverse-form-{form.cleaned_data['key']}",
         )
-        return redirect(reverse("inventory:movement-detail", args=[movement.pk]))
+
+    def success_message(self, form: ReverseForm, outcome: StockMovement) -> str:
+        return _("Movement %(id)s reversed by movement %(reversal)s.") % {
+            "id": self.movement.pk,
+            "reversal": outcome.pk,
+        }
+
+    def success_url(self, form: ReverseForm, outcome: StockMovement) -> str:
+        return reverse("inventory:movement-detail", args=[self.movement.pk])

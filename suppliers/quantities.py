@@ -27,21 +27,17 @@ ONE = Decimal(1)
 
 @dataclass(frozen=True)
 class QuantityCheck:
-    """The quantity to order and, when the supplier's terms were not met, the note in English.
+    """The quantity to order and, when the supplier's terms were not met, what was wrong.
 
-    ``problems`` says the same as data ((code, figure) with code "moq", "pack" or "whole") and
-    ``original`` is the quantity asked for, so the services can word the note in the reader's language.
+    ``problems`` are (code, figure) pairs with code "moq", "pack" or "whole" and ``original`` is the
+    quantity asked for: ``suppliers.services.orders.order_quantity_note`` words them in the reader's
+    language (a pure module has no reader).
     """
 
     quantity: Decimal
-    warning: str = ""
     problems: tuple[tuple[str, Decimal | None], ...] = ()
     original: Decimal | None = None
     rounded: bool = False
-
-
-def _fmt(value: Decimal) -> str:
-    return f"{value.normalize():f}"
 
 
 def to_stock_units(purchase_quantity: Decimal, factor: Decimal) -> Decimal:
@@ -87,10 +83,11 @@ def check_order_quantity(
     """Check a quantity (in the order unit) against MOQ, pack size and, for a ``whole`` unit, whole units.
 
     With ``rule="round"`` the quantity is raised to the minimum, then up to
-    the next whole pack, then up to a whole unit, and the note says so; with
-    ``"warn"`` it is kept and the note says what is wrong. (A fraction of a
-    whole purchase unit never reaches here from an order screen: it is
-    refused as bad input; planning's needs are rounded with ``round``.)
+    the next whole pack, then up to a whole unit; with ``"warn"`` it is kept.
+    Either way the check lists what was wrong, and the order line's note is
+    worded from it. (A fraction of a whole purchase unit never reaches here
+    from an order screen: it is refused as bad input; planning's needs are
+    rounded with ``round``.)
     """
     moq = min_order_qty or Decimal(0)
     pack = pack_size or Decimal(0)
@@ -103,25 +100,14 @@ def check_order_quantity(
         found.append(("whole", None))
     if not found:
         return QuantityCheck(quantity)
-    said = " and ".join(PROBLEM_TEXTS[code].format(_fmt(figure) if figure else "") for code, figure in found)
     if rule != ROUND:
-        return QuantityCheck(quantity, f"Quantity {_fmt(quantity)} is {said}.", tuple(found), quantity)
+        return QuantityCheck(quantity, tuple(found), quantity)
     rounded = max(quantity, moq)
     if pack:
         rounded = (rounded / pack).to_integral_value(rounding=ROUND_CEILING) * pack
     if whole:
         rounded = rounded.to_integral_value(rounding=ROUND_CEILING)
-    return QuantityCheck(
-        rounded, f"Rounded from {_fmt(quantity)} to {_fmt(rounded)} ({said}).", tuple(found), quantity, rounded=True
-    )
-
-
-# The English wording of each problem; suppliers.services.orders words the same in the reader's language.
-PROBLEM_TEXTS = {
-    "moq": "below the minimum order quantity of {}",
-    "pack": "not a multiple of the pack size {}",
-    "whole": "not a whole purchase unit",
-}
+    return QuantityCheck(rounded, tuple(found), quantity, rounded=True)
 
 
 def purchase_quantity_for_need(

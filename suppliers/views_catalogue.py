@@ -11,19 +11,18 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
-from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import ListView, TemplateView
+from django.views.generic import ListView
 
-from core.exceptions import DomainError
 from core.exports import Column
 from core.lists import ListScreenMixin
 from core.permissions import RoleRequiredMixin
 from core.roles import Role, user_access
+from core.views import ServiceFormView
 from inventory.bounds import MAX_QUANTITY
 from inventory.forms import scanned_part
 from inventory.selectors import part_by_number
@@ -118,12 +117,15 @@ class SupplierPartListView(RoleRequiredMixin, ListScreenMixin, ListView):
         }
 
 
-class SupplierPartEditView(RoleRequiredMixin, TemplateView):
+class SupplierPartEditView(RoleRequiredMixin, ServiceFormView[SupplierPartForm, SupplierPart]):
     """Add what a supplier sells (no id), or change a line (with its id)."""
 
     template_name = "suppliers/supplierpart_form.html"
     required_roles = SUPPLIER_PART_EDITORS
+    form_class = SupplierPartForm
+    refusal_fields = {"part": "part_number"}
 
+    @cached_property
     def row(self) -> SupplierPart | None:
         pk = self.kwargs.get("pk")
         if pk is None:
@@ -133,55 +135,51 @@ class SupplierPartEditView(RoleRequiredMixin, TemplateView):
             raise Http404(_("No such supplier part."))
         return row
 
-    def get_context_data(self, **kwargs):
-        row = self.row()
-        if row is not None:
-            initial = {
-                "supplier": row.supplier_id,
-                "part_number": row.part.number,
-                "supplier_part_number": row.supplier_part_number,
-                "price": row.price,
-                "lead_time_days": row.lead_time_days,
-                "min_order_qty": row.min_order_qty.normalize(),
-                "pack_size": row.pack_size.normalize(),
-                "is_preferred": row.is_preferred,
-                "purchase_unit": row.purchase_unit,
-                "purchase_factor": row.purchase_factor.normalize(),
-            }
-        else:
-            initial = {"part_number": self.request.GET.get("part", "")[:40]}
-        form = kwargs.get("form") or SupplierPartForm(initial=initial)
-        history = list(row.history.select_related("history_user")[:10]) if row is not None else []
-        return super().get_context_data(**kwargs) | {"form": form, "row": row, "history": history}
+    def get_initial(self):
+        row = self.row
+        if row is None:
+            return {"part_number": self.request.GET.get("part", "")[:40]}
+        return {
+            "supplier": row.supplier_id,
+            "part_number": row.part.number,
+            "supplier_part_number": row.supplier_part_number,
+            "price": row.price,
+            "lead_time_days": row.lead_time_days,
+            "min_order_qty": row.min_order_qty.normalize(),
+            "pack_size": row.pack_size.normalize(),
+            "is_preferred": row.is_preferred,
+            "purchase_unit": row.purchase_unit,
+            "purchase_factor": row.purchase_factor.normalize(),
+        }
 
-    def post(self, request, pk: int | None = None):
-        row = self.row()
-        form = SupplierPartForm(request.POST)
-        if not form.is_valid():
-            return self.render_to_response(self.get_context_data(form=form), status=400)
+    def get_context_data(self, **kwargs):
+        row = self.row
+        history = list(row.history.select_related("history_user")[:10]) if row is not None else []
+        return super().get_context_data(**kwargs) | {"row": row, "history": history}
+
+    def perform(self, form: SupplierPartForm) -> SupplierPart:
         values = form.cleaned_data
-        try:
-            saved = services.supplier_part_save(
-                user=request.user,
-                supplier_part=row,
-                supplier=values["supplier"],
-                part=form.part,
-                supplier_part_number=values["supplier_part_number"],
-                price=values["price"],
-                lead_time_days=values["lead_time_days"],
-                min_order_qty=values["min_order_qty"],
-                pack_size=values["pack_size"],
-                is_preferred=values["is_preferred"],
-                purchase_unit=values["purchase_unit"],
-                purchase_factor=values["purchase_factor"] if values["purchase_factor"] is not None else Decimal(1),
-            )
-        except DomainError as error:
-            field = "part_number" if error.field == "part" else error.field
-            form.add_error(field if field in form.fields else None, error.message)
-            return self.render_to_response(self.get_context_data(form=form), status=400)
-        messages.success(
-            request,
-            _("%(supplier)s sells %(part)s at %(price)s.")
-            % {"supplier": saved.supplier.code, "part": saved.part.number, "price": f"{saved.price.normalize():f}"},
+        return services.supplier_part_save(
+            user=self.request.user,
+            supplier_part=self.row,
+            supplier=values["supplier"],
+            part=form.part,
+            supplier_part_number=values["supplier_part_number"],
+            price=values["price"],
+            lead_time_days=values["lead_time_days"],
+            min_order_qty=values["min_order_qty"],
+            pack_size=values["pack_size"],
+            is_preferred=values["is_preferred"],
+            purchase_unit=values["purchase_unit"],
+            purchase_factor=values["purchase_factor"] if values["purchase_factor"] is not None else Decimal(1),
         )
-        return redirect(reverse("suppliers:supplier-parts") + f"?part={saved.part.number}")
+
+    def success_message(self, form: SupplierPartForm, outcome: SupplierPart) -> str:
+        return _("%(supplier)s sells %(part)s at %(price)s.") % {
+            "supplier": outcome.supplier.code,
+            "part": outcome.part.number,
+            "price": f"{outcome.price.normalize():f}",
+        }
+
+    def success_url(self, form: SupplierPartForm, outcome: SupplierPart) -> str:
+        return reverse("suppliers:supplier-parts") + f"?part={outcome.part.number}"

@@ -6,25 +6,27 @@ become form errors or messages that say what to do next.
 
 from __future__ import annotations
 
-import uuid
 from decimal import Decimal
 
 from django import forms
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
-from django.views.generic import DetailView, ListView, TemplateView
+from django.views.generic import DetailView, ListView
 
 from core.exceptions import DomainError
 from core.permissions import RoleRequiredMixin, require_warehouse
 from core.roles import Role, user_access
-from core.views import refusal_on_form
+from core.views import ServiceFormView
 from inventory.bounds import MAX_QUANTITY
 from inventory.demand.views import own_warehouses, warehouse_scope
 from inventory.forms import own_warehouse_id, preselect_warehouse
+from inventory.models import StockFreeze, StockFreezeSettlement
 from inventory.selectors import freeze_detail, part_by_number
 
 from . import services
@@ -101,44 +103,35 @@ class SupplierReturnListView(RoleRequiredMixin, ListView):
         return returns if scope is None else returns.filter(warehouse_id__in=scope)
 
 
-class SupplierReturnCreateView(RoleRequiredMixin, TemplateView):
+class SupplierReturnCreateView(RoleRequiredMixin, ServiceFormView[SupplierReturnForm, SupplierReturn]):
     template_name = "suppliers/return_new.html"
     required_roles = RETURN_ROLES
+    form_class = SupplierReturnForm
 
-    def get_context_data(self, **kwargs):
-        form = kwargs.get("form") or SupplierReturnForm(
-            warehouses=own_warehouses(self.request.user),
-            own_warehouse_id=own_warehouse_id(user_access(self.request.user)),
-            initial={"key": uuid.uuid4().hex},
-        )
-        return super().get_context_data(**kwargs) | {"form": form}
+    def get_form_kwargs(self):
+        user = self.request.user
+        return {"warehouses": own_warehouses(user), "own_warehouse_id": own_warehouse_id(user_access(user))}
 
-    def post(self, request):
-        form = SupplierReturnForm(request.POST, warehouses=own_warehouses(request.user))
-        if not form.is_valid():
-            return self.render_to_response(self.get_context_data(form=form), status=400)
+    def perform(self, form: SupplierReturnForm) -> SupplierReturn:
         values = form.cleaned_data
-        try:
-            require_warehouse(request.user, values["warehouse"])
-            document = services.supplier_return_post(
-                supplier=values["supplier"],
-                warehouse=values["warehouse"],
-                lines=form.lines,
-                reason=values["reason"],
-                rma_number=values["rma_number"],
-                expected_credit=values["expected_credit"],
-                note=values["note"],
-                user=request.user,
-                idempotency_key=f"sr-form-{values['key']}",
-            )
-        except DomainError as error:
-            refusal_on_form(form, error)
-            return self.render_to_response(self.get_context_data(form=form), status=400)
-        messages.success(
-            request,
-            _("%(number)s posted: print the return note and send it with the parts.") % {"number": document.number},
+        require_warehouse(self.request.user, values["warehouse"])
+        return services.supplier_return_post(
+            supplier=values["supplier"],
+            warehouse=values["warehouse"],
+            lines=form.lines,
+            reason=values["reason"],
+            rma_number=values["rma_number"],
+            expected_credit=values["expected_credit"],
+            note=values["note"],
+            user=self.request.user,
+            idempotency_key=f"sr-form-{values['key']}",
         )
-        return redirect("suppliers:return-detail", pk=document.pk)
+
+    def success_message(self, form: SupplierReturnForm, outcome: SupplierReturn) -> str:
+        return _("%(number)s posted: print the return note and send it with the parts.") % {"number": outcome.number}
+
+    def success_url(self, form: SupplierReturnForm, outcome: SupplierReturn) -> str:
+        return reverse("suppliers:return-detail", args=[outcome.pk])
 
 
 class SupplierReturnDetailView(RoleRequiredMixin, DetailView):
@@ -213,52 +206,47 @@ class FreezeReturnForm(forms.Form):
         self.fields["rma_number"].widget.attrs.update(autofocus=True, autocomplete="off")
 
 
-class FreezeReturnView(RoleRequiredMixin, TemplateView):
+class FreezeReturnView(RoleRequiredMixin, ServiceFormView[FreezeReturnForm, StockFreezeSettlement]):
     """Send frozen stock back to its supplier: a return document from quarantine that settles the freeze."""
 
     template_name = "suppliers/freeze_return.html"
     required_roles = RETURN_ROLES
+    form_class = FreezeReturnForm
 
-    def freeze(self):
+    @cached_property
+    def freeze(self) -> StockFreeze:
         found = freeze_detail(pk=self.kwargs["pk"])
         if found is None:
             raise Http404(_("No such freeze."))
         return found
 
-    def get_context_data(self, **kwargs):
-        freeze = kwargs.get("freeze") or self.freeze()
-        form = kwargs.get("form") or FreezeReturnForm(initial={"key": uuid.uuid4().hex}, part=freeze.part)
-        return super().get_context_data(**kwargs) | {"freeze": freeze, "form": form}
+    def get_form_kwargs(self):
+        return {"part": self.freeze.part}
 
-    def post(self, request, pk: int):
-        freeze = self.freeze()
-        form = FreezeReturnForm(request.POST, part=freeze.part)
-        if not form.is_valid():
-            return self.render_to_response(self.get_context_data(freeze=freeze, form=form), status=400)
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {"freeze": self.freeze}
+
+    def perform(self, form: FreezeReturnForm) -> StockFreezeSettlement:
         values = form.cleaned_data
-        try:
-            settlement = services.supplier_return_from_freeze(
-                freeze=freeze,
-                supplier=values["supplier"],
-                reason=values["reason"],
-                rma_number=values["rma_number"],
-                quantity=values["quantity"],
-                note=values["note"],
-                user=request.user,
-                idempotency_key=f"freeze-return-form-{values['key']}",
-            )
-        except DomainError as error:
-            refusal_on_form(form, error)
-            return self.render_to_response(self.get_context_data(freeze=freeze, form=form), status=400)
-        messages.success(
-            request,
-            _("%(quantity)s of %(part)s goes back to %(supplier)s on %(number)s; %(open)s still frozen.")
-            % {
-                "quantity": f"{settlement.quantity.normalize():f}",
-                "part": freeze.part.number,
-                "supplier": values["supplier"].code,
-                "number": settlement.document_ref,
-                "open": f"{freeze.open_quantity.normalize():f}",
-            },
+        return services.supplier_return_from_freeze(
+            freeze=self.freeze,
+            supplier=values["supplier"],
+            reason=values["reason"],
+            rma_number=values["rma_number"],
+            quantity=values["quantity"],
+            note=values["note"],
+            user=self.request.user,
+            idempotency_key=f"freeze-return-form-{values['key']}",
         )
-        return redirect("inventory:freeze-detail", pk=freeze.pk)
+
+    def success_message(self, form: FreezeReturnForm, outcome: StockFreezeSettlement) -> str:
+        return _("%(quantity)s of %(part)s goes back to %(supplier)s on %(number)s; %(open)s still frozen.") % {
+            "quantity": f"{outcome.quantity.normalize():f}",
+            "part": self.freeze.part.number,
+            "supplier": form.cleaned_data["supplier"].code,
+            "number": outcome.document_ref,
+            "open": f"{self.freeze.open_quantity.normalize():f}",
+        }
+
+    def success_url(self, form: FreezeReturnForm, outcome: StockFreezeSettlement) -> str:
+        return reverse("inventory:freeze-detail", args=[self.freeze.pk])

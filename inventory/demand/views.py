@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.forms import ValidationError
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -25,6 +25,7 @@ from core.exports import Column
 from core.lists import ListScreenMixin
 from core.permissions import RoleRequiredMixin, require_warehouse
 from core.roles import Role, user_access
+from core.views import FormT, ServiceFormView
 from inventory.forms import (
     TransferAcceptForm,
     TransferCreateForm,
@@ -32,7 +33,15 @@ from inventory.forms import (
     line_quantities,
     own_warehouse_id,
 )
-from inventory.models import Backorder, BackorderState, RequestState, TransferState, Warehouse
+from inventory.models import (
+    Backorder,
+    BackorderState,
+    RequestState,
+    TransferOrder,
+    TransferState,
+    Warehouse,
+    WorkshopRequest,
+)
 from inventory.selectors import part_by_number
 
 from . import selectors as sel
@@ -78,43 +87,39 @@ def _back(request, fallback: str) -> HttpResponseRedirect:
 # --- workshop requests -----------------------------------------------------------------------
 
 
-class RequestNewView(RoleRequiredMixin, TemplateView):
+class RequestNewView(RoleRequiredMixin, ServiceFormView[WorkshopRequestForm, WorkshopRequest]):
     """Type part numbers, see availability here and next door as you type, submit."""
 
     template_name = "inventory/request_new.html"
     required_roles = REQUEST_ROLES
+    form_class = WorkshopRequestForm
     blank_lines = 3
+
+    def get_form_kwargs(self):
+        user = self.request.user
+        return {"warehouses": own_warehouses(user), "own_warehouse_id": own_warehouse_id(user_access(user))}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        form = kwargs.get("form") or WorkshopRequestForm(
-            warehouses=own_warehouses(self.request.user),
-            own_warehouse_id=own_warehouse_id(user_access(self.request.user)),
-        )
-        context["form"] = form
-        rows = getattr(form, "line_rows", None) or [{"number": "", "quantity": "1"} for _ in range(self.blank_lines)]
-        context["rows"] = rows
-        return context
+        rows = context["form"].line_rows or [{"number": "", "quantity": "1"} for _ in range(self.blank_lines)]
+        return context | {"rows": rows}
 
-    def post(self, request, *args, **kwargs):
-        form = WorkshopRequestForm(request.POST, warehouses=own_warehouses(request.user))
-        if not form.is_valid():
-            return self.render_to_response(self.get_context_data(form=form), status=400)
-        warehouse = form.cleaned_data["warehouse"]
-        try:
-            require_warehouse(request.user, warehouse)
-            workshop_request = services.repair_order_issue(
-                number=form.cleaned_data["repair_order"],
-                warehouse=warehouse,
-                lines=form.lines,
-                user=request.user,
-                vehicle_ref=form.cleaned_data["vehicle_ref"],
-            )
-        except DomainError as error:
-            form.add_error(None, error.message)
-            return self.render_to_response(self.get_context_data(form=form), status=400)
-        messages.success(request, gettext("%(number)s submitted.") % {"number": workshop_request.number})
-        return redirect("inventory:request-detail", pk=workshop_request.pk)
+    def perform(self, form: WorkshopRequestForm) -> WorkshopRequest:
+        values = form.cleaned_data
+        require_warehouse(self.request.user, values["warehouse"])
+        return services.repair_order_issue(
+            number=values["repair_order"],
+            warehouse=values["warehouse"],
+            lines=form.lines,
+            user=self.request.user,
+            vehicle_ref=values["vehicle_ref"],
+        )
+
+    def success_message(self, form: WorkshopRequestForm, outcome: WorkshopRequest) -> str:
+        return gettext("%(number)s submitted.") % {"number": outcome.number}
+
+    def success_url(self, form: WorkshopRequestForm, outcome: WorkshopRequest) -> str:
+        return reverse("inventory:request-detail", args=[outcome.pk])
 
 
 class RequestAvailabilityView(RoleRequiredMixin, TemplateView):
@@ -351,34 +356,60 @@ def _open_backorder(pk: int) -> Backorder:
     return get_object_or_404(Backorder.objects.select_related("part", "warehouse", "line__request"), pk=pk)
 
 
-class BackorderAcceptTransferView(RoleRequiredMixin, View):
-    """Accept a transfer proposal: a transfer order to the backorder's store."""
+class _TransferAskedView(RoleRequiredMixin, ServiceFormView[FormT, TransferOrder]):
+    """A transfer asked for from a form on a list: what is wrong goes back to the list as a message."""
 
     required_roles = STOCK_ROLES
+    http_method_names = ["post"]
 
-    def post(self, request, pk: int):
-        backorder = _open_backorder(pk)
-        form = TransferAcceptForm(request.POST)
-        if not form.is_valid():
-            messages.error(request, gettext("Choose a warehouse and a quantity greater than zero."))
-            return _back(request, "inventory:backorders")
-        try:
-            require_warehouse(request.user, backorder.warehouse)
-            transfer = services.backorder_source_by_transfer(
-                backorder=backorder,
-                from_warehouse=form.cleaned_data["from_warehouse"],
-                quantity=form.cleaned_data["quantity"],
-                user=request.user,
-            )
-        except DomainError as error:
-            _error(request, error)
-            return _back(request, "inventory:backorders")
-        messages.success(
-            request,
-            gettext("%(number)s requested from %(warehouse)s.")
-            % {"number": transfer.number, "warehouse": transfer.from_warehouse.code},
+    def show_refusal(self, form: FormT, error: DomainError) -> None:
+        _error(self.request, error)
+
+    def form_refused(self, form: FormT) -> HttpResponse:
+        if form.errors:
+            self.input_refused(form)
+        return self.back()
+
+    def input_refused(self, form: FormT) -> None:
+        for errors in form.errors.values():
+            messages.error(self.request, " ".join(str(error) for error in errors))
+
+    def back(self) -> HttpResponse:
+        raise NotImplementedError
+
+    def success_url(self, form: FormT, outcome: TransferOrder) -> str:
+        return reverse("inventory:transfer-detail", args=[outcome.pk])
+
+
+class BackorderAcceptTransferView(_TransferAskedView[TransferAcceptForm]):
+    """Accept a transfer proposal: a transfer order to the backorder's store."""
+
+    form_class = TransferAcceptForm
+
+    def post(self, request, *args, **kwargs):
+        self.backorder = _open_backorder(kwargs["pk"])
+        return super().post(request, *args, **kwargs)
+
+    def input_refused(self, form: TransferAcceptForm) -> None:
+        messages.error(self.request, gettext("Choose a warehouse and a quantity greater than zero."))
+
+    def back(self) -> HttpResponse:
+        return _back(self.request, "inventory:backorders")
+
+    def perform(self, form: TransferAcceptForm) -> TransferOrder:
+        require_warehouse(self.request.user, self.backorder.warehouse)
+        return services.backorder_source_by_transfer(
+            backorder=self.backorder,
+            from_warehouse=form.cleaned_data["from_warehouse"],
+            quantity=form.cleaned_data["quantity"],
+            user=self.request.user,
         )
-        return redirect("inventory:transfer-detail", pk=transfer.pk)
+
+    def success_message(self, form: TransferAcceptForm, outcome: TransferOrder) -> str:
+        return gettext("%(number)s requested from %(warehouse)s.") % {
+            "number": outcome.number,
+            "warehouse": outcome.from_warehouse.code,
+        }
 
 
 class BackorderCancelView(RoleRequiredMixin, View):
@@ -448,29 +479,24 @@ class TransferListView(RoleRequiredMixin, ListScreenMixin, ListView):
         return context | _list_filters(self.request.user, self.request.GET)
 
 
-class TransferCreateView(RoleRequiredMixin, View):
-    required_roles = STOCK_ROLES
+class TransferCreateView(_TransferAskedView[TransferCreateForm]):
+    form_class = TransferCreateForm
 
-    def post(self, request):
-        form = TransferCreateForm(request.POST)
-        if not form.is_valid():
-            for errors in form.errors.values():
-                messages.error(request, " ".join(errors))
-            return redirect("inventory:transfers")
-        data = form.cleaned_data
-        try:
-            require_warehouse(request.user, data["to_warehouse"])
-            transfer = services.transfer_order_create(
-                from_warehouse=data["from_warehouse"],
-                to_warehouse=data["to_warehouse"],
-                lines=[(data["part"], data["quantity"])],
-                user=request.user,
-            )
-        except DomainError as error:
-            _error(request, error)
-            return redirect("inventory:transfers")
-        messages.success(request, gettext("%(number)s requested.") % {"number": transfer.number})
-        return redirect("inventory:transfer-detail", pk=transfer.pk)
+    def back(self) -> HttpResponse:
+        return redirect("inventory:transfers")
+
+    def perform(self, form: TransferCreateForm) -> TransferOrder:
+        values = form.cleaned_data
+        require_warehouse(self.request.user, values["to_warehouse"])
+        return services.transfer_order_create(
+            from_warehouse=values["from_warehouse"],
+            to_warehouse=values["to_warehouse"],
+            lines=[(values["part"], values["quantity"])],
+            user=self.request.user,
+        )
+
+    def success_message(self, form: TransferCreateForm, outcome: TransferOrder) -> str:
+        return gettext("%(number)s requested.") % {"number": outcome.number}
 
 
 class TransferDetailView(RoleRequiredMixin, TemplateView):

@@ -9,14 +9,12 @@ its place, and the page after the sale says exactly what was sold and charged.
 
 from __future__ import annotations
 
-import uuid
 from decimal import Decimal
 
 from django import forms
-from django.contrib import messages
 from django.db.models import Sum
 from django.http import Http404
-from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
@@ -24,6 +22,7 @@ from django.views.generic import TemplateView
 from core.exceptions import DomainError
 from core.permissions import RoleRequiredMixin, require_warehouse
 from core.roles import Role, user_access
+from core.views import ServiceFormView
 from inventory.bounds import MAX_QUANTITY
 from inventory.forms import own_warehouse_id, preselect_warehouse, scanned_part
 from inventory.models import CounterSale
@@ -83,37 +82,41 @@ class CounterSaleForm(forms.Form):
         return [(self[f"part-{i}"], self[f"qty-{i}"], self[f"price-{i}"]) for i in range(LINE_ROWS)]
 
 
-class CounterSaleView(RoleRequiredMixin, TemplateView):
+class CounterSaleView(RoleRequiredMixin, ServiceFormView[CounterSaleForm, CounterSale]):
     template_name = "inventory/counter_sale.html"
     required_roles = COUNTER_ROLES
+    form_class = CounterSaleForm
+
+    def get_form_kwargs(self):
+        return {"user": self.request.user}
 
     def get_context_data(self, **kwargs):
-        form = kwargs.get("form") or CounterSaleForm(initial={"key": uuid.uuid4().hex}, user=self.request.user)
         scope = warehouse_scope(self.request.user)
         recent = CounterSale.objects.select_related("warehouse", "sold_by").annotate(total=Sum("lines__sales_value"))
         if scope is not None:
             recent = recent.filter(warehouse_id__in=scope)
-        return super().get_context_data(**kwargs) | {"form": form, "recent": recent[:10]}
+        return super().get_context_data(**kwargs) | {"recent": recent[:10]}
 
-    def post(self, request):
-        form = CounterSaleForm(request.POST, user=request.user)
-        if not form.is_valid():
-            return self.render_to_response(self.get_context_data(form=form), status=400)
+    def perform(self, form: CounterSaleForm) -> CounterSale:
         values = form.cleaned_data
-        try:
-            require_warehouse(request.user, values["warehouse"])
-            sale = services.counter_sale_post(
-                warehouse=values["warehouse"],
-                lines=form.lines,
-                user=request.user,
-                customer_ref=values["customer_ref"].strip(),
-                idempotency_key=f"counter-form-{values['key']}",
-            )
-        except DomainError as error:
-            form.add_error(None, error.message)
-            return self.render_to_response(self.get_context_data(form=form), status=400)
-        messages.success(request, _("%(number)s sold.") % {"number": sale.number})
-        return redirect("inventory:counter-sale", pk=sale.pk)
+        require_warehouse(self.request.user, values["warehouse"])
+        return services.counter_sale_post(
+            warehouse=values["warehouse"],
+            lines=form.lines,
+            user=self.request.user,
+            customer_ref=values["customer_ref"].strip(),
+            idempotency_key=f"counter-form-{values['key']}",
+        )
+
+    def show_refusal(self, form: CounterSaleForm, error: DomainError) -> None:
+        # Above the form: the sale's header shows no errors under its fields, only its lines do.
+        form.add_error(None, error.message)
+
+    def success_message(self, form: CounterSaleForm, outcome: CounterSale) -> str:
+        return _("%(number)s sold.") % {"number": outcome.number}
+
+    def success_url(self, form: CounterSaleForm, outcome: CounterSale) -> str:
+        return reverse("inventory:counter-sale", args=[outcome.pk])
 
 
 class CounterSaleDetailView(RoleRequiredMixin, TemplateView):

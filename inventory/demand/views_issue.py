@@ -10,22 +10,21 @@ issued, from which bin, and what waits on a backorder.
 
 from __future__ import annotations
 
-import uuid
 from decimal import Decimal
 
 from django import forms
-from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
-from core.exceptions import DomainError
 from core.permissions import RoleRequiredMixin, require_warehouse
 from core.roles import user_access
+from core.views import ServiceFormView
 from inventory.bounds import MAX_QUANTITY
 from inventory.forms import own_warehouse_id, preselect_warehouse, scanned_part
+from inventory.models import WorkshopRequest
 
 from . import selectors as sel
 from . import services
@@ -81,38 +80,33 @@ class RepairOrderIssueForm(forms.Form):
         return [(self[f"part-{i}"], self[f"qty-{i}"]) for i in range(LINE_ROWS)]
 
 
-class RepairOrderIssueView(RoleRequiredMixin, TemplateView):
+class RepairOrderIssueView(RoleRequiredMixin, ServiceFormView[RepairOrderIssueForm, WorkshopRequest]):
     template_name = "inventory/issue_form.html"
     required_roles = REQUEST_ROLES
+    form_class = RepairOrderIssueForm
 
-    def get_context_data(self, **kwargs):
-        form = kwargs.get("form") or RepairOrderIssueForm(initial={"key": uuid.uuid4().hex}, user=self.request.user)
-        return super().get_context_data(**kwargs) | {"form": form}
+    def get_form_kwargs(self):
+        return {"user": self.request.user}
 
-    def post(self, request):
-        form = RepairOrderIssueForm(request.POST, user=request.user)
-        if not form.is_valid():
-            return self.render_to_response(self.get_context_data(form=form), status=400)
+    def perform(self, form: RepairOrderIssueForm) -> WorkshopRequest:
         values = form.cleaned_data
-        try:
-            require_warehouse(request.user, values["warehouse"])
-            issued = services.repair_order_issue(
-                number=values["repair_order"],
-                warehouse=values["warehouse"],
-                lines=form.lines,
-                user=request.user,
-                idempotency_key=f"issue-form-{values['key']}",
-            )
-        except DomainError as error:
-            field = error.field if error.field in ("repair_order", "warehouse") else None
-            form.add_error(field, error.message)
-            return self.render_to_response(self.get_context_data(form=form), status=400)
-        messages.success(
-            request,
-            _("%(number)s issued to repair order %(order)s.")
-            % {"number": issued.number, "order": issued.repair_order.number},
+        require_warehouse(self.request.user, values["warehouse"])
+        return services.repair_order_issue(
+            number=values["repair_order"],
+            warehouse=values["warehouse"],
+            lines=form.lines,
+            user=self.request.user,
+            idempotency_key=f"issue-form-{values['key']}",
         )
-        return redirect("inventory:issue-detail", pk=issued.pk)
+
+    def success_message(self, form: RepairOrderIssueForm, outcome: WorkshopRequest) -> str:
+        return _("%(number)s issued to repair order %(order)s.") % {
+            "number": outcome.number,
+            "order": outcome.repair_order.number,
+        }
+
+    def success_url(self, form: RepairOrderIssueForm, outcome: WorkshopRequest) -> str:
+        return reverse("inventory:issue-detail", args=[outcome.pk])
 
 
 class RepairOrderIssueDetailView(RoleRequiredMixin, TemplateView):

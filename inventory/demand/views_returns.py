@@ -8,24 +8,20 @@ line, the service posts, a refusal is shown on the form with what to do next.
 
 from __future__ import annotations
 
-import uuid
 from datetime import date
 
 from django import forms
-from django.contrib import messages
-from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
-from core.exceptions import DomainError
 from core.exports import Column, export_response
 from core.permissions import RoleRequiredMixin, require_warehouse
 from core.roles import Role
-from core.views import refusal_on_form
+from core.views import FormT, OutcomeT, ServiceFormView
 from inventory.bounds import MAX_QUANTITY
-from inventory.models import ReturnCondition, WorkshopReturnReason
+from inventory.models import CustomerReturn, ReturnCondition, WorkshopReturn, WorkshopReturnReason
 from inventory.months import month_start
 
 from . import selectors_returns as sel
@@ -84,82 +80,75 @@ class CustomerReturnForm(forms.Form):
         return cleaned
 
 
-class _ReturnView(RoleRequiredMixin, TemplateView):
+class _ReturnView(RoleRequiredMixin, ServiceFormView[FormT, OutcomeT]):
+    """A return screen: a link may fill the form (``?request_number=...``); the latest returns below it."""
+
     required_roles = RETURN_ROLES
-    form_class: type[forms.Form]
+
+    def get_initial(self):
+        return super().get_initial() | self.request.GET.dict()
 
     def get_context_data(self, **kwargs):
-        form = kwargs.get("form") or self.form_class(initial={"key": uuid.uuid4().hex, **self.request.GET.dict()})
-        return super().get_context_data(**kwargs) | {"form": form, "recent": self.recent()}
+        return super().get_context_data(**kwargs) | {"recent": self.recent()}
 
     def recent(self):
         raise NotImplementedError
 
-    def post(self, request):
-        form = self.form_class(request.POST)
-        if not form.is_valid():
-            return self.render_to_response(self.get_context_data(form=form), status=400)
-        try:
-            message = self.post_return(form)
-        except DomainError as error:
-            refusal_on_form(form, error)
-            return self.render_to_response(self.get_context_data(form=form), status=400)
-        messages.success(request, message)
-        return redirect(request.path)
 
-
-class WorkshopReturnView(_ReturnView):
+class WorkshopReturnView(_ReturnView[WorkshopReturnForm, WorkshopReturn]):
     template_name = "inventory/return_workshop.html"
     form_class = WorkshopReturnForm
 
     def recent(self):
         return sel.workshop_returns_recent(warehouse_ids=warehouse_scope(self.request.user))
 
-    def post_return(self, form) -> str:
-        line = form.line
-        require_warehouse(self.request.user, line.request.warehouse)
+    def perform(self, form: WorkshopReturnForm) -> WorkshopReturn:
+        require_warehouse(self.request.user, form.line.request.warehouse)
         values = form.cleaned_data
-        returned = services.workshop_return_post(
-            line=line,
+        return services.workshop_return_post(
+            line=form.line,
             quantity=values["quantity"],
             reason=values["reason"],
             note=values["note"],
             user=self.request.user,
             idempotency_key=f"wrt-form-{values['key']}",
         )
+
+    def success_message(self, form: WorkshopReturnForm, outcome: WorkshopReturn) -> str:
         text = _("%(quantity)s × %(part)s back from %(request)s at %(value)s.") % {
-            "quantity": f"{returned.quantity.normalize():f}",
-            "part": line.part.number,
-            "request": line.request.number,
-            "value": returned.value,
+            "quantity": f"{outcome.quantity.normalize():f}",
+            "part": form.line.part.number,
+            "request": form.line.request.number,
+            "value": outcome.value,
         }
-        if returned.reason == WorkshopReturnReason.DAMAGED:
+        if outcome.reason == WorkshopReturnReason.DAMAGED:
             text += " " + _("Damaged: it is quarantined; scrap it or return it to the supplier.")
         return text
 
 
-class CustomerReturnView(_ReturnView):
+class CustomerReturnView(_ReturnView[CustomerReturnForm, CustomerReturn]):
     template_name = "inventory/return_customer.html"
     form_class = CustomerReturnForm
 
     def recent(self):
         return sel.customer_returns_recent(warehouse_ids=warehouse_scope(self.request.user))
 
-    def post_return(self, form) -> str:
-        line = form.line
-        require_warehouse(self.request.user, line.sale.warehouse)
+    def perform(self, form: CustomerReturnForm) -> CustomerReturn:
+        require_warehouse(self.request.user, form.line.sale.warehouse)
         values = form.cleaned_data
-        returned = services.customer_return_post(
-            line=line,
+        return services.customer_return_post(
+            line=form.line,
             quantity=values["quantity"],
             condition=values["condition"],
             note=values["note"],
             user=self.request.user,
             idempotency_key=f"crt-form-{values['key']}",
         )
+
+    def success_message(self, form: CustomerReturnForm, outcome: CustomerReturn) -> str:
         return _("%(number)s: pay back %(refund)s to the customer.") % {
-            "number": returned.number,
-            "refund": returned.refund,
+            "number": outcome.number,
+            "refund": outcome.refund,
         }
 
 

@@ -295,7 +295,10 @@ def _line_fields(
 
 
 def order_quantity_note(check: QuantityCheck) -> str:
-    """The note on a line off the supplier's terms, in the language of the person ordering (kept on the line)."""
+    """The note on a line off the supplier's terms, in the language of the person ordering (kept on the line).
+
+    The one wording of ``check_order_quantity``'s findings: the pure module says what is wrong as data.
+    """
 
     def _figure(value) -> str:
         return f"{value.normalize():f}"

@@ -2,12 +2,15 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from core.roles import Role
 from inventory.exceptions import InvalidQuantity
 from suppliers import selectors, services
 from suppliers.exceptions import NotPermitted, PurchasingError
 from suppliers.models import OrderState, PurchaseOrder
+from suppliers.quantities import check_order_quantity
+from suppliers.services.orders import order_quantity_note
 
 from ..factories import PartFactory
 from .factories import SupplierFactory, SupplierPartFactory
@@ -140,3 +143,15 @@ def test_preferred_supplier_part_wins_then_cheapest(db):
     preferred.supplier.is_active = False
     preferred.supplier.save()
     assert selectors.supplier_part_preferred(part) == cheap
+
+
+def test_the_note_on_a_fraction_of_a_whole_purchase_unit_is_worded_in_the_readers_language():
+    check = check_order_quantity(Decimal("1.5"), min_order_qty=None, pack_size=None, whole=True)
+
+    with translation.override("en"):
+        english = order_quantity_note(check)
+    with translation.override("zh-hant"):
+        chinese = order_quantity_note(check)
+
+    assert english == "Quantity 1.5 is not a whole purchase unit."
+    assert chinese == "數量 1.5 不是整數個採購單位。"

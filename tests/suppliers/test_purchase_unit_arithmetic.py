@@ -63,7 +63,7 @@ def test_a_need_orders_the_fewest_whole_purchase_units_that_cover_it(need, facto
     fewer = ordered - pack
     assert fewer < moq or fewer * factor < need
     # an order line of that quantity passes the same rule without a note
-    assert check_order_quantity(ordered, min_order_qty=moq, pack_size=pack, whole=True).warning == ""
+    assert check_order_quantity(ordered, min_order_qty=moq, pack_size=pack, whole=True).problems == ()
 
 
 def test_thirteen_pieces_from_a_box_of_ten_orders_two_boxes():
@@ -72,6 +72,5 @@ def test_thirteen_pieces_from_a_box_of_ten_orders_two_boxes():
 
 def test_a_whole_unit_is_rounded_up_or_warned_about():
     assert check_order_quantity(D("1.5"), min_order_qty=None, pack_size=None, whole=True, rule="round").quantity == 2
-    assert check_order_quantity(D("1.5"), min_order_qty=None, pack_size=None, whole=True).warning == (
-        "Quantity 1.5 is not a whole purchase unit."
-    )
+    warned = check_order_quantity(D("1.5"), min_order_qty=None, pack_size=None, whole=True)
+    assert (warned.quantity, warned.problems, warned.rounded) == (D("1.5"), (("whole", None),), False)

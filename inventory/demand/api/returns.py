@@ -39,12 +39,16 @@ class WorkshopReturnInSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 
-class WorkshopReturnSerializer(serializers.ModelSerializer):
+class _ReturnSerializer(serializers.ModelSerializer):
+    """What a return document answers with, whichever line it came back on."""
+
     number = serializers.CharField(read_only=True)
     part = PartBriefSerializer(read_only=True)
     warehouse = serializers.CharField(source="warehouse.code", read_only=True)
     movement_id: Any = serializers.IntegerField(read_only=True)
 
+
+class WorkshopReturnSerializer(_ReturnSerializer):
     class Meta:
         model = WorkshopReturn
         fields = [
@@ -73,11 +77,7 @@ class CustomerReturnInSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 
-class CustomerReturnSerializer(serializers.ModelSerializer):
-    number = serializers.CharField(read_only=True)
-    part = PartBriefSerializer(read_only=True)
-    warehouse = serializers.CharField(source="warehouse.code", read_only=True)
-    movement_id: Any = serializers.IntegerField(read_only=True)
+class CustomerReturnSerializer(_ReturnSerializer):
     scrap_movement_id: Any = serializers.IntegerField(read_only=True, allow_null=True)
 
     class Meta:

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_DOWN, Decimal
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -160,35 +161,94 @@ def _save_lines_with_hits(*, model, rows: list, hits: list[DemandHit]) -> None:
 
 
 def _hit(
-    line: DemandLine,
-    serving: Part,
+    row: WorkshopRequestLine | CounterSaleLine,
     *,
-    quantity: Decimal,
-    supplied: Decimal,
     lost: Decimal,
-    price: Decimal,
-    cost: Decimal,
     warehouse: Warehouse,
     now: datetime,
     source: str,
     document_ref: str,
     repair_order_ref: str = "",
+    supplied: Decimal | None = None,
 ) -> DemandHit:
-    """The demand hit of one served line: what was asked, what the shelf gave, what was lost."""
+    """The demand hit of one document line: what was asked, what the shelf gave, what was lost.
+
+    The figures are the line's; ``supplied`` says what the shelf gave when the line does not (a
+    reservation holds the stock, and issues it only at the pick).
+    """
     return DemandHit(
         occurred_at=now,
         warehouse=warehouse,
-        part=serving,
-        requested_part=line.part,
+        part=row.part,
+        requested_part=row.requested_part,
         source=source,
         document_ref=document_ref,
         repair_order_ref=repair_order_ref,
+        quantity_requested=row.quantity_requested,
+        quantity_supplied=row.quantity_supplied if supplied is None else supplied,
+        quantity_lost=lost,
+        unit_price=row.unit_price,
+        sales_value=row.sales_value,
+        cost_value=row.cost_value,
+    )
+
+
+def _request_line(
+    request: WorkshopRequest,
+    line: DemandLine,
+    serving: Part,
+    *,
+    quantity: Decimal,
+    price: Decimal,
+    served: Decimal,
+    backordered: dict[tuple[int, int], Decimal],
+    **figures: Any,
+) -> WorkshopRequestLine:
+    """A request line for what the shelf served at once (issued, or held for a reservation).
+
+    Of the rest, what the workshop gives up (``cancel_shortage``) is lost demand and what it waits
+    for is back-ordered, and added to ``backordered`` by (part, warehouse).
+    """
+    shortage = quantity - served
+    lost = shortage if line.cancel_shortage else ZERO
+    waiting = shortage - lost
+    if waiting:
+        pair = (serving.pk, request.warehouse_id)
+        backordered[pair] = backordered.get(pair, ZERO) + waiting
+    return WorkshopRequestLine(
+        request=request,
+        requested_part=line.part,
+        part=serving,
         quantity_requested=quantity,
-        quantity_supplied=supplied,
+        quantity_backordered=waiting,
         quantity_lost=lost,
         unit_price=price,
-        sales_value=money(supplied * price),
-        cost_value=cost,
+        **figures,
+    )
+
+
+def _request_hit(row: WorkshopRequestLine, *, supplied: Decimal, now: datetime) -> DemandHit:
+    request = row.request
+    return _hit(
+        row,
+        supplied=supplied,
+        lost=row.quantity_lost,
+        warehouse=request.warehouse,
+        now=now,
+        source=DemandSource.WORKSHOP,
+        document_ref=request.number,
+        repair_order_ref=request.repair_order.number,
+    )
+
+
+def _backorder_shortages(rows: list[WorkshopRequestLine], *, warehouse: Warehouse, now: datetime) -> None:
+    """A backorder for each line the shelf could not serve and the workshop waits for."""
+    Backorder.objects.bulk_create(
+        [
+            Backorder(line=row, warehouse=warehouse, part=row.part, requested_at=now, quantity=row.quantity_backordered)
+            for row in rows
+            if row.quantity_backordered
+        ]
     )
 
 
@@ -365,57 +425,22 @@ def _submit(prepared, *, repair_order, warehouse, user, now: datetime, key: str 
         hits, rows = [], []
         backordered: dict[tuple[int, int], Decimal] = {}
         for line, serving, quantity, price, supplied, cost in served:
-            pair = (serving.pk, warehouse.pk)
-            shortage = quantity - supplied
-            lost = shortage if line.cancel_shortage else ZERO
-            waiting = shortage - lost
-            if waiting:
-                backordered[pair] = backordered.get(pair, ZERO) + waiting
-            sales = money(supplied * price)
-            hits.append(
-                _hit(
-                    line,
-                    serving,
-                    quantity=quantity,
-                    supplied=supplied,
-                    lost=lost,
-                    price=price,
-                    cost=cost,
-                    warehouse=warehouse,
-                    now=now,
-                    source=DemandSource.WORKSHOP,
-                    document_ref=request.number,
-                    repair_order_ref=repair_order.number,
-                )
+            row = _request_line(
+                request,
+                line,
+                serving,
+                quantity=quantity,
+                price=price,
+                served=supplied,
+                backordered=backordered,
+                quantity_supplied=supplied,
+                sales_value=money(supplied * price),
+                cost_value=cost,
             )
-            rows.append(
-                WorkshopRequestLine(
-                    request=request,
-                    requested_part=line.part,
-                    part=serving,
-                    quantity_requested=quantity,
-                    quantity_supplied=supplied,
-                    quantity_backordered=waiting,
-                    quantity_lost=lost,
-                    unit_price=price,
-                    sales_value=sales,
-                    cost_value=cost,
-                )
-            )
+            rows.append(row)
+            hits.append(_request_hit(row, supplied=supplied, now=now))
         _save_lines_with_hits(model=WorkshopRequestLine, rows=rows, hits=hits)
-        Backorder.objects.bulk_create(
-            [
-                Backorder(
-                    line=row,
-                    warehouse=warehouse,
-                    part=row.part,
-                    requested_at=now,
-                    quantity=row.quantity_backordered,
-                )
-                for row in rows
-                if row.quantity_backordered
-            ]
-        )
+        _backorder_shortages(rows, warehouse=warehouse, now=now)
         for pair, quantity in backordered.items():
             StockLevel.objects.filter(pk=levels[pair].pk).update(backordered=F("backordered") + quantity)
         request.state = _state_of(rows, has_open_backorders=bool(backordered))
@@ -525,32 +550,25 @@ def _sell(prepared, *, warehouse: Warehouse, user, customer_ref: str, now: datet
         )
         hits, rows = [], []
         for line, serving, quantity, price, supplied, cost in served:
-            sales = money(supplied * price)
+            row = CounterSaleLine(
+                sale=sale,
+                requested_part=line.part,
+                part=serving,
+                quantity_requested=quantity,
+                quantity_supplied=supplied,
+                unit_price=price,
+                sales_value=money(supplied * price),
+                cost_value=cost,
+            )
+            rows.append(row)
             hits.append(
                 _hit(
-                    line,
-                    serving,
-                    quantity=quantity,
-                    supplied=supplied,
+                    row,
                     lost=quantity - supplied,
-                    price=price,
-                    cost=cost,
                     warehouse=warehouse,
                     now=now,
                     source=DemandSource.COUNTER,
                     document_ref=sale.number,
-                )
-            )
-            rows.append(
-                CounterSaleLine(
-                    sale=sale,
-                    requested_part=line.part,
-                    part=serving,
-                    quantity_requested=quantity,
-                    quantity_supplied=supplied,
-                    unit_price=price,
-                    sales_value=sales,
-                    cost_value=cost,
                 )
             )
         _save_lines_with_hits(model=CounterSaleLine, rows=rows, hits=hits)

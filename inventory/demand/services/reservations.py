@@ -24,9 +24,7 @@ from django.utils.translation import gettext as _
 from inventory.exceptions import IdempotencyConflict, InvalidTransition, InventoryError
 from inventory.locks import lock_stock_levels
 from inventory.models import (
-    Backorder,
     DemandHit,
-    DemandSource,
     RepairOrder,
     StockLevel,
     Warehouse,
@@ -36,7 +34,17 @@ from inventory.models import (
 from inventory.quantities import money
 from inventory.services.stock import stock_issue, stock_unreserve
 
-from .requests import DemandLine, _first_pick, _hit, _prepare, _refresh_state, _save_lines_with_hits, _state_of
+from .requests import (
+    DemandLine,
+    _backorder_shortages,
+    _first_pick,
+    _prepare,
+    _refresh_state,
+    _request_hit,
+    _request_line,
+    _save_lines_with_hits,
+    _state_of,
+)
 
 ZERO = Decimal("0")
 
@@ -119,50 +127,22 @@ def _reserve(prepared, *, repair_order, warehouse, booked_for, user, now, idempo
         available[pair] -= held
         if held:
             reserved[pair] = reserved.get(pair, ZERO) + held
-        shortage = quantity - held
-        lost = shortage if line.cancel_shortage else ZERO
-        waiting = shortage - lost
-        if waiting:
-            backordered[pair] = backordered.get(pair, ZERO) + waiting
+        row = _request_line(
+            request,
+            line,
+            serving,
+            quantity=quantity,
+            price=price,
+            served=held,
+            backordered=backordered,
+            quantity_supplied=ZERO,
+            quantity_reserved=held,
+        )
+        rows.append(row)
         # The hit counts what the shelf held at the moment of reserving; sales and cost come with the pick.
-        hits.append(
-            _hit(
-                line,
-                serving,
-                quantity=quantity,
-                supplied=held,
-                lost=lost,
-                price=price,
-                cost=ZERO,
-                warehouse=warehouse,
-                now=now,
-                source=DemandSource.WORKSHOP,
-                document_ref=request.number,
-                repair_order_ref=repair_order.number,
-            )
-        )
-        hits[-1].sales_value = ZERO
-        rows.append(
-            WorkshopRequestLine(
-                request=request,
-                requested_part=line.part,
-                part=serving,
-                quantity_requested=quantity,
-                quantity_supplied=ZERO,
-                quantity_reserved=held,
-                quantity_backordered=waiting,
-                quantity_lost=lost,
-                unit_price=price,
-            )
-        )
+        hits.append(_request_hit(row, supplied=held, now=now))
     _save_lines_with_hits(model=WorkshopRequestLine, rows=rows, hits=hits)
-    Backorder.objects.bulk_create(
-        [
-            Backorder(line=row, warehouse=warehouse, part=row.part, requested_at=now, quantity=row.quantity_backordered)
-            for row in rows
-            if row.quantity_backordered
-        ]
-    )
+    _backorder_shortages(rows, warehouse=warehouse, now=now)
     for pair, level in levels.items():
         changes = {}
         if reserved.get(pair):

@@ -74,12 +74,29 @@ def _once(model, key: str | None, matches: Callable[[Any], bool], post: Callable
         raise
 
 
-def _share(*, quantity: Decimal, returned: Decimal, issued: Decimal, cost: Decimal, cost_returned: Decimal) -> Decimal:
+def _share(line: WorkshopRequestLine | CounterSaleLine, *, quantity: Decimal, issued: Decimal) -> Decimal:
     """The cost a return takes back: its share of the line's cost; the last units take the rest exactly."""
-    if returned + quantity >= issued:
-        return cost - cost_returned
-    share = money(cost * quantity / issued)
-    return min(share, cost - cost_returned)
+    left = line.cost_value - line.cost_returned
+    if line.quantity_returned + quantity >= issued:
+        return left
+    return min(money(line.cost_value * quantity / issued), left)
+
+
+def _take_back(
+    line: WorkshopRequestLine | CounterSaleLine, *, quantity: Decimal, value: Decimal, issued: Decimal, waiting: Decimal
+) -> bool:
+    """Book a return on its (locked) line and correct the line's hit; True when the hit was withdrawn.
+
+    The whole line is back when all that was issued has returned and nothing more waits on a backorder.
+    """
+    line.quantity_returned += quantity
+    line.cost_returned += value
+    whole_line = line.quantity_returned == issued and waiting == 0
+    hit_id = line.hit_id
+    if whole_line:
+        line.hit = None
+    line.save(update_fields=["quantity_returned", "cost_returned", "hit"])
+    return _correct_hit(hit_id, sales=money(quantity * line.unit_price), cost=value, whole_line=whole_line)
 
 
 def _correct_hit(hit_id: int | None, *, sales: Decimal, cost: Decimal, whole_line: bool) -> bool:
@@ -139,13 +156,7 @@ def workshop_return_post(
             )
         when = returned_at or timezone.now()
         issued = locked.quantity_supplied + locked.quantity_filled
-        value = _share(
-            quantity=quantity,
-            returned=locked.quantity_returned,
-            issued=issued,
-            cost=locked.cost_value,
-            cost_returned=locked.cost_returned,
-        )
+        value = _share(locked, quantity=quantity, issued=issued)
         movement = stock_return_in(
             kind=MovementKind.WORKSHOP_RETURN,
             part=locked.part,
@@ -160,15 +171,8 @@ def workshop_return_post(
             posted_at=returned_at,
             idempotency_key=idempotency_key,
         )
-        locked.quantity_returned += quantity
-        locked.cost_returned += value
-        open_backorder = locked.quantity_backordered - locked.quantity_filled
-        whole_line = locked.quantity_returned == issued and open_backorder == 0
-        hit_id = locked.hit_id
-        if whole_line:
-            locked.hit = None
-        locked.save(update_fields=["quantity_returned", "cost_returned", "hit"])
-        withdrawn = _correct_hit(hit_id, sales=money(quantity * locked.unit_price), cost=value, whole_line=whole_line)
+        waiting = locked.quantity_backordered - locked.quantity_filled
+        withdrawn = _take_back(locked, quantity=quantity, value=value, issued=issued, waiting=waiting)
         return WorkshopReturn.objects.create(
             line=locked,
             warehouse=request.warehouse,
@@ -230,13 +234,7 @@ def customer_return_post(
                 _("Only %(returnable)s of %(part)s on %(sale)s were sold and not returned; lower the quantity.")
                 % {"returnable": f"{returnable.normalize():f}", "part": locked.part.number, "sale": sale.number}
             )
-        value = _share(
-            quantity=quantity,
-            returned=locked.quantity_returned,
-            issued=locked.quantity_supplied,
-            cost=locked.cost_value,
-            cost_returned=locked.cost_returned,
-        )
+        value = _share(locked, quantity=quantity, issued=locked.quantity_supplied)
         damaged = condition == ReturnCondition.DAMAGED
         movement = stock_return_in(
             kind=MovementKind.CUSTOMER_RETURN,
@@ -265,15 +263,8 @@ def customer_return_post(
                 posted_at=returned_at,
                 idempotency_key=f"{idempotency_key}#scrap" if idempotency_key else None,
             )
-        locked.quantity_returned += quantity
-        locked.cost_returned += value
-        whole_line = locked.quantity_returned == locked.quantity_supplied
-        hit_id = locked.hit_id
-        if whole_line:
-            locked.hit = None
-        locked.save(update_fields=["quantity_returned", "cost_returned", "hit"])
+        withdrawn = _take_back(locked, quantity=quantity, value=value, issued=locked.quantity_supplied, waiting=ZERO)
         refund = (quantity * locked.unit_price).quantize(CENTS, rounding=ROUND_HALF_UP)
-        withdrawn = _correct_hit(hit_id, sales=money(quantity * locked.unit_price), cost=value, whole_line=whole_line)
         return CustomerReturn.objects.create(
             line=locked,
             warehouse=sale.warehouse,
