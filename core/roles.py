@@ -45,6 +45,17 @@ CATALOGUE_EDITORS = {Role.MANAGER, Role.PLANNER}
 FREEZE_ROLES = {Role.CLERK, Role.PURCHASER, Role.PLANNER, Role.MANAGER}
 FREEZE_ANYWHERE_ROLES = {Role.PURCHASER, Role.PLANNER, Role.MANAGER}
 
+# Who sees the whole network, per area (``Access.warehouse_scope``); everybody else sees their own warehouses.
+# Workshop demand (requests, backorders, transfers, reservations, the start page's counts): managers, and
+# purchasers, who buy for every warehouse.
+DEMAND_NETWORK_ROLES = frozenset({Role.MANAGER, Role.PURCHASER})
+# Count lists: managers, and planners, who plan the counts.
+COUNT_NETWORK_ROLES = frozenset({Role.MANAGER, Role.PLANNER})
+# Goods in: managers; a clerk receives into their own warehouses.
+RECEIVING_NETWORK_ROLES = frozenset({Role.MANAGER})
+# Printed documents: the roles that work across the network.
+DOCUMENT_NETWORK_ROLES = frozenset({Role.MANAGER, Role.PURCHASER, Role.PLANNER})
+
 
 @dataclass(frozen=True)
 class Access:
@@ -62,6 +73,13 @@ class Access:
     @property
     def is_supplier_only(self) -> bool:
         return not self.is_superuser and self.roles == {Role.SUPPLIER}
+
+    def warehouse_scope(self, network_roles: frozenset[str]) -> frozenset[int] | None:
+        """The warehouses an area shows this user: None (the whole network) for a superuser or one of
+        ``network_roles`` (the area's constant above), else their own."""
+        if self.has_any(network_roles):
+            return None
+        return self.warehouse_ids
 
     def may_post_in(self, warehouse_id: int) -> bool:
         """Managers post anywhere; everybody else only in their own warehouses."""

@@ -11,6 +11,7 @@ from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import Abs, Coalesce
 from django.utils import timezone
 
+from core.roles import COUNT_NETWORK_ROLES, user_access
 from inventory.models import Warehouse
 
 from .models import (
@@ -24,6 +25,12 @@ from .models import (
 )
 
 ZERO = Decimal("0")
+
+
+def count_scope(user) -> set[int] | None:
+    """Warehouses whose counts the user sees: all (None) for managers and planners, else their own."""
+    scope = user_access(user).warehouse_scope(COUNT_NETWORK_ROLES)
+    return None if scope is None else set(scope)
 
 
 def count_policy() -> CountPolicy:

@@ -26,17 +26,9 @@ from .models import OPEN_LINE_STATUSES, CountLine, CountLineStatus, CountList
 COUNTING_ROLES = (Role.CLERK, Role.MANAGER, Role.PLANNER)
 
 
-def _scope(user) -> set[int] | None:
-    """Warehouses whose counts the user sees: all for managers and planners, else their own."""
-    access = user_access(user)
-    if access.is_superuser or access.has_any({Role.MANAGER, Role.PLANNER}):
-        return None
-    return set(access.warehouse_ids)
-
-
 def _count_list_for(user, pk: int) -> CountList:
     count_list = get_object_or_404(CountList.objects.select_related("warehouse"), pk=pk)
-    scope = _scope(user)
+    scope = selectors.count_scope(user)
     if scope is not None and count_list.warehouse_id not in scope:
         raise Http404(gettext("No such count in your warehouses."))
     return count_list
@@ -52,12 +44,12 @@ class CountListView(RoleRequiredMixin, ListView):
 
     def get_queryset(self):
         return selectors.count_list_list(
-            warehouse_ids=_scope(self.request.user), status=self.request.GET.get("status") or None
+            warehouse_ids=selectors.count_scope(self.request.user), status=self.request.GET.get("status") or None
         )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        scope = _scope(self.request.user)
+        scope = selectors.count_scope(self.request.user)
         warehouses = Warehouse.objects.filter(is_active=True)
         if scope is not None:
             warehouses = warehouses.filter(pk__in=scope)
@@ -76,7 +68,7 @@ class AdhocCountView(RoleRequiredMixin, View):
     required_roles = (Role.CLERK, Role.MANAGER)
 
     def post(self, request):
-        scope = _scope(request.user)
+        scope = selectors.count_scope(request.user)
         warehouses = Warehouse.objects.filter(is_active=True)
         if scope is not None:
             warehouses = warehouses.filter(pk__in=scope)
@@ -216,7 +208,7 @@ class VarianceListView(RoleRequiredMixin, ListView):
     paginate_by = 100
 
     def get_queryset(self):
-        return selectors.variance_lines(warehouse_ids=_scope(self.request.user))
+        return selectors.variance_lines(warehouse_ids=selectors.count_scope(self.request.user))
 
 
 class DecideView(RoleRequiredMixin, View):
@@ -261,7 +253,7 @@ class AccuracyView(RoleRequiredMixin, TemplateView):
         except ValueError:
             year, month = today.year, today.month
             messages.warning(self.request, "That month is not valid; showing this month.")
-        scope = _scope(self.request.user)
+        scope = selectors.count_scope(self.request.user)
         rows = selectors.accuracy_by_warehouse(year, month)
         if scope is not None:
             rows = [(w, a) for w, a in rows if w.pk in scope]

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from core.permissions import RoleRequiredMixin
-from core.roles import Role, user_access
+from core.roles import DOCUMENT_NETWORK_ROLES, Role, user_access
 from suppliers.selectors import supplier_for_user
 
 from . import screens, selectors
@@ -21,14 +21,11 @@ from .scope import document_warehouses
 
 DOCUMENT_ROLES = (Role.CLERK, Role.MANAGER, Role.PURCHASER, Role.PLANNER)
 LABEL_ROLES = (Role.CLERK, Role.MANAGER, Role.PURCHASER, Role.PLANNER)
-# Their work is the network's (buying, planning, running it): documents of every warehouse.
-NETWORK_ROLES = (Role.MANAGER, Role.PURCHASER, Role.PLANNER)
 
 
 def document_scope(user) -> frozenset[int] | None:
     """The warehouses whose documents a user downloads: None (all) for the network's roles, else their own."""
-    access = user_access(user)
-    return None if access.has_any(NETWORK_ROLES) else access.warehouse_ids
+    return user_access(user).warehouse_scope(DOCUMENT_NETWORK_ROLES)
 
 
 def require_document_in_scope(user, *, kind: str, number: str) -> None:

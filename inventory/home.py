@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core.home import Waiting
-from core.roles import FREEZE_ANYWHERE_ROLES, FREEZE_ROLES, Access, Role
+from core.roles import DEMAND_NETWORK_ROLES, FREEZE_ANYWHERE_ROLES, FREEZE_ROLES, Access, Role
 
 from .demand import selectors as demand
 from .models import Backorder, BackorderState, TransferOrder, TransferState
@@ -15,9 +15,8 @@ from .selectors import freeze_open_count
 
 
 def _scope(access: Access) -> list[int] | None:
-    if access.is_superuser or access.roles & {Role.MANAGER, Role.PURCHASER}:
-        return None
-    return sorted(access.warehouse_ids)
+    scope = access.warehouse_scope(DEMAND_NETWORK_ROLES)
+    return None if scope is None else sorted(scope)
 
 
 def waiting(*, user, access: Access) -> list[Waiting]:

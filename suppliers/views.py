@@ -30,7 +30,7 @@ from core.exports import Column
 from core.lists import ListScreenMixin
 from core.models import Notification
 from core.permissions import RoleRequiredMixin
-from core.roles import Role, user_access
+from core.roles import RECEIVING_NETWORK_ROLES, Role, user_access
 from inventory import selectors as inventory_selectors
 from inventory.bounds import MAX_COST, MAX_QUANTITY, too_large
 from inventory.models import Bin, StockLevel
@@ -395,10 +395,7 @@ class PartInfoView(RoleRequiredMixin, TemplateView):
 
 
 def _receiving_scope(user):
-    access = user_access(user)
-    if access.is_superuser or Role.MANAGER in access.roles:
-        return None
-    return access.warehouse_ids
+    return user_access(user).warehouse_scope(RECEIVING_NETWORK_ROLES)
 
 
 class ReceivingView(RoleRequiredMixin, TemplateView):

@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.permissions import roles_permission
-from core.roles import Role, user_access
+from core.roles import Role
 from counting import selectors, services
 from counting.models import CountLine, CountList
 from inventory import selectors as inventory_selectors
@@ -24,16 +24,9 @@ COUNTERS = roles_permission(Role.CLERK, Role.MANAGER, read=(Role.CLERK, Role.MAN
 MANAGERS = roles_permission(Role.MANAGER)
 
 
-def _scope(user) -> set[int] | None:
-    access = user_access(user)
-    if access.is_superuser or access.has_any({Role.MANAGER, Role.PLANNER}):
-        return None
-    return set(access.warehouse_ids)
-
-
 def _count_list(request, pk: int) -> CountList:
     count_list = get_object_or_404(CountList.objects.select_related("warehouse"), pk=pk)
-    scope = _scope(request.user)
+    scope = selectors.count_scope(request.user)
     if scope is not None and count_list.warehouse_id not in scope:
         raise NotFound(_("No such count in your warehouses."))
     return count_list
@@ -41,7 +34,7 @@ def _count_list(request, pk: int) -> CountList:
 
 def _line(request, pk: int) -> CountLine:
     line = get_object_or_404(CountLine.objects.select_related("count_list__warehouse", "part"), pk=pk)
-    scope = _scope(request.user)
+    scope = selectors.count_scope(request.user)
     if scope is not None and line.count_list.warehouse_id not in scope:
         raise NotFound(_("No such count line in your warehouses."))
     return line
@@ -56,7 +49,8 @@ class CountListListCreate(generics.ListAPIView):
 
     def get_queryset(self):
         return selectors.count_list_list(
-            warehouse_ids=_scope(self.request.user), status=self.request.query_params.get("status") or None
+            warehouse_ids=selectors.count_scope(self.request.user),
+            status=self.request.query_params.get("status") or None,
         )
 
     @extend_schema(parameters=[OpenApiParameter("status", str, enum=["open", "closed"])])
@@ -139,7 +133,7 @@ class VarianceList(generics.ListAPIView):
     serializer_class = s.VarianceLineSerializer
 
     def get_queryset(self):
-        return selectors.variance_lines(warehouse_ids=_scope(self.request.user))
+        return selectors.variance_lines(warehouse_ids=selectors.count_scope(self.request.user))
 
 
 class CountLineApprove(APIView):

@@ -24,7 +24,7 @@ from core.exceptions import DomainError
 from core.exports import Column
 from core.lists import ListScreenMixin
 from core.permissions import RoleRequiredMixin, require_warehouse
-from core.roles import Role, user_access
+from core.roles import DEMAND_NETWORK_ROLES, Role, user_access
 from core.views import FormT, ServiceFormView
 from inventory.forms import (
     TransferAcceptForm,
@@ -55,10 +55,8 @@ SOURCING_URL = "suppliers:backorder-sourcing"  # the purchasing side's screen wi
 
 def warehouse_scope(user) -> list[int] | None:
     """The warehouses a user's lists show: None (all) for managers and purchasers (who buy for all), else their own."""
-    access = user_access(user)
-    if access.is_superuser or access.roles & {Role.MANAGER, Role.PURCHASER}:
-        return None
-    return sorted(access.warehouse_ids)
+    scope = user_access(user).warehouse_scope(DEMAND_NETWORK_ROLES)
+    return None if scope is None else sorted(scope)
 
 
 def own_warehouses(user):
