@@ -419,8 +419,8 @@ def _step_demand(run: MonthClose) -> None:
     One statement reads the month's hits once (materialized, a few columns):
     it inserts the demand history and returns the figures the KPI step
     needs (sales, repair orders, first pick, daily quantities), which are
-    kept on the run. The month's hits are spread over the whole hit table, so
-    a second read in the KPI step cost a visit to every page of it.
+    kept on the run, so the KPI step does not visit every page the month's
+    hits are on again.
 
     Inserted in (warehouse, part) order, the order of both indexes of the
     table: half the insert time of hash order on the bench. Grouped on that
