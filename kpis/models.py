@@ -251,7 +251,7 @@ class DemandMonth(MonthResult):
     class Meta:
         ordering = ["month", "warehouse_id", "part_id"]
         constraints = [models.UniqueConstraint(fields=["run", "warehouse", "part"], name="unique_demand_month")]
-        indexes = [models.Index(fields=["month", "warehouse", "part"], name="demandmonth_month_idx")]
+        # No index by month: the demand drill-down reads the month's published run, by the unique index.
 
 
 class StockMonthEnd(MonthResult):

@@ -422,8 +422,8 @@ def _step_demand(run: MonthClose) -> None:
     kept on the run, so the KPI step does not visit every page the month's
     hits are on again.
 
-    Inserted in (warehouse, part) order, the order of both indexes of the
-    table: half the insert time of hash order on the bench. Grouped on that
+    Inserted in (warehouse, part) order, the order of the table's unique
+    index: half the insert time of hash order on the bench. Grouped on that
     sort too (``_sorted_aggregates``): a quarter less time than a hash table
     of the month's numeric sums sorted afterwards.
     """
