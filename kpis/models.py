@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -187,6 +188,12 @@ class MonthClose(models.Model):
     updated_at = models.DateTimeField(null=True, blank=True, help_text="Last progress of a step.")
     finished_at = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True)
+    demand_figures = models.JSONField(
+        null=True,
+        blank=True,
+        encoder=DjangoJSONEncoder,
+        help_text="The month's demand per warehouse, network and day, summed by the demand step for the KPIs.",
+    )
 
     class Meta:
         ordering = ["-month", "-id"]
@@ -244,7 +251,7 @@ class DemandMonth(MonthResult):
     class Meta:
         ordering = ["month", "warehouse_id", "part_id"]
         constraints = [models.UniqueConstraint(fields=["run", "warehouse", "part"], name="unique_demand_month")]
-        indexes = [models.Index(fields=["month", "warehouse", "part"], name="demandmonth_month_idx")]
+        # No index by month: the demand drill-down reads the month's published run, by the unique index.
 
 
 class StockMonthEnd(MonthResult):
@@ -257,6 +264,9 @@ class StockMonthEnd(MonthResult):
     )
     issued_12m = models.DecimalField(**QTY, help_text="Quantity issued in the 12 months up to month end.")
     scrap_value = models.DecimalField(**VALUE, help_text="Value scrapped in the month.")
+    exchange_value = models.DecimalField(
+        **VALUE, default=0, help_text="Value sold to partner dealers through the exchange in the month, at cost."
+    )
     first_stocked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -296,10 +306,10 @@ class PartClass(MonthResult):
     class Meta:
         ordering = ["month", "warehouse_id", "part_id"]
         constraints = [models.UniqueConstraint(fields=["run", "warehouse", "part"], name="unique_part_class")]
-        indexes = [
-            models.Index(fields=["month", "warehouse", "abc_class"], name="partclass_month_class_idx"),
-            models.Index(fields=["part", "warehouse", "month"], name="partclass_part_idx"),
-        ]
+        # No index by month and class: readers go through the month's published run, whose rows (and a
+        # warehouse's among them) the unique (run, warehouse, part) index finds, and every index here is
+        # written 100,000 times by each close.
+        indexes = [models.Index(fields=["part", "warehouse", "month"], name="partclass_part_idx")]
 
 
 class Problem(models.TextChoices):

@@ -9,19 +9,19 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from django.db import connection
 
-from inventory.document_types import EXCHANGE_SALE
-from inventory.models import DemandHit, StockMovement
+from inventory.models import DemandHit
 from inventory.months import add_months, days_in_month
 from suppliers.models import GoodsReceipt, PurchaseOrderLine
 
 from .. import formulas
 from ..models import Kpi, MonthClose, PartClass, Snapshot, StockMonthEnd, Target
 from ..status import target_status
-from .close import _params
+from .close import DEMAND_FIGURES_SQL, MONTH_HITS_SQL, _params, demand_figure_rows
 
 Scope = int | None  # a warehouse id, or None for the network
 STOCK_CLASSES = ("A", "B", "NA", "NB")
@@ -129,39 +129,43 @@ def _class_figures(params: dict) -> dict[Scope, dict[str, dict]]:
     return figures
 
 
-def _demand_figures(params: dict) -> tuple[dict[Scope, dict], dict[Scope, list[float | None]]]:
+def _demand_rows(run: MonthClose, params: dict) -> list[dict]:
+    """The demand step's figures kept on the run, with their numbers and days as the database gave them.
+
+    A run without them (its demand step ran on a version that did not keep
+    them) reads the month's hits again.
+    """
+    if run.demand_figures is None:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"WITH month AS MATERIALIZED ({MONTH_HITS_SQL.format(hit=DemandHit._meta.db_table)}) "
+                f"{DEMAND_FIGURES_SQL}",
+                params,
+            )
+            return demand_figure_rows(cursor)
+    rows = []
+    for stored in run.demand_figures:
+        row = dict(stored)
+        for name in ("sales", "first_pick", "requested", "supplied"):
+            if row[name] is not None:
+                row[name] = Decimal(row[name])
+        if row["day"] is not None:
+            row["day"] = date.fromisoformat(row["day"])
+        rows.append(row)
+    return rows
+
+
+def _demand_figures(run: MonthClose, params: dict) -> tuple[dict[Scope, dict], dict[Scope, list[float | None]]]:
     """The month's demand per warehouse and for the network, and each day's instant fill rate.
 
-    One read of the month's hits (materialized, a few columns) serves both
-    groupings; the network's daily rates are summed from the warehouses' days.
+    Summed by the demand step in its read of the month's hits
+    (``DEMAND_FIGURES_SQL``); the network's daily rates are summed here from
+    the warehouses' days.
     """
-    rows = _rows(
-        f"""
-        WITH month AS MATERIALIZED (
-            SELECT warehouse_id, (occurred_at AT TIME ZONE %(tz)s)::date AS day,
-                   NULLIF(repair_order_ref, '') AS repair_order, source, sales_value, quantity_requested,
-                   quantity_supplied
-            FROM {DemandHit._meta.db_table}
-            WHERE occurred_at >= %(start)s AND occurred_at < %(end)s
-        )
-        SELECT warehouse_id, GROUPING(warehouse_id) AS all_warehouses, NULL::date AS day,
-               sum(sales_value) AS sales, count(DISTINCT repair_order) AS repair_orders,
-               avg(LEAST(1, quantity_supplied / quantity_requested)) FILTER (WHERE source = 'workshop') AS first_pick,
-               sum(quantity_requested) AS requested, sum(quantity_supplied) AS supplied
-        FROM month
-        GROUP BY GROUPING SETS ((warehouse_id), ())
-        UNION ALL
-        SELECT warehouse_id, 0, day, NULL::numeric, NULL::bigint, NULL::numeric, sum(quantity_requested),
-               sum(quantity_supplied)
-        FROM month
-        GROUP BY warehouse_id, day
-        """,  # noqa: S608 - table names come from model meta, values are parameters
-        params,
-    )
     demand: dict[Scope, dict] = {}
     rates: dict[Scope, list[float | None]] = defaultdict(list)
     network: dict = defaultdict(list)
-    for row in rows:
+    for row in _demand_rows(run, params):
         if row["day"] is None:
             demand[None if row["all_warehouses"] else row["warehouse_id"]] = row
             continue
@@ -174,30 +178,23 @@ def _demand_figures(params: dict) -> tuple[dict[Scope, dict], dict[Scope, list[f
 
 
 def _stock_figures(params: dict) -> dict[Scope, dict]:
-    """Scrapped value, and the pairs whose month-end quantity or value the ledger has negative."""
+    """Scrapped value, value sold through the exchange, and the pairs the ledger has negative at month end.
+
+    The exchange's sales are summed per pair by the month-end stock step, in
+    its scan of the ledger: read here again, the month's movements cost a
+    visit to every page they are spread over.
+    """
     rows = _rows(
         f"""
-        SELECT warehouse_id, sum(scrap_value) AS scrap, count(*) FILTER (WHERE quantity < 0 OR value < 0) AS negative
+        SELECT warehouse_id, sum(scrap_value) AS scrap, count(*) FILTER (WHERE quantity < 0 OR value < 0) AS negative,
+               sum(exchange_value) AS exchange_disposed
         FROM {StockMonthEnd._meta.db_table} WHERE run_id = %(run)s
         GROUP BY warehouse_id
         """,  # noqa: S608 - table names come from model meta, values are parameters
         params,
     )
     figures: dict[Scope, dict] = {row["warehouse_id"]: row for row in rows}
-    figures[None] = _summed(rows, ("scrap", "negative"))
-    # Stock sold to partner dealers through the exchange in the month, at cost (dead stock turned to money).
-    exchange_rows = _rows(
-        f"""
-        SELECT warehouse_id, -sum(value) AS exchange_disposed
-        FROM {StockMovement._meta.db_table}
-        WHERE document_type = %(exchange_sale)s AND posted_at >= %(start)s AND posted_at < %(end)s
-        GROUP BY warehouse_id
-        """,  # noqa: S608 - table names come from model meta, values are parameters
-        params | {"exchange_sale": EXCHANGE_SALE},
-    )
-    for row in exchange_rows:
-        figures.setdefault(row["warehouse_id"], {})["exchange_disposed"] = row["exchange_disposed"]
-    figures[None]["exchange_disposed"] = sum((row["exchange_disposed"] or 0) for row in exchange_rows)
+    figures[None] = _summed(rows, ("scrap", "negative", "exchange_disposed"))
     return figures
 
 
@@ -426,7 +423,7 @@ def snapshot_rows(run: MonthClose) -> list[Snapshot]:
     """Unsaved snapshot rows of every KPI for every warehouse with results and for the network."""
     params = _params(run)
     classes = _class_figures(params)
-    demand, daily = _demand_figures(params)
+    demand, daily = _demand_figures(run, params)
     stock = _stock_figures(params)
     emergency = _emergency_figures(params)
     has_purchasing = _table_exists(PurchaseOrderLine._meta.db_table)

@@ -254,6 +254,38 @@ def test_rerun_replaces_the_month_exactly(month):
     assert (second.state, second.progress) == (CloseState.DONE, 100)
 
 
+def test_each_close_of_a_month_leaves_only_its_own_rows(month):
+    # given a month closed twice
+    services.month_close_run(month=MARCH)
+    services.month_close_run(month=MARCH)
+    before = _results()
+
+    # when it is closed a third time
+    third = services.month_close_run(month=MARCH)
+
+    # then every result table holds the third run's rows alone, the same as before
+    assert _results() == before
+    for model in (DemandMonth, StockMonthEnd, PartClass, Snapshot):
+        assert set(model.objects.values_list("run", flat=True)) == {third.pk}, model.__name__
+
+
+def test_a_run_without_kept_demand_figures_reads_the_hits_again(month):
+    # given the figures of an undisturbed close
+    services.month_close_run(month=MARCH)
+    expected = _results()["kpis"]
+
+    # when a run's demand step kept no figures (it ran on a version that did not keep them)
+    run = services.month_close_start(month=MARCH)
+    for step in services.STEPS[:-1]:
+        services.month_close_step(run_id=run.pk, step=step)
+    assert MonthClose.objects.get(pk=run.pk).demand_figures
+    MonthClose.objects.filter(pk=run.pk).update(demand_figures=None)
+    services.month_close_step(run_id=run.pk, step="kpis")
+
+    # then its KPIs are the same
+    assert _results()["kpis"] == expected
+
+
 def _results():
     return {
         "demand": sorted(DemandMonth.objects.values_list("warehouse", "part", "hits", "quantity_requested")),
