@@ -10,14 +10,6 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RemoveIndex(
-            model_name="demandmonth",
-            name="demandmonth_month_idx",
-        ),
-        migrations.RemoveIndex(
-            model_name="partclass",
-            name="partclass_month_class_idx",
-        ),
         migrations.AddField(
             model_name="monthclose",
             name="demand_figures",
