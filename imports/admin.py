@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.exceptions import DomainError
 
@@ -25,7 +26,9 @@ MAX_UPLOAD = 50 * 1024 * 1024
 
 class UploadForm(forms.Form):
     kind = forms.ChoiceField(choices=[(k, label) for k, label in ImportKind.choices if k in RESOURCES])
-    file = forms.FileField(help_text="CSV (UTF-8, comma or semicolon) or XLSX; the first row holds the column names.")
+    file = forms.FileField(
+        help_text=gettext_lazy("CSV (UTF-8, comma or semicolon) or XLSX; the first row holds the column names.")
+    )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

@@ -49,7 +49,11 @@ def _warehouse_id(params) -> int | None:
 
 
 class CloseForm(forms.Form):
-    month = forms.RegexField(regex=r"^\d{4}-\d{2}$", help_text="YYYY-MM", error_messages={"invalid": "Write YYYY-MM."})
+    month = forms.RegexField(
+        regex=r"^\d{4}-\d{2}$",
+        help_text=gettext_lazy("YYYY-MM"),
+        error_messages={"invalid": gettext_lazy("Write YYYY-MM.")},
+    )
 
 
 class DashboardView(RoleRequiredMixin, TemplateView):
