@@ -260,7 +260,7 @@ class AccuracyView(RoleRequiredMixin, TemplateView):
                 raise ValueError
         except ValueError:
             year, month = today.year, today.month
-            messages.warning(self.request, "That month is not valid; showing this month.")
+            messages.warning(self.request, gettext("That month is not valid; showing this month."))
         scope = _scope(self.request.user)
         rows = selectors.accuracy_by_warehouse(year, month)
         if scope is not None:

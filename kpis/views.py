@@ -335,7 +335,7 @@ class CloseRequestView(RoleRequiredMixin, View):
         except KpiError as error:
             messages.error(request, error.message)
             return redirect("kpis:dashboard")
-        messages.info(request, f"The close of {run.month:%Y-%m} is queued.")
+        messages.info(request, _("The close of %(month)s is queued.") % {"month": f"{run.month:%Y-%m}"})
         return redirect("kpis:close-progress", pk=run.pk)
 
 

@@ -691,7 +691,8 @@ class QualityHoldDecisionView(RoleRequiredMixin, View):
                 services.goods_receipt_line_reject(line=line, user=request.user, reason=form.cleaned_data["reason"])
                 messages.success(
                     request,
-                    f"{line.part.number} × {line.quantity.normalize():f} rejected and returned to the supplier.",
+                    gettext("%(part)s × %(quantity)s rejected and returned to the supplier.")
+                    % {"part": line.part.number, "quantity": f"{line.quantity.normalize():f}"},
                 )
             else:
                 raise Http404(_("Unknown decision."))

@@ -296,12 +296,12 @@ class BinMoveSerializer(FieldsBuiltOnce, ReadsIdsTogether, serializers.Serialize
 
     def validate(self, attrs):
         errors = {
-            field: [f"Bin {attrs[field].code} is not in that warehouse."]
+            field: [_("Bin %(bin)s is not in that warehouse.") % {"bin": attrs[field].code}]
             for field in ("from_bin", "to_bin")
             if attrs[field] is not None and attrs[field].warehouse_id != attrs["warehouse"].pk
         }
         if not errors and attrs["from_bin"] is not None and attrs["from_bin"].pk == attrs["to_bin"].pk:
-            errors["to_bin"] = ["Choose a different bin to move to."]
+            errors["to_bin"] = [_("Choose a different bin to move to.")]
         if errors:
             raise serializers.ValidationError(errors)
         return attrs
