@@ -7,6 +7,8 @@ language instead; the help is shown in it too (``manage.py import_data --help --
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import translation
@@ -27,6 +29,8 @@ def language_in(argv: list[str]) -> str:
 
 class LocalizedCommand(BaseCommand):
     """A command that speaks ``--language`` (default ``LANGUAGE_CODE``); its texts are marked as anywhere else."""
+
+    help: Any = ""  # a lazy text, translated when the parser is built
 
     def create_parser(self, prog_name, subcommand, **kwargs):
         parser = super().create_parser(prog_name, subcommand, **kwargs)
