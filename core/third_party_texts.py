@@ -1,10 +1,12 @@
-"""Texts of django-import-export's admin screens, listed so that `make messages` extracts them into our catalogues.
+"""Texts of the admin screens of django-import-export and django-simple-history, listed so that
+`make messages` extracts them into our catalogues.
 
-The package ships no Traditional Chinese catalogue, and its Simplified one misses half the texts, so
-the admin's Import and Export screens (the supplier price list, the stock level and ledger exports)
-would stay in English. Django reads the catalogues of ``LOCALE_PATHS`` before those of the
-packages, so a translation here is the one shown. Nothing imports this module; each text is exactly
-the package's msgid (a changed msgid after an upgrade shows in English again until it is listed).
+Neither package ships a Traditional Chinese catalogue, and their Simplified ones miss texts, so the
+admin's Import and Export screens (the supplier price list, the stock level and ledger exports) and
+the history of parts, warehouses, suppliers and orders would stay in English. Django reads the
+catalogues of ``LOCALE_PATHS`` before those of the packages, so a translation here is the one shown.
+Nothing imports this module; each text is exactly the package's msgid (a changed msgid after an
+upgrade shows in English again until it is listed).
 """
 
 from __future__ import annotations
@@ -45,4 +47,35 @@ IMPORT_EXPORT_ADMIN = (
     gettext_noop("Update"),
     gettext_noop("Value could not be parsed."),
     ngettext_lazy("Export %(len)s selected item.", "Export %(len)s selected items.", "len"),
+)
+
+SIMPLE_HISTORY_ADMIN = (
+    gettext_noop("View history: %s"),
+    gettext_noop("Change history: %s"),
+    gettext_noop('The %(name)s "%(obj)s" was changed successfully.'),
+    gettext_noop("You may edit it again below"),
+    gettext_noop("View %s"),
+    gettext_noop("Revert %s"),
+    gettext_noop("Changed"),
+    gettext_noop("Deleted"),
+    gettext_noop("Deleted %(type_name)s"),
+    gettext_noop("Choose a date from the list below to revert to a previous version of this object."),
+    gettext_noop("This object doesn't have a change history."),
+    gettext_noop("History"),
+    gettext_noop("View %(verbose_name)s"),
+    gettext_noop("Revert %(verbose_name)s"),
+    gettext_noop("View on site"),
+    gettext_noop("Press the 'Revert' button below to revert to this version of the object."),
+    gettext_noop("Press the 'Change History' button below to edit the history."),
+    gettext_noop("Object"),
+    gettext_noop("Date/time"),
+    gettext_noop("Comment"),
+    gettext_noop("Changed by"),
+    gettext_noop("Change reason"),
+    gettext_noop("Changes"),
+    gettext_noop("None"),
+    ngettext_lazy("entry", "entries", "count"),
+    gettext_noop("Revert"),
+    gettext_noop("Change History"),
+    gettext_noop("Close"),
 )
