@@ -130,8 +130,8 @@ class AccessChange(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="access_changes_made"
     )
     changed_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    roles = models.CharField(max_length=200, help_text="The roles after the change, space-separated.")
-    warehouses = models.CharField(max_length=400, blank=True, help_text="Warehouse codes after the change.")
+    roles = models.CharField(max_length=200, help_text=_("The roles after the change, space-separated."))
+    warehouses = models.CharField(max_length=400, blank=True, help_text=_("Warehouse codes after the change."))
     is_active = models.BooleanField(default=True)
 
     class Meta:

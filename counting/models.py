@@ -40,29 +40,36 @@ class CountPolicy(models.Model):
     """
 
     name = models.CharField(max_length=20, unique=True, default="default")
-    interval_a_days = models.PositiveSmallIntegerField(default=30, help_text="A parts: monthly.")
-    interval_b_days = models.PositiveSmallIntegerField(default=91, help_text="B parts: quarterly.")
-    interval_c_days = models.PositiveSmallIntegerField(default=365, help_text="C and the rest: yearly.")
-    hits_for_a = models.PositiveSmallIntegerField(default=12, help_text="12-month hits for class A (at least).")
-    hits_for_b = models.PositiveSmallIntegerField(default=4, help_text="12-month hits for class B (at least).")
+    interval_a_days = models.PositiveSmallIntegerField(default=30, help_text=gettext_lazy("A parts: monthly."))
+    interval_b_days = models.PositiveSmallIntegerField(default=91, help_text=gettext_lazy("B parts: quarterly."))
+    interval_c_days = models.PositiveSmallIntegerField(default=365, help_text=gettext_lazy("C and the rest: yearly."))
+    hits_for_a = models.PositiveSmallIntegerField(
+        default=12, help_text=gettext_lazy("12-month hits for class A (at least).")
+    )
+    hits_for_b = models.PositiveSmallIntegerField(
+        default=4, help_text=gettext_lazy("12-month hits for class B (at least).")
+    )
     working_weekdays = models.CharField(
         max_length=13,
         default="0,1,2,3,4",
-        help_text="Days counts are planned on, 0 = Monday … 6 = Sunday, comma separated.",
+        help_text=gettext_lazy("Days counts are planned on, 0 = Monday … 6 = Sunday, comma separated."),
     )
     recount_quantity = models.DecimalField(
-        **QTY, default=Decimal("2"), help_text="A variance of more than this many units needs a recount."
+        **QTY, default=Decimal("2"), help_text=gettext_lazy("A variance of more than this many units needs a recount.")
     )
     recount_value = models.DecimalField(
-        **VALUE, default=Decimal("100"), help_text="A variance worth more than this at average cost needs a recount."
+        **VALUE,
+        default=Decimal("100"),
+        help_text=gettext_lazy("A variance worth more than this at average cost needs a recount."),
     )
     month_end_class_max_age_days = models.PositiveSmallIntegerField(
-        default=45, help_text="A month-end class older than this is replaced by the planner's hit-based class."
+        default=45,
+        help_text=gettext_lazy("A month-end class older than this is replaced by the planner's hit-based class."),
     )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        verbose_name_plural = "count policies"
+        verbose_name_plural = gettext_lazy("count policies")
         constraints = [
             models.CheckConstraint(condition=Q(interval_a_days__gt=0), name="count_policy_interval_a_positive"),
             models.CheckConstraint(condition=Q(interval_b_days__gt=0), name="count_policy_interval_b_positive"),
@@ -99,7 +106,9 @@ class CountPlanItem(models.Model):
     class_set_at = models.DateTimeField(null=True, blank=True)
     hits_12m = models.PositiveIntegerField(default=0)
     last_counted_at = models.DateTimeField(null=True, blank=True)
-    is_active = models.BooleanField(default=True, help_text="Held or asked for in the warehouse: planned for counts.")
+    is_active = models.BooleanField(
+        default=True, help_text=gettext_lazy("Held or asked for in the warehouse: planned for counts.")
+    )
 
     class Meta:
         ordering = ["warehouse_id", "part_id"]
@@ -180,7 +189,7 @@ class CountLine(models.Model):
     count_list = models.ForeignKey(CountList, on_delete=models.CASCADE, related_name="lines")
     part = models.ForeignKey(Part, on_delete=models.PROTECT, related_name="+")
     bin = models.ForeignKey(Bin, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    sequence = models.PositiveIntegerField(help_text="Position on the walking route.")
+    sequence = models.PositiveIntegerField(help_text=gettext_lazy("Position on the walking route."))
     status = models.CharField(max_length=10, choices=CountLineStatus.choices, default=CountLineStatus.PENDING)
 
     snapshot_qty = models.DecimalField(**QTY, null=True, blank=True)
@@ -192,7 +201,9 @@ class CountLine(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     counted_at = models.DateTimeField(null=True, blank=True)
-    movements_qty = models.DecimalField(**QTY, default=ZERO, help_text="Net quantity posted between start and entry.")
+    movements_qty = models.DecimalField(
+        **QTY, default=ZERO, help_text=gettext_lazy("Net quantity posted between start and entry.")
+    )
     variance_qty = models.DecimalField(**QTY, null=True, blank=True)
     unit_cost = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
     variance_value = models.DecimalField(**VALUE, null=True, blank=True)
@@ -208,7 +219,9 @@ class CountLine(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
-    reason = models.CharField(max_length=200, blank=True, help_text="Why the variance was approved or rejected.")
+    reason = models.CharField(
+        max_length=200, blank=True, help_text=gettext_lazy("Why the variance was approved or rejected.")
+    )
     movement = models.OneToOneField(
         StockMovement, null=True, blank=True, on_delete=models.PROTECT, related_name="count_line"
     )

@@ -75,9 +75,10 @@ class AdhocCountView(RoleRequiredMixin, View):
         form = AdhocCountForm(request.POST, warehouses=warehouses)
         if not form.is_valid():
             for field, errors in form.errors.items():
-                label = "" if field == "__all__" else f"{form.fields[field].label or field}: "
+                label = form.fields[field].label or field if field != "__all__" else ""
                 for error in errors:
-                    messages.error(request, f"{label}{error}")
+                    text = gettext("%(field)s: %(error)s") % {"field": label, "error": error} if label else error
+                    messages.error(request, text)
             return redirect("counting:list")
         data = form.cleaned_data
         try:
@@ -186,7 +187,9 @@ class CountBinView(RoleRequiredMixin, TemplateView):
                 )
                 refused += 1
             except DomainError as error:
-                messages.error(request, f"{line.part.number}: {error.message}")
+                messages.error(
+                    request, gettext("%(part)s: %(error)s") % {"part": line.part.number, "error": error.message}
+                )
                 refused += 1
             else:
                 saved += 1
@@ -226,7 +229,7 @@ class DecideView(RoleRequiredMixin, View):
         try:
             action(line=line, user=request.user, reason=form.cleaned_data["reason"])
         except DomainError as error:
-            messages.error(request, f"{line.part.number}: {error.message}")
+            messages.error(request, gettext("%(part)s: %(error)s") % {"part": line.part.number, "error": error.message})
         else:
             if form.cleaned_data["decision"] == "approve":
                 text = gettext("%(part)s: variance approved and posted.")
@@ -252,7 +255,7 @@ class AccuracyView(RoleRequiredMixin, TemplateView):
                 raise ValueError
         except ValueError:
             year, month = today.year, today.month
-            messages.warning(self.request, "That month is not valid; showing this month.")
+            messages.warning(self.request, gettext("That month is not valid; showing this month."))
         scope = selectors.count_scope(self.request.user)
         rows = selectors.accuracy_by_warehouse(year, month)
         if scope is not None:

@@ -58,10 +58,10 @@ class Offer(models.Model):
 
     part = models.ForeignKey(Part, on_delete=models.PROTECT, related_name="+")
     warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="+")
-    quantity = models.DecimalField(**QTY, help_text="Still offered: lowered as requests are shipped.")
+    quantity = models.DecimalField(**QTY, help_text=_("Still offered: lowered as requests are shipped."))
     price_rule = models.CharField(max_length=20, choices=PriceRule.choices)
     rule_value = models.DecimalField(**COST)
-    unit_price = models.DecimalField(**MONEY, help_text="The rule applied when the offer was made.")
+    unit_price = models.DecimalField(**MONEY, help_text=_("The rule applied when the offer was made."))
     state = models.CharField(max_length=10, choices=OfferState.choices, default=OfferState.OPEN, db_index=True)
     valid_until = models.DateField(null=True, blank=True)
     note = models.CharField(max_length=200, blank=True)
@@ -93,7 +93,7 @@ class ExchangeRequest(models.Model):
     dealer = models.ForeignKey(PartnerDealer, on_delete=models.PROTECT, related_name="requests")
     warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="+")
     state = models.CharField(max_length=10, choices=RequestState.choices, default=RequestState.REQUESTED)
-    reference = models.CharField(max_length=60, blank=True, help_text="The partner's own order number.")
+    reference = models.CharField(max_length=60, blank=True, help_text=_("The partner's own order number."))
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField(default=timezone.now)
     decided_by = models.ForeignKey(

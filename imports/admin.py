@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.exceptions import DomainError
 
@@ -24,8 +25,14 @@ MAX_UPLOAD = 50 * 1024 * 1024
 
 
 class UploadForm(forms.Form):
-    kind = forms.ChoiceField(choices=[(k, label) for k, label in ImportKind.choices if k in RESOURCES])
-    file = forms.FileField(help_text="CSV (UTF-8, comma or semicolon) or XLSX; the first row holds the column names.")
+    kind = forms.ChoiceField(
+        label=gettext_lazy("What the file holds"),
+        choices=[(k, label) for k, label in ImportKind.choices if k in RESOURCES],
+    )
+    file = forms.FileField(
+        label=gettext_lazy("File"),
+        help_text=gettext_lazy("CSV (UTF-8, comma or semicolon) or XLSX; the first row holds the column names."),
+    )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -85,7 +92,7 @@ class ImportBatchAdmin(admin.ModelAdmin):
             return redirect(reverse("admin:imports_importbatch_change", args=[batch.pk]))
         context = {
             **self.admin_site.each_context(request),
-            "title": "Upload a file to import",
+            "title": _("Upload a file to import"),
             "form": form,
             "opts": self.model._meta,
             "kinds": [
@@ -102,7 +109,7 @@ class ImportBatchAdmin(admin.ModelAdmin):
             raise PermissionDenied
         context = {
             **self.admin_site.each_context(request),
-            "title": f"Import {batch.pk}: {batch.get_kind_display()}",
+            "title": _("Import %(id)s: %(kind)s") % {"id": batch.pk, "kind": batch.get_kind_display()},
             "batch": batch,
             "opts": self.model._meta,
             "can_confirm": batch.status == ImportStatus.PREVIEWED and self.has_add_permission(request),
@@ -124,10 +131,15 @@ class ImportBatchAdmin(admin.ModelAdmin):
             if batch.status == ImportStatus.IMPORTED:
                 messages.success(
                     request,
-                    f"Imported: {batch.created} created, {batch.updated} updated, {batch.unchanged} unchanged.",
+                    _("Imported: %(created)s created, %(updated)s updated, %(unchanged)s unchanged.")
+                    % {"created": batch.created, "updated": batch.updated, "unchanged": batch.unchanged},
                 )
             else:
-                messages.error(request, f"Nothing was imported: {batch.error_count} problems (see below).")
+                messages.error(
+                    request,
+                    _("Nothing was imported: %(count)s problems, listed below. Fix the file and upload it again.")
+                    % {"count": batch.error_count},
+                )
         return redirect(reverse("admin:imports_importbatch_change", args=[pk]))
 
     def template_view(self, request, kind: str, file_format: str):

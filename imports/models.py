@@ -34,13 +34,15 @@ class ImportBatch(models.Model):
     updated = models.PositiveIntegerField(default=0)
     unchanged = models.PositiveIntegerField(default=0)
     error_count = models.PositiveIntegerField(default=0)
-    errors = models.JSONField(default=list, blank=True, help_text="The first bad rows: row, column, reason.")
+    errors = models.JSONField(
+        default=list, blank=True, help_text=gettext_lazy("The first bad rows: row, column, reason.")
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     imported_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        verbose_name_plural = "import batches"
+        verbose_name_plural = gettext_lazy("import batches")
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.file_name} ({self.get_status_display()})"

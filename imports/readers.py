@@ -19,7 +19,7 @@ FORMATS = ("csv", "xlsx")
 def format_of(file_name: str) -> str:
     extension = file_name.rsplit(".", 1)[-1].lower() if "." in file_name else ""
     if extension not in FORMATS:
-        raise ValueError(f"{file_name}: use a .csv or .xlsx file.")
+        raise ValueError(_("%(file)s: use a .csv or .xlsx file.") % {"file": file_name})
     return extension
 
 
@@ -65,7 +65,7 @@ def _csv_rows(stream: IO[bytes]):
     try:
         header = [header_key(name) for name in next(reader, [])]
     except csv.Error as error:
-        raise ValueError(f"the header row cannot be read ({error}).") from None
+        raise ValueError(_("the header row cannot be read (%(error)s).") % {"error": error}) from None
 
     def rows():
         number = 1

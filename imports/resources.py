@@ -53,8 +53,13 @@ class RowProblem:
     message: str
 
     def __str__(self) -> str:
-        where = f"row {self.row}" + (f", column {self.column}" if self.column else "")
-        return f"{where}: {self.message}"
+        if self.column:
+            return _("row %(row)s, column %(column)s: %(message)s") % {
+                "row": self.row,
+                "column": self.column,
+                "message": self.message,
+            }
+        return _("row %(row)s: %(message)s") % {"row": self.row, "message": self.message}
 
 
 @dataclass
@@ -78,12 +83,21 @@ class ImportReport:
         return len({problem.row for problem in self.errors})
 
     def summary(self) -> str:
-        verb = "would be" if self.dry_run else "were"
+        counts = {
+            "rows": self.rows,
+            "bad": self.bad_rows,
+            "problems": len(self.errors),
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+        }
         if self.errors:
+            return _("%(rows)s rows read; %(bad)s bad rows (%(problems)s problems): nothing was imported.") % counts
+        if self.dry_run:
             return (
-                f"{self.rows} rows read; {self.bad_rows} bad rows ({len(self.errors)} problems): nothing was imported."
+                _("%(rows)s rows: %(created)s would be created, %(updated)s updated, %(unchanged)s unchanged.") % counts
             )
-        return f"{self.rows} rows: {self.created} {verb} created, {self.updated} updated, {self.unchanged} unchanged."
+        return _("%(rows)s rows: %(created)s were created, %(updated)s updated, %(unchanged)s unchanged.") % counts
 
 
 # --- checking cells ------------------------------------------------------------------

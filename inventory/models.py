@@ -51,7 +51,7 @@ class Unit(models.TextChoices):
 
 
 class Part(models.Model):
-    number = models.CharField(max_length=40, help_text="Part number as printed.")
+    number = models.CharField(max_length=40, help_text=_("Part number as printed."))
     number_normalized = models.CharField(max_length=40, unique=True, editable=False)
     description = models.CharField(max_length=200)
     unit = models.CharField(max_length=3, choices=Unit.choices, default=Unit.PIECE)
@@ -63,9 +63,9 @@ class Part(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="supersedes",
-        help_text="The newer part that replaces this one; requests are served from it.",
+        help_text=_("The newer part that replaces this one; requests are served from it."),
     )
-    is_critical = models.BooleanField(default=False, help_text="Keeps a safety buffer.")
+    is_critical = models.BooleanField(default=False, help_text=_("Keeps a safety buffer."))
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords(excluded_fields=["number_normalized"])
@@ -166,7 +166,7 @@ class Bin(models.Model):
     warehouse = models.ForeignKey(Warehouse, on_delete=models.CASCADE, related_name="bins")
     code = models.CharField(max_length=20)
     route = models.PositiveIntegerField(
-        default=0, help_text="Place on the warehouse's pick route; bins of the same place go by code."
+        default=0, help_text=_("Place on the warehouse's pick route; bins of the same place go by code.")
     )
     is_active = models.BooleanField(default=True)
 
@@ -193,7 +193,9 @@ class StockLevel(models.Model):
     reserved = models.DecimalField(**QTY, default=ZERO)
     quarantined = models.DecimalField(**QTY, default=ZERO)
     in_transit = models.DecimalField(**QTY, default=ZERO)
-    backordered = models.DecimalField(**QTY, default=ZERO, help_text="Open backorder quantity waiting for stock here.")
+    backordered = models.DecimalField(
+        **QTY, default=ZERO, help_text=_("Open backorder quantity waiting for stock here.")
+    )
     value = models.DecimalField(**VALUE, default=ZERO)
     average_cost = models.DecimalField(**COST, default=ZERO)
     min_qty = models.DecimalField(**QTY, default=ZERO)
@@ -201,7 +203,7 @@ class StockLevel(models.Model):
     first_stocked_at = models.DateTimeField(null=True, blank=True)
     last_movement_at = models.DateTimeField(null=True, blank=True)
     last_hash = models.CharField(
-        max_length=64, default=GENESIS, help_text="Hash of the level's last movement: the head of its chain."
+        max_length=64, default=GENESIS, help_text=_("Hash of the level's last movement: the head of its chain.")
     )
 
     class Meta:
@@ -311,7 +313,7 @@ class BinMovement(models.Model):
     part = models.ForeignKey(Part, on_delete=models.PROTECT, related_name="+")
     warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="+")
     bin = models.ForeignKey(Bin, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    quantity = models.DecimalField(**QTY, help_text="Signed: positive into the bin, negative out of it.")
+    quantity = models.DecimalField(**QTY, help_text=_("Signed: positive into the bin, negative out of it."))
     movement = models.ForeignKey(
         "StockMovement", null=True, blank=True, on_delete=models.PROTECT, related_name="bin_entries"
     )
@@ -361,9 +363,9 @@ class StockMovement(models.Model):
     warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="movements")
     bin = models.ForeignKey(Bin, null=True, blank=True, on_delete=models.PROTECT, related_name="movements")
     kind = models.CharField(max_length=20, choices=MovementKind.choices)
-    quantity = models.DecimalField(**QTY, help_text="Signed: positive in, negative out.")
+    quantity = models.DecimalField(**QTY, help_text=_("Signed: positive in, negative out."))
     unit_cost = models.DecimalField(**COST)
-    value = models.DecimalField(**VALUE, help_text="Signed value at cost.")
+    value = models.DecimalField(**VALUE, help_text=_("Signed value at cost."))
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="stock_movements")
     posted_at = models.DateTimeField()
     document_type = models.CharField(max_length=40, blank=True)
@@ -376,7 +378,7 @@ class StockMovement(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
-        help_text="For transfers: the warehouse at the other end.",
+        help_text=_("For transfers: the warehouse at the other end."),
     )
     counterpart = models.ForeignKey(
         "self",
@@ -384,14 +386,14 @@ class StockMovement(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
-        help_text="The other leg of a transfer.",
+        help_text=_("The other leg of a transfer."),
     )
     idempotency_key = models.CharField(max_length=100, null=True, blank=True)
     intended_at = models.DateTimeField(
-        null=True, blank=True, help_text="The date asked for when it fell in a closed month (posted later instead)."
+        null=True, blank=True, help_text=_("The date asked for when it fell in a closed month (posted later instead).")
     )
     hash = models.CharField(
-        max_length=64, default="", help_text="SHA-256 over the level's previous hash and this movement's content."
+        max_length=64, default="", help_text=_("SHA-256 over the level's previous hash and this movement's content.")
     )
 
     class Meta:
@@ -436,11 +438,11 @@ class DemandHit(models.Model):
     document_ref = models.CharField(max_length=60, blank=True)
     repair_order_ref = models.CharField(max_length=40, blank=True, db_index=True)
     quantity_requested = models.DecimalField(**QTY)
-    quantity_supplied = models.DecimalField(**QTY, help_text="Supplied at once from stock (the first pick).")
-    quantity_lost = models.DecimalField(**QTY, default=ZERO, help_text="Cancelled by the requester: lost demand.")
-    unit_price = models.DecimalField(**MONEY, default=ZERO, help_text="Selling price per unit.")
-    sales_value = models.DecimalField(**VALUE, default=ZERO, help_text="Selling value of what was supplied.")
-    cost_value = models.DecimalField(**VALUE, default=ZERO, help_text="Cost of what was supplied (cost of sales).")
+    quantity_supplied = models.DecimalField(**QTY, help_text=_("Supplied at once from stock (the first pick)."))
+    quantity_lost = models.DecimalField(**QTY, default=ZERO, help_text=_("Cancelled by the requester: lost demand."))
+    unit_price = models.DecimalField(**MONEY, default=ZERO, help_text=_("Selling price per unit."))
+    sales_value = models.DecimalField(**VALUE, default=ZERO, help_text=_("Selling value of what was supplied."))
+    cost_value = models.DecimalField(**VALUE, default=ZERO, help_text=_("Cost of what was supplied (cost of sales)."))
 
     class Meta:
         ordering = ["-occurred_at", "-id"]
@@ -469,9 +471,9 @@ class RepairOrder(models.Model):
 
     number = models.CharField(max_length=40, unique=True)
     warehouse = models.ForeignKey(
-        Warehouse, on_delete=models.PROTECT, related_name="repair_orders", help_text="The workshop's store."
+        Warehouse, on_delete=models.PROTECT, related_name="repair_orders", help_text=_("The workshop's store.")
     )
-    vehicle_ref = models.CharField(max_length=60, blank=True, help_text="Registration or VIN.")
+    vehicle_ref = models.CharField(max_length=60, blank=True, help_text=_("Registration or VIN."))
     customer_ref = models.CharField(max_length=100, blank=True)
     opened_at = models.DateTimeField(db_index=True)
     closed_at = models.DateTimeField(null=True, blank=True)
@@ -510,10 +512,10 @@ class WorkshopRequest(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     booked_for = models.DateField(
-        null=True, blank=True, help_text="A reservation: the day the repair order is booked for (on that pick list)."
+        null=True, blank=True, help_text=_("A reservation: the day the repair order is booked for (on that pick list).")
     )
     expires_at = models.DateTimeField(
-        null=True, blank=True, help_text="When what is still reserved and not picked goes back to available."
+        null=True, blank=True, help_text=_("When what is still reserved and not picked goes back to available.")
     )
     idempotency_key = models.CharField(max_length=100, null=True, blank=True)
 
@@ -546,16 +548,16 @@ class WorkshopRequestLine(models.Model):
     requested_part = models.ForeignKey(Part, on_delete=models.PROTECT, related_name="+")
     part = models.ForeignKey(Part, on_delete=models.PROTECT, related_name="workshop_request_lines")
     quantity_requested = models.DecimalField(**QTY)
-    quantity_supplied = models.DecimalField(**QTY, help_text="Issued at once (the first pick).")
+    quantity_supplied = models.DecimalField(**QTY, help_text=_("Issued at once (the first pick)."))
     quantity_reserved = models.DecimalField(
-        **QTY, default=ZERO, help_text="Held on the shelf for a booked repair order; issued when picked."
+        **QTY, default=ZERO, help_text=_("Held on the shelf for a booked repair order; issued when picked.")
     )
     quantity_backordered = models.DecimalField(**QTY, default=ZERO)
-    quantity_filled = models.DecimalField(**QTY, default=ZERO, help_text="Back-ordered quantity issued since.")
-    quantity_lost = models.DecimalField(**QTY, default=ZERO, help_text="Cancelled by the requester.")
-    quantity_picked = models.DecimalField(**QTY, default=ZERO, help_text="Handed over to the workshop.")
-    quantity_returned = models.DecimalField(**QTY, default=ZERO, help_text="Brought back unused (workshop returns).")
-    cost_returned = models.DecimalField(**VALUE, default=ZERO, help_text="Cost that came back with the returns.")
+    quantity_filled = models.DecimalField(**QTY, default=ZERO, help_text=_("Back-ordered quantity issued since."))
+    quantity_lost = models.DecimalField(**QTY, default=ZERO, help_text=_("Cancelled by the requester."))
+    quantity_picked = models.DecimalField(**QTY, default=ZERO, help_text=_("Handed over to the workshop."))
+    quantity_returned = models.DecimalField(**QTY, default=ZERO, help_text=_("Brought back unused (workshop returns)."))
+    cost_returned = models.DecimalField(**VALUE, default=ZERO, help_text=_("Cost that came back with the returns."))
     unit_price = models.DecimalField(**MONEY)
     sales_value = models.DecimalField(**VALUE, default=ZERO)
     cost_value = models.DecimalField(**VALUE, default=ZERO)
@@ -612,14 +614,14 @@ class Backorder(models.Model):
     line = models.OneToOneField(WorkshopRequestLine, on_delete=models.PROTECT, related_name="backorder")
     warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="backorders")
     part = models.ForeignKey(Part, on_delete=models.PROTECT, related_name="backorders")
-    requested_at = models.DateTimeField(help_text="When the request was raised: the filling order.")
+    requested_at = models.DateTimeField(help_text=_("When the request was raised: the filling order."))
     quantity = models.DecimalField(**QTY)
     quantity_filled = models.DecimalField(**QTY, default=ZERO)
     quantity_cancelled = models.DecimalField(**QTY, default=ZERO)
     state = models.CharField(max_length=10, choices=BackorderState.choices, default=BackorderState.OPEN)
     closed_at = models.DateTimeField(null=True, blank=True)
     sourcing_note = models.CharField(
-        max_length=200, blank=True, help_text="How the shortage is being covered (transfer or order)."
+        max_length=200, blank=True, help_text=_("How the shortage is being covered (transfer or order).")
     )
 
     class Meta:
@@ -670,8 +672,8 @@ class CounterSaleLine(models.Model):
     part = models.ForeignKey(Part, on_delete=models.PROTECT, related_name="counter_sale_lines")
     quantity_requested = models.DecimalField(**QTY)
     quantity_supplied = models.DecimalField(**QTY)
-    quantity_returned = models.DecimalField(**QTY, default=ZERO, help_text="Brought back by the customer.")
-    cost_returned = models.DecimalField(**VALUE, default=ZERO, help_text="Cost that came back with the returns.")
+    quantity_returned = models.DecimalField(**QTY, default=ZERO, help_text=_("Brought back by the customer."))
+    cost_returned = models.DecimalField(**VALUE, default=ZERO, help_text=_("Cost that came back with the returns."))
     unit_price = models.DecimalField(**MONEY)
     sales_value = models.DecimalField(**VALUE, default=ZERO)
     cost_value = models.DecimalField(**VALUE, default=ZERO)
@@ -722,7 +724,7 @@ class TransferOrder(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="transfers",
-        help_text="The backorder this transfer covers, when raised from a sourcing proposal.",
+        help_text=_("The backorder this transfer covers, when raised from a sourcing proposal."),
     )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(db_index=True)
@@ -757,8 +759,8 @@ class TransferOrderLine(models.Model):
     quantity_requested = models.DecimalField(**QTY)
     quantity_sent = models.DecimalField(**QTY, default=ZERO)
     quantity_received = models.DecimalField(**QTY, default=ZERO)
-    quantity_lost = models.DecimalField(**QTY, default=ZERO, help_text="Sent but never arrived.")
-    unit_cost = models.DecimalField(**COST, default=ZERO, help_text="The cost the stock left with.")
+    quantity_lost = models.DecimalField(**QTY, default=ZERO, help_text=_("Sent but never arrived."))
+    unit_cost = models.DecimalField(**COST, default=ZERO, help_text=_("The cost the stock left with."))
     out_movement = models.ForeignKey(StockMovement, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
@@ -785,7 +787,7 @@ class ClosedPeriod(models.Model):
     Months close in order, so the latest closed month bounds the locked past.
     """
 
-    month = models.DateField(unique=True, help_text="First day of the closed month.")
+    month = models.DateField(unique=True, help_text=_("First day of the closed month."))
     closed_at = models.DateTimeField()
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -827,14 +829,16 @@ class LedgerSettings(models.Model):
     late_postings_to_open_month = models.BooleanField(
         default=False,
         help_text=(
-            "A posting dated into a closed month is posted on the first day of the open month, "
-            "keeping the date asked for and a reason, instead of being refused."
+            _(
+                "A posting dated into a closed month is posted on the first day of the open month, "
+                "keeping the date asked for and a reason, instead of being refused."
+            )
         ),
     )
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name_plural = "ledger settings"
+        verbose_name_plural = _("ledger settings")
 
     def __str__(self) -> str:
         return "Ledger settings"
@@ -895,10 +899,10 @@ class WorkshopReturn(models.Model):
     warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="+")
     part = models.ForeignKey(Part, on_delete=models.PROTECT, related_name="+")
     quantity = models.DecimalField(**QTY)
-    value = models.DecimalField(**VALUE, help_text="Cost that came back into stock.")
+    value = models.DecimalField(**VALUE, help_text=_("Cost that came back into stock."))
     reason = models.CharField(max_length=20, choices=WorkshopReturnReason.choices)
     note = models.CharField(max_length=200, blank=True)
-    hit_withdrawn = models.BooleanField(default=False, help_text="The whole line came back: it was not demand.")
+    hit_withdrawn = models.BooleanField(default=False, help_text=_("The whole line came back: it was not demand."))
     movement = models.OneToOneField(StockMovement, on_delete=models.PROTECT, related_name="+")
     returned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     returned_at = models.DateTimeField(db_index=True)
@@ -936,11 +940,11 @@ class CustomerReturn(models.Model):
     warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="+")
     part = models.ForeignKey(Part, on_delete=models.PROTECT, related_name="+")
     quantity = models.DecimalField(**QTY)
-    value = models.DecimalField(**VALUE, help_text="Cost that came back into stock.")
-    refund = models.DecimalField(**MONEY, help_text="Money to pay back to the customer.")
+    value = models.DecimalField(**VALUE, help_text=_("Cost that came back into stock."))
+    refund = models.DecimalField(**MONEY, help_text=_("Money to pay back to the customer."))
     condition = models.CharField(max_length=12, choices=ReturnCondition.choices)
     note = models.CharField(max_length=200, blank=True)
-    hit_withdrawn = models.BooleanField(default=False, help_text="The whole line came back: it was not demand.")
+    hit_withdrawn = models.BooleanField(default=False, help_text=_("The whole line came back: it was not demand."))
     movement = models.OneToOneField(StockMovement, on_delete=models.PROTECT, related_name="+")
     scrap_movement = models.OneToOneField(
         StockMovement, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -989,7 +993,7 @@ class StockFreeze(models.Model):
     open_quantity = models.DecimalField(**QTY)
     reason = models.CharField(max_length=200)
     reference = models.CharField(
-        max_length=60, blank=True, help_text="Recall or batch reference, shared by a freeze across the network."
+        max_length=60, blank=True, help_text=_("Recall or batch reference, shared by a freeze across the network.")
     )
     frozen_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     frozen_at = models.DateTimeField()
@@ -1029,7 +1033,9 @@ class StockFreezeSettlement(models.Model):
     quantity = models.DecimalField(**QTY)
     note = models.CharField(max_length=200, blank=True)
     movement = models.OneToOneField(StockMovement, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    document_ref = models.CharField(max_length=60, blank=True, help_text="The scrap or supplier return it went out on.")
+    document_ref = models.CharField(
+        max_length=60, blank=True, help_text=_("The scrap or supplier return it went out on.")
+    )
     settled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     settled_at = models.DateTimeField()
     idempotency_key = models.CharField(max_length=100, null=True, blank=True)

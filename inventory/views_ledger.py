@@ -11,6 +11,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 
 from core.permissions import RoleRequiredMixin
@@ -27,7 +28,7 @@ AUDIT_EXPORT_MAX = 10_000
 
 
 class ReopenForm(forms.Form):
-    month = forms.RegexField(regex=r"^\d{4}-(0[1-9]|1[0-2])$", help_text="YYYY-MM")
+    month = forms.RegexField(regex=r"^\d{4}-(0[1-9]|1[0-2])$", help_text=gettext_lazy("YYYY-MM"))
     reason = forms.CharField(max_length=200)
 
     def clean_month(self) -> str:
@@ -91,7 +92,7 @@ class PeriodsView(RoleRequiredMixin, View):
 
 class AuditFilterForm(forms.Form):
     start = forms.DateField(required=False)
-    end = forms.DateField(required=False, help_text="Inclusive.")
+    end = forms.DateField(required=False, help_text=gettext_lazy("Inclusive."))
     area = forms.ChoiceField(required=False)
     user = forms.CharField(required=False, max_length=150)
     page = forms.IntegerField(required=False, min_value=1, max_value=200)

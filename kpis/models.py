@@ -28,29 +28,29 @@ ZERO = Decimal("0")
 class ClassThresholds(models.Model):
     """The one row of classification settings (editable in the admin); defaults are DOMAIN.md's."""
 
-    a_min_hits = models.PositiveSmallIntegerField(default=12, help_text="Hits in 12 months for class A.")
-    b_min_hits = models.PositiveSmallIntegerField(default=4, help_text="Hits in 12 months for class B.")
+    a_min_hits = models.PositiveSmallIntegerField(default=12, help_text=_("Hits in 12 months for class A."))
+    b_min_hits = models.PositiveSmallIntegerField(default=4, help_text=_("Hits in 12 months for class B."))
     new_part_months = models.PositiveSmallIntegerField(
-        default=12, help_text="A part first stocked fewer months ago than this is new (NA/NB/NC)."
+        default=12, help_text=_("A part first stocked fewer months ago than this is new (NA/NB/NC).")
     )
     x_max_cv = models.DecimalField(
-        max_digits=6, decimal_places=3, default=Decimal("0.5"), help_text="Highest CV of monthly demand for X."
+        max_digits=6, decimal_places=3, default=Decimal("0.5"), help_text=_("Highest CV of monthly demand for X.")
     )
     y_max_cv = models.DecimalField(
-        max_digits=6, decimal_places=3, default=Decimal("1.0"), help_text="Highest CV of monthly demand for Y."
+        max_digits=6, decimal_places=3, default=Decimal("1.0"), help_text=_("Highest CV of monthly demand for Y.")
     )
     review_period_months = models.DecimalField(
-        max_digits=5, decimal_places=2, default=Decimal("1"), help_text="How often stock is reviewed, in months."
+        max_digits=5, decimal_places=2, default=Decimal("1"), help_text=_("How often stock is reviewed, in months.")
     )
     lead_time_months = models.DecimalField(
-        max_digits=5, decimal_places=2, default=Decimal("0.5"), help_text="Replenishment lead time, in months."
+        max_digits=5, decimal_places=2, default=Decimal("0.5"), help_text=_("Replenishment lead time, in months.")
     )
 
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = "classification thresholds"
-        verbose_name_plural = "classification thresholds"
+        verbose_name = _("classification thresholds")
+        verbose_name_plural = _("classification thresholds")
         constraints = [
             models.CheckConstraint(condition=Q(pk=1), name="class_thresholds_single_row"),
             models.CheckConstraint(
@@ -128,15 +128,15 @@ class Target(models.Model):
 
     kpi = models.CharField(max_length=30, choices=Kpi.choices)
     class_key = models.CharField(
-        max_length=2, blank=True, choices=AbcClass.CHOICES, help_text="Empty: the KPI over all classes it covers."
+        max_length=2, blank=True, choices=AbcClass.CHOICES, help_text=_("Empty: the KPI over all classes it covers.")
     )
     warehouse = models.ForeignKey(
         Warehouse, null=True, blank=True, on_delete=models.CASCADE, related_name="kpi_targets"
     )
-    lower = models.DecimalField(**RATE, null=True, blank=True, help_text="Lowest value that meets the target.")
-    upper = models.DecimalField(**RATE, null=True, blank=True, help_text="Highest value that meets the target.")
+    lower = models.DecimalField(**RATE, null=True, blank=True, help_text=_("Lowest value that meets the target."))
+    upper = models.DecimalField(**RATE, null=True, blank=True, help_text=_("Highest value that meets the target."))
     near_band = models.DecimalField(
-        **RATE, default=ZERO, help_text="How far outside the band still counts as near (amber, not red)."
+        **RATE, default=ZERO, help_text=_("How far outside the band still counts as near (amber, not red).")
     )
 
     history = HistoricalRecords()
@@ -175,24 +175,24 @@ ACTIVE_STATES = (CloseState.QUEUED, CloseState.RUNNING)
 class MonthClose(models.Model):
     """One run of the month-end close for one month; the published run's rows are the month's results."""
 
-    month = models.DateField(help_text="First day of the closed month.")
+    month = models.DateField(help_text=_("First day of the closed month."))
     state = models.CharField(max_length=10, choices=CloseState.choices, default=CloseState.QUEUED)
     step = models.CharField(max_length=40, blank=True)
-    progress = models.PositiveSmallIntegerField(default=0, help_text="Percent done.")
+    progress = models.PositiveSmallIntegerField(default=0, help_text=_("Percent done."))
     is_published = models.BooleanField(default=False)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
-    updated_at = models.DateTimeField(null=True, blank=True, help_text="Last progress of a step.")
+    updated_at = models.DateTimeField(null=True, blank=True, help_text=_("Last progress of a step."))
     finished_at = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True)
     demand_figures = models.JSONField(
         null=True,
         blank=True,
         encoder=DjangoJSONEncoder,
-        help_text="The month's demand per warehouse, network and day, summed by the demand step for the KPIs.",
+        help_text=_("The month's demand per warehouse, network and day, summed by the demand step for the KPIs."),
     )
 
     class Meta:
@@ -243,7 +243,7 @@ class DemandMonth(MonthResult):
 
     hits = models.PositiveIntegerField()
     quantity_requested = models.DecimalField(**QTY)
-    quantity_supplied = models.DecimalField(**QTY, help_text="Supplied at once.")
+    quantity_supplied = models.DecimalField(**QTY, help_text=_("Supplied at once."))
     quantity_lost = models.DecimalField(**QTY)
     sales_value = models.DecimalField(**VALUE)
     cost_value = models.DecimalField(**VALUE)
@@ -260,12 +260,12 @@ class StockMonthEnd(MonthResult):
     quantity = models.DecimalField(**QTY)
     value = models.DecimalField(**VALUE)
     average_value_12m = models.DecimalField(
-        **VALUE, help_text="Average of the 12 month-end values up to this month: turnover's denominator."
+        **VALUE, help_text=_("Average of the 12 month-end values up to this month: turnover's denominator.")
     )
-    issued_12m = models.DecimalField(**QTY, help_text="Quantity issued in the 12 months up to month end.")
-    scrap_value = models.DecimalField(**VALUE, help_text="Value scrapped in the month.")
+    issued_12m = models.DecimalField(**QTY, help_text=_("Quantity issued in the 12 months up to month end."))
+    scrap_value = models.DecimalField(**VALUE, help_text=_("Value scrapped in the month."))
     exchange_value = models.DecimalField(
-        **VALUE, default=0, help_text="Value sold to partner dealers through the exchange in the month, at cost."
+        **VALUE, default=0, help_text=_("Value sold to partner dealers through the exchange in the month, at cost.")
     )
     first_stocked_at = models.DateTimeField(null=True, blank=True)
 
@@ -279,29 +279,31 @@ class PartClass(MonthResult):
     """A part's class in a warehouse for a month, with the figures it was graded on."""
 
     abc_class = models.CharField(max_length=2, choices=AbcClass.CHOICES)
-    previous_class = models.CharField(max_length=2, blank=True, help_text="Class in the month before; empty if none.")
+    previous_class = models.CharField(
+        max_length=2, blank=True, help_text=_("Class in the month before; empty if none.")
+    )
     xyz_class = models.CharField(max_length=1, blank=True, choices=XyzClass.CHOICES)
     value_class = models.CharField(
-        max_length=1, blank=True, choices=ValueClass.CHOICES, help_text="ABC by 12-month cost of sales (Pareto)."
+        max_length=1, blank=True, choices=ValueClass.CHOICES, help_text=_("ABC by 12-month cost of sales (Pareto).")
     )
     problems = models.CharField(
-        max_length=80, blank=True, help_text="Codes of ``Problem`` the close found, space-separated; empty: none."
+        max_length=80, blank=True, help_text=_("Codes of ``Problem`` the close found, space-separated; empty: none.")
     )
     hits_12m = models.PositiveIntegerField()
     months_stocked = models.PositiveSmallIntegerField(null=True, blank=True)
     scaled_hits = models.DecimalField(max_digits=12, decimal_places=3)
     demand_cv = models.DecimalField(**RATE, null=True, blank=True)
-    quantity_12m = models.DecimalField(**QTY, help_text="Quantity requested in 12 months.")
+    quantity_12m = models.DecimalField(**QTY, help_text=_("Quantity requested in 12 months."))
     issued_12m = models.DecimalField(**QTY)
     cost_of_sales_12m = models.DecimalField(**VALUE)
-    on_hand = models.DecimalField(**QTY, help_text="Month-end quantity from the ledger.")
-    stock_value = models.DecimalField(**VALUE, help_text="Month-end value from the ledger.")
+    on_hand = models.DecimalField(**QTY, help_text=_("Month-end quantity from the ledger."))
+    stock_value = models.DecimalField(**VALUE, help_text=_("Month-end value from the ledger."))
     average_value_12m = models.DecimalField(**VALUE)
-    available = models.DecimalField(**QTY, help_text="Available per the stock level when the month was closed.")
+    available = models.DecimalField(**QTY, help_text=_("Available per the stock level when the month was closed."))
     min_qty = models.DecimalField(**QTY)
     max_qty = models.DecimalField(**QTY)
-    excess_value = models.DecimalField(**VALUE, help_text="Value of the month-end stock above the maximum.")
-    fill_rate = models.DecimalField(**RATE, null=True, blank=True, help_text="A, B, NA and NB parts only.")
+    excess_value = models.DecimalField(**VALUE, help_text=_("Value of the month-end stock above the maximum."))
+    fill_rate = models.DecimalField(**RATE, null=True, blank=True, help_text=_("A, B, NA and NB parts only."))
 
     class Meta:
         ordering = ["month", "warehouse_id", "part_id"]
@@ -333,7 +335,7 @@ class Snapshot(models.Model):
     warehouse = models.ForeignKey(Warehouse, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     kpi = models.CharField(max_length=30, choices=Kpi.choices)
     class_key = models.CharField(max_length=2, blank=True, choices=AbcClass.CHOICES)
-    value = models.DecimalField(**RATE, null=True, blank=True, help_text="Empty: undefined (no demand, no stock).")
+    value = models.DecimalField(**RATE, null=True, blank=True, help_text=_("Empty: undefined (no demand, no stock)."))
     target_lower = models.DecimalField(**RATE, null=True, blank=True)
     target_upper = models.DecimalField(**RATE, null=True, blank=True)
     status = models.CharField(max_length=6, choices=Status.choices)
@@ -358,7 +360,7 @@ class ReportSubscription(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="kpi_report_subscriptions"
     )
     warehouse = models.ForeignKey(Warehouse, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    last_sent_month = models.DateField(null=True, blank=True, help_text="A retried mail task sends a month once.")
+    last_sent_month = models.DateField(null=True, blank=True, help_text=_("A retried mail task sends a month once."))
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

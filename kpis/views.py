@@ -49,7 +49,11 @@ def _warehouse_id(params) -> int | None:
 
 
 class CloseForm(forms.Form):
-    month = forms.RegexField(regex=r"^\d{4}-\d{2}$", help_text="YYYY-MM", error_messages={"invalid": "Write YYYY-MM."})
+    month = forms.RegexField(
+        regex=r"^\d{4}-\d{2}$",
+        help_text=gettext_lazy("YYYY-MM"),
+        error_messages={"invalid": gettext_lazy("Write YYYY-MM.")},
+    )
 
 
 class DashboardView(RoleRequiredMixin, TemplateView):
@@ -331,7 +335,7 @@ class CloseRequestView(RoleRequiredMixin, View):
         except KpiError as error:
             messages.error(request, error.message)
             return redirect("kpis:dashboard")
-        messages.info(request, f"The close of {run.month:%Y-%m} is queued.")
+        messages.info(request, _("The close of %(month)s is queued.") % {"month": f"{run.month:%Y-%m}"})
         return redirect("kpis:close-progress", pk=run.pk)
 
 

@@ -34,29 +34,31 @@ class MethodChoice(models.TextChoices):
 class PlanningSettings(models.Model):
     """The editable planning settings. The newest row is in force."""
 
-    ordering_cost = models.DecimalField(**COST, default=Decimal("50"), help_text="Cost of placing one order (S).")
+    ordering_cost = models.DecimalField(**COST, default=Decimal("50"), help_text=_("Cost of placing one order (S)."))
     holding_rate = models.DecimalField(
-        **RATE, default=Decimal("0.25"), help_text="Annual holding cost as a share of unit cost (H = rate × cost)."
+        **RATE, default=Decimal("0.25"), help_text=_("Annual holding cost as a share of unit cost (H = rate × cost).")
     )
-    service_level_a = models.DecimalField(**RATE, default=Decimal("0.95"), help_text="Class A and NA.")
-    service_level_b = models.DecimalField(**RATE, default=Decimal("0.90"), help_text="Class B and NB.")
-    service_level_c = models.DecimalField(**RATE, default=Decimal("0.85"), help_text="Class C, NC and C0.")
+    service_level_a = models.DecimalField(**RATE, default=Decimal("0.95"), help_text=_("Class A and NA."))
+    service_level_b = models.DecimalField(**RATE, default=Decimal("0.90"), help_text=_("Class B and NB."))
+    service_level_c = models.DecimalField(**RATE, default=Decimal("0.85"), help_text=_("Class C, NC and C0."))
     service_level_default = models.DecimalField(
-        **RATE, default=Decimal("0.90"), help_text="Parts without a month-end class yet."
+        **RATE, default=Decimal("0.90"), help_text=_("Parts without a month-end class yet.")
     )
     default_lead_time_days = models.PositiveSmallIntegerField(
-        default=14, help_text="Lead time when no supplier part says otherwise."
+        default=14, help_text=_("Lead time when no supplier part says otherwise.")
     )
     critical_buffer = models.DecimalField(
-        **QTY, default=Decimal("1"), help_text="Least safety stock a critical part keeps."
+        **QTY, default=Decimal("1"), help_text=_("Least safety stock a critical part keeps.")
     )
     method_choice = models.CharField(max_length=10, choices=MethodChoice.choices, default=MethodChoice.PATTERN)
-    history_months = models.PositiveSmallIntegerField(default=24, help_text="Months of demand history forecast from.")
+    history_months = models.PositiveSmallIntegerField(
+        default=24, help_text=_("Months of demand history forecast from.")
+    )
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name_plural = "planning settings"
+        verbose_name_plural = _("planning settings")
         ordering = ["-id"]
         constraints = [
             models.CheckConstraint(
@@ -98,9 +100,9 @@ class Forecast(models.Model):
 
     part = models.ForeignKey(Part, on_delete=models.CASCADE, related_name="+")
     warehouse = models.ForeignKey(Warehouse, on_delete=models.CASCADE, related_name="+")
-    first_month = models.DateField(help_text="First forecast month (first day).")
-    per_month = models.DecimalField(**STAT, help_text="Forecast demand per month.")
-    std_per_month = models.DecimalField(**STAT, help_text="Standard deviation of monthly demand in the history.")
+    first_month = models.DateField(help_text=_("First forecast month (first day)."))
+    per_month = models.DecimalField(**STAT, help_text=_("Forecast demand per month."))
+    std_per_month = models.DecimalField(**STAT, help_text=_("Standard deviation of monthly demand in the history."))
     method = models.CharField(max_length=20)
     pattern = models.CharField(max_length=12)
     adi = models.DecimalField(max_digits=10, decimal_places=4, null=True, blank=True)
@@ -125,7 +127,7 @@ class KnownDemand(models.Model):
 
     part = models.ForeignKey(Part, on_delete=models.CASCADE, related_name="+")
     warehouse = models.ForeignKey(Warehouse, on_delete=models.CASCADE, related_name="+")
-    month = models.DateField(help_text="First day of the month.")
+    month = models.DateField(help_text=_("First day of the month."))
     quantity = models.DecimalField(**QTY)
     reason = models.CharField(max_length=200)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -154,7 +156,7 @@ class ForecastError(models.Model):
 
     warehouse = models.ForeignKey(Warehouse, on_delete=models.CASCADE, related_name="+")
     month = models.DateField()
-    series = models.PositiveIntegerField(help_text="Part-warehouses compared.")
+    series = models.PositiveIntegerField(help_text=_("Part-warehouses compared."))
     series_with_demand = models.PositiveIntegerField()
     forecast_total = models.DecimalField(**STAT)
     actual_total = models.DecimalField(**STAT)
@@ -181,7 +183,7 @@ class MonthEndClass(models.Model):
     part = models.ForeignKey(Part, on_delete=models.CASCADE, related_name="+", db_constraint=False)
     warehouse = models.ForeignKey(Warehouse, on_delete=models.CASCADE, related_name="+", db_constraint=False)
     class_code = models.CharField(max_length=2)
-    month = models.DateField(help_text="The closed month the class is from.")
+    month = models.DateField(help_text=_("The closed month the class is from."))
 
     class Meta:
         ordering = ["warehouse_id", "part_id"]
@@ -212,8 +214,8 @@ class StockingParameter(models.Model):
     eoq = models.DecimalField(**QTY, default=ZERO)
     min_qty = models.DecimalField(**QTY, default=ZERO)
     max_qty = models.DecimalField(**QTY, default=ZERO)
-    order_on_demand = models.BooleanField(default=False, help_text="Keep no stock; order when asked for.")
-    is_vmi = models.BooleanField(default=False, help_text="Vendor-managed: the supplier proposes replenishment.")
+    order_on_demand = models.BooleanField(default=False, help_text=_("Keep no stock; order when asked for."))
+    is_vmi = models.BooleanField(default=False, help_text=_("Vendor-managed: the supplier proposes replenishment."))
     override_safety_stock = models.DecimalField(**QTY, null=True, blank=True)
     override_reorder_point = models.DecimalField(**QTY, null=True, blank=True)
     override_eoq = models.DecimalField(**QTY, null=True, blank=True)
@@ -327,7 +329,7 @@ class ReplenishmentProposal(models.Model):
     supplier = models.ForeignKey(Supplier, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     unit_price = models.DecimalField(**COST, null=True, blank=True)
     suggested_quantity = models.DecimalField(**QTY)
-    quantity = models.DecimalField(**QTY, help_text="What purchasing approves; starts as suggested.")
+    quantity = models.DecimalField(**QTY, help_text=_("What purchasing approves; starts as suggested."))
     state = models.CharField(max_length=10, choices=ProposalState.choices, default=ProposalState.OPEN, db_index=True)
     class_code = models.CharField(max_length=2, blank=True)
     forecast_per_month = models.DecimalField(**STAT, default=ZERO)
@@ -385,7 +387,7 @@ class VmiProposal(models.Model):
     supplier = models.ForeignKey(Supplier, on_delete=models.PROTECT, related_name="+")
     part = models.ForeignKey(Part, on_delete=models.PROTECT, related_name="+")
     warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="+")
-    quantity = models.DecimalField(**QTY, help_text="What the supplier proposed.")
+    quantity = models.DecimalField(**QTY, help_text=_("What the supplier proposed."))
     note = models.CharField(max_length=200, blank=True)
     proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     proposed_at = models.DateTimeField(default=timezone.now)

@@ -92,10 +92,10 @@ class OrderUnit:
 class Supplier(models.Model):
     code = models.CharField(max_length=20, unique=True)
     name = models.CharField(max_length=120)
-    email = models.EmailField(blank=True, help_text="Purchase orders are mailed here.")
+    email = models.EmailField(blank=True, help_text=_("Purchase orders are mailed here."))
     phone = models.CharField(max_length=40, blank=True)
     contact_name = models.CharField(max_length=100, blank=True)
-    payment_terms = models.CharField(max_length=60, blank=True, help_text="e.g. 30 days net")
+    payment_terms = models.CharField(max_length=60, blank=True, help_text=_("e.g. 30 days net"))
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=timezone.now)
     history = HistoricalRecords()
@@ -119,14 +119,16 @@ class SupplierPart(OrderUnit, models.Model):
     supplier = models.ForeignKey(Supplier, on_delete=models.CASCADE, related_name="supplier_parts")
     part = models.ForeignKey(Part, on_delete=models.PROTECT, related_name="supplier_parts")
     supplier_part_number = models.CharField(max_length=40, blank=True)
-    price = models.DecimalField(**COST, help_text="Currency-free price per purchase unit (per stock unit without one).")
-    lead_time_days = models.PositiveSmallIntegerField(default=7)
-    min_order_qty = models.DecimalField(**QTY, default=ONE, help_text="In purchase units.")
-    pack_size = models.DecimalField(**QTY, default=ONE, help_text="Order multiple, in purchase units.")
-    purchase_unit = models.CharField(
-        max_length=20, blank=True, help_text="The supplier's unit (box, drum, set); empty: the part's stock unit."
+    price = models.DecimalField(
+        **COST, help_text=_("Currency-free price per purchase unit (per stock unit without one).")
     )
-    purchase_factor = models.DecimalField(**FACTOR, default=ONE, help_text="Stock units in one purchase unit.")
+    lead_time_days = models.PositiveSmallIntegerField(default=7)
+    min_order_qty = models.DecimalField(**QTY, default=ONE, help_text=_("In purchase units."))
+    pack_size = models.DecimalField(**QTY, default=ONE, help_text=_("Order multiple, in purchase units."))
+    purchase_unit = models.CharField(
+        max_length=20, blank=True, help_text=_("The supplier's unit (box, drum, set); empty: the part's stock unit.")
+    )
+    purchase_factor = models.DecimalField(**FACTOR, default=ONE, help_text=_("Stock units in one purchase unit."))
     is_preferred = models.BooleanField(default=False)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
@@ -202,7 +204,7 @@ class PurchaseOrder(models.Model):
     order_type = models.CharField(max_length=10, choices=OrderType.choices, default=OrderType.STOCK)
     state = models.CharField(max_length=20, choices=OrderState.choices, default=OrderState.DRAFT, db_index=True)
     reference = models.CharField(
-        max_length=60, blank=True, help_text="What caused the order (a backorder, a proposal), for tracing."
+        max_length=60, blank=True, help_text=_("What caused the order (a backorder, a proposal), for tracing.")
     )
     notes = models.TextField(blank=True)
     expected_date = models.DateField(null=True, blank=True)
@@ -220,7 +222,9 @@ class PurchaseOrder(models.Model):
     confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    received_at = models.DateTimeField(null=True, blank=True, help_text="When the last outstanding quantity arrived.")
+    received_at = models.DateTimeField(
+        null=True, blank=True, help_text=_("When the last outstanding quantity arrived.")
+    )
     closed_at = models.DateTimeField(null=True, blank=True)
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -265,21 +269,21 @@ class PurchaseOrderLine(OrderUnit, models.Model):
     line_no = models.PositiveSmallIntegerField()
     part = models.ForeignKey(Part, on_delete=models.PROTECT, related_name="purchase_order_lines")
     supplier_part_number = models.CharField(max_length=40, blank=True)
-    quantity = models.DecimalField(**QTY, help_text="Ordered, in stock units.")
-    price = models.DecimalField(**COST, help_text="Per purchase unit (per stock unit without one).")
-    purchase_unit = models.CharField(max_length=20, blank=True, help_text="Empty: ordered in the stock unit.")
-    purchase_factor = models.DecimalField(**FACTOR, default=ONE, help_text="Stock units in one purchase unit.")
+    quantity = models.DecimalField(**QTY, help_text=_("Ordered, in stock units."))
+    price = models.DecimalField(**COST, help_text=_("Per purchase unit (per stock unit without one)."))
+    purchase_unit = models.CharField(max_length=20, blank=True, help_text=_("Empty: ordered in the stock unit."))
+    purchase_factor = models.DecimalField(**FACTOR, default=ONE, help_text=_("Stock units in one purchase unit."))
     promised_date = models.DateField(null=True, blank=True)
     confirmed_quantity = models.DecimalField(
-        **QTY, null=True, blank=True, help_text="What the supplier confirmed it will deliver."
+        **QTY, null=True, blank=True, help_text=_("What the supplier confirmed it will deliver.")
     )
     quantity_received = models.DecimalField(**QTY, default=ZERO)
-    quantity_rejected = models.DecimalField(**QTY, default=ZERO, help_text="Returned after a quality reject.")
-    warning = models.CharField(max_length=200, blank=True, help_text="MOQ / pack-size note shown to purchasing.")
+    quantity_rejected = models.DecimalField(**QTY, default=ZERO, help_text=_("Returned after a quality reject."))
+    warning = models.CharField(max_length=200, blank=True, help_text=_("MOQ / pack-size note shown to purchasing."))
     rated_due_date = models.DateField(
         null=True,
         blank=True,
-        help_text="The promised date the rating holds the supplier to: the last one confirmed before the cut-off.",
+        help_text=_("The promised date the rating holds the supplier to: the last one confirmed before the cut-off."),
     )
     history = HistoricalRecords()
 
@@ -342,9 +346,9 @@ class GoodsReceipt(models.Model):
     number = models.CharField(max_length=20, unique=True, editable=False)
     purchase_order = models.ForeignKey(PurchaseOrder, on_delete=models.PROTECT, related_name="receipts")
     warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="goods_receipts")
-    delivery_note = models.CharField(max_length=60, blank=True, help_text="The supplier's delivery note number.")
-    arrived_at = models.DateTimeField(help_text="When the goods arrived at the dock.")
-    posted_at = models.DateTimeField(db_index=True, help_text="When the receipt was posted to stock.")
+    delivery_note = models.CharField(max_length=60, blank=True, help_text=_("The supplier's delivery note number."))
+    arrived_at = models.DateTimeField(help_text=_("When the goods arrived at the dock."))
+    posted_at = models.DateTimeField(db_index=True, help_text=_("When the receipt was posted to stock."))
     posted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     idempotency_key = models.CharField(max_length=100, null=True, blank=True, unique=True)
 
@@ -377,7 +381,7 @@ class GoodsReceiptLine(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="receipt_lines",
-        help_text="Empty for an unplanned receipt (a part not on the order, received by a manager).",
+        help_text=_("Empty for an unplanned receipt (a part not on the order, received by a manager)."),
     )
     part = models.ForeignKey(Part, on_delete=models.PROTECT, related_name="+")
     quantity = models.DecimalField(**QTY)
@@ -457,7 +461,7 @@ class SupplierReturn(models.Model):
     supplier = models.ForeignKey(Supplier, on_delete=models.PROTECT, related_name="returns")
     warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="+")
     reason = models.CharField(max_length=20, choices=SupplierReturnReason.choices)
-    rma_number = models.CharField(max_length=40, blank=True, help_text="The supplier's return authorisation.")
+    rma_number = models.CharField(max_length=40, blank=True, help_text=_("The supplier's return authorisation."))
     expected_credit = models.DecimalField(max_digits=12, decimal_places=2, default=ZERO)
     note = models.CharField(max_length=200, blank=True)
     quality_reject = models.OneToOneField(
@@ -491,7 +495,7 @@ class SupplierReturnLine(models.Model):
     supplier_return = models.ForeignKey(SupplierReturn, on_delete=models.CASCADE, related_name="lines")
     part = models.ForeignKey(Part, on_delete=models.PROTECT, related_name="+")
     quantity = models.DecimalField(**QTY)
-    value = models.DecimalField(max_digits=18, decimal_places=4, help_text="Cost that left stock.")
+    value = models.DecimalField(max_digits=18, decimal_places=4, help_text=_("Cost that left stock."))
     movement = models.OneToOneField(StockMovement, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
@@ -510,33 +514,34 @@ class RatingWeights(models.Model):
     quality_weight = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal("0.20"))
     lead_time_weight = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal("0.10"))
     response_weight = models.DecimalField(
-        max_digits=5, decimal_places=2, default=Decimal("0.10"), help_text="Speed from order sent to confirmation."
+        max_digits=5, decimal_places=2, default=Decimal("0.10"), help_text=_("Speed from order sent to confirmation.")
     )
     notice_weight = models.DecimalField(
         max_digits=5,
         decimal_places=2,
         default=Decimal("0.10"),
-        help_text="Shipping notices received exactly as announced.",
+        help_text=_("Shipping notices received exactly as announced."),
     )
     response_full_hours = models.PositiveIntegerField(
-        default=24, help_text="A confirmation within this many hours of sending scores 1."
+        default=24, help_text=_("A confirmation within this many hours of sending scores 1.")
     )
     response_zero_hours = models.PositiveIntegerField(
-        default=168, help_text="A confirmation this many hours or later after sending scores 0."
+        default=168, help_text=_("A confirmation this many hours or later after sending scores 0.")
     )
     reconfirm_cutoff_days = models.PositiveSmallIntegerField(
         default=7,
-        help_text="A changed date counts for the rating only when made at least this many days "
-        "before the date it replaces.",
+        help_text=_(
+            "A changed date counts for the rating only when made at least this many days before the date it replaces."
+        ),
     )
-    grade_a_min = models.DecimalField(**RATE, default=Decimal("0.95"), help_text="Score at least this: grade A.")
+    grade_a_min = models.DecimalField(**RATE, default=Decimal("0.95"), help_text=_("Score at least this: grade A."))
     grade_b_min = models.DecimalField(**RATE, default=Decimal("0.85"))
-    grade_c_min = models.DecimalField(**RATE, default=Decimal("0.70"), help_text="Below this: grade D.")
+    grade_c_min = models.DecimalField(**RATE, default=Decimal("0.70"), help_text=_("Below this: grade D."))
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name_plural = "rating weights"
+        verbose_name_plural = _("rating weights")
         ordering = ["-id"]
         constraints = [
             models.CheckConstraint(
@@ -572,13 +577,13 @@ class PurchasingSettings(models.Model):
     """
 
     approval_threshold = models.DecimalField(
-        max_digits=14, decimal_places=2, help_text="Orders worth more need a manager's approval before sending."
+        max_digits=14, decimal_places=2, help_text=_("Orders worth more need a manager's approval before sending.")
     )
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name_plural = "purchasing settings"
+        verbose_name_plural = _("purchasing settings")
         ordering = ["-id"]
         constraints = [
             models.CheckConstraint(condition=Q(approval_threshold__gte=0), name="purchasing_threshold_not_negative")
@@ -592,7 +597,7 @@ class SupplierRating(models.Model):
     """One supplier's figures for one month. Rerunning the month replaces its rows."""
 
     supplier = models.ForeignKey(Supplier, on_delete=models.CASCADE, related_name="ratings")
-    month = models.DateField(help_text="First day of the rated month.")
+    month = models.DateField(help_text=_("First day of the rated month."))
     lines_due = models.PositiveIntegerField(default=0)
     lines_on_time = models.PositiveIntegerField(default=0)
     on_time_rate = models.DecimalField(**RATE, null=True, blank=True)
@@ -646,7 +651,7 @@ class ShipmentNotice(models.Model):
     number = models.CharField(max_length=20, unique=True, editable=False)
     purchase_order = models.ForeignKey(PurchaseOrder, on_delete=models.PROTECT, related_name="shipment_notices")
     supplier = models.ForeignKey(Supplier, on_delete=models.PROTECT, related_name="shipment_notices")
-    delivery_note = models.CharField(max_length=60, help_text="The supplier's delivery note number.")
+    delivery_note = models.CharField(max_length=60, help_text=_("The supplier's delivery note number."))
     expected_arrival = models.DateField()
     state = models.CharField(max_length=10, choices=NoticeState.choices, default=NoticeState.ANNOUNCED, db_index=True)
     source = models.CharField(max_length=10, choices=NoticeSource.choices, default=NoticeSource.PORTAL)
@@ -673,7 +678,7 @@ class ShipmentNoticeLine(models.Model):
     notice = models.ForeignKey(ShipmentNotice, on_delete=models.CASCADE, related_name="lines")
     po_line = models.ForeignKey(PurchaseOrderLine, on_delete=models.PROTECT, related_name="notice_lines")
     quantity_announced = models.DecimalField(**QTY)
-    quantity_received = models.DecimalField(**QTY, null=True, blank=True, help_text="Empty until received.")
+    quantity_received = models.DecimalField(**QTY, null=True, blank=True, help_text=_("Empty until received."))
 
     class Meta:
         ordering = ["notice_id", "po_line_id"]

@@ -19,7 +19,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, ngettext, pgettext
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
@@ -517,18 +517,23 @@ class ReceivingView(RoleRequiredMixin, TemplateView):
             return self.render_to_response(context, status=409 if error.status_code == 409 else 400)
         count = receipt.lines.count()
         held = receipt.lines.filter(hold_state="held").count()
-        text = f"{receipt.number} posted: {count} line{'s' if count != 1 else ''} received"
+        clauses = [
+            ngettext("%(number)s posted: %(count)s line received", "%(number)s posted: %(count)s lines received", count)
+            % {"number": receipt.number, "count": count}
+        ]
         if held:
-            text += f", {held} on quality hold (purchasing has been told)"
+            clauses.append(gettext("%(count)s on quality hold (purchasing has been told)") % {"count": held})
         if notice is not None:
             differing = notice.lines.exclude(quantity_received=F("quantity_announced")).count()
-            text += ", " + (
+            clauses.append(
                 _("%(count)s line(s) differ from notice %(notice)s (recorded for the supplier rating)")
                 % {"count": differing, "notice": notice.number}
                 if differing
                 else _("as announced on %(notice)s") % {"notice": notice.number}
             )
-        messages.success(request, text + ".")
+        # Each clause is whole; the joiner and the full stop are the reader's punctuation.
+        text = pgettext("joins the clauses of one message", ", ").join(clauses)
+        messages.success(request, text + pgettext("ends a message", "."))
         order.refresh_from_db()
         if order.state in OrderState.open_for_receipt():
             return redirect(f"{reverse('suppliers:receiving')}?order={order.pk}")
@@ -688,7 +693,8 @@ class QualityHoldDecisionView(RoleRequiredMixin, View):
                 services.goods_receipt_line_reject(line=line, user=request.user, reason=form.cleaned_data["reason"])
                 messages.success(
                     request,
-                    f"{line.part.number} × {line.quantity.normalize():f} rejected and returned to the supplier.",
+                    gettext("%(part)s × %(quantity)s rejected and returned to the supplier.")
+                    % {"part": line.part.number, "quantity": f"{line.quantity.normalize():f}"},
                 )
             else:
                 raise Http404(_("Unknown decision."))

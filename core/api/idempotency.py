@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework.exceptions import ValidationError
 
@@ -10,7 +11,9 @@ IDEMPOTENCY_HEADER = OpenApiParameter(
     name="Idempotency-Key",
     location=OpenApiParameter.HEADER,
     required=False,
-    description="Send the same key when retrying: the posting happens once and the retry gets the first result.",
+    description=gettext_lazy(
+        "Send the same key when retrying: the posting happens once and the retry gets the first result."
+    ),
 )
 
 

@@ -12,13 +12,14 @@ every status code the API sends.
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import AllowAny
 
 UNSAFE = {"post", "put", "patch", "delete"}
 
 ERROR_SCHEMA = {
     "type": "object",
-    "description": "An error: ``detail`` says what went wrong; domain errors add ``code`` and the field.",
+    "description": _("An error: ``detail`` says what went wrong; domain errors add ``code`` and the field."),
     "properties": {
         "detail": {"type": "string"},
         "code": {"type": "string"},
@@ -28,7 +29,7 @@ ERROR_SCHEMA = {
 
 VALIDATION_ERROR_SCHEMA = {
     "type": "object",
-    "description": (
+    "description": _(
         "Invalid input: field name -> list of messages (nested for lines), "
         "``non_field_errors`` or ``detail`` for the request as a whole."
     ),
@@ -36,12 +37,12 @@ VALIDATION_ERROR_SCHEMA = {
 }
 
 ERRORS = {
-    "400": ("Invalid input.", "ValidationErrorResponse"),
-    "401": ("No credentials, or an unknown token.", "ErrorResponse"),
-    "403": ("The user's role or warehouse scope does not allow this.", "ErrorResponse"),
-    "404": ("No such object (or not visible to this user), number or page.", "ErrorResponse"),
-    "409": ("The request conflicts with the current state (state machine, stock, duplicate).", "ErrorResponse"),
-    "415": ("The request body's media type is not one the operation accepts.", "ErrorResponse"),
+    "400": (_("Invalid input."), "ValidationErrorResponse"),
+    "401": (_("No credentials, or an unknown token."), "ErrorResponse"),
+    "403": (_("The user's role or warehouse scope does not allow this."), "ErrorResponse"),
+    "404": (_("No such object (or not visible to this user), number or page."), "ErrorResponse"),
+    "409": (_("The request conflicts with the current state (state machine, stock, duplicate)."), "ErrorResponse"),
+    "415": (_("The request body's media type is not one the operation accepts."), "ErrorResponse"),
 }
 
 

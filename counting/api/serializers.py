@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from counting.models import CountLine, CountList
@@ -13,8 +14,8 @@ QTY: dict[str, Any] = {"max_digits": 14, "decimal_places": 3}
 
 class CountListSerializer(serializers.ModelSerializer):
     warehouse = serializers.CharField(source="warehouse.code", read_only=True)
-    kind = serializers.CharField(read_only=True, help_text="cycle, bin, part or warehouse")
-    status = serializers.CharField(read_only=True, help_text="open or closed")
+    kind = serializers.CharField(read_only=True, help_text=_("cycle, bin, part or warehouse"))
+    status = serializers.CharField(read_only=True, help_text=_("open or closed"))
     line_total = serializers.IntegerField(read_only=True)
     line_done = serializers.IntegerField(read_only=True)
     line_recount = serializers.IntegerField(read_only=True)
@@ -46,7 +47,7 @@ class BlindCountLineSerializer(serializers.ModelSerializer):
     unit = serializers.CharField(source="part.unit", read_only=True)
     bin = serializers.CharField(source="bin.code", read_only=True, default=None, allow_null=True)
     status = serializers.CharField(
-        read_only=True, help_text="pending, started, recount, to_approve, matched, approved or rejected"
+        read_only=True, help_text=_("pending, started, recount, to_approve, matched, approved or rejected")
     )
 
     class Meta:
@@ -67,7 +68,7 @@ class VarianceLineSerializer(serializers.ModelSerializer):
         source="first_counted_by.username", read_only=True, default=None, allow_null=True
     )
     status = serializers.CharField(
-        read_only=True, help_text="pending, started, recount, to_approve, matched, approved or rejected"
+        read_only=True, help_text=_("pending, started, recount, to_approve, matched, approved or rejected")
     )
 
     class Meta:
@@ -95,7 +96,7 @@ class VarianceLineSerializer(serializers.ModelSerializer):
 class DecidedLineSerializer(serializers.ModelSerializer):
     movement = serializers.IntegerField(source="movement_id", read_only=True, allow_null=True)
     status = serializers.CharField(
-        read_only=True, help_text="pending, started, recount, to_approve, matched, approved or rejected"
+        read_only=True, help_text=_("pending, started, recount, to_approve, matched, approved or rejected")
     )
 
     class Meta:
@@ -112,7 +113,7 @@ class AdhocCountSerializer(serializers.Serializer):
 
 class StartSerializer(serializers.Serializer):
     bin = serializers.IntegerField(
-        required=False, allow_null=True, default=None, help_text="Bin id; null: lines without a bin."
+        required=False, allow_null=True, default=None, help_text=_("Bin id; null: lines without a bin.")
     )
     all_bins = serializers.BooleanField(required=False, default=False)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from ..models import ExchangeRequest, ExchangeRequestLine, PriceRule
@@ -18,8 +19,8 @@ class ExchangeOfferSerializer(serializers.Serializer):
 
 
 class ExchangeOfferCreateSerializer(serializers.Serializer):
-    part = serializers.CharField(max_length=40, help_text="Part number.")
-    warehouse = serializers.CharField(max_length=20, help_text="Warehouse code.")
+    part = serializers.CharField(max_length=40, help_text=_("Part number."))
+    warehouse = serializers.CharField(max_length=20, help_text=_("Warehouse code."))
     quantity = serializers.DecimalField(max_digits=14, decimal_places=3, min_value=0)
     price_rule = serializers.ChoiceField(choices=PriceRule.choices)
     rule_value = serializers.DecimalField(max_digits=14, decimal_places=4, min_value=0)

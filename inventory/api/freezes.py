@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import NotFound
@@ -73,10 +74,12 @@ class FreezeInSerializer(serializers.Serializer):
         queryset=Warehouse.objects.all(),
         allow_null=True,
         default=None,
-        help_text="Leave out to freeze the part in every warehouse holding it (planners, purchasing, managers).",
+        help_text=gettext_lazy(
+            "Leave out to freeze the part in every warehouse holding it (planners, purchasing, managers)."
+        ),
     )
     quantity = serializers.DecimalField(
-        **POSITIVE, allow_null=True, default=None, help_text="Leave out to freeze all available."
+        **POSITIVE, allow_null=True, default=None, help_text=gettext_lazy("Leave out to freeze all available.")
     )
     reason = serializers.CharField(max_length=200)
     reference = serializers.CharField(max_length=60, allow_blank=True, default="")
@@ -84,14 +87,14 @@ class FreezeInSerializer(serializers.Serializer):
 
 class FreezeReleaseSerializer(serializers.Serializer):
     quantity = serializers.DecimalField(
-        **POSITIVE, allow_null=True, default=None, help_text="Leave out for all still frozen."
+        **POSITIVE, allow_null=True, default=None, help_text=gettext_lazy("Leave out for all still frozen.")
     )
     note = serializers.CharField(max_length=200, allow_blank=True, default="")
 
 
 class FreezeScrapSerializer(serializers.Serializer):
     quantity = serializers.DecimalField(
-        **POSITIVE, allow_null=True, default=None, help_text="Leave out for all still frozen."
+        **POSITIVE, allow_null=True, default=None, help_text=gettext_lazy("Leave out for all still frozen.")
     )
     reason = serializers.CharField(max_length=200)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
@@ -37,7 +38,7 @@ class PeriodEventSerializer(serializers.ModelSerializer):
 
 
 class ReopenSerializer(serializers.Serializer):
-    month = serializers.RegexField(r"^\d{4}-(0[1-9]|1[0-2])$", help_text="YYYY-MM")
+    month = serializers.RegexField(r"^\d{4}-(0[1-9]|1[0-2])$", help_text=_("YYYY-MM"))
     reason = serializers.CharField(max_length=200)
 
 
@@ -124,10 +125,10 @@ class AuditList(APIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("start", str, description="YYYY-MM-DD"),
-            OpenApiParameter("end", str, description="YYYY-MM-DD, inclusive"),
-            OpenApiParameter("area", str, description="e.g. inventory.part, kpis.target, stock.movement"),
-            OpenApiParameter("user", str, description="username"),
+            OpenApiParameter("start", str, description=_("YYYY-MM-DD")),
+            OpenApiParameter("end", str, description=_("YYYY-MM-DD, inclusive")),
+            OpenApiParameter("area", str, description=_("e.g. inventory.part, kpis.target, stock.movement")),
+            OpenApiParameter("user", str, description=_("username")),
             OpenApiParameter("page", int),
         ],
         responses={200: AuditPageSerializer},

@@ -4,6 +4,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
 from core.fastpath.fields import FieldsBuiltOnce, IdField, ModelIdField, ReadsIdsTogether
@@ -35,7 +36,7 @@ class PartBriefSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
 class PartSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     superseded_by = PartBriefSerializer(read_only=True, allow_null=True)
     current = serializers.SerializerMethodField(
-        help_text="The part that serves a request for this one (end of the supersession chain)."
+        help_text=gettext_lazy("The part that serves a request for this one (end of the supersession chain).")
     )
 
     class Meta:
@@ -84,7 +85,7 @@ class SupersedeSerializer(serializers.Serializer):
 
 
 class BinQuantitySerializer(serializers.Serializer):
-    code = serializers.CharField(help_text="The bin's code; empty for stock that lies in no bin.")
+    code = serializers.CharField(help_text=gettext_lazy("The bin's code; empty for stock that lies in no bin."))
     quantity = serializers.DecimalField(**QTY)
 
 
@@ -99,8 +100,10 @@ class WarehouseAvailabilitySerializer(serializers.Serializer):
     available = serializers.DecimalField(**QTY)
     min_qty = serializers.DecimalField(**QTY)
     max_qty = serializers.DecimalField(**QTY)
-    bin = serializers.CharField(help_text="The default bin.")
-    bins = BinQuantitySerializer(many=True, help_text="Where the stock on hand lies, along the pick route.")
+    bin = serializers.CharField(help_text=gettext_lazy("The default bin."))
+    bins = BinQuantitySerializer(
+        many=True, help_text=gettext_lazy("Where the stock on hand lies, along the pick route.")
+    )
 
 
 class StockLookupSerializer(serializers.Serializer):
@@ -246,7 +249,7 @@ class IssueSerializer(_PostingSerializer):
 class TransferSerializer(_PostingSerializer):
     from_warehouse = ModelIdField(Warehouse)
     to_warehouse = ModelIdField(Warehouse)
-    bin = ModelIdField(Bin, required=False, allow_null=True, help_text="Bin at the destination.")
+    bin = ModelIdField(Bin, required=False, allow_null=True, help_text=gettext_lazy("Bin at the destination."))
 
     def validate(self, attrs):
         if attrs["from_warehouse"].pk == attrs["to_warehouse"].pk:
@@ -257,7 +260,7 @@ class TransferSerializer(_PostingSerializer):
 class AdjustmentSerializer(FieldsBuiltOnce, ReadsIdsTogether, serializers.Serializer):
     part = ModelIdField(Part)
     warehouse = ModelIdField(Warehouse)
-    quantity = serializers.DecimalField(**QTY, help_text="Signed: negative reduces stock.")
+    quantity = serializers.DecimalField(**QTY, help_text=gettext_lazy("Signed: negative reduces stock."))
     unit_cost = serializers.DecimalField(**COST, min_value=Decimal("0"), required=False, allow_null=True)
     reason = serializers.CharField(max_length=200)
     document_ref = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
@@ -270,28 +273,35 @@ class AdjustmentSerializer(FieldsBuiltOnce, ReadsIdsTogether, serializers.Serial
 
 class ScrapSerializer(_PostingSerializer):
     warehouse = ModelIdField(Warehouse)
-    reason = serializers.CharField(max_length=200, help_text="Why the stock is written off (damaged, obsolete, ...).")
+    reason = serializers.CharField(
+        max_length=200, help_text=gettext_lazy("Why the stock is written off (damaged, obsolete, ...).")
+    )
     from_quarantine = serializers.BooleanField(
-        default=False, help_text="Scrap held stock (a rejected quality hold or a freeze) instead of available stock."
+        default=False,
+        help_text=gettext_lazy("Scrap held stock (a rejected quality hold or a freeze) instead of available stock."),
     )
 
 
 class BinMoveSerializer(FieldsBuiltOnce, ReadsIdsTogether, serializers.Serializer):
     part = ModelIdField(Part)
     warehouse = ModelIdField(Warehouse)
-    from_bin = ModelIdField(Bin, allow_null=True, help_text="The bin the stock leaves; null for stock in no bin.")
-    to_bin = ModelIdField(Bin, help_text="The bin the stock goes into (an open bin of the same warehouse).")
+    from_bin = ModelIdField(
+        Bin, allow_null=True, help_text=gettext_lazy("The bin the stock leaves; null for stock in no bin.")
+    )
+    to_bin = ModelIdField(
+        Bin, help_text=gettext_lazy("The bin the stock goes into (an open bin of the same warehouse).")
+    )
     quantity = serializers.DecimalField(**QTY, min_value=Decimal("0.001"))
     note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
     def validate(self, attrs):
         errors = {
-            field: [f"Bin {attrs[field].code} is not in that warehouse."]
+            field: [_("Bin %(bin)s is not in that warehouse.") % {"bin": attrs[field].code}]
             for field in ("from_bin", "to_bin")
             if attrs[field] is not None and attrs[field].warehouse_id != attrs["warehouse"].pk
         }
         if not errors and attrs["from_bin"] is not None and attrs["from_bin"].pk == attrs["to_bin"].pk:
-            errors["to_bin"] = ["Choose a different bin to move to."]
+            errors["to_bin"] = [_("Choose a different bin to move to.")]
         if errors:
             raise serializers.ValidationError(errors)
         return attrs

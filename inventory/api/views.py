@@ -5,6 +5,7 @@ from __future__ import annotations
 import django_filters
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import NotFound, ValidationError
@@ -55,7 +56,9 @@ class PartListCreate(generics.ListCreateAPIView):
             include_inactive=self.request.query_params.get("include_inactive") == "true",
         )
 
-    @extend_schema(parameters=[OpenApiParameter("q", str, description="Part number prefix or description text")])
+    @extend_schema(
+        parameters=[OpenApiParameter("q", str, description=gettext_lazy("Part number prefix or description text"))]
+    )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 

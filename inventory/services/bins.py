@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.exceptions import DomainError
 
@@ -45,11 +46,14 @@ def stock_bin_move(
     quantity = quantity_checked(part, quantity)
     for field, bin in (("from_bin", from_bin), ("to_bin", to_bin)):
         if bin is not None and bin.warehouse_id != warehouse.pk:
-            raise InventoryError(f"Bin {bin.code} is not in warehouse {warehouse.code}.", field=field)
+            raise InventoryError(
+                _("Bin %(bin)s is not in warehouse %(warehouse)s.") % {"bin": bin.code, "warehouse": warehouse.code},
+                field=field,
+            )
     if from_bin is not None and from_bin.pk == to_bin.pk:
-        raise InventoryError("Choose a different bin to move to.", field="to_bin")
+        raise InventoryError(_("Choose a different bin to move to."), field="to_bin")
     if not to_bin.is_active:
-        raise InventoryError(f"Bin {to_bin.code} is closed; choose an open bin.", field="to_bin")
+        raise InventoryError(_("Bin %(bin)s is closed; choose an open bin.") % {"bin": to_bin.code}, field="to_bin")
     note = note.strip()
 
     def same(move: BinMove) -> bool:
@@ -65,7 +69,9 @@ def stock_bin_move(
     def replay() -> BinMove | None:
         first = BinMove.objects.filter(idempotency_key=idempotency_key).first() if idempotency_key else None
         if first is not None and not same(first):
-            raise IdempotencyConflict("This idempotency key was already used for a different bin move; send a new key.")
+            raise IdempotencyConflict(
+                _("This idempotency key was already used for a different bin move; send a new key.")
+            )
         return first
 
     try:

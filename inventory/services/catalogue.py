@@ -101,11 +101,11 @@ def parts_create_bulk(*, parts: Sequence[dict[str, Any]]) -> list[Part]:
     seen: set[str] = set()
     for part in created:
         if part.number_normalized in seen:
-            raise InventoryError(f"Part number {part.number} already exists.", field="number")
+            raise InventoryError(_("Part number %(part)s already exists.") % {"part": part.number}, field="number")
         seen.add(part.number_normalized)
     taken = Part.objects.filter(number_normalized__in=seen).values_list("number", flat=True).first()
     if taken is not None:
-        raise InventoryError(f"Part number {taken} already exists.", field="number")
+        raise InventoryError(_("Part number %(part)s already exists.") % {"part": taken}, field="number")
     return bulk_create_with_history(created, Part, batch_size=1000)
 
 

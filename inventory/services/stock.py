@@ -305,8 +305,11 @@ def _bin_legs(lines: list[_Line]) -> list[Legs]:
             )
         if left > 0 and -line.quantity <= level.on_hand:
             raise InventoryError(
-                f"The bins of {level.part.number} in {level.warehouse.code} hold less than its level; "
-                "run verify_ledger and tell an administrator."
+                _(
+                    "The bins of %(part)s in %(warehouse)s hold less than its level; "
+                    "run verify_ledger and tell an administrator."
+                )
+                % {"part": level.part.number, "warehouse": level.warehouse.code}
             )
         result.append([(bin_id, -quantity) for bin_id, quantity in taken])
     return result

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from inventory.classification import AbcClass
@@ -14,10 +15,10 @@ from ..models import Kpi, MonthClose, PartClass, Snapshot, Target
 
 class SnapshotSerializer(serializers.ModelSerializer):
     warehouse: serializers.SlugRelatedField[Warehouse] = serializers.SlugRelatedField(
-        slug_field="code", read_only=True, allow_null=True, help_text="Empty: the network."
+        slug_field="code", read_only=True, allow_null=True, help_text=_("Empty: the network.")
     )
     month = serializers.DateField(format="%Y-%m")
-    class_key = serializers.CharField(read_only=True, help_text="A, B, C, C0, NA, NB, NC; empty: all classes.")
+    class_key = serializers.CharField(read_only=True, help_text=_("A, B, C, C0, NA, NB, NC; empty: all classes."))
 
     class Meta:
         model = Snapshot
@@ -28,8 +29,8 @@ class PartClassSerializer(serializers.ModelSerializer):
     part = serializers.CharField(source="part.number", read_only=True)
     warehouse = serializers.CharField(source="warehouse.code", read_only=True)
     month = serializers.DateField(format="%Y-%m")
-    abc_class = serializers.CharField(read_only=True, help_text="A, B, C, C0, NA, NB or NC.")
-    previous_class = serializers.CharField(read_only=True, help_text="Last month's class; empty if none.")
+    abc_class = serializers.CharField(read_only=True, help_text=_("A, B, C, C0, NA, NB or NC."))
+    previous_class = serializers.CharField(read_only=True, help_text=_("Last month's class; empty if none."))
 
     class Meta:
         model = PartClass
@@ -62,9 +63,9 @@ class PartClassSerializer(serializers.ModelSerializer):
 
 class TargetSerializer(serializers.ModelSerializer):
     warehouse: serializers.SlugRelatedField[Warehouse] = serializers.SlugRelatedField(
-        slug_field="code", read_only=True, allow_null=True, help_text="Empty: every warehouse."
+        slug_field="code", read_only=True, allow_null=True, help_text=_("Empty: every warehouse.")
     )
-    class_key = serializers.CharField(read_only=True, help_text="Empty: the KPI over all classes.")
+    class_key = serializers.CharField(read_only=True, help_text=_("Empty: the KPI over all classes."))
 
     class Meta:
         model = Target
@@ -104,15 +105,15 @@ class MonthCloseSerializer(serializers.ModelSerializer):
 
 
 class MonthCloseRequestSerializer(serializers.Serializer):
-    month = serializers.RegexField(r"^\d{4}-\d{2}$", help_text="The month to close, YYYY-MM.")
+    month = serializers.RegexField(r"^\d{4}-\d{2}$", help_text=_("The month to close, YYYY-MM."))
 
 
 class MatrixCellSerializer(serializers.Serializer):
-    abc = serializers.CharField(help_text="The ABC class of the basis (by hits: A … NC; by value: A, B, C).")
-    xyz = serializers.CharField(help_text="X, Y, Z; empty: no demand in 12 months.")
+    abc = serializers.CharField(help_text=_("The ABC class of the basis (by hits: A … NC; by value: A, B, C)."))
+    xyz = serializers.CharField(help_text=_("X, Y, Z; empty: no demand in 12 months."))
     items = serializers.IntegerField()
-    value = serializers.DecimalField(max_digits=18, decimal_places=4, help_text="Month-end stock value.")
-    cost_12m = serializers.DecimalField(max_digits=18, decimal_places=4, help_text="12-month cost of sales.")
+    value = serializers.DecimalField(max_digits=18, decimal_places=4, help_text=_("Month-end stock value."))
+    cost_12m = serializers.DecimalField(max_digits=18, decimal_places=4, help_text=_("12-month cost of sales."))
 
 
 class MatrixSerializer(serializers.Serializer):
@@ -125,8 +126,8 @@ class ProblemPartSerializer(serializers.ModelSerializer):
     part = serializers.CharField(source="part.number", read_only=True)
     warehouse = serializers.CharField(source="warehouse.code", read_only=True)
     month = serializers.DateField(format="%Y-%m")
-    abc_class = serializers.CharField(read_only=True, help_text="A, B, C, C0, NA, NB or NC.")
-    problems = serializers.SerializerMethodField(help_text="The problems' codes: negative_stock, no_cost, ...")
+    abc_class = serializers.CharField(read_only=True, help_text=_("A, B, C, C0, NA, NB or NC."))
+    problems = serializers.SerializerMethodField(help_text=_("The problems' codes: negative_stock, no_cost, ..."))
 
     class Meta:
         model = PartClass

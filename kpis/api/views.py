@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import F
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import ValidationError
@@ -19,8 +20,10 @@ from ..models import PartClass, Problem, Snapshot, Target
 from . import serializers as s
 
 READ = (Role.PLANNER, Role.MANAGER)
-MONTH = OpenApiParameter("month", str, description="YYYY-MM")
-WAREHOUSE = OpenApiParameter("warehouse", str, description="Warehouse code, or 'network' for the whole network")
+MONTH = OpenApiParameter("month", str, description=gettext_lazy("YYYY-MM"))
+WAREHOUSE = OpenApiParameter(
+    "warehouse", str, description=gettext_lazy("Warehouse code, or 'network' for the whole network")
+)
 
 
 def _month(request):
@@ -62,7 +65,7 @@ class SnapshotList(generics.ListAPIView):
             MONTH,
             WAREHOUSE,
             OpenApiParameter("kpi", str),
-            OpenApiParameter("class", str, description="Class key; empty for the KPI over all classes"),
+            OpenApiParameter("class", str, description=gettext_lazy("Class key; empty for the KPI over all classes")),
         ]
     )
     def get(self, request, *args, **kwargs):
@@ -101,12 +104,12 @@ class PartClassList(generics.ListAPIView):
     @extend_schema(
         parameters=[
             MONTH,
-            OpenApiParameter("warehouse", str, description="Warehouse code"),
-            OpenApiParameter("part", str, description="Part number"),
+            OpenApiParameter("warehouse", str, description=gettext_lazy("Warehouse code")),
+            OpenApiParameter("part", str, description=gettext_lazy("Part number")),
             OpenApiParameter("class", str),
-            OpenApiParameter("value_class", str, description="ABC by value: A, B or C"),
-            OpenApiParameter("xyz", str, description="X, Y or Z; empty for parts without demand"),
-            OpenApiParameter("changed", bool, description="Only parts whose class changed"),
+            OpenApiParameter("value_class", str, description=gettext_lazy("ABC by value: A, B or C")),
+            OpenApiParameter("xyz", str, description=gettext_lazy("X, Y or Z; empty for parts without demand")),
+            OpenApiParameter("changed", bool, description=gettext_lazy("Only parts whose class changed")),
         ]
     )
     def get(self, request, *args, **kwargs):
@@ -190,8 +193,10 @@ class AbcXyzMatrix(generics.GenericAPIView):
     @extend_schema(
         parameters=[
             MONTH,
-            OpenApiParameter("warehouse", str, description="Warehouse code; empty for the network"),
-            OpenApiParameter("basis", str, enum=["hits", "value"], description="ABC by hits (default) or by value"),
+            OpenApiParameter("warehouse", str, description=gettext_lazy("Warehouse code; empty for the network")),
+            OpenApiParameter(
+                "basis", str, enum=["hits", "value"], description=gettext_lazy("ABC by hits (default) or by value")
+            ),
         ]
     )
     def get(self, request):
@@ -222,7 +227,7 @@ class ProblemPartList(generics.ListAPIView):
     @extend_schema(
         parameters=[
             MONTH,
-            OpenApiParameter("warehouse", str, description="Warehouse code"),
+            OpenApiParameter("warehouse", str, description=gettext_lazy("Warehouse code")),
             OpenApiParameter("problem", str, enum=[code for code, _label in Problem.choices]),
         ]
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from core.fastpath.fields import line_list
@@ -30,7 +31,7 @@ class ReplenishmentProposalSerializer(serializers.ModelSerializer):
     )
     supplier_code = serializers.CharField(source="supplier.code", read_only=True, default=None, allow_null=True)
 
-    state = serializers.CharField(read_only=True, help_text="open, approved, rejected or superseded")
+    state = serializers.CharField(read_only=True, help_text=_("open, approved, rejected or superseded"))
 
     class Meta:
         model = ReplenishmentProposal
@@ -66,7 +67,7 @@ class CountSerializer(serializers.Serializer):
 
 
 class RunSerializer(serializers.ModelSerializer):
-    state = serializers.CharField(read_only=True, help_text="queued, running, done or failed")
+    state = serializers.CharField(read_only=True, help_text=_("queued, running, done or failed"))
 
     class Meta:
         model = ReplenishmentRun
@@ -142,7 +143,7 @@ class OverrideSerializer(serializers.Serializer):
 class KnownDemandSerializer(serializers.Serializer):
     part = serializers.IntegerField()
     warehouse = serializers.IntegerField()
-    month = serializers.DateField(help_text="Any day of the month; stored as the first.")
+    month = serializers.DateField(help_text=_("Any day of the month; stored as the first."))
     quantity = serializers.DecimalField(**QTY)
     reason = serializers.CharField(max_length=200)
 
@@ -176,7 +177,7 @@ class VmiProposalSerializer(serializers.ModelSerializer):
     purchase_order_number = serializers.CharField(
         source="purchase_order.number", read_only=True, default=None, allow_null=True
     )
-    state = serializers.CharField(read_only=True, help_text="proposed, accepted or rejected")
+    state = serializers.CharField(read_only=True, help_text=_("proposed, accepted or rejected"))
 
     class Meta:
         model = VmiProposal

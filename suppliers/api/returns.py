@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import NotFound
@@ -43,7 +44,7 @@ class SupplierReturnInSerializer(serializers.Serializer):
     supplier = IdField(queryset=Supplier.objects.filter(is_active=True))
     warehouse = IdField(queryset=Warehouse.objects.filter(is_active=True))
     reason = serializers.ChoiceField(choices=RETURN_REASON_CHOICES)
-    rma_number = serializers.CharField(max_length=40, help_text="The supplier's return authorisation.")
+    rma_number = serializers.CharField(max_length=40, help_text=gettext_lazy("The supplier's return authorisation."))
     expected_credit = serializers.DecimalField(
         max_digits=12, decimal_places=2, min_value=Decimal("0"), required=False, allow_null=True, default=None
     )
@@ -162,9 +163,9 @@ class SupplierReturnReplacement(APIView):
 class FreezeReturnInSerializer(serializers.Serializer):
     supplier = IdField(queryset=Supplier.objects.filter(is_active=True))
     reason = serializers.ChoiceField(choices=RETURN_REASON_CHOICES)
-    rma_number = serializers.CharField(max_length=40, help_text="The supplier's return authorisation.")
+    rma_number = serializers.CharField(max_length=40, help_text=gettext_lazy("The supplier's return authorisation."))
     quantity = serializers.DecimalField(
-        **POSITIVE_QTY, allow_null=True, default=None, help_text="Leave out for all still frozen."
+        **POSITIVE_QTY, allow_null=True, default=None, help_text=gettext_lazy("Leave out for all still frozen.")
     )
     note = serializers.CharField(max_length=200, allow_blank=True, default="")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from core.fastpath.fields import IdField, line_list
@@ -40,10 +41,13 @@ class SupplierPartSerializer(serializers.ModelSerializer):
     min_order_qty = serializers.DecimalField(**QTY, min_value=Decimal("0.001"), required=False)
     pack_size = serializers.DecimalField(**QTY, min_value=Decimal("0.001"), required=False)
     purchase_unit = serializers.CharField(
-        max_length=20, required=False, allow_blank=True, help_text="The supplier's unit (box, drum); empty: stock unit."
+        max_length=20,
+        required=False,
+        allow_blank=True,
+        help_text=_("The supplier's unit (box, drum); empty: stock unit."),
     )
     purchase_factor = serializers.DecimalField(
-        **QTY, min_value=Decimal("0.001"), required=False, help_text="Stock units in one purchase unit."
+        **QTY, min_value=Decimal("0.001"), required=False, help_text=_("Stock units in one purchase unit.")
     )
 
     class Meta:
@@ -96,7 +100,7 @@ class PurchaseOrderLineSerializer(serializers.ModelSerializer):
     quantity_received = serializers.DecimalField(**QTY, source="purchase_received", read_only=True)
     quantity_rejected = serializers.DecimalField(**QTY, source="purchase_rejected", read_only=True)
     outstanding = serializers.DecimalField(**QTY, source="purchase_outstanding", read_only=True)
-    order_unit = serializers.CharField(read_only=True, help_text="The purchase unit, else the part's stock unit.")
+    order_unit = serializers.CharField(read_only=True, help_text=_("The purchase unit, else the part's stock unit."))
     value = serializers.DecimalField(max_digits=20, decimal_places=4, read_only=True)
     stock_unit = serializers.CharField(source="part.unit", read_only=True)
     stock_quantity = serializers.DecimalField(**QTY, source="quantity", read_only=True)
@@ -185,7 +189,7 @@ class PurchaseOrderListSerializer(serializers.ModelSerializer):
 class OrderLineInputSerializer(serializers.Serializer):
     part = IdField(queryset=Part.objects.all())
     quantity = serializers.DecimalField(
-        **QTY, min_value=Decimal("0.001"), help_text="In the supplier's purchase unit (boxes), else the stock unit."
+        **QTY, min_value=Decimal("0.001"), help_text=_("In the supplier's purchase unit (boxes), else the stock unit.")
     )
     price = serializers.DecimalField(
         **COST,
@@ -193,7 +197,7 @@ class OrderLineInputSerializer(serializers.Serializer):
         required=False,
         allow_null=True,
         default=None,
-        help_text="Per purchase unit; empty takes the supplier's price.",
+        help_text=_("Per purchase unit; empty takes the supplier's price."),
     )
 
 
@@ -218,7 +222,7 @@ class CancelSerializer(serializers.Serializer):
 
 
 class ConfirmLineSerializer(serializers.Serializer):
-    line = serializers.IntegerField(help_text="Order line id")
+    line = serializers.IntegerField(help_text=_("Order line id"))
     promised_date = serializers.DateField(required=False, allow_null=True, default=None)
     confirmed_quantity = serializers.DecimalField(**QTY, required=False, allow_null=True, default=None)
 
@@ -228,16 +232,16 @@ class ConfirmSerializer(serializers.Serializer):
 
 
 class ReceiptLineInputSerializer(serializers.Serializer):
-    po_line = serializers.IntegerField(required=False, allow_null=True, default=None, help_text="Order line id")
+    po_line = serializers.IntegerField(required=False, allow_null=True, default=None, help_text=_("Order line id"))
     part = IdField(
         queryset=Part.objects.all(),
         required=False,
         allow_null=True,
         default=None,
-        help_text="For an unplanned receipt (managers): a part not on the order.",
+        help_text=_("For an unplanned receipt (managers): a part not on the order."),
     )
     quantity = serializers.DecimalField(
-        **QTY, help_text="In the order line's purchase unit (boxes); an unplanned part in its stock unit."
+        **QTY, help_text=_("In the order line's purchase unit (boxes); an unplanned part in its stock unit.")
     )
     bin = IdField(queryset=Bin.objects.all(), required=False, allow_null=True, default=None)
     hold = serializers.BooleanField(required=False, default=False)
@@ -332,8 +336,8 @@ class LineConfirmationSerializer(serializers.Serializer):
 
 
 class ShipmentNoticeLineInputSerializer(serializers.Serializer):
-    line = serializers.IntegerField(help_text="Order line id")
-    quantity = serializers.DecimalField(**QTY, help_text="In the order line's purchase unit.")
+    line = serializers.IntegerField(help_text=_("Order line id"))
+    quantity = serializers.DecimalField(**QTY, help_text=_("In the order line's purchase unit."))
 
 
 class ShipmentNoticeCreateSerializer(serializers.Serializer):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
@@ -29,7 +30,7 @@ class EmergencyOrderInSerializer(serializers.Serializer):
         required=False,
         allow_null=True,
         default=None,
-        help_text="Default: what no transfer on its way covers.",
+        help_text=gettext_lazy("Default: what no transfer on its way covers."),
     )
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -44,7 +45,9 @@ IDEMPOTENCY_HEADER = OpenApiParameter(
     name="Idempotency-Key",
     location=OpenApiParameter.HEADER,
     required=False,
-    description="Send the same key when retrying: the receipt is posted once and the retry gets the first one.",
+    description=gettext_lazy(
+        "Send the same key when retrying: the receipt is posted once and the retry gets the first one."
+    ),
 )
 
 
@@ -144,7 +147,7 @@ class PurchaseOrderList(APIView):
             OpenApiParameter("state", str),
             OpenApiParameter("order_type", str),
             OpenApiParameter("overdue", bool),
-            OpenApiParameter("q", str, description="Order number or reference contains"),
+            OpenApiParameter("q", str, description=gettext_lazy("Order number or reference contains")),
             OpenApiParameter("page", int),
             OpenApiParameter("page_size", int),
         ],

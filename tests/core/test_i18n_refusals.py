@@ -51,7 +51,7 @@ def test_a_traditional_chinese_clerk_reads_form_refusals_in_chinese(client, stor
     )
 
     assert unknown.status_code == 200
-    assert "料號: 沒有零件 NOPE-1。" in unknown.content.decode()
+    assert "料號：沒有零件 NOPE-1。" in unknown.content.decode()
     assert "請盤點儲位或零件擇一；兩者皆留空表示盤點整個倉庫。" in both.content.decode()
     assert "No part NOPE-1." not in unknown.content.decode()
 

@@ -4,30 +4,40 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from core.commands import LocalizedCommand
 from counting import services
 
 
-class Command(BaseCommand):
-    help = "Build cycle count lists per warehouse for a day (default today); rerunning the same day adds nothing."
+class Command(LocalizedCommand):
+    help = gettext_lazy(
+        "Build cycle count lists per warehouse for a day (default today); rerunning the same day adds nothing."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("--date", help="The day to plan, YYYY-MM-DD (default: today).")
+        parser.add_argument("--date", help=gettext_lazy("The day to plan, YYYY-MM-DD (default: today)."))
 
     def handle(self, *args, **options):
         try:
             day = date.fromisoformat(options["date"]) if options["date"] else timezone.localdate()
         except ValueError as error:
-            raise CommandError(f"--date must be YYYY-MM-DD: {error}") from error
+            raise CommandError(_("--date must be YYYY-MM-DD: %(error)s") % {"error": error}) from error
         for result in services.count_plan_build_all(day=day):
-            if result.count_list is None:
-                state = "nothing due" if result.lines == 0 else ""
-                self.stdout.write(f"{result.warehouse.code}: {state or 'no list'} for {day}")
+            values = {"warehouse": result.warehouse.code, "day": day, "lines": result.lines}
+            if result.count_list is None and result.lines == 0:
+                self.stdout.write(_("%(warehouse)s: nothing due for %(day)s") % values)
+            elif result.count_list is None:
+                self.stdout.write(_("%(warehouse)s: no list for %(day)s") % values)
             elif result.created:
-                self.stdout.write(f"{result.warehouse.code}: count {result.count_list.pk} with {result.lines} lines")
+                self.stdout.write(
+                    _("%(warehouse)s: count %(count)s with %(lines)s lines") % {**values, "count": result.count_list.pk}
+                )
             else:
                 self.stdout.write(
-                    f"{result.warehouse.code}: count {result.count_list.pk} already planned ({result.lines} lines)"
+                    _("%(warehouse)s: count %(count)s already planned (%(lines)s lines)")
+                    % {**values, "count": result.count_list.pk}
                 )

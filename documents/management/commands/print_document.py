@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from core.commands import LocalizedCommand
 from documents.documents import KINDS, document_pdf
 from documents.selectors import DocumentNotFound
 
 
-class Command(BaseCommand):
-    help = (
+class Command(LocalizedCommand):
+    help = gettext_lazy(
         "po NUMBER | picklist WR-NUMBER or WAREHOUSE:YYYY-MM-DD | receipt NUMBER | transfer TO-NUMBER | "
         "count LIST-ID | return RMA-NUMBER"
     )
@@ -19,12 +22,17 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("kind", choices=KINDS)
         parser.add_argument("number")
-        parser.add_argument("--output", required=True, help="The PDF file to write.")
+        parser.add_argument("--output", required=True, help=gettext_lazy("The PDF file to write."))
 
     def handle(self, *args, **options):
         try:
             pdf = document_pdf(kind=options["kind"], number=options["number"])
         except DocumentNotFound:
-            raise CommandError(f"No {options['kind']} {options['number']!r}.") from None
+            raise CommandError(
+                _("No %(kind)s %(number)s.") % {"kind": options["kind"], "number": repr(options["number"])}
+            ) from None
         Path(options["output"]).write_bytes(pdf)
-        self.stdout.write(f"{options['kind']} {options['number']} written to {options['output']}")
+        self.stdout.write(
+            _("%(kind)s %(number)s written to %(file)s")
+            % {"kind": options["kind"], "number": options["number"], "file": options["output"]}
+        )

@@ -6,9 +6,12 @@ python manage.py import_data parts parts.csv [--dry-run] [--user NAME]
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from tqdm import tqdm
 
+from core.commands import LocalizedCommand
 from imports.resources import RESOURCES
 from imports.services import import_file
 
@@ -20,32 +23,36 @@ def _count_lines(path: str) -> int | None:
         return max(sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b"")) - 1, 0)
 
 
-class Command(BaseCommand):
-    help = "Import KIND from FILE (CSV or XLSX). Any bad row refuses the whole file; a re-import changes nothing."
+class Command(LocalizedCommand):
+    help = gettext_lazy(
+        "Import KIND from FILE (CSV or XLSX). Any bad row refuses the whole file; a re-import changes nothing."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("kind", choices=sorted(RESOURCES))
         parser.add_argument("file")
-        parser.add_argument("--dry-run", action="store_true", help="Check and count, keep nothing.")
-        parser.add_argument("--user", help="Username the movements are posted as (default: the first superuser).")
-        parser.add_argument("--no-progress", action="store_true")
+        parser.add_argument("--dry-run", action="store_true", help=gettext_lazy("Check and count, keep nothing."))
+        parser.add_argument(
+            "--user", help=gettext_lazy("Username the movements are posted as (default: the first superuser).")
+        )
+        parser.add_argument("--no-progress", action="store_true", help=gettext_lazy("Print no progress bar."))
 
     def handle(self, *args, **options):
         User = get_user_model()
         if options["user"]:
             user = User.objects.filter(username=options["user"]).first()
             if user is None:
-                raise CommandError(f"No user {options['user']}.")
+                raise CommandError(_("No user %(user)s.") % {"user": options["user"]})
         else:
             user = User.objects.filter(is_superuser=True).order_by("pk").first()
             if user is None:
-                raise CommandError("Name the user to post as with --user (there is no superuser).")
+                raise CommandError(_("Name the user to post as with --user (there is no superuser)."))
         path = options["file"]
         try:
             stream = open(path, "rb")  # noqa: SIM115 - closed below, after streaming
         except OSError as error:
-            raise CommandError(f"Cannot open {path}: {error}") from error
-        bar = tqdm(total=_count_lines(path), unit="rows", disable=options["no_progress"], file=self.stderr._out)
+            raise CommandError(_("Cannot open %(path)s: %(error)s") % {"path": path, "error": error}) from error
+        bar = tqdm(total=_count_lines(path), unit=_("rows"), disable=options["no_progress"], file=self.stderr._out)
         done = 0
 
         def progress(rows: int) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
@@ -18,7 +19,7 @@ from .serializers import WorkshopRequestInSerializer, WorkshopRequestSerializer
 
 
 class ReservationInSerializer(WorkshopRequestInSerializer):
-    booked_for = serializers.DateField(help_text="The day the repair order is booked for (today or later).")
+    booked_for = serializers.DateField(help_text=_("The day the repair order is booked for (today or later)."))
 
 
 class ReservationCreate(APIView):

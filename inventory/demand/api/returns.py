@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
@@ -32,7 +33,7 @@ RETURN_ROLES = (Role.CLERK, Role.MANAGER)
 class WorkshopReturnInSerializer(serializers.Serializer):
     line = IdField(
         queryset=WorkshopRequestLine.objects.select_related("request__warehouse", "part"),
-        help_text="The workshop request line the parts were issued on.",
+        help_text=_("The workshop request line the parts were issued on."),
     )
     quantity = serializers.DecimalField(**POSITIVE_QTY)
     reason = serializers.ChoiceField(choices=WorkshopReturnReason.choices)
@@ -70,7 +71,7 @@ class WorkshopReturnSerializer(_ReturnSerializer):
 class CustomerReturnInSerializer(serializers.Serializer):
     line = IdField(
         queryset=CounterSaleLine.objects.select_related("sale__warehouse", "part"),
-        help_text="The counter sale line the parts were sold on.",
+        help_text=_("The counter sale line the parts were sold on."),
     )
     quantity = serializers.DecimalField(**POSITIVE_QTY)
     condition = serializers.ChoiceField(choices=ReturnCondition.choices)

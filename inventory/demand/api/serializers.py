@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
 from core.fastpath.fields import IdField, line_list
@@ -40,7 +41,7 @@ class PartNumberField(serializers.CharField):
 
 
 class DemandLineInSerializer(serializers.Serializer):
-    part = PartNumberField(help_text="Part number as typed; supersession is resolved.")
+    part = PartNumberField(help_text=gettext_lazy("Part number as typed; supersession is resolved."))
     quantity = serializers.DecimalField(**POSITIVE_QTY)
     unit_price = serializers.DecimalField(
         max_digits=12,
@@ -49,16 +50,17 @@ class DemandLineInSerializer(serializers.Serializer):
         required=False,
         allow_null=True,
         default=None,
-        help_text="Overrides the list price (counter staff and managers only).",
+        help_text=gettext_lazy("Overrides the list price (counter staff and managers only)."),
     )
     cancel_shortage = serializers.BooleanField(
-        default=False, help_text="Record what the shelf cannot give as lost demand instead of back-ordering it."
+        default=False,
+        help_text=gettext_lazy("Record what the shelf cannot give as lost demand instead of back-ordering it."),
     )
 
 
 class WorkshopRequestInSerializer(serializers.Serializer):
     warehouse = IdField(queryset=Warehouse.objects.filter(is_active=True))
-    repair_order = serializers.CharField(max_length=40, help_text="Repair order number; opened when new.")
+    repair_order = serializers.CharField(max_length=40, help_text=gettext_lazy("Repair order number; opened when new."))
     vehicle_ref = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
     customer_ref = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     lines = line_list(DemandLineInSerializer, allow_empty=False)
@@ -72,7 +74,9 @@ class CounterSaleInSerializer(serializers.Serializer):
 
 class WorkshopRequestLineSerializer(serializers.ModelSerializer):
     requested_part = PartBriefSerializer(read_only=True)
-    part = PartBriefSerializer(read_only=True, help_text="The part that served the line (after supersession).")
+    part = PartBriefSerializer(
+        read_only=True, help_text=gettext_lazy("The part that served the line (after supersession).")
+    )
     backorder_id = serializers.SerializerMethodField()
 
     class Meta:
@@ -184,7 +188,9 @@ class BackorderSerializer(serializers.ModelSerializer):
 
 class ProposalSerializer(serializers.Serializer):
     rank = serializers.IntegerField()
-    kind = serializers.CharField(help_text="neighbour, parent or emergency_order (the order to take them in).")
+    kind = serializers.CharField(
+        help_text=gettext_lazy("neighbour, parent or emergency_order (the order to take them in).")
+    )
     # DRF's metaclass moves declared fields off the class, so this API field does not replace Field.label.
     label = serializers.CharField()  # type: ignore[assignment]
     quantity = serializers.DecimalField(max_digits=14, decimal_places=3)
@@ -200,7 +206,7 @@ class AcceptTransferSerializer(serializers.Serializer):
 
 
 class TransferLineInSerializer(serializers.Serializer):
-    part = PartNumberField(help_text="Part number as typed.")
+    part = PartNumberField(help_text=gettext_lazy("Part number as typed."))
     quantity = serializers.DecimalField(**POSITIVE_QTY)
 
 
@@ -216,7 +222,9 @@ class SendLineSerializer(serializers.Serializer):
 
 
 class TransferSendSerializer(serializers.Serializer):
-    lines = line_list(SendLineSerializer, required=False, help_text="Quantities picked; default: as requested.")
+    lines = line_list(
+        SendLineSerializer, required=False, help_text=gettext_lazy("Quantities picked; default: as requested.")
+    )
 
 
 class ReceiveLineSerializer(serializers.Serializer):
@@ -226,7 +234,9 @@ class ReceiveLineSerializer(serializers.Serializer):
 
 
 class TransferReceiveSerializer(serializers.Serializer):
-    lines = line_list(ReceiveLineSerializer, required=False, help_text="Default: everything outstanding arrived.")
+    lines = line_list(
+        ReceiveLineSerializer, required=False, help_text=gettext_lazy("Default: everything outstanding arrived.")
+    )
     note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
 
 
