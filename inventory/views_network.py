@@ -136,7 +136,7 @@ class WarehouseDetailView(RoleRequiredMixin, TemplateView):
             "neighbour_form": bound.get("neighbour") or NeighbourForm(warehouse=warehouse),
             "bins_form": bound.get("bins") or BinsForm(),
             "neighbours": WarehouseNeighbour.objects.filter(warehouse=warehouse).select_related("neighbour"),
-            "bins": Bin.objects.filter(warehouse=warehouse).order_by("-is_active", "code"),
+            "bins": Bin.objects.filter(warehouse=warehouse).order_by("-is_active", "route", "code"),
             "children": Warehouse.objects.filter(parent=warehouse).order_by("code"),
         }
 
@@ -153,6 +153,7 @@ class WarehouseDetailView(RoleRequiredMixin, TemplateView):
             "bins": self._bins,
             "bin-close": self._bin_active,
             "bin-reopen": self._bin_active,
+            "bin-route": self._bin_route,
         }.get(action)
         if handler is None:
             return redirect(request.path)
@@ -213,6 +214,24 @@ class WarehouseDetailView(RoleRequiredMixin, TemplateView):
         except DomainError as error:
             return self._refused(warehouse, "bins", form, error)
         messages.success(request, _("%(count)s bins added or reopened.") % {"count": len(added)})
+        return redirect(request.path)
+
+    def _bin_route(self, request, warehouse, action):
+        bin = Bin.objects.filter(warehouse=warehouse, pk=request.POST.get("bin") or 0).first()
+        if bin is None:
+            return redirect(request.path)
+        try:
+            route = int(request.POST.get("route", "").strip())
+        except ValueError:
+            route = -1  # refused by the service with the rule in words
+        try:
+            network.bin_set_route(user=request.user, bin=bin, route=route)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request, _("Bin %(code)s is at place %(route)s of the pick route.") % {"code": bin.code, "route": route}
+            )
         return redirect(request.path)
 
     def _bin_active(self, request, warehouse, action):

@@ -21,6 +21,8 @@ from ..models import Bin, BinStock, StockLevel, Warehouse, WarehouseNeighbour
 
 BIN_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,19}$")
 MAX_BINS_AT_ONCE = 500
+# The highest place on a pick route: five digits leave room to number by aisle, shelf and level.
+MAX_ROUTE = 99999
 
 
 def _editor(user) -> None:
@@ -120,6 +122,19 @@ def bins_create(*, user, warehouse: Warehouse, codes: list[str]) -> list[Bin]:
         row.save(update_fields=["is_active"])
     created = Bin.objects.bulk_create([Bin(warehouse=warehouse, code=code) for code in wanted if code not in existing])
     return created + reopened
+
+
+@transaction.atomic
+def bin_set_route(*, user, bin: Bin, route: int) -> Bin:
+    """Put a bin at a place on its warehouse's pick route (pick lists go by place, then bin code)."""
+    _editor(user)
+    if not 0 <= route <= MAX_ROUTE:
+        raise InventoryError(
+            _("The place on the pick route is a whole number from 0 to %(max)s.") % {"max": MAX_ROUTE}, field="route"
+        )
+    bin.route = route
+    bin.save(update_fields=["route"])
+    return bin
 
 
 @transaction.atomic

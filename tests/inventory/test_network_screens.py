@@ -7,9 +7,11 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from core.exceptions import NotPermitted
 from core.roles import Role
 from inventory import services
 from inventory.models import Bin, Echelon, StockLevel, Warehouse, WarehouseNeighbour
+from inventory.services import network as network_services
 
 from ..factories import PartFactory, WarehouseFactory
 
@@ -106,3 +108,43 @@ def test_clerks_read_the_network_and_cannot_change_it(client, make_user, network
     assert refused.status_code == 302
     assert not Bin.objects.exists()
     assert client.get(reverse("inventory:warehouse-new")).status_code == 403
+
+
+def test_a_planner_puts_bins_on_the_pick_route_and_a_bad_place_changes_nothing(client, planner, network):
+    _central, regional = network
+    far, near = Bin.objects.create(warehouse=regional, code="A-01"), Bin.objects.create(warehouse=regional, code="Z-99")
+    url = reverse("inventory:warehouse-detail", args=[regional.pk])
+
+    moved = client.post(url, {"action": "bin-route", "bin": near.pk, "route": "10"}, follow=True)
+    client.post(url, {"action": "bin-route", "bin": far.pk, "route": "20"})
+    refused = [
+        client.post(url, {"action": "bin-route", "bin": far.pk, "route": route}, follow=True)
+        for route in ("-1", "100000", "ten", "")
+    ]
+
+    far.refresh_from_db()
+    near.refresh_from_db()
+    assert (near.route, far.route) == (10, 20)
+    assert "Bin Z-99 is at place 10 of the pick route." in moved.content.decode()
+    for page in refused:
+        assert "The place on the pick route is a whole number from 0 to 99999." in page.content.decode()
+    # the bins table lists the bins along the route: Z-99 (place 10) before A-01 (place 20)
+    table = client.get(url).content.decode().split('id="bins"')[1]
+    assert table.index("Z-99") < table.index("A-01")
+    assert 'aria-label="Place of Z-99 on the pick route"' in table
+
+
+def test_only_planners_and_managers_change_a_bins_place_on_the_route(client, make_user, network):
+    _central, regional = network
+    bin = Bin.objects.create(warehouse=regional, code="R-1", route=5)
+    clerk = make_user(Role.CLERK, warehouses=[regional])
+    client.force_login(clerk)
+
+    client.post(
+        reverse("inventory:warehouse-detail", args=[regional.pk]), {"action": "bin-route", "bin": bin.pk, "route": "1"}
+    )
+    with pytest.raises(NotPermitted):
+        network_services.bin_set_route(user=clerk, bin=bin, route=1)
+
+    bin.refresh_from_db()
+    assert bin.route == 5
