@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 
 import pytest
+from django.utils import translation
 from hypothesis import HealthCheck, settings
 from rest_framework.test import APIClient
 
@@ -30,6 +31,14 @@ def _missing(what: str) -> None:
     if REQUIRE_SERVICES:
         pytest.fail(f"{what} is required (REQUIRE_SERVICES=1) but is not configured")
     pytest.skip(f"{what} not available")
+
+
+@pytest.fixture(autouse=True)
+def _default_language_afterwards():
+    """The locale middleware leaves a request's language active in the test's thread: every test starts in
+    the default language, whatever the test before it asked for."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ from pathlib import Path
 import polib
 import pytest
 from django.urls import reverse
-from django.utils.translation import deactivate
 
 from core.models import UserProfile
 from core.roles import Role
@@ -19,13 +18,6 @@ from tests.factories import UserFactory
 ROOT = Path(__file__).resolve().parents[2]
 CATALOGUES = {locale: ROOT / "locale" / locale / "LC_MESSAGES" / "django.po" for locale in ("zh_Hant", "zh_Hans")}
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|\{\w*\}")
-
-
-@pytest.fixture(autouse=True)
-def _default_language_afterwards():
-    """The locale middleware leaves a request's language active in the test's thread: reset it for the next test."""
-    yield
-    deactivate()
 
 
 @pytest.mark.parametrize("locale", sorted(CATALOGUES))

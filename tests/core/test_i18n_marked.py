@@ -5,20 +5,12 @@ from __future__ import annotations
 import pytest
 from django.core.management import call_command, load_command_class
 from django.urls import reverse
-from django.utils import translation
 
 from core.roles import Role
 from tests.factories import UserFactory
 from tests.imports.helpers import csv_bytes
 
 pytestmark = pytest.mark.usefixtures("postgres")
-
-
-@pytest.fixture(autouse=True)
-def _default_language_afterwards():
-    """The locale middleware leaves a request's language active in the test's thread: reset it for the next test."""
-    yield
-    translation.deactivate()
 
 
 PART_HEADER = ["number", "description", "unit", "category", "list_price", "is_critical", "superseded_by"]
