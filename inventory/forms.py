@@ -48,6 +48,8 @@ class WorkshopRequestForm(forms.Form):
     warehouse = forms.ModelChoiceField(queryset=Warehouse.objects.none(), label=gettext_lazy("Store"))
     repair_order = forms.CharField(max_length=40, label=gettext_lazy("Repair order"))
     vehicle_ref = forms.CharField(max_length=60, required=False, label=gettext_lazy("Vehicle"))
+    # The blank form's idempotency key: a double submit (a second Enter, a reload) posts once.
+    key = forms.CharField(max_length=100, widget=forms.HiddenInput)
 
     def __init__(
         self,

@@ -252,7 +252,13 @@ def test_workshop_request_screen_refuses_a_malformed_quantity_and_writes_nothing
     # When: one line asks for a hostile quantity of filters
     response = client.post(
         reverse("inventory:request-new"),
-        {"warehouse": shop["store"].pk, "repair_order": "RO-H1", "number": ["HF-1"], "quantity": [quantity]},
+        {
+            "warehouse": shop["store"].pk,
+            "key": "k-RO-H1",
+            "repair_order": "RO-H1",
+            "number": ["HF-1"],
+            "quantity": [quantity],
+        },
     )
 
     # Then: the form comes back with an error, and no request, repair order, hit or movement exists
@@ -276,7 +282,13 @@ def test_workshop_request_screen_says_what_is_wrong_with_the_quantity(client, sh
 
     response = client.post(
         reverse("inventory:request-new"),
-        {"warehouse": shop["store"].pk, "repair_order": "RO-H4", "number": ["HF-1"], "quantity": [quantity]},
+        {
+            "warehouse": shop["store"].pk,
+            "key": "k-RO-H4",
+            "repair_order": "RO-H4",
+            "number": ["HF-1"],
+            "quantity": [quantity],
+        },
     )
 
     assert response.context["form"].non_field_errors() == [error]
@@ -304,6 +316,7 @@ def test_workshop_request_screen_refuses_malformed_texts_and_writes_nothing(
     response = client.post(
         reverse("inventory:request-new"),
         {
+            "key": "k-hostile",
             "warehouse": shop["store"].pk,
             "repair_order": repair_order,
             "vehicle_ref": vehicle,
@@ -324,7 +337,7 @@ def test_workshop_request_screen_refuses_an_unknown_store(client, shop, warehous
 
     response = client.post(
         reverse("inventory:request-new"),
-        {"warehouse": warehouse, "repair_order": "RO-H3", "number": ["HF-1"], "quantity": ["1"]},
+        {"warehouse": warehouse, "key": "k-RO-H3", "repair_order": "RO-H3", "number": ["HF-1"], "quantity": ["1"]},
     )
 
     assert response.status_code == 400

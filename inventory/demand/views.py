@@ -111,6 +111,7 @@ class RequestNewView(RoleRequiredMixin, ServiceFormView[WorkshopRequestForm, Wor
             lines=form.lines,
             user=self.request.user,
             vehicle_ref=values["vehicle_ref"],
+            idempotency_key=f"request-form-{values['key']}",
         )
 
     def success_message(self, form: WorkshopRequestForm, outcome: WorkshopRequest) -> str:

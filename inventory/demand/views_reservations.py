@@ -21,7 +21,6 @@ from .views import RequestNewView
 
 class ReservationForm(WorkshopRequestForm):
     booked_for = forms.DateField(label=gettext_lazy("Booked for"), widget=DateInput())
-    key = forms.CharField(max_length=100, widget=forms.HiddenInput)
 
 
 class ReservationNewView(RequestNewView):

@@ -71,7 +71,13 @@ def test_empty_rows_of_a_request_with_their_prefilled_quantity_are_not_lines(cli
 
     response = client.post(
         "/inventory/requests/new/",
-        {"warehouse": store.pk, "repair_order": "RO-1", "number": ["ER-1", "", ""], "quantity": ["1", "1", "1"]},
+        {
+            "key": "k-screen",
+            "warehouse": store.pk,
+            "repair_order": "RO-1",
+            "number": ["ER-1", "", ""],
+            "quantity": ["1", "1", "1"],
+        },
     )
 
     assert response.status_code == 302

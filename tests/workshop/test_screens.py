@@ -9,7 +9,7 @@ import pytest
 from core.roles import Role
 from inventory import services
 from inventory.demand import services as demand_services
-from inventory.models import Backorder, TransferOrder, WorkshopRequest
+from inventory.models import Backorder, StockLevel, TransferOrder, WorkshopRequest
 
 from ..factories import PartFactory
 
@@ -42,7 +42,13 @@ def test_request_screen_submits_and_redirects_to_the_result(client, store, part,
 
     response = client.post(
         "/inventory/requests/new/",
-        {"warehouse": store.pk, "repair_order": "RO-77", "number": [part.number, ""], "quantity": ["2", ""]},
+        {
+            "key": "k-screen",
+            "warehouse": store.pk,
+            "repair_order": "RO-77",
+            "number": [part.number, ""],
+            "quantity": ["2", ""],
+        },
     )
 
     created = WorkshopRequest.objects.get()
@@ -53,12 +59,38 @@ def test_request_screen_submits_and_redirects_to_the_result(client, store, part,
     assert '<td class="num backordered">1</td>' in page
 
 
+def test_a_request_submitted_twice_with_its_forms_key_is_issued_once(client, network, part, workshop_user, receive):
+    # given stock for two requests, and the screen's blank form with its key
+    store = network["ST1"]
+    receive(part, store, 4)
+    client.force_login(workshop_user)
+    key = client.get("/inventory/requests/new/").context["form"].initial["key"]
+    data = {"key": key, "warehouse": store.pk, "repair_order": "RO-79", "number": [part.number], "quantity": ["2"]}
+
+    # when the clerk presses Enter twice
+    first = client.post("/inventory/requests/new/", data)
+    second = client.post("/inventory/requests/new/", data)
+
+    # then one request is issued, and both answers lead to it
+    request = WorkshopRequest.objects.get()
+    assert (first.status_code, second.status_code) == (302, 302)
+    assert first["Location"] == second["Location"]
+    assert StockLevel.objects.get(part=part, warehouse=store).on_hand == 2
+    assert request.lines.get().quantity_supplied == 2
+
+
 def test_request_screen_refuses_another_store_and_nothing_changes(client, network, part, workshop_user):
     client.force_login(workshop_user)
 
     response = client.post(
         "/inventory/requests/new/",
-        {"warehouse": network["ST2"].pk, "repair_order": "RO-78", "number": [part.number], "quantity": ["1"]},
+        {
+            "key": "k-screen",
+            "warehouse": network["ST2"].pk,
+            "repair_order": "RO-78",
+            "number": [part.number],
+            "quantity": ["1"],
+        },
     )
 
     assert response.status_code == 400
