@@ -50,7 +50,7 @@ def waiting(*, user, access: Access) -> list[Waiting]:
         items.append(Waiting(_("Open backorders"), count, reverse("inventory:backorders"), detail=detail))
     if access.has_any(FREEZE_ROLES):
         # A recall is everybody's business in purchasing and planning; a clerk decides in own warehouses.
-        freeze_scope = None if access.has_any(FREEZE_ANYWHERE_ROLES) else set(access.warehouse_ids)
-        frozen = freeze_open_count(warehouse_ids=freeze_scope)
+        freeze_scope = access.warehouse_scope(frozenset(FREEZE_ANYWHERE_ROLES))
+        frozen = freeze_open_count(warehouse_ids=None if freeze_scope is None else set(freeze_scope))
         items.append(Waiting(_("Frozen stock waiting for a decision"), frozen, reverse("inventory:freezes")))
     return items
