@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from datetime import date
 
-from celery import chain, shared_task
+from celery import chain, chord, shared_task
 
 from . import services
 from .exceptions import KpiError
@@ -27,8 +27,16 @@ def hand_over_classes(run_id: int) -> int:
 
 
 def enqueue_close(run_id: int) -> None:
-    """The close of a month is one chain: demand → stock → classes → KPIs (publish)."""
-    chain(*(close_month_step.si(run_id, step) for step in services.STEPS)).apply_async()
+    """The close of a month: the demand history beside the chain stock → classes, then KPIs (publish).
+
+    A chord: the KPI step runs once both branches are done, and not at all when a step failed (the
+    failed step marks the run failed). ``services.BESIDE_STEP`` says which step runs beside.
+    """
+    *steps, last = services.STEPS
+    in_line = [close_month_step.si(run_id, step) for step in steps if step != services.BESIDE_STEP]
+    chord(
+        [close_month_step.si(run_id, services.BESIDE_STEP), chain(*in_line)], close_month_step.si(run_id, last)
+    ).apply_async()
 
 
 @shared_task(name="kpis.close_previous_month")

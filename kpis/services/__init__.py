@@ -1,6 +1,7 @@
 """Every write of the kpis app: the month-end close and targets. Import as ``from kpis import services``."""
 
 from .close import (
+    BESIDE_STEP,
     STEPS,
     month_close_request,
     month_close_run,
@@ -16,6 +17,7 @@ from .report import kpi_report_send, kpi_report_subscription_ids, kpi_reports_qu
 from .targets import target_set, thresholds_set
 
 __all__ = [
+    "BESIDE_STEP",
     "STEPS",
     "kpi_report_send",
     "kpi_report_subscription_ids",

@@ -13,11 +13,14 @@ from __future__ import annotations
 import json
 import logging
 import math
+import threading
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, connections, transaction
+from django.db.models import F
+from django.db.models.functions import Least
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -62,6 +65,12 @@ POISSON_CDF_SQL = """
 """
 
 STEPS = ("demand", "stock", "classes", "kpis")
+# The demand history reads only the hits and the stock and classification steps never read it: it runs
+# beside them (on a second connection in ``month_close_run``, as a second task of the Celery chord in
+# ``kpis.tasks.enqueue_close``), and the KPI step, which needs all three, runs when both branches are done.
+# Most of each step's time is one process sorting and summing, so on a server with cores to spare the
+# close takes about as long as its stock and classification steps alone.
+BESIDE_STEP = "demand"
 STEP_LABELS = {
     "demand": "demand history",
     "stock": "month-end stock value",
@@ -252,16 +261,16 @@ def month_close_step(*, run_id: int, step: str) -> MonthClose:
             _("Run #%(run)s of %(month)s is %(state)s; start a new close instead.")
             % {"run": run.pk, "month": format(run.month, "%Y-%m"), "state": run.state}
         )
-    index = STEPS.index(step)
-    values = {
-        "state": CloseState.RUNNING,
-        "step": STEP_LABELS[step],
-        "progress": index * 100 // len(STEPS),
-        "updated_at": timezone.now(),
-    }
+    values = {"state": CloseState.RUNNING, "step": STEP_LABELS[step], "updated_at": timezone.now()}
     if run.started_at is None:
         values["started_at"] = timezone.now()
-    MonthClose.objects.filter(pk=run.pk).update(**values)
+    # Only while the run is active: the step beside this one may have failed it since it was read.
+    if not MonthClose.objects.filter(pk=run.pk, state__in=ACTIVE_STATES).update(**values):
+        run.refresh_from_db()
+        raise CloseNotRunnable(
+            _("Run #%(run)s of %(month)s is %(state)s; start a new close instead.")
+            % {"run": run.pk, "month": format(run.month, "%Y-%m"), "state": run.state}
+        )
     try:
         with transaction.atomic():
             _tune_session()
@@ -274,18 +283,66 @@ def month_close_step(*, run_id: int, step: str) -> MonthClose:
         logger.exception("month close %s failed in step %s", run.month, step)
         raise
     if step != STEPS[-1]:
-        MonthClose.objects.filter(pk=run.pk).update(progress=(index + 1) * 100 // len(STEPS))
+        # A share per finished step, whichever branch finishes first; the KPI step sets 100 as it publishes
+        # (capped below it: a step run again after a lost worker adds its share again).
+        share = 100 // len(STEPS)
+        MonthClose.objects.filter(pk=run.pk).update(progress=Least(F("progress") + share, share * (len(STEPS) - 1)))
     run.refresh_from_db()
     return run
 
 
+class _StepBeside(threading.Thread):
+    """One step of a run in a thread of its own, on the thread's own database connection."""
+
+    def __init__(self, *, run_id: int, step: str) -> None:
+        super().__init__(name=f"month-close-{run_id}-{step}", daemon=True)
+        self.run_id, self.step = run_id, step
+        self.error: BaseException | None = None
+
+    def run(self) -> None:
+        try:
+            month_close_step(run_id=self.run_id, step=self.step)
+        except BaseException as error:  # handed to the caller's thread by finish()
+            self.error = error
+        finally:
+            connections.close_all()  # this thread's connections only
+
+    def finish(self) -> None:
+        """Wait for the step; raise its error, if it failed."""
+        self.join()
+        if self.error is not None:
+            raise self.error
+
+
 def month_close_run(*, month: date, user=None, progress: ProgressCallback | None = None) -> MonthClose:
-    """Close a month here and now, step by step (the management command and tests)."""
+    """Close a month here and now (the management command and tests); ``progress`` after each step in line.
+
+    ``BESIDE_STEP`` runs in a thread of its own while the stock and classification steps run here, except
+    inside a transaction (a caller's atomic block, a test): another connection would not see its rows, so
+    every step then runs here, in order. When the step beside fails, its error is the one raised (the
+    steps here stop at the failed run, which names it).
+    """
     run = month_close_start(month=month, user=user)
-    for step in STEPS:
-        run = month_close_step(run_id=run.pk, step=step)
-        if progress:
-            progress(run)
+    beside = None
+    if not connection.in_atomic_block:
+        beside = _StepBeside(run_id=run.pk, step=BESIDE_STEP)
+        beside.start()
+    try:
+        for step in STEPS[:-1]:
+            if beside is not None and step == BESIDE_STEP:
+                continue
+            run = month_close_step(run_id=run.pk, step=step)
+            if progress:
+                progress(run)
+    except Exception:
+        if beside is not None:
+            beside.finish()  # the step beside failed first: its error, not the refusal it caused here
+        raise
+    if beside is not None:
+        beside.finish()
+    run = month_close_step(run_id=run.pk, step=STEPS[-1])
+    if progress:
+        progress(run)
     return run
 
 

@@ -1,0 +1,161 @@
+"""The demand history runs beside the stock and classification steps, on a connection of its own."""
+
+from __future__ import annotations
+
+import threading
+import time
+from unittest import mock
+
+import psycopg
+import pytest
+from celery import chord
+from django.db import connection, connections, transaction
+
+from kpis import services, tasks
+from kpis.exceptions import CloseNotRunnable
+from kpis.models import CloseState, DemandMonth, MonthClose, PartClass, Snapshot, StockMonthEnd
+from kpis.services import close
+
+from .handmade import MARCH, build_handmade_month
+
+
+def _url() -> str:
+    db = connection.settings_dict
+    return f"postgresql://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def _published() -> dict[str, list[tuple]]:
+    """The published run's rows of every result table, without ids."""
+    rows = {}
+    for model in (DemandMonth, StockMonthEnd, PartClass, Snapshot):
+        fields = [f.attname for f in model._meta.concrete_fields if f.name not in ("id", "run")]
+        rows[model.__name__] = sorted(
+            model.objects.filter(month=MARCH, run__is_published=True).values_list(*fields), key=repr
+        )
+    return rows
+
+
+def _wait_for(condition, *, what: str, timeout: float = 30):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.05)
+    pytest.fail(f"timed out waiting for {what}")
+
+
+def test_the_stock_and_classification_steps_finish_while_the_demand_history_waits(postgres_tx):
+    # Given a hand-made month closed once in line, and another connection holding the demand history's table
+    build_handmade_month()
+    with transaction.atomic():  # inside a transaction every step runs in line, in order
+        services.month_close_run(month=MARCH)
+    in_line = _published()
+    table = DemandMonth._meta.db_table
+    locker = psycopg.connect(_url(), autocommit=False)
+    outcome: dict = {}
+    try:
+        locker.execute(f'LOCK TABLE "{table}" IN ACCESS EXCLUSIVE MODE')
+
+        # When the month is closed again
+        def close_again() -> None:
+            try:
+                outcome["run"] = services.month_close_run(month=MARCH)
+            except BaseException as error:  # reported below
+                outcome["error"] = error
+            finally:
+                connections.close_all()  # this thread's connection
+
+        closer = threading.Thread(target=close_again)
+        closer.start()
+
+        # Then the classification is written while the demand history still waits for its table
+        run = _wait_for(
+            lambda: MonthClose.objects.filter(month=MARCH, is_published=False, state=CloseState.RUNNING).first(),
+            what="the second run to start",
+        )
+        _wait_for(lambda: PartClass.objects.filter(run=run).exists(), what="the classes of the second run")
+        assert StockMonthEnd.objects.filter(run=run).exists()
+        waiting = locker.execute(
+            "SELECT count(*) FROM pg_locks WHERE relation = %s::regclass AND NOT granted", [table]
+        ).fetchone()[0]
+        assert waiting == 1
+        assert MonthClose.objects.get(pk=run.pk).is_published is False  # the KPI step waits for the demand
+    finally:
+        locker.rollback()
+        locker.close()
+    closer.join(timeout=60)
+
+    # And once the table is free the run finishes and publishes what a close in line publishes
+    assert "error" not in outcome, outcome.get("error")
+    finished = outcome["run"]
+    assert (finished.pk, finished.state, finished.progress, finished.is_published) == (run.pk, "done", 100, True)
+    assert _published() == in_line
+
+
+def test_a_failing_demand_history_fails_the_run_with_its_own_error_and_publishes_nothing(postgres_tx):
+    # Given a hand-made month, and a demand history step that fails
+    build_handmade_month()
+
+    def broken(run):
+        raise RuntimeError("disk full while writing the demand history")
+
+    # When the month is closed
+    with (
+        mock.patch.dict(close.STEP_FUNCTIONS, {"demand": broken}),
+        pytest.raises(RuntimeError, match="disk full while writing the demand history"),
+    ):
+        services.month_close_run(month=MARCH)
+
+    # Then the run is failed with that error, the KPI step never ran, and nothing is published
+    run = MonthClose.objects.get(month=MARCH)
+    assert run.state == CloseState.FAILED
+    assert run.error == "demand history: disk full while writing the demand history"
+    assert not Snapshot.objects.filter(run=run).exists()
+    assert not MonthClose.objects.filter(is_published=True).exists()
+
+
+def test_a_step_of_a_failed_run_is_refused_and_leaves_it_failed(postgres):
+    # Given a run failed by the step beside while this step was queued
+    build_handmade_month()
+    run = services.month_close_start(month=MARCH)
+    MonthClose.objects.filter(pk=run.pk).update(state=CloseState.FAILED, error="demand history: lost")
+
+    # When the stock step starts, then it is refused and the run stays failed with the first error
+    with pytest.raises(CloseNotRunnable, match="failed"):
+        services.month_close_step(run_id=run.pk, step="stock")
+    run.refresh_from_db()
+    assert (run.state, run.error) == (CloseState.FAILED, "demand history: lost")
+    assert not StockMonthEnd.objects.filter(run=run).exists()
+
+
+def test_progress_counts_finished_steps_in_either_order(postgres):
+    # Given a queued run
+    build_handmade_month()
+    run = services.month_close_start(month=MARCH)
+
+    # When the in-line steps finish before the step beside, then the demand history last
+    seen = []
+    for step in ("stock", "classes", "demand"):
+        seen.append(services.month_close_step(run_id=run.pk, step=step).progress)
+    run = services.month_close_step(run_id=run.pk, step="kpis")
+
+    # Then each finished step adds its share, and publishing makes it 100
+    assert seen == [25, 50, 75]
+    assert (run.progress, run.is_published) == (100, True)
+
+
+def test_the_worker_gets_a_chord_the_demand_history_beside_the_stock_and_classes_then_the_kpis():
+    # When a close is handed to Celery
+    with mock.patch.object(chord, "apply_async", autospec=True) as sent:
+        tasks.enqueue_close(7)
+
+    # Then one chord goes: its header the demand history beside the chain stock → classes, its body the KPIs
+    (canvas,) = sent.call_args.args
+    beside, in_line = canvas.tasks
+    assert (beside.task, beside.args) == ("kpis.close_month_step", (7, "demand"))
+    assert [(step.task, step.args) for step in in_line.tasks] == [
+        ("kpis.close_month_step", (7, "stock")),
+        ("kpis.close_month_step", (7, "classes")),
+    ]
+    assert (canvas.body.task, canvas.body.args) == ("kpis.close_month_step", (7, "kpis"))
