@@ -19,8 +19,8 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, connection, connections, transaction
-from django.db.models import F
-from django.db.models.functions import Least
+from django.db.models import Case, F, Value, When
+from django.db.models.functions import Coalesce, Least
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -261,9 +261,17 @@ def month_close_step(*, run_id: int, step: str) -> MonthClose:
             _("Run #%(run)s of %(month)s is %(state)s; start a new close instead.")
             % {"run": run.pk, "month": format(run.month, "%Y-%m"), "state": run.state}
         )
-    values = {"state": CloseState.RUNNING, "step": STEP_LABELS[step], "updated_at": timezone.now()}
-    if run.started_at is None:
-        values["started_at"] = timezone.now()
+    now = timezone.now()
+    label: Value | Case = Value(STEP_LABELS[step])
+    if step == BESIDE_STEP:
+        # The label names the step in line; the step beside names itself only while it is the first to start.
+        label = Case(When(started_at__isnull=True, then=label), default=F("step"))
+    values = {
+        "state": CloseState.RUNNING,
+        "step": label,
+        "started_at": Coalesce(F("started_at"), now),
+        "updated_at": now,
+    }
     # Only while the run is active: the step beside this one may have failed it since it was read.
     if not MonthClose.objects.filter(pk=run.pk, state__in=ACTIVE_STATES).update(**values):
         run.refresh_from_db()

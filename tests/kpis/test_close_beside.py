@@ -80,7 +80,8 @@ def test_the_stock_and_classification_steps_finish_while_the_demand_history_wait
             "SELECT count(*) FROM pg_locks WHERE relation = %s::regclass AND NOT granted", [table]
         ).fetchone()[0]
         assert waiting == 1
-        assert MonthClose.objects.get(pk=run.pk).is_published is False  # the KPI step waits for the demand
+        waiting_run = MonthClose.objects.get(pk=run.pk)
+        assert (waiting_run.is_published, waiting_run.step) == (False, "classification")  # the KPIs wait
     finally:
         locker.rollback()
         locker.close()
@@ -137,12 +138,25 @@ def test_progress_counts_finished_steps_in_either_order(postgres):
     # When the in-line steps finish before the step beside, then the demand history last
     seen = []
     for step in ("stock", "classes", "demand"):
-        seen.append(services.month_close_step(run_id=run.pk, step=step).progress)
+        run = services.month_close_step(run_id=run.pk, step=step)
+        seen.append((run.progress, run.step))
     run = services.month_close_step(run_id=run.pk, step="kpis")
 
-    # Then each finished step adds its share, and publishing makes it 100
-    assert seen == [25, 50, 75]
-    assert (run.progress, run.is_published) == (100, True)
+    # Then each finished step adds its share, the label names the step in line, and publishing makes it 100
+    assert seen == [(25, "month-end stock value"), (50, "classification"), (75, "classification")]
+    assert (run.progress, run.step, run.is_published) == (100, "done", True)
+
+
+def test_the_demand_history_names_itself_when_it_starts_first(postgres):
+    # Given a queued run whose demand history is the first step to start (a worker took it first)
+    build_handmade_month()
+    run = services.month_close_start(month=MARCH)
+
+    # When it finishes, then the run shows it; the stock step started after it names itself
+    run = services.month_close_step(run_id=run.pk, step="demand")
+    assert (run.progress, run.step) == (25, "demand history")
+    run = services.month_close_step(run_id=run.pk, step="stock")
+    assert (run.progress, run.step) == (50, "month-end stock value")
 
 
 def test_the_worker_gets_a_chord_the_demand_history_beside_the_stock_and_classes_then_the_kpis():
