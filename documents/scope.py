@@ -31,6 +31,11 @@ def _numbered(model: type[Model], number: str, prefix: str, *fields: str) -> fro
     return frozenset(_by_number(model._default_manager.values_list(*fields), number, prefix))
 
 
+def warehouse_of_code(code: str) -> frozenset[int]:
+    """The warehouse a bin sheet is printed for, by its code (``DocumentNotFound`` if there is none)."""
+    return _first(Warehouse.objects.filter(code=code.strip()), code, "pk")
+
+
 def _purchase_order(number: str) -> frozenset[int]:
     return _first(PurchaseOrder.objects.filter(number=number.strip()), number, "warehouse_id")
 

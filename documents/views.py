@@ -17,7 +17,7 @@ from .documents import BUILDERS, purchase_order_pdf
 from .forms import BinLabelForm, PartLabelForm, ReceiptLabelForm
 from .label_sets import TooManyLabels, bin_labels, labels_pdf, part_labels, receipt_labels
 from .pdf import render_table_document
-from .scope import document_warehouses
+from .scope import document_warehouses, warehouse_of_code
 
 DOCUMENT_ROLES = (Role.CLERK, Role.MANAGER, Role.PURCHASER, Role.PLANNER)
 LABEL_ROLES = (Role.CLERK, Role.MANAGER, Role.PURCHASER, Role.PLANNER)
@@ -33,6 +33,13 @@ def require_document_in_scope(user, *, kind: str, number: str) -> None:
     scope = document_scope(user)
     if scope is not None and not scope & document_warehouses(kind=kind, number=number):
         raise selectors.DocumentNotFound(number)
+
+
+def require_warehouse_in_scope(user, warehouse_ids: frozenset[int], *, what: str) -> None:
+    """``DocumentNotFound`` for labels of another warehouse than the user's own, as for its documents."""
+    scope = document_scope(user)
+    if scope is not None and not scope & warehouse_ids:
+        raise selectors.DocumentNotFound(what)
 
 
 def pdf_response(content: bytes, filename: str, *, inline: bool = True) -> HttpResponse:
@@ -129,6 +136,8 @@ class PartLabelsView(RoleRequiredMixin, View):
             return _form_error(form)
         data = form.cleaned_data
         try:
+            if data["warehouse"]:
+                require_warehouse_in_scope(request.user, frozenset({data["warehouse"]}), what=data["number"])
             labels = part_labels(numbers=[data["number"]], warehouse_id=data["warehouse"], copies=data["copies"] or 1)
         except selectors.DocumentNotFound:
             raise Http404(_("No such part.")) from None
@@ -145,9 +154,10 @@ class BinLabelsView(RoleRequiredMixin, View):
         data = form.cleaned_data
         codes = [code.strip() for code in data["bin"].split(",") if code.strip()]
         warehouse = data["warehouse"].strip()
-        if not codes:
-            codes = list(selectors.bin_codes_of_warehouse(warehouse_code=warehouse))
         try:
+            require_warehouse_in_scope(request.user, warehouse_of_code(warehouse), what=warehouse)
+            if not codes:
+                codes = list(selectors.bin_codes_of_warehouse(warehouse_code=warehouse))
             labels = bin_labels(pairs=[(warehouse, code) for code in codes], symbology=data["symbology"])
             pdf = labels_pdf(labels, layout=data["layout"])
         except selectors.DocumentNotFound:

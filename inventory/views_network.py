@@ -21,7 +21,7 @@ from django.views.generic import ListView, TemplateView
 
 from core.exceptions import DomainError
 from core.permissions import RoleRequiredMixin
-from core.roles import CATALOGUE_EDITORS, Role, user_access
+from core.roles import CATALOGUE_EDITORS, DOCUMENT_NETWORK_ROLES, Role, user_access
 from core.views import ServiceFormView, refusal_on_form
 
 from .models import Bin, Echelon, Warehouse, WarehouseNeighbour
@@ -107,6 +107,11 @@ class WarehouseCreateView(RoleRequiredMixin, ServiceFormView[WarehouseForm, Ware
         return reverse("inventory:warehouse-detail", args=[outcome.pk])
 
 
+def _labels_in_scope(user, warehouse: Warehouse) -> bool:
+    scope = user_access(user).warehouse_scope(DOCUMENT_NETWORK_ROLES)
+    return scope is None or warehouse.pk in scope
+
+
 class WarehouseDetailView(RoleRequiredMixin, TemplateView):
     """A warehouse: its place in the network, neighbours and bins, with the forms to change them."""
 
@@ -132,6 +137,9 @@ class WarehouseDetailView(RoleRequiredMixin, TemplateView):
         return super().get_context_data(**kwargs) | {
             "warehouse": warehouse,
             "can_edit": user_access(self.request.user).has_any(CATALOGUE_EDITORS),
+            # Labels, like documents, are printed for the user's own warehouses (the whole network: managers,
+            # purchasers, planners).
+            "can_print_labels": _labels_in_scope(self.request.user, warehouse),
             "form": bound.get("warehouse") or WarehouseForm(initial=initial, exclude=warehouse),
             "neighbour_form": bound.get("neighbour") or NeighbourForm(warehouse=warehouse),
             "bins_form": bound.get("bins") or BinsForm(),

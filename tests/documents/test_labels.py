@@ -71,3 +71,36 @@ def test_a_warehouses_bin_sheet_and_a_part_label_from_the_screens(client, clerk,
     assert decoded(bins.content) == Counter([f"BIN:{warehouse.code}:A-01", f"BIN:{warehouse.code}:A-02"])
     assert decoded(part.content) == Counter({"OF-1000": 2})
     assert client.get(reverse("documents:part-labels"), {"number": "NOPE", "layout": "a4"}).status_code == 404
+
+
+def test_a_clerk_prints_labels_of_the_clerks_own_warehouses_only(client, clerk, warehouse, manager):
+    # Given bins and a part in the clerk's warehouse and in another one
+    other = WarehouseFactory(code="OTH")
+    BinFactory(warehouse=warehouse, code="A-01")
+    BinFactory(warehouse=other, code="Z-09")
+    PartFactory(number="OF-1000", description="Oil filter")
+    bins, parts = reverse("documents:bin-labels"), reverse("documents:part-labels")
+    client.force_login(clerk)
+
+    # When the clerk asks for the other warehouse's bin sheet, one of its bins, or a part label for it
+    sheet = client.get(bins, {"warehouse": other.code, "layout": "a4"})
+    one_bin = client.get(bins, {"warehouse": other.code, "bin": "Z-09", "layout": "62mm"})
+    part = client.get(parts, {"number": "OF-1000", "warehouse": other.pk, "layout": "62mm"})
+
+    # Then each answers as if there were none, while the clerk's own warehouse prints
+    assert (sheet.status_code, one_bin.status_code, part.status_code) == (404, 404, 404)
+    own = client.get(bins, {"warehouse": warehouse.code, "layout": "a4"})
+    own_part = client.get(parts, {"number": "OF-1000", "warehouse": warehouse.pk, "layout": "62mm"})
+    assert (own.status_code, own_part.status_code) == (200, 200)
+    assert decoded(own.content) == Counter([f"BIN:{warehouse.code}:A-01"])
+    # and the other warehouse's page offers the clerk no sheet to print, the own warehouse's does
+    other_page = client.get(reverse("inventory:warehouse-detail", args=[other.pk])).content.decode()
+    own_page = client.get(reverse("inventory:warehouse-detail", args=[warehouse.pk])).content.decode()
+    assert "Print labels of every bin" not in other_page
+    assert "Print labels of every bin" in own_page
+
+    # And a manager prints the other warehouse's sheet
+    client.force_login(manager)
+    managed = client.get(bins, {"warehouse": other.code, "layout": "a4"})
+    assert managed.status_code == 200
+    assert decoded(managed.content) == Counter([f"BIN:{other.code}:Z-09"])
