@@ -14,11 +14,9 @@ import sys
 import uuid
 from decimal import Decimal
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from celery.result import EagerResult
-from django.db import connection
 
 from config.celery import app
 from core.roles import Role
@@ -26,18 +24,12 @@ from inventory import services
 from inventory.models import StockLevel
 from inventory.tasks import ledger_verify_task
 
+from .concurrency import database_url
 from .factories import PartFactory, UserFactory, WarehouseFactory
 
 pytestmark = pytest.mark.services
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-
-
-def _test_database_url() -> str:
-    db = connection.settings_dict
-    user = quote(db["USER"] or "", safe="")
-    password = quote(db["PASSWORD"] or "", safe="")
-    return f"postgres://{user}:{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 @pytest.fixture
@@ -48,7 +40,7 @@ def worker(postgres_tx, redis_url, tmp_path):
         **os.environ,
         "DJANGO_ENV": "test",
         "REDIS_URL": redis_url,
-        "DATABASE_URL": _test_database_url(),
+        "DATABASE_URL": database_url(),
         "CELERY_TASK_ALWAYS_EAGER": "0",
     }
     env.pop("TEST_DB_NAME", None)

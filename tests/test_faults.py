@@ -12,12 +12,10 @@ import os
 import signal
 import subprocess
 import sys
-import time
 import uuid
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
-from urllib.parse import quote
 
 import psycopg
 import pytest
@@ -35,6 +33,7 @@ from kpis.exceptions import CloseAlreadyRunning
 from kpis.models import CloseState, DemandMonth, MonthClose, PartClass, Snapshot, StockMonthEnd
 from suppliers.models import GoodsReceiptLine, PurchaseOrder
 
+from .concurrency import database_url, wait_for
 from .factories import PartFactory, WarehouseFactory
 from .kpis.handmade import MARCH, build_handmade_month
 from .suppliers.factories import SupplierPartFactory
@@ -189,13 +188,6 @@ app.worker_main(["worker", "-P", "solo", "-c", "1", "-Q", queue, "-l", "info",
 """
 
 
-def _test_database_url() -> str:
-    db = connection.settings_dict
-    user = quote(db["USER"] or "", safe="")
-    password = quote(db["PASSWORD"] or "", safe="")
-    return f"postgresql://{user}:{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
 def _published() -> dict[str, list[tuple]]:
     """What readers see for March: the published run's rows of every result table, without ids."""
     rows = {}
@@ -204,17 +196,6 @@ def _published() -> dict[str, list[tuple]]:
         published = model.objects.filter(month=MARCH, run__is_published=True)
         rows[model.__name__] = sorted(published.values_list(*fields), key=repr)
     return rows
-
-
-def _wait_for(condition, *, timeout: float, what: str, log: Path | None = None):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.2)
-    detail = log.read_text(errors="replace") if log and log.exists() else ""
-    pytest.fail(f"timed out after {timeout:.0f}s waiting for {what}\n{detail}")
 
 
 @pytest.fixture
@@ -240,7 +221,7 @@ def _start_worker(queue: str, log: Path) -> subprocess.Popen:
         "DJANGO_ENV": "test",
         "DJANGO_SETTINGS_MODULE": "config.settings",
         "REDIS_URL": os.environ["REDIS_URL"],
-        "DATABASE_URL": _test_database_url(),
+        "DATABASE_URL": database_url(),
         "CELERY_TASK_ALWAYS_EAGER": "0",
     }
     env.pop("TEST_DB_NAME", None)
@@ -267,7 +248,7 @@ def test_a_worker_killed_in_the_middle_of_a_close_changes_nothing_and_the_rerun_
     # And a second close requested through Redis, while another connection locks the month-end stock table
     run = kpis.month_close_request(month=MARCH)
     table = StockMonthEnd._meta.db_table
-    locker = psycopg.connect(_test_database_url(), autocommit=False)
+    locker = psycopg.connect(database_url(), autocommit=False)
     log = tmp_path / "worker.log"
     worker = None
     try:
@@ -275,7 +256,7 @@ def test_a_worker_killed_in_the_middle_of_a_close_changes_nothing_and_the_rerun_
 
         # When a real worker takes the chain and waits inside the month-end stock step
         worker = _start_worker(close_routed_to, log)
-        waiting_pid = _wait_for(
+        waiting_pid = wait_for(
             lambda: locker.execute(
                 "SELECT pid FROM pg_locks WHERE relation = %s::regclass AND NOT granted", [table]
             ).fetchone(),
@@ -303,7 +284,7 @@ def test_a_worker_killed_in_the_middle_of_a_close_changes_nothing_and_the_rerun_
             cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE pid = %s", [waiting_pid])
             return cursor.fetchone()[0] == 0
 
-    _wait_for(session_gone, timeout=30, what="the dead worker's database session to end")
+    wait_for(session_gone, timeout=30, what="the dead worker's database session to end")
 
     # Then readers still see exactly the undisturbed results, nothing of the half-done run
     assert _published() == undisturbed

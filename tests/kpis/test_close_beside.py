@@ -3,25 +3,20 @@
 from __future__ import annotations
 
 import threading
-import time
 from unittest import mock
 
 import psycopg
 import pytest
 from celery import chord
-from django.db import connection, connections, transaction
+from django.db import connections, transaction
 
 from kpis import services, tasks
 from kpis.exceptions import CloseNotRunnable
 from kpis.models import CloseState, DemandMonth, MonthClose, PartClass, Snapshot, StockMonthEnd
 from kpis.services import close
 
+from ..concurrency import database_url, wait_for
 from .handmade import MARCH, build_handmade_month
-
-
-def _url() -> str:
-    db = connection.settings_dict
-    return f"postgresql://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 def _published() -> dict[str, list[tuple]]:
@@ -35,16 +30,6 @@ def _published() -> dict[str, list[tuple]]:
     return rows
 
 
-def _wait_for(condition, *, what: str, timeout: float = 30):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.05)
-    pytest.fail(f"timed out waiting for {what}")
-
-
 def test_the_stock_and_classification_steps_finish_while_the_demand_history_waits(postgres_tx):
     # Given a hand-made month closed once in line, and another connection holding the demand history's table
     build_handmade_month()
@@ -52,7 +37,7 @@ def test_the_stock_and_classification_steps_finish_while_the_demand_history_wait
         services.month_close_run(month=MARCH)
     in_line = _published()
     table = DemandMonth._meta.db_table
-    locker = psycopg.connect(_url(), autocommit=False)
+    locker = psycopg.connect(database_url(), autocommit=False)
     outcome: dict = {}
     try:
         locker.execute(f'LOCK TABLE "{table}" IN ACCESS EXCLUSIVE MODE')
@@ -70,11 +55,12 @@ def test_the_stock_and_classification_steps_finish_while_the_demand_history_wait
         closer.start()
 
         # Then the classification is written while the demand history still waits for its table
-        run = _wait_for(
+        run = wait_for(
             lambda: MonthClose.objects.filter(month=MARCH, is_published=False, state=CloseState.RUNNING).first(),
             what="the second run to start",
+            timeout=30,
         )
-        _wait_for(lambda: PartClass.objects.filter(run=run).exists(), what="the classes of the second run")
+        wait_for(lambda: PartClass.objects.filter(run=run).exists(), what="the classes of the second run", timeout=30)
         assert StockMonthEnd.objects.filter(run=run).exists()
         waiting = locker.execute(
             "SELECT count(*) FROM pg_locks WHERE relation = %s::regclass AND NOT granted", [table]
