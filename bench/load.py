@@ -31,17 +31,25 @@ import subprocess
 import sys
 import threading
 import time
+from datetime import UTC, datetime
+from decimal import Decimal
 from pathlib import Path
 
 import psycopg
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from inventory.ledger_hash import GENESIS, movement_hash  # noqa: E402 - pure module, after the path is set
+
 PY = str(ROOT / ".venv" / "bin" / "python")
 GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
 ADMIN_URL = os.environ.get("BENCH_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 DB_NAME = "parts_bench_load"
 DB_URL = f"postgres://parts:parts@127.0.0.1:5432/{DB_NAME}"
 PORT = int(os.environ.get("BENCH_PORT", "8765"))
+OPENING_QUANTITY = Decimal(1000)
+OPENING_COST = Decimal(5)
 
 
 def sh(*args: str, env: dict | None = None, check: bool = True) -> subprocess.CompletedProcess:
@@ -80,40 +88,77 @@ def ensure_database(parts: int, warehouses: int) -> None:
         started = time.perf_counter()
         conn.execute("TRUNCATE inventory_stockmovement, inventory_stocklevel, inventory_part CASCADE")
         conn.execute("DELETE FROM inventory_warehouse")
-        conn.execute(
-            """INSERT INTO inventory_warehouse (code, name, echelon, is_active)
-               SELECT 'W' || lpad(g::text, 2, '0'), 'Warehouse ' || g,
-                      CASE WHEN g = 1 THEN 'central' ELSE 'store' END, true
-               FROM generate_series(1, %s) g""",
-            [warehouses],
-        )
-        conn.execute(
-            """INSERT INTO inventory_part (number, number_normalized, description, unit, category, list_price,
-                                           is_critical, is_active, created_at)
-               SELECT 'B-' || lpad(g::text, 7, '0'), 'B' || lpad(g::text, 7, '0'),
-                      (ARRAY['Oil filter','Brake pad set','Wiper blade','Spark plug','Air filter','Headlamp bulb',
-                             'Timing belt','Water pump','Cabin filter','Brake disc'])[1 + g %% 10] || ' type ' || g,
-                      'PCS', 'Bench', 10 + (g %% 200), false, true, now()
-               FROM generate_series(1, %s) g""",
-            [parts],
-        )
-        user_id = _bench_user(conn)
-        conn.execute(
-            """INSERT INTO inventory_stocklevel (part_id, warehouse_id, on_hand, reserved, quarantined, in_transit,
-                   backordered, value, average_cost, min_qty, max_qty, first_stocked_at, last_movement_at,
-                   last_hash)
-               SELECT p.id, w.id, 1000, 0, 0, 0, 0, 1000 * 5, 5, 0, 0, now(), now(), ''
-               FROM inventory_part p CROSS JOIN inventory_warehouse w"""
-        )
-        conn.execute(
-            """INSERT INTO inventory_stockmovement (part_id, warehouse_id, kind, quantity, unit_cost, value, user_id,
-                   posted_at, document_type, document_ref, reason)
-               SELECT part_id, warehouse_id, 'receipt', on_hand, average_cost, value, %s, now(), 'opening', 'BENCH', ''
-               FROM inventory_stocklevel""",
-            [user_id],
-        )
+        build(conn, parts=parts, warehouses=warehouses)
         conn.execute("VACUUM ANALYZE")
         print(f"built in {time.perf_counter() - started:.1f} s", flush=True)
+
+
+def build(conn, *, parts: int, warehouses: int) -> None:
+    """Warehouses, parts and a level per pair whose stock came in by one opening receipt.
+
+    Rows as the services write them, so that ``verify_ledger`` proves them after the run: each receipt is
+    the first link of its level's hash chain (``inventory.ledger_hash``, hashed here in Python and copied
+    in), the level's head is that hash, and the stock lies in no bin (a bin stock and the movement's bin
+    entry, both without a bin).
+    """
+    conn.execute(
+        """INSERT INTO inventory_warehouse (code, name, echelon, is_active)
+           SELECT 'W' || lpad(g::text, 2, '0'), 'Warehouse ' || g,
+                  CASE WHEN g = 1 THEN 'central' ELSE 'store' END, true
+           FROM generate_series(1, %s) g""",
+        [warehouses],
+    )
+    conn.execute(
+        """INSERT INTO inventory_part (number, number_normalized, description, unit, category, list_price,
+                                       is_critical, is_active, created_at)
+           SELECT 'B-' || lpad(g::text, 7, '0'), 'B' || lpad(g::text, 7, '0'),
+                  (ARRAY['Oil filter','Brake pad set','Wiper blade','Spark plug','Air filter','Headlamp bulb',
+                         'Timing belt','Water pump','Cabin filter','Brake disc'])[1 + g %% 10] || ' type ' || g,
+                  'PCS', 'Bench', 10 + (g %% 200), false, true, now()
+           FROM generate_series(1, %s) g""",
+        [parts],
+    )
+    user_id = _bench_user(conn)
+    at = datetime.now(UTC)
+    receipt = {
+        "kind": "receipt",
+        "quantity": OPENING_QUANTITY,
+        "unit_cost": OPENING_COST,
+        "value": OPENING_QUANTITY * OPENING_COST,
+        "user_id": user_id,
+        "posted_at": at,
+        "document_type": "opening",
+        "document_ref": "BENCH",
+        "reason": "",
+    }
+    pairs = conn.execute(
+        "SELECT p.id, w.id FROM inventory_part p CROSS JOIN inventory_warehouse w ORDER BY w.id, p.id"
+    ).fetchall()
+    columns = ["part_id", "warehouse_id", *receipt, "hash"]
+    with (
+        conn.cursor() as cursor,
+        cursor.copy(
+            f"COPY inventory_stockmovement ({', '.join(columns)}) FROM STDIN"
+        ) as copy,
+    ):
+        for part_id, warehouse_id in pairs:
+            values = receipt | {"part_id": part_id, "warehouse_id": warehouse_id}
+            copy.write_row([part_id, warehouse_id, *receipt.values(), movement_hash(GENESIS, values)])
+    conn.execute(
+        """INSERT INTO inventory_stocklevel (part_id, warehouse_id, on_hand, reserved, quarantined, in_transit,
+               backordered, value, average_cost, min_qty, max_qty, first_stocked_at, last_movement_at,
+               last_hash)
+           SELECT part_id, warehouse_id, quantity, 0, 0, 0, 0, value, unit_cost, 0, 0, posted_at, posted_at, hash
+           FROM inventory_stockmovement"""
+    )
+    conn.execute(
+        """INSERT INTO inventory_binstock (part_id, warehouse_id, bin_id, quantity)
+           SELECT part_id, warehouse_id, NULL, on_hand FROM inventory_stocklevel"""
+    )
+    conn.execute(
+        """INSERT INTO inventory_binmovement (part_id, warehouse_id, bin_id, quantity, movement_id)
+           SELECT part_id, warehouse_id, NULL, quantity, id FROM inventory_stockmovement"""
+    )
 
 
 def _bench_user(conn) -> int:

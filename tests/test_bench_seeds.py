@@ -13,6 +13,7 @@ from pathlib import Path
 from django.db import connection
 
 from inventory.models import DemandHit, StockLevel, StockMovement
+from inventory.selectors import bin_differences, ledger_broken_links, ledger_differences
 from suppliers.models import SupplierPart
 
 from .factories import UserFactory
@@ -63,3 +64,15 @@ def test_the_month_end_benchmark_build_fits_the_schema(postgres):
     # an opening receipt per pair and the issues, and a level per pair summed from them
     assert StockMovement.objects.count() == 10 + 40
     assert StockLevel.objects.count() == 10
+
+
+def test_the_load_benchmark_build_passes_verify_ledger(postgres):
+    # Given the load benchmark's build, small, in an empty database
+    load = _bench("load")
+    load.build(connection.connection, parts=4, warehouses=3)
+
+    # Then every level has its opening receipt, and the ledger, the hash chains and the bins all hold
+    assert StockMovement.objects.count() == StockLevel.objects.count() == 12
+    assert ledger_differences() == []
+    assert ledger_broken_links() == []
+    assert bin_differences() == []
