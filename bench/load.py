@@ -80,8 +80,11 @@ def ensure_database(parts: int, warehouses: int) -> None:
     sh(PY, "manage.py", "collectstatic", "--noinput", "-v0", env=app_env())
     url = DB_URL.replace("postgres://", "postgresql://")
     with psycopg.connect(url, autocommit=True) as conn:
-        have = conn.execute("SELECT count(*) FROM inventory_stocklevel").fetchone()[0]
-        if have >= parts * warehouses:
+        # Reused only when complete: a build stopped half-way leaves levels without their receipts.
+        have, receipts = conn.execute(
+            "SELECT (SELECT count(*) FROM inventory_stocklevel), (SELECT count(*) FROM inventory_binmovement)"
+        ).fetchone()
+        if have >= parts * warehouses and receipts >= have:
             print(f"reusing {DB_NAME}: {have:,} stock levels")
             return
         print(f"building {DB_NAME}: {parts:,} parts × {warehouses} warehouses …", flush=True)
@@ -137,9 +140,7 @@ def build(conn, *, parts: int, warehouses: int) -> None:
     columns = ["part_id", "warehouse_id", *receipt, "hash"]
     with (
         conn.cursor() as cursor,
-        cursor.copy(
-            f"COPY inventory_stockmovement ({', '.join(columns)}) FROM STDIN"
-        ) as copy,
+        cursor.copy(f"COPY inventory_stockmovement ({', '.join(columns)}) FROM STDIN") as copy,
     ):
         for part_id, warehouse_id in pairs:
             values = receipt | {"part_id": part_id, "warehouse_id": warehouse_id}
