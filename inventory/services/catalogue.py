@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -20,20 +20,37 @@ ZERO = Decimal("0")
 
 
 def _check_supersession(part: Part, new_part: Part | None) -> None:
+    """Refuse a supersession that would make a loop, following the stored links from ``new_part``."""
     if new_part is None:
         return
-    if new_part.pk == part.pk:
-        raise SupersessionCycle(_("%(part)s cannot supersede itself.") % {"part": part.number})
-    seen = {part.pk}
-    node: Part | None = new_part
-    while node is not None:
-        if node.pk in seen:
-            raise SupersessionCycle(
-                _("%(new_part)s already leads back to %(part)s; a supersession chain cannot loop.")
-                % {"new_part": new_part.number, "part": part.number}
-            )
-        seen.add(node.pk)
-        node = node.superseded_by
+
+    def next_of(pk: int) -> int | None:
+        return Part.objects.filter(pk=pk).values_list("superseded_by_id", flat=True).first()
+
+    if _leads_back(next_of, part.pk, new_part.pk):
+        raise _loop_refusal(part.number, new_part.number, itself=new_part.pk == part.pk)
+
+
+def _leads_back(next_of: Callable[[int], int | None], source: int | None, new: int) -> bool:
+    """Whether following the supersessions (``next_of``: a part's replacement) from ``new`` comes back to
+    ``source``: the one loop rule, for one link and for a whole file of them."""
+    seen: set[int] = set()
+    node: int | None = new
+    while node is not None and node not in seen:
+        if node == source:
+            return True
+        seen.add(node)
+        node = next_of(node)
+    return False
+
+
+def _loop_refusal(part: str, new_part: str, *, itself: bool) -> SupersessionCycle:
+    if itself:
+        return SupersessionCycle(_("%(part)s cannot supersede itself.") % {"part": part})
+    return SupersessionCycle(
+        _("%(new_part)s already leads back to %(part)s; a supersession chain cannot loop.")
+        % {"new_part": new_part, "part": part}
+    )
 
 
 @transaction.atomic
@@ -166,14 +183,13 @@ def parts_supersede_bulk(*, links: Mapping[int, int | None], user, reason: str =
             graph.pop(source, None)
         else:
             graph[source] = new
-    loops = [(source, new) for source, new in changes.items() if new is not None and _leads_back(graph, source, new)]
+    loops = [
+        (source, new) for source, new in changes.items() if new is not None and _leads_back(graph.get, source, new)
+    ]
     if loops:
         part, new_part = loops[0]
         numbers = dict(Part.objects.filter(pk__in=[part, new_part]).values_list("pk", "number"))
-        error = SupersessionCycle(
-            _("%(new_part)s already leads back to %(part)s; a supersession chain cannot loop.")
-            % {"new_part": numbers[new_part], "part": numbers[part]}
-        )
+        error = _loop_refusal(numbers[part], numbers[new_part], itself=part == new_part)
         error.parts = tuple(source for source, _new in loops)
         raise error
     sources = list(changes)
@@ -186,14 +202,3 @@ def _supersessions_changed(links: Mapping[int, int | None]) -> tuple[dict[int, i
     """Every stored supersession (part id -> new part id), and the links that differ from it."""
     graph = dict(Part.objects.filter(superseded_by__isnull=False).values_list("pk", "superseded_by_id"))
     return graph, {source: new for source, new in links.items() if graph.get(source) != new}
-
-
-def _leads_back(graph: Mapping[int, int], source: int, new: int) -> bool:
-    """Whether following the supersessions from ``new`` comes back to ``source``."""
-    node: int | None = new
-    steps = 0
-    while node is not None and steps <= len(graph):
-        if node == source:
-            return True
-        node, steps = graph.get(node), steps + 1
-    return False

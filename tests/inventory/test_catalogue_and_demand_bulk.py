@@ -102,6 +102,26 @@ def test_parts_supersede_bulk_sets_a_chain_pointing_forward_and_writes_history_f
     assert Part.objects.get(pk=b.pk).superseded_by is None
 
 
+@pytest.mark.parametrize("bulk", [True, False], ids=["bulk", "one"])
+def test_one_link_and_a_file_of_links_refuse_a_loop_in_the_same_words(postgres, bulk):
+    # given A → B → C stored
+    a, b, c = (PartFactory(number=number) for number in ("A", "B", "C"))
+    Part.objects.filter(pk=a.pk).update(superseded_by=b)
+    Part.objects.filter(pk=b.pk).update(superseded_by=c)
+
+    def supersede(part, new_part):
+        if bulk:
+            return services.parts_supersede_bulk(links={part.pk: new_part.pk}, user=None)
+        return services.part_supersede(part=part, new_part=new_part)
+
+    # when C is pointed back to A, or a part to itself, then both ways refuse it alike and store nothing
+    with pytest.raises(SupersessionCycle, match=r"^A already leads back to C; a supersession chain cannot loop\.$"):
+        supersede(c, a)
+    with pytest.raises(SupersessionCycle, match=r"^B cannot supersede itself\.$"):
+        supersede(b, b)
+    assert dict(Part.objects.values_list("number", "superseded_by__number")) == {"A": "B", "B": "C", "C": None}
+
+
 def test_parts_supersede_bulk_refuses_a_loop_naming_every_link_that_closes_one_and_writes_nothing(postgres):
     # given X → Y stored, and P, Q
     x, y, p, q = (PartFactory(number=number) for number in ("X", "Y", "P", "Q"))
