@@ -1,5 +1,6 @@
 """Indexes: declared on the models, in the database once as declared, used by the planner, and on big
-tables built concurrently (docs/database.md, "Indexes").
+tables built concurrently; constraints added to big tables without locking out postings while they are
+checked (docs/database.md, "Indexes").
 """
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ import re
 
 import pytest
 from django.apps import apps
-from django.contrib.postgres.operations import AddIndexConcurrently, RemoveIndexConcurrently
+from django.contrib.postgres.operations import AddConstraintNotValid, AddIndexConcurrently, RemoveIndexConcurrently
 from django.db import connection, migrations, models
 from django.db.migrations.loader import MigrationLoader
 
@@ -41,6 +42,9 @@ RELEASED_BEFORE_THE_RULE = {
     ("kpis", "0006_stock_month_end_read_by_run"),
 }
 
+# Constraints added to a big table in 0.1.0, before the rule: applied on every database that holds data.
+CONSTRAINTS_RELEASED_BEFORE_THE_RULE = {("inventory", "0004_backordered_and_notifications")}
+
 SEARCH_INDEXES = {
     "part_number_prefix_idx": (
         "CREATE INDEX part_number_prefix_idx ON public.inventory_part "
@@ -56,6 +60,7 @@ SEARCH_INDEXES = {
     ),
 }
 
+_ADD_CONSTRAINT = re.compile(r"ALTER\s+TABLE\s+(ONLY\s+)?\"?(\w+)\"?\s+ADD\s+CONSTRAINT\s[^;]*", re.IGNORECASE)
 _CREATE_INDEX = re.compile(
     r"CREATE\s+(UNIQUE\s+)?INDEX\s+(?!CONCURRENTLY)[^;]*?\bON\s+(ONLY\s+)?\"?(\w+)", re.IGNORECASE
 )
@@ -100,6 +105,74 @@ def index_violations(migration) -> list[str]:
                     if match.group(3).lower() in big_tables:
                         found.append(f"{migration.app_label}.{migration.name}: {match.group(0)}")
     return found
+
+
+def constraint_violations(migration) -> list[str]:
+    """What in one migration adds a constraint to a big table that is checked while postings wait.
+
+    A check constraint goes in ``NOT VALID`` (``AddConstraintNotValid``) and is validated by a later
+    ``ValidateConstraint``, which lets writes go on; a unique constraint builds its index under a write
+    lock, so it is an index built concurrently first. Tables the same migration creates are empty.
+    """
+    created = {
+        (migration.app_label, operation.name_lower)
+        for operation in migration.operations
+        if isinstance(operation, migrations.CreateModel)
+    }
+    big_tables = {apps.get_model(app, model)._meta.db_table for app, model in BIG_TABLES}
+    found = []
+    for operation in _database_operations(migration.operations):
+        if isinstance(operation, migrations.AddConstraint):
+            target = (migration.app_label, operation.model_name_lower)
+            deferred = isinstance(operation, AddConstraintNotValid)
+            if target in BIG_TABLES and target not in created and not deferred:
+                found.append(f"{migration.app_label}.{migration.name}: {operation.describe()}")
+        elif isinstance(operation, migrations.RunSQL):
+            for statement in _sql_statements(operation):
+                for match in _ADD_CONSTRAINT.finditer(statement):
+                    if match.group(2).lower() in big_tables and "NOT VALID" not in match.group(0).upper():
+                        found.append(f"{migration.app_label}.{migration.name}: {' '.join(match.group(0).split())}")
+    return found
+
+
+def test_every_constraint_added_to_a_big_table_is_checked_without_locking_out_postings():
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    ours = {config.label for config in apps.get_app_configs() if not config.name.startswith("django.")}
+
+    violations = [
+        line
+        for key, migration in sorted(loader.disk_migrations.items())
+        if key[0] in ours and key not in CONSTRAINTS_RELEASED_BEFORE_THE_RULE
+        for line in constraint_violations(migration)
+    ]
+
+    assert violations == []
+
+
+def test_a_checked_constraint_on_a_big_table_is_refused_and_a_not_valid_one_passes():
+    check = models.CheckConstraint(condition=models.Q(quantity__gt=-1000000), name="movement_quantity_bounded")
+    migration = migrations.Migration("0099_movement_check", "inventory")
+    migration.operations = [
+        migrations.AddConstraint(model_name="stockmovement", constraint=check),
+        migrations.RunSQL("ALTER TABLE inventory_demandhit ADD CONSTRAINT hit_qty CHECK (quantity_requested > 0)"),
+    ]
+    deferred = migrations.Migration("0100_movement_check", "inventory")
+    deferred.operations = [
+        AddConstraintNotValid(model_name="stockmovement", constraint=check),
+        migrations.RunSQL(
+            "ALTER TABLE inventory_demandhit ADD CONSTRAINT hit_qty CHECK (quantity_requested > 0) NOT VALID"
+        ),
+        migrations.AddConstraint(
+            model_name="warehouse", constraint=models.UniqueConstraint(fields=["name"], name="warehouse_name")
+        ),
+    ]
+
+    assert constraint_violations(deferred) == []
+    assert constraint_violations(migration) == [
+        "inventory.0099_movement_check: Create constraint movement_quantity_bounded on model stockmovement",
+        "inventory.0099_movement_check: ALTER TABLE inventory_demandhit ADD CONSTRAINT hit_qty CHECK "
+        "(quantity_requested > 0)",
+    ]
 
 
 def test_every_index_on_a_big_table_is_built_concurrently():
