@@ -78,10 +78,8 @@ class Part(models.Model):
         ]
         indexes = [
             models.Index(fields=["description"], name="part_description_idx"),
-            # Number search is a prefix (LIKE 'ABC%'): the pattern operator class serves it in any collation.
-            models.Index(
-                fields=["number_normalized"], opclasses=["varchar_pattern_ops"], name="part_number_prefix_idx"
-            ),
+            # Number search is a prefix (LIKE 'ABC%'), served in any collation by the pattern index
+            # (varchar_pattern_ops) that Django gives the unique ``number_normalized`` (``…_like``).
             # Description search is icontains, UPPER(description) LIKE '%…%': only trigrams serve a middle match.
             GinIndex(OpClass(Upper("description"), name="gin_trgm_ops"), name="part_description_trgm_idx"),
         ]
@@ -226,8 +224,8 @@ class StockLevel(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["warehouse", "part"], name="stocklevel_wh_part_idx"),
-            # Deep pages of the stock list seek on (warehouse, part, id) from the index alone.
+            # A warehouse's levels in part order, and deep pages of the stock list seeking on (warehouse,
+            # part, id) from the index alone.
             models.Index(fields=["warehouse", "part"], include=["id"], name="stocklevel_wh_part_cover_idx"),
         ]
 

@@ -21,8 +21,9 @@ from webhooks import services
 from webhooks.models import WebhookDelivery
 from webhooks.signing import signature
 
+from ..concurrency import database_url
 from ..factories import PartFactory, UserFactory, WarehouseFactory
-from ..test_celery_worker import BASE_DIR, _test_database_url
+from ..test_celery_worker import BASE_DIR
 
 pytestmark = pytest.mark.services
 
@@ -35,7 +36,7 @@ def webhooks_worker(postgres_tx, redis_url, settings, tmp_path):
         **os.environ,
         "DJANGO_ENV": "test",
         "REDIS_URL": redis_url,
-        "DATABASE_URL": _test_database_url(),
+        "DATABASE_URL": database_url(),
         "CELERY_TASK_ALWAYS_EAGER": "0",
         "WEBHOOKS_QUEUE": queue,
     }
