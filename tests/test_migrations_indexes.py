@@ -131,16 +131,22 @@ def constraint_violations(migration) -> list[str]:
     return found
 
 
-def test_every_constraint_added_to_a_big_table_is_checked_without_locking_out_postings():
+def _violations_in_our_migrations(check, *, released_before_the_rule) -> list[str]:
+    """``check`` over every migration of the project's apps on disk, but those released before its rule."""
     loader = MigrationLoader(None, ignore_no_migrations=True)
     ours = {config.label for config in apps.get_app_configs() if not config.name.startswith("django.")}
-
-    violations = [
+    return [
         line
         for key, migration in sorted(loader.disk_migrations.items())
-        if key[0] in ours and key not in CONSTRAINTS_RELEASED_BEFORE_THE_RULE
-        for line in constraint_violations(migration)
+        if key[0] in ours and key not in released_before_the_rule
+        for line in check(migration)
     ]
+
+
+def test_every_constraint_added_to_a_big_table_is_checked_without_locking_out_postings():
+    violations = _violations_in_our_migrations(
+        constraint_violations, released_before_the_rule=CONSTRAINTS_RELEASED_BEFORE_THE_RULE
+    )
 
     assert violations == []
 
@@ -172,15 +178,7 @@ def test_a_checked_constraint_on_a_big_table_is_refused_and_a_not_valid_one_pass
 
 
 def test_every_index_on_a_big_table_is_built_concurrently():
-    loader = MigrationLoader(None, ignore_no_migrations=True)
-    ours = {config.label for config in apps.get_app_configs() if not config.name.startswith("django.")}
-
-    violations = [
-        line
-        for key, migration in sorted(loader.disk_migrations.items())
-        if key[0] in ours and key not in RELEASED_BEFORE_THE_RULE
-        for line in index_violations(migration)
-    ]
+    violations = _violations_in_our_migrations(index_violations, released_before_the_rule=RELEASED_BEFORE_THE_RULE)
 
     assert violations == []
 
