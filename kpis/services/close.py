@@ -174,7 +174,11 @@ def month_close_takeover(*, month: date, user=None, stale_only: bool = False) ->
     month = date(month.year, month.month, 1)
     active = MonthClose.objects.filter(month=month, state__in=ACTIVE_STATES)
     if stale_only:
-        active = active.filter(updated_at__lt=timezone.now() - timedelta(minutes=STALE_AFTER_MINUTES))
+        # A run queued but never started (its task was lost on the way to the broker) has no update yet.
+        last_sign = Coalesce("updated_at", "created_at")
+        active = active.alias(last_sign=last_sign).filter(
+            last_sign__lt=timezone.now() - timedelta(minutes=STALE_AFTER_MINUTES)
+        )
     who = f" by {user}" if user else ""
     return active.update(
         state=CloseState.FAILED,
@@ -282,10 +286,17 @@ def month_close_step(*, run_id: int, step: str) -> MonthClose:
     try:
         with transaction.atomic():
             _tune_session()
+            if step == STEPS[-1]:
+                _lock_active(run)  # publishing: no failure or takeover lands between the check and the publish
             STEP_MODELS[step].objects.filter(run_id=run.pk).delete()  # a redelivered step starts clean
             STEP_FUNCTIONS[step](run)
+            if step != STEPS[-1]:
+                # Checked last, holding the row only to commit: the branches run at once, and a run that
+                # failed meanwhile (the other branch, a takeover) keeps none of this step's rows.
+                _lock_active(run)
     except Exception as error:
-        MonthClose.objects.filter(pk=run.pk).update(
+        # The first failure is the one the run keeps: a branch still running may fail after it.
+        MonthClose.objects.filter(pk=run.pk, state__in=ACTIVE_STATES).update(
             state=CloseState.FAILED, finished_at=timezone.now(), error=f"{STEP_LABELS[step]}: {error}"[:2000]
         )
         logger.exception("month close %s failed in step %s", run.month, step)
@@ -294,9 +305,22 @@ def month_close_step(*, run_id: int, step: str) -> MonthClose:
         # A share per finished step, whichever branch finishes first; the KPI step sets 100 as it publishes
         # (capped below it: a step run again after a lost worker adds its share again).
         share = 100 // len(STEPS)
-        MonthClose.objects.filter(pk=run.pk).update(progress=Least(F("progress") + share, share * (len(STEPS) - 1)))
+        MonthClose.objects.filter(pk=run.pk).update(
+            progress=Least(F("progress") + share, share * (len(STEPS) - 1)), updated_at=timezone.now()
+        )
     run.refresh_from_db()
     return run
+
+
+def _lock_active(run: MonthClose) -> None:
+    """Lock the run's row for the rest of the step's transaction; refuse (rolling the step back) when the
+    run is no longer active."""
+    state = MonthClose.objects.select_for_update().filter(pk=run.pk).values_list("state", flat=True).first()
+    if state not in ACTIVE_STATES:
+        raise CloseNotRunnable(
+            _("Run #%(run)s of %(month)s is %(state)s; start a new close instead.")
+            % {"run": run.pk, "month": format(run.month, "%Y-%m"), "state": state}
+        )
 
 
 class _StepBeside(threading.Thread):
@@ -327,8 +351,8 @@ def month_close_run(*, month: date, user=None, progress: ProgressCallback | None
 
     ``BESIDE_STEP`` runs in a thread of its own while the stock and classification steps run here, except
     inside a transaction (a caller's atomic block, a test): another connection would not see its rows, so
-    every step then runs here, in order. When the step beside fails, its error is the one raised (the
-    steps here stop at the failed run, which names it).
+    every step then runs here, in order. The first failure is the one raised, as the run keeps it: a step
+    here that stops at a run the step beside failed raises the step beside's error.
     """
     run = month_close_start(month=month, user=user)
     beside = None
@@ -342,9 +366,11 @@ def month_close_run(*, month: date, user=None, progress: ProgressCallback | None
             run = month_close_step(run_id=run.pk, step=step)
             if progress:
                 progress(run)
-    except Exception:
+    except Exception as error:
         if beside is not None:
-            beside.finish()  # the step beside failed first: its error, not the refusal it caused here
+            beside.join()
+            if isinstance(error, CloseNotRunnable) and beside.error is not None:
+                raise beside.error from None  # the step beside failed first: its error, not the refusal here
         raise
     if beside is not None:
         beside.finish()

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import threading
+import time
+from datetime import timedelta
 from unittest import mock
 
 import psycopg
 import pytest
 from celery import chord
 from django.db import connections, transaction
+from django.utils import timezone
 
 from kpis import services, tasks
 from kpis.exceptions import CloseNotRunnable
@@ -84,7 +87,10 @@ def test_a_failing_demand_history_fails_the_run_with_its_own_error_and_publishes
     # Given a hand-made month, and a demand history step that fails
     build_handmade_month()
 
+    ran_in = []
+
     def broken(run):
+        ran_in.append(threading.current_thread().name)
         raise RuntimeError("disk full while writing the demand history")
 
     # When the month is closed
@@ -100,6 +106,113 @@ def test_a_failing_demand_history_fails_the_run_with_its_own_error_and_publishes
     assert run.error == "demand history: disk full while writing the demand history"
     assert not Snapshot.objects.filter(run=run).exists()
     assert not MonthClose.objects.filter(is_published=True).exists()
+    assert ran_in == [f"month-close-{run.pk}-demand"]  # beside, in a thread of its own
+
+
+def _close_steps_running() -> list[str]:
+    return [thread.name for thread in threading.enumerate() if thread.name.startswith("month-close-")]
+
+
+def test_the_demand_history_is_written_while_the_stock_step_waits(postgres_tx):
+    # Given a hand-made month, and another connection holding the month-end stock table
+    build_handmade_month()
+    table = StockMonthEnd._meta.db_table
+    locker = psycopg.connect(database_url(), autocommit=False)
+    outcome: dict = {}
+
+    def close_month() -> None:
+        try:
+            outcome["run"] = services.month_close_run(month=MARCH)
+        except BaseException as error:  # reported below
+            outcome["error"] = error
+        finally:
+            connections.close_all()
+
+    try:
+        locker.execute(f'LOCK TABLE "{table}" IN ACCESS EXCLUSIVE MODE')
+
+        # When the month is closed
+        closer = threading.Thread(target=close_month)
+        closer.start()
+
+        # Then the demand history is committed while the stock step still waits for its table
+        run = wait_for(lambda: MonthClose.objects.filter(month=MARCH).first(), what="the run", timeout=30)
+        wait_for(lambda: DemandMonth.objects.filter(run=run).exists(), what="the demand history", timeout=30)
+        # (the locked table is read through the connection holding it)
+        stock_rows = locker.execute(f'SELECT count(*) FROM "{table}" WHERE run_id = %s', [run.pk]).fetchone()[0]
+        assert stock_rows == 0
+        assert not PartClass.objects.filter(run=run).exists()
+    finally:
+        locker.rollback()
+        locker.close()
+    closer.join(timeout=60)
+
+    # And the run then finishes
+    assert "error" not in outcome, outcome.get("error")
+    assert (outcome["run"].state, outcome["run"].is_published) == ("done", True)
+
+
+def test_an_in_line_step_failing_first_is_the_error_raised_and_kept_and_no_step_is_left_running(postgres_tx):
+    # Given a stock step that fails at once, and a demand history that fails later
+    build_handmade_month()
+
+    def stock_fails(run):
+        raise RuntimeError("stock: out of disk")
+
+    def demand_fails_later(run):
+        time.sleep(0.5)
+        raise RuntimeError("demand: too late")
+
+    # When the month is closed
+    with (
+        mock.patch.dict(close.STEP_FUNCTIONS, {"stock": stock_fails, "demand": demand_fails_later}),
+        pytest.raises(RuntimeError, match="stock: out of disk"),
+    ):
+        services.month_close_run(month=MARCH)
+
+    # Then the run keeps the first failure, nothing is published, and the step beside is not left running
+    run = MonthClose.objects.get(month=MARCH)
+    assert (run.state, run.error) == (CloseState.FAILED, "month-end stock value: stock: out of disk")
+    assert not MonthClose.objects.filter(is_published=True).exists()
+    assert _close_steps_running() == []
+
+
+def test_a_step_keeps_none_of_its_rows_when_its_run_failed_meanwhile(postgres_tx):
+    # Given a run whose stock step is computing when the run is taken over from another connection
+    build_handmade_month()
+    run = services.month_close_start(month=MARCH)
+    real_stock = close.STEP_FUNCTIONS["stock"]
+
+    def stock_then_taken_over(step_run):
+        real_stock(step_run)
+        with psycopg.connect(database_url(), autocommit=True) as other:
+            other.execute(
+                "UPDATE kpis_monthclose SET state = 'failed', error = 'Abandoned: taken over' WHERE id = %s", [run.pk]
+            )
+
+    # When the step finishes, then it is refused and rolled back, and the run keeps the takeover's reason
+    with (
+        mock.patch.dict(close.STEP_FUNCTIONS, {"stock": stock_then_taken_over}),
+        pytest.raises(CloseNotRunnable, match="failed"),
+    ):
+        services.month_close_step(run_id=run.pk, step="stock")
+    run.refresh_from_db()
+    assert (run.state, run.error) == (CloseState.FAILED, "Abandoned: taken over")
+    assert not StockMonthEnd.objects.filter(run=run).exists()
+
+
+def test_a_queued_run_whose_task_never_started_is_taken_over_once_stale(postgres):
+    # Given a run queued long ago whose task never reached a worker (no step ever started)
+    build_handmade_month()
+    run = services.month_close_start(month=MARCH)
+    MonthClose.objects.filter(pk=run.pk).update(
+        created_at=timezone.now() - timedelta(minutes=close.STALE_AFTER_MINUTES + 1)
+    )
+    assert MonthClose.objects.get(pk=run.pk).updated_at is None
+
+    # When a stale takeover runs, then the run is taken over and a new close may start
+    assert services.month_close_takeover(month=MARCH, stale_only=True) == 1
+    assert services.month_close_start(month=MARCH).pk != run.pk
 
 
 def test_a_step_of_a_failed_run_is_refused_and_leaves_it_failed(postgres):
