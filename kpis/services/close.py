@@ -260,11 +260,6 @@ def month_close_step(*, run_id: int, step: str) -> MonthClose:
             _("Unknown close step '%(step)s'; the steps are %(steps)s.") % {"step": step, "steps": ", ".join(STEPS)}
         )
     run = MonthClose.objects.get(pk=run_id)
-    if run.state not in ACTIVE_STATES:
-        raise CloseNotRunnable(
-            _("Run #%(run)s of %(month)s is %(state)s; start a new close instead.")
-            % {"run": run.pk, "month": format(run.month, "%Y-%m"), "state": run.state}
-        )
     now = timezone.now()
     label: Value | Case = Value(STEP_LABELS[step])
     if step == BESIDE_STEP:
@@ -279,10 +274,7 @@ def month_close_step(*, run_id: int, step: str) -> MonthClose:
     # Only while the run is active: the step beside this one may have failed it since it was read.
     if not MonthClose.objects.filter(pk=run.pk, state__in=ACTIVE_STATES).update(**values):
         run.refresh_from_db()
-        raise CloseNotRunnable(
-            _("Run #%(run)s of %(month)s is %(state)s; start a new close instead.")
-            % {"run": run.pk, "month": format(run.month, "%Y-%m"), "state": run.state}
-        )
+        raise _not_runnable(run, run.state)
     try:
         with transaction.atomic():
             _tune_session()
@@ -317,10 +309,14 @@ def _lock_active(run: MonthClose) -> None:
     run is no longer active."""
     state = MonthClose.objects.select_for_update().filter(pk=run.pk).values_list("state", flat=True).first()
     if state not in ACTIVE_STATES:
-        raise CloseNotRunnable(
-            _("Run #%(run)s of %(month)s is %(state)s; start a new close instead.")
-            % {"run": run.pk, "month": format(run.month, "%Y-%m"), "state": state}
-        )
+        raise _not_runnable(run, state)
+
+
+def _not_runnable(run: MonthClose, state: str | None) -> CloseNotRunnable:
+    return CloseNotRunnable(
+        _("Run #%(run)s of %(month)s is %(state)s; start a new close instead.")
+        % {"run": run.pk, "month": format(run.month, "%Y-%m"), "state": state}
+    )
 
 
 class _StepBeside(threading.Thread):

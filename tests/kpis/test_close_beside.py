@@ -33,6 +33,23 @@ def _published() -> dict[str, list[tuple]]:
     return rows
 
 
+def _close_in_a_thread() -> tuple[threading.Thread, dict]:
+    """March closed by ``month_close_run`` in a thread of the test's; its run or error lands in the dict."""
+    outcome: dict = {}
+
+    def close_month() -> None:
+        try:
+            outcome["run"] = services.month_close_run(month=MARCH)
+        except BaseException as error:  # reported by the test
+            outcome["error"] = error
+        finally:
+            connections.close_all()  # this thread's connection
+
+    closer = threading.Thread(target=close_month)
+    closer.start()
+    return closer, outcome
+
+
 def test_the_stock_and_classification_steps_finish_while_the_demand_history_waits(postgres_tx):
     # Given a hand-made month closed once in line, and another connection holding the demand history's table
     build_handmade_month()
@@ -41,21 +58,11 @@ def test_the_stock_and_classification_steps_finish_while_the_demand_history_wait
     in_line = _published()
     table = DemandMonth._meta.db_table
     locker = psycopg.connect(database_url(), autocommit=False)
-    outcome: dict = {}
     try:
         locker.execute(f'LOCK TABLE "{table}" IN ACCESS EXCLUSIVE MODE')
 
         # When the month is closed again
-        def close_again() -> None:
-            try:
-                outcome["run"] = services.month_close_run(month=MARCH)
-            except BaseException as error:  # reported below
-                outcome["error"] = error
-            finally:
-                connections.close_all()  # this thread's connection
-
-        closer = threading.Thread(target=close_again)
-        closer.start()
+        closer, outcome = _close_in_a_thread()
 
         # Then the classification is written while the demand history still waits for its table
         run = wait_for(
@@ -118,22 +125,11 @@ def test_the_demand_history_is_written_while_the_stock_step_waits(postgres_tx):
     build_handmade_month()
     table = StockMonthEnd._meta.db_table
     locker = psycopg.connect(database_url(), autocommit=False)
-    outcome: dict = {}
-
-    def close_month() -> None:
-        try:
-            outcome["run"] = services.month_close_run(month=MARCH)
-        except BaseException as error:  # reported below
-            outcome["error"] = error
-        finally:
-            connections.close_all()
-
     try:
         locker.execute(f'LOCK TABLE "{table}" IN ACCESS EXCLUSIVE MODE')
 
         # When the month is closed
-        closer = threading.Thread(target=close_month)
-        closer.start()
+        closer, outcome = _close_in_a_thread()
 
         # Then the demand history is committed while the stock step still waits for its table
         run = wait_for(lambda: MonthClose.objects.filter(month=MARCH).first(), what="the run", timeout=30)
